@@ -1,0 +1,10 @@
+add_library(linkhub_warnings INTERFACE)
+target_compile_options(linkhub_warnings INTERFACE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(LINKHUB_WERROR)
+  target_compile_options(linkhub_warnings INTERFACE -Werror)
+endif()
+
+if(LINKHUB_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

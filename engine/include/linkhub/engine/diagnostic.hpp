@@ -1,0 +1,33 @@
+#pragma once
+
+#include <linkhub/engine/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace linkhub {
+
+// Where something is in a source file. 1-based; 0 means unknown.
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+};
+
+// One finding of `linkhub validate` (or of loading a workflow before a run).
+struct Diagnostic {
+  std::string file;
+  SourcePos pos;
+  std::string step;     // step id, empty when the finding is not inside a step
+  std::string code;     // stable kebab-case id, e.g. "unknown-key", "needs-cycle"
+  std::string message;  // a sentence: what was expected and what was found
+};
+
+using Diagnostics = std::vector<Diagnostic>;
+
+// "file:line:column: error[code]: step 'id': message"
+std::string format_diagnostic(const Diagnostic& d);
+Json diagnostic_to_json(const Diagnostic& d);
+// Orders by file, line, column, so output reads top to bottom.
+void sort_diagnostics(Diagnostics& diagnostics);
+
+}  // namespace linkhub

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <linkhub/engine/json.hpp>
+#include <linkhub/engine/json_schema.hpp>
+#include <linkhub/engine/step_catalog.hpp>
+#include <linkhub/plugin_api.h>
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linkhub {
+
+struct LoadedPlugin;
+
+// A step type offered by a loaded plugin, with its schemas compiled once.
+struct LoadedStep {
+  StepSignature signature;
+  JsonSchema input_validator;
+  JsonSchema output_validator;
+  const lh_step_def* def = nullptr;
+  const LoadedPlugin* plugin = nullptr;
+};
+
+struct LoadedPlugin {
+  std::string name;
+  std::string version;
+  std::string description;
+  std::filesystem::path path;
+  uint32_t api_version = 0;
+  std::vector<std::unique_ptr<LoadedStep>> steps;
+};
+
+// A library that was not loaded, and why ("not a linkhub plugin: ...",
+// "built for plugin API 2, this linkhub supports 1 to 1", ...).
+struct PluginProblem {
+  std::filesystem::path path;
+  std::string message;
+};
+
+// Everything one step invocation may ask of the host through lh_context.
+struct StepCall {
+  std::string run_id;
+  std::string step_id;
+  std::string idempotency_key;
+  std::string artifact_dir;
+  std::string workflow_dir;
+  std::string plugin_config = "{}";       // JSON text of the plugin's config section
+  uint32_t attempt = 1;
+  int64_t deadline_ms = 0;                 // since the epoch; 0 = none
+  const std::atomic<bool>* cancelled = nullptr;
+  std::function<void(lh_log_level, std::string_view)> log;
+  std::function<std::optional<std::string>(std::string_view)> secret;
+};
+
+struct StepOutcome {
+  lh_status status = LH_ERROR;
+  Json output;        // set when status == LH_OK
+  std::string error;  // set otherwise
+};
+
+// Loads plugin libraries (absolute paths, RTLD_LOCAL), checks the API version
+// before any other call, and invokes steps through the C ABI. A library that
+// is not a plugin, has the wrong version, fails or throws in init, or repeats a
+// plugin name is recorded in problems() and skipped. Libraries are never
+// unloaded while the host lives; step instances never outlive invoke().
+class PluginHost : public StepCatalog {
+ public:
+  PluginHost();
+  ~PluginHost() override;
+  PluginHost(const PluginHost&) = delete;
+  PluginHost& operator=(const PluginHost&) = delete;
+
+  // Loads every regular file ending in .so in `dir` (sorted by name). A missing
+  // directory is a problem, not an error.
+  void load_directory(const std::filesystem::path& dir);
+  // True when the library was loaded as a plugin.
+  bool load_file(const std::filesystem::path& file);
+
+  const std::vector<PluginProblem>& problems() const;
+  std::vector<const LoadedPlugin*> plugins() const;
+  const LoadedPlugin* plugin(std::string_view name) const;
+  const LoadedStep* step(std::string_view uses) const;
+
+  // StepCatalog
+  const StepSignature* find_signature(std::string_view uses) const override;
+  std::vector<std::string> all_uses() const override;
+
+  // Runs one attempt: create, run, destroy. Never throws for anything the
+  // plugin does: malformed output JSON, output that fails the output schema,
+  // or a missing set_output become a failed outcome naming the step.
+  // The input is NOT validated here (the executor does it, with positions).
+  StepOutcome invoke(const LoadedStep& step, const StepCall& call, std::string_view input_json) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace linkhub

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <linkhub/engine/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace linkhub {
+
+// What the validator needs to know about a step type.
+struct StepSignature {
+  std::string uses;  // "<plugin>.<step>"
+  std::string description;
+  Json input_schema;
+  Json output_schema;
+};
+
+// The step types a workflow may use. The plugin host is the real one; tests may build their own.
+class StepCatalog {
+ public:
+  virtual ~StepCatalog() = default;
+  virtual const StepSignature* find_signature(std::string_view uses) const = 0;
+  virtual std::vector<std::string> all_uses() const = 0;
+};
+
+}  // namespace linkhub

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Configures and builds linkhub into ./build (or $LINKHUB_BUILD_DIR).
+# Extra arguments go to cmake's configure step, e.g. -DLINKHUB_SANITIZE=ON.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${LINKHUB_BUILD_DIR:-$root/build}
+werror=OFF
+[[ "${CI:-}" == "true" || "${LINKHUB_WERROR:-}" == "ON" ]] && werror=ON
+cmake -S "$root" -B "$build" -G Ninja -DLINKHUB_WERROR=$werror "$@" >/dev/null
+cmake --build "$build" -j"$(nproc)"

@@ -1,0 +1,238 @@
+// linkhub plugin SDK: the header-only C++ layer over plugin_api.h.
+//
+// An author writes one class per step and one registration line:
+//
+//   #include <linkhub/plugin.hpp>
+//
+//   class Greet : public linkhub::sdk::Step {
+//    public:
+//     static constexpr const char* name = "greet";
+//     static constexpr const char* description = "Says hello to someone.";
+//     static linkhub::sdk::Json input_schema() {
+//       return {{"type", "object"},
+//               {"properties", {{"who", {{"type", "string"}, {"description", "Whom to greet"}}}}},
+//               {"required", {"who"}},
+//               {"additionalProperties", false}};
+//     }
+//     static linkhub::sdk::Json output_schema() {
+//       return {{"type", "object"}, {"properties", {{"greeting", {{"type", "string"}}}}}};
+//     }
+//     linkhub::sdk::Json run(linkhub::sdk::Context& ctx, const linkhub::sdk::Json& input) override {
+//       ctx.info("greeting " + input.at("who").get<std::string>());
+//       return {{"greeting", "hello, " + input.at("who").get<std::string>()}};
+//     }
+//   };
+//
+//   LINKHUB_PLUGIN("hello", "1.0.0", "A friendly example plugin.", Greet)
+//
+// The engine validates the input against input_schema() before run() is
+// called. Throw linkhub::sdk::StepError (retryable or not) to fail a step;
+// any other exception becomes a permanent failure with its message. Nothing
+// ever propagates across the C ABI.
+#pragma once
+
+#include <linkhub/plugin_api.h>
+
+#include <chrono>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace linkhub::sdk {
+
+using Json = nlohmann::json;
+
+// A failure the step reports on purpose. Retryable failures are retried by
+// the engine according to the step's retry policy.
+class StepError : public std::runtime_error {
+ public:
+  explicit StepError(const std::string& message, bool retryable = false)
+      : std::runtime_error(message), retryable_(retryable) {}
+  bool retryable() const noexcept { return retryable_; }
+
+ private:
+  bool retryable_;
+};
+
+// Thrown by Context::throw_if_cancelled(); reported as LH_CANCELLED.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("step cancelled") {}
+};
+
+// What a running step can ask of the engine. Valid only during run().
+class Context {
+ public:
+  explicit Context(const lh_context* ctx) noexcept : ctx_(ctx) {}
+
+  void log(lh_log_level level, std::string_view message) const {
+    ctx_->log(ctx_->host_data, level, {message.data(), message.size()});
+  }
+  void debug(std::string_view m) const { log(LH_LOG_DEBUG, m); }
+  void info(std::string_view m) const { log(LH_LOG_INFO, m); }
+  void warn(std::string_view m) const { log(LH_LOG_WARN, m); }
+  void error(std::string_view m) const { log(LH_LOG_ERROR, m); }
+
+  // Stable per (run, step, foreach index) across attempts and restarts:
+  // use it to make external effects exactly-once.
+  std::string_view idempotency_key() const { return view(ctx_->idempotency_key(ctx_->host_data)); }
+
+  std::optional<std::string> secret(std::string_view name) const {
+    lh_str value{nullptr, 0};
+    if (ctx_->secret(ctx_->host_data, {name.data(), name.size()}, &value) == 0) {
+      return std::nullopt;
+    }
+    return std::string(value.data, value.len);
+  }
+
+  bool cancelled() const { return ctx_->is_cancelled(ctx_->host_data) != 0; }
+  void throw_if_cancelled() const {
+    if (cancelled()) {
+      throw Cancelled();
+    }
+  }
+
+  std::string_view artifact_dir() const { return view(ctx_->artifact_dir(ctx_->host_data)); }
+
+  // When the step must be done by, if it has a timeout.
+  std::optional<std::chrono::system_clock::time_point> deadline() const {
+    const int64_t ms = ctx_->deadline_ms(ctx_->host_data);
+    if (ms <= 0) {
+      return std::nullopt;
+    }
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+  }
+
+  uint32_t attempt() const { return ctx_->attempt(ctx_->host_data); }
+
+  // This plugin's section of linkhub.yaml, {} when absent.
+  Json plugin_config() const {
+    const std::string_view text = view(ctx_->plugin_config(ctx_->host_data));
+    return text.empty() ? Json::object() : Json::parse(text, nullptr, false);
+  }
+  std::string_view workflow_dir() const { return view(ctx_->workflow_dir(ctx_->host_data)); }
+  std::string_view run_id() const { return view(ctx_->run_id(ctx_->host_data)); }
+  std::string_view step_id() const { return view(ctx_->step_id(ctx_->host_data)); }
+
+  const lh_context* raw() const noexcept { return ctx_; }
+
+ private:
+  static std::string_view view(lh_str s) { return s.data == nullptr ? std::string_view{} : std::string_view(s.data, s.len); }
+  const lh_context* ctx_;
+};
+
+// Base class of every step. One instance serves one attempt of one step (or
+// one foreach item), so members need no locking.
+class Step {
+ public:
+  virtual ~Step() = default;
+  virtual Json run(Context& ctx, const Json& input) = 0;
+};
+
+namespace detail {
+
+inline void report(const lh_context* ctx, std::string_view message) noexcept {
+  ctx->set_error(ctx->host_data, {message.data(), message.size()});
+}
+
+template <class S>
+void* create_step(void*) noexcept {
+  try {
+    return new S();
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+template <class S>
+void destroy_step(void* instance) noexcept {
+  delete static_cast<S*>(instance);
+}
+
+template <class S>
+lh_status run_step(void* instance, const lh_context* ctx, lh_str input_json) noexcept {
+  if (instance == nullptr) {
+    report(ctx, "the step could not be created");
+    return LH_ERROR;
+  }
+  try {
+    const Json input = Json::parse(std::string_view(input_json.data, input_json.len));
+    Context context(ctx);
+    const std::string output = static_cast<S*>(instance)->run(context, input).dump();
+    ctx->set_output(ctx->host_data, {output.data(), output.size()});
+    return LH_OK;
+  } catch (const StepError& e) {
+    report(ctx, e.what());
+    return e.retryable() ? LH_RETRYABLE : LH_ERROR;
+  } catch (const Cancelled& e) {
+    report(ctx, e.what());
+    return LH_CANCELLED;
+  } catch (const Json::exception& e) {
+    report(ctx, std::string("invalid value: ") + e.what());
+    return LH_INVALID_INPUT;
+  } catch (const std::exception& e) {
+    report(ctx, e.what());
+    return LH_ERROR;
+  } catch (...) {
+    report(ctx, "the step threw an unknown exception");
+    return LH_ERROR;
+  }
+}
+
+template <class S>
+struct StepSchemas {
+  static const std::string& input() {
+    static const std::string text = S::input_schema().dump();
+    return text;
+  }
+  static const std::string& output() {
+    static const std::string text = S::output_schema().dump();
+    return text;
+  }
+};
+
+template <class S>
+lh_step_def make_step_def() {
+  lh_step_def def{};
+  def.struct_size = sizeof(lh_step_def);
+  def.name = S::name;
+  def.description = S::description;
+  def.input_schema = StepSchemas<S>::input().c_str();
+  def.output_schema = StepSchemas<S>::output().c_str();
+  def.user_data = nullptr;
+  def.create = &create_step<S>;
+  def.run = &run_step<S>;
+  def.destroy = &destroy_step<S>;
+  return def;
+}
+
+template <class... Steps>
+lh_status init_plugin(const lh_host_api* host, const lh_plugin_def** out, const char* name, const char* version,
+                      const char* description) noexcept {
+  try {
+    static const lh_step_def steps[] = {make_step_def<Steps>()...};
+    static const lh_plugin_def def{sizeof(lh_plugin_def), name, version, description, steps, sizeof...(Steps)};
+    *out = &def;
+    return LH_OK;
+  } catch (const std::exception& e) {
+    if (host != nullptr && host->set_error != nullptr) {
+      const std::string message = e.what();
+      host->set_error(host->host_data, {message.data(), message.size()});
+    }
+    return LH_ERROR;
+  }
+}
+
+}  // namespace detail
+}  // namespace linkhub::sdk
+
+// Defines the two exported entry points of a plugin. NAME, VERSION and
+// DESCRIPTION are string literals; the rest are the plugin's Step classes.
+#define LINKHUB_PLUGIN(NAME, VERSION, DESCRIPTION, ...)                                                         \
+  extern "C" LH_EXPORT uint32_t lh_plugin_api_version(void) { return LH_API_VERSION; }                        \
+  extern "C" LH_EXPORT lh_status lh_plugin_init(const lh_host_api* host, const lh_plugin_def** out) {         \
+    return ::linkhub::sdk::detail::init_plugin<__VA_ARGS__>(host, out, NAME, VERSION, DESCRIPTION);            \
+  }
