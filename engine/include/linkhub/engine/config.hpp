@@ -1,0 +1,48 @@
+#pragma once
+
+#include <linkhub/engine/json.hpp>
+#include <linkhub/engine/result.hpp>
+#include <linkhub/lua/sandbox.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace linkhub {
+
+// linkhub.yaml. Every key can be overridden by an environment variable:
+//   threads            LINKHUB_THREADS
+//   plugin_dirs        LINKHUB_PLUGIN_PATH (colon-separated, added after the file's list)
+//   artifact_dir       LINKHUB_ARTIFACT_DIR
+//   env_allowlist      LINKHUB_ENV_ALLOWLIST (comma-separated)
+//   secrets.NAME       LINKHUB_SECRET_NAME
+//   expression_limits  LINKHUB_EXPR_MAX_INSTRUCTIONS, LINKHUB_EXPR_MAX_MEMORY_MB, LINKHUB_EXPR_MAX_WALL_MS
+//   plugins.NAME.KEY   LINKHUB_PLUGIN_NAME_KEY (value parsed as JSON when it parses, else a string)
+struct Config {
+  std::filesystem::path file;                   // empty when defaults only
+  int threads = 0;                              // 0 = number of cores (at least 2)
+  std::vector<std::filesystem::path> plugin_dirs;
+  std::filesystem::path artifact_dir = ".linkhub/artifacts";
+  std::vector<std::string> env_allowlist;       // variables visible as `env` in expressions
+  std::map<std::string, std::string> secrets;   // visible as `secrets`; never logged
+  lua::Limits expression_limits;
+  Json plugins = Json::object();                // per-plugin sections, passed to each plugin
+
+  int effective_threads() const;
+};
+
+// Loads `path` (when not empty) and applies environment overrides. An
+// unreadable or malformed file is an error naming the file, line and key.
+Result<Config> load_config(const std::filesystem::path& path);
+
+// Where plugins are looked for, in order: the built-in directory (next to the
+// binary: <exe dir>/../lib/linkhub/plugins), the config's plugin_dirs,
+// LINKHUB_PLUGIN_PATH, then the --plugin-dir flags.
+std::vector<std::filesystem::path> plugin_search_path(const Config& config,
+                                                      const std::vector<std::filesystem::path>& cli_dirs);
+
+// The directory holding the running executable.
+std::filesystem::path executable_dir();
+
+}  // namespace linkhub
