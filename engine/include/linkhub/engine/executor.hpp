@@ -1,0 +1,87 @@
+#pragma once
+
+#include <linkhub/engine/json.hpp>
+#include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/engine/result.hpp>
+#include <linkhub/engine/run_store.hpp>
+#include <linkhub/engine/workflow.hpp>
+#include <linkhub/lua/sandbox.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace linkhub {
+
+struct ExecutorOptions {
+  int threads = 2;
+  lua::Limits expression_limits;
+  std::filesystem::path artifact_dir = ".linkhub/artifacts";
+  Json plugin_configs = Json::object();         // plugin name -> its config section
+  std::map<std::string, std::string> secrets;   // visible as `secrets`; redacted from logs and errors
+  Json env = Json::object();                    // allow-listed environment, visible as `env`
+  // Called after each event is stored, from worker threads (serialise yourself).
+  std::function<void(const EventRecord&)> on_event;
+};
+
+// A workflow resolved against the loaded plugins with its templates compiled:
+// made once, run many times.
+class Plan;
+
+struct StepResult {
+  std::string id;
+  StepStatus status = StepStatus::Pending;
+  int attempts = 0;
+  Json output;
+  std::string error;
+  int64_t duration_us = 0;
+};
+
+struct RunResult {
+  std::string run_id;
+  RunStatus status = RunStatus::Queued;
+  Json outputs = Json::object();
+  std::string error;
+  std::vector<StepResult> steps;  // in declaration order
+};
+
+// Runs workflows on a fixed pool of threads. Ready steps run in parallel;
+// when a step finishes, a newly ready step continues on the same thread.
+// Retries wait on a timer, not on a pool thread. Every transition is recorded
+// in the RunStore before the executor acts on it.
+class Executor {
+ public:
+  Executor(const PluginHost& host, RunStore& store, ExecutorOptions options);
+  ~Executor();  // waits for the runs in flight
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Resolves every `uses` and compiles templates. The workflow should have
+  // passed validation; what would fail at run time anyway is an error here.
+  Result<std::shared_ptr<const Plan>> prepare(const Workflow& workflow) const;
+
+  // Checks `given` against the workflow's input declarations (types, required,
+  // unknown names) and fills defaults. The error names the input.
+  static Result<Json> prepare_inputs(const Workflow& workflow, const Json& given);
+
+  // Starts a run and returns its id at once.
+  Result<std::string> start(std::shared_ptr<const Plan> plan, const Json& inputs,
+                            const std::string& idempotency_key = "");
+  // Blocks until the run has finished.
+  RunResult wait(const std::string& run_id);
+  // start + wait.
+  Result<RunResult> run(std::shared_ptr<const Plan> plan, const Json& inputs);
+  // Asks running steps to stop (they see is_cancelled) and starts nothing new.
+  bool cancel(const std::string& run_id);
+
+  int threads() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace linkhub

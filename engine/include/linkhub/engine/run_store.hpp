@@ -1,0 +1,92 @@
+#pragma once
+
+#include <linkhub/engine/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace linkhub {
+
+enum class RunStatus { Queued, Running, Succeeded, Failed, Cancelled };
+enum class StepStatus { Pending, Running, Retrying, Succeeded, Failed, Skipped, Cancelled };
+
+std::string_view to_string(RunStatus status);
+std::string_view to_string(StepStatus status);
+bool is_final(StepStatus status);
+
+// Milliseconds since the Unix epoch.
+int64_t now_ms();
+
+struct RunRecord {
+  std::string id;
+  std::string workflow;
+  int workflow_version = 1;
+  std::string workflow_hash;  // of the YAML source the run was started from
+  RunStatus status = RunStatus::Queued;
+  Json inputs = Json::object();
+  Json outputs = Json::object();
+  std::string error;
+  std::string idempotency_key;  // empty when none was given
+  int64_t created_ms = 0;
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;
+};
+
+// One step of a run, or one foreach item of it (index >= 0). index == -1 is
+// the step as a whole (for foreach: the aggregate of its items).
+struct StepRecord {
+  std::string run_id;
+  std::string step_id;
+  int index = -1;
+  int attempt = 0;
+  StepStatus status = StepStatus::Pending;
+  Json input;   // the rendered `with:` of the current attempt
+  Json output;
+  std::string error;
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;
+};
+
+// Something that happened in a run, in order. seq is assigned by the store
+// and increases by one per run, from 1.
+struct EventRecord {
+  std::string run_id;
+  int64_t seq = 0;
+  int64_t time_ms = 0;
+  std::string type;  // run.started, step.started, step.log, step.retrying, step.succeeded, ...
+  std::string step_id;
+  int index = -1;
+  Json payload = Json::object();
+};
+
+// Where run state lives. Every transition goes through here before the
+// executor acts on it, so a store that persists (SQL) can resume a run from
+// its last finished step. Implementations are thread-safe.
+class RunStore {
+ public:
+  virtual ~RunStore() = default;
+
+  // Creates the run, or returns the existing run when `run.idempotency_key`
+  // is not empty and already used. The returned record has its id set.
+  virtual RunRecord create_run(RunRecord run) = 0;
+  // Saves the run's status, outputs, error and timestamps, with the event that explains it.
+  virtual void update_run(const RunRecord& run, EventRecord event) = 0;
+  // Saves one step (or item) transition together with its event, atomically.
+  virtual void transition(const StepRecord& step, EventRecord event) = 0;
+  // Events that belong to no transition (plugin log lines).
+  virtual void append_event(EventRecord event) = 0;
+
+  virtual std::optional<RunRecord> get_run(std::string_view run_id) const = 0;
+  // Newest first.
+  virtual std::vector<RunRecord> list_runs(size_t limit) const = 0;
+  virtual std::vector<StepRecord> get_steps(std::string_view run_id) const = 0;
+  virtual std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const = 0;
+};
+
+// A new random, time-ordered run id (UUIDv7 text).
+std::string new_run_id();
+
+}  // namespace linkhub

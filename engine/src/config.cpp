@@ -1,0 +1,268 @@
+#include <linkhub/engine/config.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace linkhub {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string where(const fs::path& file, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return file.string() + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t end = std::min(text.find(sep, start), text.size());
+    if (end > start) {
+      parts.emplace_back(text.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return parts;
+}
+
+Json yaml_to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      Json out = Json::object();
+      for (const auto& kv : node) {
+        out[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      }
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      Json out = Json::array();
+      for (const auto& item : node) {
+        out.push_back(yaml_to_json(item));
+      }
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string text = node.Scalar();
+      if (node.Tag() != "!") {  // plain scalars may be numbers or booleans
+        Json parsed = Json::parse(text, nullptr, false);
+        if (!parsed.is_discarded() && !parsed.is_object() && !parsed.is_array()) {
+          return parsed;
+        }
+      }
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// Environment values: JSON when they parse as JSON, else the raw string.
+Json env_value(const char* text) {
+  Json parsed = Json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? Json(text) : parsed;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+Result<int64_t> env_int(const char* name, int64_t min_value) {
+  const char* text = std::getenv(name);
+  char* end = nullptr;
+  const long long v = std::strtoll(text, &end, 10);
+  if (end == text || *end != '\0' || v < min_value) {
+    return Error{"environment variable " + std::string(name) + ": expected an integer >= " +
+                 std::to_string(min_value) + ", found '" + text + "'"};
+  }
+  return static_cast<int64_t>(v);
+}
+
+std::optional<Error> apply_file(Config& config, const fs::path& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path.string());
+  } catch (const YAML::BadFile&) {
+    return Error{path.string() + ": cannot read the configuration file"};
+  } catch (const YAML::Exception& e) {
+    return Error{path.string() + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                 ": " + e.msg};
+  }
+  if (root.IsNull()) {
+    return std::nullopt;
+  }
+  if (!root.IsMap()) {
+    return Error{where(path, root) + ": expected a mapping of settings at the top of the configuration file"};
+  }
+  const fs::path base = path.parent_path();
+  try {
+    for (const auto& kv : root) {
+      const std::string key = kv.first.as<std::string>();
+      const YAML::Node& value = kv.second;
+      if (key == "threads") {
+        config.threads = value.as<int>();
+      } else if (key == "plugin_dirs") {
+        for (const auto& dir : value) {
+          config.plugin_dirs.push_back(fs::absolute(base / dir.as<std::string>()));
+        }
+      } else if (key == "artifact_dir") {
+        config.artifact_dir = base / value.as<std::string>();
+      } else if (key == "env_allowlist") {
+        for (const auto& name : value) {
+          config.env_allowlist.push_back(name.as<std::string>());
+        }
+      } else if (key == "secrets") {
+        for (const auto& secret : value) {
+          config.secrets[secret.first.as<std::string>()] = secret.second.as<std::string>();
+        }
+      } else if (key == "expression_limits") {
+        for (const auto& limit : value) {
+          const std::string name = limit.first.as<std::string>();
+          if (name == "max_instructions") {
+            config.expression_limits.max_instructions = limit.second.as<uint64_t>();
+          } else if (name == "max_memory_mb") {
+            config.expression_limits.max_memory_bytes = limit.second.as<size_t>() << 20;
+          } else if (name == "max_wall_ms") {
+            config.expression_limits.max_wall = std::chrono::milliseconds(limit.second.as<int64_t>());
+          } else {
+            return Error{where(path, limit.first) + ": unknown key 'expression_limits." + name +
+                         "' (expected max_instructions, max_memory_mb or max_wall_ms)"};
+          }
+        }
+      } else if (key == "plugins") {
+        config.plugins = yaml_to_json(value);
+        if (!config.plugins.is_object()) {
+          return Error{where(path, value) + ": 'plugins' must be a mapping of plugin name to settings"};
+        }
+      } else {
+        return Error{where(path, kv.first) + ": unknown key '" + key +
+                     "' (expected threads, plugin_dirs, artifact_dir, env_allowlist, secrets, "
+                     "expression_limits or plugins)"};
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return Error{path.string() + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                 ": " + e.msg};
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> apply_environment(Config& config) {
+  if (std::getenv("LINKHUB_THREADS") != nullptr) {
+    auto v = env_int("LINKHUB_THREADS", 1);
+    if (!v) {
+      return v.error();
+    }
+    config.threads = static_cast<int>(*v);
+  }
+  if (const char* dirs = std::getenv("LINKHUB_PLUGIN_PATH")) {
+    for (const auto& dir : split(dirs, ':')) {
+      config.plugin_dirs.push_back(fs::absolute(dir));
+    }
+  }
+  if (const char* dir = std::getenv("LINKHUB_ARTIFACT_DIR")) {
+    config.artifact_dir = dir;
+  }
+  if (const char* names = std::getenv("LINKHUB_ENV_ALLOWLIST")) {
+    for (auto& name : split(names, ',')) {
+      config.env_allowlist.push_back(std::move(name));
+    }
+  }
+  if (std::getenv("LINKHUB_EXPR_MAX_INSTRUCTIONS") != nullptr) {
+    auto v = env_int("LINKHUB_EXPR_MAX_INSTRUCTIONS", 1000);
+    if (!v) {
+      return v.error();
+    }
+    config.expression_limits.max_instructions = static_cast<uint64_t>(*v);
+  }
+  if (std::getenv("LINKHUB_EXPR_MAX_MEMORY_MB") != nullptr) {
+    auto v = env_int("LINKHUB_EXPR_MAX_MEMORY_MB", 1);
+    if (!v) {
+      return v.error();
+    }
+    config.expression_limits.max_memory_bytes = static_cast<size_t>(*v) << 20;
+  }
+  if (std::getenv("LINKHUB_EXPR_MAX_WALL_MS") != nullptr) {
+    auto v = env_int("LINKHUB_EXPR_MAX_WALL_MS", 1);
+    if (!v) {
+      return v.error();
+    }
+    config.expression_limits.max_wall = std::chrono::milliseconds(*v);
+  }
+  constexpr std::string_view kSecret = "LINKHUB_SECRET_";
+  constexpr std::string_view kPlugin = "LINKHUB_PLUGIN_";
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view item(*entry);
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos) {
+      continue;
+    }
+    const std::string_view name = item.substr(0, eq);
+    const std::string value(item.substr(eq + 1));
+    if (name.substr(0, kSecret.size()) == kSecret && name.size() > kSecret.size()) {
+      config.secrets[std::string(name.substr(kSecret.size()))] = value;
+    } else if (name.substr(0, kPlugin.size()) == kPlugin && name != "LINKHUB_PLUGIN_PATH") {
+      // LINKHUB_PLUGIN_<PLUGIN>_<KEY>: the plugin name is the first segment.
+      const std::string rest = lower(std::string(name.substr(kPlugin.size())));
+      const size_t us = rest.find('_');
+      if (us == std::string::npos || us == 0 || us + 1 == rest.size()) {
+        continue;
+      }
+      config.plugins[rest.substr(0, us)][rest.substr(us + 1)] = env_value(value.c_str());
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int Config::effective_threads() const {
+  if (threads > 0) {
+    return threads;
+  }
+  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+Result<Config> load_config(const fs::path& path) {
+  Config config;
+  if (!path.empty()) {
+    config.file = path;
+    if (auto error = apply_file(config, path)) {
+      return *error;
+    }
+  }
+  if (auto error = apply_environment(config)) {
+    return *error;
+  }
+  return config;
+}
+
+fs::path executable_dir() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::current_path() : self.parent_path();
+}
+
+std::vector<fs::path> plugin_search_path(const Config& config, const std::vector<fs::path>& cli_dirs) {
+  std::vector<fs::path> dirs;
+  dirs.push_back((executable_dir() / ".." / "lib" / "linkhub" / "plugins").lexically_normal());
+  for (const auto& dir : config.plugin_dirs) {
+    dirs.push_back(dir);
+  }
+  for (const auto& dir : cli_dirs) {
+    dirs.push_back(fs::absolute(dir));
+  }
+  return dirs;
+}
+
+}  // namespace linkhub

@@ -1,0 +1,881 @@
+#include <linkhub/engine/executor.hpp>
+
+#include <linkhub/engine/duration.hpp>
+#include <linkhub/engine/template.hpp>
+
+#include "thread_pool.hpp"
+#include "timer_queue.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <unordered_map>
+
+namespace linkhub {
+
+// ---------------------------------------------------------------- plan
+
+struct PlanStep {
+  const StepDecl* decl = nullptr;
+  const LoadedStep* type = nullptr;
+  ValueTemplate with;
+  std::optional<ValueTemplate> condition;
+  std::optional<ValueTemplate> foreach;
+  std::vector<size_t> needs;
+  std::vector<size_t> dependents;
+  std::string plugin_config;  // JSON text handed to the plugin
+};
+
+class Plan {
+ public:
+  Workflow workflow;
+  std::vector<PlanStep> steps;
+  ValueTemplate outputs;
+  std::string workflow_dir;
+  std::string hash;
+};
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+int64_t steady_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now().time_since_epoch()).count();
+}
+
+std::string fnv1a_hex(std::string_view text) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h = (h ^ c) * 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+// false, null, "" and "false" are false; everything else is true.
+bool truthy(const Json& v) {
+  if (v.is_boolean()) {
+    return v.get<bool>();
+  }
+  if (v.is_null()) {
+    return false;
+  }
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    return !s.empty() && s != "false";
+  }
+  return true;
+}
+
+bool type_matches(const std::string& type, const Json& v) {
+  if (type == "string") return v.is_string();
+  if (type == "number") return v.is_number();
+  if (type == "integer") return v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
+  if (type == "boolean") return v.is_boolean();
+  if (type == "object") return v.is_object();
+  if (type == "array") return v.is_array();
+  return true;
+}
+
+lua::Sandbox& thread_sandbox(const lua::Limits& limits) {
+  thread_local std::unique_ptr<lua::Sandbox> sandbox;
+  if (!sandbox || sandbox->limits().max_instructions != limits.max_instructions ||
+      sandbox->limits().max_memory_bytes != limits.max_memory_bytes ||
+      sandbox->limits().max_wall != limits.max_wall) {
+    sandbox = std::make_unique<lua::Sandbox>(limits);
+  }
+  return *sandbox;
+}
+
+// Per attempt: flags the plugin and the timer share.
+struct AttemptControl {
+  std::atomic<bool> cancelled{false};
+  std::atomic<bool> timed_out{false};
+};
+
+struct StepRun {
+  size_t pending_needs = 0;
+  StepStatus status = StepStatus::Pending;
+  int attempts = 0;
+  Json output;
+  std::string error;
+  int64_t start_us = 0;
+  int64_t end_us = 0;
+  bool started = false;
+  Json* view = nullptr;  // this step's entry in RunState::steps_view
+  // foreach
+  Json items;
+  size_t next_item = 0;
+  size_t in_flight = 0;
+  size_t done_items = 0;
+  std::vector<Json> item_outputs;
+  std::string item_error;
+  bool item_failed = false;
+};
+
+struct RunState {
+  std::shared_ptr<const Plan> plan;
+  RunRecord record;
+  Json inputs;
+  Json steps_view = Json::object();  // {id: {outputs, status}}; keys fixed at start, see render()
+  Json run_view;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  std::vector<StepRun> steps;
+  size_t remaining = 0;
+  bool failed = false;
+  std::string failure;
+  bool done = false;
+  std::atomic<bool> cancelled{false};
+  std::vector<std::shared_ptr<AttemptControl>> live_attempts;  // for cancel()
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------- executor
+
+struct Executor::Impl {
+  const PluginHost& host;
+  RunStore& store;
+  ExecutorOptions options;
+  Json secrets_json = Json::object();
+  std::vector<std::string> secret_values;
+
+  std::mutex runs_mutex;
+  std::condition_variable runs_cv;
+  std::unordered_map<std::string, std::shared_ptr<RunState>> runs;
+  size_t active = 0;
+
+  // Declared last: destroyed first, so no task outlives the state above.
+  TimerQueue timers;
+  ThreadPool pool;
+
+  Impl(const PluginHost& h, RunStore& s, ExecutorOptions o)
+      : host(h), store(s), options(std::move(o)), pool(std::max(1, options.threads)) {
+    for (const auto& [name, value] : options.secrets) {
+      secrets_json[name] = value;
+      if (value.size() >= 3) {
+        secret_values.push_back(value);
+      }
+    }
+  }
+
+  std::string redact(std::string text) const {
+    for (const auto& secret : secret_values) {
+      for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+        text.replace(pos, secret.size(), "***");
+      }
+    }
+    return text;
+  }
+
+  void emit(EventRecord& event) {
+    if (options.on_event) {
+      options.on_event(event);
+    }
+  }
+
+  void record(RunState& run, const StepRecord& step, EventRecord event) {
+    event.run_id = run.record.id;
+    event.step_id = step.step_id;
+    event.index = step.index;
+    event.time_ms = now_ms();
+    if (options.on_event) {
+      EventRecord copy = event;
+      store.transition(step, std::move(event));
+      emit(copy);
+    } else {
+      store.transition(step, std::move(event));
+    }
+  }
+
+  StepRecord step_record(const RunState& run, size_t i, int index, int attempt, StepStatus status) const {
+    StepRecord rec;
+    rec.run_id = run.record.id;
+    rec.step_id = run.plan->steps[i].decl->id;
+    rec.index = index;
+    rec.attempt = attempt;
+    rec.status = status;
+    return rec;
+  }
+
+  lua::Bindings bindings(RunState& run, const Json* item, const Json* index) const {
+    lua::Bindings b{{"inputs", &run.inputs},
+                    {"steps", &run.steps_view},
+                    {"run", &run.run_view},
+                    {"env", &options.env},
+                    {"secrets", &secrets_json}};
+    if (item != nullptr) {
+      b.push_back({"item", item});
+      b.push_back({"index", index});
+    }
+    return b;
+  }
+
+  // ------------------------------------------------------------ scheduling
+
+  void process_step(const std::shared_ptr<RunState>& run, size_t i) {
+    for (;;) {
+      std::optional<size_t> next = begin_step(run, i);
+      if (!next) {
+        return;
+      }
+      i = *next;
+    }
+  }
+
+  // Decides what to do with a ready step. Returns a step to continue with on
+  // this thread when finishing this one made exactly that one ready.
+  std::optional<size_t> begin_step(const std::shared_ptr<RunState>& run, size_t i) {
+    const PlanStep& ps = run->plan->steps[i];
+    StepRun& sr = run->steps[i];
+
+    bool all_needs_skipped = !ps.needs.empty();
+    {
+      std::unique_lock lock(run->mutex);
+      for (size_t n : ps.needs) {
+        all_needs_skipped = all_needs_skipped && run->steps[n].status == StepStatus::Skipped;
+      }
+      if (run->failed || run->cancelled) {
+        return finish_step(run, i, StepStatus::Cancelled, Json(nullptr),
+                           run->cancelled ? "not started: the run was cancelled"
+                                          : "not started: the run failed (" + run->failure + ")",
+                           lock);
+      }
+    }
+    if (all_needs_skipped) {
+      return finish_locked(run, i, StepStatus::Skipped, Json(nullptr), "every step it needs was skipped");
+    }
+    lua::Sandbox& sandbox = thread_sandbox(options.expression_limits);
+    if (ps.condition) {
+      auto cond = ps.condition->render(sandbox, bindings(*run, nullptr, nullptr));
+      if (!cond) {
+        return finish_locked(run, i, StepStatus::Failed, Json(nullptr), "if: " + redact(cond.error().message));
+      }
+      if (!truthy(*cond)) {
+        return finish_locked(run, i, StepStatus::Skipped, Json(nullptr), "its condition was false");
+      }
+    }
+    if (!ps.foreach) {
+      return run_attempt(run, i, -1, 1, nullptr);
+    }
+    auto items = ps.foreach->render(sandbox, bindings(*run, nullptr, nullptr));
+    if (!items) {
+      return finish_locked(run, i, StepStatus::Failed, Json(nullptr), "foreach: " + redact(items.error().message));
+    }
+    if (!items->is_array()) {
+      return finish_locked(run, i, StepStatus::Failed, Json(nullptr),
+                           "foreach: expected an array, found " + describe_json_type(*items));
+    }
+    std::vector<size_t> launch;
+    {
+      std::unique_lock lock(run->mutex);
+      sr.items = std::move(*items);
+      sr.item_outputs.assign(sr.items.size(), Json(nullptr));
+      sr.start_us = steady_us();
+      sr.started = true;
+      if (sr.items.empty()) {
+        return finish_step(run, i, StepStatus::Succeeded, Json::array(), "", lock);
+      }
+      const size_t limit = ps.decl->concurrency > 0 ? static_cast<size_t>(ps.decl->concurrency) : sr.items.size();
+      while (sr.next_item < sr.items.size() && sr.in_flight < limit) {
+        launch.push_back(sr.next_item++);
+        ++sr.in_flight;
+      }
+      record(*run, step_record(*run, i, -1, 0, StepStatus::Running),
+             EventRecord{"", 0, 0, "step.started", "", -1, Json{{"items", sr.items.size()}}});
+    }
+    for (size_t k = 1; k < launch.size(); ++k) {
+      submit_item(run, i, launch[k]);
+    }
+    return run_item(run, i, launch[0]);
+  }
+
+  void submit_item(const std::shared_ptr<RunState>& run, size_t i, size_t idx) {
+    pool.submit([this, run, i, idx] {
+      if (auto next = run_item(run, i, idx)) {
+        process_step(run, *next);
+      }
+    });
+  }
+
+  std::optional<size_t> run_item(const std::shared_ptr<RunState>& run, size_t i, size_t idx) {
+    const Json* item = nullptr;
+    {
+      std::lock_guard lock(run->mutex);
+      item = &run->steps[i].items[idx];  // items never change once set
+    }
+    return run_attempt(run, i, static_cast<int>(idx), 1, item);
+  }
+
+  // One attempt of a step (index -1) or of one foreach item. Returns a step
+  // to continue with on this thread (see finish_step).
+  std::optional<size_t> run_attempt(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt, const Json* item) {
+    const PlanStep& ps = run->plan->steps[i];
+    const Json index_json = index;
+    lua::Sandbox& sandbox = thread_sandbox(options.expression_limits);
+    auto input = ps.with.render(sandbox, bindings(*run, item, index >= 0 ? &index_json : nullptr));
+    if (!input) {
+      return attempt_done(run, i, index, attempt, item, LH_ERROR, Json(), "with: " + redact(input.error().message), 0);
+    }
+    Json& in = *input;
+    ps.type->input_validator.apply_defaults(in);
+    if (auto violations = ps.type->input_validator.validate(in); !violations.empty()) {
+      std::string message = "with: ";
+      for (size_t k = 0; k < violations.size(); ++k) {
+        message += (k ? "; " : "") + (violations[k].pointer.empty() ? "" : violations[k].pointer + ": ") +
+                   violations[k].message;
+      }
+      return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(), redact(message), 0);
+    }
+
+    auto control = std::make_shared<AttemptControl>();
+    StepCall call;
+    call.run_id = run->record.id;
+    call.step_id = ps.decl->id;
+    call.idempotency_key = run->record.id + "/" + ps.decl->id + (index >= 0 ? "/" + std::to_string(index) : "");
+    call.artifact_dir = (options.artifact_dir / run->record.id).string();
+    call.workflow_dir = run->plan->workflow_dir;
+    call.plugin_config = ps.plugin_config;
+    call.attempt = static_cast<uint32_t>(attempt);
+    call.cancelled = &control->cancelled;
+    if (ps.decl->timeout) {
+      call.deadline_ms = now_ms() + ps.decl->timeout->count();
+      timers.at(SteadyClock::now() + *ps.decl->timeout, [control] {
+        control->timed_out = true;
+        control->cancelled = true;
+      });
+    }
+    call.log = [this, run, &ps, index](lh_log_level level, std::string_view message) {
+      static constexpr const char* kLevels[] = {"debug", "info", "warn", "error"};
+      EventRecord ev{run->record.id, 0, now_ms(), "step.log", ps.decl->id, index,
+                     Json{{"level", kLevels[std::min<unsigned>(level, 3)]}, {"message", redact(std::string(message))}}};
+      EventRecord copy = ev;
+      store.append_event(std::move(ev));
+      emit(copy);
+    };
+    call.secret = [this](std::string_view name) -> std::optional<std::string> {
+      auto it = options.secrets.find(std::string(name));
+      return it == options.secrets.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    {
+      std::lock_guard lock(run->mutex);
+      if (run->cancelled) {
+        control->cancelled = true;
+      }
+      run->live_attempts.push_back(control);
+      StepRun& sr = run->steps[i];
+      if (!sr.started) {
+        sr.started = true;
+        sr.start_us = steady_us();
+      }
+      StepRecord rec = step_record(*run, i, index, attempt, StepStatus::Running);
+      rec.input = in;
+      rec.started_ms = now_ms();
+      record(*run, rec, EventRecord{"", 0, 0, "step.started", "", index, Json{{"attempt", attempt}}});
+    }
+    const int64_t t0 = steady_us();
+    StepOutcome outcome = host.invoke(*ps.type, call, in.dump());
+    const int64_t elapsed = steady_us() - t0;
+    {
+      std::lock_guard lock(run->mutex);
+      auto& live = run->live_attempts;
+      live.erase(std::remove(live.begin(), live.end(), control), live.end());
+    }
+    if (control->timed_out && outcome.status != LH_OK) {
+      outcome.status = LH_RETRYABLE;
+      outcome.error = "timed out after " + format_duration(*ps.decl->timeout) +
+                      (outcome.error.empty() ? "" : " (" + outcome.error + ")");
+    } else if (outcome.status == LH_CANCELLED && !run->cancelled) {
+      outcome.status = LH_ERROR;
+    }
+    return attempt_done(run, i, index, attempt, item, outcome.status, std::move(outcome.output),
+                        redact(outcome.error), elapsed);
+  }
+
+  std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) const {
+    double ms = static_cast<double>(policy.initial.count());
+    if (policy.backoff == Backoff::Exponential) {
+      for (int k = 1; k < attempt && ms < static_cast<double>(policy.max.count()); ++k) {
+        ms *= policy.multiplier;
+      }
+    }
+    ms = std::min(ms, static_cast<double>(policy.max.count()));
+    if (policy.jitter) {
+      // "Equal jitter": half fixed, half random, so retries spread but never collapse to zero.
+      thread_local std::mt19937_64 rng{std::random_device{}()};
+      ms = ms / 2 + std::uniform_real_distribution<double>(0, ms / 2)(rng);
+    }
+    return std::chrono::milliseconds(static_cast<int64_t>(ms));
+  }
+
+  std::optional<size_t> attempt_done(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt, const Json* item,
+                    lh_status status, Json output, std::string error, int64_t elapsed_us) {
+    const PlanStep& ps = run->plan->steps[i];
+    const RetryPolicy& policy = ps.decl->retry;
+    if (status == LH_OK) {
+      if (index < 0) {
+        std::unique_lock lock(run->mutex);
+        run->steps[i].attempts = attempt;
+        return finish_step(run, i, StepStatus::Succeeded, std::move(output), "", lock, elapsed_us);
+      }
+      return item_done(run, i, index, attempt, std::move(output), "", elapsed_us);
+    }
+    const bool retry = status == LH_RETRYABLE && attempt < policy.attempts && !run->cancelled;
+    if (retry) {
+      const auto delay = backoff(policy, attempt);
+      {
+        std::lock_guard lock(run->mutex);
+        StepRecord rec = step_record(*run, i, index, attempt, StepStatus::Retrying);
+        rec.error = error;
+        record(*run, rec,
+               EventRecord{"", 0, 0, "step.retrying", "", index,
+                           Json{{"attempt", attempt}, {"error", error}, {"delay_ms", delay.count()}}});
+      }
+      timers.at(SteadyClock::now() + delay, [this, run, i, index, attempt, item] {
+        pool.submit([this, run, i, index, attempt, item] {
+          if (auto next = run_attempt(run, i, index, attempt + 1, item)) {
+            process_step(run, *next);
+          }
+        });
+      });
+      return std::nullopt;
+    }
+    const std::string message =
+        attempt > 1 ? error + " (after " + std::to_string(attempt) + " attempts)" : error;
+    if (index < 0) {
+      std::unique_lock lock(run->mutex);
+      run->steps[i].attempts = attempt;
+      const StepStatus final_status = run->cancelled ? StepStatus::Cancelled : StepStatus::Failed;
+      return finish_step(run, i, final_status, Json(nullptr), message, lock, elapsed_us);
+    }
+    return item_done(run, i, index, attempt, Json(nullptr), message, elapsed_us);
+  }
+
+  std::optional<size_t> item_done(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt, Json output,
+                 std::string error, int64_t elapsed_us) {
+    const PlanStep& ps = run->plan->steps[i];
+    std::vector<size_t> launch;
+    std::optional<size_t> next;
+    {
+      std::unique_lock lock(run->mutex);
+      StepRun& sr = run->steps[i];
+      const bool ok = error.empty();
+      StepRecord rec = step_record(*run, i, index, attempt, ok ? StepStatus::Succeeded : StepStatus::Failed);
+      rec.output = output;
+      rec.error = error;
+      rec.finished_ms = now_ms();
+      record(*run, rec,
+             EventRecord{"", 0, 0, ok ? "item.succeeded" : "item.failed", "", index,
+                         ok ? Json{{"attempt", attempt}, {"duration_us", elapsed_us}}
+                            : Json{{"attempt", attempt}, {"error", error}}});
+      sr.attempts = std::max(sr.attempts, attempt);
+      sr.item_outputs[static_cast<size_t>(index)] = std::move(output);
+      --sr.in_flight;
+      ++sr.done_items;
+      if (!ok && !sr.item_failed) {
+        sr.item_failed = true;
+        sr.item_error = "item " + std::to_string(index) + ": " + error;
+      }
+      const bool stop = sr.item_failed || run->failed || run->cancelled;
+      const size_t limit = ps.decl->concurrency > 0 ? static_cast<size_t>(ps.decl->concurrency) : sr.items.size();
+      while (!stop && sr.next_item < sr.items.size() && sr.in_flight < limit) {
+        launch.push_back(sr.next_item++);
+        ++sr.in_flight;
+      }
+      if (sr.in_flight == 0 && (stop || sr.done_items == sr.items.size())) {
+        if (sr.item_failed || stop) {
+          const std::string message = sr.item_failed ? sr.item_error : "not all items ran: the run stopped";
+          next = finish_step(run, i, run->cancelled ? StepStatus::Cancelled : StepStatus::Failed, Json(nullptr),
+                             message, lock);
+        } else {
+          Json all = Json::array();
+          for (auto& o : sr.item_outputs) {
+            all.push_back(std::move(o));
+          }
+          next = finish_step(run, i, StepStatus::Succeeded, std::move(all), "", lock);
+        }
+      }
+    }
+    for (size_t idx : launch) {
+      submit_item(run, i, idx);
+    }
+    return next;
+  }
+
+  std::optional<size_t> finish_locked(const std::shared_ptr<RunState>& run, size_t i, StepStatus status,
+                                      Json output, const std::string& error) {
+    std::optional<size_t> next;
+    {
+      std::unique_lock lock(run->mutex);
+      next = finish_step(run, i, status, std::move(output), error, lock);
+    }
+    return next;
+  }
+
+  // Records the step's end, releases its dependents and, when it was the last
+  // step, finishes the run. Called with run->mutex held (released before the
+  // run's waiters are woken). Returns a dependent to continue with on this thread.
+  std::optional<size_t> finish_step(const std::shared_ptr<RunState>& run, size_t i, StepStatus status, Json output,
+                                    const std::string& error, std::unique_lock<std::mutex>& lock,
+                                    int64_t elapsed_us = -1) {
+    const PlanStep& ps = run->plan->steps[i];
+    StepRun& sr = run->steps[i];
+    sr.status = status;
+    sr.end_us = steady_us();
+    if (!sr.started) {
+      sr.start_us = sr.end_us;
+    }
+    sr.error = error;
+    if (status == StepStatus::Failed && ps.decl->continue_on_error) {
+      output = Json::object();
+    }
+    sr.output = output;
+    (*sr.view)["status"] = std::string(to_string(status));
+    (*sr.view)["outputs"] = status == StepStatus::Succeeded ? output : Json::object();
+
+    StepRecord rec = step_record(*run, i, -1, sr.attempts, status);
+    rec.output = std::move(output);
+    rec.error = error;
+    rec.finished_ms = now_ms();
+    const char* type = status == StepStatus::Succeeded ? "step.succeeded"
+                       : status == StepStatus::Failed  ? "step.failed"
+                       : status == StepStatus::Skipped ? "step.skipped"
+                                                       : "step.cancelled";
+    Json payload = Json::object();
+    if (status == StepStatus::Succeeded || status == StepStatus::Failed) {
+      payload["attempts"] = sr.attempts;
+      payload["duration_us"] = elapsed_us >= 0 ? elapsed_us : sr.end_us - sr.start_us;
+    }
+    if (!error.empty()) {
+      payload[status == StepStatus::Failed ? "error" : "reason"] = error;
+    }
+    if (status == StepStatus::Failed && ps.decl->continue_on_error) {
+      payload["continue_on_error"] = true;
+    }
+    record(*run, rec, EventRecord{"", 0, 0, type, "", -1, std::move(payload)});
+
+    if (status == StepStatus::Failed && !ps.decl->continue_on_error && !run->failed) {
+      run->failed = true;
+      run->failure = "step '" + ps.decl->id + "' failed: " + error;
+    }
+    std::vector<size_t> ready;
+    for (size_t d : ps.dependents) {
+      if (--run->steps[d].pending_needs == 0) {
+        ready.push_back(d);
+      }
+    }
+    if (--run->remaining == 0) {
+      finish_run(run, lock);
+      return std::nullopt;
+    }
+    if (ready.empty()) {
+      return std::nullopt;
+    }
+    lock.unlock();
+    for (size_t k = 1; k < ready.size(); ++k) {
+      pool.submit([this, run, d = ready[k]] { process_step(run, d); });
+    }
+    lock.lock();
+    return ready[0];
+  }
+
+  void finish_run(const std::shared_ptr<RunState>& run, std::unique_lock<std::mutex>& lock) {
+    RunRecord& rec = run->record;
+    if (run->cancelled) {
+      rec.status = RunStatus::Cancelled;
+      rec.error = "the run was cancelled";
+    } else if (run->failed) {
+      rec.status = RunStatus::Failed;
+      rec.error = run->failure;
+    } else {
+      auto outputs = run->plan->outputs.render(thread_sandbox(options.expression_limits), bindings(*run, nullptr, nullptr));
+      if (outputs) {
+        rec.status = RunStatus::Succeeded;
+        rec.outputs = std::move(*outputs);
+      } else {
+        rec.status = RunStatus::Failed;
+        rec.error = "outputs: " + redact(outputs.error().message);
+      }
+    }
+    rec.finished_ms = now_ms();
+    const std::string type = "run." + std::string(to_string(rec.status));
+    EventRecord ev{rec.id, 0, now_ms(), type, "", -1,
+                   rec.error.empty() ? Json::object() : Json{{"error", rec.error}}};
+    EventRecord copy = ev;
+    store.update_run(rec, std::move(ev));
+    emit(copy);
+    run->done = true;
+    lock.unlock();
+    run->done_cv.notify_all();
+    {
+      std::lock_guard g(runs_mutex);
+      --active;
+    }
+    runs_cv.notify_all();
+    lock.lock();
+  }
+};
+
+Executor::Executor(const PluginHost& host, RunStore& store, ExecutorOptions options)
+    : impl_(std::make_unique<Impl>(host, store, std::move(options))) {}
+
+Executor::~Executor() {
+  std::unique_lock lock(impl_->runs_mutex);
+  impl_->runs_cv.wait(lock, [this] { return impl_->active == 0; });
+}
+
+int Executor::threads() const { return impl_->pool.size(); }
+
+Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) const {
+  auto plan = std::make_shared<Plan>();
+  plan->workflow = workflow;
+  plan->hash = fnv1a_hex(workflow.source);
+  plan->workflow_dir = std::filesystem::absolute(std::filesystem::path(workflow.file).parent_path()).string();
+  const Workflow& wf = plan->workflow;
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < wf.steps.size(); ++i) {
+    index[wf.steps[i].id] = i;
+  }
+  plan->steps.resize(wf.steps.size());
+  for (size_t i = 0; i < wf.steps.size(); ++i) {
+    const StepDecl& decl = wf.steps[i];
+    PlanStep& ps = plan->steps[i];
+    ps.decl = &decl;
+    ps.type = impl_->host.step(decl.uses);
+    if (ps.type == nullptr) {
+      return Error{"step '" + decl.id + "': no loaded plugin offers '" + decl.uses + "'"};
+    }
+    auto with = ValueTemplate::compile(decl.with);
+    if (!with) {
+      return Error{"step '" + decl.id + "': with: " + with.error().message};
+    }
+    ps.with = std::move(*with);
+    if (decl.if_cond) {
+      auto cond = ValueTemplate::compile_condition(*decl.if_cond);
+      if (!cond) {
+        return Error{"step '" + decl.id + "': if: " + cond.error().message};
+      }
+      ps.condition = std::move(*cond);
+    }
+    if (decl.foreach) {
+      auto fe = ValueTemplate::compile(*decl.foreach);
+      if (!fe) {
+        return Error{"step '" + decl.id + "': foreach: " + fe.error().message};
+      }
+      ps.foreach = std::move(*fe);
+    }
+    for (const auto& need : decl.needs) {
+      auto it = index.find(need);
+      if (it == index.end()) {
+        return Error{"step '" + decl.id + "': needs '" + need + "', which is not a step of this workflow"};
+      }
+      ps.needs.push_back(it->second);
+      plan->steps[it->second].dependents.push_back(i);
+    }
+    const std::string& plugin = ps.type->plugin->name;
+    ps.plugin_config = impl_->options.plugin_configs.contains(plugin)
+                           ? impl_->options.plugin_configs[plugin].dump()
+                           : std::string("{}");
+  }
+  // A cycle would leave steps that never become ready: refuse it here too.
+  std::vector<size_t> pending(plan->steps.size());
+  std::vector<size_t> queue;
+  for (size_t i = 0; i < plan->steps.size(); ++i) {
+    pending[i] = plan->steps[i].needs.size();
+    if (pending[i] == 0) {
+      queue.push_back(i);
+    }
+  }
+  size_t seen = 0;
+  while (!queue.empty()) {
+    const size_t i = queue.back();
+    queue.pop_back();
+    ++seen;
+    for (size_t d : plan->steps[i].dependents) {
+      if (--pending[d] == 0) {
+        queue.push_back(d);
+      }
+    }
+  }
+  if (seen != plan->steps.size()) {
+    return Error{"the steps' needs form a cycle; run `linkhub validate` to see it"};
+  }
+  auto outputs = ValueTemplate::compile(wf.outputs);
+  if (!outputs) {
+    return Error{"outputs: " + outputs.error().message};
+  }
+  plan->outputs = std::move(*outputs);
+  return std::shared_ptr<const Plan>(std::move(plan));
+}
+
+Result<Json> Executor::prepare_inputs(const Workflow& workflow, const Json& given) {
+  if (!given.is_object()) {
+    return Error{"inputs must be an object of name to value, found " + describe_json_type(given)};
+  }
+  Json out = Json::object();
+  for (const auto& [name, value] : given.items()) {
+    const bool declared = std::any_of(workflow.inputs.begin(), workflow.inputs.end(),
+                                      [&](const InputDecl& d) { return d.name == name; });
+    if (!declared) {
+      std::string names;
+      for (const auto& d : workflow.inputs) {
+        names += (names.empty() ? "" : ", ") + d.name;
+      }
+      return Error{"input '" + name + "' is not declared by workflow '" + workflow.name + "' (it declares: " +
+                   (names.empty() ? "none" : names) + ")"};
+    }
+  }
+  for (const InputDecl& decl : workflow.inputs) {
+    if (given.contains(decl.name)) {
+      Json value = given.at(decl.name);
+      if (!type_matches(decl.type, value)) {
+        // Values from --input k=v arrive as text: accept a string that parses to the declared type.
+        if (value.is_string() && decl.type != "string") {
+          Json parsed = Json::parse(value.get<std::string>(), nullptr, false);
+          if (!parsed.is_discarded() && type_matches(decl.type, parsed)) {
+            value = std::move(parsed);
+          }
+        }
+        if (!type_matches(decl.type, value)) {
+          return Error{"input '" + decl.name + "': expected " + decl.type + ", found " + describe_json_type(value)};
+        }
+      }
+      out[decl.name] = std::move(value);
+    } else if (decl.default_value) {
+      out[decl.name] = *decl.default_value;
+    } else if (decl.required) {
+      return Error{"input '" + decl.name + "' is required" +
+                   (decl.description.empty() ? "" : " (" + decl.description + ")")};
+    } else {
+      out[decl.name] = nullptr;
+    }
+  }
+  return out;
+}
+
+Result<std::string> Executor::start(std::shared_ptr<const Plan> plan, const Json& inputs,
+                                    const std::string& idempotency_key) {
+  auto prepared = prepare_inputs(plan->workflow, inputs);
+  if (!prepared) {
+    return prepared.error();
+  }
+  auto run = std::make_shared<RunState>();
+  run->plan = plan;
+  run->inputs = std::move(*prepared);
+  RunRecord rec;
+  rec.workflow = plan->workflow.name;
+  rec.workflow_version = plan->workflow.version;
+  rec.workflow_hash = plan->hash;
+  rec.inputs = run->inputs;
+  rec.idempotency_key = idempotency_key;
+  rec.status = RunStatus::Queued;
+  rec = impl_->store.create_run(std::move(rec));
+  if (rec.status != RunStatus::Queued) {
+    return rec.id;  // an earlier run with this idempotency key
+  }
+  rec.status = RunStatus::Running;
+  rec.started_ms = now_ms();
+  run->record = rec;
+  run->run_view = Json{{"id", rec.id}, {"workflow", plan->workflow.name}};
+  run->steps.resize(plan->steps.size());
+  for (const auto& ps : plan->steps) {
+    run->steps_view[ps.decl->id] = Json{{"status", "pending"}, {"outputs", Json::object()}};
+  }
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < plan->steps.size(); ++i) {
+    run->steps[i].pending_needs = plan->steps[i].needs.size();
+    run->steps[i].view = &run->steps_view[plan->steps[i].decl->id];
+    if (run->steps[i].pending_needs == 0) {
+      ready.push_back(i);
+    }
+  }
+  run->remaining = plan->steps.size();
+  {
+    std::lock_guard lock(impl_->runs_mutex);
+    impl_->runs[rec.id] = run;
+    ++impl_->active;
+  }
+  EventRecord ev{rec.id, 0, now_ms(), "run.started", "", -1, Json{{"inputs", run->inputs}}};
+  EventRecord copy = ev;
+  impl_->store.update_run(rec, std::move(ev));
+  impl_->emit(copy);
+  if (plan->steps.empty()) {
+    std::unique_lock lock(run->mutex);
+    impl_->finish_run(run, lock);
+    return rec.id;
+  }
+  for (size_t i : ready) {
+    impl_->pool.submit([impl = impl_.get(), run, i] { impl->process_step(run, i); });
+  }
+  return rec.id;
+}
+
+RunResult Executor::wait(const std::string& run_id) {
+  std::shared_ptr<RunState> run;
+  {
+    std::lock_guard lock(impl_->runs_mutex);
+    auto it = impl_->runs.find(run_id);
+    if (it != impl_->runs.end()) {
+      run = it->second;
+    }
+  }
+  RunResult result;
+  result.run_id = run_id;
+  if (!run) {
+    if (auto rec = impl_->store.get_run(run_id)) {
+      result.status = rec->status;
+      result.outputs = rec->outputs;
+      result.error = rec->error;
+    }
+    return result;
+  }
+  std::unique_lock lock(run->mutex);
+  run->done_cv.wait(lock, [&] { return run->done; });
+  result.status = run->record.status;
+  result.outputs = run->record.outputs;
+  result.error = run->record.error;
+  for (size_t i = 0; i < run->steps.size(); ++i) {
+    const StepRun& sr = run->steps[i];
+    result.steps.push_back(StepResult{run->plan->steps[i].decl->id, sr.status, sr.attempts, sr.output, sr.error,
+                                      sr.end_us - sr.start_us});
+  }
+  lock.unlock();
+  std::lock_guard g(impl_->runs_mutex);
+  impl_->runs.erase(run_id);
+  return result;
+}
+
+Result<RunResult> Executor::run(std::shared_ptr<const Plan> plan, const Json& inputs) {
+  auto id = start(std::move(plan), inputs);
+  if (!id) {
+    return id.error();
+  }
+  return wait(*id);
+}
+
+bool Executor::cancel(const std::string& run_id) {
+  std::shared_ptr<RunState> run;
+  {
+    std::lock_guard lock(impl_->runs_mutex);
+    auto it = impl_->runs.find(run_id);
+    if (it == impl_->runs.end()) {
+      return false;
+    }
+    run = it->second;
+  }
+  std::lock_guard lock(run->mutex);
+  if (run->done) {
+    return false;
+  }
+  run->cancelled = true;
+  for (auto& control : run->live_attempts) {
+    control->cancelled = true;
+  }
+  return true;
+}
+
+}  // namespace linkhub
