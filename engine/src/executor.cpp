@@ -233,17 +233,25 @@ struct Executor::Impl {
     const PlanStep& ps = run->plan->steps[i];
     StepRun& sr = run->steps[i];
 
+    // As CI systems do: a failed step stops only what depends on it; the
+    // other branches of the run go on.
     bool all_needs_skipped = !ps.needs.empty();
     {
       std::unique_lock lock(run->mutex);
-      for (size_t n : ps.needs) {
-        all_needs_skipped = all_needs_skipped && run->steps[n].status == StepStatus::Skipped;
+      if (run->cancelled) {
+        return finish_step(run, i, StepStatus::Cancelled, Json(nullptr), "not started: the run was cancelled", lock);
       }
-      if (run->failed || run->cancelled) {
-        return finish_step(run, i, StepStatus::Cancelled, Json(nullptr),
-                           run->cancelled ? "not started: the run was cancelled"
-                                          : "not started: the run failed (" + run->failure + ")",
-                           lock);
+      for (size_t n : ps.needs) {
+        const StepRun& need = run->steps[n];
+        const bool blocking = need.status == StepStatus::Cancelled ||
+                              (need.status == StepStatus::Failed && !run->plan->steps[n].decl->continue_on_error);
+        if (blocking) {
+          return finish_step(run, i, StepStatus::Skipped, Json(nullptr),
+                             "not run: step '" + run->plan->steps[n].decl->id + "' it needs " +
+                                 std::string(to_string(need.status)),
+                             lock);
+        }
+        all_needs_skipped = all_needs_skipped && need.status == StepStatus::Skipped;
       }
     }
     if (all_needs_skipped) {
@@ -480,7 +488,7 @@ struct Executor::Impl {
         sr.item_failed = true;
         sr.item_error = "item " + std::to_string(index) + ": " + error;
       }
-      const bool stop = sr.item_failed || run->failed || run->cancelled;
+      const bool stop = sr.item_failed || run->cancelled;
       const size_t limit = ps.decl->concurrency > 0 ? static_cast<size_t>(ps.decl->concurrency) : sr.items.size();
       while (!stop && sr.next_item < sr.items.size() && sr.in_flight < limit) {
         launch.push_back(sr.next_item++);
