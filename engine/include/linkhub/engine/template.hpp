@@ -37,8 +37,9 @@ class ValueTemplate {
   // The error message names the pointer and the expression text; the caller adds the step and field.
   Result<Json> render(lua::Sandbox& sandbox, const lua::Bindings& bindings) const;
 
+  struct Node;  // opaque: the compiled tree, defined in template.cpp
+
  private:
-  struct Node;
   std::shared_ptr<const Node> root_;
 };
 

@@ -1,0 +1,377 @@
+#include <linkhub/engine/plugin_host.hpp>
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace linkhub {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Closes a dlopen handle unless released: a library that failed any check is
+// not kept loaded.
+struct LibraryHandle {
+  void* handle = nullptr;
+  LibraryHandle() = default;
+  explicit LibraryHandle(void* h) : handle(h) {}
+  LibraryHandle(LibraryHandle&& o) noexcept : handle(std::exchange(o.handle, nullptr)) {}
+  LibraryHandle& operator=(LibraryHandle&& o) noexcept {
+    std::swap(handle, o.handle);
+    return *this;
+  }
+  ~LibraryHandle() {
+    if (handle != nullptr) {
+      dlclose(handle);
+    }
+  }
+};
+
+bool valid_plugin_name(const char* name) {
+  if (name == nullptr || !std::islower(static_cast<unsigned char>(name[0]))) {
+    return false;
+  }
+  for (const char* p = name; *p != '\0'; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (!std::islower(c) && !std::isdigit(c) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+lh_str view(const std::string& s) { return lh_str{s.data(), s.size()}; }
+
+// The lh_context handed to a step: each callback reads the StepCall.
+struct CallState {
+  const StepCall* call = nullptr;
+  std::string output;
+  std::string error;
+  bool has_output = false;
+  std::string secret_buffer;
+};
+
+void ctx_log(void* host_data, uint32_t level, lh_str message) {
+  auto* state = static_cast<CallState*>(host_data);
+  if (state->call->log && message.data != nullptr) {
+    state->call->log(static_cast<lh_log_level>(std::min<uint32_t>(level, LH_LOG_ERROR)),
+                     std::string_view(message.data, message.len));
+  }
+}
+lh_str ctx_idempotency_key(void* host_data) { return view(static_cast<CallState*>(host_data)->call->idempotency_key); }
+int ctx_secret(void* host_data, lh_str name, lh_str* value) {
+  auto* state = static_cast<CallState*>(host_data);
+  if (!state->call->secret || name.data == nullptr || value == nullptr) {
+    return 0;
+  }
+  auto found = state->call->secret(std::string_view(name.data, name.len));
+  if (!found) {
+    return 0;
+  }
+  state->secret_buffer = std::move(*found);
+  *value = view(state->secret_buffer);
+  return 1;
+}
+int ctx_is_cancelled(void* host_data) {
+  const auto* flag = static_cast<CallState*>(host_data)->call->cancelled;
+  return flag != nullptr && flag->load(std::memory_order_relaxed) ? 1 : 0;
+}
+lh_str ctx_artifact_dir(void* host_data) {
+  const auto& dir = static_cast<CallState*>(host_data)->call->artifact_dir;
+  if (!dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);  // the ABI promises the directory exists
+  }
+  return view(dir);
+}
+int64_t ctx_deadline_ms(void* host_data) { return static_cast<CallState*>(host_data)->call->deadline_ms; }
+uint32_t ctx_attempt(void* host_data) { return static_cast<CallState*>(host_data)->call->attempt; }
+void ctx_set_output(void* host_data, lh_str json) {
+  auto* state = static_cast<CallState*>(host_data);
+  state->output.assign(json.data == nullptr ? "" : json.data, json.len);
+  state->has_output = true;
+}
+void ctx_set_error(void* host_data, lh_str message) {
+  static_cast<CallState*>(host_data)->error.assign(message.data == nullptr ? "" : message.data, message.len);
+}
+lh_str ctx_plugin_config(void* host_data) { return view(static_cast<CallState*>(host_data)->call->plugin_config); }
+lh_str ctx_workflow_dir(void* host_data) { return view(static_cast<CallState*>(host_data)->call->workflow_dir); }
+lh_str ctx_run_id(void* host_data) { return view(static_cast<CallState*>(host_data)->call->run_id); }
+lh_str ctx_step_id(void* host_data) { return view(static_cast<CallState*>(host_data)->call->step_id); }
+
+void init_set_error(void* host_data, lh_str message) {
+  static_cast<std::string*>(host_data)->assign(message.data == nullptr ? "" : message.data, message.len);
+}
+
+std::string status_name(lh_status s) {
+  switch (s) {
+    case LH_OK: return "ok";
+    case LH_ERROR: return "error";
+    case LH_RETRYABLE: return "retryable error";
+    case LH_CANCELLED: return "cancelled";
+    case LH_INVALID_INPUT: return "invalid input";
+  }
+  return "unknown status " + std::to_string(static_cast<int>(s));
+}
+
+}  // namespace
+
+struct PluginHost::Impl {
+  // Plugins are declared before the libraries so their step objects (which
+  // point into library memory) are destroyed first.
+  std::vector<LibraryHandle> libraries;
+  std::vector<std::unique_ptr<LoadedPlugin>> plugins;
+  std::map<std::string, const LoadedStep*, std::less<>> steps;
+  std::vector<PluginProblem> problems;
+
+  void problem(const fs::path& path, std::string message) { problems.push_back({path, std::move(message)}); }
+
+  bool load(const fs::path& requested) {
+    std::error_code ec;
+    const fs::path path = fs::absolute(requested, ec).lexically_normal();
+    // RTLD_LOCAL: a plugin's own dependencies must not satisfy another's symbols.
+    LibraryHandle lib(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
+    if (lib.handle == nullptr) {
+      const char* why = dlerror();
+      problem(path, std::string("cannot be loaded as a shared library: ") + (why ? why : "unknown error"));
+      return false;
+    }
+    auto version_fn = reinterpret_cast<lh_plugin_api_version_fn>(dlsym(lib.handle, LH_PLUGIN_API_VERSION_SYMBOL));
+    if (version_fn == nullptr) {
+      problem(path, "not a linkhub plugin: it has no " LH_PLUGIN_API_VERSION_SYMBOL " symbol");
+      return false;
+    }
+    const uint32_t version = version_fn();
+    if (version < LH_API_VERSION_MIN || version > LH_API_VERSION) {
+      problem(path, "built for plugin API " + std::to_string(version) + ", this linkhub supports " +
+                        std::to_string(LH_API_VERSION_MIN) + " to " + std::to_string(LH_API_VERSION) +
+                        (version > LH_API_VERSION ? " (upgrade linkhub)" : " (rebuild the plugin against this SDK)"));
+      return false;
+    }
+    auto init_fn = reinterpret_cast<lh_plugin_init_fn>(dlsym(lib.handle, LH_PLUGIN_INIT_SYMBOL));
+    if (init_fn == nullptr) {
+      problem(path, "not a linkhub plugin: it has no " LH_PLUGIN_INIT_SYMBOL " symbol");
+      return false;
+    }
+    std::string init_error;
+    lh_host_api host_api{sizeof(lh_host_api), &init_error, LH_API_VERSION, &init_set_error};
+    const lh_plugin_def* def = nullptr;
+    const lh_status status = init_fn(&host_api, &def);
+    if (status != LH_OK) {
+      problem(path, "initialisation failed (" + status_name(status) + ")" +
+                        (init_error.empty() ? "" : ": " + init_error));
+      return false;
+    }
+    if (def == nullptr || def->struct_size < sizeof(lh_plugin_def)) {
+      problem(path, def == nullptr ? "initialisation returned no plugin descriptor"
+                                   : "the plugin descriptor is smaller than this API version's (" +
+                                         std::to_string(def->struct_size) + " < " +
+                                         std::to_string(sizeof(lh_plugin_def)) + " bytes)");
+      return false;
+    }
+    if (!valid_plugin_name(def->name)) {
+      problem(path, std::string("invalid plugin name '") + (def->name ? def->name : "") +
+                        "': expected lower-case letters, digits and _ starting with a letter");
+      return false;
+    }
+    for (const auto& existing : plugins) {
+      if (existing->name == def->name) {
+        problem(path, std::string("a plugin named '") + def->name + "' is already loaded from " +
+                          existing->path.string());
+        return false;
+      }
+    }
+    auto plugin = std::make_unique<LoadedPlugin>();
+    plugin->name = def->name;
+    plugin->version = def->version ? def->version : "";
+    plugin->description = def->description ? def->description : "";
+    plugin->path = path;
+    plugin->api_version = version;
+    if (def->step_count > 0 && def->steps == nullptr) {
+      problem(path, "the descriptor declares " + std::to_string(def->step_count) + " steps but no step table");
+      return false;
+    }
+    std::set<std::string> names;
+    for (size_t k = 0; k < def->step_count; ++k) {
+      const lh_step_def& sd = def->steps[k];
+      const std::string where = "step #" + std::to_string(k + 1);
+      if (sd.struct_size < sizeof(lh_step_def)) {
+        problem(path, where + ": its definition is smaller than this API version's");
+        return false;
+      }
+      if (sd.name == nullptr || sd.name[0] == '\0' || sd.run == nullptr) {
+        problem(path, where + ": a step needs a name and a run callback");
+        return false;
+      }
+      if (!names.insert(sd.name).second) {
+        problem(path, std::string("step '") + sd.name + "' is declared twice");
+        return false;
+      }
+      auto step = std::make_unique<LoadedStep>();
+      step->def = &sd;
+      step->plugin = plugin.get();
+      step->signature.uses = plugin->name + "." + sd.name;
+      step->signature.description = sd.description ? sd.description : "";
+      for (auto [text, schema, validator, what] :
+           {std::tuple{sd.input_schema, &step->signature.input_schema, &step->input_validator, "input"},
+            std::tuple{sd.output_schema, &step->signature.output_schema, &step->output_validator, "output"}}) {
+        *schema = text == nullptr ? Json::object() : Json::parse(text, nullptr, false);
+        if (schema->is_discarded()) {
+          problem(path, "step '" + step->signature.uses + "': its " + what + " schema is not valid JSON");
+          return false;
+        }
+        auto compiled = JsonSchema::compile(*schema);
+        if (!compiled) {
+          problem(path, "step '" + step->signature.uses + "': its " + what + " schema: " +
+                            compiled.error().message);
+          return false;
+        }
+        *validator = std::move(*compiled);
+      }
+      plugin->steps.push_back(std::move(step));
+    }
+    for (const auto& step : plugin->steps) {
+      steps[step->signature.uses] = step.get();
+    }
+    plugins.push_back(std::move(plugin));
+    libraries.push_back(std::move(lib));
+    return true;
+  }
+};
+
+PluginHost::PluginHost() : impl_(std::make_unique<Impl>()) {}
+
+PluginHost::~PluginHost() {
+  // Step objects never outlive invoke(); drop our views of the plugins before
+  // their libraries go (Impl's member order), never the other way round.
+  impl_->steps.clear();
+  impl_->plugins.clear();
+}
+
+void PluginHost::load_directory(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    impl_->problem(dir, "plugin directory does not exist");
+    return;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec) && entry.path().extension() == ".so") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    impl_->load(file);
+  }
+}
+
+bool PluginHost::load_file(const fs::path& file) { return impl_->load(file); }
+
+const std::vector<PluginProblem>& PluginHost::problems() const { return impl_->problems; }
+
+std::vector<const LoadedPlugin*> PluginHost::plugins() const {
+  std::vector<const LoadedPlugin*> out;
+  for (const auto& p : impl_->plugins) {
+    out.push_back(p.get());
+  }
+  return out;
+}
+
+const LoadedPlugin* PluginHost::plugin(std::string_view name) const {
+  for (const auto& p : impl_->plugins) {
+    if (p->name == name) {
+      return p.get();
+    }
+  }
+  return nullptr;
+}
+
+const LoadedStep* PluginHost::step(std::string_view uses) const {
+  auto it = impl_->steps.find(uses);
+  return it == impl_->steps.end() ? nullptr : it->second;
+}
+
+const StepSignature* PluginHost::find_signature(std::string_view uses) const {
+  const LoadedStep* s = step(uses);
+  return s == nullptr ? nullptr : &s->signature;
+}
+
+std::vector<std::string> PluginHost::all_uses() const {
+  std::vector<std::string> out;
+  for (const auto& [uses, step] : impl_->steps) {
+    out.push_back(uses);
+  }
+  return out;
+}
+
+StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std::string_view input_json) const {
+  CallState state;
+  state.call = &call;
+  lh_context ctx{};
+  ctx.struct_size = sizeof(lh_context);
+  ctx.host_data = &state;
+  ctx.log = &ctx_log;
+  ctx.idempotency_key = &ctx_idempotency_key;
+  ctx.secret = &ctx_secret;
+  ctx.is_cancelled = &ctx_is_cancelled;
+  ctx.artifact_dir = &ctx_artifact_dir;
+  ctx.deadline_ms = &ctx_deadline_ms;
+  ctx.attempt = &ctx_attempt;
+  ctx.set_output = &ctx_set_output;
+  ctx.set_error = &ctx_set_error;
+  ctx.plugin_config = &ctx_plugin_config;
+  ctx.workflow_dir = &ctx_workflow_dir;
+  ctx.run_id = &ctx_run_id;
+  ctx.step_id = &ctx_step_id;
+
+  const lh_step_def& def = *step.def;
+  StepOutcome outcome;
+  void* instance = def.create != nullptr ? def.create(def.user_data) : nullptr;
+  const lh_status status = def.run(instance, &ctx, lh_str{input_json.data(), input_json.size()});
+  if (def.destroy != nullptr && instance != nullptr) {
+    def.destroy(instance);
+  }
+  const std::string& uses = step.signature.uses;
+  switch (status) {
+    case LH_OK:
+    case LH_ERROR:
+    case LH_RETRYABLE:
+    case LH_CANCELLED:
+    case LH_INVALID_INPUT:
+      outcome.status = status;
+      break;
+    default:
+      outcome.status = LH_ERROR;
+      outcome.error = "step " + uses + " returned an unknown status " + std::to_string(static_cast<int>(status));
+      return outcome;
+  }
+  if (status != LH_OK) {
+    outcome.error = state.error.empty() ? "step " + uses + " failed (" + status_name(status) + ") without a message"
+                                        : std::move(state.error);
+    return outcome;
+  }
+  if (!state.has_output) {
+    outcome.output = Json::object();  // a step with nothing to say succeeds with {}
+  } else {
+    outcome.output = Json::parse(state.output, nullptr, false);
+    if (outcome.output.is_discarded()) {
+      outcome.status = LH_ERROR;
+      outcome.error = "step " + uses + " returned malformed JSON output (" + std::to_string(state.output.size()) +
+                      " bytes)";
+      outcome.output = Json();
+      return outcome;
+    }
+  }
+  if (auto violations = step.output_validator.validate(outcome.output); !violations.empty()) {
+    outcome.status = LH_ERROR;
+    outcome.error = "step " + uses + " returned output that does not match its output schema: " +
+                    (violations[0].pointer.empty() ? "" : violations[0].pointer + ": ") + violations[0].message;
+    outcome.output = Json();
+  }
+  return outcome;
+}
+
+}  // namespace linkhub
