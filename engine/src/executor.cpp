@@ -642,7 +642,8 @@ Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) 
   auto plan = std::make_shared<Plan>();
   plan->workflow = workflow;
   plan->hash = fnv1a_hex(workflow.source);
-  plan->workflow_dir = std::filesystem::absolute(std::filesystem::path(workflow.file).parent_path()).string();
+  const std::filesystem::path dir = std::filesystem::path(workflow.file).parent_path();
+  plan->workflow_dir = (dir.empty() ? std::filesystem::current_path() : std::filesystem::absolute(dir)).string();
   const Workflow& wf = plan->workflow;
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < wf.steps.size(); ++i) {

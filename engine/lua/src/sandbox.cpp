@@ -441,8 +441,10 @@ struct Sandbox::Impl {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &kSafeBaseKey);
     lua_setfield(L, -2, "__index");
     lua_setmetatable(L, -2);
+    static const Json kNull;
     for (const auto& b : bindings) {
-      push_json(L, b.value == nullptr ? Json() : *b.value);
+      // By reference: proxies keep pointers into the bound values.
+      push_json(L, b.value == nullptr ? kNull : *b.value);
       lua_setfield(L, -2, b.name.c_str());
     }
   }

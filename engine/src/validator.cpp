@@ -1,0 +1,454 @@
+// Semantic checks of a workflow against the plugins on offer.
+#include <linkhub/engine/json_schema.hpp>
+#include <linkhub/engine/suggest.hpp>
+#include <linkhub/engine/template.hpp>
+#include <linkhub/engine/validator.hpp>
+#include <linkhub/lua/sandbox.hpp>
+
+#include <cctype>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace linkhub {
+namespace {
+
+// A name read out of an expression: steps.X[.outputs.Y | .status] or inputs.Z.
+struct Reference {
+  enum class Kind { Step, Input } kind = Kind::Step;
+  std::string name;    // X or Z
+  std::string output;  // Y, when the expression reads steps.X.outputs.Y
+};
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// A small scanner over Lua expression text: skips strings and comments, and
+// reads `steps.X`, `steps["X"]`, `.outputs.Y`, `.outputs["Y"]`, `inputs.Z`.
+class ReferenceScanner {
+ public:
+  explicit ReferenceScanner(std::string_view text) : s_(text) {}
+
+  std::vector<Reference> scan() {
+    std::vector<Reference> out;
+    while (i_ < s_.size()) {
+      const char c = s_[i_];
+      if (c == '"' || c == '\'') {
+        skip_quoted(c);
+      } else if (c == '[' && long_bracket_level() >= 0) {
+        skip_long_bracket();
+      } else if (c == '-' && s_.substr(i_, 2) == "--") {
+        i_ += 2;
+        if (i_ < s_.size() && s_[i_] == '[' && long_bracket_level() >= 0) {
+          skip_long_bracket();
+        } else {
+          while (i_ < s_.size() && s_[i_] != '\n') {
+            ++i_;
+          }
+        }
+      } else if (ident_char(c) && (i_ == 0 || (!ident_char(s_[i_ - 1]) && s_[i_ - 1] != '.' && s_[i_ - 1] != ':'))) {
+        const std::string word = read_ident();
+        if (word == "steps") {
+          if (auto name = read_member()) {
+            Reference ref{Reference::Kind::Step, *name, ""};
+            const size_t save = i_;
+            if (auto field = read_member(); field && *field == "outputs") {
+              if (auto output = read_member()) {
+                ref.output = *output;
+              }
+            } else {
+              i_ = save;
+            }
+            out.push_back(ref);
+          }
+        } else if (word == "inputs") {
+          if (auto name = read_member()) {
+            out.push_back(Reference{Reference::Kind::Input, *name, ""});
+          }
+        }
+      } else {
+        ++i_;
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::string read_ident() {
+    const size_t start = i_;
+    while (i_ < s_.size() && ident_char(s_[i_])) {
+      ++i_;
+    }
+    return std::string(s_.substr(start, i_ - start));
+  }
+
+  void skip_space() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) {
+      ++i_;
+    }
+  }
+
+  // `.name` or `["name"]` / `['name']`; nullopt (position kept) otherwise.
+  std::optional<std::string> read_member() {
+    const size_t save = i_;
+    skip_space();
+    if (i_ < s_.size() && s_[i_] == '.' && s_.substr(i_, 2) != "..") {
+      ++i_;
+      skip_space();
+      if (i_ < s_.size() && (std::isalpha(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_')) {
+        return read_ident();
+      }
+    } else if (i_ < s_.size() && s_[i_] == '[') {
+      ++i_;
+      skip_space();
+      if (i_ < s_.size() && (s_[i_] == '"' || s_[i_] == '\'')) {
+        const char q = s_[i_++];
+        const size_t start = i_;
+        while (i_ < s_.size() && s_[i_] != q && s_[i_] != '\\') {
+          ++i_;
+        }
+        if (i_ < s_.size() && s_[i_] == q) {
+          std::string name(s_.substr(start, i_ - start));
+          ++i_;
+          skip_space();
+          if (i_ < s_.size() && s_[i_] == ']') {
+            ++i_;
+            return name;
+          }
+        }
+      }
+    }
+    i_ = save;
+    return std::nullopt;
+  }
+
+  void skip_quoted(char q) {
+    ++i_;
+    while (i_ < s_.size() && s_[i_] != q) {
+      i_ += s_[i_] == '\\' ? 2 : 1;
+    }
+    ++i_;
+  }
+
+  // Level of a long bracket starting at i_ ("[[" = 0, "[==[" = 2), -1 if none.
+  int long_bracket_level() const {
+    size_t j = i_ + 1;
+    int level = 0;
+    while (j < s_.size() && s_[j] == '=') {
+      ++level;
+      ++j;
+    }
+    return j < s_.size() && s_[j] == '[' ? level : -1;
+  }
+
+  void skip_long_bracket() {
+    const int level = long_bracket_level();
+    const std::string close = "]" + std::string(static_cast<size_t>(level), '=') + "]";
+    const size_t end = s_.find(close, i_ + 2 + static_cast<size_t>(level));
+    i_ = end == std::string_view::npos ? s_.size() : end + close.size();
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+class Validator {
+ public:
+  Validator(const Workflow& wf, const StepCatalog& catalog) : wf_(wf), catalog_(catalog) {
+    for (size_t i = 0; i < wf_.steps.size(); ++i) {
+      if (!wf_.steps[i].id.empty()) {
+        index_.emplace(wf_.steps[i].id, i);
+        ids_.push_back(wf_.steps[i].id);
+      }
+    }
+    for (const auto& input : wf_.inputs) {
+      input_names_.push_back(input.name);
+    }
+  }
+
+  Diagnostics run() {
+    for (const auto& step : wf_.steps) {
+      check_uses_and_with(step);
+      check_needs(step);
+    }
+    check_cycles();
+    compute_upstream();
+    for (const auto& step : wf_.steps) {
+      check_expressions_of(step);
+    }
+    check_expressions(wf_.outputs, "/outputs", nullptr, "outputs");
+    return std::move(diagnostics_);
+  }
+
+ private:
+  void add(const std::string& pointer, const std::string& step, const std::string& code, const std::string& message,
+           bool at_key = false) {
+    diagnostics_.push_back(
+        Diagnostic{wf_.file, at_key ? wf_.key_position(pointer) : wf_.position(pointer), step, code, message});
+  }
+
+  // ------------------------------------------------------------ uses, with
+
+  static bool holds_template(const Json& with, const std::string& pointer) {
+    const Json* v = &with;
+    try {
+      v = &with.at(Json::json_pointer(pointer));
+    } catch (const Json::exception&) {
+      return false;
+    }
+    if (v->is_string()) {
+      return v->get_ref<const std::string&>().find("${{") != std::string::npos;
+    }
+    return false;
+  }
+
+  void check_uses_and_with(const StepDecl& step) {
+    if (step.uses.empty()) {
+      return;
+    }
+    const StepSignature* sig = catalog_.find_signature(step.uses);
+    if (sig == nullptr) {
+      const std::string plugin = step.uses.substr(0, step.uses.find('.'));
+      bool plugin_known = false;
+      for (const auto& u : catalog_.all_uses()) {
+        plugin_known = plugin_known || u.rfind(plugin + ".", 0) == 0;
+      }
+      add(step.pointer + "/uses", step.id, "unknown-uses",
+          "no loaded plugin offers '" + step.uses + "'" + did_you_mean(step.uses, catalog_.all_uses()) +
+              (plugin_known ? "" : "; the plugin '" + plugin + "' is not loaded (see `linkhub plugins list`)"));
+      return;
+    }
+    auto schema = JsonSchema::compile(sig->input_schema);
+    if (!schema) {
+      return;  // the plugin host refuses such plugins; nothing to check against
+    }
+    std::vector<std::string> fields;
+    if (sig->input_schema.contains("properties") && sig->input_schema["properties"].is_object()) {
+      for (const auto& [k, v] : sig->input_schema["properties"].items()) {
+        fields.push_back(k);
+      }
+    }
+    const std::string with_pointer = step.pointer + "/with";
+    for (const auto& v : schema->validate(step.with)) {
+      const std::string p = with_pointer + v.pointer;
+      if (v.code == "required") {
+        const std::string field = v.pointer.substr(v.pointer.rfind('/') + 1);
+        const bool has_with = wf_.keys.count(with_pointer) > 0;
+        add(has_with ? with_pointer : step.pointer, step.id, "missing-input",
+            step.uses + " needs the input '" + field + "' in `with:`", has_with);
+      } else if (v.code == "unknown-field") {
+        const std::string field = v.pointer.substr(v.pointer.rfind('/') + 1);
+        const bool top = v.pointer.find('/', 1) == std::string::npos;
+        add(p, step.id, "unknown-input",
+            step.uses + " has no input '" + field + "'" + (top ? did_you_mean(field, fields) : std::string()) +
+                (top && !fields.empty() ? "; it takes: " + join(fields) : ""),
+            true);
+      } else if (!holds_template(step.with, v.pointer)) {
+        add(p, step.id, v.code == "type" ? "input-type" : "invalid-input",
+            "input '" + v.pointer.substr(1) + "' of " + step.uses + ": " + v.message);
+      }
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) {
+      out += (out.empty() ? "" : ", ") + i;
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ needs, cycles
+
+  void check_needs(const StepDecl& step) {
+    for (size_t k = 0; k < step.needs.size(); ++k) {
+      const std::string& need = step.needs[k];
+      const std::string p = wf_.values.count(step.pointer + "/needs/" + std::to_string(k))
+                                ? step.pointer + "/needs/" + std::to_string(k)
+                                : step.pointer + "/needs";
+      if (need == step.id) {
+        add(p, step.id, "needs-cycle", "the step needs itself");
+      } else if (index_.count(need) == 0) {
+        add(p, step.id, "unknown-need", "needs '" + need + "', which is not a step of this workflow" +
+                                            did_you_mean(need, ids_));
+      }
+    }
+  }
+
+  void check_cycles() {
+    // Colours: 0 new, 1 on the current path, 2 done.
+    std::vector<int> colour(wf_.steps.size(), 0);
+    std::vector<size_t> path;
+    std::set<std::set<size_t>> reported;
+    std::function<void(size_t)> visit = [&](size_t i) {
+      colour[i] = 1;
+      path.push_back(i);
+      for (const auto& need : wf_.steps[i].needs) {
+        auto it = index_.find(need);
+        if (it == index_.end() || it->second == i) {
+          continue;
+        }
+        const size_t j = it->second;
+        if (colour[j] == 1) {
+          auto start = std::find(path.begin(), path.end(), j);
+          std::vector<size_t> cycle(start, path.end());
+          std::set<size_t> members(cycle.begin(), cycle.end());
+          if (reported.insert(members).second) {
+            // Report in execution order: a needs b means b runs first.
+            std::string text;
+            for (auto r = cycle.rbegin(); r != cycle.rend(); ++r) {
+              text += wf_.steps[*r].id + " -> ";
+            }
+            text += wf_.steps[cycle.back()].id;
+            const StepDecl& first = wf_.steps[cycle.front()];
+            add(first.pointer + "/needs", first.id, "needs-cycle", "the needs form a cycle: " + text, true);
+          }
+        } else if (colour[j] == 0) {
+          visit(j);
+        }
+      }
+      path.pop_back();
+      colour[i] = 2;
+    };
+    for (size_t i = 0; i < wf_.steps.size(); ++i) {
+      if (colour[i] == 0) {
+        visit(i);
+      }
+    }
+  }
+
+  void compute_upstream() {
+    upstream_.assign(wf_.steps.size(), {});
+    for (size_t i = 0; i < wf_.steps.size(); ++i) {
+      std::vector<size_t> stack{i};
+      std::set<size_t>& seen = upstream_[i];
+      while (!stack.empty()) {
+        const size_t k = stack.back();
+        stack.pop_back();
+        for (const auto& need : wf_.steps[k].needs) {
+          auto it = index_.find(need);
+          if (it != index_.end() && seen.insert(it->second).second) {
+            stack.push_back(it->second);
+          }
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  void check_expressions_of(const StepDecl& step) {
+    check_expressions(step.with, step.pointer + "/with", &step, "with");
+    if (step.if_cond && step.if_cond->is_string()) {
+      const std::string& text = step.if_cond->get_ref<const std::string&>();
+      if (text.find("${{") == std::string::npos) {
+        check_expression(text, step.pointer + "/if", &step, "if");
+      } else {
+        check_expressions(*step.if_cond, step.pointer + "/if", &step, "if");
+      }
+    }
+    if (step.foreach && step.foreach->is_string()) {
+      check_expressions(*step.foreach, step.pointer + "/foreach", &step, "foreach");
+    }
+  }
+
+  void check_expressions(const Json& value, const std::string& base, const StepDecl* step, const char* field) {
+    scan_expressions(
+        value, [&](const std::string& pointer, const std::string& expr) { check_expression(expr, base + pointer, step, field); },
+        [&](const std::string& pointer, const std::string& message) {
+          add(base + pointer, step ? step->id : "", "unterminated-template", std::string(field) + ": " + message);
+        });
+  }
+
+  void check_expression(const std::string& expr, const std::string& pointer, const StepDecl* step,
+                        const std::string& field) {
+    const std::string sid = step != nullptr ? step->id : "";
+    if (auto error = lua::Sandbox::expression_syntax_error(expr)) {
+      add(pointer, sid, "expression-syntax", field + ": the expression `" + expr + "` is not valid Lua: " + *error);
+      return;
+    }
+    for (const auto& ref : ReferenceScanner(expr).scan()) {
+      if (ref.kind == Reference::Kind::Input) {
+        if (std::find(input_names_.begin(), input_names_.end(), ref.name) == input_names_.end()) {
+          add(pointer, sid, "unknown-input-ref",
+              field + ": `inputs." + ref.name + "` is not a declared input" + did_you_mean(ref.name, input_names_) +
+                  (input_names_.empty() ? " (the workflow declares no inputs)" : ""));
+        }
+        continue;
+      }
+      auto it = index_.find(ref.name);
+      if (it == index_.end()) {
+        add(pointer, sid, "unknown-step-ref",
+            field + ": `steps." + ref.name + "` names no step of this workflow" + did_you_mean(ref.name, ids_));
+        continue;
+      }
+      const StepDecl& target = wf_.steps[it->second];
+      if (step != nullptr) {
+        const size_t self = static_cast<size_t>(step - wf_.steps.data());
+        if (upstream_[self].count(it->second) == 0) {
+          add(pointer, sid, "not-upstream",
+              field + ": reads `steps." + ref.name + "`, but '" + ref.name +
+                  "' is not among this step's needs (directly or through other steps); add it to `needs:`");
+          continue;
+        }
+      }
+      if (!ref.output.empty() && !target.foreach) {
+        check_output_exists(target, ref.output, pointer, sid, field);
+      }
+    }
+  }
+
+  void check_output_exists(const StepDecl& target, const std::string& output, const std::string& pointer,
+                           const std::string& sid, const std::string& field) {
+    const StepSignature* sig = catalog_.find_signature(target.uses);
+    if (sig == nullptr) {
+      return;  // already reported as unknown-uses
+    }
+    const Json& schema = sig->output_schema;
+    if (!schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object()) {
+      return;
+    }
+    if (schema.value("additionalProperties", Json(false)) != Json(false) && schema.contains("additionalProperties")) {
+      return;
+    }
+    const Json& props = schema["properties"];
+    if (props.contains(output)) {
+      return;
+    }
+    std::vector<std::string> names;
+    for (const auto& [k, v] : props.items()) {
+      names.push_back(k);
+    }
+    add(pointer, sid, "unknown-output",
+        field + ": `steps." + target.id + ".outputs." + output + "`: " + target.uses + " has no output '" + output +
+            "'" + did_you_mean(output, names) + (names.empty() ? "" : "; it gives: " + join(names)));
+  }
+
+  const Workflow& wf_;
+  const StepCatalog& catalog_;
+  std::map<std::string, size_t> index_;
+  std::vector<std::string> ids_;
+  std::vector<std::string> input_names_;
+  std::vector<std::set<size_t>> upstream_;
+  Diagnostics diagnostics_;
+};
+
+}  // namespace
+
+Diagnostics validate_workflow(const Workflow& workflow, const StepCatalog& catalog) {
+  Diagnostics d = Validator(workflow, catalog).run();
+  sort_diagnostics(d);
+  return d;
+}
+
+Diagnostics check_workflow_file(const std::string& path, const StepCatalog& catalog) {
+  LoadResult loaded = load_workflow_file(path);
+  Diagnostics all = std::move(loaded.diagnostics);
+  if (loaded.workflow) {
+    Diagnostics more = validate_workflow(*loaded.workflow, catalog);
+    all.insert(all.end(), more.begin(), more.end());
+  }
+  sort_diagnostics(all);
+  return all;
+}
+
+}  // namespace linkhub

@@ -1,0 +1,67 @@
+#include "cli_common.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <vector>
+
+namespace linkhub::cli {
+
+Result<Environment> open_environment(const GlobalOptions& global) {
+  std::filesystem::path config_path = global.config_path;
+  if (config_path.empty() && std::filesystem::exists("linkhub.yaml")) {
+    config_path = "linkhub.yaml";
+  }
+  auto config = load_config(config_path);
+  if (!config) {
+    return config.error();
+  }
+  Environment env{std::move(*config), std::make_unique<PluginHost>()};
+  for (const auto& dir : plugin_search_path(env.config, global.plugin_dirs)) {
+    env.host->load_directory(dir);
+  }
+  for (const auto& problem : env.host->problems()) {
+    std::cerr << "linkhub: warning: skipped " << problem.path.string() << ": " << problem.message << "\n";
+  }
+  return env;
+}
+
+namespace {
+
+const std::vector<std::string>& file_lines(const std::string& file) {
+  static std::map<std::string, std::vector<std::string>> cache;
+  auto [it, inserted] = cache.try_emplace(file);
+  if (inserted) {
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+      it->second.push_back(line);
+    }
+  }
+  return it->second;
+}
+
+}  // namespace
+
+void print_diagnostics(const Diagnostics& diagnostics, bool json) {
+  if (json) {
+    Json out = Json::array();
+    for (const auto& d : diagnostics) {
+      out.push_back(diagnostic_to_json(d));
+    }
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  for (const auto& d : diagnostics) {
+    std::cout << format_diagnostic(d) << "\n";
+    const auto& lines = file_lines(d.file);
+    if (d.pos.line > 0 && static_cast<size_t>(d.pos.line) <= lines.size()) {
+      const std::string number = std::to_string(d.pos.line);
+      std::cout << "  " << number << " | " << lines[static_cast<size_t>(d.pos.line) - 1] << "\n";
+      std::cout << "  " << std::string(number.size(), ' ') << " | "
+                << std::string(static_cast<size_t>(std::max(d.pos.column - 1, 0)), ' ') << "^\n";
+    }
+  }
+}
+
+}  // namespace linkhub::cli
