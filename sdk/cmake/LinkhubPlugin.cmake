@@ -1,10 +1,11 @@
-# linkhub_add_plugin(NAME SOURCES src1.cpp ... [LIBRARIES lib ...])
+# linkhub_add_plugin(NAME SOURCES src1.cpp ... [LIBRARIES lib ...] [OUTPUT_DIR dir])
 #
 # Builds a plugin shared library `linkhub_<NAME>.so` that the linkhub host can
-# load. Only the two C entry points are exported. When LINKHUB_PLUGIN_OUTPUT_DIR
-# is set (inside the linkhub tree) the library lands there.
+# load. Only the two C entry points are exported. The library lands in
+# OUTPUT_DIR when given; else, inside the linkhub tree, in the built-in plugin
+# directory (LINKHUB_PLUGIN_OUTPUT_DIR).
 function(linkhub_add_plugin name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_DIR" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "linkhub_add_plugin(${name}): SOURCES is required")
   endif()
@@ -20,7 +21,9 @@ function(linkhub_add_plugin name)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     target_compile_options(${name} PRIVATE -fno-gnu-unique)
   endif()
-  if(LINKHUB_PLUGIN_OUTPUT_DIR)
+  if(ARG_OUTPUT_DIR)
+    set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR})
+  elseif(LINKHUB_PLUGIN_OUTPUT_DIR)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${LINKHUB_PLUGIN_OUTPUT_DIR})
     set_property(GLOBAL APPEND PROPERTY LINKHUB_BUILTIN_PLUGINS ${name})
   endif()
