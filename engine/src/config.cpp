@@ -255,7 +255,7 @@ fs::path executable_dir() {
 
 std::vector<fs::path> plugin_search_path(const Config& config, const std::vector<fs::path>& cli_dirs) {
   std::vector<fs::path> dirs;
-  dirs.push_back((executable_dir() / ".." / "lib" / "linkhub" / "plugins").lexically_normal());
+  dirs.push_back((executable_dir() / LINKHUB_PLUGIN_RELDIR).lexically_normal());
   for (const auto& dir : config.plugin_dirs) {
     dirs.push_back(dir);
   }

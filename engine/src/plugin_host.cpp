@@ -1,6 +1,6 @@
 #include <linkhub/engine/plugin_host.hpp>
 
-#include <dlfcn.h>
+#include <boost/dll/shared_library.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -10,24 +10,6 @@ namespace linkhub {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Closes a dlopen handle unless released: a library that failed any check is
-// not kept loaded.
-struct LibraryHandle {
-  void* handle = nullptr;
-  LibraryHandle() = default;
-  explicit LibraryHandle(void* h) : handle(h) {}
-  LibraryHandle(LibraryHandle&& o) noexcept : handle(std::exchange(o.handle, nullptr)) {}
-  LibraryHandle& operator=(LibraryHandle&& o) noexcept {
-    std::swap(handle, o.handle);
-    return *this;
-  }
-  ~LibraryHandle() {
-    if (handle != nullptr) {
-      dlclose(handle);
-    }
-  }
-};
 
 bool valid_plugin_name(const char* name) {
   if (name == nullptr || !std::islower(static_cast<unsigned char>(name[0]))) {
@@ -121,7 +103,7 @@ std::string status_name(lh_status s) {
 struct PluginHost::Impl {
   // Plugins are declared before the libraries so their step objects (which
   // point into library memory) are destroyed first.
-  std::vector<LibraryHandle> libraries;
+  std::vector<boost::dll::shared_library> libraries;
   std::vector<std::unique_ptr<LoadedPlugin>> plugins;
   std::map<std::string, const LoadedStep*, std::less<>> steps;
   std::vector<PluginProblem> problems;
@@ -131,30 +113,32 @@ struct PluginHost::Impl {
   bool load(const fs::path& requested) {
     std::error_code ec;
     const fs::path path = fs::absolute(requested, ec).lexically_normal();
-    // RTLD_LOCAL: a plugin's own dependencies must not satisfy another's symbols.
-    LibraryHandle lib(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
-    if (lib.handle == nullptr) {
-      const char* why = dlerror();
-      problem(path, std::string("cannot be loaded as a shared library: ") + (why ? why : "unknown error"));
+    // rtld_local: a plugin's own dependencies must not satisfy another's
+    // symbols. A library that fails any check below is unloaded again when
+    // `lib` goes out of scope.
+    boost::dll::shared_library lib;
+    boost::dll::fs::error_code ec_load;
+    lib.load(path, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec_load);
+    if (ec_load || !lib.is_loaded()) {
+      problem(path, "cannot be loaded as a shared library: " + ec_load.message());
       return false;
     }
-    auto version_fn = reinterpret_cast<lh_plugin_api_version_fn>(dlsym(lib.handle, LH_PLUGIN_API_VERSION_SYMBOL));
-    if (version_fn == nullptr) {
+    if (!lib.has(LH_PLUGIN_API_VERSION_SYMBOL)) {
       problem(path, "not a linkhub plugin: it has no " LH_PLUGIN_API_VERSION_SYMBOL " symbol");
       return false;
     }
-    const uint32_t version = version_fn();
+    const uint32_t version = lib.get<uint32_t()>(LH_PLUGIN_API_VERSION_SYMBOL)();
     if (version < LH_API_VERSION_MIN || version > LH_API_VERSION) {
       problem(path, "built for plugin API " + std::to_string(version) + ", this linkhub supports " +
                         std::to_string(LH_API_VERSION_MIN) + " to " + std::to_string(LH_API_VERSION) +
                         (version > LH_API_VERSION ? " (upgrade linkhub)" : " (rebuild the plugin against this SDK)"));
       return false;
     }
-    auto init_fn = reinterpret_cast<lh_plugin_init_fn>(dlsym(lib.handle, LH_PLUGIN_INIT_SYMBOL));
-    if (init_fn == nullptr) {
+    if (!lib.has(LH_PLUGIN_INIT_SYMBOL)) {
       problem(path, "not a linkhub plugin: it has no " LH_PLUGIN_INIT_SYMBOL " symbol");
       return false;
     }
+    auto& init_fn = lib.get<lh_status(const lh_host_api*, const lh_plugin_def**)>(LH_PLUGIN_INIT_SYMBOL);
     std::string init_error;
     lh_host_api host_api{sizeof(lh_host_api), &init_error, LH_API_VERSION, &init_set_error};
     const lh_plugin_def* def = nullptr;
