@@ -1,6 +1,7 @@
 #include <linkhub/engine/plugin_host.hpp>
 
 #include <boost/dll/shared_library.hpp>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
@@ -120,7 +121,9 @@ struct PluginHost::Impl {
     boost::dll::fs::error_code ec_load;
     lib.load(path, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec_load);
     if (ec_load || !lib.is_loaded()) {
-      problem(path, "cannot be loaded as a shared library: " + ec_load.message());
+      // Boost.DLL reports a generic error code; the loader's own reason is in dlerror().
+      const char* why = dlerror();
+      problem(path, "cannot be loaded as a shared library: " + (why != nullptr ? std::string(why) : ec_load.message()));
       return false;
     }
     if (!lib.has(LH_PLUGIN_API_VERSION_SYMBOL)) {
