@@ -151,7 +151,8 @@ Json HttpStep::run(sdk::Context& ctx, const Json& input) {
   } else if (input.contains("body")) {
     payload = input["body"].get<std::string>();
   }
-  for (const auto& [key, value] : input.value("headers", Json::object()).items()) {
+  const Json request_headers = input.value("headers", Json::object());
+  for (const auto& [key, value] : request_headers.items()) {
     add_header(key + ": " + value.get<std::string>());
   }
 
