@@ -1,0 +1,209 @@
+// The real `linkhub` binary, run through popen: exit codes, text and JSON
+// output of validate, run, and plugins.
+
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = fs::temp_directory_path() / ("linkhub-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+  fs::path write(const std::string& name, const std::string& text) const {
+    const fs::path p = path_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+
+ private:
+  fs::path path_;
+};
+
+// Runs LINKHUB_BINARY with `args` (already shell-quoted), stdout through popen
+// and stderr to a temp file.
+Result run_cli(const std::string& args) {
+  TempDir tmp;
+  const fs::path err_file = tmp.path() / "stderr.txt";
+  const std::string cmd = quote(LINKHUB_BINARY) + " " + args + " 2>" + quote(err_file.string());
+  Result r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    return r;
+  }
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+    r.out.append(buf.data(), n);
+  }
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file, std::ios::binary);
+  r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return r;
+}
+
+std::string source(const std::string& rel) { return (fs::path(LINKHUB_SOURCE_DIR) / rel).string(); }
+std::string data(const std::string& rel) { return (fs::path(LINKHUB_TEST_DATA_DIR) / rel).string(); }
+
+std::string describe(const Result& r) {
+  return "exit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out + "\n--- stderr:\n" + r.err;
+}
+
+const std::string kInvalid = "validate/invalid/08-unknown-step-key.yaml";
+
+TEST(Cli, ValidateValidFileExitsZero) {
+  const auto r = run_cli("validate " + quote(data("validate/valid/01-minimal.yaml")));
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+}
+
+TEST(Cli, ValidateInvalidFileExitsOneWithPositions) {
+  const std::string file = data(kInvalid);
+  const auto r = run_cli("validate " + quote(file));
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const std::string both = r.out + r.err;
+  EXPECT_NE(both.find(file + ":5:5: error[unknown-key]"), std::string::npos) << describe(r);
+}
+
+TEST(Cli, ValidateJsonIsAParseableArray) {
+  const std::string file = data("validate/invalid/43-many-errors-one-pass.yaml");
+  const auto r = run_cli("validate " + quote(file) + " --format json");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << describe(r);
+  ASSERT_TRUE(j.is_array()) << describe(r);
+  ASSERT_FALSE(j.empty());
+  for (const auto& d : j) {
+    for (const char* key : {"file", "line", "column", "step", "code", "message"}) {
+      EXPECT_TRUE(d.contains(key)) << key << " missing in " << d.dump();
+    }
+    EXPECT_EQ(d["file"], file);
+    EXPECT_TRUE(d["line"].is_number_integer());
+    EXPECT_GE(d["line"].get<int>(), 1);
+  }
+}
+
+TEST(Cli, ValidateJsonOfValidFileIsAnEmptyArray) {
+  const auto r = run_cli("validate " + quote(data("validate/valid/01-minimal.yaml")) + " --format json");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << describe(r);
+  EXPECT_EQ(j, nlohmann::json::array());
+}
+
+TEST(Cli, ValidateWithoutFileIsAUsageError) {
+  const auto r = run_cli("validate");
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+}
+
+TEST(Cli, RunDiamondPrintsOneJsonDocument) {
+  const auto r = run_cli("run " + quote(source("workflows/diamond.yaml")) + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  nlohmann::json j;
+  // parse() rejects trailing content, so this also checks that stdout holds exactly one document.
+  ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << describe(r);
+  ASSERT_TRUE(j.is_object()) << describe(r);
+  EXPECT_EQ(j.value("status", ""), "succeeded") << describe(r);
+  EXPECT_EQ(j.value("workflow", ""), "diamond");
+  EXPECT_TRUE(j.contains("outputs"));
+}
+
+TEST(Cli, RunInvalidWorkflowExitsTwo) {
+  const auto r = run_cli("run " + quote(data(kInvalid)));
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE((r.out + r.err).find("unknown-key"), std::string::npos) << describe(r);
+}
+
+TEST(Cli, RunFailingWorkflowExitsOne) {
+  TempDir tmp;
+  const auto wf = tmp.write("fail.yaml",
+                            "name: fails\n"
+                            "steps:\n"
+                            "  - id: boom\n"
+                            "    uses: core.fail\n"
+                            "    with: { always: true, retryable: false, message: kaboom }\n");
+  const auto r = run_cli("run " + quote(wf.string()) + " --format json");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << describe(r);
+  EXPECT_EQ(j.value("status", ""), "failed") << describe(r);
+}
+
+TEST(Cli, PluginsListListsCoreHttp) {
+  const auto r = run_cli("plugins list");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("core.http"), std::string::npos) << describe(r);
+}
+
+TEST(Cli, PluginsDescribeJsonHasInputSchema) {
+  const auto r = run_cli("plugins describe core.http --format json");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << describe(r);
+  ASSERT_TRUE(j.contains("input_schema")) << describe(r);
+  EXPECT_TRUE(j["input_schema"].is_object());
+  EXPECT_TRUE(j["input_schema"]["properties"].contains("url"));
+}
+
+TEST(Cli, JunkLibraryInPluginDirIsSkipped) {
+  TempDir tmp;
+  std::string junk(4096, '\0');
+  std::mt19937 gen(42);
+  for (auto& c : junk) {
+    c = static_cast<char>(gen() & 0xff);
+  }
+  tmp.write("junk.so", junk);
+  const auto r = run_cli("plugins list --plugin-dir " + quote(tmp.path().string()));
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.err.find("skipped"), std::string::npos) << describe(r);
+  EXPECT_NE(r.err.find("junk.so"), std::string::npos) << describe(r);
+  EXPECT_NE(r.out.find("core.http"), std::string::npos) << describe(r);
+
+  const auto v = run_cli("validate " + quote(data("validate/valid/01-minimal.yaml")) + " --plugin-dir " +
+                         quote(tmp.path().string()));
+  EXPECT_EQ(v.exit_code, 0) << describe(v);
+  EXPECT_NE(v.err.find("junk.so"), std::string::npos) << describe(v);
+}
+
+}  // namespace
