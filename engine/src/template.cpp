@@ -268,7 +268,7 @@ Result<ValueTemplate> ValueTemplate::compile_condition(const Json& value) {
   if (value.is_string() && value.get_ref<const std::string&>().find(kOpen) == std::string::npos) {
     const std::string_view expr = trim(value.get_ref<const std::string&>());
     if (expr.empty()) {
-      return Error{"the condition is empty"};
+      return compile(Json(false));  // an empty condition is false
     }
     auto node = std::make_shared<Node>();
     node->kind = Node::Kind::Expression;

@@ -202,7 +202,9 @@ class Validator {
   }
 
   void check_uses_and_with(const StepDecl& step) {
-    if (step.uses.empty()) {
+    // A malformed `uses` was already reported by the loader.
+    if (step.uses.empty() || step.uses.find('.') == std::string::npos || step.uses.front() == '.' ||
+        step.uses.back() == '.') {
       return;
     }
     const StepSignature* sig = catalog_.find_signature(step.uses);
@@ -340,7 +342,9 @@ class Validator {
     check_expressions(step.with, step.pointer + "/with", &step, "with");
     if (step.if_cond && step.if_cond->is_string()) {
       const std::string& text = step.if_cond->get_ref<const std::string&>();
-      if (text.find("${{") == std::string::npos) {
+      if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+        // An empty condition is false, as documented.
+      } else if (text.find("${{") == std::string::npos) {
         check_expression(text, step.pointer + "/if", &step, "if");
       } else {
         check_expressions(*step.if_cond, step.pointer + "/if", &step, "if");
@@ -355,7 +359,9 @@ class Validator {
     scan_expressions(
         value, [&](const std::string& pointer, const std::string& expr) { check_expression(expr, base + pointer, step, field); },
         [&](const std::string& pointer, const std::string& message) {
-          add(base + pointer, step ? step->id : "", "unterminated-template", std::string(field) + ": " + message);
+          const bool empty = message.rfind("empty", 0) == 0;
+          add(base + pointer, step ? step->id : "", empty ? "expression-syntax" : "unterminated-template",
+              std::string(field) + ": " + message);
         });
   }
 

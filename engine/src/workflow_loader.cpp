@@ -49,9 +49,16 @@ class Loader {
     LoadResult result;
     YAML::Node root;
     try {
-      root = YAML::Load(text_);
+      std::vector<YAML::Node> docs = YAML::LoadAll(text_);
+      if (docs.size() > 1) {
+        add_at(second_document_pos(), "", "yaml-syntax",
+               "a workflow file holds one YAML document; a second one starts here");
+        result.diagnostics = std::move(diagnostics_);
+        return result;
+      }
+      root = docs.empty() ? YAML::Node() : docs[0];
     } catch (const YAML::Exception& e) {
-      add_at(pos_of(e.mark), "", "yaml-syntax", "YAML syntax error: " + e.msg);
+      report_syntax_error(e);
       result.diagnostics = std::move(diagnostics_);
       return result;
     }
@@ -62,6 +69,12 @@ class Loader {
     wf.values = std::move(values_);
     wf.keys = std::move(keys_);
     workflow_ = &wf;
+    if (!diagnostics_.empty()) {
+      // A syntax problem found while converting (an unclosed quote) makes
+      // everything after it meaningless: report only that.
+      result.diagnostics = std::move(diagnostics_);
+      return result;
+    }
     if (!doc.is_object()) {
       add("", "", "wrong-type", "a workflow is a mapping with name and steps, found " + describe(doc));
       result.diagnostics = std::move(diagnostics_);
@@ -95,11 +108,107 @@ class Loader {
   }
 
  private:
+  // ------------------------------------------------------------ syntax errors
+
+  std::vector<std::string> lines() const {
+    std::vector<std::string> out;
+    std::istringstream in(text_);
+    for (std::string line; std::getline(in, line);) {
+      out.push_back(line);
+    }
+    return out;
+  }
+
+  SourcePos second_document_pos() const {
+    const auto ls = lines();
+    bool seen_content = false;
+    for (size_t i = 0; i < ls.size(); ++i) {
+      if (ls[i].rfind("---", 0) == 0 && seen_content) {
+        return SourcePos{static_cast<int>(i) + 1, 1};
+      }
+      const size_t first = ls[i].find_first_not_of(" \t");
+      if (first != std::string::npos && ls[i][first] != '#' && ls[i].rfind("---", 0) != 0) {
+        seen_content = true;
+      }
+    }
+    return SourcePos{1, 1};
+  }
+
+  // yaml-cpp notices some mistakes far from where they are; point at the cause.
+  void report_syntax_error(const YAML::Exception& e) {
+    const auto ls = lines();
+    const int error_line = e.mark.line + 1;
+    // A tab in the indentation at or before the error line.
+    for (size_t i = 0; i < ls.size() && static_cast<int>(i) < error_line; ++i) {
+      const size_t indent_end = ls[i].find_first_not_of(" \t");
+      const size_t tab = ls[i].find('\t');
+      if (tab != std::string::npos && (indent_end == std::string::npos || tab < indent_end)) {
+        add_at(SourcePos{static_cast<int>(i) + 1, static_cast<int>(tab) + 1}, "", "yaml-syntax",
+               "YAML does not allow tab characters for indentation; use spaces");
+        return;
+      }
+    }
+    // An unclosed [ or {: the last opener before the error that is never closed.
+    if (e.msg.find("flow") != std::string::npos) {
+      std::vector<SourcePos> open;
+      for (size_t i = 0; i < ls.size() && static_cast<int>(i) < error_line; ++i) {
+        char quote = 0;
+        for (size_t c = 0; c < ls[i].size(); ++c) {
+          const char ch = ls[i][c];
+          if (quote != 0) {
+            quote = ch == quote ? 0 : quote;
+          } else if (ch == '"' || ch == '\'') {
+            quote = ch;
+          } else if (ch == '#') {
+            break;
+          } else if (ch == '[' || ch == '{') {
+            open.push_back(SourcePos{static_cast<int>(i) + 1, static_cast<int>(c) + 1});
+          } else if ((ch == ']' || ch == '}') && !open.empty()) {
+            open.pop_back();
+          }
+        }
+      }
+      if (!open.empty()) {
+        add_at(open.back(), "", "yaml-syntax",
+               "YAML syntax error: this bracket is never closed (" + e.msg + ")");
+        return;
+      }
+    }
+    add_at(pos_of(e.mark), "", "yaml-syntax", "YAML syntax error: " + e.msg);
+  }
+
+  // A quoted scalar whose closing quote is missing swallows the rest of the
+  // file without an error from yaml-cpp; find it in the source.
+  bool quote_is_closed(const YAML::Mark& mark) const {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= text_.size()) {
+      return true;
+    }
+    const char q = text_[static_cast<size_t>(mark.pos)];
+    if (q != '"' && q != '\'') {
+      return true;
+    }
+    for (size_t i = static_cast<size_t>(mark.pos) + 1; i < text_.size(); ++i) {
+      if (q == '"' && text_[i] == '\\') {
+        ++i;
+      } else if (text_[i] == q) {
+        if (q == '\'' && i + 1 < text_.size() && text_[i + 1] == '\'') {
+          ++i;
+          continue;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
   // ------------------------------------------------------------ YAML -> JSON
 
   Json scalar(const YAML::Node& node) {
     const std::string& s = node.Scalar();
     if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") {
+      if (!quote_is_closed(node.Mark())) {
+        add_at(pos_of(node.Mark()), "", "yaml-syntax", "YAML syntax error: this quoted text is never closed");
+      }
       return s;  // quoted: always a string
     }
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") {
@@ -539,7 +648,7 @@ const StepDecl* Workflow::find_step(std::string_view id) const {
 SourcePos Workflow::position(const std::string& pointer) const {
   std::string p = pointer;
   for (;;) {
-    if (auto it = values.find(p); it != values.end()) {
+    if (auto it = values.find(p); it != values.end() && it->second.line > 0) {
       return it->second;
     }
     if (p.empty()) {
