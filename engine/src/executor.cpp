@@ -100,7 +100,6 @@ struct StepRun {
   size_t pending_needs = 0;
   StepStatus status = StepStatus::Pending;
   int attempts = 0;
-  Json output;
   std::string error;
   int64_t start_us = 0;
   int64_t end_us = 0;
@@ -178,17 +177,17 @@ struct Executor::Impl {
     }
   }
 
-  void record(RunState& run, const StepRecord& step, EventRecord event) {
+  void record(RunState& run, StepRecord step, EventRecord event) {
     event.run_id = run.record.id;
     event.step_id = step.step_id;
     event.index = step.index;
     event.time_ms = now_ms();
     if (options.on_event) {
       EventRecord copy = event;
-      store.transition(step, std::move(event));
+      store.transition(std::move(step), std::move(event));
       emit(copy);
     } else {
-      store.transition(step, std::move(event));
+      store.transition(std::move(step), std::move(event));
     }
   }
 
@@ -340,6 +339,7 @@ struct Executor::Impl {
       return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(), redact(message), 0);
     }
 
+    const std::string input_text = in.dump();
     auto control = std::make_shared<AttemptControl>();
     StepCall call;
     call.run_id = run->record.id;
@@ -381,12 +381,12 @@ struct Executor::Impl {
         sr.start_us = steady_us();
       }
       StepRecord rec = step_record(*run, i, index, attempt, StepStatus::Running);
-      rec.input = in;
+      rec.input = std::move(in);
       rec.started_ms = now_ms();
-      record(*run, rec, EventRecord{"", 0, 0, "step.started", "", index, Json{{"attempt", attempt}}});
+      record(*run, std::move(rec), EventRecord{"", 0, 0, "step.started", "", index, Json{{"attempt", attempt}}});
     }
     const int64_t t0 = steady_us();
-    StepOutcome outcome = host.invoke(*ps.type, call, in.dump());
+    StepOutcome outcome = host.invoke(*ps.type, call, input_text);
     const int64_t elapsed = steady_us() - t0;
     {
       std::lock_guard lock(run->mutex);
@@ -439,7 +439,7 @@ struct Executor::Impl {
         std::lock_guard lock(run->mutex);
         StepRecord rec = step_record(*run, i, index, attempt, StepStatus::Retrying);
         rec.error = error;
-        record(*run, rec,
+        record(*run, std::move(rec),
                EventRecord{"", 0, 0, "step.retrying", "", index,
                            Json{{"attempt", attempt}, {"error", error}, {"delay_ms", delay.count()}}});
       }
@@ -476,7 +476,7 @@ struct Executor::Impl {
       rec.output = output;
       rec.error = error;
       rec.finished_ms = now_ms();
-      record(*run, rec,
+      record(*run, std::move(rec),
              EventRecord{"", 0, 0, ok ? "item.succeeded" : "item.failed", "", index,
                          ok ? Json{{"attempt", attempt}, {"duration_us", elapsed_us}}
                             : Json{{"attempt", attempt}, {"error", error}}});
@@ -541,7 +541,6 @@ struct Executor::Impl {
     if (status == StepStatus::Failed && ps.decl->continue_on_error) {
       output = Json::object();
     }
-    sr.output = output;
     (*sr.view)["status"] = std::string(to_string(status));
     (*sr.view)["outputs"] = status == StepStatus::Succeeded ? output : Json::object();
 
@@ -564,7 +563,7 @@ struct Executor::Impl {
     if (status == StepStatus::Failed && ps.decl->continue_on_error) {
       payload["continue_on_error"] = true;
     }
-    record(*run, rec, EventRecord{"", 0, 0, type, "", -1, std::move(payload)});
+    record(*run, std::move(rec), EventRecord{"", 0, 0, type, "", -1, std::move(payload)});
 
     if (status == StepStatus::Failed && !ps.decl->continue_on_error && !run->failed) {
       run->failed = true;
@@ -849,7 +848,8 @@ RunResult Executor::wait(const std::string& run_id) {
   result.error = run->record.error;
   for (size_t i = 0; i < run->steps.size(); ++i) {
     const StepRun& sr = run->steps[i];
-    result.steps.push_back(StepResult{run->plan->steps[i].decl->id, sr.status, sr.attempts, sr.output, sr.error,
+    result.steps.push_back(StepResult{run->plan->steps[i].decl->id, sr.status, sr.attempts,
+                                      sr.status == StepStatus::Succeeded ? (*sr.view)["outputs"] : Json(), sr.error,
                                       sr.end_us - sr.start_us});
   }
   lock.unlock();

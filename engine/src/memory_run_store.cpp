@@ -43,11 +43,12 @@ void MemoryRunStore::update_run(const RunRecord& run, EventRecord event) {
   append_locked(data, std::move(event));
 }
 
-void MemoryRunStore::transition(const StepRecord& step, EventRecord event) {
+void MemoryRunStore::transition(StepRecord step, EventRecord event) {
   std::lock_guard lock(mutex_);
   RunData& data = runs_.at(step.run_id);
-  data.steps[{step.step_id, step.index}] = step;
   event.run_id = step.run_id;
+  auto key = std::make_pair(step.step_id, step.index);
+  data.steps[std::move(key)] = std::move(step);
   append_locked(data, std::move(event));
 }
 

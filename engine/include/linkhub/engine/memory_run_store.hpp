@@ -15,7 +15,7 @@ class MemoryRunStore final : public RunStore {
  public:
   RunRecord create_run(RunRecord run) override;
   void update_run(const RunRecord& run, EventRecord event) override;
-  void transition(const StepRecord& step, EventRecord event) override;
+  void transition(StepRecord step, EventRecord event) override;
   void append_event(EventRecord event) override;
 
   std::optional<RunRecord> get_run(std::string_view run_id) const override;

@@ -75,7 +75,7 @@ class RunStore {
   // Saves the run's status, outputs, error and timestamps, with the event that explains it.
   virtual void update_run(const RunRecord& run, EventRecord event) = 0;
   // Saves one step (or item) transition together with its event, atomically.
-  virtual void transition(const StepRecord& step, EventRecord event) = 0;
+  virtual void transition(StepRecord step, EventRecord event) = 0;
   // Events that belong to no transition (plugin log lines).
   virtual void append_event(EventRecord event) = 0;
 
