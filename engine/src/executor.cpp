@@ -80,15 +80,6 @@ bool type_matches(const std::string& type, const Json& v) {
   return true;
 }
 
-lua::Sandbox& thread_sandbox(const lua::Limits& limits) {
-  thread_local std::unique_ptr<lua::Sandbox> sandbox;
-  if (!sandbox || sandbox->limits().max_instructions != limits.max_instructions ||
-      sandbox->limits().max_memory_bytes != limits.max_memory_bytes ||
-      sandbox->limits().max_wall != limits.max_wall) {
-    sandbox = std::make_unique<lua::Sandbox>(limits);
-  }
-  return *sandbox;
-}
 
 // Per attempt: flags the plugin and the timer share.
 struct AttemptControl {
@@ -256,7 +247,7 @@ struct Executor::Impl {
     if (all_needs_skipped) {
       return finish_locked(run, i, StepStatus::Skipped, Json(nullptr), "every step it needs was skipped");
     }
-    lua::Sandbox& sandbox = thread_sandbox(options.expression_limits);
+    lua::Sandbox& sandbox = lua::Sandbox::for_this_thread(options.expression_limits);
     if (ps.condition) {
       auto cond = ps.condition->render(sandbox, bindings(*run, nullptr, nullptr));
       if (!cond) {
@@ -323,7 +314,7 @@ struct Executor::Impl {
   std::optional<size_t> run_attempt(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt, const Json* item) {
     const PlanStep& ps = run->plan->steps[i];
     const Json index_json = index;
-    lua::Sandbox& sandbox = thread_sandbox(options.expression_limits);
+    lua::Sandbox& sandbox = lua::Sandbox::for_this_thread(options.expression_limits);
     auto input = ps.with.render(sandbox, bindings(*run, item, index >= 0 ? &index_json : nullptr));
     if (!input) {
       return attempt_done(run, i, index, attempt, item, LH_ERROR, Json(), "with: " + redact(input.error().message), 0);
@@ -599,7 +590,7 @@ struct Executor::Impl {
       rec.status = RunStatus::Failed;
       rec.error = run->failure;
     } else {
-      auto outputs = run->plan->outputs.render(thread_sandbox(options.expression_limits), bindings(*run, nullptr, nullptr));
+      auto outputs = run->plan->outputs.render(lua::Sandbox::for_this_thread(options.expression_limits), bindings(*run, nullptr, nullptr));
       if (outputs) {
         rec.status = RunStatus::Succeeded;
         rec.outputs = std::move(*outputs);

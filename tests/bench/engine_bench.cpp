@@ -4,6 +4,8 @@
 //   BM_Expression             one ${{ }} evaluation on a reused sandbox
 //   BM_LoadValidate100        loading and validating a 100-step workflow
 // "per_step" counters are microseconds per step (or item).
+#include "builtin_plugins.hpp"
+
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/memory_run_store.hpp>
 #include <linkhub/engine/plugin_host.hpp>
@@ -15,14 +17,7 @@
 namespace linkhub {
 namespace {
 
-const PluginHost& plugins() {
-  static PluginHost* host = [] {
-    auto* h = new PluginHost();
-    h->load_directory(LINKHUB_PLUGIN_BUILD_DIR);
-    return h;
-  }();
-  return *host;
-}
+const PluginHost& plugins() { return test::builtin_plugins(); }
 
 std::string chain_yaml(int steps) {
   std::string y = "name: chain\nsteps:\n";

@@ -1,4 +1,5 @@
 // The core plugin through the real C ABI; core.http against a loopback server.
+#include "builtin_plugins.hpp"
 #include "loopback_server.hpp"
 
 #include <linkhub/engine/plugin_host.hpp>
@@ -14,14 +15,7 @@ using test::LoopbackServer;
 using test::Request;
 using test::Response;
 
-const PluginHost& host() {
-  static PluginHost* h = [] {
-    auto* p = new PluginHost();
-    p->load_directory(LINKHUB_PLUGIN_BUILD_DIR);
-    return p;
-  }();
-  return *h;
-}
+const PluginHost& host() { return test::builtin_plugins(); }
 
 StepOutcome call(const std::string& uses, const Json& input, StepCall c = {}) {
   const LoadedStep* step = host().step(uses);

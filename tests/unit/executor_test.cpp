@@ -1,5 +1,7 @@
 // The executor, run through the real built-in plugins over the C ABI, at 1, 2
 // and 8 threads. Order is asserted from the recorded events, never from time.
+#include "builtin_plugins.hpp"
+
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/memory_run_store.hpp>
 #include <linkhub/engine/plugin_host.hpp>
@@ -15,14 +17,7 @@
 namespace linkhub {
 namespace {
 
-const PluginHost& builtin_plugins() {
-  static PluginHost* host = [] {
-    auto* h = new PluginHost();
-    h->load_directory(LINKHUB_PLUGIN_BUILD_DIR);
-    return h;
-  }();
-  return *host;
-}
+using test::builtin_plugins;
 
 class ExecutorTest : public ::testing::TestWithParam<int> {
  protected:

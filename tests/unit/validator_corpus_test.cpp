@@ -17,6 +17,7 @@
 //   valid/07-if-literals: `if: ""` (documented as false) reported as
 //     expression-syntax
 
+#include "builtin_plugins.hpp"
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/validator.hpp>
 
@@ -35,14 +36,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-linkhub::PluginHost& host() {
-  static linkhub::PluginHost* h = [] {
-    auto* p = new linkhub::PluginHost();
-    p->load_directory(LINKHUB_PLUGIN_BUILD_DIR);
-    return p;
-  }();
-  return *h;
-}
+const linkhub::PluginHost& host() { return linkhub::test::builtin_plugins(); }
 
 std::vector<std::string> corpus_files(const std::string& sub) {
   std::vector<std::string> out;

@@ -555,6 +555,15 @@ Sandbox::~Sandbox() = default;
 
 const Limits& Sandbox::limits() const { return impl_->limits; }
 
+Sandbox& Sandbox::for_this_thread(const Limits& limits) {
+  thread_local std::unique_ptr<Sandbox> sandbox;
+  if (!sandbox || sandbox->limits().max_instructions != limits.max_instructions ||
+      sandbox->limits().max_memory_bytes != limits.max_memory_bytes || sandbox->limits().max_wall != limits.max_wall) {
+    sandbox = std::make_unique<Sandbox>(limits);
+  }
+  return *sandbox;
+}
+
 Result<Json> Sandbox::eval_expression(std::string_view expr, const Bindings& bindings) {
   Impl& s = *impl_;
   if (s.L == nullptr) {

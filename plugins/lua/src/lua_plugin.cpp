@@ -39,14 +39,6 @@ lua::Limits limits_from(const Json& config) {
   return limits;
 }
 
-lua::Sandbox& thread_sandbox(const lua::Limits& limits) {
-  thread_local std::unique_ptr<lua::Sandbox> sandbox;
-  if (!sandbox || sandbox->limits().max_instructions != limits.max_instructions ||
-      sandbox->limits().max_memory_bytes != limits.max_memory_bytes || sandbox->limits().max_wall != limits.max_wall) {
-    sandbox = std::make_unique<lua::Sandbox>(limits);
-  }
-  return *sandbox;
-}
 
 }  // namespace
 
@@ -109,7 +101,7 @@ class RuleStep : public sdk::Step {
     };
     const Json value = input.contains("input") ? input["input"] : Json();
     const lua::Bindings bindings{{"input", &value}};
-    auto result = thread_sandbox(limits_from(config)).run_script(code, chunk, bindings, resolver);
+    auto result = lua::Sandbox::for_this_thread(limits_from(config)).run_script(code, chunk, bindings, resolver);
     if (!result) {
       const std::string& message = result.error().message;
       throw sdk::StepError(message.find(chunk) == std::string::npos ? chunk + ": " + message : message);

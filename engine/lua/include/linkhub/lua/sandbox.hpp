@@ -60,6 +60,10 @@ class Sandbox {
 
   const Limits& limits() const;
 
+  // This thread's sandbox with these limits (made anew when the limits change):
+  // sandboxes are not thread-safe, and one per thread avoids a lock.
+  static Sandbox& for_this_thread(const Limits& limits);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
