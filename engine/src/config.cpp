@@ -2,13 +2,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 extern char** environ;
 
@@ -82,8 +82,8 @@ Result<int64_t> env_int(const char* name, int64_t min_value) {
   char* end = nullptr;
   const long long v = std::strtoll(text, &end, 10);
   if (end == text || *end != '\0' || v < min_value) {
-    return Error{"environment variable " + std::string(name) + ": expected an integer >= " +
-                 std::to_string(min_value) + ", found '" + text + "'"};
+    return Error{"environment variable " + std::string(name) + ": expected an integer >= " + std::to_string(min_value) +
+                 ", found '" + text + "'"};
   }
   return static_cast<int64_t>(v);
 }

@@ -19,12 +19,9 @@ std::string format_diagnostic(const Diagnostic& d) {
 }
 
 Json diagnostic_to_json(const Diagnostic& d) {
-  return Json{{"file", d.file},
-              {"line", d.pos.line},
-              {"column", d.pos.column},
-              {"step", d.step.empty() ? Json(nullptr) : Json(d.step)},
-              {"code", d.code},
-              {"message", d.message}};
+  return Json{{"file", d.file},         {"line", d.pos.line},
+              {"column", d.pos.column}, {"step", d.step.empty() ? Json(nullptr) : Json(d.step)},
+              {"code", d.code},         {"message", d.message}};
 }
 
 void sort_diagnostics(Diagnostics& diagnostics) {

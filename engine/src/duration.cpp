@@ -13,7 +13,8 @@ std::string format_duration(std::chrono::milliseconds d) {
     return "0s";
   }
   std::string out;
-  for (auto [unit_ms, suffix] : {std::pair<int64_t, const char*>{3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}}) {
+  for (auto [unit_ms, suffix] :
+       {std::pair<int64_t, const char*>{3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}}) {
     if (ms >= unit_ms) {
       out += std::to_string(ms / unit_ms) + suffix;
       ms %= unit_ms;

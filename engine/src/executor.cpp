@@ -71,15 +71,21 @@ bool truthy(const Json& v) {
 }
 
 bool type_matches(const std::string& type, const Json& v) {
-  if (type == "string") return v.is_string();
-  if (type == "number") return v.is_number();
-  if (type == "integer") return v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
-  if (type == "boolean") return v.is_boolean();
-  if (type == "object") return v.is_object();
-  if (type == "array") return v.is_array();
+  if (type == "string")
+    return v.is_string();
+  if (type == "number")
+    return v.is_number();
+  if (type == "integer")
+    return v.is_number_integer() ||
+           (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
+  if (type == "boolean")
+    return v.is_boolean();
+  if (type == "object")
+    return v.is_object();
+  if (type == "array")
+    return v.is_array();
   return true;
 }
-
 
 // Per attempt: flags the plugin and the timer share.
 struct AttemptControl {
@@ -236,10 +242,10 @@ struct Executor::Impl {
         const bool blocking = need.status == StepStatus::Cancelled ||
                               (need.status == StepStatus::Failed && !run->plan->steps[n].decl->continue_on_error);
         if (blocking) {
-          return finish_step(run, i, StepStatus::Skipped, Json(nullptr),
-                             "not run: step '" + run->plan->steps[n].decl->id + "' it needs " +
-                                 std::string(to_string(need.status)),
-                             lock);
+          return finish_step(
+              run, i, StepStatus::Skipped, Json(nullptr),
+              "not run: step '" + run->plan->steps[n].decl->id + "' it needs " + std::string(to_string(need.status)),
+              lock);
         }
         all_needs_skipped = all_needs_skipped && need.status == StepStatus::Skipped;
       }
@@ -311,7 +317,8 @@ struct Executor::Impl {
 
   // One attempt of a step (index -1) or of one foreach item. Returns a step
   // to continue with on this thread (see finish_step).
-  std::optional<size_t> run_attempt(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt, const Json* item) {
+  std::optional<size_t> run_attempt(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt,
+                                    const Json* item) {
     const PlanStep& ps = run->plan->steps[i];
     const Json index_json = index;
     lua::Sandbox& sandbox = lua::Sandbox::for_this_thread(options.expression_limits);
@@ -350,7 +357,12 @@ struct Executor::Impl {
     }
     call.log = [this, run, &ps, index](lh_log_level level, std::string_view message) {
       static constexpr const char* kLevels[] = {"debug", "info", "warn", "error"};
-      EventRecord ev{run->record.id, 0, now_ms(), "step.log", ps.decl->id, index,
+      EventRecord ev{run->record.id,
+                     0,
+                     now_ms(),
+                     "step.log",
+                     ps.decl->id,
+                     index,
                      Json{{"level", kLevels[std::min<unsigned>(level, 3)]}, {"message", redact(std::string(message))}}};
       EventRecord copy = ev;
       store.append_event(std::move(ev));
@@ -391,8 +403,8 @@ struct Executor::Impl {
     } else if (outcome.status == LH_CANCELLED && !run->cancelled) {
       outcome.status = LH_ERROR;
     }
-    return attempt_done(run, i, index, attempt, item, outcome.status, std::move(outcome.output),
-                        redact(outcome.error), elapsed);
+    return attempt_done(run, i, index, attempt, item, outcome.status, std::move(outcome.output), redact(outcome.error),
+                        elapsed);
   }
 
   std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) const {
@@ -411,8 +423,9 @@ struct Executor::Impl {
     return std::chrono::milliseconds(static_cast<int64_t>(ms));
   }
 
-  std::optional<size_t> attempt_done(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt, const Json* item,
-                    lh_status status, Json output, std::string error, int64_t elapsed_us) {
+  std::optional<size_t> attempt_done(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt,
+                                     const Json* item, lh_status status, Json output, std::string error,
+                                     int64_t elapsed_us) {
     const PlanStep& ps = run->plan->steps[i];
     const RetryPolicy& policy = ps.decl->retry;
     if (status == LH_OK) {
@@ -443,8 +456,7 @@ struct Executor::Impl {
       });
       return std::nullopt;
     }
-    const std::string message =
-        attempt > 1 ? error + " (after " + std::to_string(attempt) + " attempts)" : error;
+    const std::string message = attempt > 1 ? error + " (after " + std::to_string(attempt) + " attempts)" : error;
     if (index < 0) {
       std::unique_lock lock(run->mutex);
       run->steps[i].attempts = attempt;
@@ -455,7 +467,7 @@ struct Executor::Impl {
   }
 
   std::optional<size_t> item_done(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt, Json output,
-                 std::string error, int64_t elapsed_us) {
+                                  std::string error, int64_t elapsed_us) {
     const PlanStep& ps = run->plan->steps[i];
     std::vector<size_t> launch;
     std::optional<size_t> next;
@@ -505,8 +517,8 @@ struct Executor::Impl {
     return next;
   }
 
-  std::optional<size_t> finish_locked(const std::shared_ptr<RunState>& run, size_t i, StepStatus status,
-                                      Json output, const std::string& error) {
+  std::optional<size_t> finish_locked(const std::shared_ptr<RunState>& run, size_t i, StepStatus status, Json output,
+                                      const std::string& error) {
     std::optional<size_t> next;
     {
       std::unique_lock lock(run->mutex);
@@ -590,7 +602,8 @@ struct Executor::Impl {
       rec.status = RunStatus::Failed;
       rec.error = run->failure;
     } else {
-      auto outputs = run->plan->outputs.render(lua::Sandbox::for_this_thread(options.expression_limits), bindings(*run, nullptr, nullptr));
+      auto outputs = run->plan->outputs.render(lua::Sandbox::for_this_thread(options.expression_limits),
+                                               bindings(*run, nullptr, nullptr));
       if (outputs) {
         rec.status = RunStatus::Succeeded;
         rec.outputs = std::move(*outputs);
@@ -601,8 +614,7 @@ struct Executor::Impl {
     }
     rec.finished_ms = now_ms();
     const std::string type = "run." + std::string(to_string(rec.status));
-    EventRecord ev{rec.id, 0, now_ms(), type, "", -1,
-                   rec.error.empty() ? Json::object() : Json{{"error", rec.error}}};
+    EventRecord ev{rec.id, 0, now_ms(), type, "", -1, rec.error.empty() ? Json::object() : Json{{"error", rec.error}}};
     EventRecord copy = ev;
     store.update_run(rec, std::move(ev));
     emit(copy);
@@ -626,7 +638,9 @@ Executor::~Executor() {
   impl_->runs_cv.wait(lock, [this] { return impl_->active == 0; });
 }
 
-int Executor::threads() const { return impl_->pool.size(); }
+int Executor::threads() const {
+  return impl_->pool.size();
+}
 
 Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) const {
   auto plan = std::make_shared<Plan>();
@@ -676,9 +690,8 @@ Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) 
       plan->steps[it->second].dependents.push_back(i);
     }
     const std::string& plugin = ps.type->plugin->name;
-    ps.plugin_config = impl_->options.plugin_configs.contains(plugin)
-                           ? impl_->options.plugin_configs[plugin].dump()
-                           : std::string("{}");
+    ps.plugin_config = impl_->options.plugin_configs.contains(plugin) ? impl_->options.plugin_configs[plugin].dump()
+                                                                      : std::string("{}");
   }
   // A cycle would leave steps that never become ready: refuse it here too.
   std::vector<size_t> pending(plan->steps.size());
@@ -717,15 +730,15 @@ Result<Json> Executor::prepare_inputs(const Workflow& workflow, const Json& give
   }
   Json out = Json::object();
   for (const auto& [name, value] : given.items()) {
-    const bool declared = std::any_of(workflow.inputs.begin(), workflow.inputs.end(),
-                                      [&](const InputDecl& d) { return d.name == name; });
+    const bool declared =
+        std::any_of(workflow.inputs.begin(), workflow.inputs.end(), [&](const InputDecl& d) { return d.name == name; });
     if (!declared) {
       std::string names;
       for (const auto& d : workflow.inputs) {
         names += (names.empty() ? "" : ", ") + d.name;
       }
-      return Error{"input '" + name + "' is not declared by workflow '" + workflow.name + "' (it declares: " +
-                   (names.empty() ? "none" : names) + ")"};
+      return Error{"input '" + name + "' is not declared by workflow '" + workflow.name +
+                   "' (it declares: " + (names.empty() ? "none" : names) + ")"};
     }
   }
   for (const InputDecl& decl : workflow.inputs) {

@@ -44,23 +44,30 @@ bool is_integral(const Json& v) {
 
 bool matches_type(unsigned types, const Json& v) {
   switch (v.type()) {
-    case Json::value_t::null: return types & kNull;
-    case Json::value_t::boolean: return types & kBoolean;
+    case Json::value_t::null:
+      return types & kNull;
+    case Json::value_t::boolean:
+      return types & kBoolean;
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return types & (kInteger | kNumber);
-    case Json::value_t::number_float: return (types & kNumber) || ((types & kInteger) && is_integral(v));
-    case Json::value_t::string: return types & kString;
-    case Json::value_t::array: return types & kArray;
-    case Json::value_t::object: return types & kObject;
-    default: return false;
+    case Json::value_t::number_unsigned:
+      return types & (kInteger | kNumber);
+    case Json::value_t::number_float:
+      return (types & kNumber) || ((types & kInteger) && is_integral(v));
+    case Json::value_t::string:
+      return types & kString;
+    case Json::value_t::array:
+      return types & kArray;
+    case Json::value_t::object:
+      return types & kObject;
+    default:
+      return false;
   }
 }
 
 std::string type_names(unsigned types) {
-  static const std::pair<unsigned, const char*> kNames[] = {{kString, "a string"},   {kNumber, "a number"},
-                                                            {kInteger, "an integer"}, {kBoolean, "a boolean"},
-                                                            {kObject, "an object"},  {kArray, "an array"},
-                                                            {kNull, "null"}};
+  static const std::pair<unsigned, const char*> kNames[] = {
+      {kString, "a string"},  {kNumber, "a number"}, {kInteger, "an integer"}, {kBoolean, "a boolean"},
+      {kObject, "an object"}, {kArray, "an array"},  {kNull, "null"}};
   std::vector<std::string> names;
   for (auto [bit, name] : kNames) {
     if ((types & bit) && !(bit == kInteger && (types & kNumber))) {
@@ -93,11 +100,14 @@ std::string escape_pointer_token(const std::string& token) {
 
 std::string describe_json_type(const Json& value) {
   switch (value.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return std::string("a boolean (") + (value.get<bool>() ? "true" : "false") + ")";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return std::string("a boolean (") + (value.get<bool>() ? "true" : "false") + ")";
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return "a number (" + value.dump() + ")";
+    case Json::value_t::number_float:
+      return "a number (" + value.dump() + ")";
     case Json::value_t::string: {
       std::string s = value.get<std::string>();
       if (s.size() > 40) {
@@ -105,9 +115,12 @@ std::string describe_json_type(const Json& value) {
       }
       return "a string (" + Json(s).dump() + ")";
     }
-    case Json::value_t::array: return "an array of " + std::to_string(value.size());
-    case Json::value_t::object: return "an object";
-    default: return "an unknown value";
+    case Json::value_t::array:
+      return "an array of " + std::to_string(value.size());
+    case Json::value_t::object:
+      return "an object";
+    default:
+      return "an unknown value";
   }
 }
 
@@ -219,9 +232,9 @@ Result<std::unique_ptr<SchemaNode>> compile_node(const Json& schema, const std::
     }
     return std::nullopt;
   };
-  for (auto e : {number("minimum", node->minimum), number("maximum", node->maximum),
-                 count("minLength", node->min_length), count("maxLength", node->max_length),
-                 count("minItems", node->min_items), count("maxItems", node->max_items)}) {
+  for (auto e :
+       {number("minimum", node->minimum), number("maximum", node->maximum), count("minLength", node->min_length),
+        count("maxLength", node->max_length), count("minItems", node->min_items), count("maxItems", node->max_items)}) {
     if (e) {
       return *e;
     }
@@ -284,7 +297,8 @@ void validate_node(const SchemaNode& node, const Json& value, const std::string&
   if (value.is_number()) {
     const double d = value.get<double>();
     if (node.minimum && d < *node.minimum) {
-      out.push_back({pointer, "minimum", "expected at least " + Json(*node.minimum).dump() + ", found " + value.dump()});
+      out.push_back(
+          {pointer, "minimum", "expected at least " + Json(*node.minimum).dump() + ", found " + value.dump()});
     }
     if (node.maximum && d > *node.maximum) {
       out.push_back({pointer, "maximum", "expected at most " + Json(*node.maximum).dump() + ", found " + value.dump()});
@@ -293,26 +307,30 @@ void validate_node(const SchemaNode& node, const Json& value, const std::string&
   if (value.is_string()) {
     const auto& s = value.get_ref<const std::string&>();
     if (node.min_length && s.size() < *node.min_length) {
-      out.push_back({pointer, "minLength", "expected at least " + std::to_string(*node.min_length) +
-                                               " characters, found " + std::to_string(s.size())});
+      out.push_back(
+          {pointer, "minLength",
+           "expected at least " + std::to_string(*node.min_length) + " characters, found " + std::to_string(s.size())});
     }
     if (node.max_length && s.size() > *node.max_length) {
-      out.push_back({pointer, "maxLength", "expected at most " + std::to_string(*node.max_length) +
-                                               " characters, found " + std::to_string(s.size())});
+      out.push_back(
+          {pointer, "maxLength",
+           "expected at most " + std::to_string(*node.max_length) + " characters, found " + std::to_string(s.size())});
     }
     if (node.pattern && !std::regex_search(s, *node.pattern)) {
-      out.push_back({pointer, "pattern", "expected text matching /" + node.pattern_text + "/, found " +
-                                             describe_json_type(value)});
+      out.push_back({pointer, "pattern",
+                     "expected text matching /" + node.pattern_text + "/, found " + describe_json_type(value)});
     }
   }
   if (value.is_array()) {
     if (node.min_items && value.size() < *node.min_items) {
-      out.push_back({pointer, "minItems", "expected at least " + std::to_string(*node.min_items) + " items, found " +
-                                              std::to_string(value.size())});
+      out.push_back(
+          {pointer, "minItems",
+           "expected at least " + std::to_string(*node.min_items) + " items, found " + std::to_string(value.size())});
     }
     if (node.max_items && value.size() > *node.max_items) {
-      out.push_back({pointer, "maxItems", "expected at most " + std::to_string(*node.max_items) + " items, found " +
-                                              std::to_string(value.size())});
+      out.push_back(
+          {pointer, "maxItems",
+           "expected at most " + std::to_string(*node.max_items) + " items, found " + std::to_string(value.size())});
     }
     if (node.items) {
       for (size_t k = 0; k < value.size(); ++k) {
@@ -398,7 +416,9 @@ struct JsonSchema::Impl {
   std::unique_ptr<SchemaNode> root;
 };
 
-JsonSchema::JsonSchema() : impl_(std::make_unique<Impl>()) { impl_->root = std::make_unique<SchemaNode>(); }
+JsonSchema::JsonSchema() : impl_(std::make_unique<Impl>()) {
+  impl_->root = std::make_unique<SchemaNode>();
+}
 JsonSchema::~JsonSchema() = default;
 JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
 JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
@@ -420,8 +440,12 @@ std::vector<SchemaViolation> JsonSchema::validate(const Json& value) const {
   return out;
 }
 
-void JsonSchema::apply_defaults(Json& value) const { defaults_node(*impl_->root, value); }
+void JsonSchema::apply_defaults(Json& value) const {
+  defaults_node(*impl_->root, value);
+}
 
-const Json& JsonSchema::source() const { return impl_->source; }
+const Json& JsonSchema::source() const {
+  return impl_->source;
+}
 
 }  // namespace linkhub

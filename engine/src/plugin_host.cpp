@@ -1,7 +1,7 @@
 #include <linkhub/engine/plugin_host.hpp>
 
-#include <boost/dll/shared_library.hpp>
 #include <dlfcn.h>
+#include <boost/dll/shared_library.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -25,7 +25,9 @@ bool valid_plugin_name(const char* name) {
   return true;
 }
 
-lh_str view(const std::string& s) { return lh_str{s.data(), s.size()}; }
+lh_str view(const std::string& s) {
+  return lh_str{s.data(), s.size()};
+}
 
 // The lh_context handed to a step: each callback reads the StepCall.
 struct CallState {
@@ -43,7 +45,9 @@ void ctx_log(void* host_data, uint32_t level, lh_str message) {
                      std::string_view(message.data, message.len));
   }
 }
-lh_str ctx_idempotency_key(void* host_data) { return view(static_cast<CallState*>(host_data)->call->idempotency_key); }
+lh_str ctx_idempotency_key(void* host_data) {
+  return view(static_cast<CallState*>(host_data)->call->idempotency_key);
+}
 int ctx_secret(void* host_data, lh_str name, lh_str* value) {
   auto* state = static_cast<CallState*>(host_data);
   if (!state->call->secret || name.data == nullptr || value == nullptr) {
@@ -69,8 +73,12 @@ lh_str ctx_artifact_dir(void* host_data) {
   }
   return view(dir);
 }
-int64_t ctx_deadline_ms(void* host_data) { return static_cast<CallState*>(host_data)->call->deadline_ms; }
-uint32_t ctx_attempt(void* host_data) { return static_cast<CallState*>(host_data)->call->attempt; }
+int64_t ctx_deadline_ms(void* host_data) {
+  return static_cast<CallState*>(host_data)->call->deadline_ms;
+}
+uint32_t ctx_attempt(void* host_data) {
+  return static_cast<CallState*>(host_data)->call->attempt;
+}
 void ctx_set_output(void* host_data, lh_str json) {
   auto* state = static_cast<CallState*>(host_data);
   state->output.assign(json.data == nullptr ? "" : json.data, json.len);
@@ -79,10 +87,18 @@ void ctx_set_output(void* host_data, lh_str json) {
 void ctx_set_error(void* host_data, lh_str message) {
   static_cast<CallState*>(host_data)->error.assign(message.data == nullptr ? "" : message.data, message.len);
 }
-lh_str ctx_plugin_config(void* host_data) { return view(static_cast<CallState*>(host_data)->call->plugin_config); }
-lh_str ctx_workflow_dir(void* host_data) { return view(static_cast<CallState*>(host_data)->call->workflow_dir); }
-lh_str ctx_run_id(void* host_data) { return view(static_cast<CallState*>(host_data)->call->run_id); }
-lh_str ctx_step_id(void* host_data) { return view(static_cast<CallState*>(host_data)->call->step_id); }
+lh_str ctx_plugin_config(void* host_data) {
+  return view(static_cast<CallState*>(host_data)->call->plugin_config);
+}
+lh_str ctx_workflow_dir(void* host_data) {
+  return view(static_cast<CallState*>(host_data)->call->workflow_dir);
+}
+lh_str ctx_run_id(void* host_data) {
+  return view(static_cast<CallState*>(host_data)->call->run_id);
+}
+lh_str ctx_step_id(void* host_data) {
+  return view(static_cast<CallState*>(host_data)->call->step_id);
+}
 
 void init_set_error(void* host_data, lh_str message) {
   static_cast<std::string*>(host_data)->assign(message.data == nullptr ? "" : message.data, message.len);
@@ -90,11 +106,16 @@ void init_set_error(void* host_data, lh_str message) {
 
 std::string status_name(lh_status s) {
   switch (s) {
-    case LH_OK: return "ok";
-    case LH_ERROR: return "error";
-    case LH_RETRYABLE: return "retryable error";
-    case LH_CANCELLED: return "cancelled";
-    case LH_INVALID_INPUT: return "invalid input";
+    case LH_OK:
+      return "ok";
+    case LH_ERROR:
+      return "error";
+    case LH_RETRYABLE:
+      return "retryable error";
+    case LH_CANCELLED:
+      return "cancelled";
+    case LH_INVALID_INPUT:
+      return "invalid input";
   }
   return "unknown status " + std::to_string(static_cast<int>(s));
 }
@@ -147,8 +168,8 @@ struct PluginHost::Impl {
     const lh_plugin_def* def = nullptr;
     const lh_status status = init_fn(&host_api, &def);
     if (status != LH_OK) {
-      problem(path, "initialisation failed (" + status_name(status) + ")" +
-                        (init_error.empty() ? "" : ": " + init_error));
+      problem(path,
+              "initialisation failed (" + status_name(status) + ")" + (init_error.empty() ? "" : ": " + init_error));
       return false;
     }
     if (def == nullptr || def->struct_size < sizeof(lh_plugin_def)) {
@@ -165,8 +186,8 @@ struct PluginHost::Impl {
     }
     for (const auto& existing : plugins) {
       if (existing->name == def->name) {
-        problem(path, std::string("a plugin named '") + def->name + "' is already loaded from " +
-                          existing->path.string());
+        problem(path,
+                std::string("a plugin named '") + def->name + "' is already loaded from " + existing->path.string());
         return false;
       }
     }
@@ -211,8 +232,7 @@ struct PluginHost::Impl {
         }
         auto compiled = JsonSchema::compile(*schema);
         if (!compiled) {
-          problem(path, "step '" + step->signature.uses + "': its " + what + " schema: " +
-                            compiled.error().message);
+          problem(path, "step '" + step->signature.uses + "': its " + what + " schema: " + compiled.error().message);
           return false;
         }
         *validator = std::move(*compiled);
@@ -255,9 +275,13 @@ void PluginHost::load_directory(const fs::path& dir) {
   }
 }
 
-bool PluginHost::load_file(const fs::path& file) { return impl_->load(file); }
+bool PluginHost::load_file(const fs::path& file) {
+  return impl_->load(file);
+}
 
-const std::vector<PluginProblem>& PluginHost::problems() const { return impl_->problems; }
+const std::vector<PluginProblem>& PluginHost::problems() const {
+  return impl_->problems;
+}
 
 std::vector<const LoadedPlugin*> PluginHost::plugins() const {
   std::vector<const LoadedPlugin*> out;
@@ -346,8 +370,8 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
     outcome.output = Json::parse(state.output, nullptr, false);
     if (outcome.output.is_discarded()) {
       outcome.status = LH_ERROR;
-      outcome.error = "step " + uses + " returned malformed JSON output (" + std::to_string(state.output.size()) +
-                      " bytes)";
+      outcome.error =
+          "step " + uses + " returned malformed JSON output (" + std::to_string(state.output.size()) + " bytes)";
       outcome.output = Json();
       return outcome;
     }

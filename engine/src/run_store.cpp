@@ -8,24 +8,36 @@ namespace linkhub {
 
 std::string_view to_string(RunStatus status) {
   switch (status) {
-    case RunStatus::Queued: return "queued";
-    case RunStatus::Running: return "running";
-    case RunStatus::Succeeded: return "succeeded";
-    case RunStatus::Failed: return "failed";
-    case RunStatus::Cancelled: return "cancelled";
+    case RunStatus::Queued:
+      return "queued";
+    case RunStatus::Running:
+      return "running";
+    case RunStatus::Succeeded:
+      return "succeeded";
+    case RunStatus::Failed:
+      return "failed";
+    case RunStatus::Cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
 
 std::string_view to_string(StepStatus status) {
   switch (status) {
-    case StepStatus::Pending: return "pending";
-    case StepStatus::Running: return "running";
-    case StepStatus::Retrying: return "retrying";
-    case StepStatus::Succeeded: return "succeeded";
-    case StepStatus::Failed: return "failed";
-    case StepStatus::Skipped: return "skipped";
-    case StepStatus::Cancelled: return "cancelled";
+    case StepStatus::Pending:
+      return "pending";
+    case StepStatus::Running:
+      return "running";
+    case StepStatus::Retrying:
+      return "retrying";
+    case StepStatus::Succeeded:
+      return "succeeded";
+    case StepStatus::Failed:
+      return "failed";
+    case StepStatus::Skipped:
+      return "skipped";
+    case StepStatus::Cancelled:
+      return "cancelled";
   }
   return "unknown";
 }

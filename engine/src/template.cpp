@@ -65,9 +65,12 @@ Result<std::vector<Segment>> split(std::string_view s, const std::string& pointe
 
 std::string as_text(const Json& v) {
   switch (v.type()) {
-    case Json::value_t::null: return "";
-    case Json::value_t::string: return v.get<std::string>();
-    case Json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case Json::value_t::null:
+      return "";
+    case Json::value_t::string:
+      return v.get<std::string>();
+    case Json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
     case Json::value_t::number_float: {
       const double d = v.get<double>();
       if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e15) {
@@ -77,7 +80,8 @@ std::string as_text(const Json& v) {
       std::snprintf(buf, sizeof buf, "%.15g", d);
       return buf;
     }
-    default: return v.dump();
+    default:
+      return v.dump();
   }
 }
 
@@ -87,7 +91,7 @@ struct ValueTemplate::Node {
   enum class Kind { Constant, Expression, Interpolation, Object, Array } kind = Kind::Constant;
   Json constant;
   std::string pointer;
-  std::vector<Segment> segments;  // Expression: one; Interpolation: many
+  std::vector<Segment> segments;                                             // Expression: one; Interpolation: many
   std::vector<std::pair<std::string, std::shared_ptr<const Node>>> members;  // Object
   std::vector<std::shared_ptr<const Node>> items;                            // Array
 
@@ -188,8 +192,10 @@ Result<Json> evaluate(lua::Sandbox& sandbox, const lua::Bindings& bindings, cons
 
 Result<Json> render_node(const Node& node, lua::Sandbox& sandbox, const lua::Bindings& bindings) {
   switch (node.kind) {
-    case Node::Kind::Constant: return node.constant;
-    case Node::Kind::Expression: return evaluate(sandbox, bindings, node.segments[0].text, node.pointer);
+    case Node::Kind::Constant:
+      return node.constant;
+    case Node::Kind::Expression:
+      return evaluate(sandbox, bindings, node.segments[0].text, node.pointer);
     case Node::Kind::Interpolation: {
       std::string out;
       for (const auto& seg : node.segments) {
@@ -280,7 +286,9 @@ Result<ValueTemplate> ValueTemplate::compile_condition(const Json& value) {
   return compile(value);
 }
 
-bool ValueTemplate::is_constant() const { return root_->is_constant(); }
+bool ValueTemplate::is_constant() const {
+  return root_->is_constant();
+}
 
 void ValueTemplate::for_each_expression(const std::function<void(const std::string&, const std::string&)>& fn) const {
   walk(*root_, fn);

@@ -20,7 +20,9 @@ struct Reference {
   std::string output;  // Y, when the expression reads steps.X.outputs.Y
 };
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // A small scanner over Lua expression text: skips strings and comments, and
 // reads `steps.X`, `steps["X"]`, `.outputs.Y`, `.outputs["Y"]`, `inputs.Z`.
@@ -270,8 +272,8 @@ class Validator {
       if (need == step.id) {
         add(p, step.id, "needs-cycle", "the step needs itself");
       } else if (index_.count(need) == 0) {
-        add(p, step.id, "unknown-need", "needs '" + need + "', which is not a step of this workflow" +
-                                            did_you_mean(need, ids_));
+        add(p, step.id, "unknown-need",
+            "needs '" + need + "', which is not a step of this workflow" + did_you_mean(need, ids_));
       }
     }
   }
@@ -357,7 +359,10 @@ class Validator {
 
   void check_expressions(const Json& value, const std::string& base, const StepDecl* step, const char* field) {
     scan_expressions(
-        value, [&](const std::string& pointer, const std::string& expr) { check_expression(expr, base + pointer, step, field); },
+        value,
+        [&](const std::string& pointer, const std::string& expr) {
+          check_expression(expr, base + pointer, step, field);
+        },
         [&](const std::string& pointer, const std::string& message) {
           const bool empty = message.rfind("empty", 0) == 0;
           add(base + pointer, step ? step->id : "", empty ? "expression-syntax" : "unterminated-template",

@@ -14,11 +14,10 @@
 namespace linkhub {
 namespace {
 
-const std::vector<std::string> kTopKeys{"name",    "version", "description", "inputs",     "defaults",
-                                        "steps",   "outputs", "triggers",    "concurrency"};
-const std::vector<std::string> kStepKeys{"id",      "name",        "description", "uses",    "needs",
-                                         "with",    "if",          "foreach",     "concurrency", "retry",
-                                         "timeout", "continue_on_error"};
+const std::vector<std::string> kTopKeys{"name",  "version", "description", "inputs",     "defaults",
+                                        "steps", "outputs", "triggers",    "concurrency"};
+const std::vector<std::string> kStepKeys{"id", "name",    "description", "uses",  "needs",   "with",
+                                         "if", "foreach", "concurrency", "retry", "timeout", "continue_on_error"};
 const std::vector<std::string> kInputKeys{"type", "required", "default", "description"};
 const std::vector<std::string> kInputTypes{"string", "number", "integer", "boolean", "object", "array"};
 const std::vector<std::string> kDefaultsKeys{"retry", "timeout", "continue_on_error"};
@@ -37,9 +36,13 @@ std::string token(const std::string& key) {
   return out;
 }
 
-SourcePos pos_of(const YAML::Mark& mark) { return SourcePos{mark.line + 1, mark.column + 1}; }
+SourcePos pos_of(const YAML::Mark& mark) {
+  return SourcePos{mark.line + 1, mark.column + 1};
+}
 
-std::string describe(const Json& v) { return describe_json_type(v); }
+std::string describe(const Json& v) {
+  return describe_json_type(v);
+}
 
 class Loader {
  public:
@@ -169,8 +172,7 @@ class Loader {
         }
       }
       if (!open.empty()) {
-        add_at(open.back(), "", "yaml-syntax",
-               "YAML syntax error: this bracket is never closed (" + e.msg + ")");
+        add_at(open.back(), "", "yaml-syntax", "YAML syntax error: this bracket is never closed (" + e.msg + ")");
         return;
       }
     }
@@ -268,8 +270,10 @@ class Loader {
         }
         return out;
       }
-      case YAML::NodeType::Scalar: return scalar(node);
-      default: return nullptr;
+      case YAML::NodeType::Scalar:
+        return scalar(node);
+      default:
+        return nullptr;
     }
   }
 
@@ -382,8 +386,7 @@ class Loader {
         policy.backoff = Backoff::Fixed;
       } else {
         add(pointer + "/backoff", step, "invalid-value",
-            "backoff must be exponential or fixed, found '" + *v + "'" +
-                did_you_mean(*v, {"exponential", "fixed"}));
+            "backoff must be exponential or fixed, found '" + *v + "'" + did_you_mean(*v, {"exponential", "fixed"}));
       }
     }
     if (auto v = read_duration(value, "initial", pointer, step)) {
@@ -436,22 +439,24 @@ class Loader {
       return;
     }
     if (!it->is_object()) {
-      add("/inputs", "", "wrong-type", "inputs must be a mapping of input name to its declaration, found " +
-                                           describe(*it));
+      add("/inputs", "", "wrong-type",
+          "inputs must be a mapping of input name to its declaration, found " + describe(*it));
       return;
     }
     for (const auto& [name, decl_json] : it->items()) {
       const std::string p = "/inputs/" + token(name);
       if (!std::regex_match(name, kIdPattern)) {
-        add_key(p, "", "invalid-id", "input name '" + name + "' must be letters, digits, _ or -, starting with a letter");
+        add_key(p, "", "invalid-id",
+                "input name '" + name + "' must be letters, digits, _ or -, starting with a letter");
       }
       InputDecl decl;
       decl.name = name;
       if (decl_json.is_string()) {  // shorthand: `url: string`
         decl.type = decl_json.get<std::string>();
       } else if (!decl_json.is_object()) {
-        add(p, "", "wrong-type", "input '" + name + "' must be a mapping such as { type: string, required: true }, found " +
-                                     describe(decl_json));
+        add(p, "", "wrong-type",
+            "input '" + name + "' must be a mapping such as { type: string, required: true }, found " +
+                describe(decl_json));
         continue;
       } else {
         check_keys(decl_json, p, kInputKeys, "input key", "");
@@ -464,8 +469,10 @@ class Loader {
       }
       if (std::find(kInputTypes.begin(), kInputTypes.end(), decl.type) == kInputTypes.end()) {
         add(decl_json.is_object() ? p + "/type" : p, "", "invalid-value",
-            "input '" + name + "' has type '" + decl.type + "'; expected one of string, number, integer, boolean, "
-            "object, array" + did_you_mean(decl.type, kInputTypes));
+            "input '" + name + "' has type '" + decl.type +
+                "'; expected one of string, number, integer, boolean, "
+                "object, array" +
+                did_you_mean(decl.type, kInputTypes));
       } else if (decl.default_value && !decl.default_value->is_null()) {
         const Json schema{{"type", decl.type}};
         auto compiled = JsonSchema::compile(schema);
@@ -500,13 +507,12 @@ class Loader {
                   const std::optional<Millis>& default_timeout, bool default_continue) {
     auto it = doc.find("steps");
     if (it == doc.end() || it->is_null()) {
-      add_at(it == doc.end() ? SourcePos{1, 1} : wf.position("/steps"), "", "missing-key",
-             "the workflow has no steps");
+      add_at(it == doc.end() ? SourcePos{1, 1} : wf.position("/steps"), "", "missing-key", "the workflow has no steps");
       return;
     }
     if (!it->is_array()) {
-      add("/steps", "", "wrong-type", "steps must be a list of steps (each starting with '- id:'), found " +
-                                          describe(*it));
+      add("/steps", "", "wrong-type",
+          "steps must be a list of steps (each starting with '- id:'), found " + describe(*it));
       return;
     }
     if (it->empty()) {
@@ -579,8 +585,8 @@ class Loader {
         if (cond->is_boolean() || cond->is_string()) {
           step.if_cond = *cond;
         } else {
-          add(p + "/if", sid, "wrong-type", "if must be a condition (true, false or an expression), found " +
-                                                describe(*cond));
+          add(p + "/if", sid, "wrong-type",
+              "if must be a condition (true, false or an expression), found " + describe(*cond));
         }
       }
       if (auto fe = s.find("foreach"); fe != s.end() && !fe->is_null()) {
@@ -601,8 +607,8 @@ class Loader {
                 "foreach must be a list or one expression such as \"${{ inputs.items }}\", found '" + text + "'");
           }
         } else {
-          add(p + "/foreach", sid, "wrong-type", "foreach must be a list or one ${{ }} expression, found " +
-                                                     describe(*fe));
+          add(p + "/foreach", sid, "wrong-type",
+              "foreach must be a list or one ${{ }} expression, found " + describe(*fe));
         }
       }
       if (auto c = read_int(s, "concurrency", p, sid, 1)) {

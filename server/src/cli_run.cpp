@@ -4,13 +4,13 @@
 #include <linkhub/engine/memory_run_store.hpp>
 #include <linkhub/engine/validator.hpp>
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <mutex>
 #include <set>
-#include <unistd.h>
 
 namespace linkhub::cli {
 namespace {

@@ -10,9 +10,9 @@
 namespace linkhub::cli {
 
 struct GlobalOptions {
-  std::string config_path;                       // --config, default linkhub.yaml when it exists
+  std::string config_path;                         // --config, default linkhub.yaml when it exists
   std::vector<std::filesystem::path> plugin_dirs;  // --plugin-dir (repeatable)
-  std::string format = "text";                   // --format text|json
+  std::string format = "text";                     // --format text|json
 };
 
 int cmd_validate(const GlobalOptions& global, const std::vector<std::string>& files);

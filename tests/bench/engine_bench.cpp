@@ -17,12 +17,15 @@
 namespace linkhub {
 namespace {
 
-const PluginHost& plugins() { return test::builtin_plugins(); }
+const PluginHost& plugins() {
+  return test::builtin_plugins();
+}
 
 std::string chain_yaml(int steps) {
   std::string y = "name: chain\nsteps:\n";
   for (int i = 0; i < steps; ++i) {
-    y += "  - id: s" + std::to_string(i) + "\n    uses: core.transform\n    with: { value: " + std::to_string(i) + " }\n";
+    y += "  - id: s" + std::to_string(i) + "\n    uses: core.transform\n    with: { value: " + std::to_string(i) +
+         " }\n";
     if (i > 0) {
       y += "    needs: [s" + std::to_string(i - 1) + "]\n";
     }

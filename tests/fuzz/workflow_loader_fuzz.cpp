@@ -13,8 +13,8 @@ class FuzzCatalog : public linkhub::StepCatalog {
  public:
   FuzzCatalog() {
     sig_.uses = "core.transform";
-    sig_.input_schema = {{"type", "object"}, {"properties", {{"value", linkhub::Json::object()}}},
-                         {"additionalProperties", false}};
+    sig_.input_schema = {
+        {"type", "object"}, {"properties", {{"value", linkhub::Json::object()}}}, {"additionalProperties", false}};
     sig_.output_schema = {{"type", "object"}, {"properties", {{"value", linkhub::Json::object()}}}};
   }
   const linkhub::StepSignature* find_signature(std::string_view uses) const override {

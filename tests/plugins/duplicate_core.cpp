@@ -7,7 +7,9 @@ class Noop : public linkhub::sdk::Step {
   static constexpr const char* description = "does nothing";
   static linkhub::sdk::Json input_schema() { return {{"type", "object"}}; }
   static linkhub::sdk::Json output_schema() { return {{"type", "object"}}; }
-  linkhub::sdk::Json run(linkhub::sdk::Context&, const linkhub::sdk::Json&) override { return linkhub::sdk::Json::object(); }
+  linkhub::sdk::Json run(linkhub::sdk::Context&, const linkhub::sdk::Json&) override {
+    return linkhub::sdk::Json::object();
+  }
 };
 
 LINKHUB_PLUGIN("core", "9.9.9", "an impostor", Noop)

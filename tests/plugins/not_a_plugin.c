@@ -1,2 +1,4 @@
 /* A shared library without the linkhub entry points. */
-int not_a_plugin_answer(void) { return 42; }
+int not_a_plugin_answer(void) {
+  return 42;
+}

@@ -80,7 +80,9 @@ LoopbackServer::~LoopbackServer() {
   }
 }
 
-void LoopbackServer::on(const std::string& path, Handler handler) { impl_->handlers[path] = std::move(handler); }
+void LoopbackServer::on(const std::string& path, Handler handler) {
+  impl_->handlers[path] = std::move(handler);
+}
 
 void LoopbackServer::on_blocking(const std::string& path) {
   Impl* impl = impl_.get();

@@ -20,8 +20,8 @@ struct Response {
 
 struct Request {
   std::string method;
-  std::string path;   // without the query
-  std::string query;  // after '?', may be empty
+  std::string path;                            // without the query
+  std::string query;                           // after '?', may be empty
   std::map<std::string, std::string> headers;  // names as sent
   std::string body;
 };

@@ -84,8 +84,12 @@ Result run_cli(const std::string& args) {
   return r;
 }
 
-std::string source(const std::string& rel) { return (fs::path(LINKHUB_SOURCE_DIR) / rel).string(); }
-std::string data(const std::string& rel) { return (fs::path(LINKHUB_TEST_DATA_DIR) / rel).string(); }
+std::string source(const std::string& rel) {
+  return (fs::path(LINKHUB_SOURCE_DIR) / rel).string();
+}
+std::string data(const std::string& rel) {
+  return (fs::path(LINKHUB_TEST_DATA_DIR) / rel).string();
+}
 
 std::string describe(const Result& r) {
   return "exit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out + "\n--- stderr:\n" + r.err;

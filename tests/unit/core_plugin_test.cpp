@@ -15,7 +15,9 @@ using test::LoopbackServer;
 using test::Request;
 using test::Response;
 
-const PluginHost& host() { return test::builtin_plugins(); }
+const PluginHost& host() {
+  return test::builtin_plugins();
+}
 
 StepOutcome call(const std::string& uses, const Json& input, StepCall c = {}) {
   const LoadedStep* step = host().step(uses);
@@ -67,20 +69,29 @@ TEST(CorePlugin, DelayStopsWhenCancelled) {
 class CoreHttp : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.on("/json", [](const Request&) { return Response{200, "application/json", R"({"ok": true, "n": 3})", {}}; });
+    server_.on("/json", [](const Request&) {
+      return Response{200, "application/json", R"({"ok": true, "n": 3})", {}};
+    });
     server_.on("/text", [](const Request&) { return Response{200, "text/plain", "plain words", {}}; });
     server_.on("/echo", [](const Request& r) {
       Json headers = Json::object();
       for (const auto& [k, v] : r.headers) {
         headers[k] = v;
       }
-      return Response{200, "application/json", Json{{"method", r.method}, {"body", r.body}, {"headers", headers}}.dump(), {}};
+      return Response{
+          200, "application/json", Json{{"method", r.method}, {"body", r.body}, {"headers", headers}}.dump(), {}};
     });
     server_.on("/missing", [](const Request&) { return Response{404, "application/json", R"({"error": "no"})", {}}; });
     server_.on("/broken", [](const Request&) { return Response{503, "text/plain", "down", {}}; });
-    server_.on("/busy", [](const Request&) { return Response{429, "text/plain", "slow down", {{"Retry-After", "7"}}}; });
-    server_.on("/moved", [this](const Request&) { return Response{302, "text/plain", "", {{"Location", server_.url("/json")}}}; });
-    server_.on("/loop", [this](const Request&) { return Response{302, "text/plain", "", {{"Location", server_.url("/loop")}}}; });
+    server_.on("/busy", [](const Request&) {
+      return Response{429, "text/plain", "slow down", {{"Retry-After", "7"}}};
+    });
+    server_.on("/moved", [this](const Request&) {
+      return Response{302, "text/plain", "", {{"Location", server_.url("/json")}}};
+    });
+    server_.on("/loop", [this](const Request&) {
+      return Response{302, "text/plain", "", {{"Location", server_.url("/loop")}}};
+    });
     server_.on("/big", [](const Request&) { return Response{200, "text/plain", std::string(64 * 1024, 'x'), {}}; });
     server_.on("/notjson", [](const Request&) { return Response{200, "application/json", "{oops", {}}; });
     server_.on_blocking("/slow");

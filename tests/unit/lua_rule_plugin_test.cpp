@@ -17,7 +17,8 @@ class LuaRule : public ::testing::Test {
     host_.load_directory(LINKHUB_PLUGIN_BUILD_DIR);
     dir_ = fs::path(::testing::TempDir()) / "lua-rule-test";
     fs::create_directories(dir_ / "rules" / "lib");
-    std::ofstream(dir_ / "rules" / "gate.lua") << "local m = require('lib.math')\nreturn { ok = m.double(input.n) > 5 }\n";
+    std::ofstream(dir_ / "rules" / "gate.lua")
+        << "local m = require('lib.math')\nreturn { ok = m.double(input.n) > 5 }\n";
     std::ofstream(dir_ / "rules" / "lib" / "math.lua") << "return { double = function(x) return x * 2 end }\n";
     std::ofstream(dir_ / "rules" / "broken.lua") << "local x = nil\nreturn x.field\n";
     std::ofstream(dir_ / "secret.lua") << "return 'outside'\n";

@@ -40,7 +40,8 @@ TEST(LuaSandbox, ExposesBindingsLazilyWithLenPairsAndIpairs) {
   EXPECT_EQ(eval(s, "inputs.price * 2", b), 39.0);
   EXPECT_TRUE(eval(s, "inputs.none", b).is_null());
   EXPECT_TRUE(eval(s, "inputs.missing", b).is_null());
-  EXPECT_EQ(eval(s, "(function() local n = 0 for _, v in ipairs(inputs.sizes) do n = n + #v end return n end)()", b), 3);
+  EXPECT_EQ(eval(s, "(function() local n = 0 for _, v in ipairs(inputs.sizes) do n = n + #v end return n end)()", b),
+            3);
   EXPECT_EQ(eval(s, "(function() local n = 0 for k in pairs(inputs) do n = n + 1 end return n end)()", b), 4);
   EXPECT_EQ(eval(s, "inputs.sizes", b), Json({"S", "M", "L"}));
   EXPECT_EQ(eval(s, "inputs", b), inputs);

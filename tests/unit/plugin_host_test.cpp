@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 
 const fs::path kTestPlugins = LINKHUB_TEST_PLUGIN_DIR;
 
-fs::path test_plugin(const std::string& name) { return kTestPlugins / ("linkhub_test_" + name + ".so"); }
+fs::path test_plugin(const std::string& name) {
+  return kTestPlugins / ("linkhub_test_" + name + ".so");
+}
 
 std::string only_problem(const PluginHost& host) {
   EXPECT_EQ(host.problems().size(), 1u);

@@ -40,9 +40,9 @@ TEST(SdkOutOfTree, AnInstalledSdkBuildsTheExamplePluginWhichThenLoadsAndRuns) {
   ASSERT_TRUE(run("cmake --install '" + std::string(LINKHUB_BUILD_DIR) + "' --prefix '" + prefix.string() + "'", log))
       << read(log);
   ASSERT_TRUE(fs::exists(prefix / "include/linkhub/plugin_api.h"));
-  ASSERT_TRUE(run("cmake -S '" + source + "' -B '" + build.string() + "' -G Ninja -DCMAKE_PREFIX_PATH='" +
-                      prefix.string() + "'",
-                  log))
+  ASSERT_TRUE(run(
+      "cmake -S '" + source + "' -B '" + build.string() + "' -G Ninja -DCMAKE_PREFIX_PATH='" + prefix.string() + "'",
+      log))
       << read(log);
   ASSERT_TRUE(run("cmake --build '" + build.string() + "'", log)) << read(log);
 

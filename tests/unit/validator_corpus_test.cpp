@@ -17,9 +17,9 @@
 //   valid/07-if-literals: `if: ""` (documented as false) reported as
 //     expression-syntax
 
-#include "builtin_plugins.hpp"
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/validator.hpp>
+#include "builtin_plugins.hpp"
 
 #include <gtest/gtest.h>
 
@@ -36,7 +36,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const linkhub::PluginHost& host() { return linkhub::test::builtin_plugins(); }
+const linkhub::PluginHost& host() {
+  return linkhub::test::builtin_plugins();
+}
 
 std::vector<std::string> corpus_files(const std::string& sub) {
   std::vector<std::string> out;
@@ -161,12 +163,14 @@ TEST(ValidatorCorpus, CorpusIsLargeEnough) {
 }
 
 TEST(ValidatorCorpus, EveryCodeIsCovered) {
-  const std::vector<std::string> codes = {
-      "yaml-syntax",       "duplicate-key",     "wrong-type",         "missing-key",        "unknown-key",
-      "invalid-id",        "invalid-value",     "invalid-duration",   "invalid-input-default",
-      "duplicate-step-id", "unknown-uses",      "missing-input",      "unknown-input",      "input-type",
-      "invalid-input",     "unknown-need",      "needs-cycle",        "expression-syntax",  "unterminated-template",
-      "unknown-step-ref",  "not-upstream",      "unknown-output",     "unknown-input-ref"};
+  const std::vector<std::string> codes = {"yaml-syntax",           "duplicate-key",    "wrong-type",
+                                          "missing-key",           "unknown-key",      "invalid-id",
+                                          "invalid-value",         "invalid-duration", "invalid-input-default",
+                                          "duplicate-step-id",     "unknown-uses",     "missing-input",
+                                          "unknown-input",         "input-type",       "invalid-input",
+                                          "unknown-need",          "needs-cycle",      "expression-syntax",
+                                          "unterminated-template", "unknown-step-ref", "not-upstream",
+                                          "unknown-output",        "unknown-input-ref"};
   std::set<std::string> seen;
   for (const auto& f : corpus_files("invalid")) {
     fs::path e = f;
@@ -230,10 +234,9 @@ TEST(ValidatorCorpus, TyposElsewhereGetSuggestions) {
     const char* code;
     const char* suggestion;
   };
-  for (const Case& c : {Case{"19-unknown-uses", "unknown-uses", "core.http"},
-                        Case{"21-unknown-input-typo", "unknown-input", "level"},
-                        Case{"26-unknown-need", "unknown-need", "fetch"},
-                        Case{"35-unknown-step-ref", "unknown-step-ref", "fetch"}}) {
+  for (const Case& c :
+       {Case{"19-unknown-uses", "unknown-uses", "core.http"}, Case{"21-unknown-input-typo", "unknown-input", "level"},
+        Case{"26-unknown-need", "unknown-need", "fetch"}, Case{"35-unknown-step-ref", "unknown-step-ref", "fetch"}}) {
     const auto ds = linkhub::check_workflow_file(invalid_file(c.file), host());
     const auto* d = find_code(ds, c.code);
     ASSERT_NE(d, nullptr) << c.file << "\n" << show(ds);

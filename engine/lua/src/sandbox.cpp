@@ -21,10 +21,10 @@ constexpr size_t kMaxCachedChunks = 1024;  // compiled expressions kept per sand
 constexpr int kMaxDepth = 100;             // Lua -> JSON nesting
 
 // Registry keys (addresses are unique).
-char kProxyKey;      // weak table: proxy table -> lightuserdata(const Json*)
-char kProxyMeta;     // metatable shared by every proxy
-char kCacheKey;      // expression text -> compiled function
-char kSafeBaseKey;   // read-only view of the allowed libraries
+char kProxyKey;     // weak table: proxy table -> lightuserdata(const Json*)
+char kProxyMeta;    // metatable shared by every proxy
+char kCacheKey;     // expression text -> compiled function
+char kSafeBaseKey;  // read-only view of the allowed libraries
 
 // Lua prefixes messages with "expr:LINE:". The wrapper "return (\n...\n)" adds
 // a line before the user's text: report the user's line, drop it for one-line
@@ -168,7 +168,7 @@ struct Sandbox::Impl {
     // libraries, so one evaluation cannot change what the next one sees.
     lua_newtable(L);  // safe_base
     lua_pushnil(L);
-    while (lua_next(L, -3) != 0) {  // over _G
+    while (lua_next(L, -3) != 0) {         // over _G
       if (lua_rawequal(L, -1, -4) != 0) {  // _G._G would hand out the writable globals
         lua_pop(L, 1);
         continue;
@@ -221,9 +221,15 @@ struct Sandbox::Impl {
 
   static void push_json(lua_State* L, const Json& v) {
     switch (v.type()) {
-      case Json::value_t::null: lua_pushnil(L); break;
-      case Json::value_t::boolean: lua_pushboolean(L, v.get<bool>() ? 1 : 0); break;
-      case Json::value_t::number_integer: lua_pushinteger(L, static_cast<lua_Integer>(v.get<int64_t>())); break;
+      case Json::value_t::null:
+        lua_pushnil(L);
+        break;
+      case Json::value_t::boolean:
+        lua_pushboolean(L, v.get<bool>() ? 1 : 0);
+        break;
+      case Json::value_t::number_integer:
+        lua_pushinteger(L, static_cast<lua_Integer>(v.get<int64_t>()));
+        break;
       case Json::value_t::number_unsigned: {
         const uint64_t u = v.get<uint64_t>();
         if (u <= static_cast<uint64_t>(INT64_MAX)) {
@@ -233,15 +239,21 @@ struct Sandbox::Impl {
         }
         break;
       }
-      case Json::value_t::number_float: lua_pushnumber(L, v.get<double>()); break;
+      case Json::value_t::number_float:
+        lua_pushnumber(L, v.get<double>());
+        break;
       case Json::value_t::string: {
         const auto& s = v.get_ref<const std::string&>();
         lua_pushlstring(L, s.data(), s.size());
         break;
       }
       case Json::value_t::object:
-      case Json::value_t::array: push_proxy(L, v); break;
-      default: lua_pushnil(L); break;
+      case Json::value_t::array:
+        push_proxy(L, v);
+        break;
+      default:
+        lua_pushnil(L);
+        break;
     }
   }
 
@@ -346,8 +358,10 @@ struct Sandbox::Impl {
     }
     switch (lua_type(L, index)) {
       case LUA_TNIL:
-      case LUA_TNONE: return Json(nullptr);
-      case LUA_TBOOLEAN: return Json(lua_toboolean(L, index) != 0);
+      case LUA_TNONE:
+        return Json(nullptr);
+      case LUA_TBOOLEAN:
+        return Json(lua_toboolean(L, index) != 0);
       case LUA_TNUMBER: {
         if (lua_isinteger(L, index)) {
           return Json(static_cast<int64_t>(lua_tointeger(L, index)));
@@ -366,8 +380,10 @@ struct Sandbox::Impl {
         }
         return Json(std::string(s, len));
       }
-      case LUA_TTABLE: return table_to_json(L, index, depth);
-      default: return Error{std::string("a Lua ") + lua_typename(L, lua_type(L, index)) + " cannot be turned into JSON"};
+      case LUA_TTABLE:
+        return table_to_json(L, index, depth);
+      default:
+        return Error{std::string("a Lua ") + lua_typename(L, lua_type(L, index)) + " cannot be turned into JSON"};
     }
   }
 
@@ -553,7 +569,9 @@ struct Sandbox::Impl {
 Sandbox::Sandbox(Limits limits) : impl_(std::make_unique<Impl>(limits)) {}
 Sandbox::~Sandbox() = default;
 
-const Limits& Sandbox::limits() const { return impl_->limits; }
+const Limits& Sandbox::limits() const {
+  return impl_->limits;
+}
 
 Sandbox& Sandbox::for_this_thread(const Limits& limits) {
   thread_local std::unique_ptr<Sandbox> sandbox;
@@ -615,8 +633,8 @@ Result<Json> Sandbox::run_script(std::string_view code, std::string_view chunk_n
   s.push_env(bindings);
   if (resolver) {
     lua_pushlightuserdata(L, const_cast<ModuleResolver*>(&resolver));
-    lua_newtable(L);        // loaded modules, per call
-    lua_pushvalue(L, -3);   // env
+    lua_newtable(L);       // loaded modules, per call
+    lua_pushvalue(L, -3);  // env
     lua_pushcclosure(L, &Impl::lua_require, 3);
     lua_setfield(L, -2, "require");
   }

@@ -84,30 +84,32 @@ struct SlistDeleter {
 }  // namespace
 
 Json HttpStep::input_schema() {
-  return {{"type", "object"},
-          {"properties",
-           {{"url", {{"type", "string"}, {"minLength", 1}, {"description", "http:// or https:// URL"}}},
-            {"method",
-             {{"type", "string"},
-              {"enum", {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}},
-              {"default", "GET"},
-              {"description", "HTTP method"}}},
-            {"headers",
-             {{"type", "object"},
-              {"additionalProperties", {{"type", "string"}}},
-              {"description", "Request headers (values are never logged)"}}},
-            {"json", {{"description", "A JSON body; sets Content-Type: application/json"}}},
-            {"body", {{"type", "string"}, {"description", "A text body"}}},
-            {"timeout_ms", {{"type", "integer"}, {"minimum", 1}, {"default", 30000}, {"description", "Whole-request timeout"}}},
-            {"follow_redirects", {{"type", "boolean"}, {"default", true}, {"description", "Follow up to 10 redirects"}}},
-            {"max_response_bytes",
-             {{"type", "integer"}, {"minimum", 1}, {"default", 10485760}, {"description", "Larger bodies fail the step"}}},
-            {"fail_on_status",
-             {{"type", "boolean"},
-              {"default", true},
-              {"description", "Fail on 4xx (permanent) and 429/5xx (retryable); false returns the response"}}}}},
-          {"required", {"url"}},
-          {"additionalProperties", false}};
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"url", {{"type", "string"}, {"minLength", 1}, {"description", "http:// or https:// URL"}}},
+        {"method",
+         {{"type", "string"},
+          {"enum", {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}},
+          {"default", "GET"},
+          {"description", "HTTP method"}}},
+        {"headers",
+         {{"type", "object"},
+          {"additionalProperties", {{"type", "string"}}},
+          {"description", "Request headers (values are never logged)"}}},
+        {"json", {{"description", "A JSON body; sets Content-Type: application/json"}}},
+        {"body", {{"type", "string"}, {"description", "A text body"}}},
+        {"timeout_ms",
+         {{"type", "integer"}, {"minimum", 1}, {"default", 30000}, {"description", "Whole-request timeout"}}},
+        {"follow_redirects", {{"type", "boolean"}, {"default", true}, {"description", "Follow up to 10 redirects"}}},
+        {"max_response_bytes",
+         {{"type", "integer"}, {"minimum", 1}, {"default", 10485760}, {"description", "Larger bodies fail the step"}}},
+        {"fail_on_status",
+         {{"type", "boolean"},
+          {"default", true},
+          {"description", "Fail on 4xx (permanent) and 429/5xx (retryable); false returns the response"}}}}},
+      {"required", {"url"}},
+      {"additionalProperties", false}};
 }
 
 Json HttpStep::output_schema() {
@@ -138,7 +140,8 @@ Json HttpStep::run(sdk::Context& ctx, const Json& input) {
 
   int64_t timeout_ms = input.value("timeout_ms", int64_t{30000});
   if (auto deadline = ctx.deadline()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::system_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::system_clock::now());
     timeout_ms = std::max<int64_t>(1, std::min<int64_t>(timeout_ms, left.count()));
   }
 

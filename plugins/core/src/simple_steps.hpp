@@ -36,8 +36,8 @@ class LogStep : public sdk::Step {
   Json run(sdk::Context& ctx, const Json& input) override {
     const std::string message = input.at("message").get<std::string>();
     const std::string level = input.value("level", "info");
-    const lh_log_level lv = level == "debug"  ? LH_LOG_DEBUG
-                            : level == "warn" ? LH_LOG_WARN
+    const lh_log_level lv = level == "debug"   ? LH_LOG_DEBUG
+                            : level == "warn"  ? LH_LOG_WARN
                             : level == "error" ? LH_LOG_ERROR
                                                : LH_LOG_INFO;
     ctx.log(lv, message);
@@ -115,15 +115,19 @@ class FailStep : public sdk::Step {
   static constexpr const char* description =
       "Fails on purpose: its first `fail_attempts` attempts, or always. For demos and tests of retries.";
   static Json input_schema() {
-    return {{"type", "object"},
-            {"properties",
-             {{"fail_attempts",
-               {{"type", "integer"}, {"minimum", 0}, {"default", 1}, {"description", "Attempts that fail before one succeeds"}}},
-              {"always", {{"type", "boolean"}, {"default", false}, {"description", "Fail every attempt"}}},
-              {"message", {{"type", "string"}, {"default", "failing on purpose"}, {"description", "The error message"}}},
-              {"retryable",
-               {{"type", "boolean"}, {"default", true}, {"description", "Whether the engine may retry the failure"}}}}},
-            {"additionalProperties", false}};
+    return {
+        {"type", "object"},
+        {"properties",
+         {{"fail_attempts",
+           {{"type", "integer"},
+            {"minimum", 0},
+            {"default", 1},
+            {"description", "Attempts that fail before one succeeds"}}},
+          {"always", {{"type", "boolean"}, {"default", false}, {"description", "Fail every attempt"}}},
+          {"message", {{"type", "string"}, {"default", "failing on purpose"}, {"description", "The error message"}}},
+          {"retryable",
+           {{"type", "boolean"}, {"default", true}, {"description", "Whether the engine may retry the failure"}}}}},
+        {"additionalProperties", false}};
   }
   static Json output_schema() {
     return {{"type", "object"},
@@ -133,9 +137,9 @@ class FailStep : public sdk::Step {
   Json run(sdk::Context& ctx, const Json& input) override {
     const auto attempt = static_cast<int64_t>(ctx.attempt());
     if (input.value("always", false) || attempt <= input.value("fail_attempts", int64_t{1})) {
-      throw sdk::StepError(input.value("message", std::string("failing on purpose")) + " (attempt " +
-                               std::to_string(attempt) + ")",
-                           input.value("retryable", true));
+      throw sdk::StepError(
+          input.value("message", std::string("failing on purpose")) + " (attempt " + std::to_string(attempt) + ")",
+          input.value("retryable", true));
     }
     return {{"attempt", attempt}};
   }

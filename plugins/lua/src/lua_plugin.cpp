@@ -35,10 +35,10 @@ lua::Limits limits_from(const Json& config) {
   lua::Limits limits;
   limits.max_instructions = config.value("max_instructions", limits.max_instructions);
   limits.max_memory_bytes = config.value("max_memory_mb", limits.max_memory_bytes >> 20) << 20;
-  limits.max_wall = std::chrono::milliseconds(config.value("max_wall_ms", static_cast<int64_t>(limits.max_wall.count())));
+  limits.max_wall =
+      std::chrono::milliseconds(config.value("max_wall_ms", static_cast<int64_t>(limits.max_wall.count())));
   return limits;
 }
-
 
 }  // namespace
 

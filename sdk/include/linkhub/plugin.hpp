@@ -120,7 +120,9 @@ class Context {
   const lh_context* raw() const noexcept { return ctx_; }
 
  private:
-  static std::string_view view(lh_str s) { return s.data == nullptr ? std::string_view{} : std::string_view(s.data, s.len); }
+  static std::string_view view(lh_str s) {
+    return s.data == nullptr ? std::string_view{} : std::string_view(s.data, s.len);
+  }
   const lh_context* ctx_;
 };
 
@@ -231,8 +233,10 @@ lh_status init_plugin(const lh_host_api* host, const lh_plugin_def** out, const 
 
 // Defines the two exported entry points of a plugin. NAME, VERSION and
 // DESCRIPTION are string literals; the rest are the plugin's Step classes.
-#define LINKHUB_PLUGIN(NAME, VERSION, DESCRIPTION, ...)                                                         \
-  extern "C" LH_EXPORT uint32_t lh_plugin_api_version(void) { return LH_API_VERSION; }                        \
-  extern "C" LH_EXPORT lh_status lh_plugin_init(const lh_host_api* host, const lh_plugin_def** out) {         \
-    return ::linkhub::sdk::detail::init_plugin<__VA_ARGS__>(host, out, NAME, VERSION, DESCRIPTION);            \
+#define LINKHUB_PLUGIN(NAME, VERSION, DESCRIPTION, ...)                                               \
+  extern "C" LH_EXPORT uint32_t lh_plugin_api_version(void) {                                         \
+    return LH_API_VERSION;                                                                            \
+  }                                                                                                   \
+  extern "C" LH_EXPORT lh_status lh_plugin_init(const lh_host_api* host, const lh_plugin_def** out) { \
+    return ::linkhub::sdk::detail::init_plugin<__VA_ARGS__>(host, out, NAME, VERSION, DESCRIPTION);   \
   }

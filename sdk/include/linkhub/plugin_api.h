@@ -58,18 +58,13 @@ typedef struct lh_str {
 
 typedef enum lh_status {
   LH_OK = 0,
-  LH_ERROR = 1,         /* permanent failure: retrying will not help */
-  LH_RETRYABLE = 2,     /* transient failure: the engine may retry per policy */
-  LH_CANCELLED = 3,     /* the step observed cancellation and stopped */
-  LH_INVALID_INPUT = 4  /* the input did not make sense to the step */
+  LH_ERROR = 1,        /* permanent failure: retrying will not help */
+  LH_RETRYABLE = 2,    /* transient failure: the engine may retry per policy */
+  LH_CANCELLED = 3,    /* the step observed cancellation and stopped */
+  LH_INVALID_INPUT = 4 /* the input did not make sense to the step */
 } lh_status;
 
-typedef enum lh_log_level {
-  LH_LOG_DEBUG = 0,
-  LH_LOG_INFO = 1,
-  LH_LOG_WARN = 2,
-  LH_LOG_ERROR = 3
-} lh_log_level;
+typedef enum lh_log_level { LH_LOG_DEBUG = 0, LH_LOG_INFO = 1, LH_LOG_WARN = 2, LH_LOG_ERROR = 3 } lh_log_level;
 
 /*
  * What a running step can ask of the host. Every callback takes ctx->host_data
@@ -108,20 +103,20 @@ typedef struct lh_context {
 
 typedef struct lh_step_def {
   uint32_t struct_size;
-  const char* name;          /* e.g. "fetch"; the workflow says uses: <plugin>.<name> */
+  const char* name; /* e.g. "fetch"; the workflow says uses: <plugin>.<name> */
   const char* description;
   const char* input_schema;  /* JSON Schema text, NUL-terminated */
   const char* output_schema; /* JSON Schema text, NUL-terminated */
   void* user_data;
-  void* (*create)(void* user_data);                                   /* optional */
+  void* (*create)(void* user_data); /* optional */
   lh_status (*run)(void* instance, const lh_context* ctx, lh_str input_json);
-  void (*destroy)(void* instance);                                    /* optional */
+  void (*destroy)(void* instance); /* optional */
 } lh_step_def;
 
 typedef struct lh_plugin_def {
   uint32_t struct_size;
-  const char* name;     /* [a-z][a-z0-9_]*, unique among loaded plugins */
-  const char* version;  /* the plugin's own version, e.g. "1.2.0" */
+  const char* name;    /* [a-z][a-z0-9_]*, unique among loaded plugins */
+  const char* version; /* the plugin's own version, e.g. "1.2.0" */
   const char* description;
   const lh_step_def* steps;
   size_t step_count;

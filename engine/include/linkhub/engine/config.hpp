@@ -20,14 +20,14 @@ namespace linkhub {
 //   expression_limits  LINKHUB_EXPR_MAX_INSTRUCTIONS, LINKHUB_EXPR_MAX_MEMORY_MB, LINKHUB_EXPR_MAX_WALL_MS
 //   plugins.NAME.KEY   LINKHUB_PLUGIN_NAME_KEY (value parsed as JSON when it parses, else a string)
 struct Config {
-  std::filesystem::path file;                   // empty when defaults only
-  int threads = 0;                              // 0 = number of cores (at least 2)
+  std::filesystem::path file;  // empty when defaults only
+  int threads = 0;             // 0 = number of cores (at least 2)
   std::vector<std::filesystem::path> plugin_dirs;
   std::filesystem::path artifact_dir = ".linkhub/artifacts";
-  std::vector<std::string> env_allowlist;       // variables visible as `env` in expressions
-  std::map<std::string, std::string> secrets;   // visible as `secrets`; never logged
+  std::vector<std::string> env_allowlist;      // variables visible as `env` in expressions
+  std::map<std::string, std::string> secrets;  // visible as `secrets`; never logged
   lua::Limits expression_limits;
-  Json plugins = Json::object();                // per-plugin sections, passed to each plugin
+  Json plugins = Json::object();  // per-plugin sections, passed to each plugin
 
   int effective_threads() const;
 };

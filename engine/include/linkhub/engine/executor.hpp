@@ -20,9 +20,9 @@ struct ExecutorOptions {
   int threads = 2;
   lua::Limits expression_limits;
   std::filesystem::path artifact_dir = ".linkhub/artifacts";
-  Json plugin_configs = Json::object();         // plugin name -> its config section
-  std::map<std::string, std::string> secrets;   // visible as `secrets`; redacted from logs and errors
-  Json env = Json::object();                    // allow-listed environment, visible as `env`
+  Json plugin_configs = Json::object();        // plugin name -> its config section
+  std::map<std::string, std::string> secrets;  // visible as `secrets`; redacted from logs and errors
+  Json env = Json::object();                   // allow-listed environment, visible as `env`
   // Called after each event is stored, from worker threads (serialise yourself).
   std::function<void(const EventRecord&)> on_event;
 };

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <linkhub/plugin_api.h>
 #include <linkhub/engine/json.hpp>
 #include <linkhub/engine/json_schema.hpp>
 #include <linkhub/engine/step_catalog.hpp>
-#include <linkhub/plugin_api.h>
 
 #include <atomic>
 #include <cstdint>
@@ -51,9 +51,9 @@ struct StepCall {
   std::string idempotency_key;
   std::string artifact_dir;
   std::string workflow_dir;
-  std::string plugin_config = "{}";       // JSON text of the plugin's config section
+  std::string plugin_config = "{}";  // JSON text of the plugin's config section
   uint32_t attempt = 1;
-  int64_t deadline_ms = 0;                 // since the epoch; 0 = none
+  int64_t deadline_ms = 0;  // since the epoch; 0 = none
   const std::atomic<bool>* cancelled = nullptr;
   std::function<void(lh_log_level, std::string_view)> log;
   std::function<std::optional<std::string>(std::string_view)> secret;

@@ -43,7 +43,7 @@ struct StepRecord {
   int index = -1;
   int attempt = 0;
   StepStatus status = StepStatus::Pending;
-  Json input;   // the rendered `with:` of the current attempt
+  Json input;  // the rendered `with:` of the current attempt
   Json output;
   std::string error;
   int64_t started_ms = 0;

@@ -37,29 +37,29 @@ struct InputDecl {
 // One entry of `steps:`, exactly as written (templates are not yet evaluated).
 struct StepDecl {
   std::string id;
-  std::string uses;                 // "<plugin>.<step>"
+  std::string uses;  // "<plugin>.<step>"
   std::vector<std::string> needs;
-  Json with = Json::object();       // strings may hold ${{ }} templates
-  std::optional<Json> if_cond;      // a bool, or a string: "${{ expr }}" or a bare expression
-  std::optional<Json> foreach;      // an array, or a string holding one ${{ expr }}
-  int concurrency = 0;              // foreach items in flight; 0 = no limit beyond the pool
-  RetryPolicy retry;                // already merged with `defaults:`
-  std::optional<Millis> timeout;    // already merged with `defaults:`
+  Json with = Json::object();     // strings may hold ${{ }} templates
+  std::optional<Json> if_cond;    // a bool, or a string: "${{ expr }}" or a bare expression
+  std::optional<Json> foreach;    // an array, or a string holding one ${{ expr }}
+  int concurrency = 0;            // foreach items in flight; 0 = no limit beyond the pool
+  RetryPolicy retry;              // already merged with `defaults:`
+  std::optional<Millis> timeout;  // already merged with `defaults:`
   bool continue_on_error = false;
-  std::string pointer;              // JSON pointer of this step in the document, e.g. "/steps/2"
+  std::string pointer;  // JSON pointer of this step in the document, e.g. "/steps/2"
 };
 
 struct Workflow {
-  std::string file;                 // as given on the command line; used in diagnostics
+  std::string file;  // as given on the command line; used in diagnostics
   std::string name;
   int version = 1;
   std::string description;
   std::vector<InputDecl> inputs;
   std::vector<StepDecl> steps;
-  Json outputs = Json::object();    // name -> template
-  Json triggers = Json::array();    // kept as written; interpreted by the scheduler
-  int concurrency = 0;              // runs of this workflow in flight; 0 = no limit
-  std::string source;               // the YAML text, for hashing and storing
+  Json outputs = Json::object();  // name -> template
+  Json triggers = Json::array();  // kept as written; interpreted by the scheduler
+  int concurrency = 0;            // runs of this workflow in flight; 0 = no limit
+  std::string source;             // the YAML text, for hashing and storing
 
   // Positions of every node of the document by JSON pointer ("/steps/0/with/url").
   // `values` holds where a value starts, `keys` where its mapping key starts.
