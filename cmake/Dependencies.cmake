@@ -8,3 +8,16 @@ find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 # The C++ build of Lua: errors raised through C++ frames unwind them (destructors run).
 pkg_check_modules(LUACXX REQUIRED IMPORTED_TARGET lua5.4-c++)
+
+# Run state: SOCI 4.0 on SQLite and PostgreSQL. Debian ships no CMake config
+# and no .pc for SOCI, so the libraries are found by name.
+find_package(SQLite3 REQUIRED)           # SQLite::SQLite3
+find_package(PostgreSQL REQUIRED)        # PostgreSQL::PostgreSQL (libpq: SOCI's backend and LISTEN/NOTIFY)
+find_library(SOCI_CORE_LIB soci_core REQUIRED)
+find_library(SOCI_SQLITE3_LIB soci_sqlite3 REQUIRED)
+find_library(SOCI_POSTGRESQL_LIB soci_postgresql REQUIRED)
+add_library(SOCI::sqlite3 INTERFACE IMPORTED)
+target_link_libraries(SOCI::sqlite3 INTERFACE ${SOCI_SQLITE3_LIB} ${SOCI_CORE_LIB} SQLite::SQLite3 ${CMAKE_DL_LIBS})
+add_library(SOCI::postgresql INTERFACE IMPORTED)
+target_link_libraries(SOCI::postgresql INTERFACE ${SOCI_POSTGRESQL_LIB} ${SOCI_CORE_LIB} PostgreSQL::PostgreSQL
+  ${CMAKE_DL_LIBS})

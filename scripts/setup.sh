@@ -9,6 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev
   libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpoco-dev
+  libsoci-dev libsqlite3-dev libpq-dev postgresql sqlite3
   clang-format clang-tidy
   curl python3
 )

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test. This is what CI runs.
+# A throwaway PostgreSQL 15 (scripts/pg.sh) serves the PostgreSQL half of the
+# store and cluster tests; it is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" "$@"
 build=${LINKHUB_BUILD_DIR:-$root/build}
+
+if url=$("$root/scripts/pg.sh" start); then
+  export LINKHUB_TEST_PG="$url"
+  trap '"$root/scripts/pg.sh" stop' EXIT
+  echo "PostgreSQL for the tests: ${url/:linkhub@/:***@}"
+else
+  unset LINKHUB_TEST_PG
+  echo "************************************************************************" >&2
+  echo "* PostgreSQL did NOT start: the PostgreSQL tests are SKIPPED, not run.  *" >&2
+  echo "************************************************************************" >&2
+fi
 cd "$build"
 ctest --output-on-failure -j"$(nproc)" --timeout 300

@@ -1,0 +1,139 @@
+#pragma once
+// Run state in SQL through SOCI: a SQLite file by default, PostgreSQL shared
+// by many nodes for teams. One schema (versioned migrations) for both.
+//
+// Besides the RunStore interface the executor writes through, this is the
+// durable queue: unfinished runs are rows that nodes claim under a lease
+// (owner, expiry) and heartbeat; a lapsed lease is claimed again by any node,
+// which resumes the run from its last finished step.
+
+#include <linkhub/engine/result.hpp>
+#include <linkhub/engine/run_store.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace linkhub {
+
+namespace store {
+class Database;
+}
+
+struct StoredWorkflow {
+  std::string hash;
+  std::string name;
+  int version = 1;
+  std::string file;  // where it was loaded from (its directory resolves relative paths)
+  std::string source;
+  int concurrency = 0;
+};
+
+struct DeadLetter {
+  std::string run_id;
+  std::string workflow;
+  std::string step_id;
+  int index = -1;
+  int attempts = 0;
+  Json input;
+  std::string error;
+  int64_t created_ms = 0;
+  int64_t requeued_ms = 0;
+};
+
+struct RunFilter {
+  std::string workflow;  // empty = any
+  std::string status;    // empty = any
+  size_t limit = 50;
+};
+
+struct LeaseCheck {
+  std::vector<std::string> lost;              // another node holds these now: stop them
+  std::vector<std::string> cancel_requested;  // `runs cancel` asked for these
+};
+
+struct Schedule {
+  std::string workflow;
+  int trigger_index = 0;
+  std::string cron;
+  Json inputs = Json::object();
+  std::string missed = "skip";  // skip | catch_up
+  int64_t next_fire_ms = 0;
+  int64_t last_fire_ms = 0;
+};
+
+class SqlStore final : public RunStore {
+ public:
+  // `url`: a SQLite path (or sqlite:PATH) or a postgresql:// URL. Applies
+  // migrations; refuses a corrupt file or a schema newer than this binary.
+  static Result<std::unique_ptr<SqlStore>> open(const std::string& url, size_t pool_size = 4);
+  ~SqlStore() override;
+
+  bool postgres() const;
+  const std::string& display_url() const;  // password masked
+  int schema_version() const { return schema_version_; }
+
+  // RunStore
+  RunRecord create_run(RunRecord run) override;
+  void update_run(const RunRecord& run, EventRecord event) override;
+  void transition(StepRecord step, EventRecord event) override;
+  void append_event(EventRecord event) override;
+  std::optional<RunRecord> get_run(std::string_view run_id) const override;
+  std::vector<RunRecord> list_runs(size_t limit) const override;
+  std::vector<StepRecord> get_steps(std::string_view run_id) const override;
+  std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const override;
+
+  std::vector<RunRecord> list_runs(const RunFilter& filter) const;
+
+  // Workflows, keyed by content hash: a run keeps the version it started with.
+  void save_workflow(const StoredWorkflow& workflow);
+  std::optional<StoredWorkflow> load_workflow(const std::string& hash) const;
+
+  // --- the queue
+  // Claims up to `max` runs that are queued, or running under a lapsed lease,
+  // oldest first, honouring each workflow's `concurrency` across every node.
+  // `only` limits the claim to one run id.
+  std::vector<RunRecord> claim_runs(const std::string& owner, size_t max, std::chrono::milliseconds lease,
+                                    const std::string& only = "");
+  // Extends the leases `owner` holds on `run_ids`; reports the ones it lost and
+  // the ones whose cancellation was requested.
+  LeaseCheck renew_leases(const std::string& owner, const std::vector<std::string>& run_ids,
+                          std::chrono::milliseconds lease);
+  // Gives a run back to the queue (graceful shutdown).
+  void release(const std::string& owner, const std::string& run_id);
+  // A queued run is cancelled at once; a running one is flagged for its node.
+  // Returns false when the run is unknown or already finished.
+  bool request_cancel(const std::string& run_id);
+  // Forgets the records of `steps` (so they run again, with new attempts) and
+  // queues the run. The run must be finished.
+  Result<RunRecord> requeue_run(const std::string& run_id, const std::vector<std::string>& steps);
+  // Unfinished runs (queued or running).
+  size_t queue_depth() const;
+
+  std::vector<DeadLetter> dead_letters(const std::string& run_id, size_t limit) const;
+
+  // --- cron schedules
+  // Makes the schedules of `workflow` exactly `schedules` (keeps next_fire_ms of unchanged ones).
+  void sync_schedules(const std::string& workflow, const std::vector<Schedule>& schedules);
+  std::vector<Schedule> schedules() const;
+  // Moves a schedule on from `expected_next` to `next` (compare-and-set; false when another node did).
+  bool advance_schedule(const std::string& workflow, int trigger_index, int64_t expected_next, int64_t next,
+                        int64_t fired);
+  // PostgreSQL: a session-level advisory lock held by one node at a time; SQLite: always true.
+  bool try_scheduler_lock();
+
+  // --- wake-ups. PostgreSQL: NOTIFY/LISTEN across nodes; SQLite: this process only.
+  void notify_work();
+  // Waits until work may be there (a notification) or `timeout`.
+  void wait_for_work(std::chrono::milliseconds timeout);
+
+ private:
+  SqlStore() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int schema_version_ = 0;
+};
+
+}  // namespace linkhub

@@ -1,0 +1,77 @@
+#pragma once
+// A SOCI connection pool on SQLite or PostgreSQL, and transactions that work
+// the same on both. Internal to the SQL store.
+
+#include <linkhub/engine/result.hpp>
+
+#include <soci/soci.h>
+
+#include <memory>
+#include <string>
+
+namespace linkhub::store {
+
+enum class Dialect { Sqlite, Postgres };
+
+// "postgresql://..." / "postgres://..." / "host=... dbname=..." are PostgreSQL;
+// "sqlite:PATH", "sqlite://PATH" or a bare PATH are SQLite files.
+struct DatabaseUrl {
+  Dialect dialect = Dialect::Sqlite;
+  std::string connect;  // what the SOCI backend gets
+  std::string display;  // for messages: the password masked
+};
+Result<DatabaseUrl> parse_database_url(const std::string& url);
+
+class Database {
+ public:
+  // Opens `pool_size` sessions (SQLite always uses one: it has one writer).
+  static Result<std::unique_ptr<Database>> open(const std::string& url, size_t pool_size);
+
+  Dialect dialect() const { return url_.dialect; }
+  bool postgres() const { return url_.dialect == Dialect::Postgres; }
+  const std::string& display() const { return url_.display; }
+  const std::string& connect_string() const { return url_.connect; }
+
+  // Runs fn(session&) in one transaction: BEGIN IMMEDIATE on SQLite (so two
+  // processes never deadlock upgrading a read lock), BEGIN on PostgreSQL.
+  // Commits when fn returns, rolls back when it throws.
+  template <class F>
+  auto write(F&& fn) {
+    soci::session sql(*pool_);
+    Tx tx(sql, url_.dialect);
+    if constexpr (std::is_void_v<decltype(fn(sql))>) {
+      fn(sql);
+      tx.commit();
+    } else {
+      auto result = fn(sql);
+      tx.commit();
+      return result;
+    }
+  }
+
+  // Runs fn(session&) outside an explicit transaction (single statements, reads).
+  template <class F>
+  auto read(F&& fn) {
+    soci::session sql(*pool_);
+    return fn(sql);
+  }
+
+ private:
+  class Tx {
+   public:
+    Tx(soci::session& sql, Dialect dialect);
+    ~Tx();
+    void commit();
+
+   private:
+    soci::session& sql_;
+    bool done_ = false;
+  };
+
+  Database(DatabaseUrl url, size_t size) : url_(std::move(url)), pool_(std::make_unique<soci::connection_pool>(size)) {}
+
+  DatabaseUrl url_;
+  std::unique_ptr<soci::connection_pool> pool_;
+};
+
+}  // namespace linkhub::store

@@ -1,0 +1,690 @@
+#include <linkhub/engine/sql_store.hpp>
+
+#include "database.hpp"
+#include "migrations.hpp"
+#include "work_signal.hpp"
+
+#include <mutex>
+#include <unordered_map>
+
+namespace linkhub {
+
+using store::Database;
+
+namespace {
+
+constexpr const char* kRunColumns =
+    "id, workflow, workflow_version, workflow_hash, status, inputs, outputs, error, COALESCE(idempotency_key, ''), "
+    "created_ms, started_ms, finished_ms";
+
+RunStatus parse_run_status(const std::string& s) {
+  if (s == "running")
+    return RunStatus::Running;
+  if (s == "succeeded")
+    return RunStatus::Succeeded;
+  if (s == "failed")
+    return RunStatus::Failed;
+  if (s == "cancelled")
+    return RunStatus::Cancelled;
+  return RunStatus::Queued;
+}
+
+StepStatus parse_step_status(const std::string& s) {
+  static const std::pair<const char*, StepStatus> names[] = {
+      {"pending", StepStatus::Pending},     {"running", StepStatus::Running}, {"retrying", StepStatus::Retrying},
+      {"succeeded", StepStatus::Succeeded}, {"failed", StepStatus::Failed},   {"skipped", StepStatus::Skipped},
+      {"cancelled", StepStatus::Cancelled}};
+  for (const auto& [name, status] : names) {
+    if (s == name) {
+      return status;
+    }
+  }
+  return StepStatus::Pending;
+}
+
+Json parse_json(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json(text) : j;
+}
+
+// One row of kRunColumns, bound once and fetched row by row.
+struct RunRow {
+  std::string id, workflow, hash, status, inputs, outputs, error, key;
+  int version = 1;
+  long long created = 0, started = 0, finished = 0;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(workflow));
+    st.exchange(soci::into(version));
+    st.exchange(soci::into(hash));
+    st.exchange(soci::into(status));
+    st.exchange(soci::into(inputs));
+    st.exchange(soci::into(outputs));
+    st.exchange(soci::into(error));
+    st.exchange(soci::into(key));
+    st.exchange(soci::into(created));
+    st.exchange(soci::into(started));
+    st.exchange(soci::into(finished));
+  }
+
+  RunRecord record() const {
+    RunRecord r;
+    r.id = id;
+    r.workflow = workflow;
+    r.workflow_version = version;
+    r.workflow_hash = hash;
+    r.status = parse_run_status(status);
+    r.inputs = parse_json(inputs);
+    r.outputs = parse_json(outputs);
+    r.error = error;
+    r.idempotency_key = key;
+    r.created_ms = created;
+    r.started_ms = started;
+    r.finished_ms = finished;
+    return r;
+  }
+};
+
+// Runs `sql_text` (a SELECT of kRunColumns) with `uses` bound and collects the rows.
+template <class... Uses>
+std::vector<RunRecord> query_runs(soci::session& sql, const std::string& sql_text, Uses&&... uses) {
+  std::vector<RunRecord> out;
+  RunRow row;
+  soci::statement st(sql);
+  row.bind(st);
+  (st.exchange(soci::use(uses)), ...);
+  st.alloc();
+  st.prepare(sql_text);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    out.push_back(row.record());
+  }
+  return out;
+}
+
+bool final_run(const std::string& status) {
+  return status == "succeeded" || status == "failed" || status == "cancelled";
+}
+
+}  // namespace
+
+struct SqlStore::Impl {
+  std::unique_ptr<Database> db;
+  std::unique_ptr<store::WorkSignal> signal;
+  mutable std::mutex seq_mutex;
+  std::unordered_map<std::string, long long> last_seq;  // per run written by this process
+
+  // The next event number of a run. Only the node holding a run's lease
+  // writes its events, so a per-process counter (seeded from the table) is enough.
+  long long next_seq(soci::session& sql, const std::string& run_id) {
+    std::lock_guard lock(seq_mutex);
+    auto it = last_seq.find(run_id);
+    if (it == last_seq.end()) {
+      long long max = 0;
+      sql << "SELECT COALESCE(MAX(seq), 0) FROM lh_events WHERE run_id = :r", soci::use(run_id), soci::into(max);
+      it = last_seq.emplace(run_id, max).first;
+    }
+    return ++it->second;
+  }
+
+  void forget_seq(const std::string& run_id) {
+    std::lock_guard lock(seq_mutex);
+    last_seq.erase(run_id);
+  }
+
+  void insert_event(soci::session& sql, EventRecord& e) {
+    e.seq = next_seq(sql, e.run_id);
+    if (e.time_ms == 0) {
+      e.time_ms = now_ms();
+    }
+    const std::string payload = e.payload.dump();
+    const long long seq = e.seq;
+    const long long time = e.time_ms;
+    sql << "INSERT INTO lh_events (run_id, seq, time_ms, type, step_id, item_index, payload) "
+           "VALUES (:r, :s, :t, :y, :st, :i, :p)",
+        soci::use(e.run_id), soci::use(seq), soci::use(time), soci::use(e.type), soci::use(e.step_id),
+        soci::use(e.index), soci::use(payload);
+  }
+
+  void notify(soci::session& sql) {
+    if (db->postgres()) {
+      sql << "SELECT pg_notify('linkhub_work', '')";
+    }
+  }
+};
+
+Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, size_t pool_size) {
+  auto db = Database::open(url, pool_size);
+  if (!db) {
+    return db.error();
+  }
+  auto version = store::migrate(**db);
+  if (!version) {
+    return version.error();
+  }
+  auto signal = store::WorkSignal::open(**db);
+  if (!signal) {
+    return signal.error();
+  }
+  std::unique_ptr<SqlStore> s(new SqlStore());
+  s->impl_ = std::make_unique<Impl>();
+  s->impl_->db = std::move(*db);
+  s->impl_->signal = std::move(*signal);
+  s->schema_version_ = *version;
+  return s;
+}
+
+SqlStore::~SqlStore() = default;
+
+bool SqlStore::postgres() const {
+  return impl_->db->postgres();
+}
+
+const std::string& SqlStore::display_url() const {
+  return impl_->db->display();
+}
+
+// ---------------------------------------------------------------- runs
+
+RunRecord SqlStore::create_run(RunRecord run) {
+  auto existing = [&]() -> std::optional<RunRecord> {
+    if (run.idempotency_key.empty()) {
+      return std::nullopt;
+    }
+    auto rows = impl_->db->read([&](soci::session& sql) {
+      return query_runs(sql, std::string("SELECT ") + kRunColumns + " FROM lh_runs WHERE idempotency_key = :k",
+                        run.idempotency_key);
+    });
+    return rows.empty() ? std::nullopt : std::optional<RunRecord>(rows.front());
+  };
+  if (auto found = existing()) {
+    return *found;
+  }
+  if (run.id.empty()) {
+    run.id = new_run_id();
+  }
+  if (run.created_ms == 0) {
+    run.created_ms = now_ms();
+  }
+  try {
+    impl_->db->write([&](soci::session& sql) {
+      const std::string status(to_string(run.status));
+      const std::string inputs = run.inputs.dump();
+      const std::string outputs = run.outputs.dump();
+      soci::indicator key_ind = run.idempotency_key.empty() ? soci::i_null : soci::i_ok;
+      const long long created = run.created_ms;
+      sql << "INSERT INTO lh_runs (id, workflow, workflow_version, workflow_hash, status, inputs, outputs, error, "
+             "idempotency_key, created_ms) VALUES (:id, :w, :v, :h, :s, :in, :out, :e, :k, :c)",
+          soci::use(run.id), soci::use(run.workflow), soci::use(run.workflow_version), soci::use(run.workflow_hash),
+          soci::use(status), soci::use(inputs), soci::use(outputs), soci::use(run.error),
+          soci::use(run.idempotency_key, key_ind), soci::use(created);
+      EventRecord ev{run.id, 0, run.created_ms, "run.created", "", -1, Json{{"workflow", run.workflow}}};
+      impl_->insert_event(sql, ev);
+      impl_->notify(sql);
+    });
+  } catch (const std::exception&) {
+    // Another node created the run with this key between our read and write.
+    if (auto found = existing()) {
+      impl_->forget_seq(run.id);
+      return *found;
+    }
+    throw;
+  }
+  impl_->signal->wake_local();
+  return run;
+}
+
+void SqlStore::update_run(const RunRecord& run, EventRecord event) {
+  impl_->db->write([&](soci::session& sql) {
+    const std::string status(to_string(run.status));
+    const std::string outputs = run.outputs.dump();
+    const long long started = run.started_ms;
+    const long long finished = run.finished_ms;
+    sql << "UPDATE lh_runs SET status = :s, outputs = :o, error = :e, started_ms = :st, finished_ms = :f "
+           "WHERE id = :id",
+        soci::use(status), soci::use(outputs), soci::use(run.error), soci::use(started), soci::use(finished),
+        soci::use(run.id);
+    event.run_id = run.id;
+    impl_->insert_event(sql, event);
+  });
+  if (final_run(std::string(to_string(run.status)))) {
+    impl_->forget_seq(run.id);
+  }
+}
+
+void SqlStore::transition(StepRecord step, EventRecord event) {
+  impl_->db->write([&](soci::session& sql) {
+    const std::string status(to_string(step.status));
+    const std::string input = step.input.dump();
+    const std::string output = step.output.dump();
+    const long long started = step.started_ms;
+    const long long finished = step.finished_ms;
+    // A step's end is recorded without its input: keep the input and start
+    // time of the attempt that ran.
+    sql << "INSERT INTO lh_steps (run_id, step_id, item_index, attempt, status, input, output, error, started_ms, "
+           "finished_ms) VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1) "
+           "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempt = excluded.attempt, "
+           "status = excluded.status, "
+           "input = CASE WHEN excluded.input = 'null' THEN lh_steps.input ELSE excluded.input END, "
+           "output = excluded.output, error = excluded.error, "
+           "started_ms = CASE WHEN excluded.started_ms = 0 THEN lh_steps.started_ms ELSE excluded.started_ms END, "
+           "finished_ms = excluded.finished_ms",
+        soci::use(step.run_id), soci::use(step.step_id), soci::use(step.index), soci::use(step.attempt),
+        soci::use(status), soci::use(input), soci::use(output), soci::use(step.error), soci::use(started),
+        soci::use(finished);
+    if (step.status == StepStatus::Failed && step.attempt >= 1) {
+      // A step (or item) that ran and exhausted its retries: a dead letter.
+      // A foreach step's own record only sums up its items: they are the letters.
+      int items = 0;
+      if (step.index < 0) {
+        sql << "SELECT COUNT(*) FROM lh_steps WHERE run_id = :r AND step_id = :s AND item_index >= 0",
+            soci::use(step.run_id), soci::use(step.step_id), soci::into(items);
+      }
+      if (items == 0) {
+        const long long now = now_ms();
+        sql << "INSERT INTO lh_dead_letters (run_id, step_id, item_index, workflow, attempts, input, error, "
+               "created_ms) SELECT s.run_id, s.step_id, s.item_index, r.workflow, s.attempt, s.input, s.error, :now "
+               "FROM lh_steps s JOIN lh_runs r ON r.id = s.run_id "
+               "WHERE s.run_id = :r AND s.step_id = :s AND s.item_index = :i "
+               "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempts = excluded.attempts, "
+               "input = excluded.input, error = excluded.error, created_ms = excluded.created_ms, requeued_ms = 0",
+            soci::use(now), soci::use(step.run_id), soci::use(step.step_id), soci::use(step.index);
+      }
+    }
+    event.run_id = step.run_id;
+    impl_->insert_event(sql, event);
+  });
+}
+
+void SqlStore::append_event(EventRecord event) {
+  impl_->db->write([&](soci::session& sql) { impl_->insert_event(sql, event); });
+}
+
+std::optional<RunRecord> SqlStore::get_run(std::string_view run_id) const {
+  const std::string id(run_id);
+  auto rows = impl_->db->read([&](soci::session& sql) {
+    return query_runs(sql, std::string("SELECT ") + kRunColumns + " FROM lh_runs WHERE id = :id", id);
+  });
+  return rows.empty() ? std::nullopt : std::optional<RunRecord>(rows.front());
+}
+
+std::vector<RunRecord> SqlStore::list_runs(size_t limit) const {
+  RunFilter filter;
+  filter.limit = limit;
+  return list_runs(filter);
+}
+
+std::vector<RunRecord> SqlStore::list_runs(const RunFilter& filter) const {
+  const int limit = static_cast<int>(std::min<size_t>(filter.limit, 100000));
+  return impl_->db->read([&](soci::session& sql) {
+    return query_runs(sql,
+                      std::string("SELECT ") + kRunColumns +
+                          " FROM lh_runs WHERE (:w = '' OR workflow = :w2) AND (:s = '' OR status = :s2) "
+                          "ORDER BY created_ms DESC, id DESC LIMIT :n",
+                      filter.workflow, filter.workflow, filter.status, filter.status, limit);
+  });
+}
+
+std::vector<StepRecord> SqlStore::get_steps(std::string_view run_id) const {
+  const std::string id(run_id);
+  return impl_->db->read([&](soci::session& sql) {
+    std::vector<StepRecord> out;
+    StepRecord r;
+    std::string status, input, output;
+    long long started = 0, finished = 0;
+    soci::statement st =
+        (sql.prepare << "SELECT step_id, item_index, attempt, status, input, output, error, started_ms, finished_ms "
+                        "FROM lh_steps WHERE run_id = :r ORDER BY started_ms, step_id, item_index",
+         soci::use(id), soci::into(r.step_id), soci::into(r.index), soci::into(r.attempt), soci::into(status),
+         soci::into(input), soci::into(output), soci::into(r.error), soci::into(started), soci::into(finished));
+    st.execute(false);
+    while (st.fetch()) {
+      StepRecord rec = r;
+      rec.run_id = id;
+      rec.status = parse_step_status(status);
+      rec.input = parse_json(input);
+      rec.output = parse_json(output);
+      rec.started_ms = started;
+      rec.finished_ms = finished;
+      out.push_back(std::move(rec));
+    }
+    return out;
+  });
+}
+
+std::vector<EventRecord> SqlStore::get_events(std::string_view run_id, int64_t after_seq, size_t limit) const {
+  const std::string id(run_id);
+  const long long after = after_seq;
+  const int n = static_cast<int>(std::min<size_t>(limit, 1000000));
+  return impl_->db->read([&](soci::session& sql) {
+    std::vector<EventRecord> out;
+    EventRecord e;
+    long long seq = 0, time = 0;
+    std::string payload;
+    soci::statement st = (sql.prepare << "SELECT seq, time_ms, type, step_id, item_index, payload FROM lh_events "
+                                         "WHERE run_id = :r AND seq > :a ORDER BY seq LIMIT :n",
+                          soci::use(id), soci::use(after), soci::use(n), soci::into(seq), soci::into(time),
+                          soci::into(e.type), soci::into(e.step_id), soci::into(e.index), soci::into(payload));
+    st.execute(false);
+    while (st.fetch()) {
+      EventRecord rec = e;
+      rec.run_id = id;
+      rec.seq = seq;
+      rec.time_ms = time;
+      rec.payload = parse_json(payload);
+      out.push_back(std::move(rec));
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- workflows
+
+void SqlStore::save_workflow(const StoredWorkflow& wf) {
+  impl_->db->write([&](soci::session& sql) {
+    const long long now = now_ms();
+    sql << "INSERT INTO lh_workflows (hash, name, version, file, source, concurrency, created_ms) "
+           "VALUES (:h, :n, :v, :f, :s, :c, :t) ON CONFLICT (hash) DO UPDATE SET file = excluded.file, "
+           "concurrency = excluded.concurrency",
+        soci::use(wf.hash), soci::use(wf.name), soci::use(wf.version), soci::use(wf.file), soci::use(wf.source),
+        soci::use(wf.concurrency), soci::use(now);
+  });
+}
+
+std::optional<StoredWorkflow> SqlStore::load_workflow(const std::string& hash) const {
+  return impl_->db->read([&](soci::session& sql) -> std::optional<StoredWorkflow> {
+    StoredWorkflow wf;
+    sql << "SELECT hash, name, version, file, source, concurrency FROM lh_workflows WHERE hash = :h", soci::use(hash),
+        soci::into(wf.hash), soci::into(wf.name), soci::into(wf.version), soci::into(wf.file), soci::into(wf.source),
+        soci::into(wf.concurrency);
+    if (!sql.got_data()) {
+      return std::nullopt;
+    }
+    return wf;
+  });
+}
+
+// ---------------------------------------------------------------- queue
+
+std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max, std::chrono::milliseconds lease,
+                                            const std::string& only) {
+  if (max == 0) {
+    return {};
+  }
+  const bool pg = impl_->db->postgres();
+  std::vector<std::string> claimed = impl_->db->write([&](soci::session& sql) {
+    const long long now = now_ms();
+    const long long expires = now + lease.count();
+    const int limit = static_cast<int>(std::min<size_t>(max, 1000));
+    std::vector<std::pair<std::string, std::pair<std::string, int>>> candidates;
+    {
+      std::string id, workflow;
+      int concurrency = 0;
+      // SKIP LOCKED: nodes claiming at once each get different rows instead of
+      // queueing behind one another. SQLite has one writer: BEGIN IMMEDIATE serialises.
+      std::string q =
+          "SELECT r.id, r.workflow, COALESCE(w.concurrency, 0) FROM lh_runs r "
+          "LEFT JOIN lh_workflows w ON w.hash = r.workflow_hash "
+          "WHERE r.status IN ('queued', 'running') AND r.lease_expires_ms < :now AND (:only = '' OR r.id = :only2) "
+          "ORDER BY r.created_ms LIMIT :n";
+      if (pg) {
+        q += " FOR UPDATE OF r SKIP LOCKED";
+      }
+      soci::statement st = (sql.prepare << q, soci::use(now), soci::use(only), soci::use(only), soci::use(limit),
+                            soci::into(id), soci::into(workflow), soci::into(concurrency));
+      st.execute(false);
+      while (st.fetch()) {
+        candidates.push_back({id, {workflow, concurrency}});
+      }
+    }
+    std::vector<std::string> ids;
+    std::unordered_map<std::string, int> taken;  // per workflow, in this claim
+    for (const auto& [id, wf] : candidates) {
+      const auto& [workflow, concurrency] = wf;
+      if (concurrency > 0) {
+        if (pg) {
+          // Two nodes must not both see room for the last slot.
+          sql << "SELECT pg_advisory_xact_lock(7212003, hashtext(:w))", soci::use(workflow);
+        }
+        int running = 0;
+        sql << "SELECT COUNT(*) FROM lh_runs WHERE workflow = :w AND status IN ('queued', 'running') "
+               "AND lease_expires_ms >= :now",
+            soci::use(workflow), soci::use(now), soci::into(running);
+        if (running + taken[workflow] >= concurrency) {
+          continue;
+        }
+      }
+      ++taken[workflow];
+      sql << "UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1 WHERE id = :id",
+          soci::use(owner), soci::use(expires), soci::use(id);
+      ids.push_back(id);
+    }
+    return ids;
+  });
+  std::vector<RunRecord> out;
+  for (const auto& id : claimed) {
+    impl_->forget_seq(id);  // another node may have written events since we last held it
+    if (auto run = get_run(id)) {
+      out.push_back(std::move(*run));
+    }
+  }
+  return out;
+}
+
+LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<std::string>& run_ids,
+                                  std::chrono::milliseconds lease) {
+  LeaseCheck check;
+  impl_->db->write([&](soci::session& sql) {
+    const long long expires = now_ms() + lease.count();
+    for (const auto& id : run_ids) {
+      soci::statement st = (sql.prepare << "UPDATE lh_runs SET lease_expires_ms = :e WHERE id = :id AND "
+                                           "lease_owner = :o AND status IN ('queued', 'running')",
+                            soci::use(expires), soci::use(id), soci::use(owner));
+      st.execute(true);
+      if (st.get_affected_rows() == 0) {
+        std::string holder, status;
+        sql << "SELECT lease_owner, status FROM lh_runs WHERE id = :id", soci::use(id), soci::into(holder),
+            soci::into(status);
+        if (sql.got_data() && !final_run(status) && holder != owner) {
+          check.lost.push_back(id);
+        }
+      }
+    }
+    std::string id;
+    soci::statement st = (sql.prepare << "SELECT id FROM lh_runs WHERE lease_owner = :o AND cancel_requested = 1 "
+                                         "AND status IN ('queued', 'running')",
+                          soci::use(owner), soci::into(id));
+    st.execute(false);
+    while (st.fetch()) {
+      check.cancel_requested.push_back(id);
+    }
+  });
+  return check;
+}
+
+void SqlStore::release(const std::string& owner, const std::string& run_id) {
+  impl_->db->write([&](soci::session& sql) {
+    sql << "UPDATE lh_runs SET lease_expires_ms = 0 WHERE id = :id AND lease_owner = :o", soci::use(run_id),
+        soci::use(owner);
+    impl_->notify(sql);
+  });
+  impl_->forget_seq(run_id);
+}
+
+bool SqlStore::request_cancel(const std::string& run_id) {
+  bool changed = impl_->db->write([&](soci::session& sql) {
+    std::string status;
+    long long expires = 0;
+    sql << "SELECT status, lease_expires_ms FROM lh_runs WHERE id = :id", soci::use(run_id), soci::into(status),
+        soci::into(expires);
+    if (!sql.got_data() || final_run(status)) {
+      return false;
+    }
+    if (status == "queued" && expires < now_ms()) {
+      // Nobody holds it: cancel it here.
+      const long long now = now_ms();
+      sql << "UPDATE lh_runs SET status = 'cancelled', error = 'the run was cancelled before it started', "
+             "finished_ms = :t WHERE id = :id",
+          soci::use(now), soci::use(run_id);
+      impl_->forget_seq(run_id);
+      EventRecord ev{run_id, 0, now, "run.cancelled", "", -1, Json{{"error", "the run was cancelled before it started"}}};
+      impl_->insert_event(sql, ev);
+      impl_->forget_seq(run_id);
+      return true;
+    }
+    sql << "UPDATE lh_runs SET cancel_requested = 1 WHERE id = :id", soci::use(run_id);
+    return true;
+  });
+  return changed;
+}
+
+Result<RunRecord> SqlStore::requeue_run(const std::string& run_id, const std::vector<std::string>& steps) {
+  try {
+    impl_->db->write([&](soci::session& sql) {
+      std::string status;
+      sql << "SELECT status FROM lh_runs WHERE id = :id", soci::use(run_id), soci::into(status);
+      if (!sql.got_data()) {
+        throw std::runtime_error("no run " + run_id);
+      }
+      if (!final_run(status)) {
+        throw std::runtime_error("run " + run_id + " is " + status + "; only a finished run can be retried");
+      }
+      const long long now = now_ms();
+      for (const auto& step : steps) {
+        sql << "DELETE FROM lh_steps WHERE run_id = :r AND step_id = :s", soci::use(run_id), soci::use(step);
+        sql << "UPDATE lh_dead_letters SET requeued_ms = :t WHERE run_id = :r AND step_id = :s", soci::use(now),
+            soci::use(run_id), soci::use(step);
+      }
+      sql << "UPDATE lh_runs SET status = 'queued', outputs = '{}', error = '', finished_ms = 0, lease_owner = '', "
+             "lease_expires_ms = 0, cancel_requested = 0 WHERE id = :id",
+          soci::use(run_id);
+      impl_->forget_seq(run_id);
+      Json list = Json::array();
+      for (const auto& s : steps) {
+        list.push_back(s);
+      }
+      EventRecord ev{run_id, 0, now, "run.requeued", "", -1, Json{{"steps", list}}};
+      impl_->insert_event(sql, ev);
+      impl_->forget_seq(run_id);
+      impl_->notify(sql);
+    });
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  impl_->signal->wake_local();
+  auto run = get_run(run_id);
+  if (!run) {
+    return Error{"no run " + run_id};
+  }
+  return *run;
+}
+
+size_t SqlStore::queue_depth() const {
+  return impl_->db->read([&](soci::session& sql) {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM lh_runs WHERE status IN ('queued', 'running')", soci::into(n);
+    return static_cast<size_t>(n);
+  });
+}
+
+std::vector<DeadLetter> SqlStore::dead_letters(const std::string& run_id, size_t limit) const {
+  const int n = static_cast<int>(std::min<size_t>(limit, 100000));
+  return impl_->db->read([&](soci::session& sql) {
+    std::vector<DeadLetter> out;
+    DeadLetter d;
+    std::string input;
+    long long created = 0, requeued = 0;
+    soci::statement st =
+        (sql.prepare << "SELECT run_id, workflow, step_id, item_index, attempts, input, error, created_ms, "
+                        "requeued_ms FROM lh_dead_letters WHERE (:r = '' OR run_id = :r2) "
+                        "ORDER BY created_ms DESC LIMIT :n",
+         soci::use(run_id), soci::use(run_id), soci::use(n), soci::into(d.run_id), soci::into(d.workflow),
+         soci::into(d.step_id), soci::into(d.index), soci::into(d.attempts), soci::into(input), soci::into(d.error),
+         soci::into(created), soci::into(requeued));
+    st.execute(false);
+    while (st.fetch()) {
+      DeadLetter copy = d;
+      copy.input = parse_json(input);
+      copy.created_ms = created;
+      copy.requeued_ms = requeued;
+      out.push_back(std::move(copy));
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- schedules
+
+void SqlStore::sync_schedules(const std::string& workflow, const std::vector<Schedule>& schedules) {
+  impl_->db->write([&](soci::session& sql) {
+    int max_index = -1;
+    for (const auto& s : schedules) {
+      const std::string inputs = s.inputs.dump();
+      const long long next = s.next_fire_ms;
+      // A changed cron expression starts again from its own next tick.
+      sql << "INSERT INTO lh_schedules (workflow, trigger_index, cron, inputs, missed, next_fire_ms) "
+             "VALUES (:w, :i, :c, :in, :m, :n) ON CONFLICT (workflow, trigger_index) DO UPDATE SET "
+             "inputs = excluded.inputs, missed = excluded.missed, "
+             "next_fire_ms = CASE WHEN lh_schedules.cron = excluded.cron THEN lh_schedules.next_fire_ms "
+             "ELSE excluded.next_fire_ms END, cron = excluded.cron",
+          soci::use(workflow), soci::use(s.trigger_index), soci::use(s.cron), soci::use(inputs), soci::use(s.missed),
+          soci::use(next);
+      max_index = std::max(max_index, s.trigger_index);
+    }
+    sql << "DELETE FROM lh_schedules WHERE workflow = :w AND trigger_index > :i", soci::use(workflow),
+        soci::use(max_index);
+  });
+}
+
+std::vector<Schedule> SqlStore::schedules() const {
+  return impl_->db->read([&](soci::session& sql) {
+    std::vector<Schedule> out;
+    Schedule s;
+    std::string inputs;
+    long long next = 0, last = 0;
+    soci::statement st = (sql.prepare << "SELECT workflow, trigger_index, cron, inputs, missed, next_fire_ms, "
+                                         "last_fire_ms FROM lh_schedules ORDER BY workflow, trigger_index",
+                          soci::into(s.workflow), soci::into(s.trigger_index), soci::into(s.cron), soci::into(inputs),
+                          soci::into(s.missed), soci::into(next), soci::into(last));
+    st.execute(false);
+    while (st.fetch()) {
+      Schedule copy = s;
+      copy.inputs = parse_json(inputs);
+      copy.next_fire_ms = next;
+      copy.last_fire_ms = last;
+      out.push_back(std::move(copy));
+    }
+    return out;
+  });
+}
+
+bool SqlStore::advance_schedule(const std::string& workflow, int trigger_index, int64_t expected_next, int64_t next,
+                                int64_t fired) {
+  return impl_->db->write([&](soci::session& sql) {
+    const long long n = next, e = expected_next, f = fired;
+    soci::statement st = (sql.prepare << "UPDATE lh_schedules SET next_fire_ms = :n, last_fire_ms = :f WHERE "
+                                         "workflow = :w AND trigger_index = :i AND next_fire_ms = :e",
+                          soci::use(n), soci::use(f), soci::use(workflow), soci::use(trigger_index), soci::use(e));
+    st.execute(true);
+    return st.get_affected_rows() == 1;
+  });
+}
+
+bool SqlStore::try_scheduler_lock() {
+  return impl_->signal->try_scheduler_lock();
+}
+
+void SqlStore::notify_work() {
+  if (impl_->db->postgres()) {
+    impl_->db->read([&](soci::session& sql) { impl_->notify(sql); });
+  }
+  impl_->signal->wake_local();
+}
+
+void SqlStore::wait_for_work(std::chrono::milliseconds timeout) {
+  impl_->signal->wait(timeout);
+}
+
+}  // namespace linkhub

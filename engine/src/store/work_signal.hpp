@@ -1,0 +1,42 @@
+#pragma once
+// Wakes idle nodes when there is work: an eventfd for this process and, on
+// PostgreSQL, a LISTEN connection for NOTIFYs from every node. The same
+// dedicated connection holds the scheduler's session-level advisory lock.
+
+#include "database.hpp"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+struct pg_conn;
+
+namespace linkhub::store {
+
+class WorkSignal {
+ public:
+  static Result<std::unique_ptr<WorkSignal>> open(const Database& db);
+  ~WorkSignal();
+  WorkSignal(const WorkSignal&) = delete;
+  WorkSignal& operator=(const WorkSignal&) = delete;
+
+  void wake_local();
+  // Returns when woken (locally or by a NOTIFY) or after `timeout`.
+  void wait(std::chrono::milliseconds timeout);
+  // PostgreSQL: pg_try_advisory_lock on the dedicated connection (held until
+  // it closes, so a dead node frees it). SQLite: one process, always true.
+  bool try_scheduler_lock();
+
+ private:
+  WorkSignal() = default;
+  void drain();
+  void reconnect();
+
+  int event_fd_ = -1;
+  std::string pg_connect_;  // empty on SQLite
+  pg_conn* pg_ = nullptr;
+  bool lock_held_ = false;
+  std::mutex mutex_;
+};
+
+}  // namespace linkhub::store

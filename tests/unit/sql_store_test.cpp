@@ -1,0 +1,362 @@
+// The SQL run store: the same suite on SQLite and on a real PostgreSQL 15
+// (started by scripts/test.sh). Each test gets a fresh database.
+#include "test_databases.hpp"
+
+#include <linkhub/engine/sql_store.hpp>
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <thread>
+
+namespace linkhub {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SqlStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgres" && !test::postgres_unavailable_reason().empty()) {
+      GTEST_SKIP() << "\n\n*** " << test::postgres_unavailable_reason() << " ***\n";
+    }
+    url_ = test::fresh_database(GetParam());
+    ASSERT_FALSE(url_.empty());
+    auto opened = SqlStore::open(url_);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+
+  RunRecord new_run(const std::string& workflow = "wf", const std::string& key = "", const std::string& hash = "h1") {
+    RunRecord r;
+    r.workflow = workflow;
+    r.workflow_hash = hash;
+    r.inputs = Json{{"n", 3}};
+    r.idempotency_key = key;
+    return store_->create_run(r);
+  }
+
+  std::string url_;
+  std::unique_ptr<SqlStore> store_;
+};
+
+TEST_P(SqlStoreTest, CreatesAndReadsBackARun) {
+  RunRecord r = new_run();
+  ASSERT_FALSE(r.id.empty());
+  auto back = store_->get_run(r.id);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->workflow, "wf");
+  EXPECT_EQ(back->status, RunStatus::Queued);
+  EXPECT_EQ(back->inputs, (Json{{"n", 3}}));
+  EXPECT_GT(back->created_ms, 0);
+  EXPECT_FALSE(store_->get_run("no-such-run").has_value());
+  auto events = store_->get_events(r.id, 0, 100);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "run.created");
+  EXPECT_EQ(events[0].seq, 1);
+}
+
+TEST_P(SqlStoreTest, SameIdempotencyKeyReturnsTheSameRun) {
+  RunRecord a = new_run("wf", "order-42");
+  RunRecord b = new_run("wf", "order-42");
+  RunRecord c = new_run("wf", "order-43");
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_NE(a.id, c.id);
+  EXPECT_EQ(store_->list_runs(100).size(), 2u);
+}
+
+TEST_P(SqlStoreTest, ConcurrentCreatesWithOneKeyMakeOneRun) {
+  std::vector<std::string> ids(4);
+  std::vector<std::thread> threads;
+  auto second = SqlStore::open(url_);
+  ASSERT_TRUE(second.ok());
+  SqlStore* stores[2] = {store_.get(), second->get()};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      RunRecord r;
+      r.workflow = "wf";
+      r.workflow_hash = "h";
+      r.idempotency_key = "same-key";
+      ids[static_cast<size_t>(t)] = stores[t % 2]->create_run(r).id;
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u);
+}
+
+TEST_P(SqlStoreTest, StepTransitionsKeepTheInputOfTheAttemptThatRan) {
+  RunRecord r = new_run();
+  StepRecord running{r.id, "fetch", -1, 1, StepStatus::Running, Json{{"url", "x"}}, Json(), "", 1000, 0};
+  store_->transition(running, EventRecord{"", 0, 0, "step.started", "fetch", -1, Json{{"attempt", 1}}});
+  StepRecord done{r.id, "fetch", -1, 1, StepStatus::Succeeded, Json(), Json{{"ok", true}}, "", 0, 2000};
+  store_->transition(done, EventRecord{"", 0, 0, "step.succeeded", "fetch", -1, Json::object()});
+  auto steps = store_->get_steps(r.id);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].status, StepStatus::Succeeded);
+  EXPECT_EQ(steps[0].input, (Json{{"url", "x"}}));
+  EXPECT_EQ(steps[0].output, (Json{{"ok", true}}));
+  EXPECT_EQ(steps[0].started_ms, 1000);
+  EXPECT_EQ(steps[0].finished_ms, 2000);
+}
+
+TEST_P(SqlStoreTest, EventsAreNumberedInOrderAndPageable) {
+  RunRecord r = new_run();
+  for (int i = 0; i < 25; ++i) {
+    store_->append_event(EventRecord{r.id, 0, 0, "step.log", "s", -1, Json{{"i", i}}});
+  }
+  auto all = store_->get_events(r.id, 0, 1000);
+  ASSERT_EQ(all.size(), 26u);
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].seq, static_cast<int64_t>(i + 1));
+  }
+  auto page = store_->get_events(r.id, 10, 5);
+  ASSERT_EQ(page.size(), 5u);
+  EXPECT_EQ(page[0].seq, 11);
+  EXPECT_EQ(page[0].payload["i"], 9);
+}
+
+TEST_P(SqlStoreTest, ListsRunsNewestFirstWithFilters) {
+  RunRecord a = new_run("alpha");
+  RunRecord b = new_run("beta");
+  RunRecord c = new_run("alpha");
+  c.status = RunStatus::Succeeded;
+  c.finished_ms = now_ms();
+  store_->update_run(c, EventRecord{c.id, 0, 0, "run.succeeded", "", -1, Json::object()});
+  auto all = store_->list_runs(RunFilter{});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, c.id);  // UUIDv7 ids and created_ms order them
+  RunFilter alpha;
+  alpha.workflow = "alpha";
+  EXPECT_EQ(store_->list_runs(alpha).size(), 2u);
+  RunFilter done;
+  done.status = "succeeded";
+  auto finished = store_->list_runs(done);
+  ASSERT_EQ(finished.size(), 1u);
+  EXPECT_EQ(finished[0].id, c.id);
+  (void)a;
+  (void)b;
+}
+
+TEST_P(SqlStoreTest, ClaimsEachRunOnceUntilItsLeaseLapses) {
+  RunRecord r1 = new_run();
+  RunRecord r2 = new_run();
+  auto first = store_->claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, r1.id);  // oldest first
+  auto second = store_->claim_runs("node-b", 5, 60s);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].id, r2.id);
+  EXPECT_TRUE(store_->claim_runs("node-c", 5, 60s).empty());
+  // node-b dies: its lease lapses (a negative lease expires at once) and node-c takes the run over.
+  store_->renew_leases("node-b", {r2.id}, -1000ms);
+  auto taken = store_->claim_runs("node-c", 5, 60s);
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(taken[0].id, r2.id);
+  // node-b comes back and learns that it lost the run; node-a still holds its own.
+  LeaseCheck b = store_->renew_leases("node-b", {r2.id}, 60s);
+  EXPECT_EQ(b.lost, std::vector<std::string>{r2.id});
+  LeaseCheck a = store_->renew_leases("node-a", {r1.id}, 60s);
+  EXPECT_TRUE(a.lost.empty());
+}
+
+TEST_P(SqlStoreTest, ConcurrentClaimersNeverShareARun) {
+  for (int i = 0; i < 40; ++i) {
+    new_run();
+  }
+  auto other = SqlStore::open(url_);
+  ASSERT_TRUE(other.ok());
+  std::vector<std::string> got_a, got_b;
+  std::thread ta([&] {
+    for (int k = 0; k < 40; ++k) {
+      for (auto& r : store_->claim_runs("a", 2, 60s)) {
+        got_a.push_back(r.id);
+      }
+    }
+  });
+  std::thread tb([&] {
+    for (int k = 0; k < 40; ++k) {
+      for (auto& r : (*other)->claim_runs("b", 2, 60s)) {
+        got_b.push_back(r.id);
+      }
+    }
+  });
+  ta.join();
+  tb.join();
+  std::set<std::string> all(got_a.begin(), got_a.end());
+  for (const auto& id : got_b) {
+    EXPECT_TRUE(all.insert(id).second) << id << " was claimed twice";
+  }
+  EXPECT_EQ(all.size(), 40u);
+}
+
+TEST_P(SqlStoreTest, WorkflowConcurrencyHoldsAcrossClaimers) {
+  store_->save_workflow(StoredWorkflow{"h-limited", "limited", 1, "/x/limited.yaml", "name: limited", 2});
+  for (int i = 0; i < 5; ++i) {
+    new_run("limited", "", "h-limited");
+  }
+  RunRecord free_run = new_run("free", "", "h-free");
+  auto a = store_->claim_runs("a", 10, 60s);
+  auto b = store_->claim_runs("b", 10, 60s);
+  size_t limited = 0;
+  bool free_claimed = false;
+  for (const auto* batch : {&a, &b}) {
+    for (const auto& r : *batch) {
+      limited += r.workflow == "limited";
+      free_claimed = free_claimed || r.id == free_run.id;
+    }
+  }
+  EXPECT_EQ(limited, 2u);
+  EXPECT_TRUE(free_claimed);
+}
+
+TEST_P(SqlStoreTest, CancelsAQueuedRunAtOnceAndFlagsARunningOne) {
+  RunRecord queued = new_run();
+  EXPECT_TRUE(store_->request_cancel(queued.id));
+  EXPECT_EQ(store_->get_run(queued.id)->status, RunStatus::Cancelled);
+  EXPECT_FALSE(store_->request_cancel(queued.id));  // already finished
+  EXPECT_FALSE(store_->request_cancel("nope"));
+
+  RunRecord running = new_run();
+  ASSERT_EQ(store_->claim_runs("node", 1, 60s).size(), 1u);
+  EXPECT_TRUE(store_->request_cancel(running.id));
+  EXPECT_EQ(store_->get_run(running.id)->status, RunStatus::Queued);  // its node decides
+  LeaseCheck check = store_->renew_leases("node", {running.id}, 60s);
+  EXPECT_EQ(check.cancel_requested, std::vector<std::string>{running.id});
+}
+
+TEST_P(SqlStoreTest, FailedStepsBecomeDeadLettersButForeachSummariesDoNot) {
+  RunRecord r = new_run("wf-dl");
+  store_->transition(StepRecord{r.id, "send", -1, 3, StepStatus::Running, Json{{"to", "+1"}}, Json(), "", 5, 0},
+                     EventRecord{"", 0, 0, "step.started", "send", -1, Json::object()});
+  store_->transition(StepRecord{r.id, "send", -1, 3, StepStatus::Failed, Json(), Json(), "HTTP 503", 0, 9},
+                     EventRecord{"", 0, 0, "step.failed", "send", -1, Json::object()});
+  store_->transition(StepRecord{r.id, "each", 1, 2, StepStatus::Failed, Json{{"item", 1}}, Json(), "bad item", 1, 2},
+                     EventRecord{"", 0, 0, "item.failed", "each", 1, Json::object()});
+  store_->transition(StepRecord{r.id, "each", -1, 2, StepStatus::Failed, Json(), Json(), "item 1: bad item", 1, 2},
+                     EventRecord{"", 0, 0, "step.failed", "each", -1, Json::object()});
+  // Never ran (condition error): not a dead letter.
+  store_->transition(StepRecord{r.id, "gate", -1, 0, StepStatus::Failed, Json(), Json(), "if: boom", 1, 2},
+                     EventRecord{"", 0, 0, "step.failed", "gate", -1, Json::object()});
+  auto letters = store_->dead_letters(r.id, 10);
+  ASSERT_EQ(letters.size(), 2u);
+  std::sort(letters.begin(), letters.end(), [](auto& x, auto& y) { return x.step_id > y.step_id; });
+  EXPECT_EQ(letters[0].step_id, "send");
+  EXPECT_EQ(letters[0].attempts, 3);
+  EXPECT_EQ(letters[0].input, (Json{{"to", "+1"}}));
+  EXPECT_EQ(letters[0].error, "HTTP 503");
+  EXPECT_EQ(letters[0].workflow, "wf-dl");
+  EXPECT_EQ(letters[1].step_id, "each");
+  EXPECT_EQ(letters[1].index, 1);
+}
+
+TEST_P(SqlStoreTest, RequeueForgetsTheChosenStepsAndQueuesTheRun) {
+  RunRecord r = new_run();
+  for (const char* s : {"a", "b", "c"}) {
+    store_->transition(StepRecord{r.id, s, -1, 1, StepStatus::Succeeded, Json(), Json(1), "", 1, 2},
+                       EventRecord{"", 0, 0, "step.succeeded", s, -1, Json::object()});
+  }
+  auto refused = store_->requeue_run(r.id, {"b"});
+  EXPECT_FALSE(refused.ok());  // still queued: not finished
+  r.status = RunStatus::Failed;
+  store_->update_run(r, EventRecord{r.id, 0, 0, "run.failed", "", -1, Json::object()});
+  auto again = store_->requeue_run(r.id, {"b", "c"});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->status, RunStatus::Queued);
+  auto steps = store_->get_steps(r.id);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].step_id, "a");
+  EXPECT_EQ(store_->claim_runs("n", 5, 60s).size(), 1u);
+  EXPECT_FALSE(store_->requeue_run("missing", {}).ok());
+}
+
+TEST_P(SqlStoreTest, SchedulesAdvanceOnlyOncePerTick) {
+  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "*/5 * * * *", Json{{"a", 1}}, "skip", 1000, 0}});
+  auto list = store_->schedules();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].next_fire_ms, 1000);
+  EXPECT_TRUE(store_->advance_schedule("cronwf", 0, 1000, 2000, 1000));
+  EXPECT_FALSE(store_->advance_schedule("cronwf", 0, 1000, 2000, 1000));  // the other node lost the race
+  // Re-syncing the same cron keeps its position; a changed cron starts over.
+  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "*/5 * * * *", Json::object(), "skip", 5000, 0}});
+  EXPECT_EQ(store_->schedules()[0].next_fire_ms, 2000);
+  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "0 * * * *", Json::object(), "catch_up", 7000, 0}});
+  EXPECT_EQ(store_->schedules()[0].next_fire_ms, 7000);
+  EXPECT_EQ(store_->schedules()[0].missed, "catch_up");
+  store_->sync_schedules("cronwf", {});
+  EXPECT_TRUE(store_->schedules().empty());
+}
+
+TEST_P(SqlStoreTest, WorkflowsAreKeptByContentHash) {
+  store_->save_workflow(StoredWorkflow{"abc", "demo", 2, "/w/demo.yaml", "name: demo\n", 0});
+  auto wf = store_->load_workflow("abc");
+  ASSERT_TRUE(wf.has_value());
+  EXPECT_EQ(wf->name, "demo");
+  EXPECT_EQ(wf->version, 2);
+  EXPECT_EQ(wf->source, "name: demo\n");
+  EXPECT_FALSE(store_->load_workflow("zzz").has_value());
+}
+
+TEST_P(SqlStoreTest, ReopeningKeepsEverythingAndDoesNotMigrateTwice) {
+  RunRecord r = new_run();
+  store_.reset();
+  auto again = SqlStore::open(url_);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE((*again)->get_run(r.id).has_value());
+  EXPECT_GE((*again)->schema_version(), 1);
+}
+
+TEST_P(SqlStoreTest, RefusesADatabaseFromANewerLinkhub) {
+  store_.reset();
+  {
+    // Written as a newer binary would: a migration we do not know.
+    auto raw = SqlStore::open(url_);
+    ASSERT_TRUE(raw.ok());
+    raw->reset();
+  }
+  if (GetParam() == "sqlite") {
+    ASSERT_EQ(std::system(("sqlite3 '" + url_ +
+                           "' \"INSERT INTO lh_schema_migrations VALUES (999, 'from the future', 0)\"")
+                              .c_str()),
+              0);
+  } else {
+    PGconn* c = PQconnectdb(url_.c_str());
+    ASSERT_EQ(PQstatus(c), CONNECTION_OK);
+    PQclear(PQexec(c, "INSERT INTO lh_schema_migrations VALUES (999, 'from the future', 0)"));
+    PQfinish(c);
+  }
+  auto opened = SqlStore::open(url_);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find("schema version 999 is newer"), std::string::npos)
+      << opened.error().message;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SqlStoreTest, ::testing::ValuesIn(test::all_sql_backends()),
+                         [](const auto& info) { return info.param; });
+
+TEST(SqlStoreOpen, RefusesACorruptSqliteFileWithAClearMessage) {
+  const std::string path = test::fresh_database("sqlite");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(4096, 'x');
+  }
+  auto opened = SqlStore::open(path);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_NE(opened.error().message.find("not a linkhub SQLite database or is corrupt"), std::string::npos)
+      << opened.error().message;
+  EXPECT_NE(opened.error().message.find(path), std::string::npos);
+}
+
+TEST(SqlStoreOpen, NeverShowsThePostgresPasswordInErrors) {
+  auto opened = SqlStore::open("postgresql://someone:hunter2secret@127.0.0.1:1/nowhere");
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().message.find("hunter2secret"), std::string::npos) << opened.error().message;
+  EXPECT_NE(opened.error().message.find("cannot open database"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace linkhub
