@@ -1,5 +1,7 @@
 #include <linkhub/engine/config.hpp>
 
+#include <linkhub/engine/duration.hpp>
+
 #include <yaml-cpp/yaml.h>
 
 #include <unistd.h>
@@ -117,6 +119,17 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         }
       } else if (key == "artifact_dir") {
         config.artifact_dir = base / value.as<std::string>();
+      } else if (key == "database") {
+        const std::string db = value.as<std::string>();
+        // A relative SQLite path is relative to the configuration file, like artifact_dir.
+        const bool url = db.find("://") != std::string::npos || db.find('=') != std::string::npos;
+        config.database = url ? db : (base / db).string();
+      } else if (key == "lease") {
+        auto d = parse_duration(value.as<std::string>());
+        if (!d) {
+          return Error{where(path, value) + ": lease: expected a duration such as 15s or 1m"};
+        }
+        config.lease = *d;
       } else if (key == "env_allowlist") {
         for (const auto& name : value) {
           config.env_allowlist.push_back(name.as<std::string>());
@@ -146,7 +159,7 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         }
       } else {
         return Error{where(path, kv.first) + ": unknown key '" + key +
-                     "' (expected threads, plugin_dirs, artifact_dir, env_allowlist, secrets, "
+                     "' (expected threads, database, lease, plugin_dirs, artifact_dir, env_allowlist, secrets, "
                      "expression_limits or plugins)"};
       }
     }
@@ -172,6 +185,16 @@ std::optional<Error> apply_environment(Config& config) {
   }
   if (const char* dir = std::getenv("LINKHUB_ARTIFACT_DIR")) {
     config.artifact_dir = dir;
+  }
+  if (const char* db = std::getenv("LINKHUB_DATABASE")) {
+    config.database = db;
+  }
+  if (const char* lease = std::getenv("LINKHUB_LEASE")) {
+    auto d = parse_duration(lease);
+    if (!d) {
+      return Error{"LINKHUB_LEASE: expected a duration such as 15s or 1m, found '" + std::string(lease) + "'"};
+    }
+    config.lease = *d;
   }
   if (const char* names = std::getenv("LINKHUB_ENV_ALLOWLIST")) {
     for (auto& name : split(names, ',')) {

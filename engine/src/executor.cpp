@@ -45,15 +45,6 @@ int64_t steady_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now().time_since_epoch()).count();
 }
 
-std::string fnv1a_hex(std::string_view text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h = (h ^ c) * 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 // false, null, "" and "false" are false; everything else is true.
 bool truthy(const Json& v) {
@@ -110,6 +101,23 @@ struct StepRun {
   std::vector<Json> item_outputs;
   std::string item_error;
   bool item_failed = false;
+  // From an earlier process (resume): attempts already made, items already done.
+  int prior_attempts = 0;
+  std::unordered_map<int, int> prior_item_attempts;
+  std::unordered_map<int, Json> prior_item_outputs;  // succeeded items keep their output
+  std::vector<char> item_preset;                     // per item: finished before this process
+
+  // Takes the next items to start, up to `limit` in flight, passing over items already done.
+  void take_items(size_t limit, std::vector<size_t>& launch) {
+    while (next_item < items.size() && in_flight < limit) {
+      const size_t idx = next_item++;
+      if (!item_preset.empty() && item_preset[idx]) {
+        continue;
+      }
+      launch.push_back(idx);
+      ++in_flight;
+    }
+  }
 };
 
 struct RunState {
@@ -264,7 +272,7 @@ struct Executor::Impl {
       }
     }
     if (!ps.foreach) {
-      return run_attempt(run, i, -1, 1, nullptr);
+      return run_attempt(run, i, -1, sr.prior_attempts + 1, nullptr);
     }
     auto items = ps.foreach->render(sandbox, bindings(*run, nullptr, nullptr));
     if (!items) {
@@ -281,16 +289,27 @@ struct Executor::Impl {
       sr.item_outputs.assign(sr.items.size(), Json(nullptr));
       sr.start_us = steady_us();
       sr.started = true;
-      if (sr.items.empty()) {
-        return finish_step(run, i, StepStatus::Succeeded, Json::array(), "", lock);
+      for (auto& [idx, output] : sr.prior_item_outputs) {
+        if (idx >= 0 && static_cast<size_t>(idx) < sr.items.size()) {
+          sr.item_preset.resize(sr.items.size(), 0);
+          sr.item_preset[static_cast<size_t>(idx)] = 1;
+          sr.item_outputs[static_cast<size_t>(idx)] = std::move(output);
+          ++sr.done_items;
+        }
+      }
+      sr.prior_item_outputs.clear();
+      if (sr.done_items == sr.items.size()) {
+        Json all = Json::array();
+        for (auto& o : sr.item_outputs) {
+          all.push_back(std::move(o));
+        }
+        return finish_step(run, i, StepStatus::Succeeded, std::move(all), "", lock);
       }
       const size_t limit = ps.decl->concurrency > 0 ? static_cast<size_t>(ps.decl->concurrency) : sr.items.size();
-      while (sr.next_item < sr.items.size() && sr.in_flight < limit) {
-        launch.push_back(sr.next_item++);
-        ++sr.in_flight;
-      }
-      record(*run, step_record(*run, i, -1, 0, StepStatus::Running),
-             EventRecord{"", 0, 0, "step.started", "", -1, Json{{"items", sr.items.size()}}});
+      sr.take_items(limit, launch);
+      StepRecord rec = step_record(*run, i, -1, 0, StepStatus::Running);
+      rec.started_ms = now_ms();
+      record(*run, std::move(rec), EventRecord{"", 0, 0, "step.started", "", -1, Json{{"items", sr.items.size()}}});
     }
     for (size_t k = 1; k < launch.size(); ++k) {
       submit_item(run, i, launch[k]);
@@ -308,11 +327,16 @@ struct Executor::Impl {
 
   std::optional<size_t> run_item(const std::shared_ptr<RunState>& run, size_t i, size_t idx) {
     const Json* item = nullptr;
+    int attempt = 1;
     {
       std::lock_guard lock(run->mutex);
-      item = &run->steps[i].items[idx];  // items never change once set
+      StepRun& sr = run->steps[i];
+      item = &sr.items[idx];  // items never change once set
+      if (auto it = sr.prior_item_attempts.find(static_cast<int>(idx)); it != sr.prior_item_attempts.end()) {
+        attempt = it->second + 1;
+      }
     }
-    return run_attempt(run, i, static_cast<int>(idx), 1, item);
+    return run_attempt(run, i, static_cast<int>(idx), attempt, item);
   }
 
   // One attempt of a step (index -1) or of one foreach item. Returns a step
@@ -493,9 +517,8 @@ struct Executor::Impl {
       }
       const bool stop = sr.item_failed || run->cancelled;
       const size_t limit = ps.decl->concurrency > 0 ? static_cast<size_t>(ps.decl->concurrency) : sr.items.size();
-      while (!stop && sr.next_item < sr.items.size() && sr.in_flight < limit) {
-        launch.push_back(sr.next_item++);
-        ++sr.in_flight;
+      if (!stop) {
+        sr.take_items(limit, launch);
       }
       if (sr.in_flight == 0 && (stop || sr.done_items == sr.items.size())) {
         if (sr.item_failed || stop) {
@@ -593,6 +616,8 @@ struct Executor::Impl {
     return ready[0];
   }
 
+  void launch(const std::shared_ptr<RunState>& run, EventRecord event);
+
   void finish_run(const std::shared_ptr<RunState>& run, std::unique_lock<std::mutex>& lock) {
     RunRecord& rec = run->record;
     if (run->cancelled) {
@@ -621,8 +646,14 @@ struct Executor::Impl {
     run->done = true;
     lock.unlock();
     run->done_cv.notify_all();
+    if (options.on_run_finished) {
+      options.on_run_finished(rec);
+    }
     {
       std::lock_guard g(runs_mutex);
+      if (options.on_run_finished) {
+        runs.erase(rec.id);  // nobody waits for it: the callback was told
+      }
       --active;
     }
     runs_cv.notify_all();
@@ -645,7 +676,7 @@ int Executor::threads() const {
 Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) const {
   auto plan = std::make_shared<Plan>();
   plan->workflow = workflow;
-  plan->hash = fnv1a_hex(workflow.source);
+  plan->hash = workflow_hash(workflow);
   const std::filesystem::path dir = std::filesystem::path(workflow.file).parent_path();
   plan->workflow_dir = (dir.empty() ? std::filesystem::current_path() : std::filesystem::absolute(dir)).string();
   const Workflow& wf = plan->workflow;
@@ -769,20 +800,67 @@ Result<Json> Executor::prepare_inputs(const Workflow& workflow, const Json& give
   return out;
 }
 
+namespace {
+
+std::shared_ptr<RunState> new_run_state(std::shared_ptr<const Plan> plan, RunRecord record) {
+  auto run = std::make_shared<RunState>();
+  run->plan = std::move(plan);
+  run->inputs = record.inputs;
+  run->record = std::move(record);
+  run->run_view = Json{{"id", run->record.id}, {"workflow", run->plan->workflow.name}};
+  run->steps.resize(run->plan->steps.size());
+  for (const auto& ps : run->plan->steps) {
+    run->steps_view[ps.decl->id] = Json{{"status", "pending"}, {"outputs", Json::object()}};
+  }
+  for (size_t i = 0; i < run->plan->steps.size(); ++i) {
+    run->steps[i].pending_needs = run->plan->steps[i].needs.size();
+    run->steps[i].view = &run->steps_view[run->plan->steps[i].decl->id];
+  }
+  run->remaining = run->plan->steps.size();
+  return run;
+}
+
+}  // namespace
+
+// Registers the run, records `event` with its running state, and starts every
+// step that is ready (or finishes the run when nothing is left to do).
+void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord event) {
+  {
+    std::lock_guard lock(runs_mutex);
+    runs[run->record.id] = run;
+    ++active;
+  }
+  EventRecord copy = event;
+  store.update_run(run->record, std::move(event));
+  emit(copy);
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < run->steps.size(); ++i) {
+    const StepRun& sr = run->steps[i];
+    if (!is_final(sr.status) && sr.pending_needs == 0) {
+      ready.push_back(i);
+    }
+  }
+  if (run->remaining == 0) {
+    std::unique_lock lock(run->mutex);
+    finish_run(run, lock);
+    return;
+  }
+  for (size_t i : ready) {
+    pool.submit([this, run, i] { process_step(run, i); });
+  }
+}
+
 Result<std::string> Executor::start(std::shared_ptr<const Plan> plan, const Json& inputs,
                                     const std::string& idempotency_key) {
   auto prepared = prepare_inputs(plan->workflow, inputs);
   if (!prepared) {
     return prepared.error();
   }
-  auto run = std::make_shared<RunState>();
-  run->plan = plan;
-  run->inputs = std::move(*prepared);
   RunRecord rec;
   rec.workflow = plan->workflow.name;
   rec.workflow_version = plan->workflow.version;
   rec.workflow_hash = plan->hash;
-  rec.inputs = run->inputs;
+  rec.inputs = std::move(*prepared);
   rec.idempotency_key = idempotency_key;
   rec.status = RunStatus::Queued;
   rec = impl_->store.create_run(std::move(rec));
@@ -791,39 +869,76 @@ Result<std::string> Executor::start(std::shared_ptr<const Plan> plan, const Json
   }
   rec.status = RunStatus::Running;
   rec.started_ms = now_ms();
-  run->record = rec;
-  run->run_view = Json{{"id", rec.id}, {"workflow", plan->workflow.name}};
-  run->steps.resize(plan->steps.size());
-  for (const auto& ps : plan->steps) {
-    run->steps_view[ps.decl->id] = Json{{"status", "pending"}, {"outputs", Json::object()}};
+  auto run = new_run_state(std::move(plan), rec);
+  impl_->launch(run, EventRecord{rec.id, 0, now_ms(), "run.started", "", -1, Json{{"inputs", run->inputs}}});
+  return rec.id;
+}
+
+Result<std::string> Executor::resume(std::shared_ptr<const Plan> plan, RunRecord record,
+                                     const std::vector<StepRecord>& steps) {
+  if (record.status != RunStatus::Queued && record.status != RunStatus::Running) {
+    return Error{"run " + record.id + " is " + std::string(to_string(record.status)) + ": nothing to resume"};
   }
-  std::vector<size_t> ready;
-  for (size_t i = 0; i < plan->steps.size(); ++i) {
-    run->steps[i].pending_needs = plan->steps[i].needs.size();
-    run->steps[i].view = &run->steps_view[plan->steps[i].decl->id];
-    if (run->steps[i].pending_needs == 0) {
-      ready.push_back(i);
+  if (record.workflow_hash != plan->hash) {
+    return Error{"run " + record.id + " was started from another version of workflow '" + record.workflow + "'"};
+  }
+  const bool fresh = record.status == RunStatus::Queued && steps.empty() && record.started_ms == 0;
+  record.status = RunStatus::Running;
+  if (record.started_ms == 0) {
+    record.started_ms = now_ms();
+  }
+  auto run = new_run_state(std::move(plan), std::move(record));
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < run->plan->steps.size(); ++i) {
+    index[run->plan->steps[i].decl->id] = i;
+  }
+  Json resumed_steps = Json::array();
+  // Items first, so a step's own record below sees them.
+  for (const StepRecord& rec : steps) {
+    auto it = index.find(rec.step_id);
+    if (it == index.end()) {
+      continue;  // cannot happen for the same workflow hash
+    }
+    StepRun& sr = run->steps[it->second];
+    if (rec.index >= 0) {
+      if (rec.status == StepStatus::Succeeded) {
+        sr.prior_item_outputs[rec.index] = rec.output;
+      }
+      sr.prior_item_attempts[rec.index] = rec.attempt;
     }
   }
-  run->remaining = plan->steps.size();
-  {
-    std::lock_guard lock(impl_->runs_mutex);
-    impl_->runs[rec.id] = run;
-    ++impl_->active;
+  for (const StepRecord& rec : steps) {
+    auto it = index.find(rec.step_id);
+    if (it == index.end() || rec.index >= 0) {
+      continue;
+    }
+    const size_t i = it->second;
+    StepRun& sr = run->steps[i];
+    sr.prior_attempts = rec.attempt;
+    sr.attempts = rec.attempt;
+    if (!is_final(rec.status)) {
+      continue;  // was in flight: runs again (at least once), same idempotency key
+    }
+    const PlanStep& ps = run->plan->steps[i];
+    sr.status = rec.status;
+    sr.error = rec.error;
+    (*sr.view)["status"] = std::string(to_string(rec.status));
+    (*sr.view)["outputs"] = rec.status == StepStatus::Succeeded ? rec.output : Json::object();
+    if (rec.status == StepStatus::Failed && !ps.decl->continue_on_error && !run->failed) {
+      run->failed = true;
+      run->failure = "step '" + ps.decl->id + "' failed: " + rec.error;
+    }
+    for (size_t d : ps.dependents) {
+      --run->steps[d].pending_needs;
+    }
+    --run->remaining;
+    resumed_steps.push_back(ps.decl->id);
   }
-  EventRecord ev{rec.id, 0, now_ms(), "run.started", "", -1, Json{{"inputs", run->inputs}}};
-  EventRecord copy = ev;
-  impl_->store.update_run(rec, std::move(ev));
-  impl_->emit(copy);
-  if (plan->steps.empty()) {
-    std::unique_lock lock(run->mutex);
-    impl_->finish_run(run, lock);
-    return rec.id;
-  }
-  for (size_t i : ready) {
-    impl_->pool.submit([impl = impl_.get(), run, i] { impl->process_step(run, i); });
-  }
-  return rec.id;
+  const std::string id = run->record.id;
+  impl_->launch(run,
+             EventRecord{id, 0, now_ms(), fresh ? "run.started" : "run.resumed", "", -1,
+                         fresh ? Json{{"inputs", run->inputs}} : Json{{"finished_steps", resumed_steps}}});
+  return id;
 }
 
 RunResult Executor::wait(const std::string& run_id) {

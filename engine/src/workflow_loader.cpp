@@ -688,3 +688,17 @@ LoadResult load_workflow_file(const std::string& path) {
 }
 
 }  // namespace linkhub
+
+namespace linkhub {
+
+std::string workflow_hash(const Workflow& workflow) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a 64: stable across builds and machines
+  for (unsigned char c : workflow.source) {
+    h = (h ^ c) * 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace linkhub

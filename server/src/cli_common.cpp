@@ -1,6 +1,7 @@
 #include "cli_common.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -25,6 +26,28 @@ Result<Environment> open_environment(const GlobalOptions& global) {
     std::cerr << "linkhub: warning: skipped " << problem.path.string() << ": " << problem.message << "\n";
   }
   return env;
+}
+
+Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const Config& config) {
+  const std::string url = global.database.empty() ? config.database : global.database;
+  return SqlStore::open(url);
+}
+
+ExecutorOptions executor_options(const Config& config, int threads) {
+  ExecutorOptions exec;
+  exec.threads = threads > 0 ? threads : config.effective_threads();
+  exec.expression_limits = config.expression_limits;
+  exec.artifact_dir = config.artifact_dir;
+  exec.plugin_configs = config.plugins;
+  exec.secrets = config.secrets;
+  Json env = Json::object();
+  for (const auto& name : config.env_allowlist) {
+    if (const char* value = std::getenv(name.c_str())) {
+      env[name] = value;
+    }
+  }
+  exec.env = std::move(env);
+  return exec;
 }
 
 namespace {

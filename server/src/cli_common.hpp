@@ -6,7 +6,9 @@
 #include <linkhub/engine/config.hpp>
 #include <linkhub/engine/diagnostic.hpp>
 #include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/result.hpp>
+#include <linkhub/engine/sql_store.hpp>
 
 #include <memory>
 
@@ -21,6 +23,17 @@ struct Environment {
 // exists) and every plugin on the search path. Libraries that were skipped
 // are reported on stderr as warnings.
 Result<Environment> open_environment(const GlobalOptions& global);
+
+// The run store: --db, else the configuration's `database`.
+Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const Config& config);
+
+// Executor settings from the configuration (threads: `threads` when > 0).
+ExecutorOptions executor_options(const Config& config, int threads);
+
+// Executes one stored run on this process (a Node limited to it) with live
+// progress, then prints the result as `linkhub run` does. Returns the exit status.
+int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& store, const std::string& run_id,
+                       int threads);
 
 // Prints diagnostics as a linter does: one line each with the source line and a caret.
 void print_diagnostics(const Diagnostics& diagnostics, bool json);

@@ -1,10 +1,11 @@
 #include "cli_common.hpp"
 
 #include <linkhub/engine/executor.hpp>
-#include <linkhub/engine/memory_run_store.hpp>
+#include <linkhub/engine/node.hpp>
 #include <linkhub/engine/validator.hpp>
 
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -81,8 +82,9 @@ class Progress {
     } else if (e.type == "step.log") {
       line = "  " + who + " | " + e.payload.value("level", std::string()) + ": " +
              e.payload.value("message", std::string());
-    } else if (e.type == "run.started") {
-      line = "run " + e.run_id;
+    } else if (e.type == "run.resumed") {
+      line = "resumed: kept " + std::to_string(e.payload.value("finished_steps", Json::array()).size()) +
+             " finished steps";
     } else {
       return;
     }
@@ -129,20 +131,95 @@ class Progress {
   int done_ = 0;
 };
 
-Json allowed_env(const Config& config) {
-  Json env = Json::object();
-  for (const auto& name : config.env_allowlist) {
-    if (const char* value = std::getenv(name.c_str())) {
-      env[name] = value;
+// The run as `linkhub run` prints it: steps in declaration order.
+Json run_document(SqlStore& store, const RunRecord& run) {
+  Json steps = Json::array();
+  std::vector<StepRecord> records = store.get_steps(run.id);
+  std::vector<std::string> order;
+  if (auto wf = store.load_workflow(run.workflow_hash)) {
+    if (auto loaded = load_workflow_text(wf->source, wf->file); loaded.workflow) {
+      for (const auto& s : loaded.workflow->steps) {
+        order.push_back(s.id);
+      }
     }
   }
-  return env;
+  auto rank = [&](const std::string& id) {
+    return static_cast<size_t>(std::find(order.begin(), order.end(), id) - order.begin());
+  };
+  std::stable_sort(records.begin(), records.end(),
+                   [&](const StepRecord& a, const StepRecord& b) { return rank(a.step_id) < rank(b.step_id); });
+  for (const auto& s : records) {
+    if (s.index >= 0) {
+      continue;
+    }
+    Json step{{"id", s.step_id}, {"status", std::string(to_string(s.status))}, {"attempts", s.attempt}};
+    if (s.finished_ms > 0 && s.started_ms > 0) {
+      step["duration_ms"] = s.finished_ms - s.started_ms;
+    }
+    if (s.status == StepStatus::Succeeded) {
+      step["outputs"] = s.output;
+    } else if (!s.error.empty()) {
+      step["error"] = s.error;
+    }
+    steps.push_back(std::move(step));
+  }
+  Json doc{{"run_id", run.id},
+           {"workflow", run.workflow},
+           {"status", std::string(to_string(run.status))},
+           {"steps", steps},
+           {"outputs", run.outputs}};
+  if (!run.error.empty()) {
+    doc["error"] = run.error;
+  }
+  return doc;
 }
 
 }  // namespace
 
-int cmd_run(const GlobalOptions& global, const RunOptions& options) {
+int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& store, const std::string& run_id,
+                       int threads) {
   const bool json = global.format == "json";
+  std::ostream& progress_out = json ? std::cerr : std::cout;
+  Progress progress(progress_out, isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0);
+  ExecutorOptions exec = executor_options(env.config, threads);
+  exec.on_event = [&progress](const EventRecord& e) { progress.on_event(e); };
+  NodeOptions node_options;
+  node_options.only_run = run_id;
+  node_options.lease = env.config.lease;
+  node_options.scheduler = false;
+  {
+    Node node(*env.host, store, std::move(exec), node_options);
+    node.run();
+  }
+  progress.clear();
+  auto run = store.get_run(run_id);
+  if (!run) {
+    std::cerr << "linkhub: no run " << run_id << " in " << store.display_url() << "\n";
+    return 1;
+  }
+  const bool finished = run->status == RunStatus::Succeeded || run->status == RunStatus::Failed ||
+                        run->status == RunStatus::Cancelled;
+  if (!finished) {
+    std::cerr << "linkhub: run " << run_id << " is " << to_string(run->status)
+              << " on another node; follow it with `linkhub runs show " << run_id << "`\n";
+    return 1;
+  }
+  if (json) {
+    std::cout << run_document(store, *run).dump(2) << "\n";
+  } else {
+    std::cout << "run " << run->id << " " << to_string(run->status);
+    if (!run->error.empty()) {
+      std::cout << ": " << run->error;
+    }
+    std::cout << "\n";
+    if (run->status == RunStatus::Succeeded) {
+      std::cout << run->outputs.dump(2) << "\n";
+    }
+  }
+  return run->status == RunStatus::Succeeded ? 0 : 1;
+}
+
+int cmd_run(const GlobalOptions& global, const RunOptions& options) {
   auto env = open_environment(global);
   if (!env) {
     std::cerr << "linkhub: " << env.error().message << "\n";
@@ -156,7 +233,7 @@ int cmd_run(const GlobalOptions& global, const RunOptions& options) {
   }
   if (!diagnostics.empty() || !loaded.workflow) {
     sort_diagnostics(diagnostics);
-    print_diagnostics(diagnostics, json);
+    print_diagnostics(diagnostics, global.format == "json");
     std::cerr << "linkhub: " << options.file << " is not a valid workflow; nothing was run\n";
     return 2;
   }
@@ -165,66 +242,26 @@ int cmd_run(const GlobalOptions& global, const RunOptions& options) {
     std::cerr << "linkhub: " << inputs.error().message << "\n";
     return 2;
   }
-
-  std::ostream& progress_out = json ? std::cerr : std::cout;
-  Progress progress(progress_out, isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0);
-  MemoryRunStore store;
-  ExecutorOptions exec;
-  exec.threads = options.threads > 0 ? options.threads : env->config.effective_threads();
-  exec.expression_limits = env->config.expression_limits;
-  exec.artifact_dir = env->config.artifact_dir;
-  exec.plugin_configs = env->config.plugins;
-  exec.secrets = env->config.secrets;
-  exec.env = allowed_env(env->config);
-  exec.on_event = [&progress](const EventRecord& e) { progress.on_event(e); };
-  Executor executor(*env->host, store, exec);
-
-  auto plan = executor.prepare(*loaded.workflow);
-  if (!plan) {
-    std::cerr << "linkhub: " << plan.error().message << "\n";
+  auto store = open_store(global, env->config);
+  if (!store) {
+    std::cerr << "linkhub: " << store.error().message << "\n";
     return 2;
   }
-  auto result = executor.run(*plan, *inputs);
-  if (!result) {
-    std::cerr << "linkhub: " << options.file << ": " << result.error().message << "\n";
+  auto run = enqueue_run(**store, *loaded.workflow, *inputs, options.idempotency_key);
+  if (!run) {
+    std::cerr << "linkhub: " << options.file << ": " << run.error().message << "\n";
     return 2;
   }
-  progress.clear();
-  const RunResult& r = *result;
-  if (json) {
-    Json steps = Json::array();
-    for (const auto& s : r.steps) {
-      Json step{{"id", s.id},
-                {"status", std::string(to_string(s.status))},
-                {"attempts", s.attempts},
-                {"duration_ms", static_cast<double>(s.duration_us) / 1000.0}};
-      if (s.status == StepStatus::Succeeded) {
-        step["outputs"] = s.output;
-      } else if (!s.error.empty()) {
-        step["error"] = s.error;
-      }
-      steps.push_back(std::move(step));
-    }
-    Json doc{{"run_id", r.run_id},
-             {"workflow", loaded.workflow->name},
-             {"status", std::string(to_string(r.status))},
-             {"steps", steps},
-             {"outputs", r.outputs}};
-    if (!r.error.empty()) {
-      doc["error"] = r.error;
-    }
-    std::cout << doc.dump(2) << "\n";
-  } else {
-    std::cout << "run " << r.run_id << " " << to_string(r.status);
-    if (!r.error.empty()) {
-      std::cout << ": " << r.error;
-    }
-    std::cout << "\n";
-    if (r.status == RunStatus::Succeeded) {
-      std::cout << r.outputs.dump(2) << "\n";
-    }
+  if (options.detach) {
+    // The id alone on stdout, for scripts; the nodes on this database run it.
+    std::cout << run->id << "\n";
+    std::cerr << "queued run " << run->id << " of " << run->workflow << " in " << (*store)->display_url()
+              << "; follow it with `linkhub runs show " << run->id << "`\n";
+    return 0;
   }
-  return r.status == RunStatus::Succeeded ? 0 : 1;
+  // First, so that a user whose process dies can resume it.
+  (global.format == "json" ? std::cerr : std::cout) << "run " << run->id << "\n" << std::flush;
+  return execute_and_report(global, *env, **store, run->id, options.threads);
 }
 
 }  // namespace linkhub::cli

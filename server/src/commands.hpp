@@ -11,6 +11,7 @@ namespace linkhub::cli {
 
 struct GlobalOptions {
   std::string config_path;                         // --config, default linkhub.yaml when it exists
+  std::string database;                            // --db, default from the config (.linkhub/linkhub.db)
   std::vector<std::filesystem::path> plugin_dirs;  // --plugin-dir (repeatable)
   std::string format = "text";                     // --format text|json
 };
@@ -22,8 +23,32 @@ struct RunOptions {
   std::vector<std::string> inputs;  // --input k=v (value parsed as JSON when it parses, else a string)
   std::string inputs_file;          // --inputs-file f.json
   int threads = 0;                  // --threads, 0 = from config
+  bool detach = false;              // --detach: queue the run for the cluster's nodes and return
+  std::string idempotency_key;      // --idempotency-key: same key, same run
 };
 int cmd_run(const GlobalOptions& global, const RunOptions& options);
+
+struct WorkerOptions {
+  int threads = 0;                      // --threads
+  size_t max_runs = 0;                  // --max-runs: runs in flight
+  std::vector<std::string> workflows;   // --workflow FILE: register (with its schedules) before starting
+  bool exit_when_idle = false;          // --exit-when-idle
+  std::string owner;                    // --name
+  bool no_scheduler = false;            // --no-scheduler
+};
+int cmd_worker(const GlobalOptions& global, const WorkerOptions& options);
+
+struct RunsListOptions {
+  std::string workflow;
+  std::string status;
+  size_t limit = 20;
+};
+int cmd_runs_list(const GlobalOptions& global, const RunsListOptions& options);
+int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool events);
+int cmd_runs_cancel(const GlobalOptions& global, const std::string& run_id);
+int cmd_runs_retry(const GlobalOptions& global, const std::string& run_id, const std::string& from_step, bool detach);
+int cmd_runs_resume(const GlobalOptions& global, const std::string& run_id);
+int cmd_dead_letters(const GlobalOptions& global, const std::string& run_id, size_t limit);
 
 int cmd_plugins_list(const GlobalOptions& global);
 int cmd_plugins_describe(const GlobalOptions& global, const std::string& name);

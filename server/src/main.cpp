@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> plugin_dirs;
   auto add_global = [&](CLI::App* cmd) {
     cmd->add_option("--config", global.config_path, "configuration file (default: ./linkhub.yaml when present)");
+    cmd->add_option("--db", global.database,
+                    "run database: a SQLite file or postgresql://user:pass@host:port/db (default: config `database`, "
+                    "else .linkhub/linkhub.db)");
     cmd->add_option("--plugin-dir", plugin_dirs, "also load plugins from DIR (repeatable)");
     cmd->add_option("--format", global.format, "output format")->check(CLI::IsMember({"text", "json"}));
   };
@@ -34,7 +37,55 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--inputs-file", run.inputs_file, "a JSON file with an object of inputs");
   run_cmd->add_option("--threads", run.threads, "worker threads (default: config, else the number of cores)")
       ->check(CLI::Range(1, 1024));
+  run_cmd->add_flag("--detach", run.detach, "queue the run for the nodes on the database, print its id, return");
+  run_cmd->add_option("--idempotency-key", run.idempotency_key, "same key, same run: a repeat returns the first");
   add_global(run_cmd);
+
+  WorkerOptions worker;
+  auto* worker_cmd = app.add_subcommand("worker", "join the nodes on a database: claim runs and execute them");
+  worker_cmd->add_option("--threads", worker.threads, "worker threads (default: config, else the number of cores)")
+      ->check(CLI::Range(1, 1024));
+  worker_cmd->add_option("--max-runs", worker.max_runs, "runs in flight on this node (default: 4 x threads)");
+  worker_cmd->add_option("--workflow", worker.workflows, "register FILE (and its cron schedules) first (repeatable)");
+  worker_cmd->add_flag("--exit-when-idle", worker.exit_when_idle, "exit when nothing is queued or running");
+  worker_cmd->add_flag("--no-scheduler", worker.no_scheduler, "never fire cron schedules on this node");
+  worker_cmd->add_option("--name", worker.owner, "this node's name in leases (default: host:pid:random)");
+  add_global(worker_cmd);
+
+  auto* runs = app.add_subcommand("runs", "list, inspect, cancel, retry and resume runs in the database");
+  runs->require_subcommand(1);
+  RunsListOptions runs_list;
+  auto* runs_list_cmd = runs->add_subcommand("list", "the newest runs first");
+  runs_list_cmd->add_option("--workflow", runs_list.workflow, "only runs of this workflow");
+  runs_list_cmd->add_option("--status", runs_list.status, "only runs with this status")
+      ->check(CLI::IsMember({"queued", "running", "succeeded", "failed", "cancelled"}));
+  runs_list_cmd->add_option("--limit", runs_list.limit, "at most N runs (default 20)");
+  add_global(runs_list_cmd);
+  std::string run_id;
+  bool show_events = false;
+  auto* runs_show = runs->add_subcommand("show", "a run with its steps (and --events)");
+  runs_show->add_option("run", run_id, "run id")->required();
+  runs_show->add_flag("--events", show_events, "also print every event in order, with plugin log lines");
+  add_global(runs_show);
+  auto* runs_cancel = runs->add_subcommand("cancel", "cancel a run (its node stops its running steps)");
+  runs_cancel->add_option("run", run_id, "run id")->required();
+  add_global(runs_cancel);
+  std::string from_step;
+  bool retry_detach = false;
+  auto* runs_retry = runs->add_subcommand("retry", "run a finished run's failed steps (or --from STEP on) again");
+  runs_retry->add_option("run", run_id, "run id")->required();
+  runs_retry->add_option("--from", from_step, "re-run this step and everything after it");
+  runs_retry->add_flag("--detach", retry_detach, "queue it for the nodes and return");
+  add_global(runs_retry);
+  auto* runs_resume = runs->add_subcommand("resume", "continue an interrupted run here, from its last finished step");
+  runs_resume->add_option("run", run_id, "run id")->required();
+  add_global(runs_resume);
+
+  size_t letters_limit = 50;
+  auto* letters = app.add_subcommand("dead-letters", "steps that exhausted their retries, with input and error");
+  letters->add_option("run", run_id, "only this run's");
+  letters->add_option("--limit", letters_limit, "at most N (default 50)");
+  add_global(letters);
 
   auto* plugins = app.add_subcommand("plugins", "list and describe the loaded plugins");
   plugins->require_subcommand(1);
@@ -59,6 +110,27 @@ int main(int argc, char** argv) {
   }
   if (*run_cmd) {
     return cmd_run(global, run);
+  }
+  if (*worker_cmd) {
+    return cmd_worker(global, worker);
+  }
+  if (*runs_list_cmd) {
+    return cmd_runs_list(global, runs_list);
+  }
+  if (*runs_show) {
+    return cmd_runs_show(global, run_id, show_events);
+  }
+  if (*runs_cancel) {
+    return cmd_runs_cancel(global, run_id);
+  }
+  if (*runs_retry) {
+    return cmd_runs_retry(global, run_id, from_step, retry_detach);
+  }
+  if (*runs_resume) {
+    return cmd_runs_resume(global, run_id);
+  }
+  if (*letters) {
+    return cmd_dead_letters(global, run_id, letters_limit);
   }
   if (*list) {
     return cmd_plugins_list(global);

@@ -30,8 +30,10 @@ class SqlStoreTest : public ::testing::TestWithParam<std::string> {
     store_ = std::move(*opened);
   }
 
-  RunRecord new_run(const std::string& workflow = "wf", const std::string& key = "", const std::string& hash = "h1") {
+  RunRecord new_run(const std::string& workflow = "wf", const std::string& key = "", const std::string& hash = "h1",
+                    int64_t created_ms = 0) {
     RunRecord r;
+    r.created_ms = created_ms;
     r.workflow = workflow;
     r.workflow_hash = hash;
     r.inputs = Json{{"n", 3}};
@@ -121,15 +123,16 @@ TEST_P(SqlStoreTest, EventsAreNumberedInOrderAndPageable) {
 }
 
 TEST_P(SqlStoreTest, ListsRunsNewestFirstWithFilters) {
-  RunRecord a = new_run("alpha");
-  RunRecord b = new_run("beta");
-  RunRecord c = new_run("alpha");
+  RunRecord a = new_run("alpha", "", "h1", 1000);
+  RunRecord b = new_run("beta", "", "h1", 2000);
+  RunRecord c = new_run("alpha", "", "h1", 3000);
   c.status = RunStatus::Succeeded;
   c.finished_ms = now_ms();
   store_->update_run(c, EventRecord{c.id, 0, 0, "run.succeeded", "", -1, Json::object()});
   auto all = store_->list_runs(RunFilter{});
   ASSERT_EQ(all.size(), 3u);
-  EXPECT_EQ(all[0].id, c.id);  // UUIDv7 ids and created_ms order them
+  EXPECT_EQ(all[0].id, c.id);
+  EXPECT_EQ(all[2].id, a.id);
   RunFilter alpha;
   alpha.workflow = "alpha";
   EXPECT_EQ(store_->list_runs(alpha).size(), 2u);
@@ -138,8 +141,9 @@ TEST_P(SqlStoreTest, ListsRunsNewestFirstWithFilters) {
   auto finished = store_->list_runs(done);
   ASSERT_EQ(finished.size(), 1u);
   EXPECT_EQ(finished[0].id, c.id);
-  (void)a;
-  (void)b;
+  RunFilter beta;
+  beta.workflow = "beta";
+  EXPECT_EQ(store_->list_runs(beta).at(0).id, b.id);
 }
 
 TEST_P(SqlStoreTest, ClaimsEachRunOnceUntilItsLeaseLapses) {
@@ -275,16 +279,16 @@ TEST_P(SqlStoreTest, RequeueForgetsTheChosenStepsAndQueuesTheRun) {
 }
 
 TEST_P(SqlStoreTest, SchedulesAdvanceOnlyOncePerTick) {
-  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "*/5 * * * *", Json{{"a", 1}}, "skip", 1000, 0}});
+  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "hash", "*/5 * * * *", Json{{"a", 1}}, "skip", 1000, 0}});
   auto list = store_->schedules();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].next_fire_ms, 1000);
   EXPECT_TRUE(store_->advance_schedule("cronwf", 0, 1000, 2000, 1000));
   EXPECT_FALSE(store_->advance_schedule("cronwf", 0, 1000, 2000, 1000));  // the other node lost the race
   // Re-syncing the same cron keeps its position; a changed cron starts over.
-  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "*/5 * * * *", Json::object(), "skip", 5000, 0}});
+  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "hash", "*/5 * * * *", Json::object(), "skip", 5000, 0}});
   EXPECT_EQ(store_->schedules()[0].next_fire_ms, 2000);
-  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "0 * * * *", Json::object(), "catch_up", 7000, 0}});
+  store_->sync_schedules("cronwf", {Schedule{"cronwf", 0, "hash", "0 * * * *", Json::object(), "catch_up", 7000, 0}});
   EXPECT_EQ(store_->schedules()[0].next_fire_ms, 7000);
   EXPECT_EQ(store_->schedules()[0].missed, "catch_up");
   store_->sync_schedules("cronwf", {});

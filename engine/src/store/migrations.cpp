@@ -55,7 +55,8 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX lh_dead_letters_created ON lh_dead_letters (created_ms)",
 
            "CREATE TABLE lh_schedules ("
-           " workflow TEXT NOT NULL, trigger_index INTEGER NOT NULL, cron TEXT NOT NULL, inputs TEXT NOT NULL,"
+           " workflow TEXT NOT NULL, trigger_index INTEGER NOT NULL, workflow_hash TEXT NOT NULL, cron TEXT NOT NULL,"
+           " inputs TEXT NOT NULL,"
            " missed TEXT NOT NULL, next_fire_ms BIGINT NOT NULL, last_fire_ms BIGINT NOT NULL DEFAULT 0,"
            " PRIMARY KEY (workflow, trigger_index))",
        }},

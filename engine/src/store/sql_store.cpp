@@ -540,7 +540,8 @@ bool SqlStore::request_cancel(const std::string& run_id) {
   return changed;
 }
 
-Result<RunRecord> SqlStore::requeue_run(const std::string& run_id, const std::vector<std::string>& steps) {
+Result<RunRecord> SqlStore::requeue_run(const std::string& run_id, const std::vector<std::string>& steps,
+                                        bool keep_succeeded_items) {
   try {
     impl_->db->write([&](soci::session& sql) {
       std::string status;
@@ -553,7 +554,10 @@ Result<RunRecord> SqlStore::requeue_run(const std::string& run_id, const std::ve
       }
       const long long now = now_ms();
       for (const auto& step : steps) {
-        sql << "DELETE FROM lh_steps WHERE run_id = :r AND step_id = :s", soci::use(run_id), soci::use(step);
+        const int keep = keep_succeeded_items ? 1 : 0;
+        sql << "DELETE FROM lh_steps WHERE run_id = :r AND step_id = :s AND "
+               "(:keep = 0 OR item_index < 0 OR status <> 'succeeded')",
+            soci::use(run_id), soci::use(step), soci::use(keep);
         sql << "UPDATE lh_dead_letters SET requeued_ms = :t WHERE run_id = :r AND step_id = :s", soci::use(now),
             soci::use(run_id), soci::use(step);
       }
@@ -624,13 +628,13 @@ void SqlStore::sync_schedules(const std::string& workflow, const std::vector<Sch
       const std::string inputs = s.inputs.dump();
       const long long next = s.next_fire_ms;
       // A changed cron expression starts again from its own next tick.
-      sql << "INSERT INTO lh_schedules (workflow, trigger_index, cron, inputs, missed, next_fire_ms) "
-             "VALUES (:w, :i, :c, :in, :m, :n) ON CONFLICT (workflow, trigger_index) DO UPDATE SET "
-             "inputs = excluded.inputs, missed = excluded.missed, "
+      sql << "INSERT INTO lh_schedules (workflow, trigger_index, workflow_hash, cron, inputs, missed, next_fire_ms) "
+             "VALUES (:w, :i, :h, :c, :in, :m, :n) ON CONFLICT (workflow, trigger_index) DO UPDATE SET "
+             "inputs = excluded.inputs, missed = excluded.missed, workflow_hash = excluded.workflow_hash, "
              "next_fire_ms = CASE WHEN lh_schedules.cron = excluded.cron THEN lh_schedules.next_fire_ms "
              "ELSE excluded.next_fire_ms END, cron = excluded.cron",
-          soci::use(workflow), soci::use(s.trigger_index), soci::use(s.cron), soci::use(inputs), soci::use(s.missed),
-          soci::use(next);
+          soci::use(workflow), soci::use(s.trigger_index), soci::use(s.workflow_hash), soci::use(s.cron),
+          soci::use(inputs), soci::use(s.missed), soci::use(next);
       max_index = std::max(max_index, s.trigger_index);
     }
     sql << "DELETE FROM lh_schedules WHERE workflow = :w AND trigger_index > :i", soci::use(workflow),
@@ -644,9 +648,10 @@ std::vector<Schedule> SqlStore::schedules() const {
     Schedule s;
     std::string inputs;
     long long next = 0, last = 0;
-    soci::statement st = (sql.prepare << "SELECT workflow, trigger_index, cron, inputs, missed, next_fire_ms, "
+    soci::statement st = (sql.prepare << "SELECT workflow, trigger_index, workflow_hash, cron, inputs, missed, next_fire_ms, "
                                          "last_fire_ms FROM lh_schedules ORDER BY workflow, trigger_index",
-                          soci::into(s.workflow), soci::into(s.trigger_index), soci::into(s.cron), soci::into(inputs),
+                          soci::into(s.workflow), soci::into(s.trigger_index), soci::into(s.workflow_hash),
+                          soci::into(s.cron), soci::into(inputs),
                           soci::into(s.missed), soci::into(next), soci::into(last));
     st.execute(false);
     while (st.fetch()) {
@@ -674,6 +679,10 @@ bool SqlStore::advance_schedule(const std::string& workflow, int trigger_index, 
 
 bool SqlStore::try_scheduler_lock() {
   return impl_->signal->try_scheduler_lock();
+}
+
+void SqlStore::wake_local() {
+  impl_->signal->wake_local();
 }
 
 void SqlStore::notify_work() {

@@ -4,6 +4,7 @@
 #include <linkhub/engine/result.hpp>
 #include <linkhub/lua/sandbox.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -15,6 +16,8 @@ namespace linkhub {
 //   threads            LINKHUB_THREADS
 //   plugin_dirs        LINKHUB_PLUGIN_PATH (colon-separated, added after the file's list)
 //   artifact_dir       LINKHUB_ARTIFACT_DIR
+//   database           LINKHUB_DATABASE (a SQLite file, or postgresql://user:pass@host:port/db)
+//   lease              LINKHUB_LEASE (how long a node's claim on a run lasts without a heartbeat)
 //   env_allowlist      LINKHUB_ENV_ALLOWLIST (comma-separated)
 //   secrets.NAME       LINKHUB_SECRET_NAME
 //   expression_limits  LINKHUB_EXPR_MAX_INSTRUCTIONS, LINKHUB_EXPR_MAX_MEMORY_MB, LINKHUB_EXPR_MAX_WALL_MS
@@ -24,6 +27,8 @@ struct Config {
   int threads = 0;             // 0 = number of cores (at least 2)
   std::vector<std::filesystem::path> plugin_dirs;
   std::filesystem::path artifact_dir = ".linkhub/artifacts";
+  std::string database = ".linkhub/linkhub.db";
+  std::chrono::milliseconds lease{15000};
   std::vector<std::string> env_allowlist;      // variables visible as `env` in expressions
   std::map<std::string, std::string> secrets;  // visible as `secrets`; never logged
   lua::Limits expression_limits;

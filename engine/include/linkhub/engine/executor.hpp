@@ -25,6 +25,9 @@ struct ExecutorOptions {
   Json env = Json::object();                   // allow-listed environment, visible as `env`
   // Called after each event is stored, from worker threads (serialise yourself).
   std::function<void(const EventRecord&)> on_event;
+  // Called when a run has finished and its final state is stored. When set,
+  // the executor keeps no finished run for wait(): the callback is told instead.
+  std::function<void(const RunRecord&)> on_run_finished;
 };
 
 // A workflow resolved against the loaded plugins with its templates compiled:
@@ -70,6 +73,12 @@ class Executor {
   // Starts a run and returns its id at once.
   Result<std::string> start(std::shared_ptr<const Plan> plan, const Json& inputs,
                             const std::string& idempotency_key = "");
+  // Continues a run recorded in a store, after a crash or a requeue: steps
+  // that finished keep their outputs (and foreach items that succeeded keep
+  // theirs); the others run again with the same idempotency keys and their
+  // attempt numbers carrying on. `run` is the stored record (queued or running).
+  Result<std::string> resume(std::shared_ptr<const Plan> plan, RunRecord run, const std::vector<StepRecord>& steps);
+
   // Blocks until the run has finished.
   RunResult wait(const std::string& run_id);
   // start + wait.

@@ -57,6 +57,7 @@ struct LeaseCheck {
 struct Schedule {
   std::string workflow;
   int trigger_index = 0;
+  std::string workflow_hash;  // the version its runs start from
   std::string cron;
   Json inputs = Json::object();
   std::string missed = "skip";  // skip | catch_up
@@ -106,9 +107,11 @@ class SqlStore final : public RunStore {
   // A queued run is cancelled at once; a running one is flagged for its node.
   // Returns false when the run is unknown or already finished.
   bool request_cancel(const std::string& run_id);
-  // Forgets the records of `steps` (so they run again, with new attempts) and
-  // queues the run. The run must be finished.
-  Result<RunRecord> requeue_run(const std::string& run_id, const std::vector<std::string>& steps);
+  // Forgets the records of `steps` (so they run again) and queues the run.
+  // With `keep_succeeded_items`, foreach items that succeeded stay done. The
+  // run must be finished.
+  Result<RunRecord> requeue_run(const std::string& run_id, const std::vector<std::string>& steps,
+                                bool keep_succeeded_items = false);
   // Unfinished runs (queued or running).
   size_t queue_depth() const;
 
@@ -126,6 +129,8 @@ class SqlStore final : public RunStore {
 
   // --- wake-ups. PostgreSQL: NOTIFY/LISTEN across nodes; SQLite: this process only.
   void notify_work();
+  // Wakes this process's wait_for_work only.
+  void wake_local();
   // Waits until work may be there (a notification) or `timeout`.
   void wait_for_work(std::chrono::milliseconds timeout);
 

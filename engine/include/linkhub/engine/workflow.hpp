@@ -81,6 +81,9 @@ struct LoadResult {
 };
 
 LoadResult load_workflow_file(const std::string& path);
+// The content hash of the workflow's source: runs and stored workflows are
+// keyed by it, so a run keeps the version it started with.
+std::string workflow_hash(const Workflow& workflow);
 LoadResult load_workflow_text(const std::string& text, const std::string& file_name);
 
 }  // namespace linkhub

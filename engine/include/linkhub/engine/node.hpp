@@ -1,0 +1,71 @@
+#pragma once
+// A node of a linkhub cluster: claims runs from the SQL store under a lease,
+// executes them (resuming from the last finished step), heartbeats the
+// lease, follows cancellations asked from anywhere, and, when it holds the
+// scheduler lock, fires cron schedules. `linkhub worker`, `linkhub run --db`
+// and `linkhub serve` are each one Node.
+
+#include <linkhub/engine/executor.hpp>
+#include <linkhub/engine/sql_store.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace linkhub {
+
+struct NodeOptions {
+  std::string owner;                           // unique per process; empty = host:pid:random
+  std::chrono::milliseconds lease{15000};      // a dead node's runs move on after this
+  std::chrono::milliseconds poll{1000};        // fallback when no wake-up arrives
+  size_t max_runs = 0;                         // runs in flight; 0 = 4 x executor threads
+  std::string only_run;                        // execute this run only, then return
+  bool scheduler = true;                       // fire cron schedules when holding the lock
+  bool exit_when_idle = false;                 // return when nothing is queued or running
+};
+
+struct NodeStats {
+  size_t claimed = 0;   // runs this node took (new or resumed)
+  size_t resumed = 0;   // of them, runs another node (or a killed process) had started
+  size_t finished = 0;
+  size_t lost = 0;      // leases taken over by another node
+  size_t fired = 0;     // cron runs created
+};
+
+// Stores the workflow (by content hash) and its cron schedules, so every
+// node of the cluster can run it and one fires its schedules. Returns the hash.
+Result<std::string> register_workflow(SqlStore& store, const Workflow& workflow);
+
+// Queues a run of `workflow` for the cluster; returns the run (an existing
+// one when `idempotency_key` was used before).
+Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const Json& inputs,
+                              const std::string& idempotency_key = "");
+
+// Queues a finished run again. Without `from_step`: its failed and cancelled
+// steps and everything that depends on them run again (foreach items that
+// succeeded keep their outputs). With `from_step`: that step and everything
+// downstream of it. Finished steps outside that set keep their outputs.
+Result<RunRecord> retry_run(SqlStore& store, const std::string& run_id, const std::string& from_step = "");
+
+class Node {
+ public:
+  Node(const PluginHost& host, SqlStore& store, ExecutorOptions executor, NodeOptions options);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Works until stop(), until `only_run` finished, or (exit_when_idle) until idle.
+  void run();
+  // Thread-safe; run() returns once the runs in flight have finished.
+  void stop();
+
+  const std::string& owner() const;
+  NodeStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace linkhub

@@ -1,0 +1,433 @@
+#include <linkhub/engine/node.hpp>
+
+#include <linkhub/engine/cron.hpp>
+#include <linkhub/engine/validator.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <set>
+#include <unordered_map>
+
+namespace linkhub {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string default_owner() {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  std::random_device rd;
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", rd());
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + suffix;
+}
+
+// `triggers:` entries of the form {schedule: {cron, inputs, missed}}.
+Result<std::vector<Schedule>> schedules_of(const Workflow& wf, const std::string& hash, int64_t now) {
+  std::vector<Schedule> out;
+  for (size_t i = 0; i < wf.triggers.size(); ++i) {
+    const Json& t = wf.triggers[i];
+    const std::string where = "workflow '" + wf.name + "': triggers[" + std::to_string(i) + "]";
+    if (!t.is_object() || !t.contains("schedule")) {
+      continue;  // other trigger kinds (webhooks) are the server's
+    }
+    const Json& s = t["schedule"];
+    if (!s.is_object() || !s.contains("cron") || !s["cron"].is_string()) {
+      return Error{where + ".schedule: expected {cron: \"m h dom mon dow\", inputs: {...}, missed: skip|catch_up}"};
+    }
+    auto cron = CronSchedule::parse(s["cron"].get<std::string>());
+    if (!cron) {
+      return Error{where + ".schedule.cron: " + cron.error().message};
+    }
+    Schedule sched;
+    sched.workflow = wf.name;
+    sched.trigger_index = static_cast<int>(i);
+    sched.workflow_hash = hash;
+    sched.cron = cron->text();
+    sched.inputs = s.value("inputs", Json::object());
+    sched.missed = s.value("missed", std::string("skip"));
+    if (sched.missed != "skip" && sched.missed != "catch_up") {
+      return Error{where + ".schedule.missed: expected skip or catch_up, found '" + sched.missed + "'"};
+    }
+    if (auto prepared = Executor::prepare_inputs(wf, sched.inputs); !prepared) {
+      return Error{where + ".schedule.inputs: " + prepared.error().message};
+    }
+    auto next = cron->next_after(now);
+    if (!next) {
+      return Error{where + ".schedule.cron: '" + sched.cron + "' never fires"};
+    }
+    sched.next_fire_ms = *next;
+    out.push_back(std::move(sched));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> register_workflow(SqlStore& store, const Workflow& workflow) {
+  const std::string hash = workflow_hash(workflow);
+  auto schedules = schedules_of(workflow, hash, now_ms());
+  if (!schedules) {
+    return schedules.error();
+  }
+  std::error_code ec;
+  const auto file = std::filesystem::absolute(workflow.file, ec);
+  store.save_workflow(StoredWorkflow{hash, workflow.name, workflow.version, ec ? workflow.file : file.string(),
+                                     workflow.source, workflow.concurrency});
+  store.sync_schedules(workflow.name, *schedules);
+  return hash;
+}
+
+Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const Json& inputs,
+                              const std::string& idempotency_key) {
+  auto prepared = Executor::prepare_inputs(workflow, inputs);
+  if (!prepared) {
+    return prepared.error();
+  }
+  auto hash = register_workflow(store, workflow);
+  if (!hash) {
+    return hash.error();
+  }
+  RunRecord rec;
+  rec.workflow = workflow.name;
+  rec.workflow_version = workflow.version;
+  rec.workflow_hash = *hash;
+  rec.inputs = std::move(*prepared);
+  rec.idempotency_key = idempotency_key;
+  return store.create_run(std::move(rec));
+}
+
+// ---------------------------------------------------------------- node
+
+struct Node::Impl {
+  const PluginHost& host;
+  SqlStore& store;
+  NodeOptions options;
+  std::unique_ptr<Executor> executor;
+
+  std::mutex mutex;
+  std::set<std::string> held;  // runs in flight here
+  bool only_run_done = false;
+  NodeStats stats;
+  std::atomic<bool> stopping{false};
+  std::unordered_map<std::string, std::shared_ptr<const Plan>> plans;  // by workflow hash
+
+  Impl(const PluginHost& h, SqlStore& s, ExecutorOptions exec, NodeOptions o)
+      : host(h), store(s), options(std::move(o)) {
+    if (options.owner.empty()) {
+      options.owner = default_owner();
+    }
+    exec.on_run_finished = [this](const RunRecord& run) {
+      {
+        std::lock_guard lock(mutex);
+        held.erase(run.id);
+        ++stats.finished;
+        only_run_done = only_run_done || run.id == options.only_run;
+      }
+      store.wake_local();
+    };
+    if (options.max_runs == 0) {
+      options.max_runs = 4 * static_cast<size_t>(std::max(1, exec.threads));
+    }
+    executor = std::make_unique<Executor>(host, store, std::move(exec));
+  }
+
+  Result<std::shared_ptr<const Plan>> plan_for(const std::string& hash) {
+    if (auto it = plans.find(hash); it != plans.end()) {
+      return it->second;
+    }
+    auto stored = store.load_workflow(hash);
+    if (!stored) {
+      return Error{"its workflow (version " + hash + ") is not in the database"};
+    }
+    LoadResult loaded = load_workflow_text(stored->source, stored->file);
+    Diagnostics problems = loaded.diagnostics;
+    if (loaded.workflow) {
+      Diagnostics semantic = validate_workflow(*loaded.workflow, host);
+      problems.insert(problems.end(), semantic.begin(), semantic.end());
+    }
+    if (!loaded.workflow || !problems.empty()) {
+      return Error{"workflow '" + stored->name + "' does not load on node " + options.owner + ": " +
+                   (problems.empty() ? std::string("unreadable") : format_diagnostic(problems.front()))};
+    }
+    auto plan = executor->prepare(*loaded.workflow);
+    if (!plan) {
+      return Error{"workflow '" + stored->name + "' does not load on node " + options.owner + ": " +
+                   plan.error().message};
+    }
+    plans[hash] = *plan;
+    return *plan;
+  }
+
+  void fail_run(RunRecord run, const std::string& error) {
+    run.status = RunStatus::Failed;
+    run.error = error;
+    run.finished_ms = now_ms();
+    store.update_run(run, EventRecord{run.id, 0, now_ms(), "run.failed", "", -1, Json{{"error", error}}});
+    std::lock_guard lock(mutex);
+    held.erase(run.id);
+    only_run_done = only_run_done || run.id == options.only_run;
+  }
+
+  void start(RunRecord run) {
+    {
+      std::lock_guard lock(mutex);
+      held.insert(run.id);
+      ++stats.claimed;
+      stats.resumed += run.status == RunStatus::Running ? 1 : 0;
+    }
+    auto plan = plan_for(run.workflow_hash);
+    if (!plan) {
+      fail_run(std::move(run), plan.error().message);
+      return;
+    }
+    const auto steps = store.get_steps(run.id);
+    const std::string id = run.id;
+    auto started = executor->resume(*plan, run, steps);
+    if (!started) {
+      fail_run(std::move(run), started.error().message);
+    }
+  }
+
+  // Returns how many runs it claimed.
+  size_t claim() {
+    size_t free = 0;
+    {
+      std::lock_guard lock(mutex);
+      free = options.max_runs > held.size() ? options.max_runs - held.size() : 0;
+      if (!options.only_run.empty()) {
+        free = held.empty() && !only_run_done ? 1 : 0;
+      }
+    }
+    if (free == 0 || stopping) {
+      return 0;
+    }
+    auto runs = store.claim_runs(options.owner, free, options.lease, options.only_run);
+    for (auto& run : runs) {
+      start(std::move(run));
+    }
+    return runs.size();
+  }
+
+  void heartbeat() {
+    std::vector<std::string> ids;
+    {
+      std::lock_guard lock(mutex);
+      ids.assign(held.begin(), held.end());
+    }
+    if (ids.empty()) {
+      return;
+    }
+    LeaseCheck check = store.renew_leases(options.owner, ids, options.lease);
+    for (const auto& id : check.lost) {
+      // Another node resumed it after our lease lapsed (we stalled): stop ours.
+      executor->cancel(id);
+      std::lock_guard lock(mutex);
+      ++stats.lost;
+    }
+    for (const auto& id : check.cancel_requested) {
+      executor->cancel(id);
+    }
+  }
+
+  // Creates the runs of due cron ticks. A run's idempotency key is the tick,
+  // so two nodes firing the same tick still make one run.
+  void fire_schedules() {
+    if (!options.scheduler || !store.try_scheduler_lock()) {
+      return;
+    }
+    const int64_t now = now_ms();
+    for (const Schedule& s : store.schedules()) {
+      if (s.next_fire_ms > now) {
+        continue;
+      }
+      auto cron = CronSchedule::parse(s.cron);
+      if (!cron) {
+        continue;
+      }
+      std::vector<int64_t> ticks;
+      int64_t tick = s.next_fire_ms;
+      // catch_up fires every missed tick (at most 1000); skip fires the latest one only.
+      while (tick <= now && ticks.size() < 1000) {
+        ticks.push_back(tick);
+        auto next = cron->next_after(tick);
+        if (!next) {
+          break;
+        }
+        tick = *next;
+      }
+      if (s.missed == "skip" && ticks.size() > 1) {
+        ticks.erase(ticks.begin(), ticks.end() - 1);
+      }
+      auto next = cron->next_after(now);
+      for (int64_t t : ticks) {
+        RunRecord rec;
+        rec.workflow = s.workflow;
+        rec.workflow_hash = s.workflow_hash;
+        rec.inputs = s.inputs;
+        if (auto stored = store.load_workflow(s.workflow_hash)) {
+          rec.workflow_version = stored->version;
+          if (auto wf = load_workflow_text(stored->source, stored->file); wf.workflow) {
+            if (auto prepared = Executor::prepare_inputs(*wf.workflow, s.inputs)) {
+              rec.inputs = *prepared;
+            }
+          }
+        }
+        rec.idempotency_key = "cron:" + s.workflow + ":" + std::to_string(s.trigger_index) + ":" + std::to_string(t);
+        store.create_run(rec);
+        std::lock_guard lock(mutex);
+        ++stats.fired;
+      }
+      store.advance_schedule(s.workflow, s.trigger_index, s.next_fire_ms, next.value_or(INT64_MAX), ticks.back());
+    }
+  }
+
+  bool finished_work() {
+    std::lock_guard lock(mutex);
+    if (!options.only_run.empty()) {
+      return only_run_done && held.empty();
+    }
+    return false;
+  }
+
+  size_t in_flight() {
+    std::lock_guard lock(mutex);
+    return held.size();
+  }
+
+  void run() {
+    auto next_heartbeat = Clock::now();
+    auto next_schedule_check = Clock::now();
+    const auto beat = std::max(options.lease / 3, std::chrono::milliseconds(50));
+    while (!stopping && !finished_work()) {
+      if (Clock::now() >= next_schedule_check) {
+        fire_schedules();
+        next_schedule_check = Clock::now() + std::chrono::seconds(1);
+      }
+      const size_t claimed = claim();
+      if (Clock::now() >= next_heartbeat) {
+        heartbeat();
+        next_heartbeat = Clock::now() + beat;
+      }
+      if (finished_work()) {
+        break;
+      }
+      if (!options.only_run.empty() && claimed == 0 && in_flight() == 0) {
+        // Nothing to run: finished already, unknown, or held by a live node.
+        auto rec = store.get_run(options.only_run);
+        if (!rec || rec->status == RunStatus::Succeeded || rec->status == RunStatus::Failed ||
+            rec->status == RunStatus::Cancelled) {
+          break;
+        }
+      }
+      if (options.exit_when_idle && claimed == 0 && in_flight() == 0 && store.queue_depth() == 0) {
+        break;
+      }
+      if (claimed > 0) {
+        continue;  // there may be more
+      }
+      auto wait = std::min({options.poll, beat, std::chrono::milliseconds(1000)});
+      store.wait_for_work(wait);
+    }
+    // Let what runs here finish; heartbeat meanwhile so no other node takes it.
+    while (in_flight() > 0) {
+      heartbeat();
+      store.wait_for_work(std::min(beat, std::chrono::milliseconds(200)));
+    }
+  }
+};
+
+Node::Node(const PluginHost& host, SqlStore& store, ExecutorOptions executor, NodeOptions options)
+    : impl_(std::make_unique<Impl>(host, store, std::move(executor), std::move(options))) {}
+
+Node::~Node() = default;
+
+void Node::run() {
+  impl_->run();
+}
+
+void Node::stop() {
+  impl_->stopping = true;
+  impl_->store.wake_local();
+}
+
+const std::string& Node::owner() const {
+  return impl_->options.owner;
+}
+
+NodeStats Node::stats() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->stats;
+}
+
+}  // namespace linkhub
+
+namespace linkhub {
+
+Result<RunRecord> retry_run(SqlStore& store, const std::string& run_id, const std::string& from_step) {
+  auto run = store.get_run(run_id);
+  if (!run) {
+    return Error{"no run " + run_id + " in " + store.display_url()};
+  }
+  auto stored = store.load_workflow(run->workflow_hash);
+  if (!stored) {
+    return Error{"run " + run_id + ": its workflow version " + run->workflow_hash + " is not in the database"};
+  }
+  LoadResult loaded = load_workflow_text(stored->source, stored->file);
+  if (!loaded.workflow) {
+    return Error{"run " + run_id + ": its workflow no longer parses"};
+  }
+  const Workflow& wf = *loaded.workflow;
+  std::unordered_map<std::string, std::vector<std::string>> dependents;
+  for (const auto& step : wf.steps) {
+    for (const auto& need : step.needs) {
+      dependents[need].push_back(step.id);
+    }
+  }
+  std::vector<std::string> roots;
+  if (!from_step.empty()) {
+    const bool known = std::any_of(wf.steps.begin(), wf.steps.end(), [&](const StepDecl& s) { return s.id == from_step; });
+    if (!known) {
+      std::string ids;
+      for (const auto& s : wf.steps) {
+        ids += (ids.empty() ? "" : ", ") + s.id;
+      }
+      return Error{"workflow '" + wf.name + "' has no step '" + from_step + "' (its steps: " + ids + ")"};
+    }
+    roots.push_back(from_step);
+  } else {
+    for (const auto& rec : store.get_steps(run_id)) {
+      if (rec.index < 0 && (rec.status == StepStatus::Failed || rec.status == StepStatus::Cancelled)) {
+        roots.push_back(rec.step_id);
+      }
+    }
+    if (roots.empty() && run->status == RunStatus::Succeeded) {
+      return Error{"run " + run_id + " succeeded: nothing failed to retry (use --from STEP to run from a step again)"};
+    }
+  }
+  // Everything downstream of the roots, in declaration order.
+  std::set<std::string> chosen(roots.begin(), roots.end());
+  std::vector<std::string> queue = roots;
+  while (!queue.empty()) {
+    const std::string id = queue.back();
+    queue.pop_back();
+    for (const auto& d : dependents[id]) {
+      if (chosen.insert(d).second) {
+        queue.push_back(d);
+      }
+    }
+  }
+  std::vector<std::string> ordered;
+  for (const auto& step : wf.steps) {
+    if (chosen.count(step.id) != 0) {
+      ordered.push_back(step.id);
+    }
+  }
+  return store.requeue_run(run_id, ordered, from_step.empty());
+}
+
+}  // namespace linkhub

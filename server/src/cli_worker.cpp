@@ -1,0 +1,90 @@
+// `linkhub worker`: one node of a cluster on a shared database.
+#include "cli_common.hpp"
+
+#include <linkhub/engine/node.hpp>
+#include <linkhub/engine/validator.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace linkhub::cli {
+
+int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
+  auto env = open_environment(global);
+  if (!env) {
+    std::cerr << "linkhub: " << env.error().message << "\n";
+    return 2;
+  }
+  auto store = open_store(global, env->config);
+  if (!store) {
+    std::cerr << "linkhub: " << store.error().message << "\n";
+    return 2;
+  }
+  for (const auto& file : options.workflows) {
+    auto loaded = load_workflow_file(file);
+    Diagnostics problems = loaded.diagnostics;
+    if (loaded.workflow) {
+      Diagnostics semantic = validate_workflow(*loaded.workflow, *env->host);
+      problems.insert(problems.end(), semantic.begin(), semantic.end());
+    }
+    if (!loaded.workflow || !problems.empty()) {
+      sort_diagnostics(problems);
+      print_diagnostics(problems, global.format == "json");
+      std::cerr << "linkhub: " << file << " is not a valid workflow; the worker did not start\n";
+      return 2;
+    }
+    if (auto hash = register_workflow(**store, *loaded.workflow); !hash) {
+      std::cerr << "linkhub: " << file << ": " << hash.error().message << "\n";
+      return 2;
+    }
+  }
+
+  // SIGTERM / SIGINT: stop claiming, let the runs in flight finish, exit 0.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  NodeOptions node_options;
+  node_options.owner = options.owner;
+  node_options.lease = env->config.lease;
+  node_options.max_runs = options.max_runs;
+  node_options.exit_when_idle = options.exit_when_idle;
+  node_options.scheduler = !options.no_scheduler;
+  ExecutorOptions exec = executor_options(env->config, options.threads);
+  const int threads = exec.threads;
+  Node node(*env->host, **store, std::move(exec), node_options);
+  std::cerr << "worker " << node.owner() << " on " << (*store)->display_url() << " with " << threads
+            << " threads\n";
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig == SIGTERM || sig == SIGINT) {
+      std::cerr << "worker " << node.owner() << ": stopping, letting the runs in flight finish\n";
+      node.stop();
+    }
+  });
+  node.run();
+  // Wake the signal thread if the node stopped on its own (idle).
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  const NodeStats stats = node.stats();
+  std::cerr << "worker " << node.owner() << ": claimed " << stats.claimed << " runs (" << stats.resumed
+            << " resumed), finished " << stats.finished << ", lost " << stats.lost << ", fired " << stats.fired
+            << " schedules\n";
+  if (global.format == "json") {
+    std::cout << Json{{"owner", node.owner()},
+                      {"claimed", stats.claimed},
+                      {"resumed", stats.resumed},
+                      {"finished", stats.finished},
+                      {"lost", stats.lost},
+                      {"fired", stats.fired}}
+                     .dump()
+              << "\n";
+  }
+  return 0;
+}
+
+}  // namespace linkhub::cli
