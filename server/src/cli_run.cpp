@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -92,6 +93,9 @@ class Progress {
       out_ << "\r\033[K";
     }
     out_ << line << "\n";
+    if (!tty_) {
+      out_ << std::flush;  // someone may be following the run through a pipe
+    }
     if (tty_ && !running_.empty()) {
       out_ << "\033[2m" << done_ << " done, running: ";
       bool first = true;
@@ -182,7 +186,16 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
   std::ostream& progress_out = json ? std::cerr : std::cout;
   Progress progress(progress_out, isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0);
   ExecutorOptions exec = executor_options(env.config, threads);
-  exec.on_event = [&progress](const EventRecord& e) { progress.on_event(e); };
+  // Fault injection for the crash-recovery tests: LINKHUB_FAULT_KILL_AT=TYPE[:STEP]
+  // kills this process with SIGKILL right after that event is committed.
+  const char* kill_at = std::getenv("LINKHUB_FAULT_KILL_AT");
+  const std::string fault = kill_at != nullptr ? kill_at : "";
+  exec.on_event = [&progress, fault](const EventRecord& e) {
+    progress.on_event(e);
+    if (!fault.empty() && (fault == e.type || fault == e.type + ":" + e.step_id)) {
+      std::raise(SIGKILL);
+    }
+  };
   NodeOptions node_options;
   node_options.only_run = run_id;
   node_options.lease = env.config.lease;
@@ -197,8 +210,8 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
     std::cerr << "linkhub: no run " << run_id << " in " << store.display_url() << "\n";
     return 1;
   }
-  const bool finished = run->status == RunStatus::Succeeded || run->status == RunStatus::Failed ||
-                        run->status == RunStatus::Cancelled;
+  const bool finished =
+      run->status == RunStatus::Succeeded || run->status == RunStatus::Failed || run->status == RunStatus::Cancelled;
   if (!finished) {
     std::cerr << "linkhub: run " << run_id << " is " << to_string(run->status)
               << " on another node; follow it with `linkhub runs show " << run_id << "`\n";
