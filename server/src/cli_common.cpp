@@ -1,10 +1,14 @@
 #include "cli_common.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <vector>
 
 namespace linkhub::cli {
@@ -47,7 +51,27 @@ ExecutorOptions executor_options(const Config& config, int threads) {
     }
   }
   exec.env = std::move(env);
+  exec.on_event = fault_injection();
   return exec;
+}
+
+std::function<void(const EventRecord&)> fault_injection() {
+  const char* spec = std::getenv("LINKHUB_FAULT_KILL_AT");
+  if (spec == nullptr || *spec == '\0') {
+    return {};
+  }
+  std::string match = spec;
+  long nth = 1;
+  if (auto at = match.find('@'); at != std::string::npos) {
+    nth = std::max(1L, std::strtol(match.c_str() + at + 1, nullptr, 10));
+    match.resize(at);
+  }
+  auto seen = std::make_shared<std::atomic<long>>(0);
+  return [match, nth, seen](const EventRecord& e) {
+    if ((match == e.type || match == e.type + ":" + e.step_id) && seen->fetch_add(1) + 1 == nth) {
+      std::raise(SIGKILL);
+    }
+  };
 }
 
 namespace {

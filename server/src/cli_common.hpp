@@ -5,11 +5,12 @@
 
 #include <linkhub/engine/config.hpp>
 #include <linkhub/engine/diagnostic.hpp>
-#include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/executor.hpp>
+#include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/result.hpp>
 #include <linkhub/engine/sql_store.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace linkhub::cli {
@@ -29,6 +30,11 @@ Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const 
 
 // Executor settings from the configuration (threads: `threads` when > 0).
 ExecutorOptions executor_options(const Config& config, int threads);
+
+// For the crash and cluster tests: LINKHUB_FAULT_KILL_AT=TYPE[:STEP][@N]
+// kills this process with SIGKILL right after the Nth such event (default:
+// the first) is committed. Empty when the variable is unset.
+std::function<void(const EventRecord&)> fault_injection();
 
 // Executes one stored run on this process (a Node limited to it) with live
 // progress, then prints the result as `linkhub run` does. Returns the exit status.

@@ -6,7 +6,6 @@
 
 #include <unistd.h>
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -186,14 +185,10 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
   std::ostream& progress_out = json ? std::cerr : std::cout;
   Progress progress(progress_out, isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0);
   ExecutorOptions exec = executor_options(env.config, threads);
-  // Fault injection for the crash-recovery tests: LINKHUB_FAULT_KILL_AT=TYPE[:STEP]
-  // kills this process with SIGKILL right after that event is committed.
-  const char* kill_at = std::getenv("LINKHUB_FAULT_KILL_AT");
-  const std::string fault = kill_at != nullptr ? kill_at : "";
-  exec.on_event = [&progress, fault](const EventRecord& e) {
+  exec.on_event = [&progress, fault = exec.on_event](const EventRecord& e) {
     progress.on_event(e);
-    if (!fault.empty() && (fault == e.type || fault == e.type + ":" + e.step_id)) {
-      std::raise(SIGKILL);
+    if (fault) {
+      fault(e);
     }
   };
   NodeOptions node_options;

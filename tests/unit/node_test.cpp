@@ -318,9 +318,9 @@ inputs:
     }
     const Schedule s = schedules[0];
     const int64_t minute = 60'000;
-    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     const int64_t past = (now / minute - 2) * minute;  // ticks at past, past+1m and past+2m are due
     EXPECT_TRUE(store_->advance_schedule(s.workflow, s.trigger_index, s.next_fire_ms, past, 0));
 
