@@ -123,8 +123,8 @@ Result<DatabaseUrl> parse_database_url(const std::string& url) {
   if (url.empty()) {
     return Error{"no database given: set `database:` in linkhub.yaml, LINKHUB_DATABASE, or --db"};
   }
-  if (starts_with(url, "postgresql://") || starts_with(url, "postgres://") || url.find("dbname=") != std::string::npos ||
-      url.find("host=") != std::string::npos) {
+  if (starts_with(url, "postgresql://") || starts_with(url, "postgres://") ||
+      url.find("dbname=") != std::string::npos || url.find("host=") != std::string::npos) {
     out.dialect = Dialect::Postgres;
     out.connect = url;
     if (url.find("://") != std::string::npos) {
@@ -153,6 +153,7 @@ Result<DatabaseUrl> parse_database_url(const std::string& url) {
   out.dialect = Dialect::Sqlite;
   out.connect = "db=\"" + path + "\" timeout=30";
   out.display = path;
+  out.file = path;
   return out;
 }
 

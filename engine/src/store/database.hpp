@@ -19,6 +19,7 @@ struct DatabaseUrl {
   Dialect dialect = Dialect::Sqlite;
   std::string connect;  // what the SOCI backend gets
   std::string display;  // for messages: the password masked
+  std::string file;     // SQLite: the database file
 };
 Result<DatabaseUrl> parse_database_url(const std::string& url);
 
@@ -31,6 +32,7 @@ class Database {
   bool postgres() const { return url_.dialect == Dialect::Postgres; }
   const std::string& display() const { return url_.display; }
   const std::string& connect_string() const { return url_.connect; }
+  const std::string& sqlite_file() const { return url_.file; }
 
   // Runs fn(session&) in one transaction: BEGIN IMMEDIATE on SQLite (so two
   // processes never deadlock upgrading a read lock), BEGIN on PostgreSQL.

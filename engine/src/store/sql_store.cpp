@@ -529,7 +529,8 @@ bool SqlStore::request_cancel(const std::string& run_id) {
              "finished_ms = :t WHERE id = :id",
           soci::use(now), soci::use(run_id);
       impl_->forget_seq(run_id);
-      EventRecord ev{run_id, 0, now, "run.cancelled", "", -1, Json{{"error", "the run was cancelled before it started"}}};
+      EventRecord ev{
+          run_id, 0, now, "run.cancelled", "", -1, Json{{"error", "the run was cancelled before it started"}}};
       impl_->insert_event(sql, ev);
       impl_->forget_seq(run_id);
       return true;
@@ -648,11 +649,11 @@ std::vector<Schedule> SqlStore::schedules() const {
     Schedule s;
     std::string inputs;
     long long next = 0, last = 0;
-    soci::statement st = (sql.prepare << "SELECT workflow, trigger_index, workflow_hash, cron, inputs, missed, next_fire_ms, "
-                                         "last_fire_ms FROM lh_schedules ORDER BY workflow, trigger_index",
-                          soci::into(s.workflow), soci::into(s.trigger_index), soci::into(s.workflow_hash),
-                          soci::into(s.cron), soci::into(inputs),
-                          soci::into(s.missed), soci::into(next), soci::into(last));
+    soci::statement st =
+        (sql.prepare << "SELECT workflow, trigger_index, workflow_hash, cron, inputs, missed, next_fire_ms, "
+                        "last_fire_ms FROM lh_schedules ORDER BY workflow, trigger_index",
+         soci::into(s.workflow), soci::into(s.trigger_index), soci::into(s.workflow_hash), soci::into(s.cron),
+         soci::into(inputs), soci::into(s.missed), soci::into(next), soci::into(last));
     st.execute(false);
     while (st.fetch()) {
       Schedule copy = s;

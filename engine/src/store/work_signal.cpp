@@ -3,9 +3,12 @@
 #include <libpq-fe.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <filesystem>
 
 namespace linkhub::store {
 
@@ -21,8 +24,45 @@ Result<std::unique_ptr<WorkSignal>> WorkSignal::open(const Database& db) {
     if (s->pg_ == nullptr) {
       return Error{"database " + db.display() + ": cannot open the LISTEN connection"};
     }
+  } else {
+    s->watch_wal(db.sqlite_file());
   }
   return s;
+}
+
+void WorkSignal::watch_wal(const std::string& db_file) {
+  // Best effort: without inotify, nodes of other processes are found by the poll.
+  const std::filesystem::path path = std::filesystem::absolute(db_file);
+  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ < 0) {
+    return;
+  }
+  const std::string dir = path.parent_path().string();
+  if (inotify_add_watch(inotify_fd_, dir.c_str(), IN_MODIFY | IN_CREATE) < 0) {
+    ::close(inotify_fd_);
+    inotify_fd_ = -1;
+    return;
+  }
+  wal_name_ = path.filename().string() + "-wal";
+}
+
+// True when the buffered inotify events include a write to the WAL.
+bool WorkSignal::wal_written() {
+  bool written = false;
+  alignas(inotify_event) char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::read(inotify_fd_, buffer, sizeof buffer);
+    if (n <= 0) {
+      return written;
+    }
+    for (ssize_t at = 0; at < n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+      if (event->len > 0 && wal_name_ == event->name) {
+        written = true;
+      }
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+    }
+  }
 }
 
 WorkSignal::~WorkSignal() {
@@ -31,6 +71,9 @@ WorkSignal::~WorkSignal() {
   }
   if (event_fd_ >= 0) {
     ::close(event_fd_);
+  }
+  if (inotify_fd_ >= 0) {
+    ::close(inotify_fd_);
   }
 }
 
@@ -86,10 +129,21 @@ void WorkSignal::wait(std::chrono::milliseconds timeout) {
       return;
     }
   }
-  const int n = ::poll(fds, pg_ != nullptr ? 2 : 1, static_cast<int>(timeout.count()));
-  if (n > 0) {
-    drain();
+  if (inotify_fd_ >= 0) {
+    // Events already buffered may predate the caller's last claim; waking for
+    // them costs one claim, while dropping them could miss work.
+    fds[1] = {inotify_fd_, POLLIN, 0};
   }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const int n = ::poll(fds, fds[1].fd >= 0 ? 2 : 1, static_cast<int>(std::max<int64_t>(0, left.count())));
+    if (n <= 0 || (fds[0].revents & POLLIN) != 0 || inotify_fd_ < 0 || wal_written()) {
+      break;
+    }
+  }
+  drain();
 }
 
 bool WorkSignal::try_scheduler_lock() {

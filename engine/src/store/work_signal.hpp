@@ -1,7 +1,9 @@
 #pragma once
 // Wakes idle nodes when there is work: an eventfd for this process and, on
-// PostgreSQL, a LISTEN connection for NOTIFYs from every node. The same
-// dedicated connection holds the scheduler's session-level advisory lock.
+// PostgreSQL, a LISTEN connection for NOTIFYs from every node (the same
+// dedicated connection holds the scheduler's session-level advisory lock).
+// On SQLite, other processes' commits are seen through inotify on the
+// write-ahead log, so `linkhub run --detach` wakes a `linkhub worker` at once.
 
 #include "database.hpp"
 
@@ -32,7 +34,12 @@ class WorkSignal {
   void drain();
   void reconnect();
 
+  void watch_wal(const std::string& db_file);
+  bool wal_written();
+
   int event_fd_ = -1;
+  int inotify_fd_ = -1;  // SQLite: the database directory, for writes to its -wal file
+  std::string wal_name_;
   std::string pg_connect_;  // empty on SQLite
   pg_conn* pg_ = nullptr;
   bool lock_held_ = false;
