@@ -152,6 +152,18 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
                          "' (expected max_instructions, max_memory_mb or max_wall_ms)"};
           }
         }
+      } else if (key == "step_concurrency") {
+        if (!value.IsMap()) {
+          return Error{where(path, value) + ": step_concurrency: expected a mapping such as {tiktok.fetch: 4}"};
+        }
+        for (const auto& limit : value) {
+          const int n = limit.second.as<int>();
+          if (n < 1) {
+            return Error{where(path, limit.second) + ": step_concurrency." + limit.first.as<std::string>() +
+                         ": expected a number of at least 1"};
+          }
+          config.step_concurrency[limit.first.as<std::string>()] = n;
+        }
       } else if (key == "plugins") {
         config.plugins = yaml_to_json(value);
         if (!config.plugins.is_object()) {
@@ -160,7 +172,7 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
       } else {
         return Error{where(path, kv.first) + ": unknown key '" + key +
                      "' (expected threads, database, lease, plugin_dirs, artifact_dir, env_allowlist, secrets, "
-                     "expression_limits or plugins)"};
+                     "expression_limits, step_concurrency or plugins)"};
       }
     }
   } catch (const YAML::Exception& e) {

@@ -26,6 +26,8 @@ struct PlanStep {
   std::vector<size_t> needs;
   std::vector<size_t> dependents;
   std::string plugin_config;  // JSON text handed to the plugin
+  std::string limit_name;     // the step_limits entry that applies ("" = none)
+  int limit = 0;
 };
 
 class Plan {
@@ -41,10 +43,12 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// How soon a step waiting for a step_concurrency slot looks again.
+constexpr std::chrono::milliseconds kSlotRetry{20};
+
 int64_t steady_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now().time_since_epoch()).count();
 }
-
 
 // false, null, "" and "false" are false; everything else is true.
 bool truthy(const Json& v) {
@@ -152,13 +156,18 @@ struct Executor::Impl {
   std::condition_variable runs_cv;
   std::unordered_map<std::string, std::shared_ptr<RunState>> runs;
   size_t active = 0;
+  std::shared_ptr<StepLimiter> limiter;
 
   // Declared last: destroyed first, so no task outlives the state above.
   TimerQueue timers;
   ThreadPool pool;
 
   Impl(const PluginHost& h, RunStore& s, ExecutorOptions o)
-      : host(h), store(s), options(std::move(o)), pool(std::max(1, options.threads)) {
+      : host(h),
+        store(s),
+        options(std::move(o)),
+        limiter(options.limiter ? options.limiter : std::make_shared<LocalStepLimiter>()),
+        pool(std::max(1, options.threads)) {
     for (const auto& [name, value] : options.secrets) {
       secrets_json[name] = value;
       if (value.size() >= 3) {
@@ -361,12 +370,39 @@ struct Executor::Impl {
       return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(), redact(message), 0);
     }
 
+    const std::string key = run->record.id + "/" + ps.decl->id + (index >= 0 ? "/" + std::to_string(index) : "");
+    if (ps.limit > 0 && !run->cancelled && !limiter->try_acquire(ps.limit_name, ps.limit, key)) {
+      // Every slot is taken (maybe on other nodes): try again soon, without
+      // holding a pool thread meanwhile.
+      timers.at(SteadyClock::now() + kSlotRetry, [this, run, i, index, attempt, item] {
+        pool.submit([this, run, i, index, attempt, item] {
+          if (auto next = run_attempt(run, i, index, attempt, item)) {
+            process_step(run, *next);
+          }
+        });
+      });
+      return std::nullopt;
+    }
+    // Gives the slot back once the attempt's end is recorded (or anything throws).
+    struct Slot {
+      StepLimiter* limiter;
+      const PlanStep* ps;
+      const std::string* key;
+      void release() {
+        if (limiter != nullptr) {
+          limiter->release(ps->limit_name, *key);
+          limiter = nullptr;
+        }
+      }
+      ~Slot() { release(); }
+    } slot{ps.limit > 0 ? limiter.get() : nullptr, &ps, &key};
+
     const std::string input_text = in.dump();
     auto control = std::make_shared<AttemptControl>();
     StepCall call;
     call.run_id = run->record.id;
     call.step_id = ps.decl->id;
-    call.idempotency_key = run->record.id + "/" + ps.decl->id + (index >= 0 ? "/" + std::to_string(index) : "");
+    call.idempotency_key = key;
     call.artifact_dir = (options.artifact_dir / run->record.id).string();
     call.workflow_dir = run->plan->workflow_dir;
     call.plugin_config = ps.plugin_config;
@@ -723,6 +759,12 @@ Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) 
     const std::string& plugin = ps.type->plugin->name;
     ps.plugin_config = impl_->options.plugin_configs.contains(plugin) ? impl_->options.plugin_configs[plugin].dump()
                                                                       : std::string("{}");
+    for (const std::string& name : {decl.uses, plugin}) {
+      if (auto it = impl_->options.step_limits.find(name); it != impl_->options.step_limits.end() && ps.limit == 0) {
+        ps.limit_name = it->first;
+        ps.limit = std::max(1, it->second);
+      }
+    }
   }
   // A cycle would leave steps that never become ready: refuse it here too.
   std::vector<size_t> pending(plan->steps.size());
@@ -935,9 +977,8 @@ Result<std::string> Executor::resume(std::shared_ptr<const Plan> plan, RunRecord
     resumed_steps.push_back(ps.decl->id);
   }
   const std::string id = run->record.id;
-  impl_->launch(run,
-             EventRecord{id, 0, now_ms(), fresh ? "run.started" : "run.resumed", "", -1,
-                         fresh ? Json{{"inputs", run->inputs}} : Json{{"finished_steps", resumed_steps}}});
+  impl_->launch(run, EventRecord{id, 0, now_ms(), fresh ? "run.started" : "run.resumed", "", -1,
+                                 fresh ? Json{{"inputs", run->inputs}} : Json{{"finished_steps", resumed_steps}}});
   return id;
 }
 

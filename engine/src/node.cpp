@@ -103,6 +103,26 @@ Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const J
 
 // ---------------------------------------------------------------- node
 
+namespace {
+
+// step_concurrency slots in the SQL store, under this node's lease.
+class SqlStepLimiter final : public StepLimiter {
+ public:
+  SqlStepLimiter(SqlStore& store, std::string owner, std::chrono::milliseconds lease)
+      : store_(store), owner_(std::move(owner)), lease_(lease) {}
+  bool try_acquire(const std::string& name, int limit, const std::string& holder) override {
+    return store_.try_acquire_slot(name, limit, holder, owner_, lease_);
+  }
+  void release(const std::string& name, const std::string& holder) override { store_.release_slot(name, holder); }
+
+ private:
+  SqlStore& store_;
+  std::string owner_;
+  std::chrono::milliseconds lease_;
+};
+
+}  // namespace
+
 struct Node::Impl {
   const PluginHost& host;
   SqlStore& store;
@@ -132,6 +152,9 @@ struct Node::Impl {
     };
     if (options.max_runs == 0) {
       options.max_runs = 4 * static_cast<size_t>(std::max(1, exec.threads));
+    }
+    if (!exec.step_limits.empty() && !exec.limiter) {
+      exec.limiter = std::make_shared<SqlStepLimiter>(store, options.owner, options.lease);
     }
     executor = std::make_unique<Executor>(host, store, std::move(exec));
   }
@@ -390,7 +413,8 @@ Result<RunRecord> retry_run(SqlStore& store, const std::string& run_id, const st
   }
   std::vector<std::string> roots;
   if (!from_step.empty()) {
-    const bool known = std::any_of(wf.steps.begin(), wf.steps.end(), [&](const StepDecl& s) { return s.id == from_step; });
+    const bool known =
+        std::any_of(wf.steps.begin(), wf.steps.end(), [&](const StepDecl& s) { return s.id == from_step; });
     if (!known) {
       std::string ids;
       for (const auto& s : wf.steps) {

@@ -44,6 +44,7 @@ ExecutorOptions executor_options(const Config& config, int threads) {
   exec.artifact_dir = config.artifact_dir;
   exec.plugin_configs = config.plugins;
   exec.secrets = config.secrets;
+  exec.step_limits = config.step_concurrency;
   Json env = Json::object();
   for (const auto& name : config.env_allowlist) {
     if (const char* value = std::getenv(name.c_str())) {

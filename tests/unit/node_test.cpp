@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -292,6 +293,47 @@ steps:
   std::sort(spans.begin(), spans.end());
   for (size_t i = 1; i < spans.size(); ++i) {
     EXPECT_GE(spans[i].first, spans[i - 1].second) << "run " << i << " overlapped the one before";
+  }
+}
+
+TEST_P(NodeTest, StepConcurrencyHoldsAcrossNodes) {
+  Workflow wf = load(R"(name: limited
+steps:
+  - id: call
+    uses: core.delay
+    foreach: [1, 2, 3]
+    with: { duration: 15ms }
+)");
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(enqueue_run(*store_, wf, Json::object()).ok());
+  }
+  // Two nodes, each able to run everything at once, share one slot of core.delay.
+  auto second = open();
+  ASSERT_TRUE(second);
+  auto node_on = [&](SqlStore& store) {
+    ExecutorOptions exec = executor_options();
+    exec.threads = 4;
+    exec.step_limits = {{"core.delay", 1}};
+    return std::make_unique<Node>(builtin_plugins(), store, exec, node_options());
+  };
+  auto a = node_on(*store_);
+  auto b = node_on(*second);
+  std::thread other([&] { b->run(); });
+  a->run();
+  other.join();
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (const auto& run : store_->list_runs(RunFilter{"limited", "", 100})) {
+    ASSERT_EQ(run.status, RunStatus::Succeeded) << run.error;
+    for (const auto& step : store_->get_steps(run.id)) {
+      if (step.index >= 0) {
+        spans.emplace_back(step.started_ms, step.finished_ms);
+      }
+    }
+  }
+  ASSERT_EQ(spans.size(), 12u);
+  std::sort(spans.begin(), spans.end());
+  for (size_t i = 1; i < spans.size(); ++i) {
+    EXPECT_GE(spans[i].first, spans[i - 1].second) << "two core.delay steps ran at once";
   }
 }
 

@@ -60,6 +60,14 @@ const std::vector<Migration>& migrations() {
            " missed TEXT NOT NULL, next_fire_ms BIGINT NOT NULL, last_fire_ms BIGINT NOT NULL DEFAULT 0,"
            " PRIMARY KEY (workflow, trigger_index))",
        }},
+      {2,
+       "step_concurrency slots",
+       {
+           "CREATE TABLE lh_slots ("
+           " name TEXT NOT NULL, holder TEXT NOT NULL, owner TEXT NOT NULL, expires_ms BIGINT NOT NULL,"
+           " PRIMARY KEY (name, holder))",
+           "CREATE INDEX lh_slots_owner ON lh_slots (owner)",
+       }},
   };
   return all;
 }

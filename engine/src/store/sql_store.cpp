@@ -492,6 +492,7 @@ LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<st
         }
       }
     }
+    sql << "UPDATE lh_slots SET expires_ms = :e WHERE owner = :o", soci::use(expires), soci::use(owner);
     std::string id;
     soci::statement st = (sql.prepare << "SELECT id FROM lh_runs WHERE lease_owner = :o AND cancel_requested = 1 "
                                          "AND status IN ('queued', 'running')",
@@ -502,6 +503,42 @@ LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<st
     }
   });
   return check;
+}
+
+bool SqlStore::try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
+                                std::chrono::milliseconds lease) {
+  const bool pg = postgres();
+  return impl_->db->write([&](soci::session& sql) {
+    if (pg) {
+      // Serialises claimers of one name: two nodes must not both see room for the last slot.
+      sql << "SELECT pg_advisory_xact_lock(7212004, hashtext(:n))", soci::use(name);
+    }
+    const long long now = now_ms();
+    const long long expires = now + lease.count();
+    sql << "DELETE FROM lh_slots WHERE name = :n AND expires_ms < :now", soci::use(name), soci::use(now);
+    int mine = 0;
+    sql << "SELECT COUNT(*) FROM lh_slots WHERE name = :n AND holder = :h", soci::use(name), soci::use(holder),
+        soci::into(mine);
+    if (mine > 0) {
+      sql << "UPDATE lh_slots SET owner = :o, expires_ms = :e WHERE name = :n AND holder = :h", soci::use(owner),
+          soci::use(expires), soci::use(name), soci::use(holder);
+      return true;
+    }
+    int held = 0;
+    sql << "SELECT COUNT(*) FROM lh_slots WHERE name = :n", soci::use(name), soci::into(held);
+    if (held >= limit) {
+      return false;
+    }
+    sql << "INSERT INTO lh_slots (name, holder, owner, expires_ms) VALUES (:n, :h, :o, :e)", soci::use(name),
+        soci::use(holder), soci::use(owner), soci::use(expires);
+    return true;
+  });
+}
+
+void SqlStore::release_slot(const std::string& name, const std::string& holder) {
+  impl_->db->write([&](soci::session& sql) {
+    sql << "DELETE FROM lh_slots WHERE name = :n AND holder = :h", soci::use(name), soci::use(holder);
+  });
 }
 
 void SqlStore::release(const std::string& owner, const std::string& run_id) {

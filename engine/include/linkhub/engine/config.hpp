@@ -33,6 +33,8 @@ struct Config {
   std::map<std::string, std::string> secrets;  // visible as `secrets`; never logged
   lua::Limits expression_limits;
   Json plugins = Json::object();  // per-plugin sections, passed to each plugin
+  // Cluster-wide: at most N executions at once of "plugin.step" (or of every step of "plugin").
+  std::map<std::string, int> step_concurrency;
 
   int effective_threads() const;
 };

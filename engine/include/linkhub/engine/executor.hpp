@@ -4,6 +4,7 @@
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/result.hpp>
 #include <linkhub/engine/run_store.hpp>
+#include <linkhub/engine/step_limiter.hpp>
 #include <linkhub/engine/workflow.hpp>
 #include <linkhub/lua/sandbox.hpp>
 
@@ -28,6 +29,11 @@ struct ExecutorOptions {
   // Called when a run has finished and its final state is stored. When set,
   // the executor keeps no finished run for wait(): the callback is told instead.
   std::function<void(const RunRecord&)> on_run_finished;
+  // At most N executions at once of a plugin step ("plugin.step") or of
+  // every step of a plugin ("plugin"); the step's own name wins.
+  std::map<std::string, int> step_limits;
+  // Where the slots are kept; null = counted in this process.
+  std::shared_ptr<StepLimiter> limiter;
 };
 
 // A workflow resolved against the loaded plugins with its templates compiled:

@@ -16,21 +16,21 @@
 namespace linkhub {
 
 struct NodeOptions {
-  std::string owner;                           // unique per process; empty = host:pid:random
-  std::chrono::milliseconds lease{15000};      // a dead node's runs move on after this
-  std::chrono::milliseconds poll{1000};        // fallback when no wake-up arrives
-  size_t max_runs = 0;                         // runs in flight; 0 = 4 x executor threads
-  std::string only_run;                        // execute this run only, then return
-  bool scheduler = true;                       // fire cron schedules when holding the lock
-  bool exit_when_idle = false;                 // return when nothing is queued or running
+  std::string owner;                       // unique per process; empty = host:pid:random
+  std::chrono::milliseconds lease{15000};  // a dead node's runs move on after this
+  std::chrono::milliseconds poll{1000};    // fallback when no wake-up arrives
+  size_t max_runs = 0;                     // runs in flight; 0 = 4 x executor threads
+  std::string only_run;                    // execute this run only, then return
+  bool scheduler = true;                   // fire cron schedules when holding the lock
+  bool exit_when_idle = false;             // return when nothing is queued or running
 };
 
 struct NodeStats {
-  size_t claimed = 0;   // runs this node took (new or resumed)
-  size_t resumed = 0;   // of them, runs another node (or a killed process) had started
+  size_t claimed = 0;  // runs this node took (new or resumed)
+  size_t resumed = 0;  // of them, runs another node (or a killed process) had started
   size_t finished = 0;
-  size_t lost = 0;      // leases taken over by another node
-  size_t fired = 0;     // cron runs created
+  size_t lost = 0;   // leases taken over by another node
+  size_t fired = 0;  // cron runs created
 };
 
 // Stores the workflow (by content hash) and its cron schedules, so every

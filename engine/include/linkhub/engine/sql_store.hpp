@@ -112,6 +112,12 @@ class SqlStore final : public RunStore {
   // run must be finished.
   Result<RunRecord> requeue_run(const std::string& run_id, const std::vector<std::string>& steps,
                                 bool keep_succeeded_items = false);
+  // step_concurrency slots, held by `owner` under its lease (renew_leases
+  // extends them); a slot whose lease lapsed is free again.
+  bool try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
+                        std::chrono::milliseconds lease);
+  void release_slot(const std::string& name, const std::string& holder);
+
   // Unfinished runs (queued or running).
   size_t queue_depth() const;
 
