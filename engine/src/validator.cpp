@@ -1,4 +1,5 @@
 // Semantic checks of a workflow against the plugins on offer.
+#include <linkhub/engine/cron.hpp>
 #include <linkhub/engine/json_schema.hpp>
 #include <linkhub/engine/suggest.hpp>
 #include <linkhub/engine/template.hpp>
@@ -178,10 +179,49 @@ class Validator {
       check_expressions_of(step);
     }
     check_expressions(wf_.outputs, "/outputs", nullptr, "outputs");
+    check_schedules();
     return std::move(diagnostics_);
   }
 
  private:
+  // `- schedule: {cron, inputs, missed}`; other trigger kinds belong to the server.
+  void check_schedules() {
+    if (!wf_.triggers.is_array()) {
+      return;
+    }
+    for (size_t i = 0; i < wf_.triggers.size(); ++i) {
+      const Json& t = wf_.triggers[i];
+      const std::string p = "/triggers/" + std::to_string(i) + "/schedule";
+      if (!t.is_object() || !t.contains("schedule")) {
+        continue;
+      }
+      const Json& s = t["schedule"];
+      if (!s.is_object() || !s.contains("cron") || !s["cron"].is_string()) {
+        add(p, "", "invalid-value",
+            "schedule: expected {cron: \"m h dom mon dow\", inputs: {...}, missed: skip|catch_up}");
+        continue;
+      }
+      auto cron = CronSchedule::parse(s["cron"].get<std::string>());
+      if (!cron) {
+        add(p + "/cron", "", "invalid-value", cron.error().message);
+      } else if (!cron->next_after(0)) {
+        add(p + "/cron", "", "invalid-value", "cron: '" + cron->text() + "' never fires");
+      }
+      for (const auto& [key, value] : s.items()) {
+        if (key != "cron" && key != "inputs" && key != "missed") {
+          add(p + "/" + key, "", "unknown-key", "unknown schedule key '" + key + "' (expected cron, inputs, missed)",
+              true);
+        }
+      }
+      if (s.contains("missed") && s["missed"] != "skip" && s["missed"] != "catch_up") {
+        add(p + "/missed", "", "invalid-value", "missed: expected skip or catch_up, found " + s["missed"].dump());
+      }
+      if (s.contains("inputs") && !s["inputs"].is_object()) {
+        add(p + "/inputs", "", "wrong-type", "inputs: expected a mapping of input names to values");
+      }
+    }
+  }
+
   void add(const std::string& pointer, const std::string& step, const std::string& code, const std::string& message,
            bool at_key = false) {
     diagnostics_.push_back(

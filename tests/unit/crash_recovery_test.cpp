@@ -56,6 +56,10 @@ struct Param {
   KillPoint point;
 };
 
+void PrintTo(const Param& p, std::ostream* os) {
+  *os << p.point.name << " on " << p.backend;
+}
+
 class CrashRecoveryTest : public ::testing::TestWithParam<Param> {
  protected:
   void SetUp() override {
