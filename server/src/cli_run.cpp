@@ -261,8 +261,13 @@ int cmd_run(const GlobalOptions& global, const RunOptions& options) {
     return 2;
   }
   if (options.detach) {
-    // The id alone on stdout, for scripts; the nodes on this database run it.
-    std::cout << run->id << "\n";
+    // The id alone on stdout (or a JSON document), for scripts; the nodes on this database run it.
+    if (global.format == "json") {
+      std::cout << Json{{"run_id", run->id}, {"status", to_string(run->status)}, {"workflow", run->workflow}}.dump(2)
+                << "\n";
+    } else {
+      std::cout << run->id << "\n";
+    }
     std::cerr << "queued run " << run->id << " of " << run->workflow << " in " << (*store)->display_url()
               << "; follow it with `linkhub runs show " << run->id << "`\n";
     return 0;

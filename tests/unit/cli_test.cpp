@@ -10,8 +10,10 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 
@@ -211,3 +213,86 @@ TEST(Cli, JunkLibraryInPluginDirIsSkipped) {
 }
 
 }  // namespace
+
+// ---- durable runs through the CLI
+
+std::map<std::string, int> step_starts(const nlohmann::json& shown) {
+  std::map<std::string, int> out;
+  for (const auto& e : shown.at("events")) {
+    if (e.value("type", "") == "step.started") {
+      ++out[e.value("step", "")];
+    }
+  }
+  return out;
+}
+
+TEST(Cli, RunsRetryFromRerunsThatStepAndWhatDependsOnItOnly) {
+  TempDir tmp;
+  const auto wf = tmp.write("chain.yaml",
+                            "name: chain\n"
+                            "steps:\n"
+                            "  - { id: a, uses: core.transform, with: { value: 1 } }\n"
+                            "  - { id: b, uses: core.transform, needs: [a], with: { value: 2 } }\n"
+                            "  - { id: c, uses: core.transform, needs: [b], with: { value: 3 } }\n"
+                            "  - { id: d, uses: core.transform, with: { value: 4 } }\n");
+  const std::string db = " --db " + quote((tmp.path() / "runs.db").string());
+  const auto first = run_cli("run " + quote(wf.string()) + db + " --format json");
+  ASSERT_EQ(first.exit_code, 0) << describe(first);
+  const std::string id = nlohmann::json::parse(first.out).value("run_id", "");
+  ASSERT_FALSE(id.empty()) << describe(first);
+
+  const auto retried = run_cli("runs retry " + id + " --from b" + db + " --format json");
+  ASSERT_EQ(retried.exit_code, 0) << describe(retried);
+  EXPECT_EQ(nlohmann::json::parse(retried.out).value("status", ""), "succeeded") << describe(retried);
+
+  const auto shown = run_cli("runs show " + id + " --events" + db + " --format json");
+  ASSERT_EQ(shown.exit_code, 0) << describe(shown);
+  EXPECT_EQ(step_starts(nlohmann::json::parse(shown.out)),
+            (std::map<std::string, int>{{"a", 1}, {"b", 2}, {"c", 2}, {"d", 1}}));
+
+  const auto unknown = run_cli("runs retry " + id + " --from nope" + db);
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("nope"), std::string::npos) << describe(unknown);
+}
+
+TEST(Cli, DetachedRunIsQueuedAndCancelledFromAnotherCommand) {
+  TempDir tmp;
+  const auto wf = tmp.write("one.yaml", "name: one\nsteps:\n  - { id: a, uses: core.transform, with: { value: 1 } }\n");
+  const std::string db = " --db " + quote((tmp.path() / "runs.db").string());
+  const auto queued = run_cli("run " + quote(wf.string()) + " --detach --idempotency-key k1" + db + " --format json");
+  ASSERT_EQ(queued.exit_code, 0) << describe(queued);
+  const std::string id = nlohmann::json::parse(queued.out).value("run_id", "");
+  ASSERT_FALSE(id.empty()) << describe(queued);
+  const auto again = run_cli("run " + quote(wf.string()) + " --detach --idempotency-key k1" + db + " --format json");
+  EXPECT_EQ(nlohmann::json::parse(again.out).value("run_id", ""), id) << describe(again);
+
+  const auto cancelled = run_cli("runs cancel " + id + db);
+  EXPECT_EQ(cancelled.exit_code, 0) << describe(cancelled);
+  const auto shown = run_cli("runs show " + id + db + " --format json");
+  EXPECT_EQ(nlohmann::json::parse(shown.out).value("status", ""), "cancelled") << describe(shown);
+  const auto twice = run_cli("runs cancel " + id + db);
+  EXPECT_NE(twice.exit_code, 0) << describe(twice);
+}
+
+TEST(Cli, CorruptDatabaseFileIsAClearErrorNotACrash) {
+  TempDir tmp;
+  const auto db = tmp.write("broken.db", std::string(8192, '\x7f') + "not a database");
+  const auto r = run_cli("runs list --db " + quote(db.string()));
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("broken.db"), std::string::npos) << describe(r);
+  EXPECT_NE(r.err.find("corrupt"), std::string::npos) << describe(r);
+}
+
+TEST(Cli, DatabaseFromANewerLinkhubIsRefused) {
+  TempDir tmp;
+  const fs::path db = tmp.path() / "newer.db";
+  ASSERT_EQ(run_cli("runs list --db " + quote(db.string())).exit_code, 0);
+  const std::string bump = "sqlite3 " + quote(db.string()) +
+                           " \"INSERT INTO lh_schema_migrations (version, description, applied_ms) "
+                           "VALUES (9999, 'from the future', 0)\"";
+  ASSERT_EQ(std::system(bump.c_str()), 0) << "sqlite3 is installed by scripts/setup.sh";
+  const auto r = run_cli("runs list --db " + quote(db.string()));
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("9999"), std::string::npos) << describe(r);
+  EXPECT_NE(r.err.find("newer"), std::string::npos) << describe(r);
+}
