@@ -280,11 +280,9 @@ UrlParseResult parse_video_url(std::string_view text) {
   if (authority.front() == '[') {
     return fail(shown, UrlProblem::kNotTikTok, "an IP address is not TikTok");
   }
+  std::string_view port;
   if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
-    const std::string_view port = authority.substr(colon + 1);
-    if (port != "443" && port != "80" && !port.empty()) {
-      return fail(shown, UrlProblem::kMalformed, "the port '" + url_for_message(port, 10) + "' is not 80 or 443");
-    }
+    port = authority.substr(colon + 1);
     authority = authority.substr(0, colon);
   }
   std::string host = lower(authority);
@@ -296,6 +294,10 @@ UrlParseResult parse_video_url(std::string_view text) {
     const bool sub = host.size() > 11 && host.compare(host.size() - 11, 11, ".tiktok.com") == 0;
     return fail(shown, sub ? UrlProblem::kNotAVideo : UrlProblem::kNotTikTok,
                 "the host '" + url_for_message(host, 80) + (sub ? "' serves no videos" : "' is not TikTok"));
+  }
+  // The host decides first: a redirect to another host on any port is "not TikTok", not "malformed".
+  if (port != "443" && port != "80" && !port.empty()) {
+    return fail(shown, UrlProblem::kMalformed, "the port '" + url_for_message(port, 10) + "' is not 80 or 443");
   }
 
   const size_t path_end = std::min(rest.find_first_of("?#"), rest.size());

@@ -66,7 +66,7 @@ TEST(TikTokUrl, RejectsOtherExtractorsAsNotAVideoAndDouyinAsNotTikTok) {
   EXPECT_EQ(parse_video_url("https://www.tiktok.com/@meme").problem, UrlProblem::kNotAVideo);
   EXPECT_EQ(parse_video_url("https://www.tiktok.com/@pilarmagenta/live").problem, UrlProblem::kNotAVideo);
   EXPECT_EQ(parse_video_url("https://www.douyin.com/video/6961737553342991651").problem, UrlProblem::kNotTikTok);
-  EXPECT_EQ(parse_video_url("tiktokuser:MS4wLjABAAAAM3R2BtjzVT").problem, UrlProblem::kMalformed);
+  EXPECT_EQ(parse_video_url("tiktokuser:MS4wLjABAAAAM3R2BtjzVT").problem, UrlProblem::kNotTikTok);
 }
 
 TEST(TikTokUrl, CanonicalUrlsParseBackToThemselves) {
@@ -202,7 +202,8 @@ TEST(TikTokUrl, RefusesWhatIsNotATikTokVideoWithAReason) {
       {"https://www.tiktok.com/@a b/video/6718335390845095173", UrlProblem::kMalformed, "spaces"},
       {"https://www.tiktok.com/@a/video/6718335390845095173\x01", UrlProblem::kMalformed, "control"},
       {"ftp://www.tiktok.com/@a/video/6718335390845095173", UrlProblem::kMalformed, "scheme 'ftp'"},
-      {"javascript:alert(1)", UrlProblem::kMalformed, "port"},
+      {"javascript:alert(1)", UrlProblem::kNotTikTok, "is not TikTok"},
+      {"https://evil.io:8080/@a/video/6718335390845095173", UrlProblem::kNotTikTok, "is not TikTok"},
       {"https:///@a/video/6718335390845095173", UrlProblem::kMalformed, "no host"},
       {"https://www.tiktok.com:8080/@a/video/6718335390845095173", UrlProblem::kMalformed, "port '8080'"},
       {"https://www.tiktok.com/@a/video/67183353908450951x3", UrlProblem::kMalformed, "video id"},
