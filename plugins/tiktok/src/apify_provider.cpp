@@ -5,6 +5,7 @@
 #include "providers.hpp"
 #include "text.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace linkhub::tiktok {

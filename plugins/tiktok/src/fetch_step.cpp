@@ -5,6 +5,7 @@
 #include "short_link.hpp"
 #include "video_record.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace linkhub::tiktok {

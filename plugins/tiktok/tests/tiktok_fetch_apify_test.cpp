@@ -188,9 +188,10 @@ TEST_F(TikTokFetchApify, ReportsAVideoTheScraperCouldNotReadAsPermanent) {
 
 TEST_F(TikTokFetchApify, KeepsGoingWhenFieldsAreMissingOrOdd) {
   const StepOutcome out = fetch([](const Request&) {
-    return json(201, R"([{"id":"6806030056956251397","text":"hola #uno #dos","authorMeta":"x","videoMeta":)"
-                     R"({"duration":"long"},"playCount":"12","diggCount":-1,"shareCount":1.5e300,"hashtags":[1,{"x":2}],)"
-                     R"("createTime":1584652360}])");
+    return json(201,
+                R"([{"id":"6806030056956251397","text":"hola #uno #dos","authorMeta":"x","videoMeta":)"
+                R"({"duration":"long"},"playCount":"12","diggCount":-1,"shareCount":1.5e300,"hashtags":[1,{"x":2}],)"
+                R"("createTime":1584652360}])");
   });
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["hashtags"], Json({"uno", "dos"}));  // from the text when the list has none
