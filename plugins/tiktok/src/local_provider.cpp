@@ -1,0 +1,42 @@
+// provider "local": a directory of yt-dlp style <id>.info.json files beside
+// their videos. Works offline; the bundled sample data uses it.
+#include "providers.hpp"
+#include "ytdlp_info.hpp"
+
+#include <filesystem>
+
+namespace linkhub::tiktok {
+
+namespace {
+constexpr const char* kWho = "tiktok.fetch (local)";
+}
+
+VideoRecord fetch_local(const FetchRequest& request) {
+  const std::string configured = request.setting("dir", "local_dir", "");
+  if (configured.empty()) {
+    throw sdk::StepError(std::string(kWho) + ": no directory: set the input `dir` or the plugin config `local_dir`");
+  }
+  std::filesystem::path dir(configured);
+  if (dir.is_relative() && !request.ctx.workflow_dir().empty()) {
+    dir = std::filesystem::path(request.ctx.workflow_dir()) / dir;
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    throw sdk::StepError(std::string(kWho) + ": the directory '" + dir.string() + "' does not exist");
+  }
+  const std::string& id = request.link.video_id;
+  const auto info_file = find_info_file(dir, id);
+  if (!info_file) {
+    throw sdk::StepError(std::string(kWho) + ": no entry for video " + id + " in '" + dir.string() + "' (looked for " +
+                         id + ".info.json and \"* [" + id + "].info.json\")");
+  }
+  const sdk::Json info = read_json_file(*info_file, request.max_response_bytes, kWho);
+  VideoRecord record = record_from_ytdlp_info(info, request.link, "local");
+  if (auto video = video_beside(*info_file, info)) {
+    const auto absolute = std::filesystem::absolute(*video, ec);
+    record.video_path = ec ? video->string() : absolute.string();
+  }
+  return record;
+}
+
+}  // namespace linkhub::tiktok
