@@ -11,6 +11,10 @@ function(linkhub_add_plugin name)
   endif()
   add_library(${name} MODULE ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE linkhub::sdk ${ARG_LIBRARIES})
+  # Inside the linkhub tree, plugins get the project's warnings (errors in CI).
+  if(TARGET linkhub_warnings)
+    target_link_libraries(${name} PRIVATE linkhub_warnings)
+  endif()
   set_target_properties(${name} PROPERTIES
     PREFIX ""
     OUTPUT_NAME "linkhub_${name}"
