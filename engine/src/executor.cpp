@@ -157,6 +157,7 @@ struct Executor::Impl {
   std::unordered_map<std::string, std::shared_ptr<RunState>> runs;
   size_t active = 0;
   std::shared_ptr<StepLimiter> limiter;
+  ArtifactStore artifacts{options.artifact_dir};
 
   // Declared last: destroyed first, so no task outlives the state above.
   TimerQueue timers;
@@ -405,6 +406,8 @@ struct Executor::Impl {
     call.idempotency_key = key;
     call.artifact_dir = (options.artifact_dir / run->record.id).string();
     call.workflow_dir = run->plan->workflow_dir;
+    call.artifacts = &artifacts;
+    call.database_url = options.database_url;
     call.plugin_config = ps.plugin_config;
     call.attempt = static_cast<uint32_t>(attempt);
     call.cancelled = &control->cancelled;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <set>
 
 namespace linkhub {
@@ -36,6 +37,11 @@ struct CallState {
   std::string error;
   bool has_output = false;
   std::string secret_buffer;
+  std::deque<std::string> artifact_buffers;  // each stays valid until the step returns
+  lh_str keep(std::string text) {
+    artifact_buffers.push_back(std::move(text));
+    return view(artifact_buffers.back());
+  }
 };
 
 void ctx_log(void* host_data, uint32_t level, lh_str message) {
@@ -98,6 +104,33 @@ lh_str ctx_run_id(void* host_data) {
 }
 lh_str ctx_step_id(void* host_data) {
   return view(static_cast<CallState*>(host_data)->call->step_id);
+}
+
+int ctx_put_artifact(void* host_data, lh_str file, lh_str media_type, lh_str* descriptor) {
+  auto* state = static_cast<CallState*>(host_data);
+  if (descriptor == nullptr) {
+    return 0;
+  }
+  if (state->call->artifacts == nullptr) {
+    *descriptor = state->keep("this run has no artifact store");
+    return 0;
+  }
+  auto stored =
+      state->call->artifacts->put_file(std::string(file.data == nullptr ? "" : file.data, file.len),
+                                       std::string(media_type.data == nullptr ? "" : media_type.data, media_type.len));
+  *descriptor = state->keep(stored ? stored->to_json().dump() : stored.error().message);
+  return stored ? 1 : 0;
+}
+lh_str ctx_artifact_path(void* host_data, lh_str hash) {
+  auto* state = static_cast<CallState*>(host_data);
+  if (state->call->artifacts == nullptr) {
+    return lh_str{"", 0};
+  }
+  const std::string key(hash.data == nullptr ? "" : hash.data, hash.len);
+  return state->keep(state->call->artifacts->path_of(key).string());
+}
+lh_str ctx_database_url(void* host_data) {
+  return view(static_cast<CallState*>(host_data)->call->database_url);
 }
 
 void init_set_error(void* host_data, lh_str message) {
@@ -337,6 +370,9 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   ctx.workflow_dir = &ctx_workflow_dir;
   ctx.run_id = &ctx_run_id;
   ctx.step_id = &ctx_step_id;
+  ctx.put_artifact = &ctx_put_artifact;
+  ctx.artifact_path = &ctx_artifact_path;
+  ctx.database_url = &ctx_database_url;
 
   const lh_step_def& def = *step.def;
   StepOutcome outcome;

@@ -32,13 +32,17 @@ Result<Environment> open_environment(const GlobalOptions& global) {
   return env;
 }
 
-Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const Config& config) {
-  const std::string url = global.database.empty() ? config.database : global.database;
-  return SqlStore::open(url);
+std::string database_url(const GlobalOptions& global, const Config& config) {
+  return global.database.empty() ? config.database : global.database;
 }
 
-ExecutorOptions executor_options(const Config& config, int threads) {
+Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const Config& config) {
+  return SqlStore::open(database_url(global, config));
+}
+
+ExecutorOptions executor_options(const GlobalOptions& global, const Config& config, int threads) {
   ExecutorOptions exec;
+  exec.database_url = database_url(global, config);
   exec.threads = threads > 0 ? threads : config.effective_threads();
   exec.expression_limits = config.expression_limits;
   exec.artifact_dir = config.artifact_dir;

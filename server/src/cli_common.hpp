@@ -25,11 +25,12 @@ struct Environment {
 // are reported on stderr as warnings.
 Result<Environment> open_environment(const GlobalOptions& global);
 
-// The run store: --db, else the configuration's `database`.
+// The run database: --db, else the configuration's `database`.
+std::string database_url(const GlobalOptions& global, const Config& config);
 Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const Config& config);
 
 // Executor settings from the configuration (threads: `threads` when > 0).
-ExecutorOptions executor_options(const Config& config, int threads);
+ExecutorOptions executor_options(const GlobalOptions& global, const Config& config, int threads);
 
 // For the crash and cluster tests: LINKHUB_FAULT_KILL_AT=TYPE[:STEP][@N]
 // kills this process with SIGKILL right after the Nth such event (default:

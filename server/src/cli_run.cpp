@@ -184,7 +184,7 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
   const bool json = global.format == "json";
   std::ostream& progress_out = json ? std::cerr : std::cout;
   Progress progress(progress_out, isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0);
-  ExecutorOptions exec = executor_options(env.config, threads);
+  ExecutorOptions exec = executor_options(global, env.config, threads);
   exec.on_event = [&progress, fault = exec.on_event](const EventRecord& e) {
     progress.on_event(e);
     if (fault) {

@@ -105,7 +105,8 @@ int cmd_runs_list(const GlobalOptions& global, const RunsListOptions& options) {
     return 0;
   }
   std::cout << std::left << std::setw(38) << "RUN" << std::setw(24) << "WORKFLOW" << std::setw(11) << "STATUS"
-            << std::setw(21) << "CREATED (UTC)" << "ERROR\n";
+            << std::setw(21) << "CREATED (UTC)"
+            << "ERROR\n";
   for (const auto& r : runs) {
     std::cout << std::left << std::setw(38) << r.id << std::setw(24) << r.workflow << std::setw(11)
               << to_string(r.status) << std::setw(21) << format_time(r.created_ms) << r.error.substr(0, 80) << "\n";
@@ -191,8 +192,9 @@ int cmd_runs_cancel(const GlobalOptions& global, const std::string& run_id) {
   }
   if (!(*store)->request_cancel(run_id)) {
     auto run = (*store)->get_run(run_id);
-    std::cerr << "linkhub: " << (run ? "run " + run_id + " already " + std::string(to_string(run->status))
-                                     : "no run " + run_id + " in " + (*store)->display_url())
+    std::cerr << "linkhub: "
+              << (run ? "run " + run_id + " already " + std::string(to_string(run->status))
+                      : "no run " + run_id + " in " + (*store)->display_url())
               << "\n";
     return 1;
   }
@@ -206,8 +208,7 @@ int cmd_runs_cancel(const GlobalOptions& global, const std::string& run_id) {
   return 0;
 }
 
-int cmd_runs_retry(const GlobalOptions& global, const std::string& run_id, const std::string& from_step,
-                   bool detach) {
+int cmd_runs_retry(const GlobalOptions& global, const std::string& run_id, const std::string& from_step, bool detach) {
   auto env = open_environment(global);
   if (!env) {
     std::cerr << "linkhub: " << env.error().message << "\n";
@@ -261,9 +262,8 @@ int cmd_dead_letters(const GlobalOptions& global, const std::string& run_id, siz
   if (global.format == "json") {
     Json out = Json::array();
     for (const auto& d : letters) {
-      Json j{{"run_id", d.run_id},     {"workflow", d.workflow}, {"step", d.step_id},
-             {"attempts", d.attempts}, {"input", d.input},       {"error", d.error},
-             {"created_ms", d.created_ms}};
+      Json j{{"run_id", d.run_id}, {"workflow", d.workflow}, {"step", d.step_id},         {"attempts", d.attempts},
+             {"input", d.input},   {"error", d.error},       {"created_ms", d.created_ms}};
       if (d.index >= 0) {
         j["index"] = d.index;
       }

@@ -53,11 +53,10 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   node_options.max_runs = options.max_runs;
   node_options.exit_when_idle = options.exit_when_idle;
   node_options.scheduler = !options.no_scheduler;
-  ExecutorOptions exec = executor_options(env->config, options.threads);
+  ExecutorOptions exec = executor_options(global, env->config, options.threads);
   const int threads = exec.threads;
   Node node(*env->host, **store, std::move(exec), node_options);
-  std::cerr << "worker " << node.owner() << " on " << (*store)->display_url() << " with " << threads
-            << " threads\n";
+  std::cerr << "worker " << node.owner() << " on " << (*store)->display_url() << " with " << threads << " threads\n";
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -75,12 +74,8 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
             << " resumed), finished " << stats.finished << ", lost " << stats.lost << ", fired " << stats.fired
             << " schedules\n";
   if (global.format == "json") {
-    std::cout << Json{{"owner", node.owner()},
-                      {"claimed", stats.claimed},
-                      {"resumed", stats.resumed},
-                      {"finished", stats.finished},
-                      {"lost", stats.lost},
-                      {"fired", stats.fired}}
+    std::cout << Json{{"owner", node.owner()},      {"claimed", stats.claimed}, {"resumed", stats.resumed},
+                      {"finished", stats.finished}, {"lost", stats.lost},       {"fired", stats.fired}}
                      .dump()
               << "\n";
   }

@@ -29,12 +29,12 @@ struct RunOptions {
 int cmd_run(const GlobalOptions& global, const RunOptions& options);
 
 struct WorkerOptions {
-  int threads = 0;                      // --threads
-  size_t max_runs = 0;                  // --max-runs: runs in flight
-  std::vector<std::string> workflows;   // --workflow FILE: register (with its schedules) before starting
-  bool exit_when_idle = false;          // --exit-when-idle
-  std::string owner;                    // --name
-  bool no_scheduler = false;            // --no-scheduler
+  int threads = 0;                     // --threads
+  size_t max_runs = 0;                 // --max-runs: runs in flight
+  std::vector<std::string> workflows;  // --workflow FILE: register (with its schedules) before starting
+  bool exit_when_idle = false;         // --exit-when-idle
+  std::string owner;                   // --name
+  bool no_scheduler = false;           // --no-scheduler
 };
 int cmd_worker(const GlobalOptions& global, const WorkerOptions& options);
 

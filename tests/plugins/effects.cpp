@@ -86,6 +86,28 @@ class Record : public linkhub::sdk::Step {
   }
 };
 
+// Writes `text` to a file and stores it in the host's artifact store.
+class Store : public linkhub::sdk::Step {
+ public:
+  static constexpr const char* name = "store";
+  static constexpr const char* description = "stores a text file as an artifact";
+  static linkhub::sdk::Json input_schema() {
+    return {{"type", "object"},
+            {"properties", {{"text", {{"type", "string"}}}, {"hash", {{"type", "string"}}}}},
+            {"additionalProperties", false}};
+  }
+  static linkhub::sdk::Json output_schema() { return {{"type", "object"}}; }
+
+  linkhub::sdk::Json run(linkhub::sdk::Context& ctx, const linkhub::sdk::Json& input) override {
+    if (input.contains("hash")) {
+      return {{"path", ctx.artifact_path(input["hash"].get<std::string>())}, {"database", ctx.database_url()}};
+    }
+    const fs::path file = fs::path(std::string(ctx.artifact_dir())) / "note.txt";
+    std::ofstream(file) << input.value("text", std::string());
+    return ctx.put_artifact(file.string(), "text/plain");
+  }
+};
+
 }  // namespace
 
-LINKHUB_PLUGIN("effects", "1.0.0", "exactly-once effects for crash tests", Record)
+LINKHUB_PLUGIN("effects", "1.0.0", "exactly-once effects for crash tests", Record, Store)

@@ -35,14 +35,14 @@ TEST(SdkOutOfTree, AnInstalledSdkBuildsTheExamplePluginWhichThenLoadsAndRuns) {
   const fs::path prefix = work / "prefix";
   const fs::path build = work / "hello-build";
   const fs::path log = work / "log.txt";
-  const std::string source = std::string(LINKHUB_SOURCE_DIR) + "/sdk/examples/hello";
+  const fs::path source = fs::path(LINKHUB_SOURCE_DIR) / "sdk" / "examples" / "hello";
 
   ASSERT_TRUE(run("cmake --install '" + std::string(LINKHUB_BUILD_DIR) + "' --prefix '" + prefix.string() + "'", log))
       << read(log);
   ASSERT_TRUE(fs::exists(prefix / "include/linkhub/plugin_api.h"));
-  ASSERT_TRUE(run(
-      "cmake -S '" + source + "' -B '" + build.string() + "' -G Ninja -DCMAKE_PREFIX_PATH='" + prefix.string() + "'",
-      log))
+  ASSERT_TRUE(run("cmake -S '" + source.string() + "' -B '" + build.string() + "' -G Ninja -DCMAKE_PREFIX_PATH='" +
+                      prefix.string() + "'",
+                  log))
       << read(log);
   ASSERT_TRUE(run("cmake --build '" + build.string() + "'", log)) << read(log);
 

@@ -117,9 +117,44 @@ class Context {
   std::string_view run_id() const { return view(ctx_->run_id(ctx_->host_data)); }
   std::string_view step_id() const { return view(ctx_->step_id(ctx_->host_data)); }
 
+  // Stores `file` in the host's content-addressed artifact store and returns
+  // {"hash": "sha256:...", "path", "bytes", "media_type"}: the same content is
+  // kept once, whichever run stored it. Throws StepError when it cannot.
+  Json put_artifact(const std::string& file, std::string_view media_type = {}) const {
+    if (!has(&lh_context::put_artifact)) {
+      throw StepError("this linkhub host has no artifact store (upgrade linkhub)");
+    }
+    lh_str out{nullptr, 0};
+    const int ok =
+        ctx_->put_artifact(ctx_->host_data, {file.data(), file.size()}, {media_type.data(), media_type.size()}, &out);
+    if (ok == 0) {
+      throw StepError(std::string(view(out)));
+    }
+    return Json::parse(view(out));
+  }
+  // Where the artifact with `hash` is stored; empty when the store has no such artifact.
+  std::string artifact_path(std::string_view hash) const {
+    if (!has(&lh_context::artifact_path)) {
+      return {};
+    }
+    return std::string(view(ctx_->artifact_path(ctx_->host_data, {hash.data(), hash.size()})));
+  }
+  // The run database's URL (a SQLite path or postgresql://...), empty when none.
+  std::string database_url() const {
+    return has(&lh_context::database_url) ? std::string(view(ctx_->database_url(ctx_->host_data))) : std::string();
+  }
+
   const lh_context* raw() const noexcept { return ctx_; }
 
  private:
+  // Whether the host's context has the member (hosts older than it do not).
+  template <class M>
+  bool has(M lh_context::*member) const {
+    static const lh_context probe{};
+    const auto offset =
+        static_cast<size_t>(reinterpret_cast<const char*>(&(probe.*member)) - reinterpret_cast<const char*>(&probe));
+    return ctx_->struct_size >= offset + sizeof(M) && ctx_->*member != nullptr;
+  }
   static std::string_view view(lh_str s) {
     return s.data == nullptr ? std::string_view{} : std::string_view(s.data, s.len);
   }

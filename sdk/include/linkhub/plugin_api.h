@@ -99,6 +99,19 @@ typedef struct lh_context {
   /* Identifiers of what is running, for messages. */
   lh_str (*run_id)(void* host_data);
   lh_str (*step_id)(void* host_data);
+  /* Added after the first release: present when struct_size covers them
+   * (the C++ SDK checks). */
+  /* Stores a file in the content-addressed artifact store (the same content
+   * is kept once) and sets *descriptor to a JSON object {"hash": "sha256:...",
+   * "path": absolute stored path, "bytes": n, "media_type": ...}, valid until
+   * the step returns. Returns 1 on success; 0 with *descriptor set to an
+   * error message otherwise. */
+  int (*put_artifact)(void* host_data, lh_str file_path, lh_str media_type, lh_str* descriptor);
+  /* The absolute path of a stored artifact by hash, "" when unknown. */
+  lh_str (*artifact_path)(void* host_data, lh_str hash);
+  /* The URL of the database the runs live in (SQLite path or postgresql://),
+   * for plugins that keep their data beside the runs; "" when none. */
+  lh_str (*database_url)(void* host_data);
 } lh_context;
 
 typedef struct lh_step_def {

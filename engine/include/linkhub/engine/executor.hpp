@@ -20,6 +20,8 @@ namespace linkhub {
 struct ExecutorOptions {
   int threads = 2;
   lua::Limits expression_limits;
+  // Each run's scratch directory is <artifact_dir>/<run id>; the
+  // content-addressed store (ctx.put_artifact) is <artifact_dir>/objects.
   std::filesystem::path artifact_dir = ".linkhub/artifacts";
   Json plugin_configs = Json::object();        // plugin name -> its config section
   std::map<std::string, std::string> secrets;  // visible as `secrets`; redacted from logs and errors
@@ -34,6 +36,8 @@ struct ExecutorOptions {
   std::map<std::string, int> step_limits;
   // Where the slots are kept; null = counted in this process.
   std::shared_ptr<StepLimiter> limiter;
+  // Handed to plugins (ctx.database_url()) that keep their data beside the runs.
+  std::string database_url;
 };
 
 // A workflow resolved against the loaded plugins with its templates compiled:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <linkhub/plugin_api.h>
+#include <linkhub/engine/artifact_store.hpp>
 #include <linkhub/engine/json.hpp>
 #include <linkhub/engine/json_schema.hpp>
 #include <linkhub/engine/step_catalog.hpp>
@@ -57,6 +58,8 @@ struct StepCall {
   const std::atomic<bool>* cancelled = nullptr;
   std::function<void(lh_log_level, std::string_view)> log;
   std::function<std::optional<std::string>(std::string_view)> secret;
+  const ArtifactStore* artifacts = nullptr;  // none: put_artifact fails with a clear message
+  std::string database_url;                  // the run database, for plugins that keep data beside it
 };
 
 struct StepOutcome {

@@ -1,0 +1,131 @@
+#include <linkhub/engine/artifact_store.hpp>
+
+#include <Poco/SHA2Engine.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cctype>
+#include <fstream>
+
+namespace linkhub {
+
+namespace fs = std::filesystem;
+
+Json Artifact::to_json() const {
+  return {{"hash", hash}, {"path", path.string()}, {"bytes", bytes}, {"media_type", media_type}};
+}
+
+Result<std::string> sha256_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Error{"cannot read " + file.string()};
+  }
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  std::array<char, 1 << 16> buffer{};
+  while (in) {
+    in.read(buffer.data(), buffer.size());
+    if (in.gcount() > 0) {
+      engine.update(buffer.data(), static_cast<unsigned>(in.gcount()));
+    }
+  }
+  if (in.bad()) {
+    return Error{"error while reading " + file.string()};
+  }
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+ArtifactStore::ArtifactStore(fs::path root) : root_(fs::absolute(std::move(root))) {}
+
+namespace {
+
+bool is_hex64(const std::string& s) {
+  if (s.size() != 64) {
+    return false;
+  }
+  for (char c : s) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A short, safe extension: ".jpg", ".webp", ".mp4"; nothing when odd.
+std::string safe_extension(const fs::path& file) {
+  std::string ext = file.extension().string();
+  if (ext.size() < 2 || ext.size() > 8) {
+    return "";
+  }
+  for (size_t i = 1; i < ext.size(); ++i) {
+    if (!std::isalnum(static_cast<unsigned char>(ext[i]))) {
+      return "";
+    }
+    ext[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(ext[i])));
+  }
+  return ext;
+}
+
+}  // namespace
+
+Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string& media_type) const {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    return Error{"artifact " + file.string() + ": not a readable file"};
+  }
+  auto hex = sha256_file(file);
+  if (!hex) {
+    return Error{"artifact: " + hex.error().message};
+  }
+  Artifact a;
+  a.hash = "sha256:" + *hex;
+  a.media_type = media_type;
+  const fs::path dir = root_ / "objects" / hex->substr(0, 2);
+  a.path = dir / (*hex + safe_extension(file));
+  a.bytes = fs::file_size(file, ec);
+  if (fs::exists(a.path, ec)) {
+    return a;  // stored before: content addressing makes it the same file
+  }
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return Error{"artifact store " + root_.string() + ": cannot create " + dir.string() + ": " + ec.message()};
+  }
+  static std::atomic<uint64_t> counter{0};
+  const fs::path tmp = dir / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::copy_file(file, tmp, fs::copy_options::overwrite_existing, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Error{"artifact store " + root_.string() + ": cannot copy " + file.string() + ": " + ec.message()};
+  }
+  // Durable before it is named: a product must never point at a half-written file.
+  if (const int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fs::rename(tmp, a.path, ec);  // atomic; a concurrent writer of the same content wins harmlessly
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Error{"artifact store " + root_.string() + ": cannot store " + a.path.string() + ": " + ec.message()};
+  }
+  return a;
+}
+
+fs::path ArtifactStore::path_of(const std::string& hash) const {
+  std::string hex = hash.rfind("sha256:", 0) == 0 ? hash.substr(7) : hash;
+  if (!is_hex64(hex)) {
+    return {};
+  }
+  const fs::path dir = root_ / "objects" / hex.substr(0, 2);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, 64, hex) == 0 && (name.size() == 64 || name[64] == '.')) {
+      return entry.path();
+    }
+  }
+  return {};
+}
+
+}  // namespace linkhub
