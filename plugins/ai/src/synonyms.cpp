@@ -98,6 +98,8 @@ constexpr std::pair<std::string_view, std::string_view> kSynonyms[] = {
     // Home and kitchen
     {"water bottle", "water bottles"},
     {"mug", "mugs"},
+    {"coffee bean", "coffee"},
+    {"ground coffee", "coffee"},
     {"air fryer", "deep fryers"},
     {"airfryer", "deep fryers"},
     {"blender", "food mixers blenders"},

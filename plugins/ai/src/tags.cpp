@@ -25,6 +25,8 @@ constexpr Source kText{0.8, 1.0};
 constexpr Source kDescription{0.6, 0.5};
 constexpr double kSynonymWeight = 0.9;
 constexpr double kHeadBonus = 1.25;
+constexpr double kReplacedWeight = 0.5;
+constexpr double kSplitHashtagWeight = 0.7;
 constexpr size_t kMaxSegmentedLength = 40;
 
 bool is_word_char(char32_t cp) {
@@ -97,15 +99,30 @@ class QueryBuilder {
   // function word or the end of the run heads an English noun phrase ("linen
   // *shirt* for men") and counts a little more.
   void add_sequence(const std::vector<std::string>& words, double weight) {
+    std::vector<double> w(words.size(), weight);
     for (size_t i = 0; i < words.size(); ++i) {
       const bool head = i + 1 == words.size() || words::is_stopword(words[i + 1]);
-      add_term(words[i], head && words.size() > 1 ? weight * kHeadBonus : weight);
-      expand(words[i], weight);
-      if (i + 1 < words.size()) {
-        const std::string pair = words[i] + " " + words[i + 1];
-        add_pair(pair, weight);
-        expand(pair, weight);
+      if (head && words.size() > 1) {
+        w[i] *= kHeadBonus;
       }
+    }
+    // A two-word synonym replaces its words: "coffee beans" is coffee, not
+    // beans; "tank top" is a shirt, not a tank.
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+      const std::string pair = words[i] + " " + words[i + 1];
+      add_pair(pair, weight);
+      if (const std::vector<std::string>* replacement = synonym(pair)) {
+        expand(pair, weight);
+        for (size_t k : {i, i + 1}) {
+          if (std::find(replacement->begin(), replacement->end(), words[k]) == replacement->end()) {
+            w[k] *= kReplacedWeight;
+          }
+        }
+      }
+    }
+    for (size_t i = 0; i < words.size(); ++i) {
+      add_term(words[i], w[i]);
+      expand(words[i], weight);
     }
   }
 
@@ -215,7 +232,10 @@ void add_hashtag(const std::string& raw, const Source& source, TagCollector& tag
     }
     start = end + 1;
   }
-  query.add_sequence(parts, source.query_weight);
+  // A split hashtag is a guess, and compound hashtags are as often themes
+  // ("#homedecor", "#skincareroutine") as products: they weigh less.
+  const bool split = parts.size() > 1;
+  query.add_sequence(parts, split ? source.query_weight * kSplitHashtagWeight : source.query_weight);
 }
 
 void add_text(std::string_view text, const Source& source, TagCollector& tags, QueryBuilder& query) {

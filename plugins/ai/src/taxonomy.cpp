@@ -251,7 +251,9 @@ std::vector<CategoryMatch> Taxonomy::match(const Query& query, size_t n) const {
   // "Dresses" beats "Dance Dresses, Skirts & Costumes" for "dress"), word
   // pairs in their order ("phone case"), agreeing parent levels, depth and
   // leaves (the most specific category that fits).
-  constexpr double kMinScore = 2.5;
+  // The bar scales with the rarest word's weight, so a small custom taxonomy
+  // matches as readily as Google's 5,600 categories.
+  const double min_score = 0.3 * std::log(1.0 + static_cast<double>(categories_.size()));
   std::vector<CategoryMatch> matches;
   for (const auto& [index, a] : found) {
     if (!a.specific) {
@@ -274,7 +276,7 @@ std::vector<CategoryMatch> Taxonomy::match(const Query& query, size_t n) const {
     }
     score += std::min(context, score);
     score += 0.02 * c.depth + (c.has_children ? 0.0 : 0.1);
-    if (score >= kMinScore) {
+    if (score >= min_score) {
       matches.push_back({&c, score});
     }
   }
