@@ -1,0 +1,146 @@
+#include "caption_step.hpp"
+
+#include "backends.hpp"
+#include "caption.hpp"
+
+#include <array>
+
+namespace linkhub::ai {
+namespace {
+
+using sdk::Json;
+
+Json builtin_caption(sdk::Context& ctx, const Json& input) {
+  if (!input.contains("caption") && !input.contains("text")) {
+    throw sdk::StepError("ai.caption: the input has no caption (give `caption`, or `text`)");
+  }
+  const std::string caption =
+      input.contains("caption") ? input.at("caption").get<std::string>() : input.at("text").get<std::string>();
+  CaptionOptions options;
+  if (const auto hint = input.find("default_currency"); hint != input.end() && !hint->is_null()) {
+    options.default_currency = hint->get<std::string>();
+    for (char& c : options.default_currency) {
+      c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 0x20 : c);
+    }
+  }
+  CaptionAnalysis a;
+  try {
+    a = analyse_caption(caption, options);
+  } catch (const InvalidText& e) {
+    throw sdk::StepError(std::string("ai.caption: ") + e.what());
+  }
+  Json prices = Json::array();
+  for (const Price& p : a.prices) {
+    prices.push_back({{"amount", p.amount},
+                      {"currency", p.currency},
+                      {"text", p.text},
+                      {"kind", kind_name(p.kind)},
+                      {"confidence", p.confidence}});
+  }
+  Json codes = Json::array();
+  for (const DiscountCode& c : a.discount_codes) {
+    codes.push_back({{"code", c.code}, {"percent", c.percent ? Json(*c.percent) : Json(nullptr)}});
+  }
+  Json ctas = Json::array();
+  for (const CallToAction& c : a.calls_to_action) {
+    Json cta = {{"id", c.id}, {"text", c.text}};
+    if (!c.keyword.empty()) {
+      cta["keyword"] = c.keyword;
+    }
+    ctas.push_back(std::move(cta));
+  }
+  Json products = Json::array();
+  for (const ProductMention& p : a.products) {
+    products.push_back({{"text", p.text}, {"source", p.source}, {"score", p.score}});
+  }
+  ctx.debug("ai.caption: " + std::to_string(a.prices.size()) + " prices, " + std::to_string(a.hashtags.size()) +
+            " hashtags, language " + a.language.code);
+  return {{"backend", "builtin"},
+          {"hashtags", a.hashtags},
+          {"mentions", a.mentions},
+          {"prices", std::move(prices)},
+          {"discount_codes", std::move(codes)},
+          {"calls_to_action", std::move(ctas)},
+          {"products", std::move(products)},
+          {"title", a.title},
+          {"language", a.language.code},
+          {"language_confidence", a.language.confidence}};
+}
+
+constexpr std::array<Backend, 1> kBackends = {{{"builtin", &builtin_caption}}};
+
+Json string_array() {
+  return {{"type", "array"}, {"items", {{"type", "string"}}}};
+}
+
+}  // namespace
+
+Json CaptionStep::input_schema() {
+  return {{"type", "object"},
+          {"properties",
+           {{"caption", {{"type", "string"}, {"description", "The caption (video description), UTF-8"}}},
+            {"text", {{"type", "string"}, {"description", "Same as caption, for workflows that call it text"}}},
+            {"backend",
+             {{"type", "string"},
+              {"enum", backend_names(kBackends)},
+              {"default", "builtin"},
+              {"description", "Which extractor runs: builtin (offline)"}}},
+            {"default_currency",
+             {{"type", "string"},
+              {"pattern", "^[A-Za-z]{3}$"},
+              {"description", "ISO 4217 code for amounts written without one (\"59k\", \"$\" in Canada)"}}}}},
+          {"anyOf", Json::array({{{"required", {"caption"}}}, {{"required", {"text"}}}})},
+          {"additionalProperties", false}};
+}
+
+Json CaptionStep::output_schema() {
+  const Json number_0_1 = {{"type", "number"}, {"minimum", 0}, {"maximum", 1}};
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"backend", {{"type", "string"}}},
+        {"hashtags", string_array()},
+        {"mentions", string_array()},
+        {"prices",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"amount", {{"type", "number"}}},
+              {"currency", {{"type", "string"}, {"pattern", "^[A-Z]{3}$"}}},
+              {"text", {{"type", "string"}}},
+              {"kind", {{"type", "string"}, {"enum", {"exact", "range_low", "range_high", "max", "min"}}}},
+              {"confidence", number_0_1}}},
+            {"required", {"amount", "currency", "text", "kind", "confidence"}}}}}},
+        {"discount_codes",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties", {{"code", {{"type", "string"}}}, {"percent", {{"type", {"number", "null"}}}}}},
+            {"required", {"code", "percent"}}}}}},
+        {"calls_to_action",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"id", {{"type", "string"}}}, {"text", {{"type", "string"}}}, {"keyword", {{"type", "string"}}}}},
+            {"required", {"id", "text"}}}}}},
+        {"products",
+         {{"type", "array"},
+          {"items",
+           {{"type", "object"},
+            {"properties", {{"text", {{"type", "string"}}}, {"source", {{"type", "string"}}}, {"score", number_0_1}}},
+            {"required", {"text", "source", "score"}}}}}},
+        {"title", {{"type", "string"}}},
+        {"language", {{"type", "string"}}},
+        {"language_confidence", number_0_1}}},
+      {"required",
+       {"backend", "hashtags", "mentions", "prices", "discount_codes", "calls_to_action", "products", "title",
+        "language", "language_confidence"}}};
+}
+
+Json CaptionStep::run(sdk::Context& ctx, const Json& input) {
+  return pick_backend(kBackends, input, "ai.caption").run(ctx, input);
+}
+
+}  // namespace linkhub::ai

@@ -1,0 +1,176 @@
+// ai.tags through the real C ABI: categories of Google's product taxonomy for
+// the cases in tags.json, tag normalisation, where the taxonomy file comes
+// from, and input with nothing to find or far too much.
+#include "ai_test_calls.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+namespace linkhub {
+namespace {
+
+StepOutcome tags(const Json& input, const StepCall& c = {}) {
+  return ai_test::call("ai.tags", input, c);
+}
+
+const Json& corpus() {
+  static const Json cases = ai_test::read_cases("tags.json");
+  return cases;
+}
+
+std::vector<Json> cases() {
+  return std::vector<Json>(corpus().begin(), corpus().end());
+}
+
+TEST(AiTagsCases, HoldAtLeastTwentyFiveInputsWithTheirCategories) {
+  EXPECT_GE(corpus().size(), 25u) << ai_test::test_file("tags.json");
+}
+
+class AiTagsCase : public ::testing::TestWithParam<Json> {};
+
+TEST_P(AiTagsCase, FindsItsCategory) {
+  const Json& c = GetParam();
+  const StepOutcome out = tags(c["input"]);
+  ASSERT_EQ(out.status, LH_OK) << out.error;
+  SCOPED_TRACE("input: " + c["input"].dump() + "\noutput: " + out.output.dump());
+  const Json& want = c["expect"];
+  if (want["category"].is_null()) {
+    EXPECT_TRUE(out.output["category"].is_null());
+    EXPECT_TRUE(out.output["alternatives"].empty());
+  } else {
+    ASSERT_TRUE(out.output["category"].is_object());
+    EXPECT_EQ(out.output["category"]["id"], want["category"]);
+    EXPECT_LE(out.output["alternatives"].size(), 3u);
+    for (const Json& alt : out.output["alternatives"]) {
+      EXPECT_NE(alt["id"], want["category"]);
+      EXPECT_LE(alt["score"].get<double>(), out.output["category"]["score"].get<double>());
+    }
+  }
+  if (want.contains("tags")) {
+    EXPECT_EQ(out.output["tags"], want["tags"]);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Products, AiTagsCase, ::testing::ValuesIn(cases()), ai_test::case_name);
+
+TEST(AiTags, GivesTheFullPathOfTheCategory) {
+  const StepOutcome out = tags({{"title", "Matte lipstick"}});
+  ASSERT_EQ(out.status, LH_OK) << out.error;
+  EXPECT_EQ(out.output["category"]["id"], 3021);
+  EXPECT_EQ(out.output["category"]["path"],
+            "Health & Beauty > Personal Care > Cosmetics > Makeup > Lip Makeup > Lipstick");
+  EXPECT_GT(out.output["category"]["score"].get<double>(), 0);
+  EXPECT_EQ(out.output["backend"], "builtin");
+}
+
+TEST(AiTags, NormalisesFoldsSingularisesAndDeduplicatesTags) {
+  const StepOutcome out =
+      tags({{"hashtags", {"#Dresses", "dress", "#ÁoThun", "#FYP", "#fyp", "#viral", "#sale", "#123"}},
+            {"title", "The Dresses and the Shoes for you"},
+            {"text", "Dress, dress, DRESS! 20000mAh 59k"}});
+  ASSERT_EQ(out.status, LH_OK) << out.error;
+  EXPECT_EQ(out.output["tags"], Json({"dress", "aothun", "shoe"}));
+}
+
+TEST(AiTags, KeepsAtMostMaxTags) {
+  const Json input = {{"hashtags", {"linen", "shirt", "summer", "beach", "cotton", "white"}}, {"max_tags", 3}};
+  const StepOutcome out = tags(input);
+  ASSERT_EQ(out.status, LH_OK) << out.error;
+  EXPECT_EQ(out.output["tags"], Json({"linen", "shirt", "summer"}));
+  EXPECT_FALSE(ai_test::step("ai.tags").input_validator.validate({{"max_tags", 0}}).empty());
+}
+
+TEST(AiTags, EmptyInputHasNoTagsAndNoCategory) {
+  for (const Json& input : {Json::object(), Json{{"hashtags", Json::array()}, {"title", ""}, {"text", "   "}}}) {
+    const StepOutcome out = tags(input);
+    ASSERT_EQ(out.status, LH_OK) << out.error;
+    EXPECT_TRUE(out.output["tags"].empty());
+    EXPECT_TRUE(out.output["category"].is_null());
+    EXPECT_TRUE(out.output["alternatives"].empty());
+  }
+}
+
+TEST(AiTags, OnlyGenericWordsMatchNoCategory) {
+  const StepOutcome out = tags({{"title", "Accessories set kit and supplies"}});
+  ASSERT_EQ(out.status, LH_OK) << out.error;
+  EXPECT_TRUE(out.output["category"].is_null()) << out.output["category"];
+}
+
+TEST(AiTags, HandlesAMegabyteOfText) {
+  std::string text;
+  while (text.size() < 1024 * 1024) {
+    text += "Soy candle with lavender and vanilla, hand poured in small batches #candle #homedecor\n";
+  }
+  const StepOutcome out = tags({{"text", text}, {"hashtags", Json::array({"candle"})}});
+  ASSERT_EQ(out.status, LH_OK) << out.error;
+  EXPECT_EQ(out.output["category"]["id"], 588);
+  EXPECT_LE(out.output["tags"].size(), 12u);
+}
+
+TEST(AiTags, RefusesAnUnknownBackend) {
+  const StepOutcome out = tags({{"title", "Mug"}, {"backend", "llm"}});
+  EXPECT_EQ(out.status, LH_ERROR);
+  EXPECT_NE(out.error.find("unknown backend \"llm\"; available: builtin"), std::string::npos) << out.error;
+}
+
+class AiTagsTaxonomyFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("linkhub-ai-taxonomy-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path write(const std::string& name, const std::string& content) {
+    std::ofstream(dir_ / name) << content;
+    return dir_ / name;
+  }
+  static StepCall with_config(const Json& config, const std::string& workflow_dir = "") {
+    StepCall c;
+    c.plugin_config = config.dump();
+    c.workflow_dir = workflow_dir;
+    return c;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(AiTagsTaxonomyFile, ComesFromThePluginConfigWhenSet) {
+  const auto file = write("tiny.txt", "# a tiny taxonomy\n1 - Gadgets\n2 - Gadgets > Widgets\n3 - Gadgets > Gizmos\n");
+  const StepOutcome out = tags({{"title", "Blue widget"}}, with_config({{"taxonomy_file", file.string()}}));
+  ASSERT_EQ(out.status, LH_OK) << out.error;
+  EXPECT_EQ(out.output["category"]["id"], 2);
+  EXPECT_EQ(out.output["category"]["path"], "Gadgets > Widgets");
+  // A relative path is taken from the workflow's directory.
+  const StepOutcome relative = tags({{"title", "gizmo"}}, with_config({{"taxonomy_file", "tiny.txt"}}, dir_.string()));
+  ASSERT_EQ(relative.status, LH_OK) << relative.error;
+  EXPECT_EQ(relative.output["category"]["id"], 3);
+}
+
+TEST_F(AiTagsTaxonomyFile, NamesAMissingOrMalformedFile) {
+  const StepOutcome missing = tags({{"title", "x"}}, with_config({{"taxonomy_file", (dir_ / "nope.txt").string()}}));
+  EXPECT_EQ(missing.status, LH_ERROR);
+  EXPECT_NE(missing.error.find("nope.txt"), std::string::npos) << missing.error;
+  EXPECT_NE(missing.error.find("does not exist"), std::string::npos) << missing.error;
+
+  const auto bad = write("bad.txt", "1 - Gadgets\nWidgets without an id\n");
+  const StepOutcome malformed = tags({{"title", "x"}}, with_config({{"taxonomy_file", bad.string()}}));
+  EXPECT_EQ(malformed.status, LH_ERROR);
+  EXPECT_NE(malformed.error.find("bad.txt:2:"), std::string::npos) << malformed.error;
+
+  const StepOutcome wrong_type = tags({{"title", "x"}}, with_config({{"taxonomy_file", 7}}));
+  EXPECT_EQ(wrong_type.status, LH_ERROR);
+  EXPECT_NE(wrong_type.error.find("taxonomy_file"), std::string::npos) << wrong_type.error;
+}
+
+TEST(AiTagsBundledTaxonomy, SitsBesideTheBuiltPlugin) {
+  const std::filesystem::path beside =
+      std::filesystem::path(LINKHUB_PLUGIN_BUILD_DIR) / "ai" / "google_product_taxonomy_with_ids.en-US.txt";
+  EXPECT_TRUE(std::filesystem::is_regular_file(beside)) << beside;
+  EXPECT_TRUE(std::filesystem::is_regular_file(beside.string() + ".source.txt"));
+}
+
+}  // namespace
+}  // namespace linkhub
