@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <random>
 #include <set>
@@ -131,7 +132,10 @@ struct Node::Impl {
 
   std::mutex mutex;
   std::set<std::string> held;  // runs in flight here
-  bool only_run_done = false;
+  // With only_runs: the ones not claimed yet, and how many have finished.
+  std::deque<std::string> pending;
+  std::set<std::string> batch;
+  size_t batch_done = 0;
   NodeStats stats;
   std::atomic<bool> stopping{false};
   std::unordered_map<std::string, std::shared_ptr<const Plan>> plans;  // by workflow hash
@@ -141,12 +145,17 @@ struct Node::Impl {
     if (options.owner.empty()) {
       options.owner = default_owner();
     }
+    for (const auto& id : options.only_runs) {
+      if (batch.insert(id).second) {
+        pending.push_back(id);
+      }
+    }
     exec.on_run_finished = [this](const RunRecord& run) {
       {
         std::lock_guard lock(mutex);
         held.erase(run.id);
         ++stats.finished;
-        only_run_done = only_run_done || run.id == options.only_run;
+        batch_done += batch.count(run.id);
       }
       store.wake_local();
     };
@@ -193,7 +202,7 @@ struct Node::Impl {
     store.update_run(run, EventRecord{run.id, 0, now_ms(), "run.failed", "", -1, Json{{"error", error}}});
     std::lock_guard lock(mutex);
     held.erase(run.id);
-    only_run_done = only_run_done || run.id == options.only_run;
+    batch_done += batch.count(run.id);
   }
 
   void start(RunRecord run) {
@@ -216,20 +225,46 @@ struct Node::Impl {
     }
   }
 
+  // Claims runs of the batch one by one, each once; a run that another live
+  // node holds is tried again later, a finished one counts as done.
+  size_t claim_batch(size_t free) {
+    size_t claimed = 0;
+    const size_t tries = pending.size();
+    for (size_t i = 0; i < tries && claimed < free && !stopping; ++i) {
+      std::string id = std::move(pending.front());
+      pending.pop_front();
+      auto runs = store.claim_runs(options.owner, 1, options.lease, id);
+      if (!runs.empty()) {
+        start(std::move(runs.front()));
+        ++claimed;
+        continue;
+      }
+      auto rec = store.get_run(id);
+      if (!rec || rec->status == RunStatus::Succeeded || rec->status == RunStatus::Failed ||
+          rec->status == RunStatus::Cancelled) {
+        std::lock_guard lock(mutex);
+        ++batch_done;  // finished elsewhere, or unknown
+      } else {
+        pending.push_back(std::move(id));
+      }
+    }
+    return claimed;
+  }
+
   // Returns how many runs it claimed.
   size_t claim() {
     size_t free = 0;
     {
       std::lock_guard lock(mutex);
       free = options.max_runs > held.size() ? options.max_runs - held.size() : 0;
-      if (!options.only_run.empty()) {
-        free = held.empty() && !only_run_done ? 1 : 0;
-      }
     }
     if (free == 0 || stopping) {
       return 0;
     }
-    auto runs = store.claim_runs(options.owner, free, options.lease, options.only_run);
+    if (!batch.empty()) {
+      return claim_batch(free);
+    }
+    auto runs = store.claim_runs(options.owner, free, options.lease);
     for (auto& run : runs) {
       start(std::move(run));
     }
@@ -311,8 +346,8 @@ struct Node::Impl {
 
   bool finished_work() {
     std::lock_guard lock(mutex);
-    if (!options.only_run.empty()) {
-      return only_run_done && held.empty();
+    if (!batch.empty()) {
+      return batch_done >= batch.size() && held.empty();
     }
     return false;
   }
@@ -338,14 +373,6 @@ struct Node::Impl {
       }
       if (finished_work()) {
         break;
-      }
-      if (!options.only_run.empty() && claimed == 0 && in_flight() == 0) {
-        // Nothing to run: finished already, unknown, or held by a live node.
-        auto rec = store.get_run(options.only_run);
-        if (!rec || rec->status == RunStatus::Succeeded || rec->status == RunStatus::Failed ||
-            rec->status == RunStatus::Cancelled) {
-          break;
-        }
       }
       if (options.exit_when_idle && claimed == 0 && in_flight() == 0 && store.queue_depth() == 0) {
         break;

@@ -39,8 +39,9 @@ std::function<void(const EventRecord&)> fault_injection();
 
 // Executes one stored run on this process (a Node limited to it) with live
 // progress, then prints the result as `linkhub run` does. Returns the exit status.
+// With `output`, prints only that output of a succeeded run (text as is).
 int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& store, const std::string& run_id,
-                       int threads);
+                       int threads, const std::string& output = "");
 
 // Prints diagnostics as a linter does: one line each with the source line and a caret.
 void print_diagnostics(const Diagnostics& diagnostics, bool json);

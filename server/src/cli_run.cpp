@@ -1,3 +1,4 @@
+#include "cli_batch.hpp"
 #include "cli_common.hpp"
 
 #include <linkhub/engine/executor.hpp>
@@ -180,10 +181,12 @@ Json run_document(SqlStore& store, const RunRecord& run) {
 }  // namespace
 
 int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& store, const std::string& run_id,
-                       int threads) {
+                       int threads, const std::string& output) {
   const bool json = global.format == "json";
-  std::ostream& progress_out = json ? std::cerr : std::cout;
-  Progress progress(progress_out, isatty(json ? STDERR_FILENO : STDOUT_FILENO) != 0);
+  // stdout keeps only the result when it is meant for a program.
+  const bool to_stderr = json || !output.empty();
+  std::ostream& progress_out = to_stderr ? std::cerr : std::cout;
+  Progress progress(progress_out, isatty(to_stderr ? STDERR_FILENO : STDOUT_FILENO) != 0);
   ExecutorOptions exec = executor_options(global, env.config, threads);
   exec.on_event = [&progress, fault = exec.on_event](const EventRecord& e) {
     progress.on_event(e);
@@ -192,7 +195,7 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
     }
   };
   NodeOptions node_options;
-  node_options.only_run = run_id;
+  node_options.only_runs = {run_id};
   node_options.lease = env.config.lease;
   node_options.scheduler = false;
   {
@@ -212,7 +215,10 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
               << " on another node; follow it with `linkhub runs show " << run_id << "`\n";
     return 1;
   }
-  if (json) {
+  if (!output.empty() && run->status == RunStatus::Succeeded) {
+    const Json value = run->outputs.value(output, Json());
+    std::cout << (value.is_string() ? value.get<std::string>() : value.dump(2)) << "\n";
+  } else if (json) {
     std::cout << run_document(store, *run).dump(2) << "\n";
   } else {
     std::cout << "run " << run->id << " " << to_string(run->status);
@@ -245,6 +251,22 @@ int cmd_run(const GlobalOptions& global, const RunOptions& options) {
     std::cerr << "linkhub: " << options.file << " is not a valid workflow; nothing was run\n";
     return 2;
   }
+  if (!options.output.empty() && !loaded.workflow->outputs.contains(options.output)) {
+    std::cerr << "linkhub: --output " << options.output << ": the workflow has no such output\n";
+    return 2;
+  }
+  if (is_batch_file(options.inputs_file)) {
+    if (options.detach || !options.inputs.empty()) {
+      std::cerr << "linkhub: a batch (--inputs-file *.jsonl) cannot be combined with --detach or --input\n";
+      return 2;
+    }
+    auto store = open_store(global, env->config);
+    if (!store) {
+      std::cerr << "linkhub: " << store.error().message << "\n";
+      return 2;
+    }
+    return run_batch(global, options, *env, **store, *loaded.workflow);
+  }
   auto inputs = collect_inputs(options);
   if (!inputs) {
     std::cerr << "linkhub: " << inputs.error().message << "\n";
@@ -273,8 +295,9 @@ int cmd_run(const GlobalOptions& global, const RunOptions& options) {
     return 0;
   }
   // First, so that a user whose process dies can resume it.
-  (global.format == "json" ? std::cerr : std::cout) << "run " << run->id << "\n" << std::flush;
-  return execute_and_report(global, *env, **store, run->id, options.threads);
+  (global.format == "json" || !options.output.empty() ? std::cerr : std::cout) << "run " << run->id << "\n"
+                                                                               << std::flush;
+  return execute_and_report(global, *env, **store, run->id, options.threads, options.output);
 }
 
 }  // namespace linkhub::cli

@@ -21,7 +21,8 @@ int cmd_validate(const GlobalOptions& global, const std::vector<std::string>& fi
 struct RunOptions {
   std::string file;
   std::vector<std::string> inputs;  // --input k=v (value parsed as JSON when it parses, else a string)
-  std::string inputs_file;          // --inputs-file f.json
+  std::string inputs_file;          // --inputs-file f.json, or f.jsonl: one run per line (a batch)
+  std::string output;               // --output NAME: print only this output (text as is)
   int threads = 0;                  // --threads, 0 = from config
   bool detach = false;              // --detach: queue the run for the cluster's nodes and return
   std::string idempotency_key;      // --idempotency-key: same key, same run

@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "run a workflow to its end and print its outputs");
   run_cmd->add_option("file", run.file, "workflow file")->required();
   run_cmd->add_option("--input,-i", run.inputs, "an input as NAME=VALUE (repeatable)");
-  run_cmd->add_option("--inputs-file", run.inputs_file, "a JSON file with an object of inputs");
+  run_cmd->add_option("--inputs-file", run.inputs_file,
+                      "a JSON file with an object of inputs; a .jsonl file runs once per line (a batch)");
+  run_cmd->add_option("--output", run.output, "print only this output of the run (text as is, else JSON)");
   run_cmd->add_option("--threads", run.threads, "worker threads (default: config, else the number of cores)")
       ->check(CLI::Range(1, 1024));
   run_cmd->add_flag("--detach", run.detach, "queue the run for the nodes on the database, print its id, return");

@@ -296,3 +296,53 @@ TEST(Cli, DatabaseFromANewerLinkhubIsRefused) {
   EXPECT_NE(r.err.find("9999"), std::string::npos) << describe(r);
   EXPECT_NE(r.err.find("newer"), std::string::npos) << describe(r);
 }
+
+TEST(Cli, BatchRunsOneRunPerLineAndReportsTheBadLines) {
+  TempDir tmp;
+  const auto wf = tmp.write("double.yaml",
+                            "name: double\n"
+                            "inputs:\n  n: { type: integer, required: true }\n"
+                            "steps:\n  - { id: d, uses: core.transform, with: { value: \"${{ inputs.n * 2 }}\" } }\n"
+                            "outputs:\n  doubled: \"${{ steps.d.outputs.value }}\"\n");
+  const auto lines =
+      tmp.write("batch.jsonl", "{\"n\": 1}\n\n# skipped\n{\"n\": 2}\nnot json\n{\"n\": \"x\"}\n{\"n\": 3}\n");
+  const std::string db = " --db " + quote((tmp.path() / "runs.db").string());
+  const auto r = run_cli("run " + quote(wf.string()) + " --inputs-file " + quote(lines.string()) + db +
+                         " --format json --idempotency-key b1");
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  nlohmann::json report;
+  ASSERT_NO_THROW(report = nlohmann::json::parse(r.out)) << describe(r);
+  EXPECT_EQ(report.value("succeeded", 0), 3);
+  EXPECT_EQ(report.value("failed", 0), 2);
+  std::map<int, std::string> status;
+  std::map<int, int> doubled;
+  for (const auto& run : report.at("runs")) {
+    status[run.value("line", 0)] = run.value("status", "");
+    if (run.contains("outputs")) {
+      doubled[run.value("line", 0)] = run["outputs"].value("doubled", 0);
+    }
+  }
+  EXPECT_EQ(status, (std::map<int, std::string>{
+                        {1, "succeeded"}, {4, "succeeded"}, {5, "invalid"}, {6, "invalid"}, {7, "succeeded"}}));
+  EXPECT_EQ(doubled, (std::map<int, int>{{1, 2}, {4, 4}, {7, 6}}));
+
+  // The same batch with the same key makes no new runs.
+  const auto again = run_cli("run " + quote(wf.string()) + " --inputs-file " + quote(lines.string()) + db +
+                             " --format json --idempotency-key b1");
+  const auto listed = run_cli("runs list" + db + " --format json");
+  EXPECT_EQ(nlohmann::json::parse(listed.out).size(), 3u) << describe(listed);
+}
+
+TEST(Cli, OutputPrintsOneOutputAloneOnStdout) {
+  TempDir tmp;
+  const auto wf = tmp.write("hello.yaml",
+                            "name: hello\n"
+                            "steps:\n  - { id: s, uses: core.transform, with: { value: \"hi there\" } }\n"
+                            "outputs:\n  text: \"${{ steps.s.outputs.value }}\"\n");
+  const std::string db = " --db " + quote((tmp.path() / "runs.db").string());
+  const auto r = run_cli("run " + quote(wf.string()) + db + " --output text");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "hi there\n") << describe(r);
+  const auto unknown = run_cli("run " + quote(wf.string()) + db + " --output nope");
+  EXPECT_EQ(unknown.exit_code, 2) << describe(unknown);
+}

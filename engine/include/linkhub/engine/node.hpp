@@ -12,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace linkhub {
 
@@ -20,7 +21,7 @@ struct NodeOptions {
   std::chrono::milliseconds lease{15000};  // a dead node's runs move on after this
   std::chrono::milliseconds poll{1000};    // fallback when no wake-up arrives
   size_t max_runs = 0;                     // runs in flight; 0 = 4 x executor threads
-  std::string only_run;                    // execute this run only, then return
+  std::vector<std::string> only_runs;      // execute these runs only (a batch), then return
   bool scheduler = true;                   // fire cron schedules when holding the lock
   bool exit_when_idle = false;             // return when nothing is queued or running
 };
@@ -55,7 +56,7 @@ class Node {
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
-  // Works until stop(), until `only_run` finished, or (exit_when_idle) until idle.
+  // Works until stop(), until every one of `only_runs` finished, or (exit_when_idle) until idle.
   void run();
   // Thread-safe; run() returns once the runs in flight have finished.
   void stop();
