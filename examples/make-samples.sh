@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Makes the bundled sample videos: copies examples/tiktok/*.info.json into DIR
+# and renders each video beside its .info.json with ffmpeg's built-in test
+# sources (nothing is downloaded; the captions are written for linkhub).
+# Idempotent: an existing video is kept.   Usage: examples/make-samples.sh DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:?usage: make-samples.sh DIR}
+command -v ffmpeg >/dev/null || { echo "make-samples: ffmpeg is missing (scripts/setup.sh installs it)" >&2; exit 1; }
+mkdir -p "$out"
+for info in "$here"/tiktok/*.info.json; do
+  id=$(basename "$info" .info.json)
+  cp "$info" "$out/"
+  video="$out/$id.mp4"
+  [[ -s "$video" ]] && continue
+  source=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["_linkhub_sample"]["ffmpeg_source"])' "$info")
+  color=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["_linkhub_sample"]["overlay_color"])' "$info")
+  size=360x640
+  rotated=false
+  if [[ "$id" == 7334112098765432101 ]]; then
+    # Filmed sideways: stored landscape, shown portrait (rotation metadata).
+    size=640x360
+    rotated=true
+  fi
+  # A dark fade-in, then the scene with a box that moves: frames differ in
+  # sharpness and exposure, as a phone video's do.
+  ffmpeg -hide_banner -loglevel error -y \
+    -t 6 -f lavfi -i "${source}=size=${size}:rate=30" \
+    -f lavfi -i "sine=frequency=440:duration=6" \
+    -filter_complex "[0:v]fade=in:st=0:d=1,drawbox=x='mod(t*60,iw-80)':y=ih/3:w=80:h=80:color=${color}@0.8:t=fill,format=yuv420p[v]" \
+    -map "[v]" -map 1:a -c:v libx264 -preset veryfast -crf 28 -c:a aac -b:a 64k -shortest "$video.tmp.mp4"
+  if $rotated; then
+    # ffmpeg 5 writes the display matrix only when remuxing.
+    ffmpeg -hide_banner -loglevel error -y -i "$video.tmp.mp4" -c copy -metadata:s:v:0 rotate=90 "$video.rot.mp4"
+    mv "$video.rot.mp4" "$video.tmp.mp4"
+  fi
+  mv "$video.tmp.mp4" "$video"
+done
+echo "samples in $out: $(ls "$out"/*.mp4 | wc -l) videos"
