@@ -40,6 +40,20 @@ Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const 
   return SqlStore::open(database_url(global, config));
 }
 
+std::optional<Session> open_session(const GlobalOptions& global) {
+  auto env = open_environment(global);
+  if (!env) {
+    std::cerr << "linkhub: " << env.error().message << "\n";
+    return std::nullopt;
+  }
+  auto store = open_store(global, env->config);
+  if (!store) {
+    std::cerr << "linkhub: " << store.error().message << "\n";
+    return std::nullopt;
+  }
+  return Session{std::move(*env), std::move(*store)};
+}
+
 ExecutorOptions executor_options(const GlobalOptions& global, const Config& config, int threads) {
   ExecutorOptions exec;
   exec.database_url = database_url(global, config);

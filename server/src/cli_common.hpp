@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace linkhub::cli {
 
@@ -24,6 +25,14 @@ struct Environment {
 // exists) and every plugin on the search path. Libraries that were skipped
 // are reported on stderr as warnings.
 Result<Environment> open_environment(const GlobalOptions& global);
+
+// The configuration, the plugins and the run database, for commands that
+// execute runs. Errors are printed; nullopt means "exit 2".
+struct Session {
+  Environment env;
+  std::unique_ptr<SqlStore> store;
+};
+std::optional<Session> open_session(const GlobalOptions& global);
 
 // The run database: --db, else the configuration's `database`.
 std::string database_url(const GlobalOptions& global, const Config& config);

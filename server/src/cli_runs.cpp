@@ -209,16 +209,12 @@ int cmd_runs_cancel(const GlobalOptions& global, const std::string& run_id) {
 }
 
 int cmd_runs_retry(const GlobalOptions& global, const std::string& run_id, const std::string& from_step, bool detach) {
-  auto env = open_environment(global);
-  if (!env) {
-    std::cerr << "linkhub: " << env.error().message << "\n";
+  auto session = open_session(global);
+  if (!session) {
     return 2;
   }
-  auto store = open_store(global, env->config);
-  if (!store) {
-    std::cerr << "linkhub: " << store.error().message << "\n";
-    return 2;
-  }
+  auto* env = &session->env;
+  auto* store = &session->store;
   auto run = retry_run(**store, run_id, from_step);
   if (!run) {
     std::cerr << "linkhub: " << run.error().message << "\n";
@@ -234,16 +230,12 @@ int cmd_runs_retry(const GlobalOptions& global, const std::string& run_id, const
 }
 
 int cmd_runs_resume(const GlobalOptions& global, const std::string& run_id) {
-  auto env = open_environment(global);
-  if (!env) {
-    std::cerr << "linkhub: " << env.error().message << "\n";
+  auto session = open_session(global);
+  if (!session) {
     return 2;
   }
-  auto store = open_store(global, env->config);
-  if (!store) {
-    std::cerr << "linkhub: " << store.error().message << "\n";
-    return 2;
-  }
+  auto* env = &session->env;
+  auto* store = &session->store;
   auto run = (*store)->get_run(run_id);
   if (!run) {
     std::cerr << "linkhub: no run " << run_id << " in " << (*store)->display_url() << "\n";

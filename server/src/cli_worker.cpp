@@ -11,16 +11,12 @@
 namespace linkhub::cli {
 
 int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
-  auto env = open_environment(global);
-  if (!env) {
-    std::cerr << "linkhub: " << env.error().message << "\n";
+  auto session = open_session(global);
+  if (!session) {
     return 2;
   }
-  auto store = open_store(global, env->config);
-  if (!store) {
-    std::cerr << "linkhub: " << store.error().message << "\n";
-    return 2;
-  }
+  auto* env = &session->env;
+  auto* store = &session->store;
   for (const auto& file : options.workflows) {
     auto loaded = load_workflow_file(file);
     Diagnostics problems = loaded.diagnostics;
