@@ -42,12 +42,16 @@ FailureKind classify(const soci::soci_error& e) {
   return FailureKind::kPermanent;
 }
 
-// libpq's messages may echo the connection string; SOCI's are multi-line.
+// libpq's messages may echo the connection string; SOCI's and libpq's span
+// lines and tabs. One line, single spaces.
 std::string clean(const std::string& what) {
-  std::string out = mask_password(what);
-  for (char& c : out) {
-    if (c == '\n' || c == '\r') {
-      c = ' ';
+  std::string out;
+  for (char c : mask_password(what)) {
+    const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    if (!space) {
+      out += c;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
     }
   }
   while (!out.empty() && out.back() == ' ') {
@@ -106,14 +110,25 @@ SessionPool::Lease CatalogDatabase::acquire() {
         why.find("database disk image is malformed") != std::string::npos) {
       throw sdk::StepError("catalog: " + display() + " is not a SQLite database or is corrupt: " + why);
     }
-    throw sdk::StepError("catalog: cannot open the database " + display() + ": " + why, true);
+    // Waiting does not fix credentials or a database that is not there.
+    const bool permanent =
+        why.find("password authentication failed") != std::string::npos ||
+        (why.find("database \"") != std::string::npos && why.find("does not exist") != std::string::npos);
+    throw sdk::StepError("catalog: cannot open the database " + display() + ": " + why, !permanent);
   }
 }
 
 void CatalogDatabase::on_failure(const soci::soci_error& e, SessionPool::Lease& lease, bool may_retry) const {
   const FailureKind kind = classify(e);
-  if (!lease->is_connected() || kind == FailureKind::kUnavailable) {
-    lease.discard();  // a fresh session next time; an idle one may be as broken, but fails the same way once
+  const bool connected = lease->is_connected();
+  if (!connected || kind == FailureKind::kUnavailable) {
+    lease.discard();  // a fresh session next time
+  }
+  // A pooled session whose server restarted fails on first use. Trying again
+  // on a fresh one is safe even if the COMMIT was lost on the way: every step
+  // is idempotent by its key or by its content.
+  if (!connected && may_retry) {
+    return;
   }
   const std::string why = clean(e.what());
   switch (kind) {
@@ -127,7 +142,7 @@ void CatalogDatabase::on_failure(const soci::soci_error& e, SessionPool::Lease& 
     case FailureKind::kPermanent:
       break;
   }
-  if (!lease->is_connected()) {
+  if (!connected) {
     throw sdk::StepError("catalog: lost the connection to the database " + display() + ": " + why, true);
   }
   throw sdk::StepError("catalog: database error on " + display() + ": " + why);

@@ -32,17 +32,19 @@ class CatalogDatabase {
   // Runs fn(session&) in one write transaction and commits when it returns:
   // BEGIN IMMEDIATE on SQLite (writers queue at the start instead of failing
   // to upgrade a read lock), BEGIN on PostgreSQL. Rolls back when fn throws.
-  // On PostgreSQL a serialization failure, deadlock or unique-key race reruns
-  // fn in a new transaction (a few times), so fn must only touch the database.
+  // On PostgreSQL a serialization failure, deadlock, unique-key race or a
+  // pooled session that lost its server reruns fn in a new transaction (a few
+  // times), so fn must only touch the database.
   template <class F>
   auto write(F&& fn) {
     return run(fn, postgres() ? "BEGIN" : "BEGIN IMMEDIATE", kMaxWriteAttempts);
   }
 
-  // Runs fn(session&) in one read transaction (a consistent snapshot).
+  // Runs fn(session&) in one read transaction (a consistent snapshot); once
+  // more on a fresh session when the pooled one had lost its server.
   template <class F>
   auto read(F&& fn) {
-    return run(fn, postgres() ? "BEGIN READ ONLY" : "BEGIN", 1);
+    return run(fn, postgres() ? "BEGIN READ ONLY" : "BEGIN", 2);
   }
 
  private:
@@ -89,8 +91,8 @@ class CatalogDatabase {
 
   std::unique_ptr<soci::session> open_session() const;
   SessionPool::Lease acquire();
-  // Throws the sdk::StepError that `e` means; returns only when the
-  // transaction hit a conflict and `may_retry`.
+  // Throws the sdk::StepError that `e` means; returns only when `may_retry`
+  // and the transaction hit a conflict or lost its connection.
   void on_failure(const soci::soci_error& e, SessionPool::Lease& lease, bool may_retry) const;
 
   DatabaseUrl url_;

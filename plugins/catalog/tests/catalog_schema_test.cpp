@@ -45,6 +45,32 @@ TEST_P(CatalogSchema, CoexistsWithOtherTablesInTheRunDatabase) {
   EXPECT_EQ(catalog_test::query_sql(url_, "SELECT id FROM runs"), std::vector<std::string>{"run-1"});
 }
 
+TEST_P(CatalogSchema, ReconnectsWhenTheServerDroppedItsSessions) {
+  if (GetParam() != "postgres") {
+    GTEST_SKIP() << "PostgreSQL only: a SQLite file has no server to lose";
+  }
+  const int64_t id = upsert(sample_product("1"));
+  // The pool keeps its sessions; the server ends them (as a restart would).
+  const std::string dbname = url_.substr(url_.rfind('/') + 1);
+  EXPECT_FALSE(
+      catalog_test::query_sql(url_, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                                        dbname + "' AND pid <> pg_backend_pid()")
+          .empty());
+  EXPECT_EQ(ok("get", {{"product_id", id}})["found"], true);
+  EXPECT_EQ(ok("update", {{"product_id", id}, {"title", "After the restart"}})["version"], 2);
+}
+
+TEST_P(CatalogSchema, AMissingPostgresDatabaseIsAPermanentError) {
+  if (GetParam() != "postgres") {
+    GTEST_SKIP() << "PostgreSQL only";
+  }
+  StepCall call = step_call();
+  call.database_url = url_.substr(0, url_.rfind('/') + 1) + "no_such_database";
+  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), call);
+  EXPECT_EQ(out.status, LH_ERROR) << out.error;
+  EXPECT_NE(out.error.find("does not exist"), std::string::npos) << out.error;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CatalogSchema, ::testing::ValuesIn(test::all_sql_backends()),
                          catalog_test::backend_name);
 
