@@ -52,10 +52,9 @@ Json GetStep::input_schema() {
 
 Json GetStep::output_schema() {
   Json product = product_output_schema();
+  product["type"] = {"object", "null"};  // null when not found
   return {{"type", "object"},
-          {"properties",
-           {{"found", {{"type", "boolean"}}},
-            {"product", {{"anyOf", {product, {{"type", "null"}}}}, {"description", "null when not found"}}}}},
+          {"properties", {{"found", {{"type", "boolean"}}}, {"product", product}}},
           {"required", {"found", "product"}}};
 }
 

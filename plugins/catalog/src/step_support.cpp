@@ -107,48 +107,60 @@ Json product_input_schema() {
   const auto text = [](const char* what, size_t max) {
     return Json{{"type", {"string", "null"}}, {"maxLength", max}, {"description", what}};
   };
-  const Json price = {{"type", "object"},
-                      {"properties",
-                       {{"amount", {{"type", "number"}, {"minimum", 0}, {"maximum", 1e12}}},
-                        {"currency", {{"type", "string"}, {"description", "ISO 4217, such as USD"}}}}},
-                      {"required", {"amount", "currency"}}};
+  // `properties` and `required` apply to objects only, so null passes too.
+  const auto nullable = [](Json schema, const char* what) {
+    schema["type"] = {"object", "null"};
+    schema["description"] = what;
+    return schema;
+  };
+  const Json candidate = {{"type", "object"},
+                          {"properties",
+                           {{"amount", {{"type", "number"}, {"minimum", 0}, {"maximum", 1e12}}},
+                            {"currency", {{"type", "string"}, {"description", "ISO 4217, such as USD"}}}}},
+                          {"required", {"amount", "currency"}}};
+  Json price = candidate;
+  price["additionalProperties"] = false;
+  const Json category = {{"type", "object"},
+                         {"properties", {{"id", {{"type", "string"}}}, {"path", {{"type", "string"}}}}},
+                         {"required", {"id", "path"}},
+                         {"additionalProperties", false}};
   const Json artifact = {{"type", "object"},
                          {"properties",
                           {{"hash", {{"type", "string"}, {"description", "sha256:<64 hex digits>, from put_artifact"}}},
                            {"path", {{"type", {"string", "null"}}}}}},
                          {"required", {"hash"}}};
-  const Json words = {{"type", "array"}, {"items", {{"type", "string"}}}, {"maxItems", 100}};
-  return {{"type", "object"},
-          {"properties",
-           {{"source", {{"type", "string"}, {"description", "Where the product comes from, such as \"tiktok\""}}},
-            {"video_id", {{"type", "string"}, {"description", "The video's id at the source; with source, the key"}}},
-            {"url", text("The video's URL", 4096)},
-            {"title", text("Product title", kMaxTitleChars)},
-            {"description", text("Product description", kMaxDescriptionChars)},
-            {"author", text("Author's display name", 200)},
-            {"author_id", text("Author's stable id at the source", 200)},
-            {"price", {{"anyOf", {price, {{"type", "null"}}}}, {"description", "The price, or null"}}},
-            {"prices",
-             {{"type", "array"}, {"items", price}, {"maxItems", 50}, {"description", "Every price candidate found"}}},
-            {"category",
-             {{"anyOf",
-               {{{"type", "object"},
-                 {"properties", {{"id", {{"type", "string"}}}, {"path", {{"type", "string"}}}}},
-                 {"required", {"id", "path"}},
-                 {"additionalProperties", false}},
-                {{"type", "null"}}}},
-              {"description", "{id, path: \"fashion/shoes\"} or null"}}},
-            {"tags", words},
-            {"hashtags", words},
-            {"cta", {{"type", "array"}, {"maxItems", 20}, {"description", "Calls to action: strings or objects"}}},
-            {"language", text("Language tag, such as en or pt-BR", 35)},
-            {"thumbnails", {{"type", "array"}, {"items", artifact}, {"maxItems", 50}}},
-            {"video", {{"anyOf", {artifact, {{"type", "null"}}}}}},
-            {"stats", {{"type", {"object", "null"}}, {"description", "Counts such as plays and likes"}}},
-            {"created_at", text("When the video was published (ISO 8601)", 40)},
-            {"extra", {{"type", {"object", "null"}}, {"description", "Anything else, kept as given"}}}}},
-          {"required", {"source", "video_id"}},
-          {"additionalProperties", false}};
+  const auto words = [](const char* what) {
+    return Json{{"type", "array"}, {"items", {{"type", "string"}}}, {"maxItems", 100}, {"description", what}};
+  };
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"source", {{"type", "string"}, {"description", "Where the product comes from, such as \"tiktok\""}}},
+        {"video_id", {{"type", "string"}, {"description", "The video's id at the source; with source, the key"}}},
+        {"url", text("The video's URL", 4096)},
+        {"title", text("Product title", kMaxTitleChars)},
+        {"description", text("Product description", kMaxDescriptionChars)},
+        {"author", text("Author's display name", 200)},
+        {"author_id", text("Author's stable id at the source", 200)},
+        {"price", nullable(price, "{amount, currency}, or null")},
+        {"prices",
+         {{"type", "array"},
+          {"items", candidate},
+          {"maxItems", 50},
+          {"description", "Every price candidate found: {amount, currency, ...}"}}},
+        {"category", nullable(category, "{id, path: \"fashion/shoes\"}, or null")},
+        {"tags", words("Search tags")},
+        {"hashtags", words("The video's hashtags, '#' optional")},
+        {"cta", {{"type", "array"}, {"maxItems", 20}, {"description", "Calls to action: strings or objects"}}},
+        {"language", text("Language tag, such as en or pt-BR", 35)},
+        {"thumbnails",
+         {{"type", "array"}, {"items", artifact}, {"maxItems", 50}, {"description", "[{hash, width, height, ...}]"}}},
+        {"video", nullable(artifact, "{hash, ...}, or null")},
+        {"stats", {{"type", {"object", "null"}}, {"description", "Counts such as plays and likes"}}},
+        {"created_at", text("When the video was published (ISO 8601)", 40)},
+        {"extra", {{"type", {"object", "null"}}, {"description", "Anything else, kept as given"}}}}},
+      {"required", {"source", "video_id"}},
+      {"additionalProperties", false}};
 }
 
 }  // namespace linkhub::catalog

@@ -34,13 +34,15 @@ Json UpdateStep::input_schema() {
 }
 
 Json UpdateStep::output_schema() {
+  Json product = product_output_schema();
+  product["type"] = {"object", "null"};  // null when not found
   return {{"type", "object"},
           {"properties",
            {{"product_id", {{"type", "integer"}}},
             {"found", {{"type", "boolean"}}},
             {"updated", {{"type", "boolean"}, {"description", "Something changed"}}},
             {"version", {{"type", {"integer", "null"}}}},
-            {"product", {{"anyOf", {product_output_schema(), {{"type", "null"}}}}}}}},
+            {"product", product}}},
           {"required", {"product_id", "found", "updated", "version", "product"}}};
 }
 
