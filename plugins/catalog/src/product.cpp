@@ -236,8 +236,12 @@ class ProductReader {
         errors_.add(quoted(field), "is longer than " + std::to_string(kMaxTagChars) + " characters");
       } else if (has_control_character(word, false)) {
         errors_.add(quoted(field), "contains a control character");
-      } else if (seen.insert(search_text(word)).second) {
-        out.push_back(word);
+      } else {
+        // Spellings that search the same are one tag; emoji-only tags fold to nothing and stay apart.
+        const std::string folded = search_text(word);
+        if (seen.insert(folded.empty() ? word : folded).second) {
+          out.push_back(word);
+        }
       }
     }
     return out;

@@ -52,7 +52,7 @@ TEST_P(CatalogUpsert, KeepsTheProductInCanonicalForm) {
   input["title"] = "  Spaced title  ";
   input["description"] = "";
   input["price"] = {{"amount", 20}, {"currency", "eur"}};
-  input["tags"] = {"Sneakers", "running", "sneakers"};
+  input["tags"] = {"Sneakers", "running", "sneakers", "SNEAKERS", "🔥", "👟", "🔥"};
   input["hashtags"] = {"#FYP", "##deal"};
   input["language"] = "PT-BR";
   input["thumbnails"][0]["hash"] = "sha256:" + std::string(64, 'A');
@@ -62,7 +62,7 @@ TEST_P(CatalogUpsert, KeepsTheProductInCanonicalForm) {
   EXPECT_EQ(product["title"], "Spaced title");
   EXPECT_TRUE(product["description"].is_null());
   EXPECT_EQ(product["price"], (Json{{"amount", 20}, {"currency", "EUR"}}));
-  EXPECT_EQ(product["tags"], (Json{"Sneakers", "running"}));
+  EXPECT_EQ(product["tags"], (Json{"Sneakers", "running", "🔥", "👟"}));
   EXPECT_EQ(product["hashtags"], (Json{"FYP", "deal"}));
   EXPECT_EQ(product["language"], "pt-BR");
   EXPECT_EQ(product["thumbnails"][0]["hash"], hash_of('a'));
