@@ -1,0 +1,25 @@
+#pragma once
+// Folding text for full-text search. The plugin folds both what it indexes and
+// what it is asked for, in C++, so SQLite (FTS5) and PostgreSQL (tsvector,
+// 'simple' configuration) see the same words: "Café Crème" and "cafe creme"
+// meet, and so do "ÇOK" and "çok" (as "cok").
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace linkhub::catalog {
+
+// The words of `text`, lower case, Latin and Greek letters without their
+// diacritics (é -> e, ß -> ss, Ά -> α), Cyrillic lower case. Words are split
+// at ASCII punctuation, whitespace, symbols and emoji; bytes that are not
+// UTF-8 split words too.
+std::vector<std::string> search_words(std::string_view text);
+
+// search_words joined by single spaces: what goes into the index.
+std::string search_text(std::string_view text);
+
+// The number of characters (code points) of UTF-8 text; a broken byte counts as one.
+size_t utf8_length(std::string_view text);
+
+}  // namespace linkhub::catalog

@@ -1,0 +1,103 @@
+// The catalog's own schema and database selection, through the C ABI.
+#include "catalog_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace linkhub {
+namespace {
+
+using catalog_test::CatalogTest;
+using catalog_test::sample_product;
+
+using CatalogSchema = CatalogTest;
+
+TEST_P(CatalogSchema, RecordsItsMigrationsInItsOwnTable) {
+  ok("search", Json::object());
+  EXPECT_EQ(catalog_test::query_sql(url_, "SELECT version FROM catalog_schema_migrations ORDER BY version"),
+            (std::vector<std::string>{"1", "2"}));
+}
+
+TEST_P(CatalogSchema, RefusesADatabaseWithANewerCatalogSchema) {
+  catalog_test::exec_sql(url_, {"CREATE TABLE catalog_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+                                "NULL, applied_ms BIGINT NOT NULL)",
+                                "INSERT INTO catalog_schema_migrations VALUES (99, 'from the future', 0)"});
+  const StepOutcome out = call("upsert", sample_product("1"));
+  EXPECT_EQ(out.status, LH_ERROR);
+  EXPECT_NE(out.error.find("has catalog schema version 99, newer than this plugin knows (2)"), std::string::npos)
+      << out.error;
+}
+
+TEST_P(CatalogSchema, PluginConfigDatabaseTakesPrecedenceOverTheRunDatabase) {
+  const std::string own = test::fresh_database(GetParam());
+  StepCall call = step_call();
+  call.plugin_config = Json{{"database", own}}.dump();
+  ASSERT_EQ(catalog_test::call_step("catalog.upsert", sample_product("1"), call).status, LH_OK);
+  EXPECT_EQ(catalog_test::call_step("catalog.get", {{"source", "tiktok"}, {"video_id", "1"}}, call).output["found"],
+            true);
+  EXPECT_EQ(ok("get", {{"source", "tiktok"}, {"video_id", "1"}})["found"], false);  // not in the run database
+}
+
+TEST_P(CatalogSchema, CoexistsWithOtherTablesInTheRunDatabase) {
+  catalog_test::exec_sql(url_, {"CREATE TABLE runs (id TEXT PRIMARY KEY)", "INSERT INTO runs VALUES ('run-1')"});
+  ok("upsert", sample_product("1"));
+  EXPECT_EQ(catalog_test::query_sql(url_, "SELECT id FROM runs"), std::vector<std::string>{"run-1"});
+}
+
+TEST_P(CatalogSchema, ReconnectsWhenTheServerDroppedItsSessions) {
+  if (GetParam() != "postgres") {
+    GTEST_SKIP() << "PostgreSQL only: a SQLite file has no server to lose";
+  }
+  const int64_t id = upsert(sample_product("1"));
+  // The pool keeps its sessions; the server ends them (as a restart would).
+  const std::string dbname = url_.substr(url_.rfind('/') + 1);
+  EXPECT_FALSE(
+      catalog_test::query_sql(url_, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                                        dbname + "' AND pid <> pg_backend_pid()")
+          .empty());
+  EXPECT_EQ(ok("get", {{"product_id", id}})["found"], true);
+  EXPECT_EQ(ok("update", {{"product_id", id}, {"title", "After the restart"}})["version"], 2);
+}
+
+TEST_P(CatalogSchema, AMissingPostgresDatabaseIsAPermanentError) {
+  if (GetParam() != "postgres") {
+    GTEST_SKIP() << "PostgreSQL only";
+  }
+  StepCall call = step_call();
+  call.database_url = url_.substr(0, url_.rfind('/') + 1) + "no_such_database";
+  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), call);
+  EXPECT_EQ(out.status, LH_ERROR) << out.error;
+  EXPECT_NE(out.error.find("does not exist"), std::string::npos) << out.error;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CatalogSchema, ::testing::ValuesIn(test::all_sql_backends()),
+                         catalog_test::backend_name);
+
+TEST(CatalogDatabaseChoice, SaysWhenThereIsNoDatabase) {
+  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), StepCall{});
+  EXPECT_EQ(out.status, LH_ERROR);
+  EXPECT_NE(out.error.find("catalog.search: no database"), std::string::npos) << out.error;
+}
+
+TEST(CatalogDatabaseChoice, AnUnreachableServerIsARetryableError) {
+  StepCall call;
+  call.database_url = "postgresql://nobody:secret@127.0.0.1:1/none";  // port 1: refused at once
+  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), call);
+  EXPECT_EQ(out.status, LH_RETRYABLE) << out.error;
+  EXPECT_NE(out.error.find("cannot open the database postgresql://nobody:***@127.0.0.1:1/none"), std::string::npos)
+      << out.error;
+  EXPECT_EQ(out.error.find("secret"), std::string::npos) << out.error;
+}
+
+TEST(CatalogDatabaseChoice, AFileThatIsNotADatabaseIsAPermanentError) {
+  StepCall call;
+  call.database_url = test::fresh_database("sqlite");
+  std::ofstream(call.database_url, std::ios::binary) << std::string(4096, 'x');
+  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), call);
+  EXPECT_EQ(out.status, LH_ERROR) << out.error;
+  EXPECT_NE(out.error.find("is not a SQLite database"), std::string::npos) << out.error;
+}
+
+}  // namespace
+}  // namespace linkhub
