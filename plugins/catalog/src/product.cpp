@@ -205,7 +205,7 @@ class ProductReader {
     }
     const auto path = canonical_category_path(raw_path);
     if (!path) {
-      errors_.add("`category.path`", "must be segments separated by '/' with none empty (\"fashion/shoes\"), found " +
+      errors_.add("`category.path`", "must be segments separated by '/' or ' > ' with none empty (\"fashion/shoes\"), found " +
                                          describe(Json(raw_path)));
       return std::nullopt;
     }
@@ -374,20 +374,25 @@ std::optional<std::string> canonical_language(const std::string& text) {
 }
 
 std::optional<std::string> canonical_category_path(const std::string& text) {
+  // Google's taxonomy writes "Apparel & Accessories > Shoes" (and has names
+  // with '/' in them, "I/O Cards"), so a path with '>' is split on '>' and
+  // kept with " > "; otherwise segments are separated by '/'.
+  const bool google = text.find('>') != std::string::npos;
+  const char sep = google ? '>' : '/';
+  const std::string joiner = google ? " > " : "/";
   std::string out;
   size_t start = 0;
   while (true) {
-    const size_t slash = text.find('/', start);
-    const std::string segment =
-        trim(text.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    const size_t at = text.find(sep, start);
+    const std::string segment = trim(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
     if (segment.empty()) {
       return std::nullopt;
     }
-    out += (out.empty() ? "" : "/") + segment;
-    if (slash == std::string::npos) {
+    out += (out.empty() ? "" : joiner) + segment;
+    if (at == std::string::npos) {
       return out;
     }
-    start = slash + 1;
+    start = at + 1;
   }
 }
 

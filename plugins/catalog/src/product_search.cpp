@@ -80,7 +80,8 @@ class SearchBuilder {
       // The category and every category whose path continues its path.
       q << " AND EXISTS (SELECT 1 FROM catalog_categories f WHERE f.id = ";
       q.bind(*r_.category_id);
-      q << " AND (c.path = f.path OR substr(c.path, 1, length(f.path) + 1) = f.path || '/'))";
+      q << " AND (c.path = f.path OR substr(c.path, 1, length(f.path) + 1) = f.path || '/'"
+           " OR substr(c.path, 1, length(f.path) + 3) = f.path || ' > '))";
     }
     if (r_.category_path) {
       q << " AND (c.path = ";
@@ -89,6 +90,10 @@ class SearchBuilder {
       q.bind(static_cast<long long>(utf8_length(*r_.category_path) + 1));
       q << ") = ";
       q.bind(*r_.category_path + "/");
+      q << " OR substr(c.path, 1, ";
+      q.bind(static_cast<long long>(utf8_length(*r_.category_path) + 3));
+      q << ") = ";
+      q.bind(*r_.category_path + " > ");
       q << ")";
     }
     if (r_.price_min_micros) {

@@ -102,7 +102,7 @@ TEST_P(CatalogProductValidation, RefusesMalformedValues) {
       error("upsert", p),
       {"`url` must be an http:// or https:// URL without spaces",
        "`price.amount` must be between 0 and 1e12, found a number (-5)", "`price.value` is not a price field",
-       "`category.path` must be segments separated by '/' with none empty",
+       "`category.path` must be segments separated by '/' or ' > ' with none empty",
        "`language` must be a language tag such as \"en\" or \"pt-BR\"", "`created_at` must be an ISO 8601 date or time",
        "`titel` is not a product field (did you mean `title`?)",
        "`extra` is 70011 bytes as JSON; at most 65536 are allowed"});

@@ -90,6 +90,19 @@ TEST_P(CatalogSearch, AQueryOfPunctuationOnlyFindsNothing) {
   EXPECT_TRUE(out["next_cursor"].is_null());
 }
 
+TEST_P(CatalogSearch, GoogleTaxonomyPathsUseTheirOwnSeparator) {
+  // As ai.tags gives them: " > " between names, and names that hold a '/'.
+  const int64_t card = add("7", "Sound card", "USB audio", {}, "286",
+                           "Electronics > Electronics Accessories > Computer Components > I/O Cards & Adapters > "
+                           "Audio Cards & Adapters",
+                           25, "USD", "techshop", "en");
+  EXPECT_EQ(found({{"category_path", "Electronics > Electronics Accessories"}}), std::set<int64_t>{card});
+  EXPECT_EQ(found({{"category_path", "Electronics>Electronics Accessories>Computer Components>I/O Cards & Adapters"}}),
+            std::set<int64_t>{card});
+  EXPECT_TRUE(found({{"category_path", "Electronics > Electronics Acc"}}).empty());
+  EXPECT_TRUE(found({{"category_path", "Electronics/Electronics Accessories"}}).empty());
+}
+
 TEST_P(CatalogSearch, FiltersByACategoryAndEveryCategoryBelowIt) {
   EXPECT_EQ(found({{"category", "shoes"}}), (std::set<int64_t>{sneakers_, boots_, russian_, german_}));
   EXPECT_EQ(found({{"category", "sneakers"}}), (std::set<int64_t>{sneakers_, russian_}));
