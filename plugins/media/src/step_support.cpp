@@ -20,7 +20,7 @@ std::string input_path(const sdk::Context& ctx, const Json& input) {
   if (p.is_relative() && !path.empty() && !ctx.workflow_dir().empty()) {
     p = fs::path(std::string(ctx.workflow_dir())) / p;
   }
-  return p.lexically_normal().string();
+  return p.string();
 }
 
 Interrupt interrupt_of(const sdk::Context& ctx) {
