@@ -19,6 +19,7 @@ std::vector<Slice> slices_of(double duration_s, const PickOptions& o) {
   const double from = duration_s * o.margin;
   const double width = duration_s * (1 - 2 * o.margin) / o.candidates;
   std::vector<Slice> slices;
+  slices.reserve(static_cast<size_t>(o.candidates));
   for (int i = 0; i < o.candidates; ++i) {
     slices.push_back({from + i * width, from + (i + 1) * width});
   }
@@ -91,7 +92,8 @@ void sample_from_start(const VideoFile& seekless, const PickOptions& o, Pick& pi
   const int64_t frames = std::max<int64_t>(1, info.frame_count);
   for (const Slice& s : slices_of(info.duration_s, o)) {
     const double share = info.duration_s > 0 ? s.middle_s() / info.duration_s : 0.5;
-    numbers.push_back(std::clamp<int64_t>(static_cast<int64_t>(std::floor(share * frames)), 0, frames - 1));
+    const auto number = static_cast<int64_t>(std::floor(share * static_cast<double>(frames)));
+    numbers.push_back(std::clamp<int64_t>(number, 0, frames - 1));
   }
   numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
   pick.candidates.clear();

@@ -10,7 +10,7 @@ using sdk::Json;
 std::string input_path(const sdk::Context& ctx, const Json& input) {
   const std::string path = input.at("path").get<std::string>();
   if (path.rfind("sha256:", 0) == 0) {
-    const std::string stored = ctx.artifact_path(path);
+    std::string stored = ctx.artifact_path(path);
     if (stored.empty()) {
       throw sdk::StepError("no artifact " + path + " in the artifact store (or this host has no artifact store)");
     }
