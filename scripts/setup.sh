@@ -12,6 +12,7 @@ PACKAGES=(
   libsoci-dev libsqlite3-dev libpq-dev postgresql sqlite3
   clang-format clang-tidy
   curl python3
+  libopencv-dev ffmpeg
 )
 
 missing=()

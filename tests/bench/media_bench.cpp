@@ -1,0 +1,105 @@
+// The media plugin on a 60 s 1280x720 30 fps H.264 clip (testsrc2 with its
+// hue turning, so frames differ; ffmpeg's default 250-frame keyframe
+// interval), made once with the ffmpeg CLI into /tmp/linkhub-media-bench/.
+// Run on one core: taskset -c 0 build/bin/media_bench
+//   BM_Thumbnails720p60s   media.thumbnails with its defaults (3 frames, 320 and 720 wide, JPEG and WebP)
+//   BM_Probe720p60s        media.probe
+// Goal: thumbnails under 300 ms. Counters: frames decoded, thumbnails written.
+#include "builtin_plugins.hpp"
+#include "child_process.hpp"
+
+#include <linkhub/engine/artifact_store.hpp>
+#include <linkhub/engine/plugin_host.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace linkhub {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kDir = "/tmp/linkhub-media-bench";
+
+std::string ffmpeg_program() {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    const size_t end = std::min(dirs.find(':', start), dirs.size());
+    const fs::path candidate = fs::path(dirs.substr(start, end - start)) / "ffmpeg";
+    if (end > start && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate.string();
+    }
+    start = end + 1;
+  }
+  std::fprintf(stderr, "ffmpeg is not on PATH: run scripts/setup.sh\n");
+  std::abort();
+}
+
+const fs::path& bench_video() {
+  static const fs::path video = [] {
+    const fs::path path = kDir / "testsrc2_hue_1280x720_30fps_60s.mp4";
+    if (fs::exists(path)) {
+      return path;
+    }
+    fs::create_directories(kDir);
+    const fs::path partial = kDir / "partial.mp4";
+    test::ChildProcess ffmpeg({ffmpeg_program(), "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                               "testsrc2=size=1280x720:rate=30:duration=60,hue=H=2*PI*t/20", "-c:v", "libx264",
+                               "-preset", "veryfast", "-pix_fmt", "yuv420p", partial.string()});
+    const test::ChildProcess::Status status = ffmpeg.wait();
+    if (!status.exited || status.code != 0) {
+      std::fprintf(stderr, "cannot make the bench video with ffmpeg: %s\n", ffmpeg.transcript().c_str());
+      std::abort();
+    }
+    fs::rename(partial, path);
+    return path;
+  }();
+  return video;
+}
+
+void run_step(benchmark::State& state, const std::string& uses, const Json& input) {
+  const LoadedStep* step = test::builtin_plugins().step(uses);
+  if (step == nullptr) {
+    state.SkipWithError((uses + " is not loaded").c_str());
+    return;
+  }
+  ArtifactStore store(kDir / "store");
+  StepCall call;
+  call.artifact_dir = (kDir / "run").string();
+  call.artifacts = &store;
+  const std::string text = input.dump();
+  StepOutcome out;
+  for (auto _ : state) {
+    out = test::builtin_plugins().invoke(*step, call, text);
+    if (out.status != LH_OK) {
+      state.SkipWithError(out.error.c_str());
+      return;
+    }
+  }
+  if (out.output.contains("frames_decoded")) {
+    state.counters["frames_decoded"] = out.output["frames_decoded"].get<double>();
+    state.counters["thumbnails"] = static_cast<double>(out.output["thumbnails"].size());
+  }
+}
+
+void BM_Thumbnails720p60s(benchmark::State& state) {
+  run_step(state, "media.thumbnails", {{"path", bench_video().string()}});
+}
+BENCHMARK(BM_Thumbnails720p60s)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+void BM_Probe720p60s(benchmark::State& state) {
+  run_step(state, "media.probe", {{"path", bench_video().string()}});
+}
+BENCHMARK(BM_Probe720p60s)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace linkhub
