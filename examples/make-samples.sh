@@ -2,14 +2,20 @@
 # Makes the bundled sample videos: copies examples/tiktok/*.info.json into DIR
 # and renders each video beside its .info.json with ffmpeg's built-in test
 # sources (nothing is downloaded; the captions are written for linkhub).
-# Idempotent: an existing video is kept.   Usage: examples/make-samples.sh DIR
+# Idempotent: an existing video is kept.
+# Usage: examples/make-samples.sh DIR [VIDEO_ID ...]   (default: every sample)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:?usage: make-samples.sh DIR}
+out=${1:?usage: make-samples.sh DIR [VIDEO_ID ...]}
+shift
+only=("$@")
 command -v ffmpeg >/dev/null || { echo "make-samples: ffmpeg is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 mkdir -p "$out"
 for info in "$here"/tiktok/*.info.json; do
   id=$(basename "$info" .info.json)
+  if ((${#only[@]})) && [[ ! " ${only[*]} " == *" $id "* ]]; then
+    continue
+  fi
   cp "$info" "$out/"
   video="$out/$id.mp4"
   [[ -s "$video" ]] && continue

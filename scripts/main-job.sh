@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, then runs the main job on the embedded
-# default (no network): validates and runs every shipped workflow in workflows/.
+# The main job, offline, on the embedded default: installs what is missing,
+# builds, renders the bundled sample videos, runs tiktok-to-catalog over every
+# sample link into SQLite (.linkhub/linkhub.db) and prints the catalog.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
@@ -8,10 +9,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${LINKHUB_BUILD_DIR:-$root/build}
 linkhub="$build/bin/linkhub"
 cd "$root"
-shopt -s nullglob
-for wf in workflows/*.yaml; do
-  echo "== linkhub validate $wf"
-  "$linkhub" validate "$wf"
-  echo "== linkhub run $wf"
-  "$linkhub" run "$wf"
-done
+
+echo "== checking the shipped workflows"
+"$linkhub" validate workflows/*.yaml
+
+echo "== rendering the sample videos"
+examples/make-samples.sh .linkhub/samples
+
+echo "== tiktok-to-catalog over examples/links.jsonl"
+# Running it again makes new runs, and the catalog still holds one product per
+# video: catalog.upsert is keyed by the video.
+"$linkhub" run workflows/tiktok-to-catalog.yaml --config examples/linkhub.yaml --inputs-file examples/links.jsonl
+
+echo "== the catalog"
+"$linkhub" run workflows/catalog-report.yaml --config examples/linkhub.yaml --output table 2>/dev/null

@@ -37,7 +37,7 @@ Result<std::string> sha256_file(const fs::path& file) {
   return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
-ArtifactStore::ArtifactStore(fs::path root) : root_(fs::absolute(std::move(root))) {}
+ArtifactStore::ArtifactStore(fs::path root) : root_(fs::absolute(root).lexically_normal()) {}
 
 namespace {
 

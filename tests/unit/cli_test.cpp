@@ -346,3 +346,56 @@ TEST(Cli, OutputPrintsOneOutputAloneOnStdout) {
   const auto unknown = run_cli("run " + quote(wf.string()) + db + " --output nope");
   EXPECT_EQ(unknown.exit_code, 2) << describe(unknown);
 }
+
+// ---- the flagship workflow, end to end on rendered samples
+
+TEST(Cli, TiktokToCatalogTurnsSampleLinksIntoOneProductPerSellingVideo) {
+  TempDir tmp;
+  const fs::path samples = tmp.path() / "samples";
+  const std::string shirt = "7301458823650102534", sideways = "7334112098765432101", dog = "7367890123456789012";
+  const std::string render = quote(source("examples/make-samples.sh")) + " " + quote(samples.string()) + " " + shirt +
+                             " " + sideways + " " + dog + " >/dev/null";
+  ASSERT_EQ(std::system(render.c_str()), 0) << "ffmpeg renders the samples (scripts/setup.sh installs it)";
+  const auto config = tmp.write("linkhub.yaml",
+                                "database: runs.db\nartifact_dir: artifacts\nplugins:\n  tiktok:\n"
+                                "    provider: local\n    local_dir: " +
+                                    samples.string() + "\n");
+  const auto links =
+      tmp.write("links.jsonl", "{\"url\": \"https://www.tiktok.com/@linen.lab/video/" + shirt +
+                                   "?is_from_webapp=1\"}\n" + "{\"url\": \"https://m.tiktok.com/v/" + sideways +
+                                   ".html\"}\n" + "{\"url\": \"https://www.tiktok.com/@max.and.biscuit/video/" + dog +
+                                   "\"}\n" + "{\"url\": \"https://vm.tiktok.com.evil.io/ZMabc/\"}\n");
+  const std::string cfg = " --config " + quote(config.string());
+  const auto batch = run_cli("run " + quote(source("workflows/tiktok-to-catalog.yaml")) + cfg + " --inputs-file " +
+                             quote(links.string()) + " --format json");
+  ASSERT_EQ(batch.exit_code, 1) << "the look-alike host fails its run\n" << describe(batch);
+  const auto report = nlohmann::json::parse(batch.out);
+  ASSERT_EQ(report.at("runs").size(), 4u) << describe(batch);
+  const auto& shirt_run = report["runs"][0];
+  ASSERT_EQ(shirt_run.value("status", ""), "succeeded") << shirt_run.dump(2);
+  const auto& product = shirt_run["outputs"]["product"];
+  EXPECT_EQ(product["price"], (nlohmann::json{{"amount", 24.99}, {"currency", "USD"}})) << product.dump(2);
+  EXPECT_NE(product["category"].value("path", "").find("Shirts & Tops"), std::string::npos) << product.dump(2);
+  ASSERT_FALSE(product["thumbnails"].empty()) << product.dump(2);
+  EXPECT_EQ(product["thumbnails"][0].value("hash", "").rfind("sha256:", 0), 0u);
+
+  // Stored landscape with rotation metadata: its thumbnails stand upright.
+  const auto& sideways_product = report["runs"][1]["outputs"]["product"];
+  ASSERT_FALSE(sideways_product["thumbnails"].empty()) << report["runs"][1].dump(2);
+  for (const auto& t : sideways_product["thumbnails"]) {
+    EXPECT_GT(t.value("height", 0), t.value("width", 0)) << t.dump();
+  }
+  // A video that sells nothing is kept out; a look-alike host is refused.
+  EXPECT_EQ(report["runs"][2]["outputs"].value("kept", true), false) << report["runs"][2].dump(2);
+  EXPECT_TRUE(report["runs"][2]["outputs"]["product"].is_null());
+  EXPECT_EQ(report["runs"][3].value("status", ""), "failed");
+  EXPECT_NE(report["runs"][3].value("error", "").find("evil.io"), std::string::npos) << report["runs"][3].dump(2);
+
+  // The same link again leaves one product per video.
+  const auto again = run_cli("run " + quote(source("workflows/tiktok-to-catalog.yaml")) + cfg + " --input url=" +
+                             quote("https://www.tiktok.com/@linen.lab/video/" + shirt) + " --format json");
+  ASSERT_EQ(again.exit_code, 0) << describe(again);
+  const auto count =
+      run_cli("run " + quote(source("workflows/catalog-report.yaml")) + cfg + " --output count 2>/dev/null");
+  EXPECT_EQ(count.out, "2\n") << describe(count);
+}

@@ -45,7 +45,7 @@ local function category(c)
 end
 
 local columns = {
-  { "title", 34 }, { "price", 12 }, { "category", 22 }, { "tags", 30 }, { "thumbnails", 0 },
+  { "title", 34 }, { "price", 12 }, { "category", 22 }, { "tags", 30 }, { "thumbnail (320 px JPEG)", 0 },
 }
 local rows = {}
 for _, item in ipairs(input.items or {}) do
@@ -62,7 +62,7 @@ for _, item in ipairs(input.items or {}) do
   end
   rows[#rows + 1] = {
     cut(item.title, 34), price(item.price), cut(category(item.category), 22),
-    cut(table.concat(tags, ", "), 30), table.concat(thumbs, " "),
+    cut(table.concat(tags, ", "), 30), (thumbs[1] or "-") .. (#thumbs > 1 and string.format(" (+%d)", #thumbs - 1) or ""),
   }
 end
 

@@ -121,10 +121,15 @@ struct FrameReader::State {
     // Fails (harmlessly) for RGB sources, which have no YUV matrix.
     sws_setColorspaceDetails(sws, sws_getCoefficients(yuv_matrix(f)), is_full_range(f) ? 1 : 0,
                              sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
-    cv::Mat bgr(scaled_h, scaled_w, CV_8UC3);
-    uint8_t* planes[4] = {bgr.data, nullptr, nullptr, nullptr};
-    int strides[4] = {static_cast<int>(bgr.step[0]), 0, 0, 0};
+    // swscale's SIMD paths write whole vectors, past the end of a row (and of
+    // the last row) when the width is not a multiple of them: convert into an
+    // aligned stride with a spare row, then keep only the pixels.
+    const int stride = (scaled_w * 3 + 63) / 64 * 64;
+    cv::Mat padded(scaled_h + 1, stride, CV_8UC1);
+    uint8_t* planes[4] = {padded.data, nullptr, nullptr, nullptr};
+    int strides[4] = {stride, 0, 0, 0};
     sws_scale(sws, f->data, f->linesize, 0, f->height, planes, strides);
+    const cv::Mat bgr = cv::Mat(scaled_h, scaled_w, CV_8UC3, padded.data, static_cast<size_t>(stride)).clone();
 
     DecodedFrame out;
     out.image = rotate_clockwise(bgr, info.rotation);
