@@ -119,16 +119,20 @@ TEST_F(ClusterTest, ThreeWorkersShareTheRunsAndSurviveOneBeingKilledTwice) {
     }
   }
 
+  // The victim dies right after a finished `b`, with other runs in flight:
+  // first alone (its 15th), then again while the two steady workers share the
+  // queue with it (its 5th, long before the 270-odd runs left are done).
+  std::set<std::string> killed_pids;
+  auto kill_victim = [&](const std::string& at) {
+    auto victim = worker("victim", "step.succeeded:b@" + at);
+    auto status = victim->wait();
+    EXPECT_EQ(status.signal, SIGKILL) << "the victim was meant to be killed mid-run:\n" << victim->transcript();
+    killed_pids.insert(std::to_string(victim->pid()));
+  };
+  kill_victim("15");
   auto steady1 = worker("steady-1");
   auto steady2 = worker("steady-2");
-  std::set<std::string> killed_pids;
-  // The victim dies right after its 15th finished `b`, with other runs in flight, twice.
-  for (int life = 0; life < 2; ++life) {
-    auto victim = worker("victim", "step.succeeded:b@15");
-    auto status = victim->wait();
-    ASSERT_EQ(status.signal, SIGKILL) << "the victim was meant to be killed mid-run:\n" << victim->transcript();
-    killed_pids.insert(std::to_string(victim->pid()));
-  }
+  kill_victim("5");
   auto victim = worker("victim");
   for (auto* w : {steady1.get(), steady2.get(), victim.get()}) {
     auto status = w->wait();
