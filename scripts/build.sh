@@ -7,4 +7,5 @@ build=${LINKHUB_BUILD_DIR:-$root/build}
 werror=OFF
 [[ "${CI:-}" == "true" || "${LINKHUB_WERROR:-}" == "ON" ]] && werror=ON
 cmake -S "$root" -B "$build" -G Ninja -DLINKHUB_WERROR=$werror "$@" >/dev/null
-cmake --build "$build" -j"$(nproc)"
+# LINKHUB_BUILD_TARGET=runtime builds only the binary and its plugins (the main job).
+cmake --build "$build" -j"$(nproc)" ${LINKHUB_BUILD_TARGET:+--target "$LINKHUB_BUILD_TARGET"}

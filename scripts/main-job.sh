@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh"
+LINKHUB_BUILD_TARGET=runtime "$root/scripts/build.sh"
 build=${LINKHUB_BUILD_DIR:-$root/build}
 linkhub="$build/bin/linkhub"
 cd "$root"
