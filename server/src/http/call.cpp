@@ -1,0 +1,101 @@
+#include "http/call.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <istream>
+
+namespace linkhub::http {
+
+Reply Reply::json(int status, Json body) {
+  Reply r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Reply Reply::error(const ApiError& error) {
+  return json(error.status, error_body(error));
+}
+
+Reply Reply::plain(int status, std::string content_type, std::string text) {
+  Reply r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.text = std::move(text);
+  return r;
+}
+
+const std::string& Call::param(const std::string& name) const {
+  static const std::string empty;
+  auto it = params_.find(name);
+  return it == params_.end() ? empty : it->second;
+}
+
+std::string Call::header(const std::string& name) const {
+  return request_.get(name, "");
+}
+
+MediaType Call::media_type() const {
+  return classify_media_type(request_.getContentType());
+}
+
+bool Call::body_unread() const {
+  if (body_) {
+    return !body_->ok();
+  }
+  const bool has_body =
+      request_.getChunkedTransferEncoding() || (request_.hasContentLength() && request_.getContentLength64() > 0);
+  return has_body;
+}
+
+ApiResult<std::string> Call::body() {
+  if (body_) {
+    return *body_;
+  }
+  const size_t max = services.limits.max_body_bytes;
+  const auto too_large = [&] {
+    return ApiError{413, "body_too_large",
+                    "the request body is larger than the limit of " + std::to_string(max) + " bytes (max_body_bytes)",
+                    Json{{"limit_bytes", max}}};
+  };
+  if (request_.hasContentLength() && request_.getContentLength64() > static_cast<Poco::Int64>(max)) {
+    body_ = too_large();
+    return *body_;
+  }
+  std::string text;
+  std::istream& in = request_.stream();
+  char buf[16384];
+  while (in) {
+    in.read(buf, sizeof buf);
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > max) {
+      body_ = too_large();
+      return *body_;
+    }
+  }
+  const bool blank =
+      std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+  if (route.body && !blank) {
+    const MediaType type = media_type();
+    const auto& accepted = route.body->media_types;
+    const bool acceptable = (type == MediaType::Json || type == MediaType::Yaml) &&
+                            std::any_of(accepted.begin(), accepted.end(),
+                                        [&](const std::string& m) { return classify_media_type(m) == type; });
+    if (!acceptable) {
+      std::string list;
+      for (const auto& m : accepted) {
+        list += (list.empty() ? "" : ", ") + m;
+      }
+      const std::string found = request_.getContentType();
+      body_ = ApiError{415, "unsupported_media_type",
+                       "Content-Type '" + (found.empty() ? std::string("(none)") : found.substr(0, 100)) +
+                           "' is not accepted here; send " + list,
+                       Json{{"accepted", accepted}}};
+      return *body_;
+    }
+  }
+  body_ = std::move(text);
+  return *body_;
+}
+
+}  // namespace linkhub::http
