@@ -39,13 +39,39 @@ MediaType Call::media_type() const {
   return classify_media_type(request_.getContentType());
 }
 
-bool Call::body_unread() const {
-  if (body_) {
-    return !body_->ok();
+bool has_body(const Poco::Net::HTTPServerRequest& request) {
+  return request.getChunkedTransferEncoding() || (request.hasContentLength() && request.getContentLength64() > 0);
+}
+
+bool drain(std::istream& in, size_t cap) {
+  char buf[16384];
+  size_t total = 0;
+  while (in && total <= cap) {
+    in.read(buf, sizeof buf);
+    total += static_cast<size_t>(in.gcount());
   }
-  const bool has_body =
-      request_.getChunkedTransferEncoding() || (request_.hasContentLength() && request_.getContentLength64() > 0);
-  return has_body;
+  return in.eof() && total <= cap;
+}
+
+namespace {
+
+// Past this, an over-limit body is not worth reading to keep the connection.
+size_t drain_cap(size_t max_body_bytes) {
+  return std::max<size_t>(size_t{16} << 20, 4 * max_body_bytes);
+}
+
+}  // namespace
+
+bool Call::finish_body() {
+  if (consumed_ || !has_body(request_)) {
+    return true;
+  }
+  if (request_.hasContentLength() &&
+      request_.getContentLength64() > static_cast<Poco::Int64>(drain_cap(services.limits.max_body_bytes))) {
+    return false;
+  }
+  consumed_ = drain(request_.stream(), drain_cap(services.limits.max_body_bytes));
+  return consumed_;
 }
 
 ApiResult<std::string> Call::body() {
@@ -59,7 +85,7 @@ ApiResult<std::string> Call::body() {
                     Json{{"limit_bytes", max}}};
   };
   if (request_.hasContentLength() && request_.getContentLength64() > static_cast<Poco::Int64>(max)) {
-    body_ = too_large();
+    body_ = too_large();  // refused before reading a byte of it
     return *body_;
   }
   std::string text;
@@ -69,10 +95,15 @@ ApiResult<std::string> Call::body() {
     in.read(buf, sizeof buf);
     text.append(buf, static_cast<size_t>(in.gcount()));
     if (text.size() > max) {
-      body_ = too_large();
+      body_ = too_large();  // a chunked body: stopped at the limit
       return *body_;
     }
   }
+  if (in.bad()) {
+    body_ = bad_request("unreadable_body", "the request body could not be read (a broken chunked encoding?)");
+    return *body_;
+  }
+  consumed_ = true;
   const bool blank =
       std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
   if (route.body && !blank) {

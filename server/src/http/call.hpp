@@ -59,8 +59,11 @@ class Call {
   // before reading, or while reading a chunked body), 415 when a non-empty
   // body's media type is not one the route takes.
   ApiResult<std::string> body();
-  // Whether the request's body was left unread (the connection must then close).
-  bool body_unread() const;
+  // Reads what is left of the body and throws it away, up to a bound, so the
+  // connection can carry the next request (closing on unread bytes would
+  // reset it and could lose the answer). False when bytes are still unread:
+  // the connection must then close.
+  bool finish_body();
 
   // For handlers that stream (SSE): the raw response, after which they set Reply::streamed.
   Poco::Net::HTTPServerResponse& response() { return response_; }
@@ -70,6 +73,12 @@ class Call {
   Poco::Net::HTTPServerRequest& request_;
   Poco::Net::HTTPServerResponse& response_;
   std::optional<ApiResult<std::string>> body_;
+  bool consumed_ = false;  // the request stream was read to its end
 };
+
+// Reads `in` to its end, discarding, unless more than `cap` bytes remain. True when it reached the end.
+bool drain(std::istream& in, size_t cap);
+// Whether the request declares a body (a Content-Length above 0, or chunked).
+bool has_body(const Poco::Net::HTTPServerRequest& request);
 
 }  // namespace linkhub::http

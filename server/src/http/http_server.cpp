@@ -122,7 +122,7 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
       route_label = match.pattern;
     }
     if (match.route == nullptr) {
-      if (!unread_body_is_empty(request)) {
+      if (has_body(request) && !drain(request.stream(), services_.limits.max_body_bytes)) {
         response.setKeepAlive(false);
       }
       if (match.allowed.empty()) {
@@ -143,14 +143,10 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
     }
     Call call(services_, *match.route, *target, std::move(match.params), request, response, request_id);
     Reply reply = match.route->handler(call);
-    if (!reply.streamed && call.body_unread()) {
+    if (!reply.streamed && !call.finish_body()) {
       response.setKeepAlive(false);  // the unread bytes would be taken for the next request
     }
     return reply;
-  }
-
-  static bool unread_body_is_empty(Poco::Net::HTTPServerRequest& request) {
-    return !request.getChunkedTransferEncoding() && (!request.hasContentLength() || request.getContentLength64() == 0);
   }
 
   // CORS for the configured console origin only; other origins get no CORS headers.
