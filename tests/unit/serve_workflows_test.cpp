@@ -210,6 +210,9 @@ TEST_F(ServeTest, MalformedJsonIs400WithTheOffset) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.json()["error"]["code"], "malformed_json");
   EXPECT_TRUE(r.json()["error"]["details"]["offset"].is_number());
+  const auto huge = post("/api/v1/workflows/hello/runs", R"({"inputs": {"name": "x", "times": 1e999}})");
+  EXPECT_EQ(huge.status, 400) << huge.body;
+  EXPECT_EQ(huge.json()["error"]["code"], "malformed_json");
   const auto deep = post("/api/v1/workflows/hello/runs", std::string(10000, '[') + std::string(10000, ']'));
   EXPECT_EQ(deep.status, 400);
   EXPECT_EQ(deep.json()["error"]["code"], "too_deep");

@@ -90,6 +90,9 @@ ApiResult<Json> parse_json(std::string_view body) {
   } catch (const Json::parse_error& e) {
     return bad_request("malformed_json", "the body is not valid JSON (at byte " + std::to_string(e.byte) + ")",
                        Json{{"offset", e.byte}});
+  } catch (const Json::exception&) {
+    // Found by serve_body_fuzz: a number too large for a double is out_of_range, not a parse_error.
+    return bad_request("malformed_json", "the body is not usable JSON (a number out of range?)");
   }
 }
 
