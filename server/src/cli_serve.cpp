@@ -5,7 +5,9 @@
 #include "http/serve_app.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <thread>
 
 namespace linkhub::cli {
 
@@ -56,6 +58,15 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   }
   int sig = 0;
   sigwait(&signals, &sig);
+  // A second signal while the runs in flight finish: leave now. Their leases
+  // lapse and another node resumes them from their last finished step.
+  std::thread impatient([&signals] {
+    int again = 0;
+    sigwait(&signals, &again);
+    std::cerr << "linkhub: second signal: exiting without waiting for the runs in flight\n";
+    std::_Exit(1);
+  });
+  impatient.detach();
   app.stop();
   return 0;
 }

@@ -60,7 +60,7 @@ HttpAnswer HttpClient::send(const HttpRequest& r) {
   }
   if (r.chunked) {
     request.setChunkedTransferEncoding(true);
-  } else if (!r.body.empty() || r.method == "POST") {
+  } else if (!r.omit_length && (!r.body.empty() || r.method == "POST")) {
     request.setContentLength64(static_cast<Poco::Int64>(r.body.size()));
   }
   HttpAnswer answer;

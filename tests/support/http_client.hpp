@@ -28,7 +28,8 @@ struct HttpRequest {
   std::string body;
   std::string content_type;  // not sent when empty
   std::map<std::string, std::string> headers;
-  bool chunked = false;  // send the body chunked (no Content-Length)
+  bool chunked = false;      // send the body chunked (no Content-Length)
+  bool omit_length = false;  // send neither Content-Length nor chunked (curl -X POST does so)
 };
 
 class HttpClient {

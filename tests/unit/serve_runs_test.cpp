@@ -140,9 +140,16 @@ TEST_F(ServeTest, CancelStopsARunningRunAndAFinishedOneIsAConflict) {
 TEST_F(ServeTest, CancellingAQueuedRunEndsItAtOnce) {
   start([](http::ServeOptions& o) { o.worker = false; });  // nothing executes: the run stays queued
   const std::string id = trigger("hello", R"({"inputs": {"name": "q"}})");
-  const auto cancel = post("/api/v1/runs/" + id + "/cancel");
+  // As `curl -X POST` sends it: no Content-Length, no body.
+  HttpRequest bare;
+  bare.method = "POST";
+  bare.target = "/api/v1/runs/" + id + "/cancel";
+  bare.omit_length = true;
+  const auto cancel = send(bare);
   ASSERT_EQ(cancel.status, 202) << cancel.body;
   EXPECT_EQ(cancel.json()["status"], "cancelled");
+  bare.target = "/api/v1/workflows/fanout/runs";
+  EXPECT_EQ(send(bare).status, 202) << "a trigger without a body has no inputs";
 }
 
 TEST_F(ServeTest, RetryRunsTheFailedStepsAgain) {

@@ -88,6 +88,13 @@ ApiResult<std::string> Call::body() {
     body_ = too_large();  // refused before reading a byte of it
     return *body_;
   }
+  if (!has_body(request_)) {
+    // Neither Content-Length nor chunked: a request then has no body (RFC 9112 6.3),
+    // though Poco would read a POST's stream until the client closes.
+    consumed_ = true;
+    body_ = std::string();
+    return *body_;
+  }
   std::string text;
   std::istream& in = request_.stream();
   char buf[16384];
