@@ -134,7 +134,7 @@ std::string SseStream::body_if_error() {
   return body;
 }
 
-std::optional<SseEvent> SseStream::next() {
+std::optional<SseEvent> SseStream::next(bool stop_at_comment) {
   SseEvent event;
   bool has_field = false;
   std::string line;
@@ -151,6 +151,9 @@ std::optional<SseEvent> SseStream::next() {
     }
     if (line.front() == ':') {
       event.comments.push_back(line.substr(line.size() > 1 && line[1] == ' ' ? 2 : 1));
+      if (stop_at_comment) {
+        return event;
+      }
       continue;
     }
     const size_t colon = line.find(':');

@@ -62,8 +62,9 @@ class SseStream {
   std::string content_type() const;
   std::string body_if_error();  // the body of a non-200 answer
   // The next event; nullopt when the server ended the stream. Comments after
-  // the last event are in trailing_comments().
-  std::optional<SseEvent> next();
+  // the last event are in trailing_comments(). With `stop_at_comment`, a
+  // comment line is returned too, as an event with only that comment.
+  std::optional<SseEvent> next(bool stop_at_comment = false);
   const std::vector<std::string>& trailing_comments() const;
 
  private:

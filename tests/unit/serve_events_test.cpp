@@ -96,6 +96,33 @@ TEST_F(ServeTest, TheEventStreamRefusesBadRequestsBeforeStreaming) {
   wait_finished(id);
 }
 
+TEST_F(ServeTest, AnIdleStreamSendsHeartbeatsAndEndsAtItsMaximumDuration) {
+  start([](http::ServeOptions& o) {
+    o.worker = false;                                          // the run stays queued: nothing happens
+    o.limits.stream_heartbeat = std::chrono::milliseconds(1);  // so heartbeats come at once
+  });
+  const std::string id = trigger("hello", R"({"inputs": {"name": "h"}})");
+  {
+    SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream");
+    auto created = stream.next();
+    ASSERT_TRUE(created.has_value());
+    auto comment = stream.next(true);
+    ASSERT_TRUE(comment.has_value());
+    EXPECT_EQ(comment->comments, std::vector<std::string>{"heartbeat"});
+  }
+  app_.reset();
+  start([](http::ServeOptions& o) {
+    o.worker = false;
+    o.limits.stream_max_duration = std::chrono::milliseconds(1);
+  });
+  const std::string other = trigger("hello", R"({"inputs": {"name": "h"}})");
+  SseStream bounded(port_, "/api/v1/runs/" + other + "/events/stream");
+  while (bounded.next()) {
+  }
+  ASSERT_FALSE(bounded.trailing_comments().empty());
+  EXPECT_NE(bounded.trailing_comments().back().find("maximum duration"), std::string::npos);
+}
+
 TEST_F(ServeTest, ShutdownClosesOpenStreams) {
   start([](http::ServeOptions& o) { o.worker = false; });  // the run stays queued: its stream stays open
   const std::string id = trigger("hello", R"({"inputs": {"name": "z"}})");
