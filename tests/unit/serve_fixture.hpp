@@ -124,7 +124,7 @@ class ServeTest : public ::testing::Test {
   // Starts the server; `configure` may change the options first.
   void start(const std::function<void(http::ServeOptions&)>& configure = {},
              const PluginHost& plugins = builtin_plugins()) {
-    auto store = SqlStore::open(fresh_database("sqlite"));
+    auto store = SqlStore::open(fresh_database(backend_));
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
     http::ServeOptions options;
@@ -199,6 +199,7 @@ class ServeTest : public ::testing::Test {
     return log_;
   }
 
+  std::string backend_ = "sqlite";  // or "postgres" (ServeOnBackend)
   std::filesystem::path dir_;
   std::unique_ptr<SqlStore> store_;
   std::unique_ptr<http::ServeApp> app_;
@@ -209,6 +210,18 @@ class ServeTest : public ::testing::Test {
   std::condition_variable finished_cv_;
   std::map<std::string, int> finished_;
   std::vector<std::string> log_;
+};
+
+// The tests whose SQL differs by database, on SQLite and on PostgreSQL (skipped, loudly, without LINKHUB_TEST_PG).
+class ServeOnBackend : public ServeTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgres" && !postgres_unavailable_reason().empty()) {
+      GTEST_SKIP() << "\n\n*** " << postgres_unavailable_reason() << " ***\n";
+    }
+    backend_ = GetParam();
+    ServeTest::SetUp();
+  }
 };
 
 }  // namespace linkhub::test

@@ -9,7 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-TEST_F(ServeTest, ListsRunsNewestFirstInPagesWithAnOpaqueCursor) {
+TEST_P(ServeOnBackend, ListsRunsNewestFirstInPagesWithAnOpaqueCursor) {
   start();
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
@@ -47,7 +47,7 @@ TEST_F(ServeTest, ListsRunsNewestFirstInPagesWithAnOpaqueCursor) {
   EXPECT_EQ(by_status.json()["runs"][0]["error"].get<std::string>().find("boom") != std::string::npos, true);
 }
 
-TEST_F(ServeTest, FiltersRunsByCreationTime) {
+TEST_P(ServeOnBackend, FiltersRunsByCreationTime) {
   start();
   const auto first = post("/api/v1/workflows/hello/runs?wait=30s", R"({"inputs": {"name": "a"}})").json();
   const int64_t created = first["created_ms"];
@@ -212,6 +212,9 @@ TEST_F(ServeTest, DeadLettersListStepsThatExhaustedTheirRetries) {
   EXPECT_EQ(get("/api/v1/dead-letters?run=other").json()["dead_letters"].size(), 0u);
   EXPECT_EQ(get("/api/v1/dead-letters?limit=0").status, 400);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServeOnBackend, ::testing::ValuesIn(all_sql_backends()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace linkhub::test

@@ -1,5 +1,6 @@
 #include "http/json_views.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace linkhub::http {
@@ -76,6 +77,14 @@ Json run_detail_json(const RunRecord& run, const std::vector<StepRecord>& steps,
       parent["items"] = Json::array();
     }
     parent["items"].push_back(step_json(s));
+  }
+  // Items run in parallel, so the order they started in is not their order.
+  for (auto& step : list) {
+    if (step.contains("items")) {
+      auto& items = step["items"];
+      std::stable_sort(items.begin(), items.end(),
+                       [](const Json& a, const Json& b) { return a["index"].get<int>() < b["index"].get<int>(); });
+    }
   }
   j["steps"] = std::move(list);
   return j;
