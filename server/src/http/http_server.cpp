@@ -37,6 +37,21 @@ std::string new_request_id() {
   return buf;
 }
 
+// SOCI's messages go on with the statement and its bound values (" while
+// executing ... with :inputs=..."), which may hold a run's inputs: cut them.
+std::string loggable(std::string message) {
+  if (const size_t cut = message.find("while executing"); cut != std::string::npos) {
+    message.resize(cut);
+  }
+  if (message.size() > 500) {
+    message.resize(500);
+  }
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
+    message.pop_back();
+  }
+  return message;
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) {
@@ -81,7 +96,7 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
     } catch (const std::exception& e) {
       // The message may hold internals (SQL, paths): the log gets it, the client a reference.
       services_.log.write("error", "http.exception",
-                          Json{{"request_id", request_id}, {"route", route_label}, {"error", e.what()}});
+                          Json{{"request_id", request_id}, {"route", route_label}, {"error", loggable(e.what())}});
       reply = Reply::error(internal_error("an unexpected error occurred; quote request id " + request_id));
       response.setKeepAlive(false);
     }

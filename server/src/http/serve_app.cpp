@@ -64,7 +64,7 @@ struct ServeApp::Impl {
       try {
         run_metrics.on_event(event);
       } catch (const std::exception& e) {
-        log.warn("metrics.event_failed", Json{{"run_id", event.run_id}, {"error", e.what()}});
+        log.warn("metrics.event_failed", Json{{"run_id", event.run_id}});
       }
       watch.notify(event.run_id);
       if (previous) {
