@@ -11,7 +11,7 @@ PACKAGES=(
   libpoco-dev
   libsoci-dev libsqlite3-dev libpq-dev postgresql sqlite3
   clang-format clang-tidy
-  curl python3
+  curl python3 wrk
   libopencv-dev ffmpeg
 )
 

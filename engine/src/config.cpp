@@ -164,6 +164,16 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
           }
           config.step_concurrency[limit.first.as<std::string>()] = n;
         }
+      } else if (key == "listen") {
+        config.listen = value.as<std::string>();
+      } else if (key == "max_body_bytes") {
+        const int64_t n = value.as<int64_t>();
+        if (n < 1) {
+          return Error{where(path, value) + ": max_body_bytes: expected a number of bytes of at least 1"};
+        }
+        config.max_body_bytes = static_cast<size_t>(n);
+      } else if (key == "cors_origin") {
+        config.cors_origin = value.as<std::string>();
       } else if (key == "plugins") {
         config.plugins = yaml_to_json(value);
         if (!config.plugins.is_object()) {
@@ -172,7 +182,7 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
       } else {
         return Error{where(path, kv.first) + ": unknown key '" + key +
                      "' (expected threads, database, lease, plugin_dirs, artifact_dir, env_allowlist, secrets, "
-                     "expression_limits, step_concurrency or plugins)"};
+                     "expression_limits, step_concurrency, plugins, listen, max_body_bytes or cors_origin)"};
       }
     }
   } catch (const YAML::Exception& e) {
@@ -233,6 +243,19 @@ std::optional<Error> apply_environment(Config& config) {
       return v.error();
     }
     config.expression_limits.max_wall = std::chrono::milliseconds(*v);
+  }
+  if (const char* listen = std::getenv("LINKHUB_LISTEN")) {
+    config.listen = listen;
+  }
+  if (std::getenv("LINKHUB_MAX_BODY_BYTES") != nullptr) {
+    auto v = env_int("LINKHUB_MAX_BODY_BYTES", 1);
+    if (!v) {
+      return v.error();
+    }
+    config.max_body_bytes = static_cast<size_t>(*v);
+  }
+  if (const char* origin = std::getenv("LINKHUB_CORS_ORIGIN")) {
+    config.cors_origin = origin;
   }
   constexpr std::string_view kSecret = "LINKHUB_SECRET_";
   constexpr std::string_view kPlugin = "LINKHUB_PLUGIN_";

@@ -51,6 +51,14 @@ int cmd_runs_retry(const GlobalOptions& global, const std::string& run_id, const
 int cmd_runs_resume(const GlobalOptions& global, const std::string& run_id);
 int cmd_dead_letters(const GlobalOptions& global, const std::string& run_id, size_t limit);
 
+struct ServeCliOptions {
+  std::string listen;                      // --listen HOST:PORT, default: config `listen`
+  std::vector<std::string> workflow_dirs;  // --workflows DIR (repeatable), default ./workflows when present
+  bool no_worker = false;                  // --no-worker: serve the API only
+  int threads = 0;                         // --threads for the node, 0 = from config
+};
+int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options);
+
 int cmd_plugins_list(const GlobalOptions& global);
 int cmd_plugins_describe(const GlobalOptions& global, const std::string& name);
 

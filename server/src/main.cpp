@@ -54,6 +54,16 @@ int main(int argc, char** argv) {
   worker_cmd->add_option("--name", worker.owner, "this node's name in leases (default: host:pid:random)");
   add_global(worker_cmd);
 
+  ServeCliOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "the REST API (and a node executing runs) until SIGTERM");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default: config `listen`, 127.0.0.1:8080)");
+  serve_cmd->add_option("--workflows", serve.workflow_dirs,
+                        "register every workflow YAML under DIR (repeatable; default ./workflows when present)");
+  serve_cmd->add_flag("--no-worker", serve.no_worker, "only serve the API; `linkhub worker` nodes execute the runs");
+  serve_cmd->add_option("--threads", serve.threads, "worker threads (default: config, else the number of cores)")
+      ->check(CLI::Range(1, 1024));
+  add_global(serve_cmd);
+
   auto* runs = app.add_subcommand("runs", "list, inspect, cancel, retry and resume runs in the database");
   runs->require_subcommand(1);
   RunsListOptions runs_list;
@@ -115,6 +125,9 @@ int main(int argc, char** argv) {
   }
   if (*worker_cmd) {
     return cmd_worker(global, worker);
+  }
+  if (*serve_cmd) {
+    return cmd_serve(global, serve);
   }
   if (*runs_list_cmd) {
     return cmd_runs_list(global, runs_list);

@@ -318,12 +318,21 @@ std::vector<RunRecord> SqlStore::list_runs(size_t limit) const {
 
 std::vector<RunRecord> SqlStore::list_runs(const RunFilter& filter) const {
   const int limit = static_cast<int>(std::min<size_t>(filter.limit, 100000));
+  const long long since = filter.since_ms;
+  const long long until = filter.until_ms;
+  const long long after = filter.after_created_ms;
+  // CAST: PostgreSQL would type a parameter compared with the literal 0 as a 32-bit integer.
   return impl_->db->read([&](soci::session& sql) {
     return query_runs(sql,
                       std::string("SELECT ") + kRunColumns +
                           " FROM lh_runs WHERE (:w = '' OR workflow = :w2) AND (:s = '' OR status = :s2) "
+                          "AND (CAST(:since AS BIGINT) = 0 OR created_ms >= :since2) "
+                          "AND (CAST(:until AS BIGINT) = 0 OR created_ms < :until2) "
+                          "AND (CAST(:after AS BIGINT) = 0 OR created_ms < :after2 OR "
+                          "(created_ms = :after3 AND id < :after_id)) "
                           "ORDER BY created_ms DESC, id DESC LIMIT :n",
-                      filter.workflow, filter.workflow, filter.status, filter.status, limit);
+                      filter.workflow, filter.workflow, filter.status, filter.status, since, since, until, until, after,
+                      after, after, filter.after_id, limit);
   });
 }
 

@@ -22,6 +22,9 @@ namespace linkhub {
 //   secrets.NAME       LINKHUB_SECRET_NAME
 //   expression_limits  LINKHUB_EXPR_MAX_INSTRUCTIONS, LINKHUB_EXPR_MAX_MEMORY_MB, LINKHUB_EXPR_MAX_WALL_MS
 //   plugins.NAME.KEY   LINKHUB_PLUGIN_NAME_KEY (value parsed as JSON when it parses, else a string)
+//   listen             LINKHUB_LISTEN (`linkhub serve`: HOST:PORT)
+//   max_body_bytes     LINKHUB_MAX_BODY_BYTES (`linkhub serve`: larger request bodies get 413)
+//   cors_origin        LINKHUB_CORS_ORIGIN (`linkhub serve`: the one browser origin allowed; empty = none)
 struct Config {
   std::filesystem::path file;  // empty when defaults only
   int threads = 0;             // 0 = number of cores (at least 2)
@@ -35,6 +38,11 @@ struct Config {
   Json plugins = Json::object();  // per-plugin sections, passed to each plugin
   // Cluster-wide: at most N executions at once of "plugin.step" (or of every step of "plugin").
   std::map<std::string, int> step_concurrency;
+  // `linkhub serve`: where it listens, the largest request body it reads, and
+  // the web console's origin, the only one CORS lets in.
+  std::string listen = "127.0.0.1:8080";
+  size_t max_body_bytes = size_t{1} << 20;
+  std::string cors_origin;
 
   int effective_threads() const;
 };

@@ -47,6 +47,12 @@ struct RunFilter {
   std::string workflow;  // empty = any
   std::string status;    // empty = any
   size_t limit = 50;
+  int64_t since_ms = 0;  // created at or after; 0 = no bound
+  int64_t until_ms = 0;  // created before; 0 = no bound
+  // Keyset paging (newest first): only runs that come after the run
+  // (after_created_ms, after_id) in that order; 0 = from the newest.
+  int64_t after_created_ms = 0;
+  std::string after_id;
 };
 
 struct LeaseCheck {

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Benchmarks `linkhub serve` on loopback with wrk (closed loop: each connection
+# sends its next request when the previous answer arrives, so throughput is
+# the most the server gives and latency includes queueing). Bounded in time:
+# four phases of BENCH_SECONDS (default 10) each.
+#   1. GET /api/v1/runs/{id}                 a finished run with its steps
+#   2. POST /api/v1/workflows/bench/runs     triggers on 2 connections, the node executing the runs
+#   3. the same on BENCH_CONNECTIONS (16)    saturated
+#   4. the same with --no-worker             the API and the database alone
+# Usage: scripts/bench-serve.sh [BUILD_DIR]   (env: BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-${LINKHUB_BUILD_DIR:-$root/build}}
+bin=$build/bin/linkhub
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-16}
+threads=${BENCH_THREADS:-2}
+command -v wrk >/dev/null || { echo "bench-serve: wrk is missing (scripts/setup.sh installs it)" >&2; exit 2; }
+[[ -x "$bin" ]] || { echo "bench-serve: $bin is missing (scripts/build.sh builds it)" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/linkhub-bench-serve.XXXXXX)
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/workflows"
+cat >"$work/workflows/bench.yaml" <<'YAML'
+name: bench
+inputs:
+  sku: { type: string, required: true }
+steps:
+  - id: normalise
+    uses: core.transform
+    with: { value: "${{ string.lower(inputs.sku) }}" }
+outputs:
+  sku: "${{ steps.normalise.outputs.value }}"
+YAML
+cat >"$work/trigger.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"inputs": {"sku": "SKU-42"}}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+# Starts the server on an ephemeral port; sets $port from its "serve.listening" log line.
+start_server() {
+  rm -f "$work/server.log"
+  (cd "$work" && exec "$bin" serve --listen 127.0.0.1:0 --db "$work/bench.db" --workflows "$work/workflows" "$@" \
+    2>"$work/server.log" >/dev/null) &
+  server_pid=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port=$(grep -m1 '"serve.listening"' "$work/server.log" 2>/dev/null | sed -E 's/.*"port":([0-9]+).*/\1/' || true)
+    [[ -n "$port" ]] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1  # waiting for a child process to start, in a script: no test depends on it
+  done
+  echo "bench-serve: the server did not start:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+}
+
+stop_server() {
+  kill -TERM "$server_pid"
+  wait "$server_pid" || { echo "bench-serve: the server did not exit 0" >&2; exit 1; }
+  server_pid=""
+}
+
+# The parts of wrk's report worth keeping.
+run_wrk() {
+  local title=$1
+  shift
+  echo "== $title"
+  wrk --latency -t"$threads" -d"${seconds}s" "$@" | grep -E 'Requests/sec|Latency  |^ +(50|75|90|99)%|Non-2xx|Socket errors|requests in'
+}
+
+echo "linkhub serve on loopback: wrk -t$threads, ${seconds}s per phase, $(nproc) cores, SQLite"
+start_server
+# A finished run to read, made while the queue is empty.
+run_id=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{"inputs": {"sku": "A"}}' \
+  "http://127.0.0.1:$port/api/v1/workflows/bench/runs?wait=30s" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+run_wrk "GET /api/v1/runs/{id}, $connections connections" -c"$connections" "http://127.0.0.1:$port/api/v1/runs/$run_id"
+run_wrk "POST /api/v1/workflows/bench/runs, 2 connections (node executing the runs)" -c2 -s "$work/trigger.lua" \
+  "http://127.0.0.1:$port/api/v1/workflows/bench/runs"
+run_wrk "POST /api/v1/workflows/bench/runs, $connections connections (node executing the runs)" -c"$connections" \
+  -s "$work/trigger.lua" "http://127.0.0.1:$port/api/v1/workflows/bench/runs"
+queued=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^linkhub_queue_depth' || true)
+echo "after the phases: $queued (runs triggered faster than the node finished them)"
+stop_server
+
+rm -f "$work/bench.db"*
+start_server --no-worker
+run_wrk "POST /api/v1/workflows/bench/runs, $connections connections (--no-worker: API and database only)" \
+  -c"$connections" -s "$work/trigger.lua" \
+  "http://127.0.0.1:$port/api/v1/workflows/bench/runs"
+stop_server

@@ -1,0 +1,47 @@
+#pragma once
+// Request bodies into values, with no HTTP library involved: the fuzz target
+// (tests/fuzz/serve_body_fuzz.cpp) feeds these any bytes. Every failure is a
+// 400 ApiError that names the field and says expected versus found.
+
+#include "http/api_error.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace linkhub::http {
+
+// Deeper JSON is refused before parsing: it would only recurse when stored or printed.
+constexpr size_t kMaxJsonDepth = 64;
+
+enum class MediaType { None, Json, Yaml, Other };
+// From a Content-Type header value: parameters (charset) and case are ignored.
+MediaType classify_media_type(std::string_view content_type);
+
+// Any JSON document (400 malformed_json with the byte offset, 400 too_deep).
+ApiResult<Json> parse_json(std::string_view body);
+// A JSON object (400 when it is another type).
+ApiResult<Json> parse_json_object(std::string_view body);
+
+// POST /workflows/{name}/runs: {"inputs": {...}}; an empty body means no inputs.
+struct TriggerBody {
+  Json inputs = Json::object();
+};
+ApiResult<TriggerBody> parse_trigger_body(std::string_view body);
+
+// POST /runs/{id}/retry: {"from": "step"}, or an empty body.
+struct RetryBody {
+  std::string from;
+};
+ApiResult<RetryBody> parse_retry_body(std::string_view body);
+
+// POST /workflows/validate: YAML text as is, or JSON {"yaml": "...", "file": "name.yaml"}.
+struct ValidateBody {
+  std::string yaml;
+  std::string file = "workflow.yaml";  // the name diagnostics carry
+};
+ApiResult<ValidateBody> parse_validate_body(std::string_view body, MediaType type);
+
+// The Idempotency-Key header: 1 to 200 visible ASCII characters.
+ApiResult<std::string> parse_idempotency_key(std::string_view value);
+
+}  // namespace linkhub::http

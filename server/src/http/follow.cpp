@@ -1,0 +1,34 @@
+#include "http/follow.hpp"
+
+#include "http/json_views.hpp"
+
+#include <algorithm>
+
+namespace linkhub::http {
+
+std::optional<RunRecord> wait_for_run(Services& services, const std::string& run_id,
+                                      std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout;
+  RunWatch::Subscription follow(services.watch, run_id);
+  while (true) {
+    follow.mark();
+    auto run = services.store.get_run(run_id);
+    if (!run || is_final(run->status)) {
+      return run;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left <= std::chrono::milliseconds(0)) {
+      return run;
+    }
+    if (follow.wait(std::min(left, services.limits.poll)) == RunWatch::Subscription::Woke::Closed) {
+      return services.store.get_run(run_id);
+    }
+  }
+}
+
+Json run_document(Services& services, const RunRecord& run) {
+  return run_detail_json(run, services.store.get_steps(run.id), services.store.dead_letters(run.id, 100000).size());
+}
+
+}  // namespace linkhub::http

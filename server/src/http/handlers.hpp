@@ -1,0 +1,33 @@
+#pragma once
+// The handlers of the route table, one file per resource. Each is thin: it
+// reads the request, calls an engine service, and shapes the answer.
+
+#include "http/call.hpp"
+
+namespace linkhub::http {
+
+// handlers_workflows.cpp
+Reply list_workflows(Call& call);
+Reply get_workflow(Call& call);
+Reply validate_workflow_body(Call& call);
+Reply trigger_run(Call& call);
+
+// handlers_runs.cpp
+Reply list_runs(Call& call);
+Reply get_run(Call& call);
+Reply cancel_run(Call& call);
+Reply retry_run(Call& call);
+Reply list_dead_letters(Call& call);
+
+// handlers_events.cpp
+Reply list_events(Call& call);
+Reply stream_events(Call& call);
+
+// handlers_system.cpp
+Reply list_plugins(Call& call);
+Reply healthz(Call& call);
+Reply readyz(Call& call);
+Reply metrics(Call& call);
+Reply openapi(Call& call);
+
+}  // namespace linkhub::http

@@ -1,0 +1,72 @@
+// Probes, metrics, plugins and the API's own description.
+#include "http/handlers.hpp"
+#include "http/json_views.hpp"
+#include "http/openapi.hpp"
+
+namespace linkhub::http {
+
+Reply list_plugins(Call& call) {
+  Json plugins = Json::array();
+  for (const auto* plugin : call.services.host.plugins()) {
+    plugins.push_back(plugin_json(*plugin));
+  }
+  Json skipped = Json::array();
+  for (const auto& problem : call.services.host.problems()) {
+    skipped.push_back(Json{{"path", problem.path.filename().string()}, {"message", problem.message}});
+  }
+  return Reply::json(200, Json{{"plugins", std::move(plugins)}, {"skipped", std::move(skipped)}});
+}
+
+Reply healthz(Call&) {
+  return Reply::json(200, Json{{"status", "ok"}});
+}
+
+Reply readyz(Call& call) {
+  Services& services = call.services;
+  Json checks = Json::object();
+  std::string problem;
+  std::string code;
+  if (services.draining) {
+    code = "shutting_down";
+    problem = "the server is shutting down";
+  }
+  try {
+    // A primary-key lookup: the cheapest query that proves a connection and the schema.
+    services.store.get_run("readyz");
+    checks["database"] = "ok";
+  } catch (const std::exception& e) {
+    checks["database"] = "unreachable";
+    if (code.empty()) {
+      code = "database_unreachable";
+      problem = "the run database does not answer";
+    }
+  }
+  const size_t plugins = services.host.plugins().size();
+  checks["plugins"] = plugins;
+  if (plugins == 0 && code.empty()) {
+    code = "no_plugins";
+    problem = "no plugin is loaded, so no workflow can run";
+  }
+  checks["workflows"] = services.workflows.entries().size();
+  checks["worker"] = services.worker;
+  if (!code.empty()) {
+    return Reply::error(ApiError{503, code, problem, Json{{"checks", checks}}});
+  }
+  return Reply::json(200, Json{{"status", "ready"}, {"checks", std::move(checks)}});
+}
+
+Reply metrics(Call& call) {
+  size_t depth = 0;
+  try {
+    depth = call.services.store.queue_depth();
+  } catch (const std::exception&) {
+    // An unreachable database shows in /readyz; metrics still answer with what this process knows.
+  }
+  return Reply::plain(200, "text/plain; version=0.0.4; charset=utf-8", call.services.metrics.render(depth));
+}
+
+Reply openapi(Call& call) {
+  return Reply::json(200, openapi_document(call.services.router.routes()));
+}
+
+}  // namespace linkhub::http

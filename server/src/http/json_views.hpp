@@ -1,0 +1,29 @@
+#pragma once
+// How engine records look in API answers. One place, so the list, the detail,
+// ?wait, the SSE stream and the OpenAPI document agree.
+
+#include <linkhub/engine/json.hpp>
+#include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/engine/run_store.hpp>
+#include <linkhub/engine/sql_store.hpp>
+#include <linkhub/engine/workflow.hpp>
+
+#include <vector>
+
+namespace linkhub::http {
+
+// A run without its steps (lists).
+Json run_summary_json(const RunRecord& run);
+// A run with its steps; foreach items are nested under their step.
+Json run_detail_json(const RunRecord& run, const std::vector<StepRecord>& steps, size_t dead_letters);
+Json event_json(const EventRecord& event);
+Json dead_letter_json(const DeadLetter& letter);
+Json plugin_json(const LoadedPlugin& plugin);
+// The JSON Schema of a workflow's `inputs:` (what POST .../runs takes as "inputs").
+Json input_schema_json(const Workflow& workflow);
+// The DAG: nodes (steps with their plugin step) and edges (needs).
+Json dag_json(const Workflow& workflow, const StepCatalog& catalog);
+
+bool is_final(RunStatus status);
+
+}  // namespace linkhub::http

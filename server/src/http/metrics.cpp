@@ -1,0 +1,149 @@
+#include "http/metrics.hpp"
+
+#include <cstdio>
+#include <initializer_list>
+#include <string_view>
+
+namespace linkhub::http {
+namespace {
+
+// Latency of API calls: sub-millisecond to a few seconds (?wait answers later).
+const std::vector<double> kHttpBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                         0.25,   0.5,   1,      2.5,   5,    10,    30,   60};
+// Plugin steps: microseconds (transforms) to minutes (video work).
+const std::vector<double> kStepBounds = {0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300};
+
+std::string number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+// Appends the parts, without the temporaries that chained + would make (a scrape writes thousands of lines).
+void append(std::string& out, std::initializer_list<std::string_view> parts) {
+  for (auto part : parts) {
+    out.append(part);
+  }
+}
+
+void render_counter(std::string& out, const std::string& name, const std::string& help,
+                    const std::map<std::string, double>& family) {
+  append(out, {"# HELP ", name, " ", help, "\n# TYPE ", name, " counter\n"});
+  for (const auto& [labels, value] : family) {
+    append(out, {name, "{", labels, "} ", number(value), "\n"});
+  }
+}
+
+}  // namespace
+
+std::string label(const std::string& name, const std::string& value) {
+  std::string out = name + "=\"";
+  for (char c : value) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+void Metrics::observe(std::map<Labels, Histogram>& family, const Labels& labels, const std::vector<double>& bounds,
+                      double value) {
+  Histogram& h = family[labels];
+  if (h.bounds.empty()) {
+    h.bounds = bounds;
+    h.counts.assign(bounds.size() + 1, 0);
+  }
+  size_t i = 0;
+  while (i < h.bounds.size() && value > h.bounds[i]) {
+    ++i;
+  }
+  ++h.counts[i];
+  h.sum += value;
+  ++h.count;
+}
+
+void Metrics::render_histogram(std::string& out, const std::string& name, const std::map<Labels, Histogram>& family) {
+  for (const auto& [labels, h] : family) {
+    uint64_t cumulative = 0;
+    const std::string prefix = labels.empty() ? "" : labels + ",";
+    for (size_t i = 0; i < h.bounds.size(); ++i) {
+      cumulative += h.counts[i];
+      append(out, {name, "_bucket{", prefix, label("le", number(h.bounds[i])), "} ", std::to_string(cumulative), "\n"});
+    }
+    append(out, {name, "_bucket{", prefix, "le=\"+Inf\"} ", std::to_string(h.count), "\n"});
+    append(out, {name, "_sum{", labels, "} ", number(h.sum), "\n"});
+    append(out, {name, "_count{", labels, "} ", std::to_string(h.count), "\n"});
+  }
+}
+
+void Metrics::http_request(const std::string& route, const std::string& method, int status, double seconds) {
+  const std::string route_label = label("route", route);
+  std::lock_guard lock(mutex_);
+  http_requests_[route_label + "," + label("method", method) + "," + label("status", std::to_string(status))] += 1;
+  observe(http_seconds_, route_label + "," + label("method", method), kHttpBounds, seconds);
+}
+
+void Metrics::run_triggered(const std::string& workflow) {
+  std::lock_guard lock(mutex_);
+  runs_triggered_[label("workflow", workflow)] += 1;
+}
+
+void Metrics::run_started(const std::string& workflow) {
+  std::lock_guard lock(mutex_);
+  runs_started_[label("workflow", workflow)] += 1;
+}
+
+void Metrics::run_finished(const std::string& workflow, const std::string& status) {
+  std::lock_guard lock(mutex_);
+  runs_finished_[label("workflow", workflow) + "," + label("status", status)] += 1;
+}
+
+void Metrics::step_finished(const std::string& uses, const std::string& status, double seconds) {
+  std::lock_guard lock(mutex_);
+  observe(step_seconds_, label("uses", uses) + "," + label("status", status), kStepBounds, seconds);
+}
+
+void Metrics::stream_opened() {
+  std::lock_guard lock(mutex_);
+  ++streams_open_;
+}
+
+void Metrics::stream_closed() {
+  std::lock_guard lock(mutex_);
+  --streams_open_;
+}
+
+std::string Metrics::render(size_t queue_depth) const {
+  std::string out;
+  std::lock_guard lock(mutex_);
+  render_counter(out, "linkhub_http_requests_total", "HTTP requests by route template, method and status.",
+                 http_requests_);
+  out +=
+      "# HELP linkhub_http_request_duration_seconds Time to answer an HTTP request, by route template.\n"
+      "# TYPE linkhub_http_request_duration_seconds histogram\n";
+  render_histogram(out, "linkhub_http_request_duration_seconds", http_seconds_);
+  render_counter(out, "linkhub_runs_triggered_total", "Runs created through the API, by workflow.", runs_triggered_);
+  render_counter(out, "linkhub_runs_started_total", "Runs this node started executing, by workflow.", runs_started_);
+  render_counter(out, "linkhub_runs_finished_total", "Runs this node finished, by workflow and final status.",
+                 runs_finished_);
+  out +=
+      "# HELP linkhub_step_duration_seconds Duration of plugin step executions on this node, by plugin step "
+      "and status.\n# TYPE linkhub_step_duration_seconds histogram\n";
+  render_histogram(out, "linkhub_step_duration_seconds", step_seconds_);
+  out +=
+      "# HELP linkhub_queue_depth Runs queued or running in the database (every node's).\n"
+      "# TYPE linkhub_queue_depth gauge\nlinkhub_queue_depth " +
+      std::to_string(queue_depth) + "\n";
+  out +=
+      "# HELP linkhub_event_streams Server-Sent Event streams open now.\n"
+      "# TYPE linkhub_event_streams gauge\nlinkhub_event_streams " +
+      std::to_string(streams_open_) + "\n";
+  return out;
+}
+
+}  // namespace linkhub::http

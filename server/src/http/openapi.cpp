@@ -1,0 +1,269 @@
+#include "http/openapi.hpp"
+
+#include <cctype>
+
+namespace linkhub::http {
+namespace {
+
+Json str() {
+  return Json{{"type", "string"}};
+}
+Json integer() {
+  return Json{{"type", "integer"}, {"format", "int64"}};
+}
+Json nullable(Json schema) {
+  schema["nullable"] = true;
+  return schema;
+}
+Json any() {
+  return Json::object();
+}
+Json array_of(Json items) {
+  return Json{{"type", "array"}, {"items", std::move(items)}};
+}
+Json ref(const std::string& name) {
+  return Json{{"$ref", "#/components/schemas/" + name}};
+}
+Json object(Json properties, Json required = Json::array()) {
+  Json j{{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.empty()) {
+    j["required"] = std::move(required);
+  }
+  return j;
+}
+
+Json run_status() {
+  return Json{{"type", "string"}, {"enum", {"queued", "running", "succeeded", "failed", "cancelled"}}};
+}
+
+Json step_schema() {
+  return object(
+      {{"step", str()},
+       {"index", integer()},
+       {"status", Json{{"type", "string"},
+                       {"enum", {"pending", "running", "retrying", "succeeded", "failed", "skipped", "cancelled"}}}},
+       {"attempts", integer()},
+       {"started_ms", integer()},
+       {"finished_ms", integer()},
+       {"duration_ms", nullable(integer())},
+       {"input", any()},
+       {"output", any()},
+       {"error", nullable(str())},
+       {"items", array_of(ref("Step"))}},
+      {"step", "status", "attempts"});
+}
+
+Json components() {
+  Json run_summary = object({{"id", str()},
+                             {"workflow", str()},
+                             {"workflow_version", integer()},
+                             {"status", run_status()},
+                             {"error", nullable(str())},
+                             {"idempotency_key", nullable(str())},
+                             {"created_ms", integer()},
+                             {"started_ms", integer()},
+                             {"finished_ms", integer()},
+                             {"duration_ms", nullable(integer())}},
+                            {"id", "workflow", "status", "created_ms"});
+  Json run_detail = run_summary;
+  run_detail["properties"]["workflow_hash"] = str();
+  run_detail["properties"]["inputs"] = Json{{"type", "object"}};
+  run_detail["properties"]["outputs"] = Json{{"type", "object"}};
+  run_detail["properties"]["dead_letters"] = integer();
+  run_detail["properties"]["steps"] = array_of(ref("Step"));
+  Json schemas{
+      {"Error", object({{"error", object({{"code", str()}, {"message", str()}, {"details", Json{{"type", "object"}}}},
+                                         {"code", "message", "details"})}},
+                       {"error"})},
+      {"RunSummary", run_summary},
+      {"RunDetail", run_detail},
+      {"Step", step_schema()},
+      {"RunList", object({{"runs", array_of(ref("RunSummary"))}, {"next_cursor", nullable(str())}}, {"runs"})},
+      {"Event", object({{"seq", integer()},
+                        {"time_ms", integer()},
+                        {"type", str()},
+                        {"step", nullable(str())},
+                        {"index", integer()},
+                        {"payload", Json{{"type", "object"}}}},
+                       {"seq", "time_ms", "type", "payload"})},
+      {"EventList",
+       object(
+           {{"run_id", str()}, {"status", run_status()}, {"events", array_of(ref("Event"))}, {"next_after", integer()}},
+           {"events", "next_after"})},
+      {"Accepted", object({{"run_id", str()},
+                           {"workflow", str()},
+                           {"status", run_status()},
+                           {"links", object({{"self", str()}, {"events", str()}, {"stream", str()}})}},
+                          {"run_id", "status"})},
+      {"TriggerRequest", Json{{"type", "object"},
+                              {"properties", {{"inputs", Json{{"type", "object"}}}}},
+                              {"additionalProperties", false}}},
+      {"RetryRequest", Json{{"type", "object"}, {"properties", {{"from", str()}}}, {"additionalProperties", false}}},
+      {"ValidateRequest", Json{{"type", "object"},
+                               {"properties", {{"yaml", str()}, {"file", str()}}},
+                               {"required", {"yaml"}},
+                               {"additionalProperties", false}}},
+      {"Diagnostic", object({{"file", str()},
+                             {"line", integer()},
+                             {"column", integer()},
+                             {"step", nullable(str())},
+                             {"code", str()},
+                             {"message", str()}},
+                            {"file", "line", "column", "code", "message"})},
+      {"ValidateResult", object({{"valid", Json{{"type", "boolean"}}}, {"diagnostics", array_of(ref("Diagnostic"))}},
+                                {"valid", "diagnostics"})},
+      {"WorkflowSummary",
+       object({{"name", str()},
+               {"version", integer()},
+               {"description", str()},
+               {"hash", str()},
+               {"triggers", Json{{"type", "array"}}},
+               {"steps", integer()},
+               {"last_run", nullable(object({{"id", str()}, {"status", run_status()}, {"created_ms", integer()}}))}},
+              {"name", "version"})},
+      {"WorkflowList", object({{"workflows", array_of(ref("WorkflowSummary"))}}, {"workflows"})},
+      {"WorkflowDetail",
+       object({{"name", str()},
+               {"version", integer()},
+               {"description", str()},
+               {"hash", str()},
+               {"file", str()},
+               {"source", str()},
+               {"triggers", Json{{"type", "array"}}},
+               {"concurrency", integer()},
+               {"input_schema", Json{{"type", "object"}, {"description", "A JSON Schema."}}},
+               {"outputs", array_of(str())},
+               {"dag", object({{"nodes", array_of(object({{"id", str()},
+                                                          {"uses", str()},
+                                                          {"plugin", str()},
+                                                          {"step", str()},
+                                                          {"description", str()},
+                                                          {"needs", array_of(str())},
+                                                          {"foreach", Json{{"type", "boolean"}}},
+                                                          {"conditional", Json{{"type", "boolean"}}}}))},
+                               {"edges", array_of(object({{"from", str()}, {"to", str()}}))}})}},
+              {"name", "source", "dag", "input_schema"})},
+      {"DeadLetter", object({{"run_id", str()},
+                             {"workflow", str()},
+                             {"step", str()},
+                             {"index", integer()},
+                             {"attempts", integer()},
+                             {"input", any()},
+                             {"error", str()},
+                             {"created_ms", integer()},
+                             {"requeued_ms", nullable(integer())}})},
+      {"DeadLetterList", object({{"dead_letters", array_of(ref("DeadLetter"))}}, {"dead_letters"})},
+      {"Plugin", object({{"name", str()},
+                         {"version", str()},
+                         {"description", str()},
+                         {"api_version", integer()},
+                         {"steps", array_of(object({{"uses", str()},
+                                                    {"description", str()},
+                                                    {"input_schema", Json{{"type", "object"}}},
+                                                    {"output_schema", Json{{"type", "object"}}}}))}})},
+      {"PluginList", object({{"plugins", array_of(ref("Plugin"))},
+                             {"skipped", array_of(object({{"path", str()}, {"message", str()}}))}})},
+      {"Ready", object({{"status", str()}, {"checks", Json{{"type", "object"}}}})},
+  };
+  return Json{{"schemas", std::move(schemas)}};
+}
+
+// "POST /api/v1/runs/{id}/retry" -> "post_api_v1_runs_id_retry"
+std::string operation_id(const Route& route) {
+  std::string out;
+  for (char c : route.method + route.pattern) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!out.empty() && out.back() != '_') {
+      out += '_';
+    }
+  }
+  while (!out.empty() && out.back() == '_') {
+    out.pop_back();
+  }
+  return out;
+}
+
+Json operation(const Route& route) {
+  Json op{{"operationId", operation_id(route)},
+          {"summary", route.summary},
+          {"description", route.description},
+          {"x-linkhub-role", std::string(to_string(route.role))}};
+  Json parameters = Json::array();
+  for (const auto& segment : split_pattern(route.pattern)) {
+    if (segment.size() > 2 && segment.front() == '{') {
+      parameters.push_back(
+          Json{{"name", segment.substr(1, segment.size() - 2)}, {"in", "path"}, {"required", true}, {"schema", str()}});
+    }
+  }
+  for (const auto& q : route.query) {
+    parameters.push_back(Json{{"name", q.name}, {"in", "query"}, {"description", q.description}, {"schema", q.schema}});
+  }
+  for (const auto& h : route.headers) {
+    parameters.push_back(
+        Json{{"name", h.name}, {"in", "header"}, {"description", h.description}, {"schema", h.schema}});
+  }
+  parameters.push_back(Json{{"name", "X-Request-Id"},
+                            {"in", "header"},
+                            {"description", "Echoed in the response and the access log; made up when absent."},
+                            {"schema", str()}});
+  op["parameters"] = std::move(parameters);
+  if (route.body) {
+    Json content = Json::object();
+    for (const auto& media : route.body->media_types) {
+      Json entry{{"schema", media == "application/json" ? route.body->schema : str()}};
+      if (media == "application/json" && !route.body->example.is_null()) {
+        entry["example"] = route.body->example;
+      }
+      content[media] = std::move(entry);
+    }
+    op["requestBody"] = Json{{"required", false}, {"description", route.body->description}, {"content", content}};
+  }
+  Json responses = Json::object();
+  const auto add = [&](int status, const std::string& description, const Json& schema, const std::string& media) {
+    const std::string key = std::to_string(status);
+    if (responses.contains(key)) {
+      responses[key]["description"] = responses[key]["description"].get<std::string>() + " / " + description;
+      return;
+    }
+    Json r{{"description", description}};
+    if (!schema.is_null() || status >= 400) {
+      r["content"] = Json{{media, {{"schema", status >= 400 ? ref("Error") : schema}}}};
+    }
+    responses[key] = std::move(r);
+  };
+  for (const auto& r : route.responses) {
+    add(r.status, r.description, r.schema, r.media_type);
+  }
+  add(405, "The path exists but not with this method (the Allow header lists those it has).", nullptr,
+      "application/json");
+  add(500, "An unexpected failure; the message and the request id are in the log.", nullptr, "application/json");
+  op["responses"] = std::move(responses);
+  return op;
+}
+
+}  // namespace
+
+Json openapi_document(const std::vector<Route>& routes) {
+  Json paths = Json::object();
+  for (const auto& route : routes) {
+    std::string method = route.method;
+    for (auto& c : method) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    paths[route.pattern][method] = operation(route);
+  }
+  return Json{{"openapi", "3.0.3"},
+              {"info",
+               {{"title", "linkhub API"},
+                {"version", "1"},
+                {"description",
+                 "Workflows, runs, events and plugins of a linkhub serve process. Every error is "
+                 "{\"error\": {\"code\", \"message\", \"details\"}}. Each operation's x-linkhub-role is the role it "
+                 "will require once authentication is enabled."}}},
+              {"servers", Json::array({Json{{"url", "/"}}})},
+              {"paths", std::move(paths)},
+              {"components", components()}};
+}
+
+}  // namespace linkhub::http

@@ -1,0 +1,227 @@
+// The route table. Literal paths come before templates at the same depth
+// (the router takes the first match). Roles are declared now and enforced
+// once authentication lands: viewer reads, operator acts on runs, admin is
+// reserved for managing keys and configuration.
+#include "http/routes.hpp"
+
+#include "http/handlers.hpp"
+
+namespace linkhub::http {
+namespace {
+
+Json ref(const std::string& schema) {
+  return Json{{"$ref", "#/components/schemas/" + schema}};
+}
+
+ResponseDoc ok(int status, std::string description, Json schema) {
+  return ResponseDoc{status, std::move(description), std::move(schema), "application/json"};
+}
+
+// Error answers all carry the Error schema.
+ResponseDoc err(int status, std::string description) {
+  return ResponseDoc{status, std::move(description), nullptr, "application/json"};
+}
+
+ParamDoc int_query(std::string name, std::string description) {
+  return ParamDoc{std::move(name), std::move(description), Json{{"type", "integer"}, {"format", "int64"}}};
+}
+
+}  // namespace
+
+std::vector<Route> api_routes() {
+  const ResponseDoc unknown_run = err(404, "No run has this id.");
+  const ResponseDoc bad_param = err(400, "A query parameter is malformed or out of range (the error names it).");
+  const ResponseDoc too_large = err(413, "The body is larger than max_body_bytes.");
+  const ResponseDoc wrong_media = err(415, "The body is not JSON.");
+  const ResponseDoc malformed =
+      err(400, "The body is not valid JSON, or a field has the wrong type (named in details.field).");
+
+  return {
+      Route{"GET",
+            "/healthz",
+            Role::Public,
+            healthz,
+            "Liveness",
+            "200 while the process is up.",
+            {},
+            std::nullopt,
+            {ok(200, "The process is up.",
+                Json{{"type", "object"}, {"properties", {{"status", {{"type", "string"}}}}}})}},
+      Route{"GET",
+            "/readyz",
+            Role::Public,
+            readyz,
+            "Readiness",
+            "200 when the run database answers a cheap query and plugins are loaded; 503 otherwise and while "
+            "shutting down.",
+            {},
+            std::nullopt,
+            {ok(200, "Ready to serve.", ref("Ready")), err(503, "Not ready; details.checks says what failed.")}},
+      Route{"GET",
+            "/metrics",
+            Role::Viewer,
+            metrics,
+            "Prometheus metrics",
+            "Runs started and finished by workflow and status, step durations by plugin step, queue depth, HTTP "
+            "requests by route template and status with a latency histogram. Text format 0.0.4.",
+            {},
+            std::nullopt,
+            {ResponseDoc{200, "Prometheus text exposition format.", Json{{"type", "string"}}, "text/plain"}}},
+      Route{"GET",
+            "/api/v1/openapi.json",
+            Role::Public,
+            openapi,
+            "This document",
+            "The OpenAPI 3 description of every route, built from the server's route table.",
+            {},
+            std::nullopt,
+            {ok(200, "An OpenAPI 3.0 document.", Json{{"type", "object"}})}},
+      Route{"GET",
+            "/api/v1/workflows",
+            Role::Viewer,
+            list_workflows,
+            "List workflows",
+            "The workflows registered by this server at start, with the status of each one's latest run.",
+            {},
+            std::nullopt,
+            {ok(200, "The workflows, by name.", ref("WorkflowList"))}},
+      Route{
+          "POST",
+          "/api/v1/workflows/validate",
+          Role::Viewer,
+          validate_workflow_body,
+          "Validate a workflow",
+          "Lints YAML the way `linkhub validate --format json` does, against the plugins loaded here. The "
+          "answer is 200 whether or not the workflow is valid.",
+          {},
+          BodyDoc{{"application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/plain"},
+                  ref("ValidateRequest"),
+                  "The YAML text as is, or JSON {\"yaml\": \"...\", \"file\": \"name\"}.",
+                  Json{{"yaml", "name: hello\nsteps:\n  - id: say\n    uses: core.log\n    with: { message: hi }\n"}}},
+          {ok(200, "The diagnostics; empty when valid.", ref("ValidateResult")), malformed, too_large,
+           err(415, "The body is neither JSON nor YAML text.")}},
+      Route{"GET",
+            "/api/v1/workflows/{name}",
+            Role::Viewer,
+            get_workflow,
+            "Show a workflow",
+            "Its YAML source, its DAG (steps as nodes with their plugin step, needs as edges) and the JSON Schema "
+            "of its inputs.",
+            {},
+            std::nullopt,
+            {ok(200, "The workflow.", ref("WorkflowDetail")), err(404, "No workflow of this name is registered.")}},
+      Route{"POST",
+            "/api/v1/workflows/{name}/runs",
+            Role::Operator,
+            trigger_run,
+            "Trigger a run",
+            "Queues a run. With an Idempotency-Key header, a repeat returns the run the key made first. With "
+            "?wait=30s the answer waits (at most 60 s) for the run to finish: 200 with the finished run, or 202 "
+            "if it is still going at the deadline.",
+            {ParamDoc{"wait", "Wait up to this long for the run to finish: 30s, 500ms, or seconds (max 60s).",
+                      Json{{"type", "string"}}}},
+            BodyDoc{{"application/json"},
+                    ref("TriggerRequest"),
+                    "The run's inputs; an empty body means none.",
+                    Json{{"inputs", {{"title", "Linen shirt"}}}}},
+            {ok(202, "Queued (or still running at the ?wait deadline).", ref("Accepted")),
+             ok(200, "With ?wait: the finished run.", ref("RunDetail")), malformed,
+             err(400, "Bad ?wait or Idempotency-Key."), err(404, "No workflow of this name is registered."), too_large,
+             wrong_media, err(422, "The inputs fail the workflow's input declarations (the message names the input).")},
+            {ParamDoc{"Idempotency-Key",
+                      "Same key, same run: a repeat returns the run the key made first (1 to 200 "
+                      "visible ASCII characters)."}}},
+      Route{"GET",
+            "/api/v1/runs",
+            Role::Viewer,
+            list_runs,
+            "List runs",
+            "Newest first, in pages: pass next_cursor back as ?cursor for the next page.",
+            {ParamDoc{"workflow", "Only runs of this workflow."},
+             ParamDoc{"status", "Only runs with this status.",
+                      Json{{"type", "string"}, {"enum", {"queued", "running", "succeeded", "failed", "cancelled"}}}},
+             int_query("since", "Only runs created at or after this time (ms since the epoch)."),
+             int_query("until", "Only runs created before this time (ms since the epoch)."),
+             int_query("limit", "Page size, 1 to 500 (default 50)."),
+             ParamDoc{"cursor", "The next_cursor of the previous page (opaque)."}},
+            std::nullopt,
+            {ok(200, "A page of runs.", ref("RunList")), bad_param,
+             err(400, "The cursor is not one this server gave out.")}},
+      Route{"GET",
+            "/api/v1/runs/{id}",
+            Role::Viewer,
+            get_run,
+            "Show a run",
+            "The run with its steps: status, attempts, timings, inputs, outputs and errors; foreach items nested "
+            "under their step.",
+            {},
+            std::nullopt,
+            {ok(200, "The run.", ref("RunDetail")), unknown_run}},
+      Route{"GET",
+            "/api/v1/runs/{id}/events",
+            Role::Viewer,
+            list_events,
+            "A run's events",
+            "Events in order, after a sequence number, a page at a time.",
+            {int_query("after", "Only events with a larger seq (default 0)."),
+             int_query("limit", "Page size, 1 to 1000 (default 100).")},
+            std::nullopt,
+            {ok(200, "A page of events.", ref("EventList")), bad_param, unknown_run}},
+      Route{
+          "GET",
+          "/api/v1/runs/{id}/events/stream",
+          Role::Viewer,
+          stream_events,
+          "Follow a run live (SSE)",
+          "Server-Sent Events: each run event as `id: <seq>` and `data: <event JSON>`, live until the run "
+          "finishes, then `event: end`. Comments (`: heartbeat`) keep idle connections open. Reconnecting with "
+          "Last-Event-ID (or ?after) resumes after that event. A stream lasts at most an hour.",
+          {int_query("after", "Start after this seq (Last-Event-ID wins when both are sent).")},
+          std::nullopt,
+          {ResponseDoc{200, "An event stream.", Json{{"type", "string"}}, "text/event-stream"}, bad_param, unknown_run},
+          {ParamDoc{"Last-Event-ID", "Resume after this event seq (a reconnecting EventSource sends it)."}}},
+      Route{"POST",
+            "/api/v1/runs/{id}/cancel",
+            Role::Operator,
+            cancel_run,
+            "Cancel a run",
+            "A queued run is cancelled at once; a running one is flagged, and its node stops its steps.",
+            {},
+            std::nullopt,
+            {ok(202, "Cancelled, or cancellation asked.", ref("Accepted")), unknown_run,
+             err(409, "The run already finished.")}},
+      Route{"POST",
+            "/api/v1/runs/{id}/retry",
+            Role::Operator,
+            retry_run,
+            "Retry a run",
+            "Queues a finished run again: its failed and cancelled steps and everything downstream, or, with "
+            "\"from\", that step and everything downstream of it. Other steps keep their outputs.",
+            {},
+            BodyDoc{{"application/json"}, ref("RetryRequest"), "Optional.", Json{{"from", "summary"}}},
+            {ok(202, "Queued again.", ref("Accepted")), malformed, unknown_run, too_large, wrong_media,
+             err(409, "The run has not finished, or nothing failed in it."),
+             err(422, "The workflow has no step named by \"from\".")}},
+      Route{"GET",
+            "/api/v1/dead-letters",
+            Role::Operator,
+            list_dead_letters,
+            "Dead letters",
+            "Steps that exhausted their retries, newest first, with input and error.",
+            {ParamDoc{"run", "Only this run's."}, int_query("limit", "At most this many, 1 to 1000 (default 50).")},
+            std::nullopt,
+            {ok(200, "Dead letters.", ref("DeadLetterList")), bad_param}},
+      Route{"GET",
+            "/api/v1/plugins",
+            Role::Viewer,
+            list_plugins,
+            "Plugins",
+            "The loaded plugins with their versions and each step's input and output JSON Schemas, and the "
+            "libraries that were skipped.",
+            {},
+            std::nullopt,
+            {ok(200, "The plugins.", ref("PluginList"))}},
+  };
+}
+
+}  // namespace linkhub::http

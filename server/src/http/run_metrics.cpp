@@ -1,0 +1,83 @@
+#include "http/run_metrics.hpp"
+
+#include <linkhub/engine/workflow.hpp>
+
+namespace linkhub::http {
+
+std::shared_ptr<const RunMetrics::Steps> RunMetrics::steps_of(const std::string& hash) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = versions_.find(hash); it != versions_.end()) {
+      return it->second;
+    }
+  }
+  auto steps = std::make_shared<Steps>();
+  if (auto stored = store_.load_workflow(hash)) {
+    if (auto loaded = load_workflow_text(stored->source, stored->file); loaded.workflow) {
+      for (const auto& step : loaded.workflow->steps) {
+        (*steps)[step.id] = StepInfo{step.uses, step.foreach.has_value()};
+      }
+    }
+  }
+  std::lock_guard lock(mutex_);
+  return versions_.emplace(hash, std::move(steps)).first->second;
+}
+
+std::shared_ptr<const RunMetrics::RunInfo> RunMetrics::run_info(const std::string& run_id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = runs_.find(run_id); it != runs_.end()) {
+      return it->second;
+    }
+  }
+  auto run = store_.get_run(run_id);
+  if (!run) {
+    return nullptr;
+  }
+  auto info = std::make_shared<RunInfo>(RunInfo{run->workflow, steps_of(run->workflow_hash)});
+  std::lock_guard lock(mutex_);
+  return runs_.emplace(run_id, std::move(info)).first->second;
+}
+
+void RunMetrics::on_event(const EventRecord& event) {
+  const std::string& type = event.type;
+  if (type.rfind("run.", 0) == 0) {
+    const bool finished = type == "run.succeeded" || type == "run.failed" || type == "run.cancelled";
+    if (!finished && type != "run.started") {
+      return;
+    }
+    auto info = run_info(event.run_id);
+    if (!info) {
+      return;
+    }
+    if (finished) {
+      metrics_.run_finished(info->workflow, type.substr(4));
+      std::lock_guard lock(mutex_);
+      runs_.erase(event.run_id);
+    } else {
+      metrics_.run_started(info->workflow);
+    }
+    return;
+  }
+  const bool item = type == "item.succeeded" || type == "item.failed";
+  if (!item && type != "step.succeeded" && type != "step.failed") {
+    return;
+  }
+  if (!event.payload.contains("duration_us") || !event.payload["duration_us"].is_number()) {
+    return;
+  }
+  auto info = run_info(event.run_id);
+  if (!info) {
+    return;
+  }
+  auto it = info->steps->find(event.step_id);
+  const bool known = it != info->steps->end();
+  // A foreach step's own event spans all its items; each item is counted by its item.* event.
+  if (known && it->second.foreach && !item) {
+    return;
+  }
+  metrics_.step_finished(known ? it->second.uses : "unknown", type.substr(type.find('.') + 1),
+                         event.payload["duration_us"].get<double>() / 1e6);
+}
+
+}  // namespace linkhub::http

@@ -1,0 +1,45 @@
+#pragma once
+// Turns the events of the runs this node executes (ExecutorOptions.on_event)
+// into metrics: runs started and finished by workflow and status, and step
+// durations by plugin step. Events name a step by its id; the plugin step it
+// uses comes from the workflow version the run started with.
+
+#include "http/metrics.hpp"
+
+#include <linkhub/engine/sql_store.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace linkhub::http {
+
+class RunMetrics {
+ public:
+  RunMetrics(SqlStore& store, Metrics& metrics) : store_(store), metrics_(metrics) {}
+  // Called from the executor's threads after each event is stored.
+  void on_event(const EventRecord& event);
+
+ private:
+  struct StepInfo {
+    std::string uses;
+    bool foreach = false;
+  };
+  using Steps = std::unordered_map<std::string, StepInfo>;  // by step id
+  struct RunInfo {
+    std::string workflow;
+    std::shared_ptr<const Steps> steps;
+  };
+
+  std::shared_ptr<const RunInfo> run_info(const std::string& run_id);
+  std::shared_ptr<const Steps> steps_of(const std::string& hash);
+
+  SqlStore& store_;
+  Metrics& metrics_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const RunInfo>> runs_;    // in flight here
+  std::unordered_map<std::string, std::shared_ptr<const Steps>> versions_;  // by workflow hash
+};
+
+}  // namespace linkhub::http

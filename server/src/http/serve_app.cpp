@@ -1,0 +1,144 @@
+#include "http/serve_app.hpp"
+
+#include "http/routes.hpp"
+#include "http/run_metrics.hpp"
+
+#include <Poco/Exception.h>
+
+#include <charconv>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace linkhub::http {
+
+Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  const Error error{"listen: expected HOST:PORT such as 127.0.0.1:8080, found '" + text + "'"};
+  if (colon == std::string::npos) {
+    return error;
+  }
+  std::string host = text.substr(0, colon);
+  const std::string port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return error;  // an IPv6 address needs brackets
+  }
+  if (host.empty()) {
+    host = "0.0.0.0";
+  }
+  unsigned port = 0;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+    return error;
+  }
+  return std::make_pair(host, static_cast<uint16_t>(port));
+}
+
+struct ServeApp::Impl {
+  const PluginHost& host;
+  SqlStore& store;
+  ServeOptions options;
+  Log log;
+  Router router{api_routes()};
+  RunWatch watch;
+  Metrics metrics;
+  RunMetrics run_metrics{store, metrics};
+  WorkflowCatalog workflows;
+  std::unique_ptr<Services> services;
+  std::unique_ptr<HttpServer> http;
+  std::unique_ptr<Node> node;
+  std::thread node_thread;
+  std::once_flag stopped;
+
+  Impl(const PluginHost& h, SqlStore& s, ServeOptions o) : host(h), store(s), options(std::move(o)), log(options.log) {}
+
+  void start_node() {
+    ExecutorOptions exec = options.executor;
+    auto previous = std::move(exec.on_event);
+    // The caller's hook runs last, so whoever it tells that a run finished
+    // finds that run already counted in /metrics.
+    exec.on_event = [this, previous](const EventRecord& event) {
+      try {
+        run_metrics.on_event(event);
+      } catch (const std::exception& e) {
+        log.warn("metrics.event_failed", Json{{"run_id", event.run_id}});
+      }
+      watch.notify(event.run_id);
+      if (previous) {
+        previous(event);
+      }
+    };
+    node = std::make_unique<Node>(host, store, std::move(exec), options.node);
+    node_thread = std::thread([this] { node->run(); });
+  }
+};
+
+ServeApp::ServeApp(const PluginHost& host, SqlStore& store, ServeOptions options)
+    : impl_(std::make_unique<Impl>(host, store, std::move(options))) {}
+
+ServeApp::~ServeApp() {
+  stop();
+}
+
+Result<uint16_t> ServeApp::start() {
+  Impl& s = *impl_;
+  // A client that hangs up mid-answer must cost that answer, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  s.workflows = WorkflowCatalog::load(s.options.workflow_dirs, s.host, s.store, s.log);
+  s.services = std::unique_ptr<Services>(new Services{s.store, s.host, s.workflows, s.watch, s.metrics, s.router, s.log,
+                                                      s.options.limits, s.options.worker});
+  s.http = std::make_unique<HttpServer>(*s.services, s.options.http);
+  try {
+    s.http->start();
+  } catch (const Poco::Exception& e) {
+    return Error{"cannot listen on " + s.options.http.host + ":" + std::to_string(s.options.http.port) + ": " +
+                 e.displayText()};
+  }
+  if (s.options.worker) {
+    s.start_node();
+  }
+  s.log.info("serve.listening", Json{{"url", "http://" + s.options.http.host + ":" + std::to_string(port())},
+                                     {"port", port()},
+                                     {"database", s.store.display_url()},
+                                     {"workflows", s.workflows.entries().size()},
+                                     {"worker", s.options.worker},
+                                     {"node", s.node ? Json(s.node->owner()) : Json(nullptr)}});
+  return port();
+}
+
+uint16_t ServeApp::port() const {
+  return impl_->http ? impl_->http->port() : 0;
+}
+
+const Router& ServeApp::router() const {
+  return impl_->router;
+}
+
+void ServeApp::stop() {
+  Impl& s = *impl_;
+  std::call_once(s.stopped, [&s] {
+    if (s.services) {
+      s.services->draining = true;
+    }
+    s.watch.close();
+    if (s.http) {
+      s.http->stop();
+    }
+    if (s.node) {
+      s.log.info("serve.stopping_node", Json{{"node", s.node->owner()}});
+      s.node->stop();
+      s.node_thread.join();
+      const NodeStats stats = s.node->stats();
+      s.log.info("serve.stopped", Json{{"node", s.node->owner()},
+                                       {"claimed", stats.claimed},
+                                       {"finished", stats.finished},
+                                       {"lost", stats.lost}});
+      s.node.reset();
+    }
+  });
+}
+
+}  // namespace linkhub::http

@@ -1,0 +1,45 @@
+#pragma once
+// What handlers work with: the engine's services (store, plugins, the
+// registered workflows) and the server's own (run watch, metrics, log),
+// with the limits from the configuration. Handlers hold no state of their own.
+
+#include "http/log.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/run_watch.hpp"
+#include "http/workflow_catalog.hpp"
+
+#include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/engine/sql_store.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+namespace linkhub::http {
+
+struct ServeLimits {
+  size_t max_body_bytes = size_t{1} << 20;
+  std::chrono::milliseconds max_wait{60000};                             // ?wait= at most this
+  std::chrono::milliseconds stream_max_duration{std::chrono::hours(1)};  // an SSE stream ends after this
+  std::chrono::milliseconds stream_heartbeat{15000};                     // an SSE comment when nothing happened
+  // How often followers re-read the store: the only way they see runs that
+  // other nodes execute (this node's own events wake them at once).
+  std::chrono::milliseconds poll{1000};
+  std::string cors_origin;  // empty: no CORS headers at all
+};
+
+struct Services {
+  SqlStore& store;
+  const PluginHost& host;
+  const WorkflowCatalog& workflows;
+  RunWatch& watch;
+  Metrics& metrics;
+  const Router& router;
+  const Log& log;
+  ServeLimits limits;
+  bool worker = true;                 // this process executes runs (no --no-worker)
+  std::atomic<bool> draining{false};  // shutting down: readyz says 503
+};
+
+}  // namespace linkhub::http
