@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -15,7 +17,9 @@ class LuaRule : public ::testing::Test {
  protected:
   void SetUp() override {
     host_.load_directory(LINKHUB_PLUGIN_BUILD_DIR);
-    dir_ = fs::path(::testing::TempDir()) / "lua-rule-test";
+    // One folder per test process: ctest runs tests in parallel, and a rewrite
+    // of a rule another process is reading would race.
+    dir_ = fs::path(::testing::TempDir()) / ("lua-rule-test-" + std::to_string(::getpid()));
     fs::create_directories(dir_ / "rules" / "lib");
     std::ofstream(dir_ / "rules" / "gate.lua")
         << "local m = require('lib.math')\nreturn { ok = m.double(input.n) > 5 }\n";
