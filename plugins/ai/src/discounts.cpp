@@ -1,4 +1,5 @@
 #include "discounts.hpp"
+#include "words.hpp"
 
 #include "numbers.hpp"
 
@@ -9,14 +10,7 @@
 namespace linkhub::ai {
 namespace {
 
-bool any_of(std::string_view word, std::initializer_list<std::string_view> list) {
-  for (std::string_view w : list) {
-    if (w == word) {
-      return true;
-    }
-  }
-  return false;
-}
+using words::any_of;
 
 bool is_trigger(std::string_view lower) {
   return any_of(lower, {"code", "codes", "promocode", "couponcode", "discountcode", "coupon", "voucher", "kode", "mã",

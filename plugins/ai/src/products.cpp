@@ -12,14 +12,7 @@
 namespace linkhub::ai {
 namespace {
 
-bool any_of(std::string_view word, std::initializer_list<std::string_view> list) {
-  for (std::string_view w : list) {
-    if (w == word) {
-      return true;
-    }
-  }
-  return false;
-}
+using words::any_of;
 
 // Small words that may join two content words inside a product name
 // ("vestido de lino", "set of 4", "kaos dengan ...").

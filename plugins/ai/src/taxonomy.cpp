@@ -1,4 +1,5 @@
 #include "taxonomy.hpp"
+#include "words.hpp"
 
 #include "utf8.hpp"
 
@@ -14,14 +15,7 @@
 namespace linkhub::ai {
 namespace {
 
-bool any_of(std::string_view word, std::initializer_list<std::string_view> list) {
-  for (std::string_view w : list) {
-    if (w == word) {
-      return true;
-    }
-  }
-  return false;
-}
+using words::any_of;
 
 // Words of category names that carry no meaning of their own.
 bool is_name_stopword(std::string_view term) {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 namespace linkhub::ai::words {
@@ -22,5 +23,15 @@ inline bool is_stopword(std::string_view lower) {
 // Words that appear around every product and name none: "sale", "free",
 // "shipping", "link", "bio", "price", "new", "today", "giá", "harga", ...
 bool is_filler(std::string_view lower);
+
+// Whether `word` is one of `list`.
+inline bool any_of(std::string_view word, std::initializer_list<std::string_view> list) {
+  for (std::string_view w : list) {
+    if (w == word) {
+      return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace linkhub::ai::words
