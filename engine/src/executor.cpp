@@ -805,7 +805,9 @@ Result<Json> Executor::prepare_inputs(const Workflow& workflow, const Json& give
     return Error{"inputs must be an object of name to value, found " + describe_json_type(given)};
   }
   Json out = Json::object();
-  for (const auto& [name, value] : given.items()) {
+  for (const auto& item : given.items()) {
+    const std::string& name = item.key();
+    // Named, not a structured binding: clang 14 cannot capture bindings in lambdas.
     const bool declared =
         std::any_of(workflow.inputs.begin(), workflow.inputs.end(), [&](const InputDecl& d) { return d.name == name; });
     if (!declared) {

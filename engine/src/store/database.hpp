@@ -2,6 +2,7 @@
 // A SOCI connection pool on SQLite or PostgreSQL, and transactions that work
 // the same on both. Internal to the SQL store.
 
+#include <linkhub/database_url.hpp>
 #include <linkhub/engine/result.hpp>
 
 #include <soci/soci.h>
@@ -11,16 +12,9 @@
 
 namespace linkhub::store {
 
-enum class Dialect { Sqlite, Postgres };
-
-// "postgresql://..." / "postgres://..." / "host=... dbname=..." are PostgreSQL;
-// "sqlite:PATH", "sqlite://PATH" or a bare PATH are SQLite files.
-struct DatabaseUrl {
-  Dialect dialect = Dialect::Sqlite;
-  std::string connect;  // what the SOCI backend gets
-  std::string display;  // for messages: the password masked
-  std::string file;     // SQLite: the database file
-};
+using Dialect = sdk::SqlDialect;
+using DatabaseUrl = sdk::DatabaseUrl;
+// sdk::parse_database_url, with its complaint as an Error.
 Result<DatabaseUrl> parse_database_url(const std::string& url);
 
 class Database {

@@ -46,7 +46,7 @@ FailureKind classify(const soci::soci_error& e) {
 // lines and tabs. One line, single spaces.
 std::string clean(const std::string& what) {
   std::string out;
-  for (char c : mask_password(what)) {
+  for (char c : sdk::mask_database_password(what)) {
     const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
     if (!space) {
       out += c;

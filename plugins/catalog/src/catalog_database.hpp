@@ -26,7 +26,7 @@ class CatalogDatabase {
   static CatalogDatabase& at(const std::string& url, size_t max_sessions);
 
   Dialect dialect() const { return url_.dialect; }
-  bool postgres() const { return url_.dialect == Dialect::kPostgres; }
+  bool postgres() const { return url_.dialect == Dialect::Postgres; }
   const std::string& display() const { return url_.display; }
 
   // Runs fn(session&) in one write transaction and commits when it returns:

@@ -95,7 +95,7 @@ int latest_schema_version() {
 }
 
 void migrate(soci::session& sql, Dialect dialect, const std::string& display) {
-  const bool postgres = dialect == Dialect::kPostgres;
+  const bool postgres = dialect == Dialect::Postgres;
   if (postgres) {
     int ignored = 0;
     sql << "SELECT 1 FROM (" << kPostgresMigrationLock << ") AS locked", soci::into(ignored);

@@ -205,8 +205,9 @@ class ProductReader {
     }
     const auto path = canonical_category_path(raw_path);
     if (!path) {
-      errors_.add("`category.path`", "must be segments separated by '/' or ' > ' with none empty (\"fashion/shoes\"), found " +
-                                         describe(Json(raw_path)));
+      errors_.add("`category.path`",
+                  "must be segments separated by '/' or ' > ' with none empty (\"fashion/shoes\"), found " +
+                      describe(Json(raw_path)));
       return std::nullopt;
     }
     return Category{id, *path};

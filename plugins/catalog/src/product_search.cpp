@@ -36,7 +36,7 @@ Ordering ordering(SortOrder sort) {
 
 class SearchBuilder {
  public:
-  SearchBuilder(Dialect dialect, const SearchRequest& r) : postgres_(dialect == Dialect::kPostgres), r_(r) {}
+  SearchBuilder(Dialect dialect, const SearchRequest& r) : postgres_(dialect == Dialect::Postgres), r_(r) {}
 
   void sort_key(SqlQuery& q) const {
     switch (r_.sort) {

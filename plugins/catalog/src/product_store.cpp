@@ -75,7 +75,7 @@ std::optional<StoredProduct> ProductStore::find_one(const std::string& where,
   q << "SELECT " << kProductColumns
     << " FROM catalog_products p LEFT JOIN catalog_categories c ON c.id = p.category_id WHERE " << where;
   bind(q);
-  if (for_update && dialect_ == Dialect::kPostgres) {
+  if (for_update && dialect_ == Dialect::Postgres) {
     q << " FOR UPDATE OF p";
   }
   ProductRow row;
@@ -117,7 +117,7 @@ void ProductStore::save_category(const Product& product) {
 }
 
 void ProductStore::index(int64_t id, const Product& product, bool replace) {
-  if (dialect_ == Dialect::kPostgres) {
+  if (dialect_ == Dialect::Postgres) {
     return;  // the tsvector column is written with the row
   }
   if (replace) {
@@ -140,7 +140,7 @@ void ProductStore::index(int64_t id, const Product& product, bool replace) {
 }
 
 std::optional<int64_t> ProductStore::insert(const Product& p, int64_t now, const std::string& run_id) {
-  const bool postgres = dialect_ == Dialect::kPostgres;
+  const bool postgres = dialect_ == Dialect::Postgres;
   SqlQuery q;
   q << "INSERT INTO catalog_products (source, video_id, author, author_id, language, category_id, price_micros, "
        "currency, document, version, added_ms, updated_ms, run_id"
@@ -187,7 +187,7 @@ void ProductStore::update(int64_t id, const Product& p, int64_t version, int64_t
   q.bind(static_cast<long long>(version)) << ", updated_ms = ";
   q.bind(static_cast<long long>(now)) << ", run_id = ";
   q.bind(non_empty(run_id));
-  if (dialect_ == Dialect::kPostgres) {
+  if (dialect_ == Dialect::Postgres) {
     q << ", search_tsv = ";
     bind_tsvector(q, p);
   }
@@ -209,7 +209,7 @@ bool ProductStore::remove(int64_t id) {
   history << "DELETE FROM catalog_price_history WHERE product_id = ";
   history.bind(static_cast<long long>(id));
   history.execute(sql_);
-  if (dialect_ == Dialect::kSqlite) {
+  if (dialect_ == Dialect::Sqlite) {
     SqlQuery fts;
     fts << "DELETE FROM catalog_products_fts WHERE rowid = ";
     fts.bind(static_cast<long long>(id));

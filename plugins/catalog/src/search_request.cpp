@@ -90,7 +90,8 @@ SearchRequest parse_search_request(const Json& input) {
   if (const auto path = string_field(input, "category_path", errors)) {
     r.category_path = canonical_category_path(*path);
     if (!r.category_path) {
-      errors.add("`category_path`", "must be segments separated by '/' or ' > ' with none empty, found " + describe(*path));
+      errors.add("`category_path`",
+                 "must be segments separated by '/' or ' > ' with none empty, found " + describe(*path));
     }
   }
   r.price_min_micros = price_field(input, "price_min", errors);

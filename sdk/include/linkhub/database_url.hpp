@@ -1,19 +1,40 @@
-#include "database_url.hpp"
-
-#include <linkhub/plugin.hpp>
+#pragma once
+// Database URLs read one way by the engine and by plugins that keep their own
+// tables (the catalog): "postgresql://..." / "postgres://..." / libpq
+// "host=... dbname=..." are PostgreSQL; "sqlite:PATH", "sqlite://PATH" or a
+// bare PATH are a SQLite file. Header-only so plugins need no engine library.
 
 #include <cctype>
 #include <regex>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
-namespace linkhub::catalog {
-namespace {
+namespace linkhub::sdk {
 
-bool starts_with(const std::string& s, std::string_view prefix) {
+enum class SqlDialect { Sqlite, Postgres };
+
+struct DatabaseUrl {
+  SqlDialect dialect = SqlDialect::Sqlite;
+  std::string connect;  // what the SOCI backend gets
+  std::string display;  // for messages: the password masked
+  std::string file;     // SQLite: the database file
+};
+
+// `text` with any password in a PostgreSQL URI or key=value string replaced by ***.
+inline std::string mask_database_password(const std::string& text) {
+  static const std::regex uri_password(R"((postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@)");
+  static const std::regex keyword_password(R"((password\s*=\s*)('[^']*'|\S+))");
+  return std::regex_replace(std::regex_replace(text, uri_password, "$1***@"), keyword_password, "$1***");
+}
+
+namespace database_url_detail {
+
+inline bool starts_with(const std::string& s, std::string_view prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
-std::string percent_decode(std::string_view s) {
+inline std::string percent_decode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
@@ -28,7 +49,7 @@ std::string percent_decode(std::string_view s) {
 }
 
 // libpq takes key='value'; quoting keeps spaces and quotes in values intact.
-std::string keyword(std::string_view key, const std::string& value) {
+inline std::string keyword(std::string_view key, const std::string& value) {
   std::string out = std::string(key) + "='";
   for (char c : value) {
     if (c == '\\' || c == '\'') {
@@ -39,13 +60,13 @@ std::string keyword(std::string_view key, const std::string& value) {
   return out + "' ";
 }
 
-[[noreturn]] void bad_url(const std::string& why) {
-  throw sdk::StepError("catalog: database URL: " + why);
+[[noreturn]] inline void bad_url(const std::string& why) {
+  throw std::invalid_argument("database URL: " + why);
 }
 
 // postgresql://user:password@host:port/dbname?key=value&... -> libpq key=value.
 // SOCI's PostgreSQL backend mangles URIs, so it only ever sees this form.
-std::string postgres_uri_to_keywords(const std::string& url) {
+inline std::string postgres_uri_to_keywords(const std::string& url) {
   std::string rest = url.substr(url.find("://") + 3);
   std::string query;
   if (const auto q = rest.find('?'); q != std::string::npos) {
@@ -112,21 +133,19 @@ std::string postgres_uri_to_keywords(const std::string& url) {
   return out;
 }
 
-}  // namespace
+}  // namespace database_url_detail
 
-std::string mask_password(const std::string& text) {
-  static const std::regex uri_password(R"((postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@)");
-  static const std::regex keyword_password(R"((password\s*=\s*)('[^']*'|\S+))");
-  return std::regex_replace(std::regex_replace(text, uri_password, "$1***@"), keyword_password, "$1***");
-}
-
-DatabaseUrl parse_database_url(const std::string& url) {
+// Throws std::invalid_argument ("database URL: ...") naming the problem; the
+// message never holds the password.
+inline DatabaseUrl parse_database_url(const std::string& url) {
+  using database_url_detail::bad_url;
+  using database_url_detail::starts_with;
   DatabaseUrl out;
   if (starts_with(url, "postgresql://") || starts_with(url, "postgres://") ||
       url.find("dbname=") != std::string::npos || url.find("host=") != std::string::npos) {
-    out.dialect = Dialect::kPostgres;
-    out.connect = url.find("://") != std::string::npos ? postgres_uri_to_keywords(url) : url;
-    out.display = mask_password(url);
+    out.dialect = SqlDialect::Postgres;
+    out.connect = url.find("://") != std::string::npos ? database_url_detail::postgres_uri_to_keywords(url) : url;
+    out.display = mask_database_password(url);
     return out;
   }
   std::string path = url;
@@ -142,11 +161,11 @@ DatabaseUrl parse_database_url(const std::string& url) {
   if (path.find('"') != std::string::npos) {
     bad_url("'" + url + "': a SQLite path cannot contain a double quote");
   }
-  out.dialect = Dialect::kSqlite;
+  out.dialect = SqlDialect::Sqlite;
   out.connect = "db=\"" + path + "\" timeout=30";
   out.display = path;
   out.file = path;
   return out;
 }
 
-}  // namespace linkhub::catalog
+}  // namespace linkhub::sdk
