@@ -6,6 +6,7 @@
 
 #include "builtin_plugins.hpp"
 #include "child_process.hpp"
+#include "temp_dir.hpp"
 
 #include <linkhub/engine/artifact_store.hpp>
 #include <linkhub/engine/plugin_host.hpp>
@@ -34,25 +35,7 @@ inline fs::path fixture_video(const std::string& name) {
   return fs::path(LINKHUB_TEST_DATA_DIR) / "fixtures" / "videos" / name;
 }
 
-// A fresh directory under the test temp dir, removed when it goes.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::path(::testing::TempDir()) / ("linkhub-media-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 inline std::string find_program(const std::string& name) {
   const char* path = std::getenv("PATH");

@@ -4,6 +4,7 @@
 // scoped PATH.
 
 #include "builtin_plugins.hpp"
+#include "temp_dir.hpp"
 
 #include <linkhub/engine/plugin_host.hpp>
 
@@ -44,26 +45,7 @@ inline StepOutcome call(const std::string& uses, const Json& input, const StepCa
   return step == nullptr ? StepOutcome{} : test::builtin_plugins().invoke(*step, c, input.dump());
 }
 
-// A fresh directory under the test temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::path(::testing::TempDir()) / ("linkhub-tiktok-" + std::to_string(rd()) + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 // Sets PATH for the scope of a test (unit tests run one at a time per process).
 class ScopedPath {
