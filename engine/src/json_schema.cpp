@@ -111,9 +111,14 @@ std::string describe_json_type(const Json& value) {
     case Json::value_t::string: {
       std::string s = value.get<std::string>();
       if (s.size() > 40) {
-        s = s.substr(0, 37) + "...";
+        size_t cut = 37;
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+          --cut;  // not inside a UTF-8 character
+        }
+        s = s.substr(0, cut) + "...";
       }
-      return "a string (" + Json(s).dump() + ")";
+      // Strings from plugins or bodies may still be bad UTF-8: replace, never throw.
+      return "a string (" + Json(s).dump(-1, ' ', false, Json::error_handler_t::replace) + ")";
     }
     case Json::value_t::array:
       return "an array of " + std::to_string(value.size());

@@ -6,13 +6,56 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace linkhub {
 namespace {
+
+// The offset of the first byte that is not part of a well-formed UTF-8
+// character (overlong forms and surrogates included), or npos. Checked
+// first: YAML and JSON both require UTF-8, and a bad byte would otherwise
+// surface later as a confusing error far from its place.
+size_t first_invalid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    unsigned min = 0;
+    unsigned cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1, min = 0x80, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, min = 0x800, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, min = 0x10000, cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + n >= s.size()) {
+      return i;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        return i;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
 
 const std::vector<std::string> kTopKeys{"name",  "version", "description", "inputs",     "defaults",
                                         "steps", "outputs", "triggers",    "concurrency"};
@@ -50,6 +93,14 @@ class Loader {
 
   LoadResult load() {
     LoadResult result;
+    if (const size_t bad = first_invalid_utf8(text_); bad != std::string::npos) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text_[bad]));
+      add_at(position_of(bad), "", "encoding",
+             std::string("the file is not valid UTF-8: byte ") + byte + " does not belong to a character");
+      result.diagnostics = std::move(diagnostics_);
+      return result;
+    }
     YAML::Node root;
     try {
       std::vector<YAML::Node> docs = YAML::LoadAll(text_);
@@ -120,6 +171,20 @@ class Loader {
       out.push_back(line);
     }
     return out;
+  }
+
+  // Line and column (1-based, in bytes) of an offset into the text.
+  SourcePos position_of(size_t offset) const {
+    SourcePos pos{1, 1};
+    for (size_t i = 0; i < offset && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++pos.line;
+        pos.column = 1;
+      } else {
+        ++pos.column;
+      }
+    }
+    return pos;
   }
 
   SourcePos second_document_pos() const {
