@@ -130,6 +130,12 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
           return Error{where(path, value) + ": lease: expected a duration such as 15s or 1m"};
         }
         config.lease = *d;
+      } else if (key == "shutdown_grace") {
+        auto d = parse_duration(value.as<std::string>());
+        if (!d) {
+          return Error{where(path, value) + ": shutdown_grace: expected a duration such as 30s or 0s"};
+        }
+        config.shutdown_grace = *d;
       } else if (key == "env_allowlist") {
         for (const auto& name : value) {
           config.env_allowlist.push_back(name.as<std::string>());
@@ -180,9 +186,10 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
           return Error{where(path, value) + ": 'plugins' must be a mapping of plugin name to settings"};
         }
       } else {
-        return Error{where(path, kv.first) + ": unknown key '" + key +
-                     "' (expected threads, database, lease, plugin_dirs, artifact_dir, env_allowlist, secrets, "
-                     "expression_limits, step_concurrency, plugins, listen, max_body_bytes or cors_origin)"};
+        return Error{
+            where(path, kv.first) + ": unknown key '" + key +
+            "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, env_allowlist, secrets, "
+            "expression_limits, step_concurrency, plugins, listen, max_body_bytes or cors_origin)"};
       }
     }
   } catch (const YAML::Exception& e) {
@@ -217,6 +224,13 @@ std::optional<Error> apply_environment(Config& config) {
       return Error{"LINKHUB_LEASE: expected a duration such as 15s or 1m, found '" + std::string(lease) + "'"};
     }
     config.lease = *d;
+  }
+  if (const char* grace = std::getenv("LINKHUB_SHUTDOWN_GRACE")) {
+    auto d = parse_duration(grace);
+    if (!d) {
+      return Error{"LINKHUB_SHUTDOWN_GRACE: expected a duration such as 30s or 0s, found '" + std::string(grace) + "'"};
+    }
+    config.shutdown_grace = *d;
   }
   if (const char* names = std::getenv("LINKHUB_ENV_ALLOWLIST")) {
     for (auto& name : split(names, ',')) {

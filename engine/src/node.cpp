@@ -3,6 +3,8 @@
 #include <linkhub/engine/cron.hpp>
 #include <linkhub/engine/validator.hpp>
 
+#include "fenced_run_store.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -127,6 +129,7 @@ class SqlStepLimiter final : public StepLimiter {
 struct Node::Impl {
   const PluginHost& host;
   SqlStore& store;
+  FencedRunStore fenced;  // what the executor writes through
   NodeOptions options;
   std::unique_ptr<Executor> executor;
 
@@ -141,7 +144,7 @@ struct Node::Impl {
   std::unordered_map<std::string, std::shared_ptr<const Plan>> plans;  // by workflow hash
 
   Impl(const PluginHost& h, SqlStore& s, ExecutorOptions exec, NodeOptions o)
-      : host(h), store(s), options(std::move(o)) {
+      : host(h), store(s), fenced(s), options(std::move(o)) {
     if (options.owner.empty()) {
       options.owner = default_owner();
     }
@@ -150,12 +153,22 @@ struct Node::Impl {
         pending.push_back(id);
       }
     }
+    // A fenced run's events were not stored: nobody may hear of them either.
+    exec.on_event = [this, listener = std::move(exec.on_event)](const EventRecord& event) {
+      if (listener && !fenced.fenced(event.run_id)) {
+        listener(event);
+      }
+    };
     exec.on_run_finished = [this](const RunRecord& run) {
+      const bool given_away = fenced.fenced(run.id);
+      fenced.unfence(run.id);
       {
         std::lock_guard lock(mutex);
         held.erase(run.id);
-        ++stats.finished;
-        batch_done += batch.count(run.id);
+        if (!given_away) {
+          ++stats.finished;
+          batch_done += batch.count(run.id);
+        }
       }
       store.wake_local();
     };
@@ -165,7 +178,7 @@ struct Node::Impl {
     if (!exec.step_limits.empty() && !exec.limiter) {
       exec.limiter = std::make_shared<SqlStepLimiter>(store, options.owner, options.lease);
     }
-    executor = std::make_unique<Executor>(host, store, std::move(exec));
+    executor = std::make_unique<Executor>(host, fenced, std::move(exec));
   }
 
   Result<std::shared_ptr<const Plan>> plan_for(const std::string& hash) {
@@ -282,7 +295,9 @@ struct Node::Impl {
     }
     LeaseCheck check = store.renew_leases(options.owner, ids, options.lease);
     for (const auto& id : check.lost) {
-      // Another node resumed it after our lease lapsed (we stalled): stop ours.
+      // Another node resumed it after our lease lapsed (we stalled): stop
+      // ours, and keep what it still reports out of the other node's way.
+      fenced.fence(id);
       executor->cancel(id);
       std::lock_guard lock(mutex);
       ++stats.lost;
@@ -383,10 +398,43 @@ struct Node::Impl {
       auto wait = std::min({options.poll, beat, std::chrono::milliseconds(1000)});
       store.wait_for_work(wait);
     }
-    // Let what runs here finish; heartbeat meanwhile so no other node takes it.
+    // Let what runs here finish; heartbeat meanwhile so no other node takes
+    // it. When stopping takes longer than the grace, hand the rest back.
+    const auto give_back_at = Clock::now() + options.shutdown_grace;
     while (in_flight() > 0) {
+      if (stopping && Clock::now() >= give_back_at) {
+        give_back();
+        break;
+      }
       heartbeat();
-      store.wait_for_work(std::min(beat, std::chrono::milliseconds(200)));
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_back_at - Clock::now());
+      store.wait_for_work(
+          std::clamp(left, std::chrono::milliseconds(1), std::min(beat, std::chrono::milliseconds(200))));
+    }
+  }
+
+  // Shutdown past the grace: every run in flight goes back to the queue with
+  // an event saying so; its steps here are cancelled and forgotten (fenced),
+  // and whichever node claims it next runs them again.
+  void give_back() {
+    std::vector<std::string> ids;
+    {
+      std::lock_guard lock(mutex);
+      ids.assign(held.begin(), held.end());
+    }
+    for (const auto& id : ids) {
+      fenced.fence(id);
+      store.append_event(EventRecord{id, 0, now_ms(), "run.released", "", -1,
+                                     Json{{"node", options.owner}, {"reason", "the node shut down"}}});
+      store.release(options.owner, id);
+      executor->cancel(id);
+      std::lock_guard lock(mutex);
+      ++stats.released;
+    }
+    // Steps that honour cancellation end at once; do not wait long for others.
+    const auto until = Clock::now() + std::chrono::seconds(5);
+    while (in_flight() > 0 && Clock::now() < until) {
+      store.wait_for_work(std::chrono::milliseconds(50));
     }
   }
 };

@@ -48,6 +48,7 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.limits.max_body_bytes = env->config.max_body_bytes;
   serve.limits.cors_origin = env->config.cors_origin;
   serve.node.lease = env->config.lease;
+  serve.node.shutdown_grace = env->config.shutdown_grace;
   serve.executor = executor_options(global, env->config, options.threads);
 
   http::ServeApp app(*env->host, **store, std::move(serve));

@@ -36,7 +36,8 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
     }
   }
 
-  // SIGTERM / SIGINT: stop claiming, let the runs in flight finish, exit 0.
+  // SIGTERM / SIGINT: stop claiming, let the runs in flight finish (for at
+  // most shutdown_grace, then hand them back to the queue), exit 0.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -46,6 +47,7 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   NodeOptions node_options;
   node_options.owner = options.owner;
   node_options.lease = env->config.lease;
+  node_options.shutdown_grace = env->config.shutdown_grace;
   node_options.max_runs = options.max_runs;
   node_options.exit_when_idle = options.exit_when_idle;
   node_options.scheduler = !options.no_scheduler;
@@ -57,7 +59,8 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig == SIGTERM || sig == SIGINT) {
-      std::cerr << "worker " << node.owner() << ": stopping, letting the runs in flight finish\n";
+      std::cerr << "worker " << node.owner()
+                << ": stopping, letting the runs in flight finish (then handing them back)\n";
       node.stop();
     }
   });
@@ -67,11 +70,12 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   waiter.join();
   const NodeStats stats = node.stats();
   std::cerr << "worker " << node.owner() << ": claimed " << stats.claimed << " runs (" << stats.resumed
-            << " resumed), finished " << stats.finished << ", lost " << stats.lost << ", fired " << stats.fired
-            << " schedules\n";
+            << " resumed), finished " << stats.finished << ", lost " << stats.lost << ", released " << stats.released
+            << ", fired " << stats.fired << " schedules\n";
   if (global.format == "json") {
     std::cout << Json{{"owner", node.owner()},      {"claimed", stats.claimed}, {"resumed", stats.resumed},
-                      {"finished", stats.finished}, {"lost", stats.lost},       {"fired", stats.fired}}
+                      {"finished", stats.finished}, {"lost", stats.lost},       {"fired", stats.fired},
+                      {"released", stats.released}}
                      .dump()
               << "\n";
   }

@@ -400,6 +400,86 @@ TEST_P(NodeCronTest, SkipFiresOnlyTheLatestMissedTick) {
   EXPECT_LE(runs, 2u);
 }
 
+// SIGTERM with a step that will not finish in time: past shutdown_grace the
+// node hands the run back instead of waiting; nothing it did after that is
+// recorded, and the next node resumes the run, re-running the step.
+TEST_P(NodeTest, StoppingPastTheGraceHandsRunsBackToTheQueue) {
+  Workflow wf = load(R"(name: slow
+steps:
+  - id: first
+    uses: core.transform
+    with: { value: 1 }
+  - id: wait
+    uses: core.delay
+    needs: [first]
+    with: { duration: 1h }
+)");
+  auto queued = enqueue_run(*store_, wf, Json::object());
+  ASSERT_TRUE(queued.ok());
+
+  std::mutex m;
+  std::condition_variable cv;
+  int wait_started = 0;
+  std::vector<std::string> heard;  // events the listeners of both nodes were told
+  ExecutorOptions exec = executor_options();
+  exec.on_event = [&](const EventRecord& e) {
+    std::lock_guard lock(m);
+    heard.push_back(e.type);
+    if (e.type == "step.started" && e.step_id == "wait") {
+      ++wait_started;
+      cv.notify_all();
+    }
+  };
+  NodeOptions leaving_options = node_options();
+  leaving_options.exit_when_idle = false;
+  leaving_options.shutdown_grace = std::chrono::milliseconds(0);
+  leaving_options.owner = "leaving";
+  Node leaving(builtin_plugins(), *store_, exec, leaving_options);
+  std::thread first([&] { leaving.run(); });
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return wait_started == 1; }));
+  }
+  leaving.stop();
+  first.join();
+  EXPECT_EQ(leaving.stats().released, 1u);
+  EXPECT_EQ(leaving.stats().finished, 0u);
+
+  RunRecord handed_back = run_of(queued->id);
+  EXPECT_EQ(handed_back.status, RunStatus::Running) << "a released run is neither finished nor cancelled";
+  std::vector<std::string> stored;
+  for (const auto& e : store_->get_events(queued->id, 0, 1000)) {
+    stored.push_back(e.type);
+  }
+  EXPECT_EQ(stored.back(), "run.released");
+  EXPECT_EQ(std::count(stored.begin(), stored.end(), "step.cancelled"), 0);
+  EXPECT_EQ(std::count(stored.begin(), stored.end(), "run.cancelled"), 0);
+  {
+    std::lock_guard lock(m);
+    EXPECT_EQ(std::count(heard.begin(), heard.end(), "run.cancelled"), 0) << "listeners heard of a fenced run";
+  }
+
+  // The next node takes it at once (no lease to wait out) and runs `wait` again.
+  auto other = open();
+  ASSERT_TRUE(other);
+  NodeOptions next_options = node_options();
+  next_options.exit_when_idle = false;
+  next_options.owner = "next";
+  Node next(builtin_plugins(), *other, exec, next_options);
+  std::thread second([&] { next.run(); });
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return wait_started == 2; }));
+  }
+  EXPECT_TRUE(other->request_cancel(queued->id));
+  next.stop();
+  second.join();
+  EXPECT_EQ(next.stats().resumed, 1u);
+  EXPECT_EQ(run_of(queued->id).status, RunStatus::Cancelled);
+  EXPECT_EQ(starts(queued->id), (std::map<std::string, int>{{"first", 1}, {"wait", 2}}))
+      << "the finished step keeps its output; the released one runs again";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, NodeTest, ::testing::ValuesIn(test::all_sql_backends()),
                          [](const auto& info) { return info.param; });
 INSTANTIATE_TEST_SUITE_P(Backends, NodeCronTest, ::testing::ValuesIn(test::all_sql_backends()),

@@ -135,7 +135,8 @@ void ServeApp::stop() {
       s.log.info("serve.stopped", Json{{"node", s.node->owner()},
                                        {"claimed", stats.claimed},
                                        {"finished", stats.finished},
-                                       {"lost", stats.lost}});
+                                       {"lost", stats.lost},
+                                       {"released", stats.released}});
       s.node.reset();
     }
   });

@@ -18,6 +18,8 @@ namespace linkhub {
 //   artifact_dir       LINKHUB_ARTIFACT_DIR
 //   database           LINKHUB_DATABASE (a SQLite file, or postgresql://user:pass@host:port/db)
 //   lease              LINKHUB_LEASE (how long a node's claim on a run lasts without a heartbeat)
+//   shutdown_grace     LINKHUB_SHUTDOWN_GRACE (on SIGTERM, how long runs in flight may finish before
+//                      they are handed back to the queue)
 //   env_allowlist      LINKHUB_ENV_ALLOWLIST (comma-separated)
 //   secrets.NAME       LINKHUB_SECRET_NAME
 //   expression_limits  LINKHUB_EXPR_MAX_INSTRUCTIONS, LINKHUB_EXPR_MAX_MEMORY_MB, LINKHUB_EXPR_MAX_WALL_MS
@@ -32,6 +34,7 @@ struct Config {
   std::filesystem::path artifact_dir = ".linkhub/artifacts";
   std::string database = ".linkhub/linkhub.db";
   std::chrono::milliseconds lease{15000};
+  std::chrono::milliseconds shutdown_grace{30000};
   std::vector<std::string> env_allowlist;      // variables visible as `env` in expressions
   std::map<std::string, std::string> secrets;  // visible as `secrets`; never logged
   lua::Limits expression_limits;

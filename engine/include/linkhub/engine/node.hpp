@@ -24,14 +24,19 @@ struct NodeOptions {
   std::vector<std::string> only_runs;      // execute these runs only (a batch), then return
   bool scheduler = true;                   // fire cron schedules when holding the lock
   bool exit_when_idle = false;             // return when nothing is queued or running
+  // After stop(): how long runs in flight may go on to finish here. Past it,
+  // the node hands them back to the queue (their steps are cancelled here and
+  // run again, with the same idempotency keys, on whichever node claims them).
+  std::chrono::milliseconds shutdown_grace{30000};
 };
 
 struct NodeStats {
   size_t claimed = 0;  // runs this node took (new or resumed)
   size_t resumed = 0;  // of them, runs another node (or a killed process) had started
   size_t finished = 0;
-  size_t lost = 0;   // leases taken over by another node
-  size_t fired = 0;  // cron runs created
+  size_t lost = 0;      // leases taken over by another node
+  size_t fired = 0;     // cron runs created
+  size_t released = 0;  // runs handed back to the queue at shutdown
 };
 
 // Stores the workflow (by content hash) and its cron schedules, so every
@@ -58,7 +63,8 @@ class Node {
 
   // Works until stop(), until every one of `only_runs` finished, or (exit_when_idle) until idle.
   void run();
-  // Thread-safe; run() returns once the runs in flight have finished.
+  // Thread-safe; run() returns once the runs in flight have finished, or
+  // once shutdown_grace has passed and they were handed back to the queue.
   void stop();
 
   const std::string& owner() const;
