@@ -1,0 +1,104 @@
+// linkhub.yaml and its environment overrides: values land where they should,
+// the environment wins over the file, and mistakes name the file, line and key.
+#include "temp_dir.hpp"
+
+#include <linkhub/engine/config.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace linkhub {
+namespace {
+
+// Sets an environment variable for one test and puts it back afterwards.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) {
+      old_ = old;
+      had_ = true;
+    }
+    ::setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (had_) {
+      ::setenv(name_, old_.c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::string old_;
+  bool had_ = false;
+};
+
+std::filesystem::path write_config(const test::TempDir& dir, const std::string& text) {
+  const auto path = dir.path() / "linkhub.yaml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Config, ReadsDurationsAndServeKeys) {
+  test::TempDir dir;
+  auto config = load_config(write_config(dir,
+                                         "lease: 5s\nshutdown_grace: 2m\nlisten: 127.0.0.1:9000\n"
+                                         "max_body_bytes: 4096\ncors_origin: http://localhost:5173\n"));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->lease, std::chrono::seconds(5));
+  EXPECT_EQ(config->shutdown_grace, std::chrono::minutes(2));
+  EXPECT_EQ(config->listen, "127.0.0.1:9000");
+  EXPECT_EQ(config->max_body_bytes, 4096u);
+  EXPECT_EQ(config->cors_origin, "http://localhost:5173");
+}
+
+TEST(Config, DefaultsWithoutAFile) {
+  auto config = load_config({});
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->shutdown_grace, std::chrono::seconds(30));
+  EXPECT_EQ(config->listen, "127.0.0.1:8080");
+}
+
+TEST(Config, TheEnvironmentWinsOverTheFile) {
+  test::TempDir dir;
+  ScopedEnv grace("LINKHUB_SHUTDOWN_GRACE", "0s");
+  ScopedEnv lease("LINKHUB_LEASE", "1m");
+  ScopedEnv secret("LINKHUB_SECRET_SHOP_HOOK", "s3cr3t");
+  auto config = load_config(write_config(dir, "lease: 5s\nshutdown_grace: 2m\n"));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->shutdown_grace, std::chrono::milliseconds(0));
+  EXPECT_EQ(config->lease, std::chrono::minutes(1));
+  EXPECT_EQ(config->secrets.at("SHOP_HOOK"), "s3cr3t");
+}
+
+TEST(Config, ABadDurationNamesTheFileLineAndKey) {
+  test::TempDir dir;
+  auto config = load_config(write_config(dir, "lease: 5s\nshutdown_grace: soon\n"));
+  ASSERT_FALSE(config.ok());
+  const std::string& message = config.error().message;
+  EXPECT_NE(message.find("linkhub.yaml:2"), std::string::npos) << message;
+  EXPECT_NE(message.find("shutdown_grace"), std::string::npos) << message;
+}
+
+TEST(Config, ABadEnvironmentValueNamesTheVariable) {
+  ScopedEnv grace("LINKHUB_SHUTDOWN_GRACE", "later");
+  auto config = load_config({});
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("LINKHUB_SHUTDOWN_GRACE"), std::string::npos) << config.error().message;
+}
+
+TEST(Config, AnUnknownKeyIsNamedWithTheKnownOnes) {
+  test::TempDir dir;
+  auto config = load_config(write_config(dir, "leese: 5s\n"));
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("unknown key 'leese'"), std::string::npos) << config.error().message;
+  EXPECT_NE(config.error().message.find("shutdown_grace"), std::string::npos) << config.error().message;
+}
+
+}  // namespace
+}  // namespace linkhub
