@@ -271,6 +271,19 @@ std::optional<Error> apply_environment(Config& config) {
   if (const char* origin = std::getenv("LINKHUB_CORS_ORIGIN")) {
     config.cors_origin = origin;
   }
+  if (const char* limits = std::getenv("LINKHUB_STEP_CONCURRENCY")) {
+    // "tiktok.fetch=4,ai=2": replaces the file's limits, like every override.
+    config.step_concurrency.clear();
+    for (const auto& item : split(limits, ',')) {
+      const size_t eq = item.find('=');
+      char* end = nullptr;
+      const long n = eq == std::string::npos ? 0 : std::strtol(item.c_str() + eq + 1, &end, 10);
+      if (eq == std::string::npos || eq == 0 || end == item.c_str() + eq + 1 || *end != '\0' || n < 1) {
+        return Error{"LINKHUB_STEP_CONCURRENCY: expected NAME=N[,NAME=N...] with N at least 1, found '" + item + "'"};
+      }
+      config.step_concurrency[item.substr(0, eq)] = static_cast<int>(n);
+    }
+  }
   constexpr std::string_view kSecret = "LINKHUB_SECRET_";
   constexpr std::string_view kPlugin = "LINKHUB_PLUGIN_";
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {

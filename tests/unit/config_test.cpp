@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 
 namespace linkhub {
 namespace {
@@ -74,6 +75,23 @@ TEST(Config, TheEnvironmentWinsOverTheFile) {
   EXPECT_EQ(config->shutdown_grace, std::chrono::milliseconds(0));
   EXPECT_EQ(config->lease, std::chrono::minutes(1));
   EXPECT_EQ(config->secrets.at("SHOP_HOOK"), "s3cr3t");
+}
+
+TEST(Config, StepConcurrencyFromTheEnvironmentReplacesTheFilesLimits) {
+  test::TempDir dir;
+  ScopedEnv limits("LINKHUB_STEP_CONCURRENCY", "tiktok.fetch=4,ai=2");
+  auto config = load_config(write_config(dir, "step_concurrency: { media.thumbnails: 1 }\n"));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->step_concurrency, (std::map<std::string, int>{{"tiktok.fetch", 4}, {"ai", 2}}));
+}
+
+TEST(Config, ABadStepConcurrencyVariableNamesTheItem) {
+  for (const char* bad : {"tiktok.fetch", "tiktok.fetch=0", "=3", "ai=2x"}) {
+    ScopedEnv limits("LINKHUB_STEP_CONCURRENCY", bad);
+    auto config = load_config({});
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_NE(config.error().message.find(std::string("'") + bad + "'"), std::string::npos) << config.error().message;
+  }
 }
 
 TEST(Config, ABadDurationNamesTheFileLineAndKey) {

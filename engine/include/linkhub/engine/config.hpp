@@ -26,6 +26,7 @@ namespace linkhub {
 //   plugins.NAME.KEY   LINKHUB_PLUGIN_NAME_KEY (value parsed as JSON when it parses, else a string)
 //   listen             LINKHUB_LISTEN (`linkhub serve`: HOST:PORT)
 //   max_body_bytes     LINKHUB_MAX_BODY_BYTES (`linkhub serve`: larger request bodies get 413)
+//   step_concurrency   LINKHUB_STEP_CONCURRENCY (tiktok.fetch=4,ai=2)
 //   cors_origin        LINKHUB_CORS_ORIGIN (`linkhub serve`: the one browser origin allowed; empty = none)
 struct Config {
   std::filesystem::path file;  // empty when defaults only
