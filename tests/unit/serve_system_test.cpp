@@ -90,6 +90,9 @@ TEST_F(ServeTest, MetricsCountRunsStepsAndRequests) {
            "linkhub_http_request_duration_seconds_count{route=\"/api/v1/workflows/{name}/runs\",method=\"POST\"} 2\n",
            "linkhub_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n",
            "linkhub_queue_depth 0\n",
+           "linkhub_node_runs_claimed_total 2\n",
+           "linkhub_node_lease_reclaims_total 0\n",
+           "linkhub_node_runs_released_total 0\n",
            "# TYPE linkhub_step_duration_seconds histogram\n",
        }) {
     EXPECT_NE(m.find(line), std::string::npos) << "missing: " << line << "in:\n" << m;

@@ -62,7 +62,11 @@ Reply metrics(Call& call) {
   } catch (const std::exception&) {
     // An unreachable database shows in /readyz; metrics still answer with what this process knows.
   }
-  return Reply::plain(200, "text/plain; version=0.0.4; charset=utf-8", call.services.metrics.render(depth));
+  std::optional<NodeStats> node;
+  if (call.services.node_stats) {
+    node = call.services.node_stats();
+  }
+  return Reply::plain(200, "text/plain; version=0.0.4; charset=utf-8", call.services.metrics.render(depth, node));
 }
 
 Reply openapi(Call& call) {

@@ -118,7 +118,7 @@ void Metrics::stream_closed() {
   --streams_open_;
 }
 
-std::string Metrics::render(size_t queue_depth) const {
+std::string Metrics::render(size_t queue_depth, const std::optional<NodeStats>& node) const {
   std::string out;
   std::lock_guard lock(mutex_);
   render_counter(out, "linkhub_http_requests_total", "HTTP requests by route template, method and status.",
@@ -143,6 +143,21 @@ std::string Metrics::render(size_t queue_depth) const {
       "# HELP linkhub_event_streams Server-Sent Event streams open now.\n"
       "# TYPE linkhub_event_streams gauge\nlinkhub_event_streams " +
       std::to_string(streams_open_) + "\n";
+  if (node) {
+    const auto counter = [&out](const char* name, const char* help, size_t value) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
+             std::to_string(value) + "\n";
+    };
+    counter("linkhub_node_runs_claimed_total", "Runs this node claimed from the queue (new or resumed).",
+            node->claimed);
+    counter("linkhub_node_lease_reclaims_total",
+            "Runs this node resumed after another node's lease on them lapsed or was given up.", node->resumed);
+    counter("linkhub_node_leases_lost_total", "Runs another node took over from this one (it stalled past its lease).",
+            node->lost);
+    counter("linkhub_node_runs_released_total", "Runs this node handed back to the queue when shutting down.",
+            node->released);
+    counter("linkhub_node_schedules_fired_total", "Cron runs this node created.", node->fired);
+  }
   return out;
 }
 

@@ -3,9 +3,12 @@
 // (version 0.0.4). Small on purpose: the few series linkhub exports, behind
 // one mutex, no client library.
 
+#include <linkhub/engine/node.hpp>
+
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,8 +24,9 @@ class Metrics {
   void stream_opened();
   void stream_closed();
 
-  // Everything, with the queue depth read by the caller at scrape time.
-  std::string render(size_t queue_depth) const;
+  // Everything, with the queue depth and this node's counters (none with
+  // --no-worker) read by the caller at scrape time.
+  std::string render(size_t queue_depth, const std::optional<NodeStats>& node = std::nullopt) const;
 
  private:
   struct Histogram {

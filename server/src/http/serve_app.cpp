@@ -90,15 +90,18 @@ Result<uint16_t> ServeApp::start() {
   s.workflows = WorkflowCatalog::load(s.options.workflow_dirs, s.host, s.store, s.log);
   s.services = std::unique_ptr<Services>(new Services{s.store, s.host, s.workflows, s.watch, s.metrics, s.router, s.log,
                                                       s.options.limits, s.options.worker});
+  if (s.options.worker) {
+    // Before the first request, so handlers never see the node appear; the
+    // HTTP server stops before the node goes, so none sees it gone either.
+    s.start_node();
+    s.services->node_stats = [&s] { return s.node->stats(); };
+  }
   s.http = std::make_unique<HttpServer>(*s.services, s.options.http);
   try {
     s.http->start();
   } catch (const Poco::Exception& e) {
     return Error{"cannot listen on " + s.options.http.host + ":" + std::to_string(s.options.http.port) + ": " +
                  e.displayText()};
-  }
-  if (s.options.worker) {
-    s.start_node();
   }
   s.log.info("serve.listening", Json{{"url", "http://" + s.options.http.host + ":" + std::to_string(port())},
                                      {"port", port()},

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace linkhub::http {
@@ -38,8 +39,9 @@ struct Services {
   const Router& router;
   const Log& log;
   ServeLimits limits;
-  bool worker = true;                 // this process executes runs (no --no-worker)
-  std::atomic<bool> draining{false};  // shutting down: readyz says 503
+  bool worker = true;                     // this process executes runs (no --no-worker)
+  std::function<NodeStats()> node_stats;  // this process's node, when it has one
+  std::atomic<bool> draining{false};      // shutting down: readyz says 503
 };
 
 }  // namespace linkhub::http
