@@ -290,6 +290,40 @@ TEST_F(ServeTest, ProductRoutesAnswer503WithoutTheCatalogPluginAndReadinessIsUna
   EXPECT_EQ(get("/readyz").status, 200);
 }
 
+TEST_F(ServeTest, AMisbehavingCatalogPluginIsAnErrorAnswerNeverACrash) {
+  static PluginHost* fake = [] {
+    auto* host = new PluginHost();  // plugins stay loaded for the process
+    host->load_file(std::filesystem::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_core.so");
+    host->load_file(std::filesystem::path(LINKHUB_TEST_PLUGIN_DIR) / "linkhub_test_fake_catalog.so");
+    return host;
+  }();
+  ASSERT_NE(fake->step("catalog.search"), nullptr);
+  start({}, *fake);
+
+  const auto search = get("/api/v1/products");  // items that are not products
+  EXPECT_EQ(search.status, 502) << search.body;
+  EXPECT_EQ(search.json()["error"]["code"], "bad_plugin_output");
+  EXPECT_EQ(search.json()["error"]["details"]["step"], "catalog.search");
+  EXPECT_NE(search.body.find("product_id"), std::string::npos) << search.body;
+
+  const auto one = get("/api/v1/products/1");  // output outside the step's own schema
+  EXPECT_EQ(one.status, 502) << one.body;
+  EXPECT_EQ(one.json()["error"]["code"], "bad_plugin_output");
+
+  const auto edit = send(HttpRequest{
+      "PATCH", "/api/v1/products/1", R"({"title": "x"})", "application/json", {}, false, false});  // a failure that is
+                                                                                                   // not the request's
+  EXPECT_EQ(edit.status, 500) << edit.body;
+  EXPECT_EQ(edit.json()["error"]["code"], "step_failed");
+  EXPECT_NE(edit.body.find("disk full"), std::string::npos) << edit.body;
+
+  const auto gone = send(HttpRequest{"DELETE", "/api/v1/products/1", "", "", {}, false, false});  // retryable
+  EXPECT_EQ(gone.status, 503) << gone.body;
+  EXPECT_EQ(gone.json()["error"]["code"], "step_unavailable");
+
+  EXPECT_EQ(get("/healthz").status, 200);
+}
+
 // The output checks and the error mapping, on answers the real plugin does not give.
 TEST(ServeProductParsing, OutputThatIsNotProductsIsRefused) {
   using http::search_output_problem;
