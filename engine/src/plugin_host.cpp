@@ -392,6 +392,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
       break;
     default:
       outcome.status = LH_ERROR;
+      outcome.bad_output = true;
       outcome.error = "step " + uses + " returned an unknown status " + std::to_string(static_cast<int>(status));
       return outcome;
   }
@@ -406,6 +407,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
     outcome.output = Json::parse(state.output, nullptr, false);
     if (outcome.output.is_discarded()) {
       outcome.status = LH_ERROR;
+      outcome.bad_output = true;
       outcome.error =
           "step " + uses + " returned malformed JSON output (" + std::to_string(state.output.size()) + " bytes)";
       outcome.output = Json();
@@ -414,6 +416,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   }
   if (auto violations = step.output_validator.validate(outcome.output); !violations.empty()) {
     outcome.status = LH_ERROR;
+    outcome.bad_output = true;
     outcome.error = "step " + uses + " returned output that does not match its output schema: " +
                     (violations[0].pointer.empty() ? "" : violations[0].pointer + ": ") + violations[0].message;
     outcome.output = Json();

@@ -1,6 +1,7 @@
 // libFuzzer: any bytes as a request to `linkhub serve` (target, bodies,
 // headers, cursors) must give a value or a 4xx ApiError, never a crash.
 #include "http/body.hpp"
+#include "http/products.hpp"
 #include "http/query.hpp"
 
 #include <cstddef>
@@ -19,13 +20,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(parse_retry_body(text));
   check(parse_validate_body(text, MediaType::Json));
   check(parse_idempotency_key(text));
+  check(product_id_param(text));
+  catalog_failure(text);  // any plugin message maps to some answer
   if (auto json = parse_json(text); json.ok()) {
     json->dump(-1, ' ', false, linkhub::Json::error_handler_t::replace);  // what the store does with inputs
+    check(product_patch_input(1, *json));
+    // Plugin output is checked, never trusted: any JSON gives a verdict, not a crash.
+    search_output_problem(*json);
+    get_output_problem(*json, 1);
+    update_output_problem(*json, 1);
+    delete_output_problem(*json, 1);
   }
   classify_media_type(text);
   if (auto target = parse_target(text)) {
     check(int_param(*target, "limit", 50, 1, 500));
     check(duration_param(*target, "wait", std::chrono::seconds(60)));
+    check(product_search_input(*target));
   }
   if (auto cursor = decode_cursor(text)) {
     if (decode_cursor(encode_cursor(*cursor)).value_or(Cursor{}).id != cursor->id) {

@@ -125,6 +125,7 @@ TEST(PluginHost, TurnsThrownValuesIntoFailedSteps) {
   EXPECT_NE(thrown_int.error.find("unknown exception"), std::string::npos) << thrown_int.error;
   StepOutcome thrown_std = invoke(host, "step_throws.std", Json::object());
   EXPECT_NE(thrown_std.status, LH_OK);
+  EXPECT_FALSE(thrown_std.bad_output);  // a failure the plugin reported, not a broken contract
   EXPECT_NE(thrown_std.error.find("missing"), std::string::npos) << thrown_std.error;
 }
 
@@ -133,6 +134,7 @@ TEST(PluginHost, RejectsMalformedPluginOutput) {
   ASSERT_TRUE(host.load_file(test_plugin("malformed_output")));
   StepOutcome out = invoke(host, "malformed_output.garbage", Json::object());
   EXPECT_EQ(out.status, LH_ERROR);
+  EXPECT_TRUE(out.bad_output);
   EXPECT_NE(out.error.find("malformed JSON"), std::string::npos) << out.error;
 }
 
@@ -141,6 +143,7 @@ TEST(PluginHost, RejectsOutputThatBreaksTheStepsOwnSchema) {
   ASSERT_TRUE(host.load_file(test_plugin("schema_violation")));
   StepOutcome out = invoke(host, "schema_violation.liar", Json::object());
   EXPECT_EQ(out.status, LH_ERROR);
+  EXPECT_TRUE(out.bad_output);
   EXPECT_NE(out.error.find("/count"), std::string::npos) << out.error;
   EXPECT_NE(out.error.find("expected an integer"), std::string::npos) << out.error;
 }

@@ -124,10 +124,12 @@ class ServeTest : public ::testing::Test {
   // Starts the server; `configure` may change the options first.
   void start(const std::function<void(http::ServeOptions&)>& configure = {},
              const PluginHost& plugins = builtin_plugins()) {
-    auto store = SqlStore::open(fresh_database(backend_));
+    database_url_ = fresh_database(backend_);
+    auto store = SqlStore::open(database_url_);
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
     http::ServeOptions options;
+    options.executor.database_url = database_url_;  // as `linkhub serve` does: plugins keep data beside the runs
     options.http.host = "127.0.0.1";
     options.http.port = 0;
     options.workflow_dirs = {dir_ / "workflows"};
@@ -200,6 +202,7 @@ class ServeTest : public ::testing::Test {
   }
 
   std::string backend_ = "sqlite";  // or "postgres" (ServeOnBackend)
+  std::string database_url_;
   std::filesystem::path dir_;
   std::unique_ptr<SqlStore> store_;
   std::unique_ptr<http::ServeApp> app_;

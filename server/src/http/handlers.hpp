@@ -23,6 +23,12 @@ Reply list_dead_letters(Call& call);
 Reply list_events(Call& call);
 Reply stream_events(Call& call);
 
+// handlers_products.cpp
+Reply list_products(Call& call);
+Reply get_product(Call& call);
+Reply update_product(Call& call);
+Reply delete_product(Call& call);
+
 // handlers_system.cpp
 Reply list_plugins(Call& call);
 Reply healthz(Call& call);

@@ -53,7 +53,49 @@ Json step_schema() {
       {"step", "status", "attempts"});
 }
 
+Json number() {
+  return Json{{"type", "number"}};
+}
+Json price() {
+  return object({{"amount", number()}, {"currency", str()}}, {"amount", "currency"});
+}
+Json category() {
+  return object({{"id", str()}, {"path", str()}}, {"id", "path"});
+}
+
+// A product as the catalog plugin keeps it (plugins/catalog/README.md).
+Json product_schema() {
+  const Json open_object{{"type", "object"}};
+  return object({{"product_id", integer()},
+                 {"source", str()},
+                 {"video_id", str()},
+                 {"url", nullable(str())},
+                 {"title", nullable(str())},
+                 {"description", nullable(str())},
+                 {"author", nullable(str())},
+                 {"author_id", nullable(str())},
+                 {"price", nullable(price())},
+                 {"prices", array_of(open_object)},
+                 {"category", nullable(category())},
+                 {"tags", array_of(str())},
+                 {"hashtags", array_of(str())},
+                 {"cta", Json{{"type", "array"}}},
+                 {"language", nullable(str())},
+                 {"thumbnails", array_of(open_object)},
+                 {"video", nullable(open_object)},
+                 {"stats", open_object},
+                 {"created_at", nullable(str())},
+                 {"extra", open_object},
+                 {"version", integer()},
+                 {"added_at", str()},
+                 {"updated_at", str()},
+                 {"run_id", nullable(str())}},
+                {"product_id", "source", "video_id", "version"});
+}
+
 Json components() {
+  Json product_detail = product_schema();
+  product_detail["properties"]["price_history"] = array_of(ref("PriceChange"));
   Json run_summary = object({{"id", str()},
                              {"workflow", str()},
                              {"workflow_version", integer()},
@@ -164,6 +206,24 @@ Json components() {
       {"PluginList", object({{"plugins", array_of(ref("Plugin"))},
                              {"skipped", array_of(object({{"path", str()}, {"message", str()}}))}})},
       {"Ready", object({{"status", str()}, {"checks", Json{{"type", "object"}}}})},
+      {"Product", product_schema()},
+      {"ProductDetail", product_detail},
+      {"PriceChange",
+       object(
+           {{"amount", nullable(number())}, {"currency", nullable(str())}, {"at", str()}, {"run_id", nullable(str())}},
+           {"amount", "currency", "at"})},
+      {"ProductList",
+       object({{"products", array_of(ref("Product"))}, {"next_cursor", nullable(str())}, {"total", integer()}},
+              {"products", "next_cursor"})},
+      {"ProductPatch", Json{{"type", "object"},
+                            {"properties",
+                             {{"title", nullable(str())},
+                              {"description", nullable(str())},
+                              {"price", nullable(price())},
+                              {"category", nullable(category())},
+                              {"tags", nullable(array_of(str()))}}},
+                            {"minProperties", 1},
+                            {"additionalProperties", false}}},
   };
   return Json{{"schemas", std::move(schemas)}};
 }

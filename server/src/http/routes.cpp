@@ -1,7 +1,7 @@
 // The route table. Literal paths come before templates at the same depth
 // (the router takes the first match). Roles are declared now and enforced
-// once authentication lands: viewer reads, operator acts on runs, admin is
-// reserved for managing keys and configuration.
+// once authentication lands: viewer reads, operator acts on runs and edits
+// products, admin is reserved for managing keys and configuration.
 #include "http/routes.hpp"
 
 #include "http/handlers.hpp"
@@ -33,6 +33,17 @@ std::vector<Route> api_routes() {
   const ResponseDoc bad_param = err(400, "A query parameter is malformed or out of range (the error names it).");
   const ResponseDoc too_large = err(413, "The body is larger than max_body_bytes.");
   const ResponseDoc wrong_media = err(415, "The body is not JSON.");
+  const ResponseDoc bad_id = err(400, "The id is not a product id (a whole number from 1).");
+  const ResponseDoc unknown_product = err(404, "No product has this id.");
+  const ResponseDoc no_catalog =
+      err(503,
+          "The catalog plugin is not loaded (plugin_unavailable), or its database is busy or unreachable "
+          "(step_unavailable: try again).");
+  const ResponseDoc bad_catalog = err(502, "The catalog plugin answered something that is not a product.");
+  const ParamDoc idempotency_key{
+      "Idempotency-Key",
+      "Same key, same answer: a repeat returns the first answer and changes nothing (1 to 200 visible ASCII "
+      "characters; a key reused with another request is 409)."};
   const ResponseDoc malformed =
       err(400, "The body is not valid JSON, or a field has the wrong type (named in details.field).");
 
@@ -211,6 +222,88 @@ std::vector<Route> api_routes() {
             {ParamDoc{"run", "Only this run's."}, int_query("limit", "At most this many, 1 to 1000 (default 50).")},
             std::nullopt,
             {ok(200, "Dead letters.", ref("DeadLetterList")), bad_param}},
+      // Products live in the catalog plugin: these routes invoke its steps and answer 503 without it.
+      Route{"GET",
+            "/api/v1/products",
+            Role::Viewer,
+            list_products,
+            "List and search products",
+            "The catalog plugin's products (catalog.search), in pages: pass next_cursor back as ?cursor with the "
+            "same other parameters for the next page. Without q, newest first; with q, best match first.",
+            {ParamDoc{"q",
+                      "Words that must all appear in title, tags, hashtags or description (whole words; case and "
+                      "accents do not matter; at most 500 characters, 32 words)."},
+             ParamDoc{"category",
+                      "A category path: products in it and below it (`fashion` finds `fashion/shoes/...`, never "
+                      "`fashionista`); Google taxonomy paths use ` > `."},
+             ParamDoc{"category_id", "A category id: products in it and in every category below its path."},
+             ParamDoc{"min_price", "Lowest price, inclusive, 0 to 1e12 (products without a price are left out).",
+                      Json{{"type", "number"}, {"minimum", 0}}},
+             ParamDoc{"max_price", "Highest price, inclusive, at least min_price.",
+                      Json{{"type", "number"}, {"minimum", 0}}},
+             ParamDoc{"currency", "Only prices in this ISO 4217 currency (any case)."},
+             ParamDoc{"author", "Only products whose author_id or author is exactly this."},
+             ParamDoc{"language", "Only this language: `es` matches `es` and `es-MX`."},
+             ParamDoc{"source", "Only products from this source (`tiktok`)."},
+             ParamDoc{"sort",
+                      "relevance (needs q; the default with q), newest (the default without), price_asc, "
+                      "price_desc (products without a price last).",
+                      Json{{"type", "string"}, {"enum", {"relevance", "newest", "price_asc", "price_desc"}}}},
+             int_query("limit", "Page size, 1 to 100 (default 20)."),
+             ParamDoc{"cursor", "The next_cursor of the previous page (opaque; only valid with the same search)."},
+             ParamDoc{"include_total", "true: also count every match (total).", Json{{"type", "boolean"}}}},
+            std::nullopt,
+            {ok(200, "A page of products (without price history).", ref("ProductList")),
+             err(400,
+                 "A parameter is malformed, out of range or unknown, min_price is above max_price, or the "
+                 "cursor is not one given out for this search (details.parameter names it)."),
+             no_catalog, err(502, "The catalog plugin answered something that is not a page of products.")}},
+      Route{"GET",
+            "/api/v1/products/{id}",
+            Role::Viewer,
+            get_product,
+            "Show a product",
+            "One product (catalog.get) with its price history, oldest first, and the current paths of its "
+            "thumbnails and video in the artifact store.",
+            {},
+            std::nullopt,
+            {ok(200, "The product.", ref("ProductDetail")), bad_id, unknown_product, no_catalog, bad_catalog}},
+      Route{"PATCH",
+            "/api/v1/products/{id}",
+            Role::Operator,
+            update_product,
+            "Edit a product",
+            "Changes title, description, price, category or tags (catalog.update): each field given replaces the "
+            "stored one whole, null removes it (tags: null means no tags); fields left out are kept. The edited "
+            "product passes the same checks as an ingested one; a price change is recorded in its history. With "
+            "an Idempotency-Key, a repeat returns the first answer and changes nothing.",
+            {},
+            BodyDoc{{"application/json", "application/merge-patch+json"},
+                    ref("ProductPatch"),
+                    "The fields to change.",
+                    Json{{"title", "Red trail sneakers"}, {"price", {{"amount", 49.99}, {"currency", "USD"}}}}},
+            {ok(200, "The product as it is now.", ref("Product")),
+             err(400,
+                 "Malformed JSON, a field of the wrong type or one that cannot be edited, an empty patch, or a "
+                 "bad id or Idempotency-Key (details.field or details.parameter names it)."),
+             unknown_product, err(409, "The Idempotency-Key was used before with another request."), too_large,
+             wrong_media,
+             err(422,
+                 "The edit would make the product invalid (too long a title, a bad currency, ...); "
+                 "details.field names the first field, details.fields all of them."),
+             no_catalog, bad_catalog},
+            {idempotency_key}},
+      Route{"DELETE",
+            "/api/v1/products/{id}",
+            Role::Operator,
+            delete_product,
+            "Delete a product",
+            "Removes the product and its price history (catalog.delete). Its id is never given to another product.",
+            {},
+            std::nullopt,
+            {ResponseDoc{204, "Deleted.", nullptr, "application/json"}, bad_id, unknown_product,
+             err(409, "The Idempotency-Key was used before with another request."), no_catalog, bad_catalog},
+            {idempotency_key}},
       Route{"GET",
             "/api/v1/plugins",
             Role::Viewer,

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -30,6 +31,15 @@ struct ServeLimits {
   std::string cors_origin;  // empty: no CORS headers at all
 };
 
+// What a step invoked by a request (outside any run) gets from the host, as
+// the node's steps get it from the executor: the run database, each plugin's
+// config section, the artifact store.
+struct StepSettings {
+  std::string database_url;
+  Json plugin_configs = Json::object();  // plugin name -> its config section
+  std::filesystem::path artifact_dir;    // empty: no artifact store
+};
+
 struct Services {
   SqlStore& store;
   const PluginHost& host;
@@ -42,6 +52,7 @@ struct Services {
   bool worker = true;                     // this process executes runs (no --no-worker)
   std::function<NodeStats()> node_stats;  // this process's node, when it has one
   std::atomic<bool> draining{false};      // shutting down: readyz says 503
+  StepSettings steps;
 };
 
 }  // namespace linkhub::http

@@ -66,6 +66,10 @@ struct StepOutcome {
   lh_status status = LH_ERROR;
   Json output;        // set when status == LH_OK
   std::string error;  // set otherwise
+  // The plugin broke the ABI contract (an unknown status, malformed output
+  // JSON, output outside its schema) rather than reporting a failure: callers
+  // such as the REST API answer 502 for this, not the step's own error class.
+  bool bad_output = false;
 };
 
 // Loads plugin libraries (absolute paths, RTLD_LOCAL), checks the API version

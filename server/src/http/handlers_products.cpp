@@ -1,0 +1,130 @@
+// /api/v1/products: the catalog plugin's products, through its steps
+// (catalog.search, .get, .update, .delete) invoked by the plugin host. The
+// server reads no catalog table itself; without the plugin these answer 503.
+#include "http/handlers.hpp"
+#include "http/products.hpp"
+#include "http/step_call.hpp"
+
+namespace linkhub::http {
+namespace {
+
+ApiError unknown_product(int64_t id) {
+  return not_found("unknown_product", "no product with id " + std::to_string(id), Json{{"product_id", id}});
+}
+
+// The request's Idempotency-Key, checked; empty when absent.
+ApiResult<std::string> idempotency_key(Call& call) {
+  const std::string header = call.header("Idempotency-Key");
+  if (header.empty()) {
+    return std::string();
+  }
+  return parse_idempotency_key(header);
+}
+
+// Invokes `uses` and checks its output with `problem_of` (empty: usable).
+ApiResult<Json> catalog_step(Call& call, const std::string& uses, const Json& input,
+                             const std::function<std::string(const Json&)>& problem_of, const std::string& key = "") {
+  auto output = invoke_step(call, uses, input, key, catalog_failure);
+  if (!output) {
+    return output;
+  }
+  if (const std::string problem = problem_of(*output); !problem.empty()) {
+    call.services.log.warn("step.bad_output",
+                           Json{{"step", uses}, {"request_id", call.request_id}, {"problem", problem}});
+    return bad_plugin_output(uses, problem);
+  }
+  return output;
+}
+
+}  // namespace
+
+Reply list_products(Call& call) {
+  auto input = product_search_input(call.target);
+  if (!input) {
+    return Reply::error(input.error());
+  }
+  auto output = catalog_step(call, "catalog.search", *input, search_output_problem);
+  if (!output) {
+    return Reply::error(output.error());
+  }
+  Json body{{"products", std::move((*output)["items"])}, {"next_cursor", std::move((*output)["next_cursor"])}};
+  if (output->contains("total")) {
+    body["total"] = (*output)["total"];
+  }
+  return Reply::json(200, std::move(body));
+}
+
+Reply get_product(Call& call) {
+  auto id = product_id_param(call.param("id"));
+  if (!id) {
+    return Reply::error(id.error());
+  }
+  const int64_t product_id = *id;
+  auto output = catalog_step(call, "catalog.get", Json{{"product_id", product_id}, {"price_history", true}},
+                             [product_id](const Json& out) { return get_output_problem(out, product_id); });
+  if (!output) {
+    return Reply::error(output.error());
+  }
+  if (!(*output)["found"].get<bool>()) {
+    return Reply::error(unknown_product(product_id));
+  }
+  return Reply::json(200, std::move((*output)["product"]));
+}
+
+Reply update_product(Call& call) {
+  auto id = product_id_param(call.param("id"));
+  if (!id) {
+    return Reply::error(id.error());
+  }
+  const int64_t product_id = *id;
+  auto key = idempotency_key(call);
+  if (!key) {
+    return Reply::error(key.error());
+  }
+  auto body = call.body();
+  if (!body) {
+    return Reply::error(body.error());
+  }
+  auto patch = parse_json(*body);
+  if (!patch) {
+    return Reply::error(patch.error());
+  }
+  auto input = product_patch_input(product_id, *patch);
+  if (!input) {
+    return Reply::error(input.error());
+  }
+  auto output = catalog_step(
+      call, "catalog.update", *input, [product_id](const Json& out) { return update_output_problem(out, product_id); },
+      *key);
+  if (!output) {
+    return Reply::error(output.error());
+  }
+  if (!(*output)["found"].get<bool>()) {
+    return Reply::error(unknown_product(product_id));
+  }
+  return Reply::json(200, std::move((*output)["product"]));
+}
+
+Reply delete_product(Call& call) {
+  auto id = product_id_param(call.param("id"));
+  if (!id) {
+    return Reply::error(id.error());
+  }
+  const int64_t product_id = *id;
+  auto key = idempotency_key(call);
+  if (!key) {
+    return Reply::error(key.error());
+  }
+  auto output = catalog_step(
+      call, "catalog.delete", Json{{"product_id", product_id}},
+      [product_id](const Json& out) { return delete_output_problem(out, product_id); }, *key);
+  if (!output) {
+    return Reply::error(output.error());
+  }
+  if (!(*output)["deleted"].get<bool>()) {
+    return Reply::error(unknown_product(product_id));
+  }
+  return Reply::json(204, Json::object());
+}
+
+}  // namespace linkhub::http

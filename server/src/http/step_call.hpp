@@ -1,0 +1,32 @@
+#pragma once
+// Invoking one plugin step for a request, outside any run: the REST face of
+// plugins whose steps are JSON in, JSON out (the catalog's products). The
+// step gets the context a run's step would (database, plugin config,
+// artifacts, the request's Idempotency-Key) and its failure becomes an answer.
+
+#include "http/call.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace linkhub::http {
+
+// Turns a permanent failure's message into an answer; nullopt leaves it a 500.
+using StepFailureMap = std::function<std::optional<ApiError>(const std::string& message)>;
+
+// The step's output, or:
+//  503 plugin_unavailable  no loaded plugin offers `uses` (details name the plugin and the step);
+//  502 bad_plugin_output   the plugin broke its contract (malformed output, output outside its schema);
+//  503 step_unavailable    a retryable failure (database busy or unreachable): try again;
+//  what `map_failure` says for a permanent failure, else 400 invalid_step_input when the
+//  plugin said LH_INVALID_INPUT, else 500 step_failed.
+// `idempotency_key` is handed to the step as ctx.idempotency_key (empty: none).
+ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& input,
+                            const std::string& idempotency_key = "", const StepFailureMap& map_failure = {});
+
+// 502 bad_plugin_output for output that passed the host's checks but is not
+// what the route needs; `problem` says what is wrong with it.
+ApiError bad_plugin_output(const std::string& uses, const std::string& problem);
+
+}  // namespace linkhub::http
