@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <string>
 
 namespace linkhub::http {
@@ -32,14 +33,15 @@ struct ServeLimits {
 struct Services {
   SqlStore& store;
   const PluginHost& host;
-  const WorkflowCatalog& workflows;
+  WorkflowCatalog& workflows;
   RunWatch& watch;
   Metrics& metrics;
   const Router& router;
   const Log& log;
   ServeLimits limits;
-  bool worker = true;                 // this process executes runs (no --no-worker)
-  std::atomic<bool> draining{false};  // shutting down: readyz says 503
+  bool worker = true;                          // this process executes runs (no --no-worker)
+  std::atomic<bool> draining{false};           // shutting down: readyz says 503
+  std::map<std::string, std::string> secrets;  // the configuration's, by name: webhook triggers verify with these
 };
 
 }  // namespace linkhub::http
