@@ -72,11 +72,13 @@ Reply webhook_run(Call& call) {
     call.services.metrics.run_triggered(wf.name);
   }
   const std::string self = "/api/v1/runs/" + run.id;
-  Reply reply = Reply::json(replay ? 200 : 202, Json{{"run_id", run.id},
-                                                     {"workflow", run.workflow},
-                                                     {"status", std::string(to_string(run.status))},
-                                                     {"replay", replay},
-                                                     {"links", {{"self", self}, {"events", self + "/events"}}}});
+  Reply reply =
+      Reply::json(replay ? 200 : 202,
+                  Json{{"run_id", run.id},
+                       {"workflow", run.workflow},
+                       {"status", std::string(to_string(run.status))},
+                       {"replay", replay},
+                       {"links", {{"self", self}, {"events", self + "/events"}, {"stream", self + "/events/stream"}}}});
   reply.headers.emplace_back("Location", self);
   return reply;
 }
