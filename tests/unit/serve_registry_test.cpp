@@ -24,7 +24,8 @@ std::string scheduled_yaml(const std::string& cron) {
          "\" }\nsteps:\n  - id: x\n    uses: core.transform\n    with: { value: 1 }\n";
 }
 
-class ServeRegistry : public ServeTest {
+// On SQLite, and on PostgreSQL when LINKHUB_TEST_PG is set.
+class ServeRegistry : public ServeOnBackend {
  protected:
   HttpAnswer put_workflow(const std::string& name, const std::string& body,
                           const std::string& content_type = "application/yaml") {
@@ -60,7 +61,7 @@ class ServeRegistry : public ServeTest {
   }
 };
 
-TEST_F(ServeRegistry, RegistersReplacesAndKeepsAnUnchangedWorkflow) {
+TEST_P(ServeRegistry, RegistersReplacesAndKeepsAnUnchangedWorkflow) {
   start();
   const auto created = put_workflow("versioned", versioned_yaml("a", "v1"));
   ASSERT_EQ(created.status, 201) << created.body;
@@ -95,7 +96,7 @@ TEST_F(ServeRegistry, RegistersReplacesAndKeepsAnUnchangedWorkflow) {
   EXPECT_EQ(run["steps"][0]["step"], "b");
 }
 
-TEST_F(ServeRegistry, DeletedWorkflowsAre404ToTriggersAndLeaveTheList) {
+TEST_P(ServeRegistry, DeletedWorkflowsAre404ToTriggersAndLeaveTheList) {
   start();
   ASSERT_EQ(put_workflow("versioned", versioned_yaml("a", "v1")).status, 201);
   const auto deleted = delete_workflow("versioned");
@@ -116,7 +117,7 @@ TEST_F(ServeRegistry, DeletedWorkflowsAre404ToTriggersAndLeaveTheList) {
   EXPECT_EQ(put_workflow("versioned", versioned_yaml("a", "v1")).status, 201);
 }
 
-TEST_F(ServeRegistry, AnInvalidWorkflowIs422WithTheValidatorsDiagnostics) {
+TEST_P(ServeRegistry, AnInvalidWorkflowIs422WithTheValidatorsDiagnostics) {
   start();
   const std::string yaml = "name: bad\nsteps:\n  - id: x\n    uses: nope.step\n";
   const auto r = put_workflow("bad", yaml);
@@ -135,7 +136,7 @@ TEST_F(ServeRegistry, AnInvalidWorkflowIs422WithTheValidatorsDiagnostics) {
   EXPECT_FALSE(unparsable.json()["error"]["details"]["diagnostics"].empty());
 }
 
-TEST_F(ServeRegistry, ANameThatDiffersFromThePathIs400) {
+TEST_P(ServeRegistry, ANameThatDiffersFromThePathIs400) {
   start();
   const auto r = put_workflow("other", versioned_yaml("a", "v1"));
   ASSERT_EQ(r.status, 400) << r.body;
@@ -145,23 +146,29 @@ TEST_F(ServeRegistry, ANameThatDiffersFromThePathIs400) {
   EXPECT_EQ(get("/api/v1/workflows/versioned").status, 404);
 }
 
-TEST_F(ServeRegistry, BadBodiesAreRefused) {
+TEST_P(ServeRegistry, BadBodiesAreRefused) {
   start();
   EXPECT_EQ(put_workflow("versioned", "<xml/>", "application/xml").status, 415);
   EXPECT_EQ(put_workflow("versioned", R"({"yaml": 5})", "application/json").status, 400);
   EXPECT_EQ(put_workflow("versioned", "", "application/yaml").status, 400);
 }
 
-TEST_F(ServeRegistry, AnotherNodeOnTheSameDatabaseSeesAndRunsRegistrations) {
+TEST_P(ServeRegistry, AnotherNodeOnTheSameDatabaseSeesAndRunsRegistrations) {
   start();
-  auto other_store = SqlStore::open(store_->display_url());
-  ASSERT_TRUE(other_store.ok()) << other_store.error().message;
+  // Another connection to the same database where the URL allows (PostgreSQL's display URL hides the password).
+  std::unique_ptr<SqlStore> own_store;
+  if (backend_ == "sqlite") {
+    auto opened = SqlStore::open(store_->display_url());
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    own_store = std::move(*opened);
+  }
+  SqlStore& other_store = own_store ? *own_store : *store_;
   http::ServeOptions options;
   options.http.host = "127.0.0.1";
   options.http.port = 0;
   options.worker = false;  // the first server's node executes
   options.log = [](const std::string&) {};
-  http::ServeApp other(builtin_plugins(), **other_store, std::move(options));
+  http::ServeApp other(builtin_plugins(), other_store, std::move(options));
   auto port = other.start();
   ASSERT_TRUE(port.ok()) << port.error().message;
   HttpClient other_client(*port);
@@ -191,7 +198,7 @@ TEST_F(ServeRegistry, AnotherNodeOnTheSameDatabaseSeesAndRunsRegistrations) {
   other.stop();
 }
 
-TEST_F(ServeRegistry, ARunKeepsTheVersionItStartedWith) {
+TEST_P(ServeRegistry, ARunKeepsTheVersionItStartedWith) {
   // No worker here: runs stay queued until the node below takes them.
   start([](http::ServeOptions& o) { o.worker = false; });
   ASSERT_EQ(put_workflow("versioned", versioned_yaml("old_step", "v1")).status, 201);
@@ -222,7 +229,7 @@ TEST_F(ServeRegistry, ARunKeepsTheVersionItStartedWith) {
   EXPECT_NE(old_run["workflow_hash"], new_run["workflow_hash"]);
 }
 
-TEST_F(ServeRegistry, SchedulesFollowReplaceAndDelete) {
+TEST_P(ServeRegistry, SchedulesFollowReplaceAndDelete) {
   start();
   ASSERT_EQ(put_workflow("nightly", scheduled_yaml("0 3 * * *")).status, 201);
   auto schedules = schedules_of("nightly");
@@ -257,7 +264,7 @@ size_t restart_catalog(SqlStore& store, const std::filesystem::path& dir) {
   return catalog.load_files({dir});
 }
 
-TEST_F(ServeRegistry, AFileDoesNotOverrideTheApiUntilItsContentChanges) {
+TEST_P(ServeRegistry, AFileDoesNotOverrideTheApiUntilItsContentChanges) {
   start();
   const std::string file_hash = get("/api/v1/workflows/hello").json()["hash"];
   std::string api_yaml = kHelloYaml;
@@ -284,6 +291,9 @@ TEST_F(ServeRegistry, AFileDoesNotOverrideTheApiUntilItsContentChanges) {
   EXPECT_EQ(hello["registered"]["origin"], "file");
   EXPECT_EQ(get("/api/v1/workflows/slow").status, 200);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServeRegistry, ::testing::ValuesIn(all_sql_backends()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace linkhub::test
