@@ -1,11 +1,13 @@
 // Semantic checks of a workflow against the plugins on offer.
 #include <linkhub/engine/cron.hpp>
+#include <linkhub/engine/duration.hpp>
 #include <linkhub/engine/json_schema.hpp>
 #include <linkhub/engine/suggest.hpp>
 #include <linkhub/engine/template.hpp>
 #include <linkhub/engine/validator.hpp>
 #include <linkhub/lua/sandbox.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <map>
@@ -180,6 +182,7 @@ class Validator {
     }
     check_expressions(wf_.outputs, "/outputs", nullptr, "outputs");
     check_schedules();
+    check_webhooks();
     return std::move(diagnostics_);
   }
 
@@ -218,6 +221,68 @@ class Validator {
       }
       if (s.contains("inputs") && !s["inputs"].is_object()) {
         add(p + "/inputs", "", "wrong-type", "inputs: expected a mapping of input names to values");
+      }
+    }
+  }
+
+  // `- webhook: {secret: NAME, input: name, tolerance: 5m}`; `linkhub serve` runs these.
+  void check_webhooks() {
+    if (!wf_.triggers.is_array()) {
+      return;
+    }
+    int webhooks = 0;
+    for (size_t i = 0; i < wf_.triggers.size(); ++i) {
+      const Json& t = wf_.triggers[i];
+      const std::string p = "/triggers/" + std::to_string(i) + "/webhook";
+      if (!t.is_object() || !t.contains("webhook")) {
+        continue;
+      }
+      if (++webhooks == 2) {
+        add(p, "", "invalid-value", "webhook: a workflow takes at most one webhook trigger");
+      }
+      const Json& w = t["webhook"];
+      if (!w.is_object()) {
+        add(p, "", "invalid-value", "webhook: expected {secret: NAME, input: name, tolerance: 5m}");
+        continue;
+      }
+      for (const auto& [key, value] : w.items()) {
+        if (key != "secret" && key != "input" && key != "tolerance") {
+          add(p + "/" + key, "", "unknown-key", "unknown webhook key '" + key + "' (expected secret, input, tolerance)",
+              true);
+        }
+      }
+      // The NAME of a secret (secrets.NAME / LINKHUB_SECRET_NAME), so the value never sits in the YAML.
+      const bool named = w.contains("secret") && w["secret"].is_string() && !w["secret"].get<std::string>().empty();
+      if (!named) {
+        add(w.contains("secret") ? p + "/secret" : p, "", "invalid-value",
+            "webhook.secret: expected the name of a secret from the configuration (secrets.NAME or "
+            "LINKHUB_SECRET_NAME), such as SHOP_HOOK");
+      } else {
+        const std::string name = w["secret"].get<std::string>();
+        const bool word =
+            std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+        if (!word) {
+          add(p + "/secret", "", "invalid-value",
+              "webhook.secret: expected a secret NAME of letters, digits and _ (the value belongs in the "
+              "configuration, not the workflow)");
+        }
+      }
+      if (w.contains("input")) {
+        const bool declared =
+            w["input"].is_string() && std::any_of(wf_.inputs.begin(), wf_.inputs.end(), [&](const InputDecl& in) {
+              return in.name == w["input"].get<std::string>();
+            });
+        if (!declared) {
+          add(p + "/input", "", "invalid-value",
+              "webhook.input: expected the name of one of the workflow's inputs, found " + w["input"].dump());
+        }
+      }
+      if (w.contains("tolerance")) {
+        const auto d = w["tolerance"].is_string() ? parse_duration(w["tolerance"].get<std::string>()) : std::nullopt;
+        if (!d || *d < std::chrono::seconds(1)) {
+          add(p + "/tolerance", "", "invalid-value",
+              "webhook.tolerance: expected a duration of at least 1s such as 5m, found " + w["tolerance"].dump());
+        }
       }
     }
   }

@@ -305,6 +305,31 @@ TEST_P(SqlStoreTest, WorkflowsAreKeptByContentHash) {
   EXPECT_FALSE(store_->load_workflow("zzz").has_value());
 }
 
+TEST_P(SqlStoreTest, WorkflowHeadsAreOnePerNameAndKeepDeletedOnes) {
+  EXPECT_FALSE(store_->workflow_head("demo").has_value());
+  store_->put_workflow_head(WorkflowHead{"demo", "abc", "file", "/w/demo.yaml", false, 0, "abc"});
+  store_->put_workflow_head(WorkflowHead{"alpha", "a1", "api", "api", false, 5, ""});
+  auto head = store_->workflow_head("demo");
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->hash, "abc");
+  EXPECT_EQ(head->origin, "file");
+  EXPECT_EQ(head->file_hash, "abc");
+  EXPECT_GT(head->updated_ms, 0);
+  store_->put_workflow_head(WorkflowHead{"demo", "def", "api", "api", true, 0, "abc"});
+  head = store_->workflow_head("demo");
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->hash, "def");
+  EXPECT_EQ(head->origin, "api");
+  EXPECT_TRUE(head->deleted);
+  const auto heads = store_->workflow_heads();
+  ASSERT_EQ(heads.size(), 2u);
+  EXPECT_EQ(heads[0].name, "alpha");
+  EXPECT_EQ(heads[0].updated_ms, 5);
+  EXPECT_FALSE(heads[0].deleted);
+  EXPECT_EQ(heads[1].name, "demo");
+  EXPECT_TRUE(heads[1].deleted);
+}
+
 TEST_P(SqlStoreTest, ReopeningKeepsEverythingAndDoesNotMigrateTwice) {
   RunRecord r = new_run();
   store_.reset();
@@ -323,10 +348,10 @@ TEST_P(SqlStoreTest, RefusesADatabaseFromANewerLinkhub) {
     raw->reset();
   }
   if (GetParam() == "sqlite") {
-    ASSERT_EQ(std::system(("sqlite3 '" + url_ +
-                           "' \"INSERT INTO lh_schema_migrations VALUES (999, 'from the future', 0)\"")
-                              .c_str()),
-              0);
+    ASSERT_EQ(
+        std::system(
+            ("sqlite3 '" + url_ + "' \"INSERT INTO lh_schema_migrations VALUES (999, 'from the future', 0)\"").c_str()),
+        0);
   } else {
     PGconn* c = PQconnectdb(url_.c_str());
     ASSERT_EQ(PQstatus(c), CONNECTION_OK);
@@ -335,8 +360,7 @@ TEST_P(SqlStoreTest, RefusesADatabaseFromANewerLinkhub) {
   }
   auto opened = SqlStore::open(url_);
   ASSERT_FALSE(opened.ok());
-  EXPECT_NE(opened.error().message.find("schema version 999 is newer"), std::string::npos)
-      << opened.error().message;
+  EXPECT_NE(opened.error().message.find("schema version 999 is newer"), std::string::npos) << opened.error().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SqlStoreTest, ::testing::ValuesIn(test::all_sql_backends()),

@@ -68,6 +68,18 @@ const std::vector<Migration>& migrations() {
            " PRIMARY KEY (name, holder))",
            "CREATE INDEX lh_slots_owner ON lh_slots (owner)",
        }},
+      // PLACEHOLDER: v3 belongs to the authentication work (another branch); drop this entry on merge.
+      {3, "reserved", {}},
+      {4,
+       "workflow heads: the version of each name the cluster offers",
+       {
+           // origin: file | api; updated_by: the file path, or who called the API.
+           // file_hash: what a file last registered under this name (a file
+           // whose content did not change since does not override the API).
+           "CREATE TABLE lh_workflow_heads ("
+           " name TEXT PRIMARY KEY, hash TEXT NOT NULL, origin TEXT NOT NULL, updated_by TEXT NOT NULL,"
+           " deleted INTEGER NOT NULL DEFAULT 0, updated_ms BIGINT NOT NULL, file_hash TEXT NOT NULL DEFAULT '')",
+       }},
   };
   return all;
 }

@@ -11,6 +11,11 @@ Reply list_workflows(Call& call);
 Reply get_workflow(Call& call);
 Reply validate_workflow_body(Call& call);
 Reply trigger_run(Call& call);
+Reply put_workflow(Call& call);
+Reply delete_workflow(Call& call);
+
+// handlers_hooks.cpp
+Reply webhook_run(Call& call);
 
 // handlers_runs.cpp
 Reply list_runs(Call& call);

@@ -1,4 +1,5 @@
-// /api/v1/workflows: the registered workflows, validation, and triggering runs.
+// /api/v1/workflows: the registered workflows, registering them at run time,
+// validation, and triggering runs.
 #include "http/follow.hpp"
 #include "http/handlers.hpp"
 #include "http/json_views.hpp"
@@ -9,17 +10,63 @@
 namespace linkhub::http {
 namespace {
 
-ApiResult<const CatalogEntry*> find_workflow(Call& call) {
+ApiResult<CatalogEntry> find_workflow(Call& call) {
   const std::string& name = call.param("name");
-  if (const CatalogEntry* entry = call.services.workflows.find(name)) {
-    return entry;
+  if (auto entry = call.services.workflows.find(name)) {
+    return std::move(*entry);
   }
   Json known = Json::array();
   for (const auto& e : call.services.workflows.entries()) {
-    known.push_back(e.workflow.name);
+    known.push_back(e.workflow->name);
   }
-  return not_found("unknown_workflow", "no workflow named '" + name + "' is registered on this server",
+  return not_found("unknown_workflow", "no workflow named '" + name + "' is registered",
                    Json{{"workflow", name}, {"known", known}});
+}
+
+Json head_json(const WorkflowHead& head) {
+  return Json{{"origin", head.origin}, {"updated_by", head.updated_by}, {"updated_ms", head.updated_ms}};
+}
+
+// The body of PUT /workflows/{name} loaded and linted as POST /workflows/validate does.
+ApiResult<Workflow> workflow_from_body(Call& call, const std::string& name) {
+  auto body = call.body();
+  if (!body) {
+    return body.error();
+  }
+  if (body->find_first_not_of(" \t\r\n") == std::string::npos) {
+    return bad_request("empty_body", "the body is empty: send the workflow's YAML text, or JSON {\"yaml\": \"...\"}");
+  }
+  auto request = parse_validate_body(*body, call.media_type());
+  if (!request) {
+    return request.error();
+  }
+  if (request->file == ValidateBody{}.file) {
+    request->file = name + ".yaml";
+  }
+  LoadResult loaded = load_workflow_text(request->yaml, request->file);
+  Diagnostics all = std::move(loaded.diagnostics);
+  if (loaded.workflow) {
+    Diagnostics semantic = validate_workflow(*loaded.workflow, call.services.host);
+    all.insert(all.end(), semantic.begin(), semantic.end());
+  }
+  if (!loaded.workflow || !all.empty()) {
+    sort_diagnostics(all);
+    Json diagnostics = Json::array();
+    for (const auto& d : all) {
+      diagnostics.push_back(diagnostic_to_json(d));
+    }
+    const size_t count = diagnostics.size();
+    return unprocessable("invalid_workflow",
+                         "the workflow does not validate (" + std::to_string(count) +
+                             (count == 1 ? " problem" : " problems") + "; see details.diagnostics)",
+                         Json{{"workflow", name}, {"diagnostics", std::move(diagnostics)}});
+  }
+  if (loaded.workflow->name != name) {
+    return bad_request("name_mismatch",
+                       "the YAML names workflow '" + loaded.workflow->name + "' but the path names '" + name + "'",
+                       Json{{"path", name}, {"yaml", loaded.workflow->name}});
+  }
+  return std::move(*loaded.workflow);
 }
 
 Json run_links(const std::string& id) {
@@ -32,7 +79,7 @@ Json run_links(const std::string& id) {
 Reply list_workflows(Call& call) {
   Json out = Json::array();
   for (const auto& entry : call.services.workflows.entries()) {
-    const Workflow& wf = entry.workflow;
+    const Workflow& wf = *entry.workflow;
     RunFilter filter;
     filter.workflow = wf.name;
     filter.limit = 1;
@@ -41,6 +88,7 @@ Reply list_workflows(Call& call) {
                        {"version", wf.version},
                        {"description", wf.description},
                        {"hash", entry.hash},
+                       {"registered", head_json(entry.head)},
                        {"triggers", wf.triggers},
                        {"steps", wf.steps.size()},
                        {"last_run", last.empty() ? Json(nullptr)
@@ -56,7 +104,7 @@ Reply get_workflow(Call& call) {
   if (!entry) {
     return Reply::error(entry.error());
   }
-  const Workflow& wf = (*entry)->workflow;
+  const Workflow& wf = *entry->workflow;
   Json outputs = Json::array();
   for (const auto& [name, value] : wf.outputs.items()) {
     outputs.push_back(name);
@@ -64,7 +112,8 @@ Reply get_workflow(Call& call) {
   return Reply::json(200, Json{{"name", wf.name},
                                {"version", wf.version},
                                {"description", wf.description},
-                               {"hash", (*entry)->hash},
+                               {"hash", entry->hash},
+                               {"registered", head_json(entry->head)},
                                {"file", wf.file},
                                {"source", wf.source},
                                {"triggers", wf.triggers},
@@ -122,19 +171,19 @@ Reply trigger_run(Call& call) {
   if (!request) {
     return Reply::error(request.error());
   }
-  const Workflow& wf = (*entry)->workflow;
+  const Workflow& wf = *entry->workflow;
   auto prepared = Executor::prepare_inputs(wf, request->inputs);
   if (!prepared) {
     return Reply::error(unprocessable("invalid_inputs", prepared.error().message,
                                       Json{{"workflow", wf.name}, {"input_schema", input_schema_json(wf)}}));
   }
-  // What enqueue_run does, minus registering the workflow again: it was
-  // registered at start, and re-registering costs two write transactions
-  // per trigger on the database every node shares.
+  // What enqueue_run does, minus registering the workflow again: its head
+  // points at a stored version, and re-registering costs two write
+  // transactions per trigger on the database every node shares.
   RunRecord record;
   record.workflow = wf.name;
   record.workflow_version = wf.version;
-  record.workflow_hash = (*entry)->hash;
+  record.workflow_hash = entry->hash;
   record.inputs = std::move(*prepared);
   record.idempotency_key = key;
   RunRecord current = call.services.store.create_run(std::move(record));
@@ -154,6 +203,37 @@ Reply trigger_run(Call& call) {
                                       {"status", std::string(to_string(current.status))},
                                       {"links", run_links(current.id)}});
   reply.headers.emplace_back("Location", "/api/v1/runs/" + current.id);
+  return reply;
+}
+
+Reply put_workflow(Call& call) {
+  const std::string& name = call.param("name");
+  auto wf = workflow_from_body(call, name);
+  if (!wf) {
+    return Reply::error(wf.error());
+  }
+  auto outcome = call.services.workflows.put(*wf, "api");
+  if (!outcome) {
+    return Reply::error(unprocessable("invalid_workflow", outcome.error().message, Json{{"workflow", name}}));
+  }
+  static constexpr const char* kOutcomes[] = {"created", "replaced", "unchanged"};
+  Reply reply =
+      Reply::json(*outcome == PutOutcome::Created ? 201 : 200, Json{{"name", wf->name},
+                                                                    {"version", wf->version},
+                                                                    {"hash", workflow_hash(*wf)},
+                                                                    {"status", kOutcomes[static_cast<int>(*outcome)]}});
+  reply.headers.emplace_back("Location", "/api/v1/workflows/" + wf->name);
+  return reply;
+}
+
+Reply delete_workflow(Call& call) {
+  const std::string& name = call.param("name");
+  if (!call.services.workflows.remove(name, "api")) {
+    return Reply::error(
+        not_found("unknown_workflow", "no workflow named '" + name + "' is registered", Json{{"workflow", name}}));
+  }
+  Reply reply;
+  reply.status = 204;
   return reply;
 }
 

@@ -1,7 +1,8 @@
 // The route table. Literal paths come before templates at the same depth
 // (the router takes the first match). Roles are declared now and enforced
 // once authentication lands: viewer reads, operator acts on runs and edits
-// products, admin is reserved for managing keys and configuration.
+// products, admin manages keys, configuration and the registered workflows.
+// Webhooks are public: their HMAC signature is their authentication.
 #include "http/routes.hpp"
 
 #include "http/handlers.hpp"
@@ -92,7 +93,8 @@ std::vector<Route> api_routes() {
             Role::Viewer,
             list_workflows,
             "List workflows",
-            "The workflows registered by this server at start, with the status of each one's latest run.",
+            "The workflows the cluster offers (registered from files at start by any node, or through PUT), with "
+            "the status of each one's latest run.",
             {},
             std::nullopt,
             {ok(200, "The workflows, by name.", ref("WorkflowList"))}},
@@ -121,6 +123,37 @@ std::vector<Route> api_routes() {
             {},
             std::nullopt,
             {ok(200, "The workflow.", ref("WorkflowDetail")), err(404, "No workflow of this name is registered.")}},
+      Route{
+          "PUT",
+          "/api/v1/workflows/{name}",
+          Role::Admin,
+          put_workflow,
+          "Register or replace a workflow",
+          "Validates the YAML as POST /api/v1/workflows/validate does and makes it the version new runs of "
+          "this name start from, on every node. Runs already queued or running keep their version. Its cron "
+          "schedules replace the previous version's. A version with the same content hash changes nothing.",
+          {},
+          BodyDoc{{"application/yaml", "application/x-yaml", "text/yaml", "text/plain", "application/json"},
+                  ref("ValidateRequest"),
+                  "The YAML text as is, or JSON {\"yaml\": \"...\"}. Its name must be the path's.",
+                  Json{{"yaml", "name: hello\nsteps:\n  - id: say\n    uses: core.log\n    with: { message: hi }\n"}}},
+          {ok(201, "Registered under a new name (or one that was deleted).", ref("Registered")),
+           ok(200, "Replaced, or unchanged (status says which).", ref("Registered")), malformed,
+           err(400, "The YAML's name is not the path's (name_mismatch)."), too_large,
+           err(415, "The body is neither JSON nor YAML text."),
+           err(422, "The workflow does not validate; details.diagnostics lists the problems.")}},
+      Route{"DELETE",
+            "/api/v1/workflows/{name}",
+            Role::Admin,
+            delete_workflow,
+            "Delete a workflow",
+            "New runs of this name are refused (404) and its cron schedules stop, on every node. Runs already "
+            "queued or running finish on their version. A file with this name registers it again at a start "
+            "only once the file's content changes.",
+            {},
+            std::nullopt,
+            {ResponseDoc{204, "Deleted.", nullptr, "application/json"},
+             err(404, "No workflow of this name is registered.")}},
       Route{"POST",
             "/api/v1/workflows/{name}/runs",
             Role::Operator,
@@ -142,6 +175,32 @@ std::vector<Route> api_routes() {
             {ParamDoc{"Idempotency-Key",
                       "Same key, same run: a repeat returns the run the key made first (1 to 200 "
                       "visible ASCII characters)."}}},
+      Route{"POST",
+            "/api/v1/hooks/{workflow}",
+            Role::Public,
+            webhook_run,
+            "Webhook trigger",
+            "Starts a run of a workflow that declares `triggers: - webhook: {secret: NAME}`. The request is "
+            "signed: X-Linkhub-Signature is sha256= and the hex HMAC-SHA256, keyed with the configured secret "
+            "NAME, of \"<X-Linkhub-Timestamp>.<raw body>\". A JSON object body becomes the run's inputs (or, with "
+            "`input: X`, the whole body is input X). A replay of a delivery inside the timestamp window answers "
+            "200 with the run the first one made.",
+            {},
+            BodyDoc{{"application/json"},
+                    Json{{"type", "object"}},
+                    "The event, as the sender sends it.",
+                    Json{{"order", 1042}, {"total", 59.5}}},
+            {ok(202, "Run queued.", ref("Accepted")),
+             ok(200, "A replay: the run its first delivery made.", ref("Accepted")),
+             err(400, "The body is not JSON, or not an object where the body's fields are the inputs."),
+             err(401,
+                 "Signature or timestamp header missing or malformed (missing_signature, malformed_signature, "
+                 "missing_timestamp, malformed_timestamp), the timestamp outside the tolerance "
+                 "(stale_timestamp), or a wrong signature (bad_signature)."),
+             err(404, "No workflow of this name takes webhooks (the same answer whether or not it exists)."), too_large,
+             wrong_media, err(422, "The inputs fail the workflow's input declarations (the message names the input).")},
+            {ParamDoc{"X-Linkhub-Timestamp", "Unix seconds when the sender signed (default tolerance 300 s)."},
+             ParamDoc{"X-Linkhub-Signature", "sha256=<hex HMAC-SHA256(secret, \"<timestamp>.<raw body>\")>."}}},
       Route{"GET",
             "/api/v1/runs",
             Role::Viewer,

@@ -46,7 +46,7 @@ struct ServeApp::Impl {
   RunWatch watch;
   Metrics metrics;
   RunMetrics run_metrics{store, metrics};
-  WorkflowCatalog workflows;
+  std::unique_ptr<WorkflowCatalog> workflows;
   std::unique_ptr<Services> services;
   std::unique_ptr<HttpServer> http;
   std::unique_ptr<Node> node;
@@ -87,9 +87,11 @@ Result<uint16_t> ServeApp::start() {
   Impl& s = *impl_;
   // A client that hangs up mid-answer must cost that answer, not the process.
   std::signal(SIGPIPE, SIG_IGN);
-  s.workflows = WorkflowCatalog::load(s.options.workflow_dirs, s.host, s.store, s.log);
-  s.services = std::unique_ptr<Services>(new Services{s.store, s.host, s.workflows, s.watch, s.metrics, s.router, s.log,
-                                                      s.options.limits, s.options.worker});
+  s.workflows = std::make_unique<WorkflowCatalog>(s.store, s.host, s.log);
+  s.workflows->load_files(s.options.workflow_dirs);
+  s.services = std::unique_ptr<Services>(new Services{s.store, s.host, *s.workflows, s.watch, s.metrics, s.router,
+                                                      s.log, s.options.limits, s.options.worker});
+  s.services->secrets = s.options.executor.secrets;
   s.services->steps =
       StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs, s.options.executor.artifact_dir};
   if (s.options.worker) {
@@ -108,7 +110,7 @@ Result<uint16_t> ServeApp::start() {
   s.log.info("serve.listening", Json{{"url", "http://" + s.options.http.host + ":" + std::to_string(port())},
                                      {"port", port()},
                                      {"database", s.store.display_url()},
-                                     {"workflows", s.workflows.entries().size()},
+                                     {"workflows", s.workflows->entries().size()},
                                      {"worker", s.options.worker},
                                      {"node", s.node ? Json(s.node->owner()) : Json(nullptr)}});
   return port();

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 
 namespace linkhub::http {
@@ -43,7 +44,7 @@ struct StepSettings {
 struct Services {
   SqlStore& store;
   const PluginHost& host;
-  const WorkflowCatalog& workflows;
+  WorkflowCatalog& workflows;
   RunWatch& watch;
   Metrics& metrics;
   const Router& router;
@@ -53,6 +54,7 @@ struct Services {
   std::function<NodeStats()> node_stats;  // this process's node, when it has one
   std::atomic<bool> draining{false};      // shutting down: readyz says 503
   StepSettings steps;
+  std::map<std::string, std::string> secrets;  // the configuration's, by name: webhook triggers verify with these
 };
 
 }  // namespace linkhub::http

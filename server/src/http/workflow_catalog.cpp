@@ -27,20 +27,22 @@ std::vector<fs::path> yaml_files(const fs::path& dir) {
 
 }  // namespace
 
-WorkflowCatalog WorkflowCatalog::load(const std::vector<fs::path>& dirs, const StepCatalog& steps, SqlStore& store,
-                                      const Log& log) {
-  WorkflowCatalog catalog;
+WorkflowCatalog::WorkflowCatalog(SqlStore& store, const StepCatalog& steps, const Log& log)
+    : store_(store), steps_(steps), log_(log) {}
+
+size_t WorkflowCatalog::load_files(const std::vector<fs::path>& dirs) {
+  size_t registered = 0;
   std::set<std::string> names;
   for (const auto& dir : dirs) {
     if (!fs::is_directory(dir)) {
-      log.warn("workflows.missing_directory", Json{{"directory", dir.string()}});
+      log_.warn("workflows.missing_directory", Json{{"directory", dir.string()}});
       continue;
     }
     for (const auto& file : yaml_files(dir)) {
       LoadResult loaded = load_workflow_file(file.string());
       Diagnostics problems = loaded.diagnostics;
       if (loaded.workflow) {
-        Diagnostics semantic = validate_workflow(*loaded.workflow, steps);
+        Diagnostics semantic = validate_workflow(*loaded.workflow, steps_);
         problems.insert(problems.end(), semantic.begin(), semantic.end());
       }
       if (!loaded.workflow || !problems.empty()) {
@@ -49,35 +51,120 @@ WorkflowCatalog WorkflowCatalog::load(const std::vector<fs::path>& dirs, const S
         for (const auto& d : problems) {
           diagnostics.push_back(format_diagnostic(d));
         }
-        log.warn("workflow.skipped",
-                 Json{{"file", file.string()}, {"reason", "invalid"}, {"diagnostics", diagnostics}});
+        log_.warn("workflow.skipped",
+                  Json{{"file", file.string()}, {"reason", "invalid"}, {"diagnostics", diagnostics}});
         continue;
       }
-      if (!names.insert(loaded.workflow->name).second) {
-        log.warn("workflow.skipped",
-                 Json{{"file", file.string()},
-                      {"reason", "another file already defines workflow '" + loaded.workflow->name + "'"}});
+      const Workflow& wf = *loaded.workflow;
+      if (!names.insert(wf.name).second) {
+        log_.warn("workflow.skipped",
+                  Json{{"file", file.string()}, {"reason", "another file already defines workflow '" + wf.name + "'"}});
         continue;
       }
-      auto hash = register_workflow(store, *loaded.workflow);
-      if (!hash) {
-        log.warn("workflow.skipped", Json{{"file", file.string()}, {"reason", hash.error().message}});
+      const std::string hash = workflow_hash(wf);
+      const auto head = store_.workflow_head(wf.name);
+      if (head && (head->origin != "file" || head->deleted) && head->file_hash == hash) {
+        log_.info("workflow.file_ignored",
+                  Json{{"workflow", wf.name},
+                       {"file", file.string()},
+                       {"reason", std::string(head->deleted ? "deleted" : "registered") +
+                                      " through the API, and the file has not changed since it was last loaded"}});
         continue;
       }
-      log.info("workflow.registered",
-               Json{{"workflow", loaded.workflow->name}, {"file", file.string()}, {"hash", *hash}});
-      catalog.entries_.push_back(CatalogEntry{std::move(*loaded.workflow), *hash});
+      auto registered_hash = register_workflow(store_, wf);
+      if (!registered_hash) {
+        log_.warn("workflow.skipped", Json{{"file", file.string()}, {"reason", registered_hash.error().message}});
+        continue;
+      }
+      if (!head || head->hash != hash || head->origin != "file" || head->deleted || head->file_hash != hash ||
+          head->updated_by != file.string()) {
+        store_.put_workflow_head(WorkflowHead{wf.name, hash, "file", file.string(), false, 0, hash});
+      }
+      ++registered;
+      log_.info("workflow.registered", Json{{"workflow", wf.name}, {"file", file.string()}, {"hash", hash}});
     }
   }
-  std::sort(catalog.entries_.begin(), catalog.entries_.end(),
-            [](const CatalogEntry& a, const CatalogEntry& b) { return a.workflow.name < b.workflow.name; });
-  return catalog;
+  return registered;
 }
 
-const CatalogEntry* WorkflowCatalog::find(std::string_view name) const {
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), name,
-                             [](const CatalogEntry& e, std::string_view n) { return e.workflow.name < n; });
-  return it != entries_.end() && it->workflow.name == name ? &*it : nullptr;
+std::shared_ptr<const Workflow> WorkflowCatalog::parsed(const std::string& hash) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = by_hash_.find(hash); it != by_hash_.end()) {
+      return it->second;
+    }
+  }
+  auto stored = store_.load_workflow(hash);
+  if (!stored) {
+    return nullptr;
+  }
+  LoadResult loaded = load_workflow_text(stored->source, stored->file);
+  if (!loaded.workflow) {
+    return nullptr;
+  }
+  auto wf = std::make_shared<const Workflow>(std::move(*loaded.workflow));
+  std::lock_guard lock(mutex_);
+  return by_hash_.emplace(hash, std::move(wf)).first->second;
+}
+
+std::optional<CatalogEntry> WorkflowCatalog::find(std::string_view name) const {
+  auto head = store_.workflow_head(std::string(name));
+  if (!head || head->deleted) {
+    return std::nullopt;
+  }
+  auto wf = parsed(head->hash);
+  if (!wf) {
+    return std::nullopt;
+  }
+  return CatalogEntry{std::move(wf), head->hash, std::move(*head)};
+}
+
+std::vector<CatalogEntry> WorkflowCatalog::entries() const {
+  std::vector<CatalogEntry> out;
+  for (auto& head : store_.workflow_heads()) {
+    if (head.deleted) {
+      continue;
+    }
+    if (auto wf = parsed(head.hash)) {
+      out.push_back(CatalogEntry{std::move(wf), head.hash, std::move(head)});
+    }
+  }
+  return out;
+}
+
+Result<PutOutcome> WorkflowCatalog::put(const Workflow& workflow, const std::string& updated_by) {
+  const std::string hash = workflow_hash(workflow);
+  const auto head = store_.workflow_head(workflow.name);
+  const bool live = head && !head->deleted;
+  if (live && head->hash == hash) {
+    return PutOutcome::Unchanged;
+  }
+  // Stores the version and makes its cron schedules the name's (a replaced
+  // workflow fires on its new schedule from now on).
+  auto registered = register_workflow(store_, workflow);
+  if (!registered) {
+    return registered.error();
+  }
+  store_.put_workflow_head(
+      WorkflowHead{workflow.name, hash, "api", updated_by, false, 0, head ? head->file_hash : std::string()});
+  log_.info("workflow.registered",
+            Json{{"workflow", workflow.name}, {"hash", hash}, {"by", updated_by}, {"replaced", live}});
+  return live ? PutOutcome::Replaced : PutOutcome::Created;
+}
+
+bool WorkflowCatalog::remove(const std::string& name, const std::string& updated_by) {
+  auto head = store_.workflow_head(name);
+  if (!head || head->deleted) {
+    return false;
+  }
+  head->origin = "api";
+  head->updated_by = updated_by;
+  head->deleted = true;
+  head->updated_ms = 0;
+  store_.put_workflow_head(*head);
+  store_.sync_schedules(name, {});
+  log_.info("workflow.deleted", Json{{"workflow", name}, {"hash", head->hash}, {"by", updated_by}});
+  return true;
 }
 
 }  // namespace linkhub::http

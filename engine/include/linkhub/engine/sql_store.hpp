@@ -31,6 +31,18 @@ struct StoredWorkflow {
   int concurrency = 0;
 };
 
+// Which version of a workflow name the cluster offers. A deleted head keeps
+// its row so a file with unchanged content does not bring the name back.
+struct WorkflowHead {
+  std::string name;
+  std::string hash;
+  std::string origin = "file";  // file | api
+  std::string updated_by;       // the file's path, or "api"
+  bool deleted = false;
+  int64_t updated_ms = 0;
+  std::string file_hash;  // the content a file last registered under this name
+};
+
 struct DeadLetter {
   std::string run_id;
   std::string workflow;
@@ -97,6 +109,11 @@ class SqlStore final : public RunStore {
   // Workflows, keyed by content hash: a run keeps the version it started with.
   void save_workflow(const StoredWorkflow& workflow);
   std::optional<StoredWorkflow> load_workflow(const std::string& hash) const;
+  // The workflows on offer: one head per name (deleted ones included, flagged).
+  std::optional<WorkflowHead> workflow_head(const std::string& name) const;
+  std::vector<WorkflowHead> workflow_heads() const;  // by name
+  // Inserts or replaces the head of head.name (updated_ms is set to now when 0).
+  void put_workflow_head(const WorkflowHead& head);
 
   // --- the queue
   // Claims up to `max` runs that are queued, or running under a lapsed lease,
