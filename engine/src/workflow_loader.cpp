@@ -304,7 +304,24 @@ class Loader {
     return s;
   }
 
-  Json convert(const YAML::Node& node, const std::string& pointer) {
+  // Aliases make a YAML graph, not a tree: nine anchors of nine references
+  // each expand to 387 million values ("billion laughs"). No workflow comes
+  // near these bounds; past them the file is refused before memory runs out.
+  static constexpr size_t kMaxValues = 100000;
+  static constexpr size_t kMaxDepth = 100;
+
+  Json convert(const YAML::Node& node, const std::string& pointer, size_t depth = 0) {
+    if (too_big_) {
+      return nullptr;
+    }
+    if (++converted_ > kMaxValues || depth > kMaxDepth) {
+      too_big_ = true;
+      add_at(pos_of(node.Mark()), "", "too-large",
+             depth > kMaxDepth ? "values nest more than " + std::to_string(kMaxDepth) + " levels deep here"
+                               : "the file expands to more than " + std::to_string(kMaxValues) +
+                                     " values (are aliases (*name) repeating large anchors?)");
+      return nullptr;
+    }
     values_[pointer] = pos_of(node.Mark());
     switch (node.Type()) {
       case YAML::NodeType::Map: {
@@ -323,7 +340,7 @@ class Loader {
             continue;
           }
           keys_[child] = pos_of(kv.first.Mark());
-          out[key] = convert(kv.second, child);
+          out[key] = convert(kv.second, child, depth + 1);
         }
         return out;
       }
@@ -331,7 +348,7 @@ class Loader {
         Json out = Json::array();
         size_t i = 0;
         for (const auto& item : node) {
-          out.push_back(convert(item, pointer + "/" + std::to_string(i++)));
+          out.push_back(convert(item, pointer + "/" + std::to_string(i++), depth + 1));
         }
         return out;
       }
@@ -703,6 +720,8 @@ class Loader {
   std::map<std::string, SourcePos> values_;
   std::map<std::string, SourcePos> keys_;
   Diagnostics diagnostics_;
+  size_t converted_ = 0;  // values converted so far, against kMaxValues
+  bool too_big_ = false;
 };
 
 }  // namespace
