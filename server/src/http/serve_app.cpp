@@ -47,6 +47,7 @@ struct ServeApp::Impl {
   Metrics metrics;
   RunMetrics run_metrics{store, metrics};
   WorkflowCatalog workflows;
+  std::unique_ptr<Auth> auth;
   std::unique_ptr<Services> services;
   std::unique_ptr<HttpServer> http;
   std::unique_ptr<Node> node;
@@ -88,8 +89,14 @@ Result<uint16_t> ServeApp::start() {
   // A client that hangs up mid-answer must cost that answer, not the process.
   std::signal(SIGPIPE, SIG_IGN);
   s.workflows = WorkflowCatalog::load(s.options.workflow_dirs, s.host, s.store, s.log);
+  try {
+    s.auth = std::make_unique<Auth>(s.store, s.options.auth, s.options.rate_limit, s.log);
+    s.auth->start();
+  } catch (const std::exception& e) {
+    return Error{"cannot set up authentication on " + s.store.display_url() + ": " + e.what()};
+  }
   s.services = std::unique_ptr<Services>(new Services{s.store, s.host, s.workflows, s.watch, s.metrics, s.router, s.log,
-                                                      s.options.limits, s.options.worker});
+                                                      *s.auth, s.options.limits, s.options.worker});
   s.http = std::make_unique<HttpServer>(*s.services, s.options.http);
   try {
     s.http->start();
@@ -115,6 +122,10 @@ uint16_t ServeApp::port() const {
 
 const Router& ServeApp::router() const {
   return impl_->router;
+}
+
+Auth& ServeApp::auth() {
+  return *impl_->auth;
 }
 
 void ServeApp::stop() {
