@@ -6,11 +6,17 @@
 #include "http/rate_limit.hpp"
 
 #include <linkhub/engine/auth_store.hpp>
+#include <linkhub/engine/config.hpp>
 #include <linkhub/engine/credentials.hpp>
 #include <linkhub/engine/run_store.hpp>
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -119,6 +125,71 @@ TEST(RateLimiter, IdleBucketsAreDroppedAndTheirNumberIsBounded) {
     limiter.take("flood-" + std::to_string(i));
   }
   EXPECT_LE(limiter.buckets(), 51u);
+}
+
+// ------------------------------------------------------------------ configuration
+
+class AuthConfigTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* name : {"LINKHUB_AUTH_JWT_SECRET", "LINKHUB_AUTH_ENABLED", "LINKHUB_RATE_LIMIT_BURST",
+                             "LINKHUB_AUTH_ACCESS_TOKEN_TTL"}) {
+      ::unsetenv(name);
+    }
+  }
+  std::filesystem::path write(const std::string& yaml) {
+    const auto path = std::filesystem::path(::testing::TempDir()) /
+                      ("linkhub-auth-config-" + std::to_string(::getpid()) + "-" + std::to_string(++n_) + ".yaml");
+    std::ofstream(path) << yaml;
+    return path;
+  }
+  int n_ = 0;
+};
+
+TEST_F(AuthConfigTest, DefaultsAreOnWithSaneLimits) {
+  auto config = load_config("");
+  ASSERT_TRUE(config.ok());
+  EXPECT_TRUE(config->auth.enabled);
+  EXPECT_TRUE(config->auth.jwt_secret.empty());
+  EXPECT_EQ(config->auth.access_token_ttl, std::chrono::minutes(15));
+  EXPECT_EQ(config->rate_limit.requests_per_second, 20);
+  EXPECT_EQ(config->rate_limit.burst, 40);
+}
+
+TEST_F(AuthConfigTest, TheFileAndTheEnvironmentSetAuthAndRateLimits) {
+  const std::string secret(40, 'k');
+  auto config = load_config(write("auth: {jwt_secret: " + secret +
+                                  ", access_token_ttl: 5m, refresh_token_ttl: 48h, enabled: false}\n"
+                                  "rate_limit: {requests_per_second: 2.5, burst: 7, failed_auth_per_minute: 3}\n"));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->auth.jwt_secret, secret);
+  EXPECT_FALSE(config->auth.enabled);
+  EXPECT_EQ(config->auth.access_token_ttl, std::chrono::minutes(5));
+  EXPECT_EQ(config->auth.refresh_token_ttl, std::chrono::hours(48));
+  EXPECT_EQ(config->rate_limit.requests_per_second, 2.5);
+  EXPECT_EQ(config->rate_limit.burst, 7);
+  EXPECT_EQ(config->rate_limit.failed_auth_per_minute, 3);
+
+  ::setenv("LINKHUB_AUTH_ENABLED", "true", 1);
+  ::setenv("LINKHUB_RATE_LIMIT_BURST", "1000", 1);
+  ::setenv("LINKHUB_AUTH_ACCESS_TOKEN_TTL", "1h", 1);
+  config = load_config("");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_TRUE(config->auth.enabled);
+  EXPECT_EQ(config->rate_limit.burst, 1000);
+  EXPECT_EQ(config->auth.access_token_ttl, std::chrono::hours(1));
+}
+
+TEST_F(AuthConfigTest, AShortSecretIsRefusedWithoutBeingEchoed) {
+  auto config = load_config(write("auth: {jwt_secret: tooshort-secret}\n"));
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("at least 32"), std::string::npos) << config.error().message;
+  EXPECT_EQ(config.error().message.find("tooshort-secret"), std::string::npos) << config.error().message;
+  ::setenv("LINKHUB_AUTH_JWT_SECRET", "short", 1);
+  EXPECT_FALSE(load_config("").ok());
+  EXPECT_FALSE(load_config(write("auth: {jwt_secrets: x}\n")).ok()) << "a typo is an error";
+  EXPECT_FALSE(load_config(write("rate_limit: {burst: 0}\n")).ok());
+  EXPECT_FALSE(load_config(write("auth: {enabled: perhaps}\n")).ok());
 }
 
 // ------------------------------------------------------------------ the store, on both databases
