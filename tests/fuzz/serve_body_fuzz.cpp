@@ -19,6 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(parse_retry_body(text));
   check(parse_validate_body(text, MediaType::Json));
   check(parse_idempotency_key(text));
+  check(parse_login_body(text));
+  check(parse_refresh_body(text));
+  check(parse_key_body(text));
   if (auto json = parse_json(text); json.ok()) {
     json->dump(-1, ' ', false, linkhub::Json::error_handler_t::replace);  // what the store does with inputs
   }

@@ -160,7 +160,6 @@ void Auth::forget_key(const std::string& id) {
 ApiError Auth::failed(ApiError error, const std::string& address) {
   const auto decision = failures_.take(address);
   if (!decision.allowed) {
-    log_.warn("auth.address_limited", Json{{"address", address}});
     return rate_limited("failed_authentication", decision.retry_after_s,
                         "too many failed authentication attempts from this address");
   }
