@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <sstream>
 
 namespace linkhub::http {
 namespace {
@@ -302,11 +303,15 @@ std::optional<ApiError> Auth::limit(const Principal& principal, const std::strin
   if (decision.allowed) {
     return std::nullopt;
   }
+  const auto number = [](double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  };
   return rate_limited("requests", decision.retry_after_s,
                       "this " + std::string(principal.kind == "key" ? "API key" : "client") + " sent more than " +
-                          std::to_string(static_cast<long long>(limit_options_.requests_per_second)) +
-                          " requests a second (burst " + std::to_string(static_cast<long long>(limit_options_.burst)) +
-                          ")");
+                          number(limit_options_.requests_per_second) + " requests a second (burst " +
+                          number(limit_options_.burst) + ")");
 }
 
 // ---------------------------------------------------------------- tokens
