@@ -11,6 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${LINKHUB_BUILD_DIR:-$root/build}}
+build=$(cd "$build" 2>/dev/null && pwd || echo "$build")  # the server runs from another directory
 bin=$build/bin/linkhub
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-16}
@@ -38,11 +39,23 @@ steps:
 outputs:
   sku: "${{ steps.normalise.outputs.value }}"
 YAML
-cat >"$work/trigger.lua" <<'LUA'
+# Requests carry an operator key, made the way a user makes one. The
+# per-key rate limit (20/s by default) is raised out of the benchmark's way.
+make_key() {
+  KEY=$("$bin" keys create --role operator --name bench --db "$work/bench.db" 2>/dev/null)
+  [[ "$KEY" == lhk_* ]] || { echo "bench-serve: linkhub keys create failed" >&2; exit 1; }
+  cat >"$work/trigger.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"inputs": {"sku": "SKU-42"}}'
 wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
+  cat >"$work/read.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $KEY"
+LUA
+}
+export LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND=${LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND:-1000000}
+export LINKHUB_RATE_LIMIT_BURST=${LINKHUB_RATE_LIMIT_BURST:-1000000}
 
 # Starts the server on an ephemeral port; sets $port from its "serve.listening" log line.
 start_server() {
@@ -76,21 +89,25 @@ run_wrk() {
   wrk --latency -t"$threads" -d"${seconds}s" "$@" | grep -E 'Requests/sec|Latency  |^ +(50|75|90|99)%|Non-2xx|Socket errors|requests in'
 }
 
-echo "linkhub serve on loopback: wrk -t$threads, ${seconds}s per phase, $(nproc) cores, SQLite"
+echo "linkhub serve on loopback: wrk -t$threads, ${seconds}s per phase, $(nproc) cores, SQLite, API key auth"
+make_key
 start_server
 # A finished run to read, made while the queue is empty.
-run_id=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{"inputs": {"sku": "A"}}' \
+run_id=$(curl -sf -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+  -d '{"inputs": {"sku": "A"}}' \
   "http://127.0.0.1:$port/api/v1/workflows/bench/runs?wait=30s" | sed -E 's/.*"id":"([^"]+)".*/\1/')
-run_wrk "GET /api/v1/runs/{id}, $connections connections" -c"$connections" "http://127.0.0.1:$port/api/v1/runs/$run_id"
+run_wrk "GET /api/v1/runs/{id}, $connections connections" -c"$connections" -s "$work/read.lua" \
+  "http://127.0.0.1:$port/api/v1/runs/$run_id"
 run_wrk "POST /api/v1/workflows/bench/runs, 2 connections (node executing the runs)" -c2 -s "$work/trigger.lua" \
   "http://127.0.0.1:$port/api/v1/workflows/bench/runs"
 run_wrk "POST /api/v1/workflows/bench/runs, $connections connections (node executing the runs)" -c"$connections" \
   -s "$work/trigger.lua" "http://127.0.0.1:$port/api/v1/workflows/bench/runs"
-queued=$(curl -sf "http://127.0.0.1:$port/metrics" | grep '^linkhub_queue_depth' || true)
+queued=$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$port/metrics" | grep '^linkhub_queue_depth' || true)
 echo "after the phases: $queued (runs triggered faster than the node finished them)"
 stop_server
 
 rm -f "$work/bench.db"*
+make_key
 start_server --no-worker
 run_wrk "POST /api/v1/workflows/bench/runs, $connections connections (--no-worker: API and database only)" \
   -c"$connections" -s "$work/trigger.lua" \

@@ -13,12 +13,16 @@
 
 namespace linkhub::cli {
 
-Result<Environment> open_environment(const GlobalOptions& global) {
+Result<Config> load_cli_config(const GlobalOptions& global) {
   std::filesystem::path config_path = global.config_path;
   if (config_path.empty() && std::filesystem::exists("linkhub.yaml")) {
     config_path = "linkhub.yaml";
   }
-  auto config = load_config(config_path);
+  return load_config(config_path);
+}
+
+Result<Environment> open_environment(const GlobalOptions& global) {
+  auto config = load_cli_config(global);
   if (!config) {
     return config.error();
   }

@@ -21,6 +21,10 @@ struct Environment {
   std::unique_ptr<PluginHost> host;
 };
 
+// The configuration: the --config file, else ./linkhub.yaml when it exists,
+// with the environment's overrides.
+Result<Config> load_cli_config(const GlobalOptions& global);
+
 // Loads the configuration (the --config file, else ./linkhub.yaml when it
 // exists) and every plugin on the search path. Libraries that were skipped
 // are reported on stderr as warnings.

@@ -47,6 +47,13 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.worker = !options.no_worker;
   serve.limits.max_body_bytes = env->config.max_body_bytes;
   serve.limits.cors_origin = env->config.cors_origin;
+  serve.auth.enabled = env->config.auth.enabled;
+  serve.auth.jwt_secret = env->config.auth.jwt_secret;
+  serve.auth.access_token_ttl = env->config.auth.access_token_ttl;
+  serve.auth.refresh_token_ttl = env->config.auth.refresh_token_ttl;
+  serve.rate_limit.requests_per_second = env->config.rate_limit.requests_per_second;
+  serve.rate_limit.burst = env->config.rate_limit.burst;
+  serve.rate_limit.failed_auth_per_minute = env->config.rate_limit.failed_auth_per_minute;
   serve.node.lease = env->config.lease;
   serve.node.shutdown_grace = env->config.shutdown_grace;
   serve.executor = executor_options(global, env->config, options.threads);

@@ -59,6 +59,30 @@ struct ServeCliOptions {
 };
 int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options);
 
+// `linkhub keys ...` and `linkhub users ...` (cli_auth.cpp).
+struct KeysCreateOptions {
+  std::string role;  // --role viewer|operator|admin
+  std::string name;  // --name: what the key is for
+};
+int cmd_keys_create(const GlobalOptions& global, const KeysCreateOptions& options);
+int cmd_keys_list(const GlobalOptions& global);
+int cmd_keys_revoke(const GlobalOptions& global, const std::string& id);
+
+struct UsersCreateOptions {
+  std::string name;
+  std::string role;             // --role
+  bool password_stdin = false;  // --password-stdin: the first line of stdin, else prompt without echo
+};
+int cmd_users_create(const GlobalOptions& global, const UsersCreateOptions& options);
+int cmd_users_list(const GlobalOptions& global);
+int cmd_users_passwd(const GlobalOptions& global, const std::string& name, bool password_stdin);
+struct UsersUpdateOptions {
+  std::string role;  // set-role
+  bool disable = false;
+  bool enable = false;
+};
+int cmd_users_update(const GlobalOptions& global, const std::string& name, const UsersUpdateOptions& options);
+
 int cmd_plugins_list(const GlobalOptions& global);
 int cmd_plugins_describe(const GlobalOptions& global, const std::string& name);
 

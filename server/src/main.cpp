@@ -108,6 +108,55 @@ int main(int argc, char** argv) {
   describe->add_option("name", name, "PLUGIN or PLUGIN.STEP")->required();
   add_global(describe);
 
+  auto* keys = app.add_subcommand("keys", "API keys for `linkhub serve`: create (shown once), list, revoke");
+  keys->require_subcommand(1);
+  KeysCreateOptions keys_create;
+  auto* keys_create_cmd = keys->add_subcommand("create", "make an API key with a role and print it, this once");
+  keys_create_cmd->add_option("--role", keys_create.role, "viewer (reads), operator (runs), admin (keys, users)")
+      ->required()
+      ->check(CLI::IsMember({"viewer", "operator", "admin"}));
+  keys_create_cmd->add_option("--name", keys_create.name, "what the key is for (shown by `keys list`)");
+  add_global(keys_create_cmd);
+  auto* keys_list_cmd = keys->add_subcommand("list", "every key with its role, last use and status (never the secret)");
+  add_global(keys_list_cmd);
+  std::string key_id;
+  auto* keys_revoke_cmd = keys->add_subcommand("revoke", "revoke a key: servers refuse it within seconds");
+  keys_revoke_cmd->add_option("id", key_id, "the key's id (from `keys list`)")->required();
+  add_global(keys_revoke_cmd);
+
+  auto* users = app.add_subcommand("users", "console users of `linkhub serve`: create, list, passwd, disable, ...");
+  users->require_subcommand(1);
+  UsersCreateOptions users_create;
+  auto* users_create_cmd = users->add_subcommand("create", "make a user who can log in (the first admin, say)");
+  users_create_cmd->add_option("name", users_create.name, "user name")->required();
+  users_create_cmd->add_option("--role", users_create.role, "viewer, operator or admin")
+      ->required()
+      ->check(CLI::IsMember({"viewer", "operator", "admin"}));
+  users_create_cmd->add_flag("--password-stdin", users_create.password_stdin,
+                             "read the password from the first line of stdin (else: prompt without echo)");
+  add_global(users_create_cmd);
+  auto* users_list_cmd = users->add_subcommand("list", "users with their roles");
+  add_global(users_list_cmd);
+  std::string user_name;
+  bool passwd_stdin = false;
+  auto* users_passwd_cmd = users->add_subcommand("passwd", "change a user's password (ends its logins)");
+  users_passwd_cmd->add_option("name", user_name, "user name")->required();
+  users_passwd_cmd->add_flag("--password-stdin", passwd_stdin, "read the password from the first line of stdin");
+  add_global(users_passwd_cmd);
+  UsersUpdateOptions users_update;
+  auto* users_disable_cmd = users->add_subcommand("disable", "stop a user from logging in (ends its logins)");
+  users_disable_cmd->add_option("name", user_name, "user name")->required();
+  add_global(users_disable_cmd);
+  auto* users_enable_cmd = users->add_subcommand("enable", "let a disabled user log in again");
+  users_enable_cmd->add_option("name", user_name, "user name")->required();
+  add_global(users_enable_cmd);
+  auto* users_role_cmd = users->add_subcommand("set-role", "change a user's role (ends its logins)");
+  users_role_cmd->add_option("name", user_name, "user name")->required();
+  users_role_cmd->add_option("--role", users_update.role, "viewer, operator or admin")
+      ->required()
+      ->check(CLI::IsMember({"viewer", "operator", "admin"}));
+  add_global(users_role_cmd);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -149,6 +198,35 @@ int main(int argc, char** argv) {
   }
   if (*list) {
     return cmd_plugins_list(global);
+  }
+  if (*keys_create_cmd) {
+    return cmd_keys_create(global, keys_create);
+  }
+  if (*keys_list_cmd) {
+    return cmd_keys_list(global);
+  }
+  if (*keys_revoke_cmd) {
+    return cmd_keys_revoke(global, key_id);
+  }
+  if (*users_create_cmd) {
+    return cmd_users_create(global, users_create);
+  }
+  if (*users_list_cmd) {
+    return cmd_users_list(global);
+  }
+  if (*users_passwd_cmd) {
+    return cmd_users_passwd(global, user_name, passwd_stdin);
+  }
+  if (*users_disable_cmd) {
+    users_update.disable = true;
+    return cmd_users_update(global, user_name, users_update);
+  }
+  if (*users_enable_cmd) {
+    users_update.enable = true;
+    return cmd_users_update(global, user_name, users_update);
+  }
+  if (*users_role_cmd) {
+    return cmd_users_update(global, user_name, users_update);
   }
   if (*describe) {
     return cmd_plugins_describe(global, name);

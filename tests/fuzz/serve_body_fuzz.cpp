@@ -22,6 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(parse_idempotency_key(text));
   check(product_id_param(text));
   catalog_failure(text);  // any plugin message maps to some answer
+  check(parse_login_body(text));
+  check(parse_refresh_body(text));
+  check(parse_key_body(text));
   if (auto json = parse_json(text); json.ok()) {
     json->dump(-1, ' ', false, linkhub::Json::error_handler_t::replace);  // what the store does with inputs
     check(product_patch_input(1, *json));

@@ -40,6 +40,7 @@ nlohmann::json SseEvent::json() const {
 
 struct HttpClient::Impl {
   Poco::Net::HTTPClientSession session;
+  std::map<std::string, std::string> defaults;
   explicit Impl(uint16_t port) : session("127.0.0.1", port) {
     session.setKeepAlive(true);
     session.setTimeout(kHangGuard);
@@ -54,6 +55,9 @@ HttpAnswer HttpClient::send(const HttpRequest& r) {
   request.setKeepAlive(true);
   if (!r.content_type.empty()) {
     request.setContentType(r.content_type);
+  }
+  for (const auto& [name, value] : impl_->defaults) {
+    request.set(name, value);
   }
   for (const auto& [name, value] : r.headers) {
     request.set(name, value);
@@ -78,6 +82,10 @@ HttpAnswer HttpClient::send(const HttpRequest& r) {
     answer.headers[lower(name)] = value;
   }
   return answer;
+}
+
+void HttpClient::set_default_headers(std::map<std::string, std::string> headers) {
+  impl_->defaults = std::move(headers);
 }
 
 HttpAnswer HttpClient::get(const std::string& target, const std::map<std::string, std::string>& headers) {

@@ -40,6 +40,8 @@ class HttpClient {
   HttpAnswer get(const std::string& target, const std::map<std::string, std::string>& headers = {});
   HttpAnswer post_json(const std::string& target, const std::string& body,
                        const std::map<std::string, std::string>& headers = {});
+  // Headers sent with every request (credentials, say); a request's own headers of the same name win.
+  void set_default_headers(std::map<std::string, std::string> headers);
 
  private:
   struct Impl;

@@ -32,7 +32,7 @@ TEST_F(ServeTest, EventsComeInPagesAfterASequenceNumber) {
 TEST_F(ServeTest, TheEventStreamFollowsARunLiveUntilItEnds) {
   start();
   const std::string id = trigger("slow");
-  SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream");
+  SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream", with_auth());
   ASSERT_EQ(stream.status(), 200);
   EXPECT_EQ(stream.content_type(), "text/event-stream");
   int64_t last = 0;
@@ -65,7 +65,7 @@ TEST_F(ServeTest, LastEventIdResumesTheStreamAfterThatEvent) {
   const std::string id = post("/api/v1/workflows/hello/runs?wait=30s", R"({"inputs": {"name": "r"}})").json()["id"];
   const size_t total = get("/api/v1/runs/" + id + "/events").json()["events"].size();
 
-  SseStream resumed(port_, "/api/v1/runs/" + id + "/events/stream", {{"Last-Event-ID", "3"}});
+  SseStream resumed(port_, "/api/v1/runs/" + id + "/events/stream", with_auth({{"Last-Event-ID", "3"}}));
   ASSERT_EQ(resumed.status(), 200);
   std::vector<int64_t> seqs;
   while (auto event = resumed.next()) {
@@ -79,7 +79,7 @@ TEST_F(ServeTest, LastEventIdResumesTheStreamAfterThatEvent) {
   EXPECT_EQ(seqs.front(), 4);
   EXPECT_EQ(seqs.size(), total - 3);
 
-  SseStream after(port_, "/api/v1/runs/" + id + "/events/stream?after=" + std::to_string(total));
+  SseStream after(port_, "/api/v1/runs/" + id + "/events/stream?after=" + std::to_string(total), with_auth());
   auto first = after.next();
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->event, "end") << "nothing after the last event but the end";
@@ -87,11 +87,11 @@ TEST_F(ServeTest, LastEventIdResumesTheStreamAfterThatEvent) {
 
 TEST_F(ServeTest, TheEventStreamRefusesBadRequestsBeforeStreaming) {
   start();
-  SseStream unknown(port_, "/api/v1/runs/nope/events/stream");
+  SseStream unknown(port_, "/api/v1/runs/nope/events/stream", with_auth());
   EXPECT_EQ(unknown.status(), 404);
   EXPECT_EQ(json::parse(unknown.body_if_error())["error"]["code"], "unknown_run");
   const std::string id = trigger("hello", R"({"inputs": {"name": "s"}})");
-  SseStream bad(port_, "/api/v1/runs/" + id + "/events/stream", {{"Last-Event-ID", "three"}});
+  SseStream bad(port_, "/api/v1/runs/" + id + "/events/stream", with_auth({{"Last-Event-ID", "three"}}));
   EXPECT_EQ(bad.status(), 400);
   wait_finished(id);
 }
@@ -103,7 +103,7 @@ TEST_F(ServeTest, AnIdleStreamSendsHeartbeatsAndEndsAtItsMaximumDuration) {
   });
   const std::string id = trigger("hello", R"({"inputs": {"name": "h"}})");
   {
-    SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream");
+    SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream", with_auth());
     auto created = stream.next();
     ASSERT_TRUE(created.has_value());
     auto comment = stream.next(true);
@@ -116,7 +116,7 @@ TEST_F(ServeTest, AnIdleStreamSendsHeartbeatsAndEndsAtItsMaximumDuration) {
     o.limits.stream_max_duration = std::chrono::milliseconds(1);
   });
   const std::string other = trigger("hello", R"({"inputs": {"name": "h"}})");
-  SseStream bounded(port_, "/api/v1/runs/" + other + "/events/stream");
+  SseStream bounded(port_, "/api/v1/runs/" + other + "/events/stream", with_auth());
   while (bounded.next()) {
   }
   ASSERT_FALSE(bounded.trailing_comments().empty());
@@ -126,7 +126,7 @@ TEST_F(ServeTest, AnIdleStreamSendsHeartbeatsAndEndsAtItsMaximumDuration) {
 TEST_F(ServeTest, ShutdownClosesOpenStreams) {
   start([](http::ServeOptions& o) { o.worker = false; });  // the run stays queued: its stream stays open
   const std::string id = trigger("hello", R"({"inputs": {"name": "z"}})");
-  SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream");
+  SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream", with_auth());
   ASSERT_EQ(stream.status(), 200);
   auto created = stream.next();
   ASSERT_TRUE(created.has_value());

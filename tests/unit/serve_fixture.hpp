@@ -10,6 +10,8 @@
 
 #include "http/serve_app.hpp"
 
+#include <linkhub/engine/auth_store.hpp>
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -148,14 +150,48 @@ class ServeTest : public ::testing::Test {
       std::lock_guard lock(mutex_);
       log_.push_back(line);
     };
+    // Authentication is on, as in production, but the limits stay out of the
+    // way of tests that are not about them; keys and users are read from the
+    // database on every request (no cache), and unknown users cost little.
+    options.rate_limit.requests_per_second = 1e6;
+    options.rate_limit.burst = 1e6;
+    options.rate_limit.failed_auth_per_minute = 1e6;
+    options.auth.cache_ttl = std::chrono::milliseconds(0);
+    options.auth.password_iterations = 1000;
     if (configure) {
       configure(options);
     }
+    // The client sends an admin key unless a test says otherwise.
+    auto admin = AuthStore(*store_).create_key("test admin", "admin");
+    ASSERT_TRUE(admin.ok());
+    admin_key_ = admin->key;
     app_ = std::make_unique<http::ServeApp>(plugins, *store_, std::move(options));
     auto port = app_->start();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = *port;
-    client_ = std::make_unique<HttpClient>(port_);
+    client_ = client_with(admin_key_);
+  }
+
+  // A client sending `credential` as a Bearer token with every request; none when empty.
+  std::unique_ptr<HttpClient> client_with(const std::string& credential) {
+    auto client = std::make_unique<HttpClient>(port_);
+    if (!credential.empty()) {
+      client->set_default_headers({{"Authorization", "Bearer " + credential}});
+    }
+    return client;
+  }
+
+  // A new API key with this role, straight in the database (as `linkhub keys create` makes it).
+  std::string make_key(const std::string& role, const std::string& name = "") {
+    auto created = AuthStore(*store_).create_key(name.empty() ? "test " + role : name, role);
+    EXPECT_TRUE(created.ok());
+    return created.ok() ? created->key : "";
+  }
+
+  // `headers` with the admin key added, for SseStream.
+  std::map<std::string, std::string> with_auth(std::map<std::string, std::string> headers = {}) {
+    headers.emplace("Authorization", "Bearer " + admin_key_);
+    return headers;
   }
 
   HttpAnswer get(const std::string& target, const std::map<std::string, std::string>& headers = {}) {
@@ -185,7 +221,7 @@ class ServeTest : public ::testing::Test {
 
   // Reads the run's event stream until the run started its step `step`.
   void wait_step_started(const std::string& id, const std::string& step) {
-    SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream");
+    SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream", with_auth());
     ASSERT_EQ(stream.status(), 200);
     while (auto event = stream.next()) {
       const auto j = event->json();
@@ -206,7 +242,8 @@ class ServeTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<SqlStore> store_;
   std::unique_ptr<http::ServeApp> app_;
-  std::unique_ptr<HttpClient> client_;
+  std::unique_ptr<HttpClient> client_;  // sends admin_key_
+  std::string admin_key_;
   uint16_t port_ = 0;
 
   std::mutex mutex_;

@@ -26,6 +26,29 @@ TEST(ServeParsing, TargetsAreSplitAndPercentDecoded) {
   EXPECT_FALSE(parse_target("/nul%00byte").has_value());
 }
 
+TEST(ServeParsing, AuthBodiesNameTheFieldButNeverEchoTheValue) {
+  auto login = parse_login_body(R"({"username": "ada", "password": "p4ss word"})");
+  ASSERT_TRUE(login.ok());
+  EXPECT_EQ(login->username, "ada");
+  EXPECT_EQ(login->password, "p4ss word");
+  EXPECT_EQ(parse_login_body(R"({"username": "ada"})").error().code, "missing_field");
+  EXPECT_EQ(parse_login_body(R"({"username": "ada", "password": ""})").error().code, "empty_field");
+  EXPECT_EQ(parse_login_body(R"({"username": "ada", "password": 42})").error().code, "wrong_type");
+  const auto unknown = parse_login_body(R"({"username": "ada", "password": "x", "pasword": "secret-typo"})");
+  EXPECT_EQ(unknown.error().code, "unknown_field");
+  EXPECT_EQ(unknown.error().message.find("secret-typo"), std::string::npos);
+  EXPECT_EQ(parse_login_body("").error().code, "malformed_json");
+
+  EXPECT_EQ(*parse_refresh_body(R"({"refresh_token": "lhr_x"})"), "lhr_x");
+  EXPECT_EQ(parse_refresh_body("{}").error().code, "missing_field");
+
+  auto key = parse_key_body(R"({"role": "viewer"})");
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->role, "viewer");
+  EXPECT_EQ(key->name, "");
+  EXPECT_EQ(parse_key_body(R"({"role": "viewer", "name": 3})").error().code, "wrong_type");
+}
+
 TEST(ServeParsing, IntegerAndDurationParametersStayInRange) {
   const auto t = *parse_target("/x?limit=20&big=99999999999999999999&neg=-1&wait=500ms&secs=12&long=2m");
   EXPECT_EQ(*int_param(t, "limit", 50, 1, 500), 20);

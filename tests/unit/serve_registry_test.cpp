@@ -172,6 +172,7 @@ TEST_P(ServeRegistry, AnotherNodeOnTheSameDatabaseSeesAndRunsRegistrations) {
   auto port = other.start();
   ASSERT_TRUE(port.ok()) << port.error().message;
   HttpClient other_client(*port);
+  other_client.set_default_headers({{"Authorization", "Bearer " + admin_key_}});  // keys live in the shared database
 
   // The other node registered no files but lists this one's.
   EXPECT_EQ(listed_names(other_client), (std::vector<std::string>{"fanout", "flaky", "hello", "slow"}));

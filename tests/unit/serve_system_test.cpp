@@ -174,11 +174,12 @@ TEST_F(ServeTest, RequestIdsAreEchoedOrMadeAndLoggedWithoutBodiesOrSecrets) {
 
   const std::string secret = "s3cr3t-token-value";
   const auto r = post("/api/v1/workflows/hello/runs?wait=30s", json{{"inputs", {{"name", secret}}}}.dump(),
-                      {{"Authorization", "Bearer " + secret}, {"X-Request-Id", "with-secret"}});
+                      {{"X-Secret-Header", secret}, {"X-Request-Id", "with-secret"}});
   ASSERT_EQ(r.status, 200);
   bool logged = false;
   for (const auto& line : log_lines()) {
     EXPECT_EQ(line.find(secret), std::string::npos) << "a log line holds a body or header value: " << line;
+    EXPECT_EQ(line.find(admin_key_.substr(21)), std::string::npos) << "a log line holds the API key: " << line;
     const auto j = json::parse(line);
     if (j["event"] == "http.request" && j["request_id"] == "with-secret") {
       logged = true;
@@ -187,6 +188,7 @@ TEST_F(ServeTest, RequestIdsAreEchoedOrMadeAndLoggedWithoutBodiesOrSecrets) {
       EXPECT_EQ(j["status"], 200);
       EXPECT_TRUE(j["duration_ms"].is_number());
       EXPECT_TRUE(j["time"].is_string());
+      EXPECT_EQ(j["principal"].get<std::string>().rfind("key:", 0), 0u) << line;
     }
   }
   EXPECT_TRUE(logged);

@@ -68,8 +68,31 @@ const std::vector<Migration>& migrations() {
            " PRIMARY KEY (name, holder))",
            "CREATE INDEX lh_slots_owner ON lh_slots (owner)",
        }},
-      // PLACEHOLDER: v3 belongs to the authentication work (another branch); drop this entry on merge.
-      {3, "reserved", {}},
+      {3,
+       "authentication: API keys, users, refresh tokens, settings",
+       {
+           // API keys: only the SHA-256 of the secret part is kept. Revoked
+           // keys stay (revoked_ms > 0) so `keys list` shows what was revoked.
+           "CREATE TABLE lh_api_keys ("
+           " id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, secret_hash TEXT NOT NULL,"
+           " created_ms BIGINT NOT NULL, last_used_ms BIGINT NOT NULL DEFAULT 0, revoked_ms BIGINT NOT NULL DEFAULT 0)",
+           // password_hash records its scheme and parameters (pbkdf2-sha256$iterations$salt$hash).
+           "CREATE TABLE lh_users ("
+           " name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, created_ms BIGINT NOT NULL,"
+           " updated_ms BIGINT NOT NULL DEFAULT 0, disabled_ms BIGINT NOT NULL DEFAULT 0)",
+           // Refresh tokens, hashed like keys. Each refresh rotates: the used
+           // token gets rotated_ms and a new one of the same family is made; a
+           // rotated token presented again revokes its whole family.
+           "CREATE TABLE lh_refresh_tokens ("
+           " id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, user_name TEXT NOT NULL, family TEXT NOT NULL,"
+           " created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL, rotated_ms BIGINT NOT NULL DEFAULT 0,"
+           " revoked_ms BIGINT NOT NULL DEFAULT 0)",
+           "CREATE INDEX lh_refresh_tokens_user ON lh_refresh_tokens (user_name)",
+           "CREATE INDEX lh_refresh_tokens_family ON lh_refresh_tokens (family)",
+           "CREATE INDEX lh_refresh_tokens_expires ON lh_refresh_tokens (expires_ms)",
+           // Cluster-wide values made once (the generated JWT signing secret).
+           "CREATE TABLE lh_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_ms BIGINT NOT NULL)",
+       }},
       {4,
        "workflow heads: the version of each name the cluster offers",
        {

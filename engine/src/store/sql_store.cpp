@@ -182,6 +182,10 @@ bool SqlStore::postgres() const {
   return impl_->db->postgres();
 }
 
+store::Database& SqlStore::database() const {
+  return *impl_->db;
+}
+
 const std::string& SqlStore::display_url() const {
   return impl_->db->display();
 }

@@ -62,7 +62,77 @@ std::optional<ApiError> only_fields(const Json& object, std::initializer_list<st
   return std::nullopt;
 }
 
+// A field that must be a string; empty strings are refused unless `may_be_empty`.
+// The value is never quoted back: it may be a password.
+ApiResult<std::string> string_field(const Json& object, const std::string& field, const std::string& what,
+                                    bool required, bool may_be_empty = false) {
+  if (!object.contains(field) || object[field].is_null()) {
+    if (required) {
+      return bad_request("missing_field", "field '" + field + "' is required: " + what, Json{{"field", field}});
+    }
+    return std::string();
+  }
+  const Json& value = object[field];
+  if (!value.is_string()) {
+    return wrong_type(field, "a string (" + what + ")", value);
+  }
+  if (!may_be_empty && value.get_ref<const std::string&>().empty()) {
+    return bad_request("empty_field", "field '" + field + "': expected " + what + ", found an empty string",
+                       Json{{"field", field}});
+  }
+  return value.get<std::string>();
+}
+
 }  // namespace
+
+ApiResult<LoginBody> parse_login_body(std::string_view body) {
+  auto object = parse_json_object(body);
+  if (!object) {
+    return object.error();
+  }
+  if (auto unknown = only_fields(*object, {"username", "password"})) {
+    return *unknown;
+  }
+  auto username = string_field(*object, "username", "the user name", true);
+  if (!username) {
+    return username.error();
+  }
+  auto password = string_field(*object, "password", "the password", true);
+  if (!password) {
+    return password.error();
+  }
+  return LoginBody{std::move(*username), std::move(*password)};
+}
+
+ApiResult<std::string> parse_refresh_body(std::string_view body) {
+  auto object = parse_json_object(body);
+  if (!object) {
+    return object.error();
+  }
+  if (auto unknown = only_fields(*object, {"refresh_token"})) {
+    return *unknown;
+  }
+  return string_field(*object, "refresh_token", "the refresh_token from the login or the last refresh", true);
+}
+
+ApiResult<KeyBody> parse_key_body(std::string_view body) {
+  auto object = parse_json_object(body);
+  if (!object) {
+    return object.error();
+  }
+  if (auto unknown = only_fields(*object, {"role", "name"})) {
+    return *unknown;
+  }
+  auto role = string_field(*object, "role", "viewer, operator or admin", true);
+  if (!role) {
+    return role.error();
+  }
+  auto name = string_field(*object, "name", "what the key is for", false, true);
+  if (!name) {
+    return name.error();
+  }
+  return KeyBody{std::move(*role), std::move(*name)};
+}
 
 MediaType classify_media_type(std::string_view content_type) {
   const std::string type = lower_trimmed(content_type.substr(0, content_type.find(';')));

@@ -41,6 +41,23 @@ struct ValidateBody {
 };
 ApiResult<ValidateBody> parse_validate_body(std::string_view body, MediaType type);
 
+// POST /auth/login: {"username", "password"} (both non-empty strings).
+struct LoginBody {
+  std::string username;
+  std::string password;
+};
+ApiResult<LoginBody> parse_login_body(std::string_view body);
+
+// POST /auth/refresh and /auth/logout: {"refresh_token"}.
+ApiResult<std::string> parse_refresh_body(std::string_view body);
+
+// POST /keys: {"role", "name"} (name optional).
+struct KeyBody {
+  std::string role;
+  std::string name;
+};
+ApiResult<KeyBody> parse_key_body(std::string_view body);
+
 // The Idempotency-Key header: 1 to 200 visible ASCII characters.
 ApiResult<std::string> parse_idempotency_key(std::string_view value);
 

@@ -31,6 +31,10 @@ const std::string& Call::param(const std::string& name) const {
   return it == params_.end() ? empty : it->second;
 }
 
+std::string Call::client_address() const {
+  return request_.clientAddress().host().toString();
+}
+
 std::string Call::header(const std::string& name) const {
   return request_.get(name, "");
 }

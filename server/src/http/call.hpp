@@ -50,7 +50,12 @@ class Call {
   const Target& target;
   const std::string request_id;
 
+  // Who is calling: null on public routes (and for anyone when authentication is off: "anonymous").
+  const Principal* principal = nullptr;
+
   const std::string& param(const std::string& name) const;
+  // The peer's IP address (the proxy's, behind a proxy).
+  std::string client_address() const;
   // The header's value; empty when absent.
   std::string header(const std::string& name) const;
   MediaType media_type() const;

@@ -41,4 +41,14 @@ Reply readyz(Call& call);
 Reply metrics(Call& call);
 Reply openapi(Call& call);
 
+// handlers_auth.cpp
+Reply login(Call& call);
+Reply refresh(Call& call);
+Reply logout(Call& call);
+Reply whoami(Call& call);
+Reply list_keys(Call& call);
+Reply create_key(Call& call);
+Reply revoke_key(Call& call);
+Reply list_users(Call& call);
+
 }  // namespace linkhub::http

@@ -1,5 +1,6 @@
 // /api/v1/workflows: the registered workflows, registering them at run time,
 // validation, and triggering runs.
+#include "http/auth.hpp"
 #include "http/follow.hpp"
 #include "http/handlers.hpp"
 #include "http/json_views.hpp"
@@ -9,6 +10,11 @@
 
 namespace linkhub::http {
 namespace {
+
+// Who changed the registered workflows, for the head's updated_by: "api:key:<id>" or "api:user:<name>".
+std::string who(const Call& call) {
+  return call.principal != nullptr ? "api:" + call.principal->label() : std::string("api");
+}
 
 ApiResult<CatalogEntry> find_workflow(Call& call) {
   const std::string& name = call.param("name");
@@ -212,7 +218,7 @@ Reply put_workflow(Call& call) {
   if (!wf) {
     return Reply::error(wf.error());
   }
-  auto outcome = call.services.workflows.put(*wf, "api");
+  auto outcome = call.services.workflows.put(*wf, who(call));
   if (!outcome) {
     return Reply::error(unprocessable("invalid_workflow", outcome.error().message, Json{{"workflow", name}}));
   }
@@ -228,7 +234,7 @@ Reply put_workflow(Call& call) {
 
 Reply delete_workflow(Call& call) {
   const std::string& name = call.param("name");
-  if (!call.services.workflows.remove(name, "api")) {
+  if (!call.services.workflows.remove(name, who(call))) {
     return Reply::error(
         not_found("unknown_workflow", "no workflow named '" + name + "' is registered", Json{{"workflow", name}}));
   }

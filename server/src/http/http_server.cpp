@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <random>
 
 namespace linkhub::http {
@@ -60,6 +61,21 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+// What RFC 6750 and RFC 6585 ask of 401 and 429 answers, wherever they come from.
+void add_auth_headers(Reply& reply) {
+  if (reply.status == 401 && reply.content_type == "application/json") {
+    const std::string code = reply.body["error"].value("code", "");
+    reply.headers.emplace_back("WWW-Authenticate", code == "unauthenticated" || code == "invalid_credentials"
+                                                       ? "Bearer realm=\"linkhub\""
+                                                       : "Bearer realm=\"linkhub\", error=\"invalid_token\"");
+  }
+  if (reply.status == 429 && reply.content_type == "application/json") {
+    const Json& details = reply.body["error"]["details"];
+    const long long seconds = details.is_object() ? details.value("retry_after_s", 1LL) : 1LL;
+    reply.headers.emplace_back("Retry-After", std::to_string(std::max(1LL, seconds)));
+  }
+}
+
 void send(Poco::Net::HTTPServerResponse& response, const Reply& reply) {
   response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
   for (const auto& [name, value] : reply.headers) {
@@ -90,9 +106,11 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
     const bool cors = apply_cors(request, response);
 
     std::string route_label = "unmatched";
+    std::string principal;
     Reply reply;
     try {
-      reply = dispatch(request, response, request_id, cors, route_label);
+      reply = dispatch(request, response, request_id, cors, route_label, principal);
+      add_auth_headers(reply);
     } catch (const std::exception& e) {
       // The message may hold internals (SQL, paths): the log gets it, the client a reference.
       services_.log.write("error", "http.exception",
@@ -103,7 +121,8 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
     const bool answer = !reply.streamed && !response.sent();
     // Counted before the answer leaves: a client that reads /metrics after an
     // answer always finds that request in it. (So the latency excludes the send.)
-    account(route_label, method, answer ? reply.status : static_cast<int>(response.getStatus()), started, request_id);
+    account(route_label, method, answer ? reply.status : static_cast<int>(response.getStatus()), started, request_id,
+            principal);
     if (answer) {
       try {
         send(response, reply);
@@ -115,18 +134,31 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
 
  private:
   void account(const std::string& route, const std::string& method, int status, Clock::time_point started,
-               const std::string& request_id) {
+               const std::string& request_id, const std::string& principal) {
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     services_.metrics.http_request(route, method, status, seconds);
-    services_.log.info("http.request", Json{{"method", method},
-                                            {"route", route},
-                                            {"status", status},
-                                            {"duration_ms", std::round(seconds * 1e6) / 1e3},
-                                            {"request_id", request_id}});
+    Json line{{"method", method},
+              {"route", route},
+              {"status", status},
+              {"duration_ms", std::round(seconds * 1e6) / 1e3},
+              {"request_id", request_id}};
+    if (!principal.empty()) {
+      line["principal"] = principal;  // "key:<id>" or "user:<name>": never a secret
+    }
+    services_.log.info("http.request", line);
+  }
+
+  // An answer before the handler: what is left of the body is read (or the
+  // connection closes) so the next request on it is not garbled.
+  static Reply refuse(Call& call, const ApiError& error, Poco::Net::HTTPServerResponse& response) {
+    if (!call.finish_body()) {
+      response.setKeepAlive(false);
+    }
+    return Reply::error(error);
   }
 
   Reply dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                 const std::string& request_id, bool cors, std::string& route_label) {
+                 const std::string& request_id, bool cors, std::string& route_label, std::string& principal_label) {
     const auto target = parse_target(request.getURI());
     if (!target) {
       response.setKeepAlive(false);
@@ -157,6 +189,32 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
       return reply;
     }
     Call call(services_, *match.route, *target, std::move(match.params), request, response, request_id);
+    // Authentication, the rate limit and the route's role, in that order, for every route that is not public.
+    std::optional<Principal> principal;
+    if (match.route->role != Role::Public) {
+      const std::string address = request.clientAddress().host().toString();
+      auto who = services_.auth.authenticate(request.get("Authorization", ""), request.get("X-API-Key", ""), address);
+      if (!who) {
+        return refuse(call, who.error(), response);
+      }
+      principal = std::move(*who);
+      principal_label = principal->label();
+      if (auto limited = services_.auth.limit(*principal, address)) {
+        return refuse(call, *limited, response);
+      }
+      if (static_cast<int>(principal->role) < static_cast<int>(match.route->role)) {
+        const std::string needed(to_string(match.route->role));
+        const std::string has(to_string(principal->role));
+        return refuse(call,
+                      ApiError{403, "forbidden",
+                               request.getMethod() + " " + match.route->pattern + " needs the " + needed +
+                                   " role or above; this " + (principal->kind == "key" ? "API key" : "user") +
+                                   " has " + has,
+                               Json{{"required_role", needed}, {"role", has}}},
+                      response);
+      }
+      call.principal = &*principal;
+    }
     Reply reply = match.route->handler(call);
     if (!reply.streamed && !call.finish_body()) {
       response.setKeepAlive(false);  // the unread bytes would be taken for the next request
@@ -172,7 +230,7 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
     }
     response.set("Access-Control-Allow-Origin", allowed);
     response.set("Vary", "Origin");
-    response.set("Access-Control-Expose-Headers", "X-Request-Id, Location");
+    response.set("Access-Control-Expose-Headers", "X-Request-Id, Location, Retry-After, WWW-Authenticate");
     return true;
   }
 
@@ -185,7 +243,7 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
     if (cors) {
       reply.headers.emplace_back("Access-Control-Allow-Methods", join(methods));
       reply.headers.emplace_back("Access-Control-Allow-Headers",
-                                 "Content-Type, Idempotency-Key, X-Request-Id, Last-Event-ID, Authorization");
+                                 "Content-Type, Idempotency-Key, X-Request-Id, Last-Event-ID, Authorization, X-API-Key");
       reply.headers.emplace_back("Access-Control-Max-Age", "600");
     }
     return reply;

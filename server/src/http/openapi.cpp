@@ -32,6 +32,10 @@ Json object(Json properties, Json required = Json::array()) {
   return j;
 }
 
+Json role() {
+  return Json{{"type", "string"}, {"enum", {"viewer", "operator", "admin"}}};
+}
+
 Json run_status() {
   return Json{{"type", "string"}, {"enum", {"queued", "running", "succeeded", "failed", "cancelled"}}};
 }
@@ -235,8 +239,60 @@ Json components() {
                               {"tags", nullable(array_of(str()))}}},
                             {"minProperties", 1},
                             {"additionalProperties", false}}},
+      {"LoginRequest", Json{{"type", "object"},
+                            {"properties", {{"username", str()}, {"password", Json{{"type", "string"}, {"format", "password"}}}}},
+                            {"required", {"username", "password"}},
+                            {"additionalProperties", false}}},
+      {"RefreshRequest", Json{{"type", "object"},
+                              {"properties", {{"refresh_token", str()}}},
+                              {"required", {"refresh_token"}},
+                              {"additionalProperties", false}}},
+      {"TokenPair", object({{"access_token", str()},
+                            {"token_type", Json{{"type", "string"}, {"enum", {"Bearer"}}}},
+                            {"expires_in", integer()},
+                            {"refresh_token", str()},
+                            {"refresh_expires_in", integer()},
+                            {"role", role()},
+                            {"user", str()}},
+                           {"access_token", "token_type", "expires_in", "refresh_token", "role"})},
+      {"Principal", object({{"kind", Json{{"type", "string"}, {"enum", {"key", "user", "anonymous"}}}},
+                            {"id", str()},
+                            {"name", str()},
+                            {"role", role()}},
+                           {"kind", "id", "role"})},
+      {"ApiKey", object({{"id", str()},
+                         {"name", str()},
+                         {"role", role()},
+                         {"created_ms", integer()},
+                         {"last_used_ms", nullable(integer())},
+                         {"revoked_ms", nullable(integer())}},
+                        {"id", "role", "created_ms"})},
+      {"ApiKeyList", object({{"keys", array_of(ref("ApiKey"))}}, {"keys"})},
+      {"CreateKeyRequest", Json{{"type", "object"},
+                                {"properties", {{"role", role()}, {"name", str()}}},
+                                {"required", {"role"}},
+                                {"additionalProperties", false}}},
+      {"CreatedApiKey", object({{"id", str()},
+                                {"name", str()},
+                                {"role", role()},
+                                {"created_ms", integer()},
+                                {"key", str()},
+                                {"note", str()}},
+                               {"id", "role", "key"})},
+      {"User", object({{"name", str()}, {"role", role()}, {"created_ms", integer()}, {"disabled", Json{{"type", "boolean"}}}},
+                      {"name", "role"})},
+      {"UserList", object({{"users", array_of(ref("User"))}}, {"users"})},
   };
-  return Json{{"schemas", std::move(schemas)}};
+  Json security{
+      {"bearer",
+       {{"type", "http"},
+        {"scheme", "bearer"},
+        {"description",
+         "An API key (lhk_..., from `linkhub keys create` or POST /api/v1/keys) or an access token from POST "
+         "/api/v1/auth/login."}}},
+      {"apiKey", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}, {"description", "An API key."}}},
+  };
+  return Json{{"schemas", std::move(schemas)}, {"securitySchemes", std::move(security)}};
 }
 
 // "POST /api/v1/runs/{id}/retry" -> "post_api_v1_runs_id_retry"
@@ -306,6 +362,21 @@ Json operation(const Route& route) {
   for (const auto& r : route.responses) {
     add(r.status, r.description, r.schema, r.media_type);
   }
+  if (route.role == Role::Public) {
+    op["security"] = Json::array();  // no credentials needed
+  } else {
+    op["security"] = Json::array({Json{{"bearer", Json::array()}}, Json{{"apiKey", Json::array()}}});
+    add(401,
+        "No credentials, or credentials that are malformed, forged, expired or revoked (unauthenticated, "
+        "invalid_token, token_expired, key_revoked, user_disabled). The WWW-Authenticate header says Bearer.",
+        nullptr, "application/json");
+    add(403, "The caller's role is below " + std::string(to_string(route.role)) + " (forbidden).", nullptr,
+        "application/json");
+    add(429,
+        "The caller's rate limit is spent, or its address failed authentication too often (rate_limited); "
+        "Retry-After says how many seconds to wait.",
+        nullptr, "application/json");
+  }
   add(405, "The path exists but not with this method (the Allow header lists those it has).", nullptr,
       "application/json");
   add(500, "An unexpected failure; the message and the request id are in the log.", nullptr, "application/json");
@@ -330,8 +401,9 @@ Json openapi_document(const std::vector<Route>& routes) {
                 {"version", "1"},
                 {"description",
                  "Workflows, runs, events and plugins of a linkhub serve process. Every error is "
-                 "{\"error\": {\"code\", \"message\", \"details\"}}. Each operation's x-linkhub-role is the role it "
-                 "will require once authentication is enabled."}}},
+                 "{\"error\": {\"code\", \"message\", \"details\"}}. Each operation's x-linkhub-role is the least "
+                 "role it needs (viewer < operator < admin; public needs no credentials). Send an API key or an "
+                 "access token as `Authorization: Bearer ...`."}}},
               {"servers", Json::array({Json{{"url", "/"}}})},
               {"paths", std::move(paths)},
               {"components", components()}};

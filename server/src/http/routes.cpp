@@ -1,8 +1,10 @@
 // The route table. Literal paths come before templates at the same depth
-// (the router takes the first match). Roles are declared now and enforced
-// once authentication lands: viewer reads, operator acts on runs and edits
-// products, admin manages keys, configuration and the registered workflows.
-// Webhooks are public: their HMAC signature is their authentication.
+// (the router takes the first match). The dispatcher enforces each route's
+// role: public needs no credentials (probes, the API description, logging
+// in, webhooks: their HMAC signature is their authentication); viewer reads
+// (validating a workflow is a read too); operator acts on runs (trigger,
+// cancel, retry) and edits products; admin manages API keys, users and the
+// registered workflows.
 #include "http/routes.hpp"
 
 #include "http/handlers.hpp"
@@ -274,7 +276,7 @@ std::vector<Route> api_routes() {
              err(422, "The workflow has no step named by \"from\".")}},
       Route{"GET",
             "/api/v1/dead-letters",
-            Role::Operator,
+            Role::Viewer,
             list_dead_letters,
             "Dead letters",
             "Steps that exhausted their retries, newest first, with input and error.",
@@ -373,6 +375,100 @@ std::vector<Route> api_routes() {
             {},
             std::nullopt,
             {ok(200, "The plugins.", ref("PluginList"))}},
+      Route{"POST",
+            "/api/v1/auth/login",
+            Role::Public,
+            login,
+            "Log in",
+            "Exchanges a user's name and password (users are made with `linkhub users create`) for a short-lived "
+            "access token (an HS256 JWT: send it as `Authorization: Bearer <token>`) and a refresh token. A wrong "
+            "password and an unknown or disabled user get the same 401. Failed attempts are limited per client "
+            "address (429).",
+            {},
+            BodyDoc{{"application/json"},
+                    ref("LoginRequest"),
+                    "The user's name and password.",
+                    Json{{"username", "ada"}, {"password", "correct horse battery staple"}}},
+            {ok(200, "Logged in.", ref("TokenPair")), malformed, too_large, wrong_media,
+             err(401, "Wrong user name or password (invalid_credentials)."),
+             err(429, "Too many failed attempts from this address (rate_limited; see Retry-After).")}},
+      Route{"POST",
+            "/api/v1/auth/refresh",
+            Role::Public,
+            refresh,
+            "Refresh a login",
+            "Exchanges a refresh token for a new access token and a new refresh token; the one sent is used up. "
+            "Sending a used refresh token again revokes every token of that login (someone else may hold it).",
+            {},
+            BodyDoc{{"application/json"}, ref("RefreshRequest"), "The latest refresh token.",
+                    Json{{"refresh_token", "lhr_..."}}},
+            {ok(200, "A new pair.", ref("TokenPair")), malformed, too_large, wrong_media,
+             err(401, "The refresh token is unknown, expired, revoked or already used (invalid_refresh_token, "
+                      "refresh_token_expired, refresh_token_revoked, refresh_token_reused), or its user is "
+                      "disabled."),
+             err(429, "Too many failed attempts from this address.")}},
+      Route{"POST",
+            "/api/v1/auth/logout",
+            Role::Public,
+            logout,
+            "Log out",
+            "Revokes the refresh token and every other token of its login. Access tokens already handed out stay "
+            "valid until they expire (access_token_ttl).",
+            {},
+            BodyDoc{{"application/json"}, ref("RefreshRequest"), "The latest refresh token.",
+                    Json{{"refresh_token", "lhr_..."}}},
+            {ok(200, "Logged out.", Json{{"type", "object"}}), malformed, too_large, wrong_media,
+             err(401, "The refresh token is not valid.")}},
+      Route{"GET",
+            "/api/v1/auth/me",
+            Role::Viewer,
+            whoami,
+            "Who am I",
+            "The API key or user behind the credentials sent, with its role.",
+            {},
+            std::nullopt,
+            {ok(200, "The caller.", ref("Principal"))}},
+      Route{"GET",
+            "/api/v1/keys",
+            Role::Admin,
+            list_keys,
+            "List API keys",
+            "Every API key, newest first, revoked ones too. Secrets are never shown again.",
+            {},
+            std::nullopt,
+            {ok(200, "The keys.", ref("ApiKeyList"))}},
+      Route{"POST",
+            "/api/v1/keys",
+            Role::Admin,
+            create_key,
+            "Create an API key",
+            "Makes a key with a role. The answer holds the key itself, the only time it is shown: only its SHA-256 "
+            "is stored.",
+            {},
+            BodyDoc{{"application/json"}, ref("CreateKeyRequest"), "The key's role and what it is for.",
+                    Json{{"role", "operator"}, {"name", "shop sync"}}},
+            {ok(201, "Created; `key` is shown this once.", ref("CreatedApiKey")), malformed, too_large, wrong_media,
+             err(422, "The role is not viewer, operator or admin (bad_role).")}},
+      Route{"POST",
+            "/api/v1/keys/{id}/revoke",
+            Role::Admin,
+            revoke_key,
+            "Revoke an API key",
+            "The key stops working at once on this node, and within seconds on the others (they re-read keys "
+            "every 2 s).",
+            {},
+            std::nullopt,
+            {ok(200, "Revoked.", ref("ApiKey")), err(404, "No key has this id (unknown_key)."),
+             err(409, "The key was already revoked (key_revoked).")}},
+      Route{"GET",
+            "/api/v1/users",
+            Role::Admin,
+            list_users,
+            "List users",
+            "The users who can log in (made with `linkhub users create`), without their password hashes.",
+            {},
+            std::nullopt,
+            {ok(200, "The users.", ref("UserList"))}},
   };
 }
 

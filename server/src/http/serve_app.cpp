@@ -47,6 +47,7 @@ struct ServeApp::Impl {
   Metrics metrics;
   RunMetrics run_metrics{store, metrics};
   std::unique_ptr<WorkflowCatalog> workflows;
+  std::unique_ptr<Auth> auth;
   std::unique_ptr<Services> services;
   std::unique_ptr<HttpServer> http;
   std::unique_ptr<Node> node;
@@ -89,8 +90,14 @@ Result<uint16_t> ServeApp::start() {
   std::signal(SIGPIPE, SIG_IGN);
   s.workflows = std::make_unique<WorkflowCatalog>(s.store, s.host, s.log);
   s.workflows->load_files(s.options.workflow_dirs);
+  try {
+    s.auth = std::make_unique<Auth>(s.store, s.options.auth, s.options.rate_limit, s.log);
+    s.auth->start();
+  } catch (const std::exception& e) {
+    return Error{"cannot set up authentication on " + s.store.display_url() + ": " + e.what()};
+  }
   s.services = std::unique_ptr<Services>(new Services{s.store, s.host, *s.workflows, s.watch, s.metrics, s.router,
-                                                      s.log, s.options.limits, s.options.worker});
+                                                      s.log, *s.auth, s.options.limits, s.options.worker});
   s.services->secrets = s.options.executor.secrets;
   s.services->steps =
       StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs, s.options.executor.artifact_dir};
@@ -122,6 +129,10 @@ uint16_t ServeApp::port() const {
 
 const Router& ServeApp::router() const {
   return impl_->router;
+}
+
+Auth& ServeApp::auth() {
+  return *impl_->auth;
 }
 
 void ServeApp::stop() {

@@ -3,6 +3,7 @@
 // executes runs (unless worker is off), and the HTTP server over them. The
 // command (cli_serve.cpp) and the tests build one of these the same way.
 
+#include "http/auth.hpp"
 #include "http/http_server.hpp"
 #include "http/log.hpp"
 #include "http/services.hpp"
@@ -25,6 +26,8 @@ struct ServeOptions {
   std::vector<std::filesystem::path> workflow_dirs;
   bool worker = true;  // false: only queue runs, for `linkhub worker` nodes to execute
   ServeLimits limits;
+  AuthOptions auth;
+  RateLimitOptions rate_limit;
   NodeOptions node;
   ExecutorOptions executor;  // its on_event is kept, and called after the server's own
   LogSink log = stderr_sink();
@@ -50,6 +53,8 @@ class ServeApp {
   void stop();
 
   const Router& router() const;
+  // Available once started.
+  Auth& auth();
 
  private:
   struct Impl;

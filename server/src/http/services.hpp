@@ -3,6 +3,7 @@
 // registered workflows) and the server's own (run watch, metrics, log),
 // with the limits from the configuration. Handlers hold no state of their own.
 
+#include "http/auth.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -49,6 +50,7 @@ struct Services {
   Metrics& metrics;
   const Router& router;
   const Log& log;
+  Auth& auth;
   ServeLimits limits;
   bool worker = true;                     // this process executes runs (no --no-worker)
   std::function<NodeStats()> node_stats;  // this process's node, when it has one

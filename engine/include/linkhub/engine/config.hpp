@@ -28,6 +28,30 @@ namespace linkhub {
 //   max_body_bytes     LINKHUB_MAX_BODY_BYTES (`linkhub serve`: larger request bodies get 413)
 //   step_concurrency   LINKHUB_STEP_CONCURRENCY (tiktok.fetch=4,ai=2)
 //   cors_origin        LINKHUB_CORS_ORIGIN (`linkhub serve`: the one browser origin allowed; empty = none)
+//   auth.enabled            LINKHUB_AUTH_ENABLED (true|false; false only for local development, loudly logged)
+//   auth.jwt_secret         LINKHUB_AUTH_JWT_SECRET (at least 32 characters; empty: generated once, kept in the database)
+//   auth.access_token_ttl   LINKHUB_AUTH_ACCESS_TOKEN_TTL (default 15m)
+//   auth.refresh_token_ttl  LINKHUB_AUTH_REFRESH_TOKEN_TTL (default 336h: 14 days)
+//   rate_limit.requests_per_second     LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND (per API key or user)
+//   rate_limit.burst                   LINKHUB_RATE_LIMIT_BURST
+//   rate_limit.failed_auth_per_minute  LINKHUB_RATE_LIMIT_FAILED_AUTH_PER_MINUTE (per client address)
+
+// `linkhub serve`'s authentication. There is no way to turn it off silently.
+struct AuthConfig {
+  bool enabled = true;
+  std::string jwt_secret;  // never logged; empty: generated once and kept in the database
+  std::chrono::milliseconds access_token_ttl{std::chrono::minutes(15)};
+  std::chrono::milliseconds refresh_token_ttl{std::chrono::hours(24 * 14)};
+};
+
+// Token buckets: per principal (API key or user) for every authenticated
+// request, and per client address for failed authentication (logins).
+struct RateLimitConfig {
+  double requests_per_second = 20;
+  double burst = 40;
+  double failed_auth_per_minute = 10;  // also the burst of failed attempts
+};
+
 struct Config {
   std::filesystem::path file;  // empty when defaults only
   int threads = 0;             // 0 = number of cores (at least 2)
@@ -47,6 +71,8 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   size_t max_body_bytes = size_t{1} << 20;
   std::string cors_origin;
+  AuthConfig auth;
+  RateLimitConfig rate_limit;
 
   int effective_threads() const;
 };

@@ -21,6 +21,7 @@ namespace linkhub {
 namespace store {
 class Database;
 }
+class AuthStore;
 
 struct StoredWorkflow {
   std::string hash;
@@ -164,6 +165,9 @@ class SqlStore final : public RunStore {
   void wait_for_work(std::chrono::milliseconds timeout);
 
  private:
+  friend class AuthStore;  // keeps its own tables in the same database
+  store::Database& database() const;
+
   SqlStore() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;

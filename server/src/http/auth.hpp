@@ -1,0 +1,131 @@
+#pragma once
+// Who is calling, and how often: API keys and console logins (HS256 JWT
+// access tokens via Poco::JWT, rotating refresh tokens in the database), the
+// per-principal rate limit, and the per-address limit on failed
+// authentication. The dispatcher asks authenticate() and limit() for every
+// route that is not public; the /auth routes call login() and refresh().
+// Secrets (keys, passwords, tokens, the JWT secret) never reach the log.
+
+#include "http/api_error.hpp"
+#include "http/log.hpp"
+#include "http/rate_limit.hpp"
+#include "http/router.hpp"
+
+#include <linkhub/engine/auth_store.hpp>
+#include <linkhub/engine/credentials.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace linkhub::http {
+
+struct AuthOptions {
+  // false: every request is an anonymous admin. For local development only;
+  // the server logs a loud warning at start.
+  bool enabled = true;
+  std::string jwt_secret;  // empty: the one kept in the database (made by the first node that needs it)
+  std::chrono::milliseconds access_token_ttl{std::chrono::minutes(15)};
+  std::chrono::milliseconds refresh_token_ttl{std::chrono::hours(24 * 14)};
+  std::string issuer = "linkhub";
+  // The cost of the stand-in hash checked for unknown users, so they take as
+  // long as known ones (new passwords are hashed by `linkhub users`).
+  unsigned password_iterations = kDefaultPasswordIterations;
+  // How long a key or user read from the database is trusted: a revocation
+  // or a disabled user made by another process takes effect within this.
+  std::chrono::milliseconds cache_ttl{std::chrono::seconds(2)};
+  // Milliseconds since the epoch for token issue and expiry (tests move it).
+  std::function<int64_t()> clock;
+};
+
+struct RateLimitOptions {
+  double requests_per_second = 20;  // per API key or user
+  double burst = 40;
+  double failed_auth_per_minute = 10;  // per client address; also its burst
+  size_t max_buckets = 100000;
+};
+
+struct Principal {
+  std::string kind;  // "key", "user", or "anonymous" (authentication disabled)
+  std::string id;    // the key id or the user name
+  std::string name;  // the key's name, or the user name
+  Role role = Role::Viewer;
+  std::string label() const { return kind + ":" + id; }
+};
+
+std::optional<Role> parse_role(std::string_view text);
+
+class Auth {
+ public:
+  Auth(SqlStore& store, AuthOptions options, RateLimitOptions limits, const Log& log);
+  ~Auth();
+  Auth(const Auth&) = delete;
+  Auth& operator=(const Auth&) = delete;
+
+  // Settles the JWT secret (the configured one, else the database's) and
+  // logs a warning when authentication is disabled.
+  void start();
+  bool enabled() const { return options_.enabled; }
+
+  // The principal behind a request's credentials: `Authorization: Bearer
+  // <API key or access token>`, else `X-API-Key: <API key>`. 401 when they
+  // are missing, malformed, forged, expired or revoked; 429 once the address
+  // has failed too often (valid credentials still pass).
+  ApiResult<Principal> authenticate(const std::string& authorization, const std::string& api_key,
+                                    const std::string& address);
+  // The principal's rate limit: nullopt when the request may go on, else 429.
+  std::optional<ApiError> limit(const Principal& principal, const std::string& address);
+
+  // POST /auth/login, /auth/refresh, /auth/logout. login and refresh answer
+  // {"access_token", "token_type", "expires_in", "refresh_token", "role", ...}.
+  ApiResult<Json> login(const std::string& username, const std::string& password, const std::string& address);
+  ApiResult<Json> refresh(const std::string& refresh_token, const std::string& address);
+  ApiResult<Json> logout(const std::string& refresh_token, const std::string& address);
+
+  // An access token for `user` (what login hands out).
+  std::string access_token(const std::string& user, Role role) const;
+
+  AuthStore& store() { return store_; }
+  // Drops a cached key (after a revocation through the API).
+  void forget_key(const std::string& id);
+
+ private:
+  int64_t now_ms() const;
+  ApiResult<Principal> from_key(const std::string& key);
+  ApiResult<Principal> from_jwt(const std::string& jwt);
+  ApiError failed(ApiError error, const std::string& address);
+  std::optional<ApiError> address_blocked(const std::string& address);
+  Json issue(const UserRecord& user, const std::string& family);
+  std::optional<ApiKeyRecord> cached_key(const std::string& id);
+  std::optional<UserRecord> cached_user(const std::string& name);
+
+  AuthStore store_;
+  AuthOptions options_;
+  RateLimitOptions limit_options_;
+  const Log& log_;
+  std::string secret_;
+  std::string dummy_hash_;  // checked for unknown users
+  RateLimiter requests_;
+  RateLimiter failures_;
+
+  struct CachedKey {
+    std::optional<ApiKeyRecord> record;
+    std::chrono::steady_clock::time_point fetched;
+    int64_t touched_ms = 0;
+  };
+  struct CachedUser {
+    std::optional<UserRecord> record;
+    std::chrono::steady_clock::time_point fetched;
+  };
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, CachedKey> keys_;
+  std::unordered_map<std::string, CachedUser> users_;
+  std::atomic<int64_t> last_cleanup_ms_{0};
+};
+
+}  // namespace linkhub::http

@@ -1,0 +1,135 @@
+// /api/v1/auth (login, refresh, logout, who am I), /api/v1/keys and /api/v1/users.
+#include "http/handlers.hpp"
+
+namespace linkhub::http {
+namespace {
+
+Json key_json(const ApiKeyRecord& key) {
+  return Json{{"id", key.id},
+              {"name", key.name},
+              {"role", key.role},
+              {"created_ms", key.created_ms},
+              {"last_used_ms", key.last_used_ms == 0 ? Json(nullptr) : Json(key.last_used_ms)},
+              {"revoked_ms", key.revoked_ms == 0 ? Json(nullptr) : Json(key.revoked_ms)}};
+}
+
+Json user_json(const UserRecord& user) {
+  return Json{
+      {"name", user.name}, {"role", user.role}, {"created_ms", user.created_ms}, {"disabled", user.disabled_ms != 0}};
+}
+
+// Token answers must not be cached by anything in between (RFC 6749 5.1).
+Reply tokens(const ApiResult<Json>& result) {
+  if (!result) {
+    return Reply::error(result.error());
+  }
+  Reply reply = Reply::json(200, *result);
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+}  // namespace
+
+Reply login(Call& call) {
+  auto body = call.body();
+  if (!body) {
+    return Reply::error(body.error());
+  }
+  auto request = parse_login_body(*body);
+  if (!request) {
+    return Reply::error(request.error());
+  }
+  return tokens(call.services.auth.login(request->username, request->password, call.client_address()));
+}
+
+Reply refresh(Call& call) {
+  auto body = call.body();
+  if (!body) {
+    return Reply::error(body.error());
+  }
+  auto token = parse_refresh_body(*body);
+  if (!token) {
+    return Reply::error(token.error());
+  }
+  return tokens(call.services.auth.refresh(*token, call.client_address()));
+}
+
+Reply logout(Call& call) {
+  auto body = call.body();
+  if (!body) {
+    return Reply::error(body.error());
+  }
+  auto token = parse_refresh_body(*body);
+  if (!token) {
+    return Reply::error(token.error());
+  }
+  auto done = call.services.auth.logout(*token, call.client_address());
+  return done ? Reply::json(200, *done) : Reply::error(done.error());
+}
+
+Reply whoami(Call& call) {
+  const Principal& p = *call.principal;
+  return Reply::json(200, Json{{"kind", p.kind}, {"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}});
+}
+
+Reply list_keys(Call& call) {
+  Json keys = Json::array();
+  for (const auto& key : call.services.auth.store().list_keys()) {
+    keys.push_back(key_json(key));
+  }
+  return Reply::json(200, Json{{"keys", std::move(keys)}});
+}
+
+Reply create_key(Call& call) {
+  auto body = call.body();
+  if (!body) {
+    return Reply::error(body.error());
+  }
+  auto request = parse_key_body(*body);
+  if (!request) {
+    return Reply::error(request.error());
+  }
+  if (!valid_role(request->role)) {
+    return Reply::error(unprocessable(
+        "bad_role", "field 'role': expected viewer, operator or admin, found '" + request->role.substr(0, 40) + "'",
+        Json{{"field", "role"}}));
+  }
+  auto created = call.services.auth.store().create_key(request->name, request->role);
+  if (!created) {
+    return Reply::error(unprocessable("bad_key", created.error().message));
+  }
+  call.services.log.info(
+      "auth.key_created",
+      Json{{"key_id", created->record.id}, {"role", created->record.role}, {"by", call.principal->label()}});
+  Json out = key_json(created->record);
+  out["key"] = created->key;
+  out["note"] = "store this key now: it is not shown again";
+  Reply reply = Reply::json(201, std::move(out));
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+Reply revoke_key(Call& call) {
+  const std::string& id = call.param("id");
+  AuthStore& store = call.services.auth.store();
+  auto key = store.find_key(id);
+  if (!key) {
+    return Reply::error(not_found("unknown_key", "no API key with id '" + id.substr(0, 40) + "'"));
+  }
+  if (key->revoked_ms != 0 || !store.revoke_key(id)) {
+    return Reply::error(conflict("key_revoked", "API key " + key->id + " was already revoked"));
+  }
+  call.services.auth.forget_key(id);
+  call.services.log.info("auth.key_revoked", Json{{"key_id", key->id}, {"by", call.principal->label()}});
+  return Reply::json(200, key_json(*store.find_key(id)));
+}
+
+Reply list_users(Call& call) {
+  Json users = Json::array();
+  for (const auto& user : call.services.auth.store().list_users()) {
+    users.push_back(user_json(user));
+  }
+  return Reply::json(200, Json{{"users", std::move(users)}});
+}
+
+}  // namespace linkhub::http
