@@ -2,12 +2,16 @@
 # Benchmarks `linkhub serve` on loopback with wrk (closed loop: each connection
 # sends its next request when the previous answer arrives, so throughput is
 # the most the server gives and latency includes queueing). Bounded in time:
-# four phases of BENCH_SECONDS (default 10) each.
+# six phases of BENCH_SECONDS (default 10) each.
 #   1. GET /api/v1/runs/{id}                 a finished run with its steps
 #   2. POST /api/v1/workflows/bench/runs     triggers on 2 connections, the node executing the runs
 #   3. the same on BENCH_CONNECTIONS (16)    saturated
-#   4. the same with --no-worker             the API and the database alone
-# Usage: scripts/bench-serve.sh [BUILD_DIR]   (env: BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS)
+#   4. POST .../bench/runs at a fixed BENCH_RATE (1,000) per second: latency below saturation
+#      (wrk paces each thread with delay(); latency counts from each send, so
+#      a stall delays the next sends instead of being measured: it understates)
+#   5. POST .../bench3/runs?wait=30s on 8 connections: finished three-step runs per second
+#   6. the saturated trigger again with --no-worker: the API and the database alone
+# Usage: scripts/bench-serve.sh [BUILD_DIR]   (env: BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_RATE)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${LINKHUB_BUILD_DIR:-$root/build}}
@@ -16,6 +20,7 @@ bin=$build/bin/linkhub
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-16}
 threads=${BENCH_THREADS:-2}
+rate=${BENCH_RATE:-1000}
 command -v wrk >/dev/null || { echo "bench-serve: wrk is missing (scripts/setup.sh installs it)" >&2; exit 2; }
 [[ -x "$bin" ]] || { echo "bench-serve: $bin is missing (scripts/build.sh builds it)" >&2; exit 2; }
 
@@ -39,6 +44,25 @@ steps:
 outputs:
   sku: "${{ steps.normalise.outputs.value }}"
 YAML
+cat >"$work/workflows/bench3.yaml" <<'YAML'
+name: bench3
+inputs:
+  sku: { type: string, required: true }
+steps:
+  - id: normalise
+    uses: core.transform
+    with: { value: "${{ string.lower(inputs.sku) }}" }
+  - id: label
+    uses: core.transform
+    needs: [normalise]
+    with: { value: "sku-${{ steps.normalise.outputs.value }}" }
+  - id: check
+    uses: core.transform
+    needs: [label]
+    with: { value: "${{ #steps.label.outputs.value > 4 }}" }
+outputs:
+  label: "${{ steps.label.outputs.value }}"
+YAML
 # Requests carry an operator key, made the way a user makes one. The
 # per-key rate limit (20/s by default) is raised out of the benchmark's way.
 make_key() {
@@ -52,6 +76,34 @@ wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
   cat >"$work/read.lua" <<LUA
 wrk.headers["Authorization"] = "Bearer $KEY"
+LUA
+  # Paced: each of wrk's threads sends at rate/threads per second, on a
+  # schedule from the monotonic clock (LuaJIT's ffi), whatever the answers do.
+  cat >"$work/paced.lua" <<LUA
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } lh_timespec;
+int clock_gettime(int clk, lh_timespec *ts);
+]]
+local ts = ffi.new("lh_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local interval = 1000 * $threads / $rate
+local next_at = nil
+wrk.method = "POST"
+wrk.body = '{"inputs": {"sku": "SKU-42"}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+function delay()
+  local now = now_ms()
+  if next_at == nil then next_at = now end
+  next_at = next_at + interval
+  local wait = next_at - interval - now
+  if wait < 0 then return 0 end
+  return math.floor(wait)
+end
 LUA
 }
 export LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND=${LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND:-1000000}
@@ -104,6 +156,20 @@ run_wrk "POST /api/v1/workflows/bench/runs, $connections connections (node execu
   -s "$work/trigger.lua" "http://127.0.0.1:$port/api/v1/workflows/bench/runs"
 queued=$(curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$port/metrics" | grep '^linkhub_queue_depth' || true)
 echo "after the phases: $queued (runs triggered faster than the node finished them)"
+stop_server
+
+# Phases 4 and 5 start from an empty database and queue.
+rm -f "$work/bench.db"*
+make_key
+start_server
+run_wrk "POST /api/v1/workflows/bench/runs at $rate/s fixed rate, 32 connections (node executing the runs)" \
+  -c32 -s "$work/paced.lua" "http://127.0.0.1:$port/api/v1/workflows/bench/runs"
+stop_server
+rm -f "$work/bench.db"*
+make_key
+start_server
+run_wrk "POST /api/v1/workflows/bench3/runs?wait=30s, 8 connections: each answer is a finished 3-step run" \
+  -c8 -s "$work/trigger.lua" "http://127.0.0.1:$port/api/v1/workflows/bench3/runs?wait=30s"
 stop_server
 
 rm -f "$work/bench.db"*

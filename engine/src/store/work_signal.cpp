@@ -12,7 +12,7 @@
 
 namespace linkhub::store {
 
-Result<std::unique_ptr<WorkSignal>> WorkSignal::open(const Database& db) {
+Result<std::unique_ptr<WorkSignal>> WorkSignal::open(Database& db) {
   std::unique_ptr<WorkSignal> s(new WorkSignal());
   s->event_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (s->event_fd_ < 0) {
@@ -25,6 +25,7 @@ Result<std::unique_ptr<WorkSignal>> WorkSignal::open(const Database& db) {
       return Error{"database " + db.display() + ": cannot open the LISTEN connection"};
     }
   } else {
+    s->sqlite_ = &db;
     s->watch_wal(db.sqlite_file());
   }
   return s;
@@ -139,11 +140,26 @@ void WorkSignal::wait(std::chrono::milliseconds timeout) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     const int n = ::poll(fds, fds[1].fd >= 0 ? 2 : 1, static_cast<int>(std::max<int64_t>(0, left.count())));
-    if (n <= 0 || (fds[0].revents & POLLIN) != 0 || inotify_fd_ < 0 || wal_written()) {
+    if (n <= 0 || (fds[0].revents & POLLIN) != 0 || inotify_fd_ < 0 || (wal_written() && others_committed())) {
       break;
     }
   }
   drain();
+}
+
+bool WorkSignal::others_committed() {
+  if (sqlite_ == nullptr) {
+    return true;
+  }
+  long long version = 0;
+  try {
+    sqlite_->read([&](soci::session& sql) { sql << "PRAGMA data_version", soci::into(version); });
+  } catch (const std::exception&) {
+    return true;  // cannot tell: waking costs one claim, sleeping could miss work
+  }
+  const bool changed = version != data_version_;
+  data_version_ = version;
+  return changed;
 }
 
 bool WorkSignal::try_scheduler_lock() {

@@ -17,7 +17,7 @@ namespace linkhub::store {
 
 class WorkSignal {
  public:
-  static Result<std::unique_ptr<WorkSignal>> open(const Database& db);
+  static Result<std::unique_ptr<WorkSignal>> open(Database& db);
   ~WorkSignal();
   WorkSignal(const WorkSignal&) = delete;
   WorkSignal& operator=(const WorkSignal&) = delete;
@@ -36,10 +36,16 @@ class WorkSignal {
 
   void watch_wal(const std::string& db_file);
   bool wal_written();
+  bool others_committed();
 
   int event_fd_ = -1;
   int inotify_fd_ = -1;  // SQLite: the database directory, for writes to its -wal file
   std::string wal_name_;
+  // SQLite: this process's own commits write the WAL too. Waking for them
+  // would make a busy node claim (a write) after every step it records;
+  // PRAGMA data_version changes only for other connections' commits.
+  Database* sqlite_ = nullptr;
+  long long data_version_ = -1;
   std::string pg_connect_;  // empty on SQLite
   pg_conn* pg_ = nullptr;
   bool lock_held_ = false;

@@ -10,7 +10,7 @@ std::optional<RunRecord> wait_for_run(Services& services, const std::string& run
                                       std::chrono::milliseconds timeout) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + timeout;
-  RunWatch::Subscription follow(services.watch, run_id);
+  RunWatch::Subscription follow(services.watch, run_id, /*ends_only=*/true);
   while (true) {
     follow.mark();
     auto run = services.store.get_run(run_id);

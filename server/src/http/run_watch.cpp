@@ -2,7 +2,7 @@
 
 namespace linkhub::http {
 
-void RunWatch::notify(const std::string& run_id) {
+void RunWatch::notify(const std::string& run_id, bool ended) {
   {
     std::lock_guard lock(mutex_);
     auto it = runs_.find(run_id);
@@ -10,6 +10,7 @@ void RunWatch::notify(const std::string& run_id) {
       return;  // nobody follows it: the common case, kept cheap
     }
     ++it->second.version;
+    it->second.ended += ended ? 1 : 0;
   }
   changed_.notify_all();
 }
@@ -27,11 +28,12 @@ bool RunWatch::closed() const {
   return closed_;
 }
 
-RunWatch::Subscription::Subscription(RunWatch& watch, std::string run_id) : watch_(watch), run_id_(std::move(run_id)) {
+RunWatch::Subscription::Subscription(RunWatch& watch, std::string run_id, bool ends_only)
+    : watch_(watch), run_id_(std::move(run_id)), ends_only_(ends_only) {
   std::lock_guard lock(watch_.mutex_);
   Entry& entry = watch_.runs_[run_id_];
   ++entry.followers;
-  seen_ = entry.version;
+  seen_ = ends_only_ ? entry.ended : entry.version;
 }
 
 RunWatch::Subscription::~Subscription() {
@@ -44,13 +46,16 @@ RunWatch::Subscription::~Subscription() {
 
 void RunWatch::Subscription::mark() {
   std::lock_guard lock(watch_.mutex_);
-  seen_ = watch_.runs_[run_id_].version;
+  const Entry& entry = watch_.runs_[run_id_];
+  seen_ = ends_only_ ? entry.ended : entry.version;
 }
 
 RunWatch::Subscription::Woke RunWatch::Subscription::wait(std::chrono::milliseconds timeout) {
   std::unique_lock lock(watch_.mutex_);
-  const bool woke =
-      watch_.changed_.wait_for(lock, timeout, [&] { return watch_.closed_ || watch_.runs_[run_id_].version != seen_; });
+  const bool woke = watch_.changed_.wait_for(lock, timeout, [&] {
+    const Entry& entry = watch_.runs_[run_id_];
+    return watch_.closed_ || (ends_only_ ? entry.ended : entry.version) != seen_;
+  });
   if (watch_.closed_) {
     return Woke::Closed;
   }

@@ -15,17 +15,20 @@ namespace linkhub::http {
 
 class RunWatch {
  public:
-  // Something happened to `run_id` (its event is already stored).
-  void notify(const std::string& run_id);
+  // Something happened to `run_id` (its event is already stored); `ended`
+  // when the run reached a final status (or may have changed it: cancel, retry).
+  void notify(const std::string& run_id, bool ended = true);
   // Wakes every follower for good (shutdown).
   void close();
   bool closed() const;
 
   // One follower of one run. Call mark() before reading the store, then
-  // wait(): a notification that lands in between is not lost.
+  // wait(): a notification that lands in between is not lost. With
+  // `ends_only` (?wait answers) it wakes for the run's end, not every step,
+  // so it does not re-read the store a dozen times per run.
   class Subscription {
    public:
-    Subscription(RunWatch& watch, std::string run_id);
+    Subscription(RunWatch& watch, std::string run_id, bool ends_only = false);
     ~Subscription();
     Subscription(const Subscription&) = delete;
     Subscription& operator=(const Subscription&) = delete;
@@ -37,12 +40,14 @@ class RunWatch {
    private:
     RunWatch& watch_;
     std::string run_id_;
+    bool ends_only_ = false;
     uint64_t seen_ = 0;
   };
 
  private:
   struct Entry {
-    uint64_t version = 0;
+    uint64_t version = 0;  // every notification
+    uint64_t ended = 0;    // the ones that may have ended the run
     int followers = 0;
   };
   mutable std::mutex mutex_;

@@ -67,7 +67,8 @@ struct ServeApp::Impl {
       } catch (const std::exception& e) {
         log.warn("metrics.event_failed", Json{{"run_id", event.run_id}});
       }
-      watch.notify(event.run_id);
+      watch.notify(event.run_id,
+                   event.type == "run.succeeded" || event.type == "run.failed" || event.type == "run.cancelled");
       if (previous) {
         previous(event);
       }
