@@ -3,6 +3,7 @@
 // printed once, when it is made; passwords are read without echo (or from
 // stdin with --password-stdin) and stored as salted PBKDF2 hashes.
 #include "cli_common.hpp"
+#include "http/json_views.hpp"
 
 #include <linkhub/engine/auth_store.hpp>
 #include <linkhub/engine/credentials.hpp>
@@ -17,17 +18,8 @@
 namespace linkhub::cli {
 namespace {
 
-std::string format_time(int64_t ms) {
-  if (ms <= 0) {
-    return "-";
-  }
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
+using http::key_json;
+using http::user_json;
 
 // The configuration and the database, without loading plugins (these commands need none).
 std::unique_ptr<SqlStore> open_database(const GlobalOptions& global) {
@@ -42,20 +34,6 @@ std::unique_ptr<SqlStore> open_database(const GlobalOptions& global) {
     return nullptr;
   }
   return std::move(*store);
-}
-
-Json key_json(const ApiKeyRecord& key) {
-  return Json{{"id", key.id},
-              {"name", key.name},
-              {"role", key.role},
-              {"created_ms", key.created_ms},
-              {"last_used_ms", key.last_used_ms == 0 ? Json(nullptr) : Json(key.last_used_ms)},
-              {"revoked_ms", key.revoked_ms == 0 ? Json(nullptr) : Json(key.revoked_ms)}};
-}
-
-Json user_json(const UserRecord& user) {
-  return Json{
-      {"name", user.name}, {"role", user.role}, {"created_ms", user.created_ms}, {"disabled", user.disabled_ms != 0}};
 }
 
 // Turns terminal echo off for its lifetime.

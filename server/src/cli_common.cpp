@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -132,6 +133,18 @@ void print_diagnostics(const Diagnostics& diagnostics, bool json) {
                 << std::string(static_cast<size_t>(std::max(d.pos.column - 1, 0)), ' ') << "^\n";
     }
   }
+}
+
+std::string format_time(int64_t ms) {
+  if (ms <= 0) {
+    return "-";
+  }
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
 }
 
 }  // namespace linkhub::cli

@@ -10,6 +10,7 @@
 #include <linkhub/engine/result.hpp>
 #include <linkhub/engine/sql_store.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -58,5 +59,8 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
 
 // Prints diagnostics as a linter does: one line each with the source line and a caret.
 void print_diagnostics(const Diagnostics& diagnostics, bool json);
+
+// "2026-11-25 17:30:00" (UTC) for tables; "-" for 0 (never).
+std::string format_time(int64_t ms);
 
 }  // namespace linkhub::cli

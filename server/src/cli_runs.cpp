@@ -10,18 +10,6 @@
 namespace linkhub::cli {
 namespace {
 
-std::string format_time(int64_t ms) {
-  if (ms <= 0) {
-    return "-";
-  }
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 Json run_json(const RunRecord& r) {
   Json j{{"id", r.id},
          {"workflow", r.workflow},

@@ -16,31 +16,45 @@ namespace {
 #define LH_USER_COLUMNS "name, password_hash, role, created_ms, updated_ms, disabled_ms"
 #define LH_REFRESH_COLUMNS "id, token_hash, user_name, family, created_ms, expires_ms, rotated_ms, revoked_ms"
 
-template <class... Uses>
-std::vector<ApiKeyRecord> query_keys(soci::session& sql, const std::string& text, Uses&&... uses) {
-  std::vector<ApiKeyRecord> out;
-  ApiKeyRecord r;
-  long long created = 0, used = 0, revoked = 0;
+// Runs `text` with `uses` bound: `bind` exchanges a row's columns into
+// variables before it runs, and `row` is called once per fetched row.
+template <class Bind, class Row, class... Uses>
+void for_each_row(soci::session& sql, const std::string& text, Bind&& bind, Row&& row, Uses&&... uses) {
   soci::statement st(sql);
-  st.exchange(soci::into(r.id));
-  st.exchange(soci::into(r.name));
-  st.exchange(soci::into(r.role));
-  st.exchange(soci::into(r.secret_hash));
-  st.exchange(soci::into(created));
-  st.exchange(soci::into(used));
-  st.exchange(soci::into(revoked));
+  bind(st);
   (st.exchange(soci::use(uses)), ...);
   st.alloc();
   st.prepare(text);
   st.define_and_bind();
   st.execute(false);
   while (st.fetch()) {
-    ApiKeyRecord rec = r;
-    rec.created_ms = created;
-    rec.last_used_ms = used;
-    rec.revoked_ms = revoked;
-    out.push_back(std::move(rec));
+    row();
   }
+}
+
+template <class... Uses>
+std::vector<ApiKeyRecord> query_keys(soci::session& sql, const std::string& text, Uses&&... uses) {
+  std::vector<ApiKeyRecord> out;
+  ApiKeyRecord r;
+  long long created = 0, used = 0, revoked = 0;
+  for_each_row(
+      sql, text,
+      [&](soci::statement& st) {
+        st.exchange(soci::into(r.id));
+        st.exchange(soci::into(r.name));
+        st.exchange(soci::into(r.role));
+        st.exchange(soci::into(r.secret_hash));
+        st.exchange(soci::into(created));
+        st.exchange(soci::into(used));
+        st.exchange(soci::into(revoked));
+      },
+      [&] {
+        out.push_back(r);
+        out.back().created_ms = created;
+        out.back().last_used_ms = used;
+        out.back().revoked_ms = revoked;
+      },
+      std::forward<Uses>(uses)...);
   return out;
 }
 
@@ -49,25 +63,23 @@ std::vector<UserRecord> query_users(soci::session& sql, const std::string& text,
   std::vector<UserRecord> out;
   UserRecord r;
   long long created = 0, updated = 0, disabled = 0;
-  soci::statement st(sql);
-  st.exchange(soci::into(r.name));
-  st.exchange(soci::into(r.password_hash));
-  st.exchange(soci::into(r.role));
-  st.exchange(soci::into(created));
-  st.exchange(soci::into(updated));
-  st.exchange(soci::into(disabled));
-  (st.exchange(soci::use(uses)), ...);
-  st.alloc();
-  st.prepare(text);
-  st.define_and_bind();
-  st.execute(false);
-  while (st.fetch()) {
-    UserRecord rec = r;
-    rec.created_ms = created;
-    rec.updated_ms = updated;
-    rec.disabled_ms = disabled;
-    out.push_back(std::move(rec));
-  }
+  for_each_row(
+      sql, text,
+      [&](soci::statement& st) {
+        st.exchange(soci::into(r.name));
+        st.exchange(soci::into(r.password_hash));
+        st.exchange(soci::into(r.role));
+        st.exchange(soci::into(created));
+        st.exchange(soci::into(updated));
+        st.exchange(soci::into(disabled));
+      },
+      [&] {
+        out.push_back(r);
+        out.back().created_ms = created;
+        out.back().updated_ms = updated;
+        out.back().disabled_ms = disabled;
+      },
+      std::forward<Uses>(uses)...);
   return out;
 }
 

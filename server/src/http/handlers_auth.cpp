@@ -1,22 +1,9 @@
 // /api/v1/auth (login, refresh, logout, who am I), /api/v1/keys and /api/v1/users.
 #include "http/handlers.hpp"
+#include "http/json_views.hpp"
 
 namespace linkhub::http {
 namespace {
-
-Json key_json(const ApiKeyRecord& key) {
-  return Json{{"id", key.id},
-              {"name", key.name},
-              {"role", key.role},
-              {"created_ms", key.created_ms},
-              {"last_used_ms", key.last_used_ms == 0 ? Json(nullptr) : Json(key.last_used_ms)},
-              {"revoked_ms", key.revoked_ms == 0 ? Json(nullptr) : Json(key.revoked_ms)}};
-}
-
-Json user_json(const UserRecord& user) {
-  return Json{
-      {"name", user.name}, {"role", user.role}, {"created_ms", user.created_ms}, {"disabled", user.disabled_ms != 0}};
-}
 
 // Token answers must not be cached by anything in between (RFC 6749 5.1).
 Reply tokens(const ApiResult<Json>& result) {

@@ -176,4 +176,18 @@ Json dag_json(const Workflow& workflow, const StepCatalog& catalog) {
   return Json{{"nodes", std::move(nodes)}, {"edges", std::move(edges)}};
 }
 
+Json key_json(const ApiKeyRecord& key) {
+  return Json{{"id", key.id},
+              {"name", key.name},
+              {"role", key.role},
+              {"created_ms", key.created_ms},
+              {"last_used_ms", key.last_used_ms == 0 ? Json(nullptr) : Json(key.last_used_ms)},
+              {"revoked_ms", key.revoked_ms == 0 ? Json(nullptr) : Json(key.revoked_ms)}};
+}
+
+Json user_json(const UserRecord& user) {
+  return Json{
+      {"name", user.name}, {"role", user.role}, {"created_ms", user.created_ms}, {"disabled", user.disabled_ms != 0}};
+}
+
 }  // namespace linkhub::http

@@ -2,6 +2,7 @@
 // How engine records look in API answers. One place, so the list, the detail,
 // ?wait, the SSE stream and the OpenAPI document agree.
 
+#include <linkhub/engine/auth_store.hpp>
 #include <linkhub/engine/json.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/run_store.hpp>
@@ -23,6 +24,10 @@ Json plugin_json(const LoadedPlugin& plugin);
 Json input_schema_json(const Workflow& workflow);
 // The DAG: nodes (steps with their plugin step) and edges (needs).
 Json dag_json(const Workflow& workflow, const StepCatalog& catalog);
+
+// API keys and users as `keys list` / `users list` and their routes show them: never a hash.
+Json key_json(const ApiKeyRecord& key);
+Json user_json(const UserRecord& user);
 
 bool is_final(RunStatus status);
 
