@@ -213,6 +213,34 @@ TEST_F(ServeTest, DeadLettersListStepsThatExhaustedTheirRetries) {
   EXPECT_EQ(get("/api/v1/dead-letters?limit=0").status, 400);
 }
 
+TEST_F(ServeTest, ADeadLetterCanBeInspectedAndRequeued) {
+  start();
+  const std::string id = trigger("flaky");
+  wait_finished(id);
+  const auto letters = get("/api/v1/dead-letters/" + id + "/boom");
+  ASSERT_EQ(letters.status, 200) << letters.body;
+  ASSERT_EQ(letters.json()["dead_letters"].size(), 1u);
+  EXPECT_EQ(letters.json()["dead_letters"][0]["step"], "boom");
+  EXPECT_EQ(letters.json()["dead_letters"][0]["attempts"], 1);
+  EXPECT_EQ(get("/api/v1/dead-letters/" + id + "/first").json()["error"]["code"], "unknown_dead_letter");
+  EXPECT_EQ(get("/api/v1/dead-letters/nope/boom").status, 404);
+
+  const auto requeued = post("/api/v1/dead-letters/" + id + "/boom/requeue", "");
+  ASSERT_EQ(requeued.status, 202) << requeued.body;
+  EXPECT_EQ(requeued.json()["run_id"], id);
+  wait_finished(id, 2);  // boom fails again (it always does)
+  const auto run = get("/api/v1/runs/" + id).json();
+  EXPECT_EQ(run["status"], "failed");
+  for (const auto& step : run["steps"]) {
+    if (step["id"] == "first") {
+      EXPECT_EQ(step["attempts"], 1) << "a step that succeeded is not run again";
+    }
+  }
+  const auto again = get("/api/v1/dead-letters/" + id + "/boom").json()["dead_letters"];
+  ASSERT_EQ(again.size(), 1u) << "the step failed again: one dead letter for it, not two";
+  EXPECT_EQ(again[0]["attempts"], 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ServeOnBackend, ::testing::ValuesIn(all_sql_backends()),
                          [](const auto& info) { return info.param; });
 

@@ -23,6 +23,8 @@ Reply get_run(Call& call);
 Reply cancel_run(Call& call);
 Reply retry_run(Call& call);
 Reply list_dead_letters(Call& call);
+Reply get_dead_letters(Call& call);
+Reply requeue_dead_letters(Call& call);
 
 // handlers_events.cpp
 Reply list_events(Call& call);

@@ -153,4 +153,66 @@ Reply list_dead_letters(Call& call) {
   return Reply::json(200, Json{{"dead_letters", std::move(out)}});
 }
 
+namespace {
+
+// The dead letters of one step of one run (one per foreach item that failed), or 404.
+ApiResult<std::vector<DeadLetter>> step_dead_letters(Call& call) {
+  const std::string& run_id = call.param("run");
+  const std::string& step = call.param("step");
+  std::vector<DeadLetter> letters;
+  for (auto& letter : call.services.store.dead_letters(run_id, 100000)) {
+    if (letter.step_id == step) {
+      letters.push_back(std::move(letter));
+    }
+  }
+  if (letters.empty()) {
+    return not_found("unknown_dead_letter", "run '" + run_id + "' has no dead letter for step '" + step + "'",
+                     Json{{"run_id", run_id}, {"step", step}});
+  }
+  return letters;
+}
+
+}  // namespace
+
+Reply get_dead_letters(Call& call) {
+  auto letters = step_dead_letters(call);
+  if (!letters) {
+    return Reply::error(letters.error());
+  }
+  Json out = Json::array();
+  for (const auto& letter : *letters) {
+    out.push_back(dead_letter_json(letter));
+  }
+  return Reply::json(200, Json{{"dead_letters", std::move(out)}});
+}
+
+// Requeuing a dead letter is retrying its run: the failed steps (this one
+// among them) and what depends on them run again, with the same idempotency
+// keys; foreach items that succeeded keep their outputs. The letters are
+// marked requeued, and a second requeue of the same finished run is a 409.
+Reply requeue_dead_letters(Call& call) {
+  auto letters = step_dead_letters(call);
+  if (!letters) {
+    return Reply::error(letters.error());
+  }
+  const std::string& run_id = call.param("run");
+  auto run = call.services.store.get_run(run_id);
+  if (!run) {
+    return Reply::error(not_found("unknown_run", "no run with id '" + run_id + "'", Json{{"run_id", run_id}}));
+  }
+  const Json details{{"run_id", run->id}, {"status", std::string(to_string(run->status))}};
+  if (!is_final(run->status)) {
+    return Reply::error(conflict("run_not_finished",
+                                 "run " + run->id + " is " + std::string(to_string(run->status)) +
+                                     ": it was requeued already, or is still going",
+                                 details));
+  }
+  auto requeued = linkhub::retry_run(call.services.store, run->id);
+  if (!requeued) {
+    return Reply::error(conflict("nothing_to_retry", requeued.error().message, details));
+  }
+  call.services.watch.notify(run->id);
+  return accepted(*requeued);
+}
+
 }  // namespace linkhub::http

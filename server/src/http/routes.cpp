@@ -283,6 +283,29 @@ std::vector<Route> api_routes() {
             {ParamDoc{"run", "Only this run's."}, int_query("limit", "At most this many, 1 to 1000 (default 50).")},
             std::nullopt,
             {ok(200, "Dead letters.", ref("DeadLetterList")), bad_param}},
+      Route{"GET",
+            "/api/v1/dead-letters/{run}/{step}",
+            Role::Viewer,
+            get_dead_letters,
+            "Inspect a dead letter",
+            "The dead letters of one step of one run (one per failed foreach item, else one): the input it was "
+            "given, the error, the attempts, and whether it was requeued.",
+            {},
+            std::nullopt,
+            {ok(200, "The step's dead letters.", ref("DeadLetterList")),
+             err(404, "The run has no dead letter for this step.")}},
+      Route{"POST",
+            "/api/v1/dead-letters/{run}/{step}/requeue",
+            Role::Operator,
+            requeue_dead_letters,
+            "Requeue a dead letter",
+            "Queues the dead letter's run again: its failed steps (this one among them) and what depends on them "
+            "run again with the same idempotency keys; foreach items that succeeded keep their outputs. The same "
+            "as POST /api/v1/runs/{id}/retry without `from`.",
+            {},
+            std::nullopt,
+            {ok(202, "Queued again.", ref("Accepted")), err(404, "The run has no dead letter for this step."),
+             err(409, "The run is not finished (already requeued, or still going).")}},
       // Products live in the catalog plugin: these routes invoke its steps and answer 503 without it.
       Route{"GET",
             "/api/v1/products",
@@ -400,12 +423,15 @@ std::vector<Route> api_routes() {
             "Exchanges a refresh token for a new access token and a new refresh token; the one sent is used up. "
             "Sending a used refresh token again revokes every token of that login (someone else may hold it).",
             {},
-            BodyDoc{{"application/json"}, ref("RefreshRequest"), "The latest refresh token.",
+            BodyDoc{{"application/json"},
+                    ref("RefreshRequest"),
+                    "The latest refresh token.",
                     Json{{"refresh_token", "lhr_..."}}},
             {ok(200, "A new pair.", ref("TokenPair")), malformed, too_large, wrong_media,
-             err(401, "The refresh token is unknown, expired, revoked or already used (invalid_refresh_token, "
-                      "refresh_token_expired, refresh_token_revoked, refresh_token_reused), or its user is "
-                      "disabled."),
+             err(401,
+                 "The refresh token is unknown, expired, revoked or already used (invalid_refresh_token, "
+                 "refresh_token_expired, refresh_token_revoked, refresh_token_reused), or its user is "
+                 "disabled."),
              err(429, "Too many failed attempts from this address.")}},
       Route{"POST",
             "/api/v1/auth/logout",
@@ -415,7 +441,9 @@ std::vector<Route> api_routes() {
             "Revokes the refresh token and every other token of its login. Access tokens already handed out stay "
             "valid until they expire (access_token_ttl).",
             {},
-            BodyDoc{{"application/json"}, ref("RefreshRequest"), "The latest refresh token.",
+            BodyDoc{{"application/json"},
+                    ref("RefreshRequest"),
+                    "The latest refresh token.",
                     Json{{"refresh_token", "lhr_..."}}},
             {ok(200, "Logged out.", Json{{"type", "object"}}), malformed, too_large, wrong_media,
              err(401, "The refresh token is not valid.")}},
@@ -445,7 +473,9 @@ std::vector<Route> api_routes() {
             "Makes a key with a role. The answer holds the key itself, the only time it is shown: only its SHA-256 "
             "is stored.",
             {},
-            BodyDoc{{"application/json"}, ref("CreateKeyRequest"), "The key's role and what it is for.",
+            BodyDoc{{"application/json"},
+                    ref("CreateKeyRequest"),
+                    "The key's role and what it is for.",
                     Json{{"role", "operator"}, {"name", "shop sync"}}},
             {ok(201, "Created; `key` is shown this once.", ref("CreatedApiKey")), malformed, too_large, wrong_media,
              err(422, "The role is not viewer, operator or admin (bad_role).")}},
