@@ -309,17 +309,21 @@ class Loader {
   // near these bounds; past them the file is refused before memory runs out.
   static constexpr size_t kMaxValues = 100000;
   static constexpr size_t kMaxDepth = 100;
+  // Each value's position is kept under its JSON pointer: aliased long keys
+  // nested deep make long pointers, so their total is bounded too.
+  static constexpr size_t kMaxPointerBytes = size_t{16} << 20;
 
   Json convert(const YAML::Node& node, const std::string& pointer, size_t depth = 0) {
     if (too_big_) {
       return nullptr;
     }
-    if (++converted_ > kMaxValues || depth > kMaxDepth) {
+    pointer_bytes_ += pointer.size();
+    if (++converted_ > kMaxValues || depth > kMaxDepth || pointer_bytes_ > kMaxPointerBytes) {
       too_big_ = true;
       add_at(pos_of(node.Mark()), "", "too-large",
              depth > kMaxDepth ? "values nest more than " + std::to_string(kMaxDepth) + " levels deep here"
                                : "the file expands to more than " + std::to_string(kMaxValues) +
-                                     " values (are aliases (*name) repeating large anchors?)");
+                                     " values or 16 MB of paths (are aliases (*name) repeating large anchors?)");
       return nullptr;
     }
     values_[pointer] = pos_of(node.Mark());
@@ -720,7 +724,8 @@ class Loader {
   std::map<std::string, SourcePos> values_;
   std::map<std::string, SourcePos> keys_;
   Diagnostics diagnostics_;
-  size_t converted_ = 0;  // values converted so far, against kMaxValues
+  size_t converted_ = 0;      // values converted so far, against kMaxValues
+  size_t pointer_bytes_ = 0;  // their pointers' total length, against kMaxPointerBytes
   bool too_big_ = false;
 };
 
