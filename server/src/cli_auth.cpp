@@ -21,6 +21,16 @@ namespace {
 using http::key_json;
 using http::user_json;
 
+// `--format json` for a list command: the items as one JSON array.
+template <class Item, class ToJson>
+void print_json_list(const std::vector<Item>& items, ToJson&& to_json) {
+  Json out = Json::array();
+  for (const auto& item : items) {
+    out.push_back(to_json(item));
+  }
+  std::cout << out.dump(2) << "\n";
+}
+
 // The configuration and the database, without loading plugins (these commands need none).
 std::unique_ptr<SqlStore> open_database(const GlobalOptions& global) {
   auto config = load_cli_config(global);
@@ -150,11 +160,7 @@ int cmd_keys_list(const GlobalOptions& global) {
   }
   const auto keys = AuthStore(*store).list_keys();
   if (global.format == "json") {
-    Json out = Json::array();
-    for (const auto& key : keys) {
-      out.push_back(key_json(key));
-    }
-    std::cout << out.dump(2) << "\n";
+    print_json_list(keys, key_json);
     return 0;
   }
   if (keys.empty()) {
@@ -240,11 +246,7 @@ int cmd_users_list(const GlobalOptions& global) {
   }
   const auto users = AuthStore(*store).list_users();
   if (global.format == "json") {
-    Json out = Json::array();
-    for (const auto& user : users) {
-      out.push_back(user_json(user));
-    }
-    std::cout << out.dump(2) << "\n";
+    print_json_list(users, user_json);
     return 0;
   }
   if (users.empty()) {

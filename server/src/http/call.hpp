@@ -64,6 +64,16 @@ class Call {
   // before reading, or while reading a chunked body), 415 when a non-empty
   // body's media type is not one the route takes.
   ApiResult<std::string> body();
+  // The body read as above and given to `parse` (a parser returning an
+  // ApiResult): the body's error, or the parser's answer.
+  template <class Parse>
+  auto parsed_body(Parse&& parse) -> decltype(parse(std::string())) {
+    auto text = body();
+    if (!text) {
+      return text.error();
+    }
+    return parse(*text);
+  }
   // Reads what is left of the body and throws it away, up to a bound, so the
   // connection can carry the next request (closing on unread bytes would
   // reset it and could lose the answer). False when bytes are still unread:

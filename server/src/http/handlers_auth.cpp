@@ -18,11 +18,7 @@ Reply tokens(const ApiResult<Json>& result) {
 }  // namespace
 
 Reply login(Call& call) {
-  auto body = call.body();
-  if (!body) {
-    return Reply::error(body.error());
-  }
-  auto request = parse_login_body(*body);
+  auto request = call.parsed_body(parse_login_body);
   if (!request) {
     return Reply::error(request.error());
   }
@@ -30,11 +26,7 @@ Reply login(Call& call) {
 }
 
 Reply refresh(Call& call) {
-  auto body = call.body();
-  if (!body) {
-    return Reply::error(body.error());
-  }
-  auto token = parse_refresh_body(*body);
+  auto token = call.parsed_body(parse_refresh_body);
   if (!token) {
     return Reply::error(token.error());
   }
@@ -42,11 +34,7 @@ Reply refresh(Call& call) {
 }
 
 Reply logout(Call& call) {
-  auto body = call.body();
-  if (!body) {
-    return Reply::error(body.error());
-  }
-  auto token = parse_refresh_body(*body);
+  auto token = call.parsed_body(parse_refresh_body);
   if (!token) {
     return Reply::error(token.error());
   }
@@ -68,11 +56,7 @@ Reply list_keys(Call& call) {
 }
 
 Reply create_key(Call& call) {
-  auto body = call.body();
-  if (!body) {
-    return Reply::error(body.error());
-  }
-  auto request = parse_key_body(*body);
+  auto request = call.parsed_body(parse_key_body);
   if (!request) {
     return Reply::error(request.error());
   }

@@ -81,11 +81,7 @@ Reply update_product(Call& call) {
   if (!key) {
     return Reply::error(key.error());
   }
-  auto body = call.body();
-  if (!body) {
-    return Reply::error(body.error());
-  }
-  auto patch = parse_json(*body);
+  auto patch = call.parsed_body(parse_json);
   if (!patch) {
     return Reply::error(patch.error());
   }

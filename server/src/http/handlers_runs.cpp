@@ -110,11 +110,7 @@ Reply retry_run(Call& call) {
   if (!run) {
     return Reply::error(run.error());
   }
-  auto body = call.body();
-  if (!body) {
-    return Reply::error(body.error());
-  }
-  auto request = parse_retry_body(*body);
+  auto request = call.parsed_body(parse_retry_body);
   if (!request) {
     return Reply::error(request.error());
   }

@@ -169,11 +169,7 @@ Reply trigger_run(Call& call) {
     }
     key = std::move(*parsed);
   }
-  auto body = call.body();
-  if (!body) {
-    return Reply::error(body.error());
-  }
-  auto request = parse_trigger_body(*body);
+  auto request = call.parsed_body(parse_trigger_body);
   if (!request) {
     return Reply::error(request.error());
   }
