@@ -13,6 +13,7 @@ PACKAGES=(
   clang-format clang-tidy
   curl python3 wrk
   libopencv-dev ffmpeg
+  libsodium-dev libyaml-dev libssl-dev
 )
 
 missing=()

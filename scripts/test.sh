@@ -12,6 +12,9 @@ if url=$("$root/scripts/pg.sh" start); then
   export LINKHUB_TEST_PG="$url"
   trap '"$root/scripts/pg.sh" stop' EXIT
   echo "PostgreSQL for the tests: ${url/:linkhub@/:***@}"
+elif [[ "${CI:-}" == "true" ]]; then
+  echo "test: PostgreSQL did not start; in CI that fails the run (half the suites need it)" >&2
+  exit 1
 else
   unset LINKHUB_TEST_PG
   echo "************************************************************************" >&2
