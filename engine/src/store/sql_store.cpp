@@ -681,11 +681,15 @@ Result<RunRecord> SqlStore::requeue_run(const std::string& run_id, const std::ve
   } catch (const std::exception& e) {
     return Error{e.what()};
   }
-  impl_->signal->wake_local();
   auto run = get_run(run_id);
+  impl_->signal->wake_local();
   if (!run) {
     return Error{"no run " + run_id};
   }
+  // The answer states what the retry did: another node may claim the run
+  // between the commit and the read above, and its `running` would read as
+  // if the retry had started it.
+  run->status = RunStatus::Queued;
   return *run;
 }
 
