@@ -75,8 +75,8 @@ class SecuritySsrf : public ::testing::Test {
 
 TEST_F(SecuritySsrf, EverySpellingOfLoopbackIsRefusedBeforeAnythingIsSent) {
   // Each of these reaches the server below when allowed (checked afterwards).
-  const std::vector<std::string> hosts{"127.0.0.1",    "localhost", "LocalHost",         "0.0.0.0",
-                                       "2130706433",   "0x7f.1",    "0x7f000001",        "127.1",
+  const std::vector<std::string> hosts{"127.0.0.1",    "localhost",  "LocalHost",          "0.0.0.0",
+                                       "2130706433",   "0x7f.1",     "0x7f000001",         "127.1",
                                        "017700000001", "0177.0.0.1", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]"};
   for (const std::string& host : hosts) {
     const std::string url = "http://" + host + ":" + port_ + "/hit?token=query-secret-123";
@@ -110,12 +110,18 @@ TEST_F(SecuritySsrf, PrivateLinkLocalAndMetadataAddressesAreRefusedWithoutConnec
   // Refused in the socket callback, so not even a connection attempt is made:
   // the answer comes at once, whatever is (or is not) on the other side.
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"10.0.0.1", "a private address"},           {"172.16.0.1", "a private address"},
-      {"192.168.0.1", "a private address"},        {"169.254.169.254", "a cloud metadata address"},
-      {"169.254.1.1", "a link-local address"},     {"100.64.0.1", "a shared (carrier-grade NAT) address"},
-      {"[fd00:ec2::254]", "a cloud metadata address"}, {"[fd12::1]", "a private address"},
-      {"[fe80::1]", "a link-local address"},       {"[::ffff:169.254.169.254]", "a cloud metadata address"},
-      {"[::ffff:10.0.0.1]", "a private address"},  {"[::]", "an unspecified address"},
+      {"10.0.0.1", "a private address"},
+      {"172.16.0.1", "a private address"},
+      {"192.168.0.1", "a private address"},
+      {"169.254.169.254", "a cloud metadata address"},
+      {"169.254.1.1", "a link-local address"},
+      {"100.64.0.1", "a shared (carrier-grade NAT) address"},
+      {"[fd00:ec2::254]", "a cloud metadata address"},
+      {"[fd12::1]", "a private address"},
+      {"[fe80::1]", "a link-local address"},
+      {"[::ffff:169.254.169.254]", "a cloud metadata address"},
+      {"[::ffff:10.0.0.1]", "a private address"},
+      {"[::]", "an unspecified address"},
       {"224.0.0.1", "a multicast address"},
   };
   for (const auto& [host, kind] : cases) {
@@ -146,13 +152,14 @@ TEST_F(SecuritySsrf, ARedirectIsCheckedLikeTheFirstRequest) {
   const std::vector<std::string> only_front{"127.0.0.1:" + front_port};
 
   // From the allowed server to another port, another spelling, another family.
-  for (const std::string& to : {target_.url("/hit"), "http://localhost:" + port_ + "/hit",
-                                "http://2130706433:" + port_ + "/hit", "http://[::ffff:127.0.0.1]:" + port_ + "/hit",
-                                "http://169.254.169.254/latest/meta-data/"}) {
+  const std::vector<std::string> targets{
+      target_.url("/hit"), "http://localhost:" + port_ + "/hit", "http://2130706433:" + port_ + "/hit",
+      "http://[::ffff:127.0.0.1]:" + port_ + "/hit", "http://169.254.169.254/latest/meta-data/"};
+  for (const std::string& to : targets) {
     location = to;
     const StepOutcome out = get(front.url("/jump"), only_front);
-    expect_refused(out, "redirect to " + to, to.find("169.254") != std::string::npos ? "a cloud metadata address"
-                                                                                    : "a loopback address");
+    expect_refused(out, "redirect to " + to,
+                   to.find("169.254") != std::string::npos ? "a cloud metadata address" : "a loopback address");
   }
   EXPECT_EQ(front.requests("/jump"), 5) << "the allowed first hop was made";
   EXPECT_EQ(target_.requests("/hit"), 0) << "a redirect reached an address that is not allowed";
@@ -193,10 +200,10 @@ TEST_F(SecuritySsrf, TheAllowListComesFromLinkhubYamlAndTheEnvironment) {
     std::ofstream(dir.path() / name) << text;
     return (dir.path() / name).string();
   };
-  const std::string workflow = write("fetch.yaml",
-                                     "name: fetch\nsteps:\n  - id: get\n    uses: core.http\n    with: { url: \"" +
-                                         target_.url("/hit") + "\", timeout_ms: 5000 }\n"
-                                                               "outputs:\n  body: \"${{ steps.get.outputs.body }}\"\n");
+  const std::string workflow = write(
+      "fetch.yaml", "name: fetch\nsteps:\n  - id: get\n    uses: core.http\n    with: { url: \"" + target_.url("/hit") +
+                        "\", timeout_ms: 5000 }\n"
+                        "outputs:\n  body: \"${{ steps.get.outputs.body }}\"\n");
   const std::string db = "database: runs.db\nartifact_dir: artifacts\n";
   const auto run = [&](const std::string& config, const std::map<std::string, std::string>& env) {
     test::ChildProcess child({LINKHUB_BINARY, "run", workflow, "--config", write("linkhub.yaml", db + config)}, env);

@@ -166,17 +166,18 @@ TEST_F(SecurityTokens, ClaimsOfTheWrongTypeOrTimeAreRefusedEvenWhenSigned) {
       {"iat in the future", signed_jwt(header, claims(exp, std::to_string(now + 3600)), kSecret)},
       {"nbf in the future", signed_jwt(header, claims(exp, iat, ",\"nbf\":" + std::to_string(now + 3600)), kSecret)},
       {"nbf as a string", signed_jwt(header, claims(exp, iat, ",\"nbf\":\"0\""), kSecret)},
-      {"sub a number", signed_jwt(header, R"({"sub":7,"role":"viewer","iss":"linkhub","gen":0,"exp":)" + exp +
-                                              R"(,"iat":)" + iat + "}",
-                                  kSecret)},
-      {"no iat", signed_jwt(header, R"({"sub":"ada","role":"viewer","iss":"linkhub","gen":0,"exp":)" + exp + "}",
-                            kSecret)},
-      {"no gen", signed_jwt(header, R"({"sub":"ada","role":"viewer","iss":"linkhub","exp":)" + exp +
-                                        R"(,"iat":)" + iat + "}",
-                            kSecret)},
-      {"gen as a string", signed_jwt(header, R"({"sub":"ada","role":"viewer","iss":"linkhub","gen":"0","exp":)" +
-                                                 exp + R"(,"iat":)" + iat + "}",
-                                     kSecret)},
+      {"sub a number",
+       signed_jwt(header, R"({"sub":7,"role":"viewer","iss":"linkhub","gen":0,"exp":)" + exp + R"(,"iat":)" + iat + "}",
+                  kSecret)},
+      {"no iat",
+       signed_jwt(header, R"({"sub":"ada","role":"viewer","iss":"linkhub","gen":0,"exp":)" + exp + "}", kSecret)},
+      {"no gen",
+       signed_jwt(header, R"({"sub":"ada","role":"viewer","iss":"linkhub","exp":)" + exp + R"(,"iat":)" + iat + "}",
+                  kSecret)},
+      {"gen as a string",
+       signed_jwt(header,
+                  R"({"sub":"ada","role":"viewer","iss":"linkhub","gen":"0","exp":)" + exp + R"(,"iat":)" + iat + "}",
+                  kSecret)},
       {"typ not JWT", signed_jwt(R"({"alg":"HS256","typ":"at+jwt+x"})", claims(exp, iat), kSecret)},
       {"alg none", base64url(R"({"alg":"none","typ":"JWT"})") + "." + base64url(claims(exp, iat)) + "."},
       {"alg none, signed anyway", signed_jwt(R"({"alg":"none","typ":"JWT"})", claims(exp, iat), kSecret)},
@@ -187,10 +188,11 @@ TEST_F(SecurityTokens, ClaimsOfTheWrongTypeOrTimeAreRefusedEvenWhenSigned) {
     expect_401(read_with(token), "invalid_token", what);
   }
   // A generation that is not the user's (an older one after a logout, or made up).
-  expect_401(read_with(signed_jwt(header, R"({"sub":"ada","role":"viewer","iss":"linkhub","gen":5,"exp":)" + exp +
-                                              R"(,"iat":)" + iat + "}",
-                                  kSecret)),
-             "token_revoked", "another generation");
+  expect_401(
+      read_with(signed_jwt(
+          header, R"({"sub":"ada","role":"viewer","iss":"linkhub","gen":5,"exp":)" + exp + R"(,"iat":)" + iat + "}",
+          kSecret)),
+      "token_revoked", "another generation");
 }
 
 }  // namespace

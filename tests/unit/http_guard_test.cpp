@@ -64,9 +64,9 @@ TEST(HttpGuardClassify, RefusesEveryNonPublicIpv4Range) {
 }
 
 TEST(HttpGuardClassify, LetsPublicAddressesThrough) {
-  for (const std::string text : {"8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.63.255.255",
-                                 "100.128.0.1", "169.253.255.255", "11.0.0.1", "2606:4700:4700::1111",
-                                 "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"}) {
+  for (const std::string text : {"8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.63.255.255", "100.128.0.1",
+                                 "169.253.255.255", "11.0.0.1", "2606:4700:4700::1111", "2001:4860:4860::8888",
+                                 "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"}) {
     EXPECT_EQ(class_of(text), "public") << text;
   }
 }
@@ -110,8 +110,8 @@ TEST(HttpGuardClassify, RefusesIpv6RangesAndEveryIpv6FormOfAnIpv4One) {
 TEST(HttpGuardClassify, ParsesOnlyCanonicalAddressText) {
   // libcurl turns these into dotted quads before it connects; the guard sees
   // the socket address, so it never has to read them as text.
-  for (const std::string text : {"2130706433", "0x7f.1", "127.1", "017700000001", "localhost", "", "1.2.3.4.5",
-                                 "::1::", "[::1", "127.0.0.1 "}) {
+  for (const std::string text :
+       {"2130706433", "0x7f.1", "127.1", "017700000001", "localhost", "", "1.2.3.4.5", "::1::", "[::1", "127.0.0.1 "}) {
     EXPECT_FALSE(Address::parse(text).has_value()) << text;
   }
 }
@@ -174,9 +174,26 @@ TEST(HttpGuardAllowList, ParsesAddressesRangesHostsAndPorts) {
 }
 
 TEST(HttpGuardAllowList, RefusesMalformedEntriesNamingThem) {
-  for (const std::string bad : {"", "  ", "10.0.0.0/33", "10.0.0.0/", "10.0.0.0/x", "fd00::/129", "[::1", "[::1]x",
-                                "[::1]:0", "127.0.0.1:99999", "127.0.0.1:", "host:port", "2130706433", "127.1",
-                                "0x7f.1", "bad_host.example", "-x.example", "a..b", "http://x.example/", "*.",
+  for (const std::string bad : {"",
+                                "  ",
+                                "10.0.0.0/33",
+                                "10.0.0.0/",
+                                "10.0.0.0/x",
+                                "fd00::/129",
+                                "[::1",
+                                "[::1]x",
+                                "[::1]:0",
+                                "127.0.0.1:99999",
+                                "127.0.0.1:",
+                                "host:port",
+                                "2130706433",
+                                "127.1",
+                                "0x7f.1",
+                                "bad_host.example",
+                                "-x.example",
+                                "a..b",
+                                "http://x.example/",
+                                "*.",
                                 "x.example/8"}) {
     std::string error;
     EXPECT_FALSE(AllowList::parse({"127.0.0.1", bad}, &error).has_value()) << "'" << bad << "'";
@@ -192,8 +209,9 @@ TEST(HttpGuardAllowList, RefusalNamesHostAndAddressAndTheSettingButNoUrl) {
   EXPECT_EQ(*why,
             "refused: localhost (127.0.0.1) is a loopback address; allow it with http.allow in linkhub.yaml (or "
             "LINKHUB_HTTP_ALLOW) if this deployment needs it");
-  EXPECT_EQ(none.refusal(addr("169.254.169.254"), 80, "169.254.169.254")->rfind("refused: 169.254.169.254 is a cloud", 0),
-            0u);
+  EXPECT_EQ(
+      none.refusal(addr("169.254.169.254"), 80, "169.254.169.254")->rfind("refused: 169.254.169.254 is a cloud", 0),
+      0u);
   EXPECT_FALSE(allow({"localhost"}).refusal(addr("127.0.0.1"), 8080, "localhost").has_value());
 }
 

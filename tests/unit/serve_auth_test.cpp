@@ -402,7 +402,8 @@ TEST_F(ServeAuthTest, ForgedUnsignedAndGarbageTokensAre401) {
   make_user("ada", "viewer");
   const int64_t now = linkhub::now_ms() / 1000;
   const json header{{"alg", "HS256"}, {"typ", "JWT"}};
-  const json claims{{"sub", "ada"}, {"role", "admin"}, {"iss", "linkhub"}, {"iat", now}, {"exp", now + 600}, {"gen", 0}};
+  const json claims{{"sub", "ada"}, {"role", "admin"},  {"iss", "linkhub"},
+                    {"iat", now},   {"exp", now + 600}, {"gen", 0}};
 
   // Signed with the server's secret: accepted (this is how tokens are made), with ada's real role.
   const std::string good = make_jwt(header, claims, secret);

@@ -199,7 +199,8 @@ std::vector<UserRecord> AuthStore::list_users() const {
 bool AuthStore::set_password(const std::string& name, const std::string& password_hash) {
   const long long now = now_ms();
   return store_.database().write([&](soci::session& sql) {
-    const bool found = execute_update(sql, "UPDATE lh_users SET password_hash = :p, updated_ms = :t, "
+    const bool found = execute_update(sql,
+                                      "UPDATE lh_users SET password_hash = :p, updated_ms = :t, "
                                       "token_generation = token_generation + 1 WHERE name = :n",
                                       password_hash, now, name) == 1;
     sql << "UPDATE lh_refresh_tokens SET revoked_ms = :t WHERE user_name = :n AND revoked_ms = 0", soci::use(now),

@@ -56,7 +56,7 @@ inline constexpr std::string_view kRefreshTokenPrefix = "lhr";
 // change later and old hashes still verify. The default cost is OWASP's
 // (19 MiB, 2 passes, 1 lane; libsodium has one lane only).
 struct PasswordCost {
-  unsigned long long passes = 2;          // Argon2 t (libsodium's opslimit)
+  unsigned long long passes = 2;           // Argon2 t (libsodium's opslimit)
   size_t memory_bytes = size_t{19} << 20;  // Argon2 m (libsodium's memlimit), bytes
 };
 inline constexpr PasswordCost kDefaultPasswordCost{};
