@@ -367,8 +367,8 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
       } else {
         return Error{where(path, kv.first) + ": unknown key '" + key +
                      "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, env_allowlist, "
-                     "secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, cors_origin, auth, "
-                     "rate_limit or http)"};
+                     "secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, cors_origin, "
+                     "auth, rate_limit or http)"};
       }
     }
   } catch (const YAML::Exception& e) {
