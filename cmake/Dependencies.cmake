@@ -9,6 +9,8 @@ find_package(Poco 1.11 REQUIRED COMPONENTS Foundation)   # Poco::Foundation (SHA
 find_package(PkgConfig REQUIRED)
 # The C++ build of Lua: errors raised through C++ frames unwind them (destructors run).
 pkg_check_modules(LUACXX REQUIRED IMPORTED_TARGET lua5.4-c++)
+# Argon2id password hashes (crypto_pwhash).
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 
 # Run state: SOCI 4.0 on SQLite and PostgreSQL. Debian ships no CMake config
 # and no .pc for SOCI, so the libraries are found by name.

@@ -1,6 +1,7 @@
 #include <linkhub/engine/config.hpp>
 
 #include <linkhub/engine/duration.hpp>
+#include <linkhub/http_guard.hpp>
 
 #include <yaml-cpp/yaml.h>
 
@@ -171,6 +172,40 @@ std::optional<Error> apply_rate_limit(RateLimitConfig& limit, const fs::path& pa
   return std::nullopt;
 }
 
+// Each entry checked now, so a typo fails at start, not at the first request.
+std::optional<Error> check_http_allow(const std::vector<std::string>& entries, const std::string& where_text) {
+  std::string problem;
+  if (!sdk::http_guard::AllowList::parse(entries, &problem)) {
+    return Error{where_text + ": " + problem};
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> apply_http(HttpConfig& http, const fs::path& path, const YAML::Node& value) {
+  if (!value.IsMap()) {
+    return Error{where(path, value) + ": http: expected a mapping such as {allow: [\"10.0.0.0/8\"]}"};
+  }
+  for (const auto& kv : value) {
+    const std::string name = kv.first.as<std::string>();
+    if (name != "allow") {
+      return Error{where(path, kv.first) + ": unknown key 'http." + name + "' (expected allow)"};
+    }
+    if (!kv.second.IsSequence()) {
+      return Error{where(path, kv.second) +
+                   ": http.allow: expected a list of addresses, CIDR ranges or host names such as [\"127.0.0.1\", "
+                   "\"10.0.0.0/8\", \"files.internal.example\"]"};
+    }
+    http.allow.clear();
+    for (const auto& item : kv.second) {
+      http.allow.push_back(item.as<std::string>());
+      if (auto error = check_http_allow({http.allow.back()}, where(path, item))) {
+        return error;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Error> env_positive(const char* name, double min_value, double& target) {
   const char* text = std::getenv(name);
   if (text == nullptr) {
@@ -320,6 +355,10 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         if (auto error = apply_rate_limit(config.rate_limit, path, value)) {
           return error;
         }
+      } else if (key == "http") {
+        if (auto error = apply_http(config.http, path, value)) {
+          return error;
+        }
       } else if (key == "plugins") {
         config.plugins = yaml_to_json(value);
         if (!config.plugins.is_object()) {
@@ -328,8 +367,8 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
       } else {
         return Error{where(path, kv.first) + ": unknown key '" + key +
                      "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, env_allowlist, "
-                     "secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, cors_origin, auth "
-                     "or rate_limit)"};
+                     "secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, cors_origin, "
+                     "auth, rate_limit or http)"};
       }
     }
   } catch (const YAML::Exception& e) {
@@ -426,6 +465,15 @@ std::optional<Error> apply_environment(Config& config) {
   }
   if (auto error = apply_auth_environment(config)) {
     return error;
+  }
+  if (const char* allow = std::getenv("LINKHUB_HTTP_ALLOW")) {
+    config.http.allow.clear();
+    for (const auto& item : split(allow, ',')) {
+      config.http.allow.push_back(item);
+    }
+    if (auto error = check_http_allow(config.http.allow, "LINKHUB_HTTP_ALLOW")) {
+      return error;
+    }
   }
   constexpr std::string_view kSecret = "LINKHUB_SECRET_";
   constexpr std::string_view kPlugin = "LINKHUB_PLUGIN_";

@@ -6,6 +6,7 @@
 #include <Poco/PBKDF2Engine.h>
 #include <Poco/SHA2Engine.h>
 
+#include <sodium.h>
 #include <sys/random.h>
 
 #include <algorithm>
@@ -27,7 +28,7 @@ class Sha256Engine : public Poco::SHA2Engine {
 
 using Pbkdf2Sha256 = Poco::PBKDF2Engine<Poco::HMACEngine<Sha256Engine>>;
 
-constexpr std::string_view kPasswordScheme = "pbkdf2-sha256";
+constexpr std::string_view kPbkdf2Scheme = "pbkdf2-sha256";
 // Far above any sane setting: a stored hash cannot make verification take minutes.
 constexpr unsigned long kMaxPasswordIterations = 10000000;
 
@@ -39,6 +40,45 @@ std::string pbkdf2_hex(std::string_view password, const std::string& salt, unsig
   Pbkdf2Sha256 engine(salt, iterations, 32);
   engine.update(password.data(), password.size());
   return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+// sodium_init() once, before the first libsodium call; it is thread-safe itself
+// but cheap to skip.
+void ensure_sodium() {
+  static const int ready = sodium_init();
+  if (ready < 0) {
+    throw std::runtime_error("libsodium could not initialise");
+  }
+}
+
+bool is_argon2id(std::string_view encoded) {
+  return encoded.rfind(crypto_pwhash_argon2id_STRPREFIX, 0) == 0 && encoded.size() < crypto_pwhash_STRBYTES;
+}
+
+bool verify_pbkdf2(std::string_view password, std::string_view encoded) {
+  // scheme $ iterations $ salt $ hash
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (parts.size() < 4) {
+    const size_t end = encoded.find('$', start);
+    parts.push_back(encoded.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+  if (parts.size() != 4 || parts[0] != kPbkdf2Scheme || parts[2].empty() || parts[3].size() != 64 ||
+      !is_hex(parts[3])) {
+    return false;
+  }
+  const std::string count(parts[1]);
+  char* end = nullptr;
+  const unsigned long iterations = std::strtoul(count.c_str(), &end, 10);
+  if (count.empty() || *end != '\0' || iterations < 1 || iterations > kMaxPasswordIterations) {
+    return false;
+  }
+  const std::string computed = pbkdf2_hex(password, std::string(parts[2]), static_cast<unsigned>(iterations));
+  return constant_time_equal(computed, parts[3]);
 }
 
 }  // namespace
@@ -121,37 +161,39 @@ std::optional<SplitToken> split_token(std::string_view token, std::string_view p
   return out;
 }
 
-std::string hash_password(std::string_view password, unsigned iterations) {
-  iterations = std::max(1u, iterations);
-  const std::string salt = random_hex(16);
-  return std::string(kPasswordScheme) + "$" + std::to_string(iterations) + "$" + salt + "$" +
-         pbkdf2_hex(password, salt, iterations);
+std::string hash_password(std::string_view password, PasswordCost cost) {
+  ensure_sodium();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.passes, cost.memory_bytes,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    throw std::runtime_error("libsodium could not hash the password (out of memory?)");
+  }
+  return std::string(out);
 }
 
 bool verify_password(std::string_view password, std::string_view encoded) {
-  // scheme $ iterations $ salt $ hash
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (parts.size() < 4) {
-    const size_t end = encoded.find('$', start);
-    parts.push_back(encoded.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) {
-      break;
-    }
-    start = end + 1;
+  if (is_argon2id(encoded)) {
+    ensure_sodium();
+    const std::string text(encoded);  // libsodium wants it NUL-terminated
+    return crypto_pwhash_str_verify(text.c_str(), password.data(), password.size()) == 0;
   }
-  if (parts.size() != 4 || parts[0] != kPasswordScheme || parts[2].empty() || parts[3].size() != 64 ||
-      !is_hex(parts[3])) {
-    return false;
+  return verify_pbkdf2(password, encoded);
+}
+
+bool password_needs_rehash(std::string_view encoded, PasswordCost cost) {
+  if (!is_argon2id(encoded)) {
+    return true;
   }
-  const std::string count(parts[1]);
-  char* end = nullptr;
-  const unsigned long iterations = std::strtoul(count.c_str(), &end, 10);
-  if (count.empty() || *end != '\0' || iterations < 1 || iterations > kMaxPasswordIterations) {
-    return false;
-  }
-  const std::string computed = pbkdf2_hex(password, std::string(parts[2]), static_cast<unsigned>(iterations));
-  return constant_time_equal(computed, parts[3]);
+  ensure_sodium();
+  const std::string text(encoded);
+  return crypto_pwhash_str_needs_rehash(text.c_str(), cost.passes, cost.memory_bytes) != 0;
+}
+
+std::string hash_password_pbkdf2(std::string_view password, unsigned iterations) {
+  iterations = std::max(1u, iterations);
+  const std::string salt = random_hex(16);
+  return std::string(kPbkdf2Scheme) + "$" + std::to_string(iterations) + "$" + salt + "$" +
+         pbkdf2_hex(password, salt, iterations);
 }
 
 std::optional<std::string> password_problem(std::string_view password) {

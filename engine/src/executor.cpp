@@ -408,6 +408,7 @@ struct Executor::Impl {
     call.workflow_dir = run->plan->workflow_dir;
     call.artifacts = &artifacts;
     call.database_url = options.database_url;
+    call.http_allow = options.http_allow;
     call.plugin_config = ps.plugin_config;
     call.attempt = static_cast<uint32_t>(attempt);
     call.cancelled = &control->cancelled;

@@ -38,6 +38,7 @@ struct CallState {
   bool has_output = false;
   std::string secret_buffer;
   std::deque<std::string> artifact_buffers;  // each stays valid until the step returns
+  std::string http_allow_json;
   lh_str keep(std::string text) {
     artifact_buffers.push_back(std::move(text));
     return view(artifact_buffers.back());
@@ -131,6 +132,14 @@ lh_str ctx_artifact_path(void* host_data, lh_str hash) {
 }
 lh_str ctx_database_url(void* host_data) {
   return view(static_cast<CallState*>(host_data)->call->database_url);
+}
+
+lh_str ctx_http_allow(void* host_data) {
+  auto* state = static_cast<CallState*>(host_data);
+  if (state->http_allow_json.empty()) {
+    state->http_allow_json = Json(state->call->http_allow).dump();
+  }
+  return view(state->http_allow_json);
 }
 
 void init_set_error(void* host_data, lh_str message) {
@@ -373,6 +382,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   ctx.put_artifact = &ctx_put_artifact;
   ctx.artifact_path = &ctx_artifact_path;
   ctx.database_url = &ctx_database_url;
+  ctx.http_allow = &ctx_http_allow;
 
   const lh_step_def& def = *step.def;
   StepOutcome outcome;

@@ -62,6 +62,7 @@ std::optional<Session> open_session(const GlobalOptions& global) {
 ExecutorOptions executor_options(const GlobalOptions& global, const Config& config, int threads) {
   ExecutorOptions exec;
   exec.database_url = database_url(global, config);
+  exec.http_allow = config.http.allow;
   exec.threads = threads > 0 ? threads : config.effective_threads();
   exec.expression_limits = config.expression_limits;
   exec.artifact_dir = config.artifact_dir;

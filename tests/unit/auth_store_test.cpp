@@ -1,5 +1,5 @@
 // Authentication's building blocks: the credentials (random tokens, SHA-256,
-// PBKDF2 passwords, constant-time comparison), the token-bucket rate limiter,
+// Argon2id and old PBKDF2 passwords, constant-time comparison), the token-bucket rate limiter,
 // and the auth tables of the run database on SQLite and PostgreSQL.
 #include "test_databases.hpp"
 
@@ -28,19 +28,39 @@ using namespace std::chrono_literals;
 // ------------------------------------------------------------------ credentials
 
 TEST(Credentials, PasswordsVerifyOnlyWithTheRightPassword) {
-  const std::string hash = hash_password("correct horse battery", 1000);
-  EXPECT_EQ(hash.rfind("pbkdf2-sha256$1000$", 0), 0u) << hash;
+  const std::string hash = hash_password("correct horse battery", kMinimalPasswordCost);
+  EXPECT_EQ(hash.rfind("$argon2id$v=19$m=8,t=1,p=1$", 0), 0u) << hash;
   EXPECT_TRUE(verify_password("correct horse battery", hash));
   EXPECT_FALSE(verify_password("correct horse batter", hash));
   EXPECT_FALSE(verify_password("", hash));
   // A salt per hash: the same password hashes differently.
-  EXPECT_NE(hash_password("correct horse battery", 1000), hash);
+  EXPECT_NE(hash_password("correct horse battery", kMinimalPasswordCost), hash);
   // What this code cannot read never verifies.
-  for (const std::string& bad : std::vector<std::string>{"", "plain", "pbkdf2-sha256$1000$ab", "md5$1$ab$cd",
-                                                         "pbkdf2-sha256$0$ab$" + std::string(64, '0'),
-                                                         "pbkdf2-sha256$99999999999$ab$" + std::string(64, '0')}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "plain", "pbkdf2-sha256$1000$ab", "md5$1$ab$cd", "pbkdf2-sha256$0$ab$" + std::string(64, '0'),
+           "pbkdf2-sha256$99999999999$ab$" + std::string(64, '0'), "$argon2id$", "$argon2id$v=19$m=8,t=1,p=1$",
+           "$argon2i$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$" + std::string(43, 'A'), hash.substr(0, hash.size() - 2)}) {
     EXPECT_FALSE(verify_password("x", bad)) << bad;
   }
+}
+
+TEST(Credentials, NewPasswordsGetArgon2idAtOwaspCost) {
+  const std::string hash = hash_password("correct horse battery");
+  // OWASP: m = 19 MiB (19456 KiB), t = 2, p = 1.
+  EXPECT_EQ(hash.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0), 0u) << hash;
+  EXPECT_TRUE(verify_password("correct horse battery", hash));
+  EXPECT_FALSE(password_needs_rehash(hash));
+  EXPECT_TRUE(password_needs_rehash(hash, kMinimalPasswordCost));
+  EXPECT_TRUE(password_needs_rehash(hash_password("correct horse battery", kMinimalPasswordCost)));
+}
+
+TEST(Credentials, OldPbkdf2HashesStillVerifyAndNeedARehash) {
+  const std::string old = hash_password_pbkdf2("correct horse battery", 1000);
+  EXPECT_EQ(old.rfind("pbkdf2-sha256$1000$", 0), 0u) << old;
+  EXPECT_TRUE(verify_password("correct horse battery", old));
+  EXPECT_FALSE(verify_password("correct horse batter", old));
+  EXPECT_TRUE(password_needs_rehash(old));
+  EXPECT_TRUE(password_needs_rehash("garbage"));
 }
 
 TEST(Credentials, Pbkdf2MatchesTheRfc7914TestVector) {
@@ -246,7 +266,7 @@ TEST_P(AuthStoreTest, KeysAreStoredHashedListedAndRevoked) {
 }
 
 TEST_P(AuthStoreTest, UsersAreUniqueAndChangesEndTheirLogins) {
-  ASSERT_TRUE(auth_->create_user("ada", hash_password("correct horse battery", 1000), "admin").ok());
+  ASSERT_TRUE(auth_->create_user("ada", hash_password("correct horse battery", kMinimalPasswordCost), "admin").ok());
   EXPECT_FALSE(auth_->create_user("ada", "x", "viewer").ok()) << "a second ada";
   EXPECT_FALSE(auth_->create_user("bad name", "x", "viewer").ok());
   EXPECT_FALSE(auth_->create_user("bob", "x", "root").ok());
@@ -270,11 +290,38 @@ TEST_P(AuthStoreTest, UsersAreUniqueAndChangesEndTheirLogins) {
   EXPECT_TRUE(auth_->set_disabled("ada", false));
   EXPECT_EQ(auth_->find_user("ada")->disabled_ms, 0);
   login("3333333333333333");
-  EXPECT_TRUE(auth_->set_password("ada", hash_password("another long one", 1000)));
+  EXPECT_TRUE(auth_->set_password("ada", hash_password("another long one", kMinimalPasswordCost)));
   EXPECT_GT(auth_->find_refresh_token("3333333333333333")->revoked_ms, 0);
   EXPECT_FALSE(auth_->set_password("nobody", "x"));
   EXPECT_FALSE(auth_->set_disabled("nobody", true));
   EXPECT_EQ(auth_->list_users().size(), 1u);
+}
+
+TEST_P(AuthStoreTest, EveryChangeOfAUserMovesTheirTokenGeneration) {
+  ASSERT_TRUE(auth_->create_user("ada", "x", "viewer").ok());
+  int64_t generation = auth_->find_user("ada")->token_generation;
+  EXPECT_EQ(generation, 0);
+  const auto moved = [&] {
+    const int64_t now = auth_->find_user("ada")->token_generation;
+    const bool up = now > generation;
+    generation = now;
+    return up;
+  };
+  EXPECT_TRUE(auth_->set_role("ada", "operator"));
+  EXPECT_TRUE(moved()) << "set_role";
+  EXPECT_TRUE(auth_->set_password("ada", "y"));
+  EXPECT_TRUE(moved()) << "set_password";
+  EXPECT_TRUE(auth_->set_disabled("ada", true));
+  EXPECT_TRUE(moved()) << "disable";
+  EXPECT_TRUE(auth_->bump_token_generation("ada"));
+  EXPECT_TRUE(moved()) << "bump";
+  EXPECT_FALSE(auth_->bump_token_generation("nobody"));
+  // An upgraded hash of the same password ends nothing, and only replaces the hash it read.
+  EXPECT_TRUE(auth_->upgrade_password_hash("ada", "y", "z"));
+  EXPECT_FALSE(moved()) << "upgrade_password_hash";
+  EXPECT_EQ(auth_->find_user("ada")->password_hash, "z");
+  EXPECT_FALSE(auth_->upgrade_password_hash("ada", "y", "w")) << "the hash changed meanwhile";
+  EXPECT_EQ(auth_->find_user("ada")->password_hash, "z");
 }
 
 TEST_P(AuthStoreTest, ARefreshTokenRotatesOnceAndFamiliesAreRevokedTogether) {

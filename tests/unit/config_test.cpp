@@ -94,6 +94,28 @@ TEST(Config, ABadStepConcurrencyVariableNamesTheItem) {
   }
 }
 
+TEST(Config, HttpAllowListFromTheFileOrTheEnvironment) {
+  test::TempDir dir;
+  const auto path = write_config(dir, "http:\n  allow: [\"127.0.0.1\", \"10.0.0.0/8\", files.internal.example]\n");
+  auto config = load_config(path);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->http.allow, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "files.internal.example"}));
+  EXPECT_TRUE(load_config("")->http.allow.empty()) << "nothing beyond public addresses by default";
+  {
+    ScopedEnv allow("LINKHUB_HTTP_ALLOW", "[::1]:8080,fd00::/8");
+    auto replaced = load_config(path);
+    ASSERT_TRUE(replaced.ok()) << replaced.error().message;
+    EXPECT_EQ(replaced->http.allow, (std::vector<std::string>{"[::1]:8080", "fd00::/8"}));
+  }
+  for (const std::string bad : {"http: [127.0.0.1]\n", "http:\n  allow: 127.0.0.1\n", "http:\n  deny: []\n",
+                                "http:\n  allow: [\"10.0.0.0/33\"]\n"}) {
+    auto refused = load_config(write_config(dir, bad));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("linkhub.yaml:"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("http"), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST(Config, ABadDurationNamesTheFileLineAndKey) {
   test::TempDir dir;
   auto config = load_config(write_config(dir, "lease: 5s\nshutdown_grace: soon\n"));

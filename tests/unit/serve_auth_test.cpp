@@ -111,7 +111,7 @@ class ServeAuthTest : public ServeTest {
  protected:
   // Makes user `name` straight in the database (as `linkhub users create` does, with a cheap hash).
   void make_user(const std::string& name, const std::string& role, const std::string& password = kPassword) {
-    auto user = AuthStore(*store_).create_user(name, hash_password(password, 1000), role);
+    auto user = AuthStore(*store_).create_user(name, hash_password(password, kMinimalPasswordCost), role);
     ASSERT_TRUE(user.ok()) << user.error().message;
   }
 
@@ -303,11 +303,15 @@ TEST_F(ServeAuthTest, LoginGivesAnAccessTokenThatCarriesTheUsersRole) {
   EXPECT_EQ(me.json()["id"], "ada");
   expect_error(client_with(access)->post_json("/api/v1/workflows/hello/runs", ""), 403, "forbidden");
 
-  // A role change or a disabled user applies to tokens already out.
+  // A role change ends the tokens already out (the next one has the new
+  // role), and so does a disabled user.
   ASSERT_TRUE(AuthStore(*store_).set_role("ada", "operator"));
-  EXPECT_EQ(client_with(access)->post_json("/api/v1/workflows/hello/runs", R"({"inputs": {"name": "x"}})").status, 202);
+  expect_error(read_with(access), 401, "token_revoked");
+  const std::string promoted = login("ada").json()["access_token"];
+  EXPECT_EQ(client_with(promoted)->post_json("/api/v1/workflows/hello/runs", R"({"inputs": {"name": "x"}})").status,
+            202);
   ASSERT_TRUE(AuthStore(*store_).set_disabled("ada", true));
-  expect_error(read_with(access), 401, "user_disabled");
+  expect_error(read_with(promoted), 401, "user_disabled");
 }
 
 TEST_F(ServeAuthTest, WrongPasswordsUnknownAndDisabledUsersLookAlike) {
@@ -362,7 +366,7 @@ TEST_F(ServeAuthTest, RefreshRotatesAndAReusedTokenEndsTheLogin) {
 
   // A changed password ends every login.
   const std::string r5 = login("ada").json()["refresh_token"];
-  ASSERT_TRUE(AuthStore(*store_).set_password("ada", hash_password("another long password", 1000)));
+  ASSERT_TRUE(AuthStore(*store_).set_password("ada", hash_password("another long password", kMinimalPasswordCost)));
   expect_error(refresh(r5), 401, "refresh_token_revoked");
   expect_error(login("ada"), 401, "invalid_credentials");
   EXPECT_EQ(login("ada", "another long password").status, 200);
@@ -398,7 +402,8 @@ TEST_F(ServeAuthTest, ForgedUnsignedAndGarbageTokensAre401) {
   make_user("ada", "viewer");
   const int64_t now = linkhub::now_ms() / 1000;
   const json header{{"alg", "HS256"}, {"typ", "JWT"}};
-  const json claims{{"sub", "ada"}, {"role", "admin"}, {"iss", "linkhub"}, {"iat", now}, {"exp", now + 600}};
+  const json claims{{"sub", "ada"}, {"role", "admin"},  {"iss", "linkhub"},
+                    {"iat", now},   {"exp", now + 600}, {"gen", 0}};
 
   // Signed with the server's secret: accepted (this is how tokens are made), with ada's real role.
   const std::string good = make_jwt(header, claims, secret);
@@ -570,7 +575,7 @@ TEST_F(ServeAuthTest, NodesOnOneDatabaseShareTheGeneratedSecret) {
   ASSERT_TRUE(second_store.ok());
   http::Log quiet([](const std::string&) {});
   http::AuthOptions options;
-  options.password_iterations = 1000;
+  options.password_cost = kMinimalPasswordCost;
   http::Auth second(**second_store, options, http::RateLimitOptions{}, quiet);
   second.start();
   const auto principal = second.authenticate("Bearer " + access, "", "127.0.0.1");
@@ -634,12 +639,12 @@ TEST_F(ServeAuthTest, KeysAndUsersCommandsOfTheBinary) {
   const auto users = shell(bin + " users list --format json" + db + err);
   ASSERT_EQ(users.code, 0);
   EXPECT_EQ(json::parse(users.out)[0]["name"], "ada");
-  EXPECT_EQ(users.out.find("pbkdf2"), std::string::npos) << "users list shows a hash";
+  EXPECT_EQ(users.out.find("argon2"), std::string::npos) << "users list shows a hash";
 
   // The stored hash records its parameters; the user logs in to the server.
   const auto stored = AuthStore(*store_).find_user("ada");
   ASSERT_TRUE(stored.has_value());
-  EXPECT_EQ(stored->password_hash.rfind("pbkdf2-sha256$" + std::to_string(kDefaultPasswordIterations) + "$", 0), 0u);
+  EXPECT_EQ(stored->password_hash.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0), 0u) << stored->password_hash;
   EXPECT_EQ(stored->password_hash.find(kPassword), std::string::npos);
   EXPECT_EQ(login("ada").status, 200);
 

@@ -157,7 +157,7 @@ class ServeTest : public ::testing::Test {
     options.rate_limit.burst = 1e6;
     options.rate_limit.failed_auth_per_minute = 1e6;
     options.auth.cache_ttl = std::chrono::milliseconds(0);
-    options.auth.password_iterations = 1000;
+    options.auth.password_cost = kMinimalPasswordCost;
     if (configure) {
       configure(options);
     }

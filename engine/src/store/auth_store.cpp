@@ -13,7 +13,7 @@ namespace {
 
 // Literals joined at compile time (GCC 12 warns falsely about std::string + on these).
 #define LH_KEY_COLUMNS "id, name, role, secret_hash, created_ms, last_used_ms, revoked_ms"
-#define LH_USER_COLUMNS "name, password_hash, role, created_ms, updated_ms, disabled_ms"
+#define LH_USER_COLUMNS "name, password_hash, role, created_ms, updated_ms, disabled_ms, token_generation"
 #define LH_REFRESH_COLUMNS "id, token_hash, user_name, family, created_ms, expires_ms, rotated_ms, revoked_ms"
 
 // Runs `text` with `uses` bound: `bind` exchanges a row's columns into
@@ -62,7 +62,7 @@ template <class... Uses>
 std::vector<UserRecord> query_users(soci::session& sql, const std::string& text, Uses&&... uses) {
   std::vector<UserRecord> out;
   UserRecord r;
-  long long created = 0, updated = 0, disabled = 0;
+  long long created = 0, updated = 0, disabled = 0, generation = 0;
   for_each_row(
       sql, text,
       [&](soci::statement& st) {
@@ -72,12 +72,14 @@ std::vector<UserRecord> query_users(soci::session& sql, const std::string& text,
         st.exchange(soci::into(created));
         st.exchange(soci::into(updated));
         st.exchange(soci::into(disabled));
+        st.exchange(soci::into(generation));
       },
       [&] {
         out.push_back(r);
         out.back().created_ms = created;
         out.back().updated_ms = updated;
         out.back().disabled_ms = disabled;
+        out.back().token_generation = generation;
       },
       std::forward<Uses>(uses)...);
   return out;
@@ -168,7 +170,7 @@ Result<UserRecord> AuthStore::create_user(const std::string& name, const std::st
   if (!valid_role(role)) {
     return Error{"role '" + role + "' is not one of viewer, operator, admin"};
   }
-  UserRecord user{name, password_hash, role, now_ms(), 0, 0};
+  UserRecord user{name, password_hash, role, now_ms(), 0, 0, 0};
   const bool inserted = store_.database().write([&](soci::session& sql) {
     const long long created = user.created_ms;
     return execute_update(sql,
@@ -197,7 +199,9 @@ std::vector<UserRecord> AuthStore::list_users() const {
 bool AuthStore::set_password(const std::string& name, const std::string& password_hash) {
   const long long now = now_ms();
   return store_.database().write([&](soci::session& sql) {
-    const bool found = execute_update(sql, "UPDATE lh_users SET password_hash = :p, updated_ms = :t WHERE name = :n",
+    const bool found = execute_update(sql,
+                                      "UPDATE lh_users SET password_hash = :p, updated_ms = :t, "
+                                      "token_generation = token_generation + 1 WHERE name = :n",
                                       password_hash, now, name) == 1;
     sql << "UPDATE lh_refresh_tokens SET revoked_ms = :t WHERE user_name = :n AND revoked_ms = 0", soci::use(now),
         soci::use(name);
@@ -212,7 +216,10 @@ bool AuthStore::set_role(const std::string& name, const std::string& role) {
   const long long now = now_ms();
   return store_.database().write([&](soci::session& sql) {
     const bool found =
-        execute_update(sql, "UPDATE lh_users SET role = :r, updated_ms = :t WHERE name = :n", role, now, name) == 1;
+        execute_update(sql,
+                       "UPDATE lh_users SET role = :r, updated_ms = :t, token_generation = token_generation + 1 "
+                       "WHERE name = :n",
+                       role, now, name) == 1;
     sql << "UPDATE lh_refresh_tokens SET revoked_ms = :t WHERE user_name = :n AND revoked_ms = 0", soci::use(now),
         soci::use(name);
     return found;
@@ -223,13 +230,30 @@ bool AuthStore::set_disabled(const std::string& name, bool disabled) {
   const long long now = now_ms();
   const long long disabled_ms = disabled ? now : 0;
   return store_.database().write([&](soci::session& sql) {
-    const bool found = execute_update(sql, "UPDATE lh_users SET disabled_ms = :d, updated_ms = :t WHERE name = :n",
+    const bool found = execute_update(sql,
+                                      "UPDATE lh_users SET disabled_ms = :d, updated_ms = :t, "
+                                      "token_generation = token_generation + 1 WHERE name = :n",
                                       disabled_ms, now, name) == 1;
     if (disabled) {
       sql << "UPDATE lh_refresh_tokens SET revoked_ms = :t WHERE user_name = :n AND revoked_ms = 0", soci::use(now),
           soci::use(name);
     }
     return found;
+  });
+}
+
+bool AuthStore::bump_token_generation(const std::string& name) {
+  return store_.database().write([&](soci::session& sql) {
+    return execute_update(sql, "UPDATE lh_users SET token_generation = token_generation + 1 WHERE name = :n", name) ==
+           1;
+  });
+}
+
+bool AuthStore::upgrade_password_hash(const std::string& name, const std::string& old_hash,
+                                      const std::string& new_hash) {
+  return store_.database().write([&](soci::session& sql) {
+    return execute_update(sql, "UPDATE lh_users SET password_hash = :p WHERE name = :n AND password_hash = :o",
+                          new_hash, name, old_hash) == 1;
   });
 }
 

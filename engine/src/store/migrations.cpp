@@ -103,6 +103,13 @@ const std::vector<Migration>& migrations() {
            " name TEXT PRIMARY KEY, hash TEXT NOT NULL, origin TEXT NOT NULL, updated_by TEXT NOT NULL,"
            " deleted INTEGER NOT NULL DEFAULT 0, updated_ms BIGINT NOT NULL, file_hash TEXT NOT NULL DEFAULT '')",
        }},
+      {5,
+       "users' token generation: access tokens carry it and die when it moves",
+       {
+           // Bumped by logout, password and role changes, disabling, and a
+           // reused refresh token; an access token with an older one is refused.
+           "ALTER TABLE lh_users ADD COLUMN token_generation BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return all;
 }

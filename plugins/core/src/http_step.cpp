@@ -1,5 +1,7 @@
 #include "http_step.hpp"
 
+#include <linkhub/curl_http_guard.hpp>
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -68,10 +70,17 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
-// scheme://host/path without the query: queries often carry tokens.
+// scheme://host/path without the query or user:password@: both often carry tokens.
 std::string safe_url(const std::string& url) {
   const size_t q = url.find_first_of("?#");
-  return q == std::string::npos ? url : url.substr(0, q) + "?...";
+  std::string out = q == std::string::npos ? url : url.substr(0, q) + "?...";
+  const size_t scheme = out.find("://");
+  const size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t at = out.find('@', authority);
+  if (scheme != std::string::npos && at != std::string::npos && at < out.find('/', authority)) {
+    out.replace(authority, at - authority, "***");
+  }
+  return out;
 }
 
 struct CurlDeleter {
@@ -159,7 +168,17 @@ Json HttpStep::run(sdk::Context& ctx, const Json& input) {
     add_header(key + ": " + value.get<std::string>());
   }
 
+  std::string allow_problem;
+  auto allow = sdk::http_guard::AllowList::parse(ctx.http_allow(), &allow_problem);
+  if (!allow) {
+    throw sdk::StepError(allow_problem);
+  }
+  // Loopback, private, metadata ... addresses only when http.allow lists them,
+  // checked on every connection (redirects included) as it is opened.
+  sdk::http_guard::CurlGuard guard(std::move(*allow));
+
   CURL* c = curl.get();
+  guard.attach(c);
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
@@ -200,6 +219,9 @@ Json HttpStep::run(sdk::Context& ctx, const Json& input) {
   if (t.too_large) {
     throw sdk::StepError(target + ": the response is larger than max_response_bytes (" + std::to_string(t.max_bytes) +
                          ")");
+  }
+  if (rc != CURLE_OK && !guard.refusal().empty()) {
+    throw sdk::StepError(target + ": " + guard.refusal());  // the same answer every time: no retry
   }
   if (rc != CURLE_OK) {
     const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);

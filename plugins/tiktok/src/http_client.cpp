@@ -2,6 +2,8 @@
 
 #include "text.hpp"
 
+#include <linkhub/curl_http_guard.hpp>
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -100,7 +102,15 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 std::string url_without_query(const std::string& url) {
   const size_t q = url.find_first_of("?#");
-  return q == std::string::npos ? url : url.substr(0, q) + "?...";
+  std::string out = q == std::string::npos ? url : url.substr(0, q) + "?...";
+  // user:password@ carries credentials too.
+  const size_t scheme = out.find("://");
+  const size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t at = out.find('@', authority);
+  if (scheme != std::string::npos && at != std::string::npos && at < out.find('/', authority)) {
+    out.replace(authority, at - authority, "***");
+  }
+  return out;
 }
 
 std::chrono::milliseconds bounded_timeout(const sdk::Context& ctx, std::chrono::milliseconds requested) {
@@ -169,8 +179,17 @@ void perform(const sdk::Context& ctx, const HttpClient& client, const HttpReques
   }
   t.ctx = &ctx;
   t.headers = &out.headers;
+  std::string allow_problem;
+  auto allow = sdk::http_guard::AllowList::parse(ctx.http_allow(), &allow_problem);
+  if (!allow) {
+    throw sdk::StepError(client.who() + ": " + allow_problem);
+  }
+  // Loopback, private, metadata ... addresses only when http.allow lists them,
+  // checked on every connection (redirects included) as it is opened.
+  sdk::http_guard::CurlGuard guard(std::move(*allow));
 
   CURL* c = curl.get();
+  guard.attach(c);
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
@@ -211,6 +230,9 @@ void perform(const sdk::Context& ctx, const HttpClient& client, const HttpReques
   }
   if (t.write_failed) {
     throw sdk::StepError(client.who() + ": " + target + ": could not write the downloaded file (disk full?)");
+  }
+  if (rc != CURLE_OK && !guard.refusal().empty()) {
+    throw sdk::StepError(client.who() + ": " + target + ": " + client.redact(guard.refusal()));
   }
   if (rc != CURLE_OK) {
     // libcurl's own message may quote the URL: mask it like ours.

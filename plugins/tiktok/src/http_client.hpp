@@ -66,7 +66,8 @@ class HttpClient {
   std::vector<std::string> secrets_;
 };
 
-// scheme://host/path, with any query or fragment replaced by "?...".
+// scheme://host/path, with any query or fragment replaced by "?..." and any
+// user:password@ by "***@".
 std::string url_without_query(const std::string& url);
 
 // The smaller of `requested` and the time left before the step's deadline,

@@ -39,7 +39,10 @@ inline std::string read_fixture(const std::string& name) {
   return read_file(fixture_path(name));
 }
 
-inline StepOutcome call(const std::string& uses, const Json& input, const StepCall& c = {}) {
+// The providers' stand-ins listen on 127.0.0.1: allowed as a deployment
+// allows its own services (http.allow in linkhub.yaml).
+inline StepOutcome call(const std::string& uses, const Json& input, StepCall c = {}) {
+  c.http_allow.push_back("127.0.0.1");
   const LoadedStep* step = test::builtin_plugins().step(uses);
   EXPECT_NE(step, nullptr) << uses << " is not loaded";
   return step == nullptr ? StepOutcome{} : test::builtin_plugins().invoke(*step, c, input.dump());

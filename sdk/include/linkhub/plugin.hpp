@@ -40,6 +40,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace linkhub::sdk {
 
@@ -142,6 +143,26 @@ class Context {
   // The run database's URL (a SQLite path or postgresql://...), empty when none.
   std::string database_url() const {
     return has(&lh_context::database_url) ? std::string(view(ctx_->database_url(ctx_->host_data))) : std::string();
+  }
+
+  // The deployment's outbound HTTP allow-list (http.allow in linkhub.yaml):
+  // feed it to http_guard::AllowList::parse. Empty when none, and from hosts
+  // older than the SSRF guard (which then allow public addresses only).
+  std::vector<std::string> http_allow() const {
+    std::vector<std::string> out;
+    if (!has(&lh_context::http_allow)) {
+      return out;
+    }
+    const Json list = Json::parse(view(ctx_->http_allow(ctx_->host_data)), nullptr, false);
+    if (!list.is_array()) {
+      return out;
+    }
+    for (const Json& item : list) {
+      if (item.is_string()) {
+        out.push_back(item.get<std::string>());
+      }
+    }
+    return out;
   }
 
   const lh_context* raw() const noexcept { return ctx_; }

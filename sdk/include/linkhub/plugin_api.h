@@ -112,6 +112,13 @@ typedef struct lh_context {
   /* The URL of the database the runs live in (SQLite path or postgresql://),
    * for plugins that keep their data beside the runs; "" when none. */
   lh_str (*database_url)(void* host_data);
+  /* The deployment's outbound HTTP allow-list (linkhub.yaml `http.allow`,
+   * LINKHUB_HTTP_ALLOW) as a JSON array of strings: addresses, CIDR ranges
+   * and host names, each optionally with :port; "[]" when none. A plugin that
+   * makes HTTP requests refuses every address that is not public unless this
+   * list allows it (linkhub/http_guard.hpp). A host without this member
+   * allows nothing beyond public addresses. */
+  lh_str (*http_allow)(void* host_data);
 } lh_context;
 
 typedef struct lh_step_def {

@@ -2,13 +2,17 @@
 
 #include <linkhub/engine/run_store.hpp>
 
+#include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace linkhub::http {
 namespace {
@@ -47,6 +51,67 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
 
 Role role_or_viewer(const std::string& text) {
   return parse_role(text).value_or(Role::Viewer);
+}
+
+// An integer claim: nullopt when absent; throws when present but not a JSON
+// integer (a string "9999999999", 1.5, true): Poco would convert those.
+std::optional<int64_t> integer_claim(const Poco::JSON::Object& claims, const std::string& name) {
+  if (!claims.has(name)) {
+    return std::nullopt;
+  }
+  const Poco::Dynamic::Var value = claims.get(name);
+  if (!value.isInteger() || value.isBoolean() || value.isString()) {
+    throw std::invalid_argument("claim " + name + " is not an integer");
+  }
+  return value.convert<Poco::Int64>();
+}
+
+std::string string_claim(const Poco::JSON::Object& claims, const std::string& name) {
+  if (!claims.has(name)) {
+    return {};
+  }
+  const Poco::Dynamic::Var value = claims.get(name);
+  if (!value.isString()) {
+    throw std::invalid_argument("claim " + name + " is not a string");
+  }
+  return value.extract<std::string>();
+}
+
+// What an access token says, once its signature, header and claim types were checked.
+struct AccessClaims {
+  std::string subject;
+  int64_t expires_s = 0;
+  int64_t generation = 0;
+};
+
+// The claims of a token this server signed, checked strictly: alg HS256 and
+// typ JWT (or none); exp, iat and gen integers; nbf an integer when present;
+// iss ours; sub and role strings; iat and nbf not later than now + skew.
+// nullopt for anything else. Expiry is the caller's (it has its own answer).
+std::optional<AccessClaims> read_claims(const Poco::JWT::Token& token, const std::string& issuer, int64_t now_s,
+                                        int64_t skew_s) {
+  if (token.getAlgorithm() != Poco::JWT::Signer::ALGO_HS256) {
+    return std::nullopt;
+  }
+  if (const std::string type = token.getType(); !type.empty() && type != "JWT") {
+    return std::nullopt;
+  }
+  const Poco::JSON::Object& claims = token.payload();
+  const auto expires = integer_claim(claims, "exp");
+  const auto issued = integer_claim(claims, "iat");
+  const auto generation = integer_claim(claims, "gen");
+  const auto not_before = integer_claim(claims, "nbf");
+  if (!expires || !issued || !generation || *issued > now_s + skew_s || (not_before && *not_before > now_s + skew_s)) {
+    return std::nullopt;
+  }
+  AccessClaims out;
+  out.subject = string_claim(claims, "sub");
+  out.expires_s = *expires;
+  out.generation = *generation;
+  if (out.subject.empty() || string_claim(claims, "iss") != issuer || !parse_role(string_claim(claims, "role"))) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 }  // namespace
@@ -90,7 +155,7 @@ void Auth::start() {
     // this database, so a token from one node is good on all of them.
     secret_ = store_.setting_or_create(kJwtSecretSetting, [] { return random_hex(32); });
   }
-  dummy_hash_ = hash_password(random_hex(16), options_.password_iterations);
+  dummy_hash_ = hash_password(random_hex(16), options_.password_cost);
   if (options_.enabled && store_.count_admins() == 0) {
     log_.warn("auth.no_admin",
               Json{{"message",
@@ -154,6 +219,11 @@ std::optional<UserRecord> Auth::cached_user(const std::string& name) {
 void Auth::forget_key(const std::string& id) {
   std::lock_guard lock(cache_mutex_);
   keys_.erase(id);
+}
+
+void Auth::forget_user(const std::string& name) {
+  std::lock_guard lock(cache_mutex_);
+  users_.erase(name);
 }
 
 // ---------------------------------------------------------------- requests
@@ -264,35 +334,35 @@ ApiResult<Principal> Auth::from_jwt(const std::string& jwt) {
     return invalid;
   }
   Poco::JWT::Token token;
-  std::string subject, issuer, role_claim;
-  Poco::Int64 expires = 0;
+  std::optional<AccessClaims> claims;
+  const int64_t now = now_ms();
   try {
     Poco::JWT::Signer signer(secret_);  // HS256 only: "none" and every other algorithm are refused
     if (!signer.tryVerify(jwt, token)) {
       return invalid;
     }
-    if (token.getAlgorithm() != Poco::JWT::Signer::ALGO_HS256 || !token.payload().has("exp")) {
-      return invalid;
-    }
-    expires = token.payload().getValue<Poco::Int64>("exp");
-    subject = token.getSubject();
-    issuer = token.getIssuer();
-    role_claim = token.payload().optValue<std::string>("role", "");
+    claims = read_claims(token, options_.issuer, now / 1000, options_.clock_skew.count());
   } catch (const std::exception&) {
     return invalid;  // malformed base64 or JSON, a claim of the wrong type
   }
-  if (issuer != options_.issuer || subject.empty() || !parse_role(role_claim)) {
+  if (!claims) {
     return invalid;
   }
-  if (expires * 1000 <= now_ms()) {
+  if (claims->expires_s * 1000 <= now) {
     return unauthorized("token_expired", "the access token has expired: get a new one at POST /api/v1/auth/refresh",
-                        Json{{"expired_at_ms", expires * 1000}});
+                        Json{{"expired_at_ms", claims->expires_s * 1000}});
   }
   // The user as the database has it now (cached briefly): a disabled user's
   // tokens stop working, and a role change applies at once.
-  auto user = cached_user(subject);
+  auto user = cached_user(claims->subject);
   if (!user || user->disabled_ms != 0) {
     return unauthorized("user_disabled", "the user of this token is disabled or no longer exists");
+  }
+  // Logout, a new password or role, or a reused refresh token since it was issued.
+  if (claims->generation != user->token_generation) {
+    return unauthorized("token_revoked",
+                        "the access token was revoked (logout, password or role change, or a reused refresh token): "
+                        "get a new one at POST /api/v1/auth/refresh, or log in again");
   }
   return Principal{"user", user->name, user->name, role_or_viewer(user->role)};
 }
@@ -316,17 +386,18 @@ std::optional<ApiError> Auth::limit(const Principal& principal, const std::strin
 
 // ---------------------------------------------------------------- tokens
 
-std::string Auth::access_token(const std::string& user, Role role) const {
+std::string Auth::access_token(const UserRecord& user) const {
   const int64_t now = now_ms();
   Poco::JWT::Token token;
   token.setType("JWT");
-  token.setSubject(user);
+  token.setSubject(user.name);
   token.setIssuer(options_.issuer);
   // Whole seconds (Poco's setIssuedAt would write fractions, which some clients refuse).
   token.payload().set("iat", static_cast<Poco::Int64>(now / 1000));
   token.payload().set("exp", static_cast<Poco::Int64>((now + options_.access_token_ttl.count()) / 1000));
   token.setId(random_hex(8));
-  token.payload().set("role", std::string(to_string(role)));
+  token.payload().set("role", std::string(to_string(role_or_viewer(user.role))));
+  token.payload().set("gen", static_cast<Poco::Int64>(user.token_generation));
   Poco::JWT::Signer signer(secret_);
   return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
 }
@@ -343,7 +414,7 @@ Json Auth::issue(const UserRecord& user, const std::string& family) {
   record.expires_ms = now + options_.refresh_token_ttl.count();
   store_.insert_refresh_token(record);
   const Role role = role_or_viewer(user.role);
-  return Json{{"access_token", access_token(user.name, role)},
+  return Json{{"access_token", access_token(user)},
               {"token_type", "Bearer"},
               {"expires_in", options_.access_token_ttl.count() / 1000},
               {"refresh_token", refresh.token},
@@ -363,6 +434,9 @@ ApiResult<Json> Auth::login(const std::string& username, const std::string& pass
   if (!user || !password_ok || user->disabled_ms != 0) {
     log_.warn("auth.login_failed", Json{{"address", address}});
     return failed(unauthorized("invalid_credentials", "the user name or the password is wrong"), address);
+  }
+  if (password_needs_rehash(user->password_hash, options_.password_cost)) {
+    upgrade_password_hash(*user, password);
   }
   const int64_t now = now_ms();
   if (now - last_cleanup_ms_.load() > 3600 * 1000) {
@@ -397,6 +471,7 @@ ApiResult<Json> Auth::refresh(const std::string& refresh_token, const std::strin
   // The whole login is revoked and its holders must log in again.
   if (record->rotated_ms != 0 || !store_.rotate_refresh_token(record->id, now)) {
     store_.revoke_refresh_family(record->family, now);
+    end_access_tokens(record->user);
     log_.warn("auth.refresh_reused", Json{{"user", record->user}, {"address", address}});
     return failed(unauthorized("refresh_token_reused",
                                "the refresh token was already used: every token of this login is revoked; log in "
@@ -418,7 +493,24 @@ ApiResult<Json> Auth::logout(const std::string& refresh_token, const std::string
     return failed(unauthorized("invalid_refresh_token", "the refresh token is not valid"), address);
   }
   store_.revoke_refresh_family(record->family, now_ms());
+  end_access_tokens(record->user);
   return Json{{"logged_out", true}};
+}
+
+void Auth::end_access_tokens(const std::string& user) {
+  store_.bump_token_generation(user);
+  forget_user(user);  // this node at once; the others within cache_ttl
+}
+
+void Auth::upgrade_password_hash(const UserRecord& user, const std::string& password) {
+  try {
+    if (store_.upgrade_password_hash(user.name, user.password_hash, hash_password(password, options_.password_cost))) {
+      log_.info("auth.password_rehashed", Json{{"user", user.name}});
+    }
+  } catch (const std::exception& e) {
+    // The login is good either way; the next one tries again.
+    log_.warn("auth.password_rehash_failed", Json{{"user", user.name}, {"error", e.what()}});
+  }
 }
 
 }  // namespace linkhub::http

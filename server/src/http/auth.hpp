@@ -33,9 +33,13 @@ struct AuthOptions {
   std::chrono::milliseconds access_token_ttl{std::chrono::minutes(15)};
   std::chrono::milliseconds refresh_token_ttl{std::chrono::hours(24 * 14)};
   std::string issuer = "linkhub";
-  // The cost of the stand-in hash checked for unknown users, so they take as
-  // long as known ones (new passwords are hashed by `linkhub users`).
-  unsigned password_iterations = kDefaultPasswordIterations;
+  // The Argon2id cost of password hashes: of the stand-in hash checked for
+  // unknown users (so they take as long as known ones), and of the hash an
+  // older or cheaper one is upgraded to at a successful login (new passwords
+  // are hashed by `linkhub users`).
+  PasswordCost password_cost = kDefaultPasswordCost;
+  // How far in the future a token's iat or nbf may lie (other nodes' clocks).
+  std::chrono::seconds clock_skew{60};
   // How long a key or user read from the database is trusted: a revocation
   // or a disabled user made by another process takes effect within this.
   std::chrono::milliseconds cache_ttl{std::chrono::seconds(2)};
@@ -87,12 +91,15 @@ class Auth {
   ApiResult<Json> refresh(const std::string& refresh_token, const std::string& address);
   ApiResult<Json> logout(const std::string& refresh_token, const std::string& address);
 
-  // An access token for `user` (what login hands out).
-  std::string access_token(const std::string& user, Role role) const;
+  // An access token for `user` at their current role and token generation
+  // (what login hands out).
+  std::string access_token(const UserRecord& user) const;
 
   AuthStore& store() { return store_; }
   // Drops a cached key (after a revocation through the API).
   void forget_key(const std::string& id);
+  // Drops a cached user (after their token generation moved here).
+  void forget_user(const std::string& name);
 
  private:
   int64_t now_ms() const;
@@ -101,6 +108,9 @@ class Auth {
   ApiError failed(ApiError error, const std::string& address);
   std::optional<ApiError> address_blocked(const std::string& address);
   Json issue(const UserRecord& user, const std::string& family);
+  // Ends every access token of `user` (the token generation moves).
+  void end_access_tokens(const std::string& user);
+  void upgrade_password_hash(const UserRecord& user, const std::string& password);
   std::optional<ApiKeyRecord> cached_key(const std::string& id);
   std::optional<UserRecord> cached_user(const std::string& name);
 

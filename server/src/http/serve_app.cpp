@@ -100,8 +100,8 @@ Result<uint16_t> ServeApp::start() {
   s.services = std::unique_ptr<Services>(new Services{s.store, s.host, *s.workflows, s.watch, s.metrics, s.router,
                                                       s.log, *s.auth, s.options.limits, s.options.worker});
   s.services->secrets = s.options.executor.secrets;
-  s.services->steps =
-      StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs, s.options.executor.artifact_dir};
+  s.services->steps = StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs,
+                                   s.options.executor.artifact_dir, s.options.executor.http_allow};
   if (s.options.worker) {
     // Before the first request, so handlers never see the node appear; the
     // HTTP server stops before the node goes, so none sees it gone either.

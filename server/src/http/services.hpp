@@ -40,6 +40,7 @@ struct StepSettings {
   std::string database_url;
   Json plugin_configs = Json::object();  // plugin name -> its config section
   std::filesystem::path artifact_dir;    // empty: no artifact store
+  std::vector<std::string> http_allow;   // non-public addresses outbound HTTP may reach (http.allow)
 };
 
 struct Services {

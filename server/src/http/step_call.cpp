@@ -36,6 +36,7 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
   step_call.step_id = uses;
   step_call.idempotency_key = idempotency_key;
   step_call.database_url = settings.database_url;
+  step_call.http_allow = settings.http_allow;
   if (auto it = settings.plugin_configs.find(plugin); it != settings.plugin_configs.end()) {
     step_call.plugin_config = it->dump();
   }

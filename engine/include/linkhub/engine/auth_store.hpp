@@ -1,7 +1,7 @@
 #pragma once
 // Who may use `linkhub serve`: API keys, users with password hashes, the
 // refresh tokens of console logins, and cluster-wide settings (the generated
-// JWT secret), in the run database next to the runs (schema version 3), on
+// JWT secret), in the run database next to the runs (schema versions 3 and 5), on
 // SQLite and PostgreSQL alike. Only hashes of secrets are stored.
 
 #include <linkhub/engine/result.hpp>
@@ -32,6 +32,10 @@ struct UserRecord {
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
   int64_t disabled_ms = 0;  // 0: may log in
+  // Access tokens carry the generation they were issued at; one older than
+  // this is refused. It moves on logout, password or role change, disabling,
+  // and refresh-token reuse, so those end the access tokens already out.
+  int64_t token_generation = 0;
 };
 
 struct RefreshTokenRecord {
@@ -70,10 +74,19 @@ class AuthStore {
   std::optional<UserRecord> find_user(const std::string& name) const;
   std::vector<UserRecord> list_users() const;
   // False when there is no such user. Changing the password, the role or
-  // disabling revokes the user's refresh tokens (their logins end).
+  // disabling revokes the user's refresh tokens (their logins end) and moves
+  // the token generation (their access tokens end).
   bool set_password(const std::string& name, const std::string& password_hash);
   bool set_role(const std::string& name, const std::string& role);
   bool set_disabled(const std::string& name, bool disabled);
+  // Moves the user's token generation: every access token already issued to
+  // them is refused from now on (within the servers' cache time). False when
+  // there is no such user.
+  bool bump_token_generation(const std::string& name);
+  // Replaces the stored hash by a stronger one of the same password (after a
+  // login verified it), only when it is still `old_hash` (compare-and-set);
+  // nothing is revoked. False when the hash changed meanwhile.
+  bool upgrade_password_hash(const std::string& name, const std::string& old_hash, const std::string& new_hash);
   size_t count_admins() const;  // enabled users and unrevoked keys with the admin role
 
   // --- refresh tokens

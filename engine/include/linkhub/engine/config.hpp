@@ -35,6 +35,8 @@ namespace linkhub {
 //   rate_limit.requests_per_second     LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND (per API key or user)
 //   rate_limit.burst                   LINKHUB_RATE_LIMIT_BURST
 //   rate_limit.failed_auth_per_minute  LINKHUB_RATE_LIMIT_FAILED_AUTH_PER_MINUTE (per client address)
+//   http.allow         LINKHUB_HTTP_ALLOW (comma-separated; replaces the file's list): the
+//                      non-public addresses, CIDR ranges and host names outbound HTTP may reach
 
 // `linkhub serve`'s authentication. There is no way to turn it off silently.
 struct AuthConfig {
@@ -50,6 +52,13 @@ struct RateLimitConfig {
   double requests_per_second = 20;
   double burst = 40;
   double failed_auth_per_minute = 10;  // also the burst of failed attempts
+};
+
+// Outbound HTTP of plugins (core.http, tiktok, ...). Loopback, private,
+// link-local, multicast, CGNAT and cloud-metadata addresses are refused unless
+// listed here (linkhub/http_guard.hpp says what an entry may be).
+struct HttpConfig {
+  std::vector<std::string> allow;  // "127.0.0.1", "10.0.0.0/8", "files.internal.example", "[::1]:8080"
 };
 
 struct Config {
@@ -73,6 +82,7 @@ struct Config {
   std::string cors_origin;
   AuthConfig auth;
   RateLimitConfig rate_limit;
+  HttpConfig http;
 
   int effective_threads() const;
 };

@@ -38,6 +38,8 @@ struct ExecutorOptions {
   std::shared_ptr<StepLimiter> limiter;
   // Handed to plugins (ctx.database_url()) that keep their data beside the runs.
   std::string database_url;
+  // Handed to plugins (ctx.http_allow()): what outbound HTTP may reach beyond public addresses.
+  std::vector<std::string> http_allow;
 };
 
 // A workflow resolved against the loaded plugins with its templates compiled:

@@ -60,6 +60,8 @@ struct StepCall {
   std::function<std::optional<std::string>(std::string_view)> secret;
   const ArtifactStore* artifacts = nullptr;  // none: put_artifact fails with a clear message
   std::string database_url;                  // the run database, for plugins that keep data beside it
+  // Outbound HTTP may reach these non-public addresses, ranges and hosts (http.allow).
+  std::vector<std::string> http_allow;
 };
 
 struct StepOutcome {
