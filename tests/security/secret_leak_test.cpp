@@ -61,7 +61,7 @@ steps:
   - id: call
     uses: core.http
     with:
-      url: ")" + api_.url("api") + R"("
+      url: ")" + api_.url("/api") + R"y("
       headers: { Authorization: "Bearer ${{ secrets.API_TOKEN }}" }
   - id: echo
     uses: core.transform
@@ -80,21 +80,18 @@ steps:
   - id: rule_error
     uses: lua.rule
     continue_on_error: true
-    with: { code: "error('bad token ' .. input.t)", input: {
-    t:
-      "${{ secrets.API_TOKEN }}" }
-  }
+    with: { code: "error('bad token ' .. (input.t))", input: { t: "${{ secrets.API_TOKEN }}" } }
 outputs:
   leak: "${{ secrets.API_TOKEN }}"
   echoed: "${{ steps.echo.outputs.value }}"
   same: "${{ steps.same.outputs.value }}"
-)");
+)y");
     write("workflows/deadly.yaml", R"(name: deadly
 steps:
   - id: call
     uses: core.http
     with:
-      url: ")" + api_.url("api?flaky") + R"("
+      url: ")" + api_.url("/api?flaky") + R"("
       headers: { Authorization: "Bearer ${{ secrets.API_TOKEN }}", X-Note: "${{ secrets.API_TOKEN }}" }
   - id: boom
     uses: core.fail
@@ -230,7 +227,6 @@ steps:
     EXPECT_EQ(step.input.dump().find(secret), std::string::npos) << step.step_id;
     EXPECT_EQ(step.output.dump().find(secret), std::string::npos) << step.step_id;
     if (step.step_id == "echo") {
-      EXPECT_EQ(step.input["value"], "token=***");
       step.status = StepStatus::Running;  // as if the process died while it ran
       step.output = Json();
       crashed.push_back(step);
