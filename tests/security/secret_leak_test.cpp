@@ -91,62 +91,64 @@ steps:
   - id: call
     uses: core.http
     with:
-      url: ")" + api_.url("/api?flaky") + R"("
+      url: ")" + api_.url("/api?flaky") +
+                                       R"("
       headers: { Authorization: "Bearer ${{ secrets.API_TOKEN }}", X-Note: "${{ secrets.API_TOKEN }}" }
   - id: boom
     uses: core.fail
     continue_on_error: true
     with: { always: true, message: "refused ${{ secrets.API_TOKEN }}" }
 )");
-start([](http::ServeOptions& options) { options.executor.secrets["API_TOKEN"] = kSecret; });
-}
+    start([](http::ServeOptions& options) { options.executor.secrets["API_TOKEN"] = kSecret; });
+  }
 
-// Every answer a viewer can get about these runs, and the CLI's view of them.
-std::vector<std::pair<std::string, std::string>>
-everything_served(const std::vector<std::string>& ids) {
-  std::vector<std::pair<std::string, std::string>> answers;
-  auto viewer = client_with(make_key("viewer"));
-  auto add = [&](const std::string& target) {
-    const auto r = viewer->get(target);
-    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
-    answers.emplace_back(target, r.body);
-  };
-  add("/api/v1/runs");
-  add("/api/v1/dead-letters");
-  add("/metrics");
-  for (const auto& id : ids) {
-    add("/api/v1/runs/" + id);
-    add("/api/v1/runs/" + id + "/events");
-    SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream",
-                     {{"Authorization", "Bearer " + make_key("viewer")}});
-    EXPECT_EQ(stream.status(), 200);
-    std::string streamed;
-    for (int n = 0; n < 200; ++n) {  // bounded: a run has far fewer events
-      auto event = stream.next();
-      if (!event) {
-        break;
+  // Every answer a viewer can get about these runs, and the CLI's view of them.
+  std::vector<std::pair<std::string, std::string>> everything_served(const std::vector<std::string>& ids) {
+    std::vector<std::pair<std::string, std::string>> answers;
+    auto viewer = client_with(make_key("viewer"));
+    auto add = [&](const std::string& target) {
+      const auto r = viewer->get(target);
+      EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+      answers.emplace_back(target, r.body);
+    };
+    add("/api/v1/runs");
+    add("/api/v1/dead-letters");
+    add("/metrics");
+    for (const auto& id : ids) {
+      add("/api/v1/runs/" + id);
+      add("/api/v1/runs/" + id + "/events");
+      SseStream stream(port_, "/api/v1/runs/" + id + "/events/stream",
+                       {{"Authorization", "Bearer " + make_key("viewer")}});
+      EXPECT_EQ(stream.status(), 200);
+      std::string streamed;
+      for (int n = 0; n < 200; ++n) {  // bounded: a run has far fewer events
+        auto event = stream.next();
+        if (!event) {
+          break;
+        }
+        streamed += event->data + "\n";
+        const std::string type = event->json().value("type", "");
+        if (type == "run.succeeded" || type == "run.failed") {
+          break;
+        }
       }
-      streamed += event->data + "\n";
-      const std::string type = event->json().value("type", "");
-      if (type == "run.succeeded" || type == "run.failed") {
-        break;
+      answers.emplace_back("SSE " + id, streamed);
+      for (const std::string format : {"", " --format json"}) {
+        const std::string shown = run_binary("runs show " + id + " --events --db '" + database_url_ + "'" + format);
+        EXPECT_NE(shown.find("***"), std::string::npos) << "runs show" << format << " shows no masked value:\n"
+                                                        << shown;
+        answers.emplace_back("runs show " + id + format, shown);
       }
     }
-    answers.emplace_back("SSE " + id, streamed);
-    for (const std::string format : {"", " --format json"}) {
-      answers.emplace_back("runs show " + id + format,
-                           run_binary("runs show " + id + " --events --db '" + database_url_ + "'" + format));
+    for (const auto& letter : viewer->get("/api/v1/dead-letters").json()["dead_letters"]) {
+      add("/api/v1/dead-letters/" + letter["run_id"].get<std::string>() + "/" + letter["step"].get<std::string>());
     }
+    return answers;
   }
-  for (const auto& letter : viewer->get("/api/v1/dead-letters").json()["dead_letters"]) {
-    add("/api/v1/dead-letters/" + letter["run_id"].get<std::string>() + "/" + letter["step"].get<std::string>());
-  }
-  return answers;
-}
 
-LoopbackServer api_;
-std::atomic<int> good_headers_{0};
-std::atomic<int> flaky_calls_{0};
+  LoopbackServer api_;
+  std::atomic<int> good_headers_{0};
+  std::atomic<int> flaky_calls_{0};
 };
 
 TEST_F(SecuritySecretLeak, NoAnswerNoLogLineAndNoCliOutputContainsASecret) {
