@@ -284,6 +284,8 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         for (const auto& dir : value) {
           config.plugin_dirs.push_back(fs::absolute(base / dir.as<std::string>()));
         }
+      } else if (key == "rules_dir") {
+        config.rules_dir = fs::absolute(base / value.as<std::string>());
       } else if (key == "artifact_dir") {
         config.artifact_dir = base / value.as<std::string>();
       } else if (key == "database") {
@@ -366,9 +368,9 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         }
       } else {
         return Error{where(path, kv.first) + ": unknown key '" + key +
-                     "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, env_allowlist, "
-                     "secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, cors_origin, "
-                     "auth, rate_limit or http)"};
+                     "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, rules_dir, "
+                     "env_allowlist, secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, "
+                     "cors_origin, auth, rate_limit or http)"};
       }
     }
   } catch (const YAML::Exception& e) {
@@ -393,6 +395,9 @@ std::optional<Error> apply_environment(Config& config) {
   }
   if (const char* dir = std::getenv("LINKHUB_ARTIFACT_DIR")) {
     config.artifact_dir = dir;
+  }
+  if (const char* dir = std::getenv("LINKHUB_RULES_DIR"); dir != nullptr && *dir != '\0') {
+    config.rules_dir = fs::absolute(dir);
   }
   if (const char* db = std::getenv("LINKHUB_DATABASE")) {
     config.database = db;
@@ -519,6 +524,10 @@ Result<Config> load_config(const fs::path& path) {
   }
   if (auto error = apply_environment(config)) {
     return *error;
+  }
+  if (!config.rules_dir.empty()) {
+    // lua.rule reads rule files only from here (an absolute path).
+    config.plugins["lua"]["rules_dir"] = config.rules_dir.lexically_normal().string();
   }
   return config;
 }

@@ -186,6 +186,50 @@ struct Executor::Impl {
     return text;
   }
 
+  // Every value that leaves the executor (store, events, results) passes
+  // here: no secret value is stored or served. Execution keeps the real
+  // values in memory; a resumed attempt renders its `with:` again.
+  void mask(Json& value) const {
+    if (secret_values.empty()) {
+      return;
+    }
+    if (value.is_string()) {
+      std::string& text = value.get_ref<std::string&>();
+      text = redact(std::move(text));
+    } else if (value.is_array()) {
+      for (Json& element : value) {
+        mask(element);
+      }
+    } else if (value.is_object()) {
+      std::vector<std::pair<std::string, std::string>> renamed;  // keys can carry a secret too
+      for (auto& [key, element] : value.items()) {
+        mask(element);
+        if (std::string masked = redact(key); masked != key) {
+          renamed.emplace_back(key, std::move(masked));
+        }
+      }
+      for (auto& [from, to] : renamed) {
+        Json element = std::move(value[from]);
+        value.erase(from);
+        value[to] = std::move(element);
+      }
+    }
+  }
+
+  void mask(StepRecord& step) const {
+    mask(step.input);
+    mask(step.output);
+    step.error = redact(std::move(step.error));
+  }
+
+  void mask(EventRecord& event) const { mask(event.payload); }
+
+  void mask(RunRecord& run) const {
+    mask(run.inputs);
+    mask(run.outputs);
+    run.error = redact(std::move(run.error));
+  }
+
   void emit(EventRecord& event) {
     if (options.on_event) {
       options.on_event(event);
@@ -193,6 +237,8 @@ struct Executor::Impl {
   }
 
   void record(RunState& run, StepRecord step, EventRecord event) {
+    mask(step);
+    mask(event);
     event.run_id = run.record.id;
     event.step_id = step.step_id;
     event.index = step.index;
@@ -428,6 +474,7 @@ struct Executor::Impl {
                      ps.decl->id,
                      index,
                      Json{{"level", kLevels[std::min<unsigned>(level, 3)]}, {"message", redact(std::string(message))}}};
+      mask(ev);
       EventRecord copy = ev;
       store.append_event(std::move(ev));
       emit(copy);
@@ -672,6 +719,7 @@ struct Executor::Impl {
       if (outputs) {
         rec.status = RunStatus::Succeeded;
         rec.outputs = std::move(*outputs);
+        mask(rec.outputs);
       } else {
         rec.status = RunStatus::Failed;
         rec.error = "outputs: " + redact(outputs.error().message);
@@ -679,9 +727,13 @@ struct Executor::Impl {
     }
     rec.finished_ms = now_ms();
     const std::string type = "run." + std::string(to_string(rec.status));
+    rec.error = redact(std::move(rec.error));
     EventRecord ev{rec.id, 0, now_ms(), type, "", -1, rec.error.empty() ? Json::object() : Json{{"error", rec.error}}};
+    mask(ev);
+    RunRecord stored = rec;
+    mask(stored);
     EventRecord copy = ev;
-    store.update_run(rec, std::move(ev));
+    store.update_run(stored, std::move(ev));
     emit(copy);
     run->done = true;
     lock.unlock();
@@ -718,7 +770,11 @@ Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) 
   plan->workflow = workflow;
   plan->hash = workflow_hash(workflow);
   const std::filesystem::path dir = std::filesystem::path(workflow.file).parent_path();
-  plan->workflow_dir = (dir.empty() ? std::filesystem::current_path() : std::filesystem::absolute(dir)).string();
+  // A workflow registered through the API has no file, hence no folder: plugins
+  // get an empty workflow_dir and must not read files relative to the server.
+  plan->workflow_dir = workflow.file.empty()
+                           ? std::string()
+                           : (dir.empty() ? std::filesystem::current_path() : std::filesystem::absolute(dir)).string();
   const Workflow& wf = plan->workflow;
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < wf.steps.size(); ++i) {
@@ -878,8 +934,11 @@ void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord ev
     runs[run->record.id] = run;
     ++active;
   }
+  mask(event);
+  RunRecord stored = run->record;
+  mask(stored);
   EventRecord copy = event;
-  store.update_run(run->record, std::move(event));
+  store.update_run(stored, std::move(event));
   emit(copy);
   std::vector<size_t> ready;
   for (size_t i = 0; i < run->steps.size(); ++i) {
@@ -911,7 +970,10 @@ Result<std::string> Executor::start(std::shared_ptr<const Plan> plan, const Json
   rec.inputs = std::move(*prepared);
   rec.idempotency_key = idempotency_key;
   rec.status = RunStatus::Queued;
+  const Json real_inputs = rec.inputs;
+  impl_->mask(rec.inputs);
   rec = impl_->store.create_run(std::move(rec));
+  rec.inputs = real_inputs;
   if (rec.status != RunStatus::Queued) {
     return rec.id;  // an earlier run with this idempotency key
   }
@@ -1014,9 +1076,10 @@ RunResult Executor::wait(const std::string& run_id) {
   result.error = run->record.error;
   for (size_t i = 0; i < run->steps.size(); ++i) {
     const StepRun& sr = run->steps[i];
-    result.steps.push_back(StepResult{run->plan->steps[i].decl->id, sr.status, sr.attempts,
-                                      sr.status == StepStatus::Succeeded ? (*sr.view)["outputs"] : Json(), sr.error,
-                                      sr.end_us - sr.start_us});
+    Json outputs = sr.status == StepStatus::Succeeded ? (*sr.view)["outputs"] : Json();
+    impl_->mask(outputs);
+    result.steps.push_back(StepResult{run->plan->steps[i].decl->id, sr.status, sr.attempts, std::move(outputs),
+                                      sr.error, sr.end_us - sr.start_us});
   }
   lock.unlock();
   std::lock_guard g(impl_->runs_mutex);

@@ -78,7 +78,7 @@ Result<std::string> register_workflow(SqlStore& store, const Workflow& workflow)
     return schedules.error();
   }
   std::error_code ec;
-  const auto file = std::filesystem::absolute(workflow.file, ec);
+  const auto file = workflow.file.empty() ? std::filesystem::path() : std::filesystem::absolute(workflow.file, ec);
   store.save_workflow(StoredWorkflow{hash, workflow.name, workflow.version, ec ? workflow.file : file.string(),
                                      workflow.source, workflow.concurrency});
   store.sync_schedules(workflow.name, *schedules);

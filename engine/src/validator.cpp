@@ -352,8 +352,10 @@ class Validator {
                 (top && !fields.empty() ? "; it takes: " + join(fields) : ""),
             true);
       } else if (!holds_template(step.with, v.pointer)) {
-        add(p, step.id, v.code == "type" ? "input-type" : "invalid-input",
-            "input '" + v.pointer.substr(1) + "' of " + step.uses + ": " + v.message);
+        // A violation of the whole `with:` (an anyOf of required fields, say) has an empty pointer.
+        const std::string what = v.pointer.empty() ? "`with:`" : "input '" + v.pointer.substr(1) + "'";
+        add(v.pointer.empty() && wf_.keys.count(with_pointer) == 0 ? step.pointer : p, step.id,
+            v.code == "type" ? "input-type" : "invalid-input", what + " of " + step.uses + ": " + v.message);
       }
     }
   }

@@ -24,7 +24,9 @@ constexpr int kMaxDepth = 100;             // Lua -> JSON nesting
 char kProxyKey;     // weak table: proxy table -> lightuserdata(const Json*)
 char kProxyMeta;    // metatable shared by every proxy
 char kCacheKey;     // expression text -> compiled function
-char kSafeBaseKey;  // read-only view of the allowed libraries
+char kSafeBaseKey;  // the allowed globals, as opened (never reachable from scripts)
+char kViewMetaKey;  // library name -> metatable of its per-evaluation read-only views
+char kEnvMeta;      // metatable of every evaluation's environment
 
 // Lua prefixes messages with "expr:LINE:". The wrapper "return (\n...\n)" adds
 // a line before the user's text: report the user's line, drop it for one-line
@@ -44,6 +46,16 @@ std::string clean_message(std::string msg, std::string_view expr) {
     return "the expression ends too early (" + rest + ")";
   }
   return lines > 1 ? "line " + std::to_string(line) + ": " + rest : rest;
+}
+
+// A chunk read from a file may not be Lua at all (a database, a key): Lua's
+// syntax errors quote the token they stopped at ("near 'SQLite format 3'"),
+// so a script's compile error keeps the place and the reason, never the text.
+std::string without_quoted_text(std::string msg) {
+  if (const size_t near = msg.find(" near "); near != std::string::npos) {
+    msg.erase(near);
+  }
+  return msg;
 }
 
 bool valid_utf8(std::string_view s) {
@@ -155,7 +167,8 @@ struct Sandbox::Impl {
     luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
     lua_pop(L, 5);
     lua_pushglobaltable(L);
-    for (const char* name : {"load", "loadstring", "dofile", "loadfile", "collectgarbage", "require", "print"}) {
+    for (const char* name :
+         {"load", "loadstring", "dofile", "loadfile", "collectgarbage", "require", "print", "warn"}) {
       lua_pushnil(L);
       lua_setfield(L, -2, name);
     }
@@ -163,26 +176,58 @@ struct Sandbox::Impl {
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     lua_pop(L, 1);
-
-    // safe_base: a read-only table whose fields are read-only views of the
-    // libraries, so one evaluation cannot change what the next one sees.
-    lua_newtable(L);  // safe_base
+    // The generator's state outlives an evaluation: no evaluation may choose it.
+    lua_getfield(L, -1, "math");
     lua_pushnil(L);
-    while (lua_next(L, -3) != 0) {         // over _G
-      if (lua_rawequal(L, -1, -4) != 0) {  // _G._G would hand out the writable globals
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+    // Finalizers would run inside a later evaluation, with this one's data.
+    lua_pushcfunction(L, &guarded_setmetatable);
+    lua_setfield(L, -2, "setmetatable");
+
+    // Strings share one metatable whose __index is the real `string` table:
+    // protect it, or one evaluation could redefine ("x"):upper() for all.
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    protect(L, -1);
+    lua_pop(L, 2);
+
+    // The pristine globals (registry only, never handed to scripts) and, per
+    // library, the metatable of the read-only views scripts get of it.
+    lua_newtable(L);  // base
+    lua_newtable(L);  // view metatables by library name
+    lua_pushnil(L);
+    while (lua_next(L, -4) != 0) {         // over _G
+      if (lua_rawequal(L, -1, -5) != 0) {  // _G._G would hand out the writable globals
         lua_pop(L, 1);
         continue;
       }
       if (lua_type(L, -1) == LUA_TTABLE) {
-        push_read_only(L, lua_gettop(L));
-        lua_remove(L, -2);
+        lua_newtable(L);
+        lua_pushvalue(L, -2);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, &read_only_newindex);
+        lua_setfield(L, -2, "__newindex");
+        protect(L, -1);
+        lua_pushvalue(L, -3);
+        lua_insert(L, -2);
+        lua_rawset(L, -5);  // view metatables[name] = metatable
       }
       lua_pushvalue(L, -2);
       lua_insert(L, -2);
-      lua_rawset(L, -4);
+      lua_rawset(L, -5);  // base[name] = value
     }
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &kViewMetaKey);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &kSafeBaseKey);
     lua_pop(L, 1);  // _G
+
+    // One metatable for every evaluation's environment: globals a script sets
+    // land in its own environment; reads fall through to env_index.
+    lua_newtable(L);
+    lua_pushcfunction(L, &env_index);
+    lua_setfield(L, -2, "__index");
+    protect(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &kEnvMeta);
 
     lua_newtable(L);  // proxies: weak keys
     lua_newtable(L);
@@ -198,6 +243,7 @@ struct Sandbox::Impl {
     lua_setfield(L, -2, "__len");
     lua_pushcfunction(L, &proxy_pairs);
     lua_setfield(L, -2, "__pairs");
+    protect(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &kProxyMeta);
 
     lua_newtable(L);
@@ -207,14 +253,51 @@ struct Sandbox::Impl {
 
   static int read_only_newindex(lua_State* L) { return luaL_error(L, "the standard libraries are read-only"); }
 
-  static void push_read_only(lua_State* L, int table_index) {
+  // getmetatable() answers false and setmetatable() refuses: the metatable
+  // is shared by every evaluation.
+  static void protect(lua_State* L, int index) {
+    index = lua_absindex(L, index);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, index, "__metatable");
+  }
+
+  static int guarded_setmetatable(lua_State* L) {
+    if (lua_type(L, 2) == LUA_TTABLE) {
+      lua_pushliteral(L, "__gc");
+      if (lua_rawget(L, 2) != LUA_TNIL) {
+        return luaL_error(L, "setmetatable: finalizers (__gc) are not allowed in the sandbox");
+      }
+    }
+    lua_settop(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, lua_isnoneornil(L, 2) || lua_istable(L, 2), 2, "nil or table");
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) {
+      return luaL_error(L, "cannot change a protected metatable");
+    }
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+  }
+
+  // __index of an environment: a global from the pristine base; a library
+  // becomes a read-only view made for this environment alone, so even rawset
+  // on it is forgotten when the evaluation ends.
+  static int env_index(lua_State* L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kSafeBaseKey);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) != LUA_TTABLE) {
+      return 1;
+    }
     lua_newtable(L);
-    lua_newtable(L);
-    lua_pushvalue(L, table_index);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, &read_only_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_setmetatable(L, -2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kViewMetaKey);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    lua_setmetatable(L, -3);
+    lua_pop(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);
+    return 1;
   }
 
   // ------------------------------------------------------------ JSON -> Lua
@@ -452,10 +535,8 @@ struct Sandbox::Impl {
 
   // Pushes a fresh environment: bindings as globals, the libraries behind them.
   void push_env(const Bindings& bindings) {
-    lua_newtable(L);
-    lua_newtable(L);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kSafeBaseKey);
-    lua_setfield(L, -2, "__index");
+    lua_createtable(L, 0, static_cast<int>(bindings.size()) + 1);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kEnvMeta);
     lua_setmetatable(L, -2);
     static const Json kNull;
     for (const auto& b : bindings) {
@@ -501,11 +582,19 @@ struct Sandbox::Impl {
 
   // Calls the function below the environment on the stack with the env as its _ENV.
   Result<Json> call(std::string_view expr, bool is_expression) {
-    if (lua_setupvalue(L, -2, 1) == nullptr) {
+    const int fn = lua_gettop(L) - 1;
+    if (lua_setupvalue(L, fn, 1) == nullptr) {
       lua_pop(L, 1);
     }
+    lua_pushvalue(L, fn);
     begin_call();
     const int status = lua_pcall(L, 0, 1, 0);
+    // A cached chunk must not keep this evaluation's environment (and the
+    // proxies pointing into its bindings) alive.
+    lua_pushnil(L);
+    if (lua_setupvalue(L, fn, 1) == nullptr) {
+      lua_pop(L, 1);
+    }
     cap = SIZE_MAX;  // converting the result must never hit the cap outside protected mode
     if (status != LUA_OK) {
       Error e{failure_message(status, expr, is_expression)};
@@ -551,7 +640,8 @@ struct Sandbox::Impl {
     }
     const std::string chunk = "@" + name;
     if (luaL_loadbufferx(L, source->data(), source->size(), chunk.c_str(), "t") != LUA_OK) {
-      return lua_error(L);
+      const std::string msg = without_quoted_text(lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "");
+      return luaL_error(L, "require '%s': syntax error: %s", name.c_str(), msg.c_str());
     }
     lua_pushvalue(L, lua_upvalueindex(3));  // the caller's environment
     lua_setupvalue(L, -2, 1);
@@ -626,7 +716,7 @@ Result<Json> Sandbox::run_script(std::string_view code, std::string_view chunk_n
   lua_State* L = s.L;
   const std::string chunk = "@" + std::string(chunk_name);
   if (luaL_loadbufferx(L, code.data(), code.size(), chunk.c_str(), "t") != LUA_OK) {
-    std::string msg = lua_tostring(L, -1);
+    std::string msg = without_quoted_text(lua_tostring(L, -1));
     lua_settop(L, 0);
     return Error{"syntax error: " + msg};
   }

@@ -72,6 +72,9 @@ ApiResult<Workflow> workflow_from_body(Call& call, const std::string& name) {
                        "the YAML names workflow '" + loaded.workflow->name + "' but the path names '" + name + "'",
                        Json{{"path", name}, {"yaml", loaded.workflow->name}});
   }
+  // Registered through the API: it has no folder on this machine (the file
+  // name only labelled the diagnostics), so nothing resolves files beside it.
+  loaded.workflow->file.clear();
   return std::move(*loaded.workflow);
 }
 

@@ -27,6 +27,7 @@ namespace linkhub {
 //   listen             LINKHUB_LISTEN (`linkhub serve`: HOST:PORT)
 //   max_body_bytes     LINKHUB_MAX_BODY_BYTES (`linkhub serve`: larger request bodies get 413)
 //   step_concurrency   LINKHUB_STEP_CONCURRENCY (tiktok.fetch=4,ai=2)
+//   rules_dir          LINKHUB_RULES_DIR (lua.rule's rule files; relative to the config file)
 //   cors_origin        LINKHUB_CORS_ORIGIN (`linkhub serve`: the one browser origin allowed; empty = none)
 //   auth.enabled            LINKHUB_AUTH_ENABLED (true|false; false only for local development, loudly logged)
 //   auth.jwt_secret         LINKHUB_AUTH_JWT_SECRET (at least 32 characters; empty: generated once, kept in the database)
@@ -66,6 +67,8 @@ struct Config {
   int threads = 0;             // 0 = number of cores (at least 2)
   std::vector<std::filesystem::path> plugin_dirs;
   std::filesystem::path artifact_dir = ".linkhub/artifacts";
+  // Where lua.rule reads `file:` rules (absolute; empty = each workflow file's rules/ folder).
+  std::filesystem::path rules_dir;
   std::string database = ".linkhub/linkhub.db";
   std::chrono::milliseconds lease{15000};
   std::chrono::milliseconds shutdown_grace{30000};
