@@ -1,5 +1,7 @@
 #include <linkhub/engine/config.hpp>
 
+#include "config_serve.hpp"
+
 #include <linkhub/engine/duration.hpp>
 
 #include <yaml-cpp/yaml.h>
@@ -320,16 +322,21 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         if (auto error = apply_rate_limit(config.rate_limit, path, value)) {
           return error;
         }
+      } else if (key == "serve") {
+        if (auto error = apply_serve_section(config.serve, path, value)) {
+          return error;
+        }
       } else if (key == "plugins") {
         config.plugins = yaml_to_json(value);
         if (!config.plugins.is_object()) {
           return Error{where(path, value) + ": 'plugins' must be a mapping of plugin name to settings"};
         }
       } else {
-        return Error{where(path, kv.first) + ": unknown key '" + key +
-                     "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, env_allowlist, "
-                     "secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, cors_origin, auth "
-                     "or rate_limit)"};
+        return Error{
+            where(path, kv.first) + ": unknown key '" + key +
+            "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, env_allowlist, "
+            "secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, cors_origin, auth, "
+            "rate_limit or serve)"};
       }
     }
   } catch (const YAML::Exception& e) {
@@ -425,6 +432,9 @@ std::optional<Error> apply_environment(Config& config) {
     }
   }
   if (auto error = apply_auth_environment(config)) {
+    return error;
+  }
+  if (auto error = apply_serve_environment(config.serve)) {
     return error;
   }
   constexpr std::string_view kSecret = "LINKHUB_SECRET_";

@@ -29,12 +29,12 @@ namespace linkhub {
 //   step_concurrency   LINKHUB_STEP_CONCURRENCY (tiktok.fetch=4,ai=2)
 //   cors_origin        LINKHUB_CORS_ORIGIN (`linkhub serve`: the one browser origin allowed; empty = none)
 //   auth.enabled            LINKHUB_AUTH_ENABLED (true|false; false only for local development, loudly logged)
-//   auth.jwt_secret         LINKHUB_AUTH_JWT_SECRET (at least 32 characters; empty: generated once, kept in the database)
-//   auth.access_token_ttl   LINKHUB_AUTH_ACCESS_TOKEN_TTL (default 15m)
-//   auth.refresh_token_ttl  LINKHUB_AUTH_REFRESH_TOKEN_TTL (default 336h: 14 days)
-//   rate_limit.requests_per_second     LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND (per API key or user)
-//   rate_limit.burst                   LINKHUB_RATE_LIMIT_BURST
+//   auth.jwt_secret         LINKHUB_AUTH_JWT_SECRET (at least 32 characters; empty: generated once, kept in the
+//   database) auth.access_token_ttl   LINKHUB_AUTH_ACCESS_TOKEN_TTL (default 15m) auth.refresh_token_ttl
+//   LINKHUB_AUTH_REFRESH_TOKEN_TTL (default 336h: 14 days) rate_limit.requests_per_second
+//   LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND (per API key or user) rate_limit.burst LINKHUB_RATE_LIMIT_BURST
 //   rate_limit.failed_auth_per_minute  LINKHUB_RATE_LIMIT_FAILED_AUTH_PER_MINUTE (per client address)
+//   serve.KEY          LINKHUB_SERVE_KEY (`linkhub serve`'s transport limits, TLS and proxies: see ServeConfig)
 
 // `linkhub serve`'s authentication. There is no way to turn it off silently.
 struct AuthConfig {
@@ -50,6 +50,27 @@ struct RateLimitConfig {
   double requests_per_second = 20;
   double burst = 40;
   double failed_auth_per_minute = 10;  // also the burst of failed attempts
+};
+
+// `linkhub serve`'s exposure to the network (docs/security.md, "HTTP exposure
+// and transport"): the `serve:` section, each key also LINKHUB_SERVE_<KEY>.
+struct ServeConfig {
+  std::string listen_tls;                    // HOST:PORT of a TLS listener beside `listen`; empty: none
+  std::filesystem::path tls_cert;            // PEM certificate chain
+  std::filesystem::path tls_key;             // PEM private key
+  std::vector<std::string> trusted_proxies;  // addresses or CIDR ranges (env: comma-separated)
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
+  std::chrono::milliseconds idle_timeout{10000};
+  int64_t max_requests_per_connection = 1000;
+  int64_t max_connections = 10000;
+  int64_t max_header_bytes = 16384;
+  int64_t max_url_bytes = 8192;
+  int64_t workers = 16;
+  int64_t max_streams = 1000;
+  int64_t max_streams_per_principal = 100;
+  int64_t max_waits = 8;
+  int64_t max_waits_per_principal = 2;
 };
 
 struct Config {
@@ -73,6 +94,7 @@ struct Config {
   std::string cors_origin;
   AuthConfig auth;
   RateLimitConfig rate_limit;
+  ServeConfig serve;
 
   int effective_threads() const;
 };
