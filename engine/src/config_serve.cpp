@@ -80,7 +80,7 @@ std::optional<std::string> apply(ServeConfig& serve, const std::string& key, con
     if (key == d.key) {
       auto v = parse_duration(text);
       if (!v || v->count() < 1) {
-        return key + ": expected a duration such as 10s or 500ms, found '" + text + "'";
+        return "serve." + key + ": expected a duration such as 10s or 500ms, found '" + text + "'";
       }
       serve.*d.field = *v;
       return std::nullopt;
@@ -90,7 +90,8 @@ std::optional<std::string> apply(ServeConfig& serve, const std::string& key, con
     if (key == c.key) {
       auto v = parse_count(text, c.min);
       if (!v) {
-        return key + ": expected a whole number of at least " + std::to_string(c.min) + ", found '" + text + "'";
+        return "serve." + key + ": expected a whole number of at least " + std::to_string(c.min) + ", found '" + text +
+               "'";
       }
       serve.*c.field = *v;
       return std::nullopt;
@@ -133,7 +134,7 @@ std::optional<Error> apply_serve_section(ServeConfig& serve, const fs::path& fil
       return Error{where(file, kv.second) + ": serve." + key + ": expected a single value"};
     }
     if (auto error = apply(serve, key, kv.second.as<std::string>())) {
-      return Error{where(file, kv.first) + ": serve." + *error};
+      return Error{where(file, kv.first) + ": " + *error};
     }
     // Relative certificate paths are relative to the configuration file, like artifact_dir.
     fs::path* path = key == "tls_cert" ? &serve.tls_cert : key == "tls_key" ? &serve.tls_key : nullptr;

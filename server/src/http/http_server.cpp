@@ -14,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -172,7 +173,9 @@ class Session final : public SessionBase {
     state_ = State::Reading;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options().max_header_bytes + options().max_url_bytes));
-    parser_->body_limit(boost::none);  // checked against Content-Length below, and set before the body is read
+    // Checked against Content-Length below, and set before the body is read. (Not boost::none: Boost
+    // 1.74's parser compares a length with the empty optional and refuses every body.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::get_lowest_layer(stream_).expires_after(options().header_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = self()](error_code ec, size_t) { self->on_header(ec); });
@@ -180,10 +183,9 @@ class Session final : public SessionBase {
 
   void on_header(error_code ec) {
     if (ec == bhttp::error::header_limit) {
-      // Whether the request line alone is too long: then it is the URL.
-      const std::string_view seen(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-      const size_t line = std::min(seen.find("\r\n"), seen.size());
-      return refuse(line > options().max_url_bytes + 16 ? uri_too_long() : headers_too_large(), "");
+      // The parser takes the request line as soon as it is complete: without a target, the line was too long.
+      return refuse(parser_->get().target().empty() ? uri_too_long() : headers_too_large(),
+                    std::string(parser_->get().method_string()));
     }
     if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
         (ec && !parse_error(ec))) {
