@@ -105,6 +105,8 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual void start() = 0;
   // Server shutdown: idle connections close, streams say goodbye, answers in progress finish.
   virtual void shutdown() = 0;
+  // Past the shutdown's grace: whatever it is doing.
+  virtual void force_close() = 0;
 
  protected:
   Shared& shared_;
@@ -134,9 +136,13 @@ class Session final : public SessionBase {
     }
   }
 
+  void force_close() override {
+    asio::post(stream_.get_executor(), [self = self()] { self->close(); });
+  }
+
   void shutdown() override {
     asio::post(stream_.get_executor(), [self = self()] {
-      if (self->state_ == State::Idle) {
+      if (self->state_ == State::Idle || self->state_ == State::Reading) {
         self->close();
       } else if (self->state_ == State::Streaming) {
         self->stream_closing();
@@ -720,11 +726,25 @@ void HttpServer::stop() {
     session->shutdown();
   }
   open.clear();
-  {
-    // Answers in progress finish (their connections then close); the bound only guards against a hang.
-    std::unique_lock lock(s.shared.mutex);
-    s.shared.gone.wait_for(lock, std::chrono::seconds(30), [&s] { return s.shared.sessions.empty(); });
+  // Answers in progress finish (their connections then close); what is still open after the grace
+  // (a client that reads an answer slowly) is closed.
+  const auto all_gone = [&s] { return s.shared.sessions.empty(); };
+  std::unique_lock lock(s.shared.mutex);
+  if (!s.shared.gone.wait_for(lock, std::chrono::seconds(5), all_gone)) {
+    for (auto& [id, weak] : s.shared.sessions) {
+      if (auto session = weak.lock()) {
+        open.push_back(std::move(session));
+      }
+    }
+    lock.unlock();
+    for (auto& session : open) {
+      session->force_close();
+    }
+    open.clear();
+    lock.lock();
+    s.shared.gone.wait_for(lock, std::chrono::seconds(5), all_gone);
   }
+  lock.unlock();
   s.workers.join();
   s.system.join();
   s.ioc.stop();
