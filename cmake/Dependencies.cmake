@@ -5,6 +5,7 @@ find_package(nlohmann_json 3 REQUIRED)   # nlohmann_json::nlohmann_json
 find_package(CLI11 REQUIRED)             # CLI11::CLI11
 find_package(Boost 1.74 REQUIRED)        # Boost::headers (Boost.DLL, header-only with std::filesystem)
 find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)        # OpenSSL::SSL (linkhub serve's TLS listener)
 find_package(Poco 1.11 REQUIRED COMPONENTS Foundation)   # Poco::Foundation (SHA-256 for the artifact store)
 find_package(PkgConfig REQUIRED)
 # The C++ build of Lua: errors raised through C++ frames unwind them (destructors run).

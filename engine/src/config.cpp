@@ -1,5 +1,7 @@
 #include <linkhub/engine/config.hpp>
 
+#include "config_serve.hpp"
+
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/http_guard.hpp>
 
@@ -361,6 +363,10 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         if (auto error = apply_http(config.http, path, value)) {
           return error;
         }
+      } else if (key == "serve") {
+        if (auto error = apply_serve_section(config.serve, path, value)) {
+          return error;
+        }
       } else if (key == "plugins") {
         config.plugins = yaml_to_json(value);
         if (!config.plugins.is_object()) {
@@ -370,7 +376,7 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         return Error{where(path, kv.first) + ": unknown key '" + key +
                      "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, rules_dir, "
                      "env_allowlist, secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, "
-                     "cors_origin, auth, rate_limit or http)"};
+                     "cors_origin, auth, rate_limit, http or serve)"};
       }
     }
   } catch (const YAML::Exception& e) {
@@ -479,6 +485,9 @@ std::optional<Error> apply_environment(Config& config) {
     if (auto error = check_http_allow(config.http.allow, "LINKHUB_HTTP_ALLOW")) {
       return error;
     }
+  }
+  if (auto error = apply_serve_environment(config.serve)) {
+    return error;
   }
   constexpr std::string_view kSecret = "LINKHUB_SECRET_";
   constexpr std::string_view kPlugin = "LINKHUB_PLUGIN_";

@@ -4,12 +4,33 @@
 
 #include "http/serve_app.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
 
 namespace linkhub::cli {
+namespace {
+
+// Every connection is a descriptor: the default soft limit (1024) would stop
+// accepting long before max_connections. Returns the limit now in force.
+rlim_t raise_open_files() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return 1024;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return limit.rlim_cur;
+}
+
+}  // namespace
 
 int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   // Every thread started from here on inherits the mask, so only sigwait below sees these.
@@ -47,6 +68,39 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.worker = !options.no_worker;
   serve.limits.max_body_bytes = env->config.max_body_bytes;
   serve.limits.cors_origin = env->config.cors_origin;
+  const ServeConfig& net = env->config.serve;
+  if (!net.listen_tls.empty()) {
+    auto tls = http::parse_listen(net.listen_tls);
+    if (!tls) {
+      std::cerr << "linkhub: serve.listen_tls: " << tls.error().message << "\n";
+      return 2;
+    }
+    if (net.tls_cert.empty() || net.tls_key.empty()) {
+      std::cerr << "linkhub: serve.listen_tls needs serve.tls_cert and serve.tls_key (PEM files)\n";
+      return 2;
+    }
+    serve.http.tls = true;
+    serve.http.tls_host = tls->first;
+    serve.http.tls_port = tls->second;
+    serve.http.tls_cert = net.tls_cert;
+    serve.http.tls_key = net.tls_key;
+  }
+  serve.http.trusted_proxies = net.trusted_proxies;
+  serve.http.header_timeout = net.header_timeout;
+  serve.http.body_timeout = net.body_timeout;
+  serve.http.idle_timeout = net.idle_timeout;
+  serve.http.max_requests_per_connection = static_cast<int>(net.max_requests_per_connection);
+  serve.http.max_header_bytes = static_cast<size_t>(net.max_header_bytes);
+  serve.http.max_url_bytes = static_cast<size_t>(net.max_url_bytes);
+  serve.http.workers = static_cast<int>(net.workers);
+  // Descriptors are kept back for the database, plugins and files.
+  const rlim_t files = raise_open_files();
+  const auto usable = static_cast<int64_t>(files > 256 ? files - 128 : files / 2);
+  serve.http.max_connections = static_cast<size_t>(std::min(net.max_connections, usable));
+  serve.limits.max_streams = static_cast<size_t>(net.max_streams);
+  serve.limits.max_streams_per_principal = static_cast<size_t>(net.max_streams_per_principal);
+  serve.limits.max_waits = static_cast<size_t>(net.max_waits);
+  serve.limits.max_waits_per_principal = static_cast<size_t>(net.max_waits_per_principal);
   serve.auth.enabled = env->config.auth.enabled;
   serve.auth.jwt_secret = env->config.auth.jwt_secret;
   serve.auth.access_token_ttl = env->config.auth.access_token_ttl;

@@ -99,7 +99,10 @@ steps:
     continue_on_error: true
     with: { always: true, message: "refused ${{ secrets.API_TOKEN }}" }
 )");
-    start([](http::ServeOptions& options) { options.executor.secrets["API_TOKEN"] = kSecret; });
+    start([](http::ServeOptions& options) {
+      options.executor.secrets["API_TOKEN"] = kSecret;
+      options.executor.http_allow = {"127.0.0.1"};  // the loopback stand-in (http.allow)
+    });
   }
 
   // Every answer a viewer can get about these runs, and the CLI's view of them.

@@ -1,7 +1,8 @@
 #pragma once
 // One request as a handler sees it (path parameters, query, headers, a body
-// read under the size limit) and the Reply it returns. The dispatcher turns
-// a Reply into the HTTP response; only the SSE handler writes its own.
+// read in full under the size limit before the handler runs) and the Reply
+// it returns. The server turns a Reply into the HTTP response; a Reply with
+// a Feed (SSE) goes on after the handler returned, without holding a thread.
 
 #include "http/api_error.hpp"
 #include "http/body.hpp"
@@ -9,10 +10,9 @@
 #include "http/router.hpp"
 #include "http/services.hpp"
 
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-
+#include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,30 +20,76 @@
 
 namespace linkhub::http {
 
+// A response that goes on after its handler returned (Server-Sent Events).
+// The server calls poll() on a worker thread when the run it watches
+// changes, every `poll_every`, and otherwise writes heartbeat() when nothing
+// was written for `heartbeat_every`; it ends the response after
+// `max_duration` with expired(), at shutdown with closing(), and at once
+// when the client hangs up.
+class Feed {
+ public:
+  virtual ~Feed() = default;
+  struct Next {
+    std::string text;   // written as it is (may be empty)
+    bool done = false;  // the response ends after `text`
+  };
+  virtual Next poll() = 0;  // blocking store reads: on a worker thread only
+  virtual std::string first() = 0;
+  virtual std::string heartbeat() = 0;
+  virtual std::string expired() = 0;
+  virtual std::string closing() = 0;
+
+  std::string content_type = "text/event-stream";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string watch_run;  // the RunWatch key whose notifications wake it
+  std::chrono::milliseconds poll_every{1000};
+  std::chrono::milliseconds heartbeat_every{15000};
+  std::chrono::milliseconds max_duration{std::chrono::hours(1)};
+  std::shared_ptr<void> slot;  // what counts it against the stream caps, released when it ends
+};
+
 struct Reply {
   int status = 200;
   Json body = Json::object();
   std::string text;  // sent instead of `body` when not JSON
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
-  bool streamed = false;                                     // the handler already wrote the response
+  std::shared_ptr<Feed> feed;                                // a streamed answer: status and headers, then the feed
+  bool close = false;                                        // the connection closes after this answer
 
   static Reply json(int status, Json body);
   static Reply error(const ApiError& error);
   static Reply plain(int status, std::string content_type, std::string text);
+  // The bytes of the answer's body (JSON dumped, or the text).
+  std::string payload() const;
+};
+
+// A request as read off the wire, before routing.
+struct Incoming {
+  std::string method;
+  std::string target;
+  std::vector<std::pair<std::string, std::string>> headers;  // in order, names as sent
+  std::string body;
+  enum class BodyState { Read, TooLarge, Unreadable } body_state = BodyState::Read;
+  std::string peer;    // the TCP peer's address
+  std::string client;  // the client's address: the peer's, or from X-Forwarded-For behind a trusted proxy
+  bool tls = false;
+
+  // The first value of the header (case-insensitive name); empty when absent.
+  std::string header(std::string_view name) const;
+  size_t count(std::string_view name) const;
 };
 
 class Call {
  public:
   Call(Services& services, const Route& route, const Target& target, std::map<std::string, std::string> params,
-       Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, std::string request_id)
+       const Incoming& request, std::string request_id)
       : services(services),
         route(route),
         target(target),
         request_id(std::move(request_id)),
         params_(std::move(params)),
-        request_(request),
-        response_(response) {}
+        request_(request) {}
 
   Services& services;
   const Route& route;
@@ -54,17 +100,16 @@ class Call {
   const Principal* principal = nullptr;
 
   const std::string& param(const std::string& name) const;
-  // The peer's IP address (the proxy's, behind a proxy).
+  // The client's IP address: the peer's, or behind a trusted proxy the one X-Forwarded-For names.
   std::string client_address() const;
   // The header's value; empty when absent.
   std::string header(const std::string& name) const;
   MediaType media_type() const;
 
-  // The body, read once and kept: 413 past max_body_bytes (from Content-Length
-  // before reading, or while reading a chunked body), 415 when a non-empty
-  // body's media type is not one the route takes.
+  // The body: 413 past max_body_bytes, 415 when a non-empty body's media
+  // type is not one the route takes.
   ApiResult<std::string> body();
-  // The body read as above and given to `parse` (a parser returning an
+  // The body checked as above and given to `parse` (a parser returning an
   // ApiResult): the body's error, or the parser's answer.
   template <class Parse>
   auto parsed_body(Parse&& parse) -> decltype(parse(std::string())) {
@@ -74,26 +119,10 @@ class Call {
     }
     return parse(*text);
   }
-  // Reads what is left of the body and throws it away, up to a bound, so the
-  // connection can carry the next request (closing on unread bytes would
-  // reset it and could lose the answer). False when bytes are still unread:
-  // the connection must then close.
-  bool finish_body();
-
-  // For handlers that stream (SSE): the raw response, after which they set Reply::streamed.
-  Poco::Net::HTTPServerResponse& response() { return response_; }
 
  private:
   std::map<std::string, std::string> params_;
-  Poco::Net::HTTPServerRequest& request_;
-  Poco::Net::HTTPServerResponse& response_;
-  std::optional<ApiResult<std::string>> body_;
-  bool consumed_ = false;  // the request stream was read to its end
+  const Incoming& request_;
 };
-
-// Reads `in` to its end, discarding, unless more than `cap` bytes remain. True when it reached the end.
-bool drain(std::istream& in, size_t cap);
-// Whether the request declares a body (a Content-Length above 0, or chunked).
-bool has_body(const Poco::Net::HTTPServerRequest& request);
 
 }  // namespace linkhub::http

@@ -4,13 +4,9 @@
 #include "http/sse.hpp"
 
 #include <algorithm>
-#include <ostream>
 
 namespace linkhub::http {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
 
 constexpr size_t kStreamBatch = 500;  // events read per query while catching up
 
@@ -18,16 +14,55 @@ std::string compact(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-// Counts the open streams for /metrics, whichever way the handler leaves.
-class OpenStream {
+// One open stream: what it has sent, read from the store when the server
+// polls it. It counts itself in /metrics for as long as it lives.
+class RunFeed final : public Feed {
  public:
-  explicit OpenStream(Metrics& metrics) : metrics_(metrics) { metrics_.stream_opened(); }
-  ~OpenStream() { metrics_.stream_closed(); }
-  OpenStream(const OpenStream&) = delete;
-  OpenStream& operator=(const OpenStream&) = delete;
+  RunFeed(Services& services, std::string run_id, int64_t after)
+      : services_(services), run_id_(std::move(run_id)), last_(after) {
+    services_.metrics.stream_opened();
+  }
+  ~RunFeed() override { services_.metrics.stream_closed(); }
+  RunFeed(const RunFeed&) = delete;
+  RunFeed& operator=(const RunFeed&) = delete;
+
+  std::string first() override { return sse_retry(2000); }
+  Next poll() override {
+    Next next;
+    while (true) {
+      // The status first, then the events: a finished run's final event is
+      // committed with its status, so once finished is read every event is there.
+      auto run = services_.store.get_run(run_id_);
+      const bool finished = !run || is_final(run->status);
+      const auto events = services_.store.get_events(run_id_, last_, kStreamBatch);
+      for (const auto& e : events) {
+        next.text += sse_event(e.seq, compact(event_json(e)));
+        last_ = e.seq;
+      }
+      if (events.size() == kStreamBatch) {
+        continue;  // catching up
+      }
+      if (finished) {
+        next.text += sse_named("end", compact(Json{{"run_id", run_id_},
+                                                   {"status", run ? std::string(to_string(run->status)) : "unknown"},
+                                                   {"last_seq", last_}}));
+        next.done = true;
+      }
+      return next;
+    }
+  }
+  std::string heartbeat() override { return sse_comment("heartbeat"); }
+  std::string expired() override {
+    return sse_comment("the stream reached its maximum duration; reconnect with Last-Event-ID to go on");
+  }
+  std::string closing() override {
+    return sse_comment("the server is shutting down; reconnect with Last-Event-ID to go on");
+  }
 
  private:
-  Metrics& metrics_;
+  Services& services_;
+  const std::string run_id_;
+  int64_t last_;
 };
 
 // Where a stream starts: after Last-Event-ID (a reconnecting EventSource) or ?after.
@@ -76,72 +111,29 @@ Reply stream_events(Call& call) {
   if (!services.store.get_run(id)) {
     return Reply::error(not_found("unknown_run", "no run with id '" + id + "'", Json{{"run_id", id}}));
   }
-  OpenStream counted(services.metrics);
-  RunWatch::Subscription follow(services.watch, id);
-
-  auto& response = call.response();
-  response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
-  response.setContentType("text/event-stream");
-  response.set("Cache-Control", "no-cache");
-  response.set("X-Accel-Buffering", "no");  // proxies must not hold events back
-  response.setChunkedTransferEncoding(true);
-  response.setKeepAlive(false);
-  std::ostream& out = response.send();
-  const auto write = [&out](const std::string& text) {
-    out << text;
-    out.flush();  // one chunk per write, on the wire now
-    return static_cast<bool>(out);
-  };
-
-  Reply reply;
-  reply.streamed = true;
-  const auto opened = Clock::now();
-  auto next_heartbeat = opened + services.limits.stream_heartbeat;
-  int64_t last = *start;
-  if (!write(sse_retry(2000))) {
+  auto taken = services.streams.acquire(call.principal ? call.principal->label() : call.client_address());
+  if (taken.full != Slots::Full::No) {
+    const bool total = taken.full == Slots::Full::Total;
+    const size_t cap = total ? services.streams.total() : services.streams.per_principal();
+    Reply reply = Reply::error(
+        ApiError{503, "too_many_streams",
+                 std::string(total ? "the server has" : "this API key or user has") +
+                     " the most event streams open at once (" + std::to_string(cap) +
+                     (total ? ", max_streams" : ", max_streams_per_principal") + "); close one or retry later",
+                 Json{{"limit", cap}, {"scope", total ? "server" : "principal"}, {"retry_after_s", 5}}});
+    reply.headers.emplace_back("Retry-After", "5");
     return reply;
   }
-  while (true) {
-    follow.mark();
-    // The status first, then the events: a finished run's final event is
-    // committed with its status, so once finished is read every event is there.
-    auto run = services.store.get_run(id);
-    const bool finished = !run || is_final(run->status);
-    const auto events = services.store.get_events(id, last, kStreamBatch);
-    for (const auto& e : events) {
-      if (!write(sse_event(e.seq, compact(event_json(e))))) {
-        return reply;  // the client went away
-      }
-      last = e.seq;
-    }
-    if (events.size() == kStreamBatch) {
-      continue;  // catching up
-    }
-    if (finished) {
-      write(sse_named("end", compact(Json{{"run_id", id},
-                                          {"status", run ? std::string(to_string(run->status)) : "unknown"},
-                                          {"last_seq", last}})));
-      return reply;
-    }
-    const auto now = Clock::now();
-    if (now - opened >= services.limits.stream_max_duration) {
-      write(sse_comment("the stream reached its maximum duration; reconnect with Last-Event-ID to go on"));
-      return reply;
-    }
-    if (now >= next_heartbeat) {
-      if (!write(sse_comment("heartbeat"))) {
-        return reply;
-      }
-      next_heartbeat = now + services.limits.stream_heartbeat;
-    }
-    const auto until_heartbeat = std::chrono::duration_cast<milliseconds>(next_heartbeat - now);
-    const auto until_end = std::chrono::duration_cast<milliseconds>(opened + services.limits.stream_max_duration - now);
-    const auto timeout = std::max(milliseconds(1), std::min({services.limits.poll, until_heartbeat, until_end}));
-    if (follow.wait(timeout) == RunWatch::Subscription::Woke::Closed) {
-      write(sse_comment("the server is shutting down; reconnect with Last-Event-ID to go on"));
-      return reply;
-    }
-  }
+  auto feed = std::make_shared<RunFeed>(services, id, *start);
+  feed->slot = std::move(taken.slot);
+  feed->headers = {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};  // proxies must not hold events back
+  feed->watch_run = id;
+  feed->poll_every = services.limits.poll;
+  feed->heartbeat_every = services.limits.stream_heartbeat;
+  feed->max_duration = services.limits.stream_max_duration;
+  Reply reply;
+  reply.feed = std::move(feed);
+  return reply;
 }
 
 }  // namespace linkhub::http

@@ -193,7 +193,13 @@ Reply trigger_run(Call& call) {
   record.idempotency_key = key;
   RunRecord current = call.services.store.create_run(std::move(record));
   call.services.metrics.run_triggered(wf.name);
+  // A wait holds a worker thread: past the caps the run is answered at once
+  // (it exists already; a 503 would have the client trigger it again).
+  Slots::Taken waiting;
   if (wait->count() > 0) {
+    waiting = call.services.waits.acquire(call.principal ? call.principal->label() : call.client_address());
+  }
+  if (wait->count() > 0 && waiting.full == Slots::Full::No) {
     if (auto latest = wait_for_run(call.services, current.id, *wait)) {
       current = std::move(*latest);
     }
@@ -207,6 +213,9 @@ Reply trigger_run(Call& call) {
                                       {"workflow", current.workflow},
                                       {"status", std::string(to_string(current.status))},
                                       {"links", run_links(current.id)}});
+  if (waiting.full != Slots::Full::No) {
+    reply.body["wait_skipped"] = waiting.full == Slots::Full::Total ? "too_many_waits" : "too_many_waits_for_principal";
+  }
   reply.headers.emplace_back("Location", "/api/v1/runs/" + current.id);
   return reply;
 }

@@ -1,280 +1,663 @@
 #include "http/http_server.hpp"
 
-#include "http/call.hpp"
+#include "http/dispatcher.hpp"
+#include "http/proxies.hpp"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
+#include <openssl/ssl.h>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <limits>
+#include <map>
+#include <mutex>
 #include <optional>
-#include <random>
+#include <stdexcept>
+#include <thread>
 
 namespace linkhub::http {
 namespace {
 
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using error_code = boost::system::error_code;
 
-// A client's X-Request-Id is echoed only when it is short and plain, so it
-// cannot smuggle anything into headers or log lines.
-bool usable_request_id(const std::string& id) {
-  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
-  });
+// Past this an over-limit body is not worth reading after the answer (so the
+// client sees the answer instead of a reset).
+constexpr size_t kLingerBytes = size_t{16} << 20;
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+std::string peer_address(const tcp::socket& socket) {
+  error_code ec;
+  auto address = socket.remote_endpoint(ec).address();
+  if (ec) {
+    return "";
+  }
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
 }
 
-std::string new_request_id() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(random()),
-                static_cast<unsigned long long>(random()));
-  return buf;
+// Beast's own parse errors (as opposed to the transport's).
+bool parse_error(const error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::header_limit).category();
 }
 
-// SOCI's messages go on with the statement and its bound values (" while
-// executing ... with :inputs=..."), which may hold a run's inputs: cut them.
-std::string loggable(std::string message) {
-  if (const size_t cut = message.find("while executing"); cut != std::string::npos) {
-    message.resize(cut);
-  }
-  if (message.size() > 500) {
-    message.resize(500);
-  }
-  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
-    message.pop_back();
-  }
-  return message;
+bool system_route(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  return path == "/healthz" || path == "/readyz" || path == "/metrics";
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    out += (out.empty() ? "" : ", ") + item;
-  }
-  return out;
+std::string chunk(const std::string& data) {
+  char size[20];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  return size + data + "\r\n";
 }
 
-// What RFC 6750 and RFC 6585 ask of 401 and 429 answers, wherever they come from.
-void add_auth_headers(Reply& reply) {
-  if (reply.status == 401 && reply.content_type == "application/json") {
-    const std::string code = reply.body["error"].value("code", "");
-    reply.headers.emplace_back("WWW-Authenticate", code == "unauthenticated" || code == "invalid_credentials"
-                                                       ? "Bearer realm=\"linkhub\""
-                                                       : "Bearer realm=\"linkhub\", error=\"invalid_token\"");
-  }
-  if (reply.status == 429 && reply.content_type == "application/json") {
-    const Json& details = reply.body["error"]["details"];
-    const long long seconds = details.is_object() ? details.value("retry_after_s", 1LL) : 1LL;
-    reply.headers.emplace_back("Retry-After", std::to_string(std::max(1LL, seconds)));
-  }
-}
+class SessionBase;
 
-void send(Poco::Net::HTTPServerResponse& response, const Reply& reply) {
-  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-  for (const auto& [name, value] : reply.headers) {
-    response.set(name, value);
-  }
-  if (reply.status == 204) {
-    response.setContentLength(0);
-    response.send();
-    return;
-  }
-  response.setContentType(reply.content_type);
-  const std::string text = reply.content_type == "application/json"
-                               ? reply.body.dump(-1, ' ', false, Json::error_handler_t::replace)
-                               : reply.text;
-  response.sendBuffer(text.data(), text.size());
-}
+// What the listeners and every connection share.
+struct Shared {
+  Services& services;
+  const HttpServerOptions& options;
+  Dispatcher dispatcher;
+  TrustedProxies proxies;
+  asio::thread_pool& workers;
+  asio::thread_pool& system;
+  std::atomic<bool> stopping{false};
+  std::mutex mutex;
+  std::condition_variable gone;
+  uint64_t next_id = 0;
+  std::map<uint64_t, std::weak_ptr<SessionBase>> sessions;  // every open connection
 
-class Dispatcher final : public Poco::Net::HTTPRequestHandler {
+  size_t open() {
+    std::lock_guard lock(mutex);
+    return sessions.size();
+  }
+};
+
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
  public:
-  explicit Dispatcher(Services& services) : services_(services) {}
+  explicit SessionBase(Shared& shared) : shared_(shared) {}
+  virtual ~SessionBase() {
+    std::lock_guard lock(shared_.mutex);
+    shared_.sessions.erase(id_);
+    shared_.gone.notify_all();
+  }
+  SessionBase(const SessionBase&) = delete;
+  SessionBase& operator=(const SessionBase&) = delete;
 
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
-    const auto started = Clock::now();
-    const std::string client_id = request.get("X-Request-Id", "");
-    const std::string request_id = usable_request_id(client_id) ? client_id : new_request_id();
-    response.set("X-Request-Id", request_id);
-    const std::string& method = request.getMethod();
-    const bool cors = apply_cors(request, response);
+  void enroll() {
+    std::lock_guard lock(shared_.mutex);
+    id_ = ++shared_.next_id;
+    shared_.sessions.emplace(id_, weak_from_this());
+  }
+  virtual void start() = 0;
+  // Server shutdown: idle connections close, streams say goodbye, answers in progress finish.
+  virtual void shutdown() = 0;
+  // Past the shutdown's grace: whatever it is doing.
+  virtual void force_close() = 0;
 
-    std::string route_label = "unmatched";
-    std::string principal;
-    Reply reply;
-    try {
-      reply = dispatch(request, response, request_id, cors, route_label, principal);
-      add_auth_headers(reply);
-    } catch (const std::exception& e) {
-      // The message may hold internals (SQL, paths): the log gets it, the client a reference.
-      services_.log.write("error", "http.exception",
-                          Json{{"request_id", request_id}, {"route", route_label}, {"error", loggable(e.what())}});
-      reply = Reply::error(internal_error("an unexpected error occurred; quote request id " + request_id));
-      response.setKeepAlive(false);
+ protected:
+  Shared& shared_;
+  uint64_t id_ = 0;
+};
+
+template <class Stream>
+class Session final : public SessionBase {
+ public:
+  Session(Shared& shared, Stream stream, bool tls)
+      : SessionBase(shared), stream_(std::move(stream)), timer_(stream_.get_executor()), tls_(tls) {
+    peer_ = peer_address(beast::get_lowest_layer(stream_).socket());
+  }
+
+  void start() override {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    lowest.expires_after(shared_.options.header_timeout);
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      wait_for_request(shared_.options.header_timeout);
+    } else {
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = self()](error_code ec) {
+        if (ec) {
+          return self->close();
+        }
+        self->wait_for_request(self->shared_.options.header_timeout);
+      });
     }
-    const bool answer = !reply.streamed && !response.sent();
-    // Counted before the answer leaves: a client that reads /metrics after an
-    // answer always finds that request in it. (So the latency excludes the send.)
-    account(route_label, method, answer ? reply.status : static_cast<int>(response.getStatus()), started, request_id,
-            principal);
-    if (answer) {
+  }
+
+  void force_close() override {
+    asio::post(stream_.get_executor(), [self = self()] { self->close(); });
+  }
+
+  void shutdown() override {
+    asio::post(stream_.get_executor(), [self = self()] {
+      if (self->state_ == State::Idle || self->state_ == State::Reading) {
+        self->close();
+      } else if (self->state_ == State::Streaming) {
+        self->stream_closing();
+      }
+    });
+  }
+
+ private:
+  enum class State { Idle, Reading, Handling, Writing, Streaming, Closed };
+
+  std::shared_ptr<Session> self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  const HttpServerOptions& options() const { return shared_.options; }
+
+  // Idle until the first byte of the next request; the header timeout runs from there.
+  void wait_for_request(std::chrono::milliseconds idle) {
+    if (shared_.stopping) {
+      return close();
+    }
+    state_ = State::Idle;
+    if (buffer_.size() > 0) {
+      return read_header();  // pipelined: already here
+    }
+    beast::get_lowest_layer(stream_).expires_after(idle);
+    stream_.async_read_some(buffer_.prepare(4096), [self = self()](error_code ec, size_t n) {
+      if (ec) {
+        return self->close();
+      }
+      self->buffer_.commit(n);
+      self->read_header();
+    });
+  }
+
+  void read_header() {
+    state_ = State::Reading;
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options().max_header_bytes + options().max_url_bytes));
+    // Checked against Content-Length below, and set before the body is read. (Not boost::none: Boost
+    // 1.74's parser compares a length with the empty optional and refuses every body.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    beast::get_lowest_layer(stream_).expires_after(options().header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = self()](error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(error_code ec) {
+    if (ec == bhttp::error::header_limit) {
+      // The parser takes the request line as soon as it is complete: without a target, the line was too long.
+      return refuse(parser_->get().target().empty() ? uri_too_long() : headers_too_large(),
+                    std::string(parser_->get().method_string()));
+    }
+    if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        (ec && !parse_error(ec))) {
+      return close();  // slow, gone or broken at the transport: nobody to answer
+    }
+    if (ec) {
+      return refuse(bad_request("bad_request", "the request is not valid HTTP/1.1 (" + ec.message() + ")"), "");
+    }
+    auto& req = parser_->get();
+    in_ = Incoming{};
+    in_.method = std::string(req.method_string());
+    in_.target = std::string(req.target());
+    in_.peer = peer_;
+    in_.tls = tls_;
+    size_t header_bytes = 0;
+    std::vector<std::string> forwarded;
+    for (const auto& field : req) {
+      in_.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      header_bytes += field.name_string().size() + field.value().size() + 4;
+      if (beast::iequals(field.name_string(), "X-Forwarded-For")) {
+        forwarded.emplace_back(field.value());
+      }
+    }
+    in_.client = shared_.proxies.empty() ? peer_ : shared_.proxies.client(peer_, forwarded);
+    if (in_.target.size() > options().max_url_bytes) {
+      return refuse(uri_too_long(), in_.method);
+    }
+    if (header_bytes > options().max_header_bytes) {
+      return refuse(headers_too_large(), in_.method);
+    }
+    const size_t max_body = shared_.services.limits.max_body_bytes;
+    if (auto length = parser_->content_length(); length && *length > max_body) {
+      in_.body_state = Incoming::BodyState::TooLarge;  // refused before reading a byte of it
+      unread_body_ = true;
+      return dispatch();
+    }
+    if (parser_->is_done()) {
+      return dispatch();
+    }
+    parser_->body_limit(max_body);
+    auto read_body = [self = self()] {
+      beast::get_lowest_layer(self->stream_).expires_after(self->options().body_timeout);
+      bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                        [self](error_code ec, size_t) { self->on_body(ec); });
+    };
+    if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue), [self = self(), read_body](error_code ec, size_t) {
+        if (ec) {
+          return self->close();
+        }
+        read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void on_body(error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      in_.body_state = Incoming::BodyState::TooLarge;
+      unread_body_ = true;
+    } else if (ec == beast::error::timeout || ec == asio::error::eof || ec == bhttp::error::partial_message ||
+               (ec && !parse_error(ec))) {
+      return close();  // too slow or gone: nobody to answer
+    } else if (ec) {
+      in_.body_state = Incoming::BodyState::Unreadable;
+      unread_body_ = true;
+    } else {
+      in_.body = std::move(parser_->get().body());
+    }
+    dispatch();
+  }
+
+  void dispatch() {
+    state_ = State::Handling;
+    beast::get_lowest_layer(stream_).expires_never();
+    ++served_;
+    keep_alive_ = parser_->keep_alive();
+    auto& pool = system_route(in_.target) ? shared_.system : shared_.workers;
+    asio::post(pool, [self = self()] {
+      Reply reply = self->shared_.dispatcher.handle(self->in_);
+      asio::post(self->stream_.get_executor(),
+                 [self, reply = std::move(reply)]() mutable { self->answer(std::move(reply)); });
+    });
+  }
+
+  ApiError uri_too_long() const {
+    return ApiError{414, "uri_too_long",
+                    "the request target is longer than the limit of " + std::to_string(options().max_url_bytes) +
+                        " bytes (max_url_bytes)",
+                    Json{{"limit_bytes", options().max_url_bytes}}};
+  }
+  ApiError headers_too_large() const {
+    return ApiError{431, "headers_too_large",
+                    "the request's header fields are larger than the limit of " +
+                        std::to_string(options().max_header_bytes) + " bytes (max_header_bytes)",
+                    Json{{"limit_bytes", options().max_header_bytes}}};
+  }
+
+  // An answer to a request that could not be read: the rest of it is unread, so the connection closes.
+  void refuse(const ApiError& error, const std::string& method) {
+    unread_body_ = true;
+    keep_alive_ = false;
+    state_ = State::Handling;
+    answer(shared_.dispatcher.reject(error, method, peer_));
+  }
+
+  void answer(Reply reply) {
+    if (state_ == State::Closed) {
+      return;
+    }
+    if (reply.feed) {
+      return start_stream(std::move(reply));
+    }
+    state_ = State::Writing;
+    keep_alive_ = keep_alive_ && !reply.close && !unread_body_ && !shared_.stopping &&
+                  served_ < options().max_requests_per_connection;
+    response_.emplace();
+    auto& res = *response_;
+    res.version(11);
+    res.result(static_cast<unsigned>(reply.status));
+    res.set(bhttp::field::server, "linkhub");
+    for (const auto& [name, value] : reply.headers) {
+      res.insert(name, value);
+    }
+    if (reply.status != 204 && reply.status != 304) {
+      res.set(bhttp::field::content_type, reply.content_type);
+      res.body() = reply.payload();
+    }
+    res.keep_alive(keep_alive_);
+    res.prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(options().body_timeout);
+    bhttp::async_write(stream_, res, [self = self()](error_code ec, size_t) {
+      self->response_.reset();
+      if (ec) {
+        return self->close();
+      }
+      if (!self->keep_alive_) {
+        return self->linger();
+      }
+      self->wait_for_request(self->options().idle_timeout);
+    });
+  }
+
+  // Half-closes and reads what the client still sends, up to a bound, so it
+  // sees the answer rather than a reset caused by its unread bytes.
+  void linger() {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (!unread_body_) {
+      return close();
+    }
+    lowest.expires_after(kLingerTime);
+    lowest.async_read_some(asio::buffer(drain_), [self = self()](error_code ec, size_t n) {
+      self->lingered_ += n;
+      if (ec || self->lingered_ > kLingerBytes) {
+        return self->close();
+      }
+      self->unread_body_ = true;
+      self->linger();
+    });
+  }
+
+  void close() {
+    if (state_ == State::Closed) {
+      return;
+    }
+    state_ = State::Closed;
+    end_stream_resources();
+    auto& lowest = beast::get_lowest_layer(stream_);
+    lowest.cancel();
+    error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest.socket().close(ignored);
+    timer_.cancel();
+  }
+
+  // ---- Event streams: written from the run watch's notifications and a timer, without a thread.
+
+  void start_stream(Reply reply) {
+    state_ = State::Streaming;
+    feed_ = std::move(reply.feed);
+    opened_ = Clock::now();
+    std::string head = "HTTP/1.1 " + std::to_string(reply.status) +
+                       " OK\r\nServer: linkhub\r\nContent-Type: " + feed_->content_type +
+                       "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n";
+    for (const auto& list : {reply.headers, feed_->headers}) {
+      for (const auto& [name, value] : list) {
+        head += name + ": " + value + "\r\n";
+      }
+    }
+    head += "\r\n";
+    enqueue(head + chunk(feed_->first()));
+    std::weak_ptr<Session> weak = self();
+    const auto executor = stream_.get_executor();
+    listener_ = shared_.services.watch.listen(feed_->watch_run, [weak, executor](bool closed) {
+      asio::post(executor, [weak, closed] {
+        if (auto self = weak.lock()) {
+          closed ? self->stream_closing() : self->poll();
+        }
+      });
+    });
+    // Nothing is expected from the client: a read that completes means it hung up (or misbehaves).
+    beast::get_lowest_layer(stream_).expires_never();
+    stream_.async_read_some(asio::buffer(drain_), [self = self()](error_code, size_t) { self->close(); });
+    poll();
+    tick();
+  }
+
+  void tick() {
+    const auto now = Clock::now();
+    const auto next =
+        std::min({now + feed_->poll_every, last_write_ + feed_->heartbeat_every, opened_ + feed_->max_duration});
+    timer_.expires_at(std::max(next, now + std::chrono::milliseconds(1)));
+    timer_.async_wait([self = self()](error_code ec) {
+      if (ec || self->state_ != State::Streaming || self->finishing_) {
+        return;
+      }
+      const auto now = Clock::now();
+      if (now >= self->opened_ + self->feed_->max_duration) {
+        return self->finish(self->feed_->expired());
+      }
+      if (now >= self->last_write_ + self->feed_->heartbeat_every) {
+        self->enqueue(chunk(self->feed_->heartbeat()));
+      }
+      self->poll();
+      self->tick();
+    });
+  }
+
+  void poll() {
+    if (state_ != State::Streaming || finishing_) {
+      return;
+    }
+    if (polling_) {
+      repoll_ = true;  // a change seen while reading: read again after
+      return;
+    }
+    polling_ = true;
+    repoll_ = false;
+    asio::post(shared_.workers, [self = self(), feed = feed_] {
+      Feed::Next next;
+      bool failed = false;
       try {
-        send(response, reply);
+        next = feed->poll();
       } catch (const std::exception&) {
-        // The client went away before the answer; nothing left to tell it.
+        failed = true;
       }
+      asio::post(self->stream_.get_executor(), [self, next = std::move(next), failed] {
+        self->polling_ = false;
+        if (self->state_ != State::Streaming || self->finishing_) {
+          return;
+        }
+        if (failed) {
+          return self->finish("");
+        }
+        if (next.done) {
+          return self->finish(next.text);
+        }
+        if (!next.text.empty()) {
+          self->enqueue(chunk(next.text));
+        }
+        if (Clock::now() >= self->opened_ + self->feed_->max_duration) {
+          return self->finish(self->feed_->expired());
+        }
+        if (self->repoll_) {
+          self->poll();
+        }
+      });
+    });
+  }
+
+  void stream_closing() {
+    if (state_ == State::Streaming && !finishing_) {
+      finish(feed_->closing());
     }
   }
 
- private:
-  void account(const std::string& route, const std::string& method, int status, Clock::time_point started,
-               const std::string& request_id, const std::string& principal) {
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    services_.metrics.http_request(route, method, status, seconds);
-    Json line{{"method", method},
-              {"route", route},
-              {"status", status},
-              {"duration_ms", std::round(seconds * 1e6) / 1e3},
-              {"request_id", request_id}};
-    if (!principal.empty()) {
-      line["principal"] = principal;  // "key:<id>" or "user:<name>": never a secret
-    }
-    services_.log.info("http.request", line);
+  // The last words, then the chunked body's end, then the connection closes.
+  void finish(const std::string& text) {
+    finishing_ = true;
+    timer_.cancel();
+    enqueue((text.empty() ? "" : chunk(text)) + "0\r\n\r\n");
   }
 
-  // An answer before the handler: what is left of the body is read (or the
-  // connection closes) so the next request on it is not garbled.
-  static Reply refuse(Call& call, const ApiError& error, Poco::Net::HTTPServerResponse& response) {
-    if (!call.finish_body()) {
-      response.setKeepAlive(false);
+  void enqueue(std::string bytes) {
+    outbox_.push_back(std::move(bytes));
+    last_write_ = Clock::now();
+    if (!writing_) {
+      write_next();
     }
-    return Reply::error(error);
   }
 
-  Reply dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                 const std::string& request_id, bool cors, std::string& route_label, std::string& principal_label) {
-    const auto target = parse_target(request.getURI());
-    if (!target) {
-      response.setKeepAlive(false);
-      return Reply::error(bad_request("bad_target", "the request target is not a valid path and query"));
+  void write_next() {
+    if (outbox_.empty()) {
+      writing_ = false;
+      if (finishing_) {
+        close();
+      }
+      return;
     }
-    RouteMatch match = services_.router.match(request.getMethod(), target->segments);
-    if (!match.pattern.empty()) {
-      route_label = match.pattern;
-    }
-    if (match.route == nullptr) {
-      if (has_body(request) && !drain(request.stream(), services_.limits.max_body_bytes)) {
-        response.setKeepAlive(false);
+    writing_ = true;
+    // A client that stops reading must not hold the stream forever.
+    beast::get_lowest_layer(stream_).expires_after(options().body_timeout);
+    asio::async_write(stream_, asio::buffer(outbox_.front()), [self = self()](error_code ec, size_t) {
+      beast::get_lowest_layer(self->stream_).expires_never();
+      if (ec) {
+        return self->close();
       }
-      if (match.allowed.empty()) {
-        const std::string& uri = request.getURI();
-        const std::string path = uri.substr(0, std::min<size_t>(uri.find('?'), 200));
-        return Reply::error(not_found("unknown_route", "there is no route " + request.getMethod() + " " + path,
-                                      Json{{"see", "/api/v1/openapi.json"}}));
-      }
-      if (request.getMethod() == "OPTIONS") {
-        return preflight(match, cors);
-      }
-      Reply reply =
-          Reply::error(ApiError{405, "method_not_allowed",
-                                request.getMethod() + " is not allowed here; this path takes " + join(match.allowed),
-                                Json{{"allowed", match.allowed}}});
-      reply.headers.emplace_back("Allow", join(match.allowed));
-      return reply;
-    }
-    Call call(services_, *match.route, *target, std::move(match.params), request, response, request_id);
-    // Authentication, the rate limit and the route's role, in that order, for every route that is not public.
-    std::optional<Principal> principal;
-    if (match.route->role != Role::Public) {
-      const std::string address = request.clientAddress().host().toString();
-      auto who = services_.auth.authenticate(request.get("Authorization", ""), request.get("X-API-Key", ""), address);
-      if (!who) {
-        return refuse(call, who.error(), response);
-      }
-      principal = std::move(*who);
-      principal_label = principal->label();
-      if (auto limited = services_.auth.limit(*principal, address)) {
-        return refuse(call, *limited, response);
-      }
-      if (static_cast<int>(principal->role) < static_cast<int>(match.route->role)) {
-        const std::string needed(to_string(match.route->role));
-        const std::string has(to_string(principal->role));
-        return refuse(call,
-                      ApiError{403, "forbidden",
-                               request.getMethod() + " " + match.route->pattern + " needs the " + needed +
-                                   " role or above; this " + (principal->kind == "key" ? "API key" : "user") +
-                                   " has " + has,
-                               Json{{"required_role", needed}, {"role", has}}},
-                      response);
-      }
-      call.principal = &*principal;
-    }
-    Reply reply = match.route->handler(call);
-    if (!reply.streamed && !call.finish_body()) {
-      response.setKeepAlive(false);  // the unread bytes would be taken for the next request
-    }
-    return reply;
+      self->outbox_.pop_front();
+      self->write_next();
+    });
   }
 
-  // CORS for the configured console origin only; other origins get no CORS headers.
-  bool apply_cors(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-    const std::string& allowed = services_.limits.cors_origin;
-    if (allowed.empty() || request.get("Origin", "") != allowed) {
-      return false;
+  // The stream's slot and watch go the moment it ends, not when the last callback lets go of the session.
+  void end_stream_resources() {
+    if (listener_) {
+      shared_.services.watch.unlisten(listener_);
+      listener_ = 0;
     }
-    response.set("Access-Control-Allow-Origin", allowed);
-    response.set("Vary", "Origin");
-    response.set("Access-Control-Expose-Headers", "X-Request-Id, Location, Retry-After, WWW-Authenticate");
-    return true;
+    if (feed_) {
+      feed_->slot.reset();
+    }
   }
 
-  static Reply preflight(const RouteMatch& match, bool cors) {
-    Reply reply;
-    reply.status = 204;
-    std::vector<std::string> methods = match.allowed;
-    methods.push_back("OPTIONS");
-    reply.headers.emplace_back("Allow", join(methods));
-    if (cors) {
-      reply.headers.emplace_back("Access-Control-Allow-Methods", join(methods));
-      reply.headers.emplace_back("Access-Control-Allow-Headers",
-                                 "Content-Type, Idempotency-Key, X-Request-Id, Last-Event-ID, Authorization, X-API-Key");
-      reply.headers.emplace_back("Access-Control-Max-Age", "600");
-    }
-    return reply;
-  }
+  Stream stream_;
+  asio::steady_timer timer_;
+  bool tls_ = false;
+  std::string peer_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
+  Incoming in_;
+  State state_ = State::Idle;
+  int served_ = 0;
+  bool keep_alive_ = true;
+  bool unread_body_ = false;
+  size_t lingered_ = 0;
+  char drain_[4096];
 
-  Services& services_;
+  std::shared_ptr<Feed> feed_;
+  uint64_t listener_ = 0;
+  Clock::time_point opened_;
+  Clock::time_point last_write_;
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+  bool finishing_ = false;
+  bool polling_ = false;
+  bool repoll_ = false;
 };
 
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(Services& services) : services_(services) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Dispatcher(services_);
+std::shared_ptr<asio::ssl::context> tls_context(const HttpServerOptions& options) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                   asio::ssl::context::single_dh_use);
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  // TLS 1.2: forward-secret AEAD suites only (no RC4, 3DES, CBC or export); TLS 1.3's defaults are all AEAD.
+  SSL_CTX_set_cipher_list(ctx->native_handle(),
+                          "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                          "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+  error_code ec;
+  ctx->use_certificate_chain_file(options.tls_cert.string(), ec);
+  if (ec) {
+    throw std::runtime_error("tls_cert: cannot load the certificate chain " + options.tls_cert.string() + ": " +
+                             ec.message());
   }
-
- private:
-  Services& services_;
-};
+  ctx->use_private_key_file(options.tls_key.string(), asio::ssl::context::pem, ec);
+  if (ec) {
+    throw std::runtime_error("tls_key: cannot load the private key " + options.tls_key.string() + ": " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    throw std::runtime_error("tls_key: the key " + options.tls_key.string() + " does not match the certificate " +
+                             options.tls_cert.string());
+  }
+  return ctx;
+}
 
 }  // namespace
 
 struct HttpServer::Impl {
-  Services& services;
   HttpServerOptions options;
-  Poco::ThreadPool pool;
-  Poco::Net::ServerSocket socket;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
+  asio::thread_pool workers;
+  asio::thread_pool system{2};
+  Shared shared;
+  asio::io_context ioc;
+  tcp::acceptor plain{ioc};
+  tcp::acceptor secure{ioc};
+  std::shared_ptr<asio::ssl::context> tls;
+  std::vector<std::thread> threads;
+  bool started = false;
   bool stopped = false;
 
-  Impl(Services& s, HttpServerOptions o)
-      : services(s), options(std::move(o)), pool("http", 2, std::max(2, options.max_threads), 60) {}
+  Impl(Services& services, HttpServerOptions o)
+      : options(std::move(o)),
+        workers(static_cast<size_t>(std::max(2, options.workers))),
+        shared{services, options, Dispatcher(services), {}, workers, system} {}
+
+  void bind(tcp::acceptor& acceptor, const std::string& host, uint16_t port) {
+    error_code ec;
+    const auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+    if (ec) {
+      throw std::runtime_error("'" + host + "' is not an IP address");
+    }
+    const tcp::endpoint endpoint(address, port);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint, ec);
+    if (ec) {
+      throw std::runtime_error(ec.message());
+    }
+    acceptor.listen(1024);
+  }
+
+  void accept(tcp::acceptor& acceptor, bool secure_listener) {
+    acceptor.async_accept(asio::make_strand(ioc), [this, &acceptor, secure_listener](error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted || shared.stopping) {
+        return;
+      }
+      if (ec) {
+        // Out of file descriptors, say: wait a little instead of spinning on the error.
+        auto timer = std::make_shared<asio::steady_timer>(ioc, std::chrono::milliseconds(50));
+        timer->async_wait([this, timer, &acceptor, secure_listener](error_code) { accept(acceptor, secure_listener); });
+        return;
+      }
+      if (shared.open() >= options.max_connections) {
+        refuse(std::move(s), secure_listener);
+      } else if (secure_listener) {
+        auto session = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+            shared, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(s)), *tls), true);
+        session->enroll();
+        session->start();
+      } else {
+        auto session = std::make_shared<Session<beast::tcp_stream>>(shared, beast::tcp_stream(std::move(s)), false);
+        session->enroll();
+        session->start();
+      }
+      accept(acceptor, secure_listener);
+    });
+  }
+
+  // Past max_connections: a short answer written without waiting, then the socket closes.
+  void refuse(tcp::socket socket, bool secure_listener) {
+    error_code ignored;
+    if (!secure_listener) {
+      const Reply reply =
+          shared.dispatcher.reject(ApiError{503, "too_many_connections",
+                                            "the server has the most connections open at once (max_connections " +
+                                                std::to_string(options.max_connections) + "); retry later",
+                                            Json{{"limit", options.max_connections}}},
+                                   "", peer_address(socket));
+      std::string text = "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: application/json\r\n";
+      for (const auto& [name, value] : reply.headers) {
+        text += name + ": " + value + "\r\n";
+      }
+      const std::string body = reply.payload();
+      text += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+      socket.non_blocking(true, ignored);
+      socket.write_some(asio::buffer(text), ignored);
+    }
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
 };
 
 HttpServer::HttpServer(Services& services, HttpServerOptions options)
@@ -285,31 +668,89 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::start() {
-  impl_->socket.bind(Poco::Net::SocketAddress(impl_->options.host, impl_->options.port), true);
-  impl_->socket.listen(256);
-  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(std::max(2, impl_->options.max_threads));
-  params->setMaxQueued(256);
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-  params->setTimeout(Poco::Timespan(30, 0));  // a client that stalls mid-request or mid-stream is dropped
-  params->setServerName("linkhub");
-  impl_->server =
-      std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->services), impl_->pool, impl_->socket, params);
-  impl_->server->start();
+  Impl& s = *impl_;
+  auto proxies = TrustedProxies::parse(s.options.trusted_proxies);
+  if (!proxies) {
+    throw std::runtime_error(proxies.error().message);
+  }
+  s.shared.proxies = std::move(*proxies);
+  if (s.options.tls) {
+    s.tls = tls_context(s.options);
+  }
+  s.bind(s.plain, s.options.host, s.options.port);
+  if (s.options.tls) {
+    s.bind(s.secure, s.options.tls_host, s.options.tls_port);
+  }
+  s.accept(s.plain, false);
+  if (s.options.tls) {
+    s.accept(s.secure, true);
+  }
+  s.started = true;
+  for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
+    s.threads.emplace_back([&s] { s.ioc.run(); });
+  }
 }
 
 uint16_t HttpServer::port() const {
-  return impl_->socket.address().port();
+  error_code ec;
+  return impl_->plain.is_open() ? impl_->plain.local_endpoint(ec).port() : 0;
+}
+
+uint16_t HttpServer::tls_port() const {
+  error_code ec;
+  return impl_->secure.is_open() ? impl_->secure.local_endpoint(ec).port() : 0;
 }
 
 void HttpServer::stop() {
-  if (!impl_->server || impl_->stopped) {
+  Impl& s = *impl_;
+  if (!s.started || s.stopped) {
     return;
   }
-  impl_->stopped = true;
-  impl_->server->stopAll(false);
-  impl_->pool.joinAll();
+  s.stopped = true;
+  s.shared.stopping = true;
+  asio::post(s.ioc, [&s] {
+    error_code ignored;
+    s.plain.close(ignored);
+    s.secure.close(ignored);
+  });
+  std::vector<std::shared_ptr<SessionBase>> open;
+  {
+    std::lock_guard lock(s.shared.mutex);
+    for (auto& [id, weak] : s.shared.sessions) {
+      if (auto session = weak.lock()) {
+        open.push_back(std::move(session));
+      }
+    }
+  }
+  for (auto& session : open) {
+    session->shutdown();
+  }
+  open.clear();
+  // Answers in progress finish (their connections then close); what is still open after the grace
+  // (a client that reads an answer slowly) is closed.
+  const auto all_gone = [&s] { return s.shared.sessions.empty(); };
+  std::unique_lock lock(s.shared.mutex);
+  if (!s.shared.gone.wait_for(lock, std::chrono::seconds(5), all_gone)) {
+    for (auto& [id, weak] : s.shared.sessions) {
+      if (auto session = weak.lock()) {
+        open.push_back(std::move(session));
+      }
+    }
+    lock.unlock();
+    for (auto& session : open) {
+      session->force_close();
+    }
+    open.clear();
+    lock.lock();
+    s.shared.gone.wait_for(lock, std::chrono::seconds(5), all_gone);
+  }
+  lock.unlock();
+  s.workers.join();
+  s.system.join();
+  s.ioc.stop();
+  for (auto& t : s.threads) {
+    t.join();
+  }
 }
 
 }  // namespace linkhub::http

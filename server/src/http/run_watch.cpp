@@ -1,8 +1,11 @@
 #include "http/run_watch.hpp"
 
+#include <vector>
+
 namespace linkhub::http {
 
 void RunWatch::notify(const std::string& run_id, bool ended) {
+  std::vector<Listener> wake;
   {
     std::lock_guard lock(mutex_);
     auto it = runs_.find(run_id);
@@ -11,16 +14,60 @@ void RunWatch::notify(const std::string& run_id, bool ended) {
     }
     ++it->second.version;
     it->second.ended += ended ? 1 : 0;
+    for (const auto& [id, listener] : listeners_) {
+      if (listener.first == run_id) {
+        wake.push_back(listener.second);
+      }
+    }
   }
   changed_.notify_all();
+  for (const auto& w : wake) {
+    w(false);
+  }
 }
 
 void RunWatch::close() {
+  std::vector<Listener> wake;
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
+    for (const auto& [id, listener] : listeners_) {
+      wake.push_back(listener.second);
+    }
   }
   changed_.notify_all();
+  for (const auto& w : wake) {
+    w(true);
+  }
+}
+
+uint64_t RunWatch::listen(const std::string& run_id, Listener wake) {
+  bool closed = false;
+  uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    closed = closed_;
+    id = ++next_listener_;
+    ++runs_[run_id].followers;
+    listeners_.emplace(id, std::make_pair(run_id, wake));
+  }
+  if (closed) {
+    wake(true);
+  }
+  return id;
+}
+
+void RunWatch::unlisten(uint64_t id) {
+  std::lock_guard lock(mutex_);
+  auto it = listeners_.find(id);
+  if (it == listeners_.end()) {
+    return;
+  }
+  auto run = runs_.find(it->second.first);
+  if (run != runs_.end() && --run->second.followers == 0) {
+    runs_.erase(run);
+  }
+  listeners_.erase(it);
 }
 
 bool RunWatch::closed() const {

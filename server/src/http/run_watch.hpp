@@ -7,6 +7,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -21,6 +23,13 @@ class RunWatch {
   // Wakes every follower for good (shutdown).
   void close();
   bool closed() const;
+
+  // An asynchronous follower (an event stream): `wake(closed)` runs on the
+  // notifying thread at every notification of `run_id`, and once with true
+  // at close() (at once when already closed). It must not block.
+  using Listener = std::function<void(bool closed)>;
+  uint64_t listen(const std::string& run_id, Listener wake);
+  void unlisten(uint64_t id);
 
   // One follower of one run. Call mark() before reading the store, then
   // wait(): a notification that lands in between is not lost. With
@@ -54,6 +63,8 @@ class RunWatch {
   std::condition_variable changed_;
   std::unordered_map<std::string, Entry> runs_;  // only runs somebody follows
   bool closed_ = false;
+  uint64_t next_listener_ = 0;
+  std::map<uint64_t, std::pair<std::string, Listener>> listeners_;
 };
 
 }  // namespace linkhub::http

@@ -3,8 +3,6 @@
 #include "http/routes.hpp"
 #include "http/run_metrics.hpp"
 
-#include <Poco/Exception.h>
-
 #include <charconv>
 #include <csignal>
 #include <mutex>
@@ -100,6 +98,8 @@ Result<uint16_t> ServeApp::start() {
   s.services = std::unique_ptr<Services>(new Services{s.store, s.host, *s.workflows, s.watch, s.metrics, s.router,
                                                       s.log, *s.auth, s.options.limits, s.options.worker});
   s.services->secrets = s.options.executor.secrets;
+  s.services->streams.configure(s.options.limits.max_streams, s.options.limits.max_streams_per_principal);
+  s.services->waits.configure(s.options.limits.max_waits, s.options.limits.max_waits_per_principal);
   s.services->steps = StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs,
                                    s.options.executor.artifact_dir, s.options.executor.http_allow};
   if (s.options.worker) {
@@ -111,21 +111,31 @@ Result<uint16_t> ServeApp::start() {
   s.http = std::make_unique<HttpServer>(*s.services, s.options.http);
   try {
     s.http->start();
-  } catch (const Poco::Exception& e) {
-    return Error{"cannot listen on " + s.options.http.host + ":" + std::to_string(s.options.http.port) + ": " +
-                 e.displayText()};
+  } catch (const std::exception& e) {
+    return Error{"cannot listen on " + s.options.http.host + ":" + std::to_string(s.options.http.port) +
+                 (s.options.http.tls ? " and " + s.options.http.tls_host + ":" + std::to_string(s.options.http.tls_port)
+                                     : std::string()) +
+                 ": " + e.what()};
   }
-  s.log.info("serve.listening", Json{{"url", "http://" + s.options.http.host + ":" + std::to_string(port())},
-                                     {"port", port()},
-                                     {"database", s.store.display_url()},
-                                     {"workflows", s.workflows->entries().size()},
-                                     {"worker", s.options.worker},
-                                     {"node", s.node ? Json(s.node->owner()) : Json(nullptr)}});
+  Json listening{{"url", "http://" + s.options.http.host + ":" + std::to_string(port())},
+                 {"port", port()},
+                 {"database", s.store.display_url()},
+                 {"workflows", s.workflows->entries().size()},
+                 {"worker", s.options.worker},
+                 {"node", s.node ? Json(s.node->owner()) : Json(nullptr)}};
+  if (s.options.http.tls) {
+    listening["tls_url"] = "https://" + s.options.http.tls_host + ":" + std::to_string(s.http->tls_port());
+  }
+  s.log.info("serve.listening", listening);
   return port();
 }
 
 uint16_t ServeApp::port() const {
   return impl_->http ? impl_->http->port() : 0;
+}
+
+uint16_t ServeApp::tls_port() const {
+  return impl_->http ? impl_->http->tls_port() : 0;
 }
 
 const Router& ServeApp::router() const {

@@ -47,6 +47,7 @@ class ServeApp {
   // node and then the HTTP server. An address that cannot be bound is an error.
   Result<uint16_t> start();
   uint16_t port() const;
+  uint16_t tls_port() const;  // 0 without a TLS listener
   // Graceful and idempotent: readyz turns 503, streams and waits end, the
   // server stops accepting and answers what it is answering, then the node
   // stops (its runs in flight finish).

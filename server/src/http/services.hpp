@@ -8,6 +8,7 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/run_watch.hpp"
+#include "http/slots.hpp"
 #include "http/workflow_catalog.hpp"
 
 #include <linkhub/engine/plugin_host.hpp>
@@ -31,6 +32,13 @@ struct ServeLimits {
   // other nodes execute (this node's own events wake them at once).
   std::chrono::milliseconds poll{1000};
   std::string cors_origin;  // empty: no CORS headers at all
+  // Open event streams and ?wait requests, in total and per API key or user:
+  // past either, 503 with Retry-After. Waits hold a worker thread each, so
+  // their total stays well below the worker pool.
+  size_t max_streams = 1000;
+  size_t max_streams_per_principal = 100;
+  size_t max_waits = 8;
+  size_t max_waits_per_principal = 2;
 };
 
 // What a step invoked by a request (outside any run) gets from the host, as
@@ -58,6 +66,8 @@ struct Services {
   std::atomic<bool> draining{false};      // shutting down: readyz says 503
   StepSettings steps;
   std::map<std::string, std::string> secrets;  // the configuration's, by name: webhook triggers verify with these
+  Slots streams;  // open event streams (configured from limits at start)
+  Slots waits;    // requests blocked in ?wait
 };
 
 }  // namespace linkhub::http

@@ -30,14 +30,14 @@ namespace linkhub {
 //   rules_dir          LINKHUB_RULES_DIR (lua.rule's rule files; relative to the config file)
 //   cors_origin        LINKHUB_CORS_ORIGIN (`linkhub serve`: the one browser origin allowed; empty = none)
 //   auth.enabled            LINKHUB_AUTH_ENABLED (true|false; false only for local development, loudly logged)
-//   auth.jwt_secret         LINKHUB_AUTH_JWT_SECRET (at least 32 characters; empty: generated once, kept in the database)
-//   auth.access_token_ttl   LINKHUB_AUTH_ACCESS_TOKEN_TTL (default 15m)
-//   auth.refresh_token_ttl  LINKHUB_AUTH_REFRESH_TOKEN_TTL (default 336h: 14 days)
-//   rate_limit.requests_per_second     LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND (per API key or user)
-//   rate_limit.burst                   LINKHUB_RATE_LIMIT_BURST
+//   auth.jwt_secret         LINKHUB_AUTH_JWT_SECRET (at least 32 characters; empty: generated once, kept in the
+//   database) auth.access_token_ttl   LINKHUB_AUTH_ACCESS_TOKEN_TTL (default 15m) auth.refresh_token_ttl
+//   LINKHUB_AUTH_REFRESH_TOKEN_TTL (default 336h: 14 days) rate_limit.requests_per_second
+//   LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND (per API key or user) rate_limit.burst LINKHUB_RATE_LIMIT_BURST
 //   rate_limit.failed_auth_per_minute  LINKHUB_RATE_LIMIT_FAILED_AUTH_PER_MINUTE (per client address)
 //   http.allow         LINKHUB_HTTP_ALLOW (comma-separated; replaces the file's list): the
 //                      non-public addresses, CIDR ranges and host names outbound HTTP may reach
+//   serve.KEY          LINKHUB_SERVE_KEY (`linkhub serve`'s transport limits, TLS and proxies: see ServeConfig)
 
 // `linkhub serve`'s authentication. There is no way to turn it off silently.
 struct AuthConfig {
@@ -60,6 +60,27 @@ struct RateLimitConfig {
 // listed here (linkhub/http_guard.hpp says what an entry may be).
 struct HttpConfig {
   std::vector<std::string> allow;  // "127.0.0.1", "10.0.0.0/8", "files.internal.example", "[::1]:8080"
+};
+
+// `linkhub serve`'s exposure to the network (docs/security.md, "HTTP exposure
+// and transport"): the `serve:` section, each key also LINKHUB_SERVE_<KEY>.
+struct ServeConfig {
+  std::string listen_tls;                    // HOST:PORT of a TLS listener beside `listen`; empty: none
+  std::filesystem::path tls_cert;            // PEM certificate chain
+  std::filesystem::path tls_key;             // PEM private key
+  std::vector<std::string> trusted_proxies;  // addresses or CIDR ranges (env: comma-separated)
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
+  std::chrono::milliseconds idle_timeout{10000};
+  int64_t max_requests_per_connection = 1000;
+  int64_t max_connections = 10000;
+  int64_t max_header_bytes = 16384;
+  int64_t max_url_bytes = 8192;
+  int64_t workers = 16;
+  int64_t max_streams = 1000;
+  int64_t max_streams_per_principal = 100;
+  int64_t max_waits = 8;
+  int64_t max_waits_per_principal = 2;
 };
 
 struct Config {
@@ -86,6 +107,7 @@ struct Config {
   AuthConfig auth;
   RateLimitConfig rate_limit;
   HttpConfig http;
+  ServeConfig serve;
 
   int effective_threads() const;
 };

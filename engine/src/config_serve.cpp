@@ -1,0 +1,167 @@
+#include "config_serve.hpp"
+
+#include <linkhub/engine/duration.hpp>
+
+#include <cstdlib>
+#include <string_view>
+
+namespace linkhub {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Durations {
+  const char* key;
+  std::chrono::milliseconds ServeConfig::*field;
+};
+struct Counts {
+  const char* key;
+  int64_t ServeConfig::*field;
+  int64_t min;
+};
+
+constexpr Durations kDurations[] = {{"header_timeout", &ServeConfig::header_timeout},
+                                    {"body_timeout", &ServeConfig::body_timeout},
+                                    {"idle_timeout", &ServeConfig::idle_timeout}};
+constexpr Counts kCounts[] = {{"max_requests_per_connection", &ServeConfig::max_requests_per_connection, 1},
+                              {"max_connections", &ServeConfig::max_connections, 1},
+                              {"max_header_bytes", &ServeConfig::max_header_bytes, 1024},
+                              {"max_url_bytes", &ServeConfig::max_url_bytes, 256},
+                              {"workers", &ServeConfig::workers, 2},
+                              {"max_streams", &ServeConfig::max_streams, 0},
+                              {"max_streams_per_principal", &ServeConfig::max_streams_per_principal, 0},
+                              {"max_waits", &ServeConfig::max_waits, 0},
+                              {"max_waits_per_principal", &ServeConfig::max_waits_per_principal, 0}};
+constexpr const char* kKeys =
+    "listen_tls, tls_cert, tls_key, trusted_proxies, header_timeout, body_timeout, idle_timeout, "
+    "max_requests_per_connection, max_connections, max_header_bytes, max_url_bytes, workers, max_streams, "
+    "max_streams_per_principal, max_waits or max_waits_per_principal";
+
+std::string where(const fs::path& file, const YAML::Node& node) {
+  return file.string() + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
+}
+
+std::string env_name(std::string_view key) {
+  std::string name = "LINKHUB_SERVE_";
+  for (char c : key) {
+    name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+std::optional<int64_t> parse_count(const std::string& text, int64_t min) {
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v < min) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(v);
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  size_t from = 0;
+  while (from <= text.size()) {
+    const size_t comma = std::min(text.find(',', from), text.size());
+    std::string item = text.substr(from, comma - from);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) {
+      out.push_back(item);
+    }
+    from = comma + 1;
+  }
+  return out;
+}
+
+// One key's text (from the file or the environment) into the config; an error message without a location.
+std::optional<std::string> apply(ServeConfig& serve, const std::string& key, const std::string& text) {
+  for (const auto& d : kDurations) {
+    if (key == d.key) {
+      auto v = parse_duration(text);
+      if (!v || v->count() < 1) {
+        return "serve." + key + ": expected a duration such as 10s or 500ms, found '" + text + "'";
+      }
+      serve.*d.field = *v;
+      return std::nullopt;
+    }
+  }
+  for (const auto& c : kCounts) {
+    if (key == c.key) {
+      auto v = parse_count(text, c.min);
+      if (!v) {
+        return "serve." + key + ": expected a whole number of at least " + std::to_string(c.min) + ", found '" + text +
+               "'";
+      }
+      serve.*c.field = *v;
+      return std::nullopt;
+    }
+  }
+  if (key == "listen_tls") {
+    serve.listen_tls = text;
+  } else if (key == "tls_cert") {
+    serve.tls_cert = text;
+  } else if (key == "tls_key") {
+    serve.tls_key = text;
+  } else if (key == "trusted_proxies") {
+    serve.trusted_proxies = split_commas(text);
+  } else {
+    return "unknown key 'serve." + key + "' (expected " + kKeys + ")";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Error> apply_serve_section(ServeConfig& serve, const fs::path& file, const YAML::Node& node) {
+  if (!node.IsMap()) {
+    return Error{where(file, node) + ": serve: expected a mapping of settings such as {max_connections: 10000}"};
+  }
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "trusted_proxies") {
+      if (!kv.second.IsSequence()) {
+        return Error{where(file, kv.second) +
+                     ": serve.trusted_proxies: expected a list such as [127.0.0.1, 10.0.0.0/8]"};
+      }
+      serve.trusted_proxies.clear();
+      for (const auto& item : kv.second) {
+        serve.trusted_proxies.push_back(item.as<std::string>());
+      }
+      continue;
+    }
+    if (!kv.second.IsScalar()) {
+      return Error{where(file, kv.second) + ": serve." + key + ": expected a single value"};
+    }
+    if (auto error = apply(serve, key, kv.second.as<std::string>())) {
+      return Error{where(file, kv.first) + ": " + *error};
+    }
+    // Relative certificate paths are relative to the configuration file, like artifact_dir.
+    fs::path* path = key == "tls_cert" ? &serve.tls_cert : key == "tls_key" ? &serve.tls_key : nullptr;
+    if (path != nullptr && path->is_relative()) {
+      *path = file.parent_path() / *path;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> apply_serve_environment(ServeConfig& serve) {
+  std::vector<std::string> keys = {"listen_tls", "tls_cert", "tls_key", "trusted_proxies"};
+  for (const auto& d : kDurations) {
+    keys.emplace_back(d.key);
+  }
+  for (const auto& c : kCounts) {
+    keys.emplace_back(c.key);
+  }
+  for (const auto& key : keys) {
+    const std::string name = env_name(key);
+    if (const char* text = std::getenv(name.c_str())) {
+      if (auto error = apply(serve, key, text)) {
+        return Error{name + ": " + *error};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace linkhub

@@ -1,0 +1,211 @@
+#include "http/dispatcher.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <random>
+
+namespace linkhub::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A client's X-Request-Id is echoed only when it is short and plain, so it
+// cannot smuggle anything into headers or log lines.
+bool usable_request_id(const std::string& id) {
+  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
+  });
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                static_cast<unsigned long long>(random()));
+  return buf;
+}
+
+// SOCI's messages go on with the statement and its bound values (" while
+// executing ... with :inputs=..."), which may hold a run's inputs: cut them.
+std::string loggable(std::string message) {
+  if (const size_t cut = message.find("while executing"); cut != std::string::npos) {
+    message.resize(cut);
+  }
+  if (message.size() > 500) {
+    message.resize(500);
+  }
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
+    message.pop_back();
+  }
+  return message;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    out += (out.empty() ? "" : ", ") + item;
+  }
+  return out;
+}
+
+// What RFC 6750 and RFC 6585 ask of 401 and 429 answers, wherever they come from.
+void add_auth_headers(Reply& reply) {
+  if (reply.status == 401 && reply.content_type == "application/json") {
+    const std::string code = reply.body["error"].value("code", "");
+    reply.headers.emplace_back("WWW-Authenticate", code == "unauthenticated" || code == "invalid_credentials"
+                                                       ? "Bearer realm=\"linkhub\""
+                                                       : "Bearer realm=\"linkhub\", error=\"invalid_token\"");
+  }
+  if (reply.status == 429 && reply.content_type == "application/json") {
+    const Json& details = reply.body["error"]["details"];
+    const long long seconds = details.is_object() ? details.value("retry_after_s", 1LL) : 1LL;
+    reply.headers.emplace_back("Retry-After", std::to_string(std::max(1LL, seconds)));
+  }
+}
+
+Reply preflight(const RouteMatch& match, bool cors) {
+  Reply reply;
+  reply.status = 204;
+  std::vector<std::string> methods = match.allowed;
+  methods.push_back("OPTIONS");
+  reply.headers.emplace_back("Allow", join(methods));
+  if (cors) {
+    reply.headers.emplace_back("Access-Control-Allow-Methods", join(methods));
+    reply.headers.emplace_back("Access-Control-Allow-Headers",
+                               "Content-Type, Idempotency-Key, X-Request-Id, Last-Event-ID, Authorization, X-API-Key");
+    reply.headers.emplace_back("Access-Control-Max-Age", "600");
+  }
+  return reply;
+}
+
+}  // namespace
+
+Reply Dispatcher::handle(const Incoming& request) {
+  const auto started = Clock::now();
+  const std::string client_id = request.header("X-Request-Id");
+  const std::string request_id = usable_request_id(client_id) ? client_id : new_request_id();
+  // CORS for the configured console origin only; other origins get no CORS headers.
+  const std::string& origin = services_.limits.cors_origin;
+  const bool cors = !origin.empty() && request.header("Origin") == origin;
+
+  std::string route_label = "unmatched";
+  std::string principal;
+  Reply reply;
+  try {
+    reply = dispatch(request, request_id, cors, route_label, principal);
+    add_auth_headers(reply);
+  } catch (const std::exception& e) {
+    // The message may hold internals (SQL, paths): the log gets it, the client a reference.
+    services_.log.write("error", "http.exception",
+                        Json{{"request_id", request_id}, {"route", route_label}, {"error", loggable(e.what())}});
+    reply = Reply::error(internal_error("an unexpected error occurred; quote request id " + request_id));
+    reply.close = true;
+  }
+  reply.headers.emplace_back("X-Request-Id", request_id);
+  if (cors) {
+    reply.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    reply.headers.emplace_back("Vary", "Origin");
+    reply.headers.emplace_back("Access-Control-Expose-Headers",
+                               "X-Request-Id, Location, Retry-After, WWW-Authenticate");
+  }
+  // Counted before the answer leaves: a client that reads /metrics after an
+  // answer always finds that request in it. (So the latency excludes the send.)
+  account(route_label, request.method, reply.status, std::chrono::duration<double>(Clock::now() - started).count(),
+          request_id, principal, request.client);
+  return reply;
+}
+
+Reply Dispatcher::reject(const ApiError& error, const std::string& method, const std::string& client) {
+  const std::string request_id = new_request_id();
+  Reply reply = Reply::error(error);
+  reply.close = true;
+  reply.headers.emplace_back("X-Request-Id", request_id);
+  if (error.status == 503) {
+    reply.headers.emplace_back("Retry-After", "1");
+  }
+  account("unread", method.empty() ? "-" : method, reply.status, 0, request_id, "", client);
+  return reply;
+}
+
+void Dispatcher::account(const std::string& route, const std::string& method, int status, double seconds,
+                         const std::string& request_id, const std::string& principal, const std::string& client) {
+  services_.metrics.http_request(route, method, status, seconds);
+  Json line{{"method", method},         {"route", route},
+            {"status", status},         {"duration_ms", std::round(seconds * 1e6) / 1e3},
+            {"request_id", request_id}, {"client", client}};
+  if (!principal.empty()) {
+    line["principal"] = principal;  // "key:<id>" or "user:<name>": never a secret
+  }
+  services_.log.info("http.request", line);
+}
+
+Reply Dispatcher::dispatch(const Incoming& request, const std::string& request_id, bool cors, std::string& route_label,
+                           std::string& principal_label) {
+  const auto target = parse_target(request.target);
+  if (!target) {
+    Reply reply = Reply::error(bad_request("bad_target", "the request target is not a valid path and query"));
+    reply.close = true;
+    return reply;
+  }
+  // Which credential counts must never depend on which copy a proxy or a parser picks.
+  for (const char* name : {"Authorization", "X-API-Key"}) {
+    if (request.count(name) > 1) {
+      return Reply::error(
+          bad_request("ambiguous_credentials",
+                      std::string("the request has more than one ") + name + " header; send exactly one credential",
+                      Json{{"header", name}}));
+    }
+  }
+  RouteMatch match = services_.router.match(request.method, target->segments);
+  if (!match.pattern.empty()) {
+    route_label = match.pattern;
+  }
+  if (match.route == nullptr) {
+    if (match.allowed.empty()) {
+      const std::string& uri = request.target;
+      const std::string path = uri.substr(0, std::min<size_t>(uri.find('?'), 200));
+      return Reply::error(not_found("unknown_route", "there is no route " + request.method + " " + path,
+                                    Json{{"see", "/api/v1/openapi.json"}}));
+    }
+    if (request.method == "OPTIONS") {
+      return preflight(match, cors);
+    }
+    Reply reply = Reply::error(ApiError{405, "method_not_allowed",
+                                        request.method + " is not allowed here; this path takes " + join(match.allowed),
+                                        Json{{"allowed", match.allowed}}});
+    reply.headers.emplace_back("Allow", join(match.allowed));
+    return reply;
+  }
+  Call call(services_, *match.route, *target, std::move(match.params), request, request_id);
+  // Authentication, the rate limit and the route's role, in that order, for every route that is not public.
+  std::optional<Principal> principal;
+  if (match.route->role != Role::Public) {
+    const std::string& address = request.client;
+    auto who = services_.auth.authenticate(request.header("Authorization"), request.header("X-API-Key"), address);
+    if (!who) {
+      return Reply::error(who.error());
+    }
+    principal = std::move(*who);
+    principal_label = principal->label();
+    if (auto limited = services_.auth.limit(*principal, address)) {
+      return Reply::error(*limited);
+    }
+    if (static_cast<int>(principal->role) < static_cast<int>(match.route->role)) {
+      const std::string needed(to_string(match.route->role));
+      const std::string has(to_string(principal->role));
+      return Reply::error(ApiError{403, "forbidden",
+                                   request.method + " " + match.route->pattern + " needs the " + needed +
+                                       " role or above; this " + (principal->kind == "key" ? "API key" : "user") +
+                                       " has " + has,
+                                   Json{{"required_role", needed}, {"role", has}}});
+    }
+    call.principal = &*principal;
+  }
+  return match.route->handler(call);
+}
+
+}  // namespace linkhub::http
