@@ -9,6 +9,9 @@ find_package(Poco 1.11 REQUIRED COMPONENTS Foundation)   # Poco::Foundation (SHA
 find_package(PkgConfig REQUIRED)
 # The C++ build of Lua: errors raised through C++ frames unwind them (destructors run).
 pkg_check_modules(LUACXX REQUIRED IMPORTED_TARGET lua5.4-c++)
+# libyaml's event parser reads all YAML before yaml-cpp's nodes are built from it
+# (yaml-cpp 0.7's own parser loops on some invalid input: engine/src/yaml_reader.hpp).
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
 
 # Run state: SOCI 4.0 on SQLite and PostgreSQL. Debian ships no CMake config
 # and no .pc for SOCI, so the libraries are found by name.
