@@ -223,7 +223,7 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
   } else {
     std::cout << "run " << run->id << " " << to_string(run->status);
     if (!run->error.empty()) {
-      std::cout << ": " << run->error;
+      std::cout << ": " << terminal_safe(run->error);
     }
     std::cout << "\n";
     if (run->status == RunStatus::Succeeded) {
