@@ -189,6 +189,10 @@ class Dispatcher final : public Poco::Net::HTTPRequestHandler {
       return reply;
     }
     Call call(services_, *match.route, *target, std::move(match.params), request, response, request_id);
+    // wip/parse (issue 10): query parameters the route does not declare, or repeated ones, are a 400.
+    if (auto bad_query = check_query(*match.route, *target)) {
+      return refuse(call, *bad_query, response);
+    }
     // Authentication, the rate limit and the route's role, in that order, for every route that is not public.
     std::optional<Principal> principal;
     if (match.route->role != Role::Public) {
