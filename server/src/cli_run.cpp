@@ -66,7 +66,7 @@ class Progress {
       finish(e.step_id);
     } else if (e.type == "step.failed") {
       line = "failed    " + who + " after " + ms(e.payload) + attempts(e.payload) + ": " +
-             e.payload.value("error", std::string());
+             terminal_safe(e.payload.value("error", std::string()));
       if (e.payload.value("continue_on_error", false)) {
         line += " (continuing: continue_on_error)";
       }

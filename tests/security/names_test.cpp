@@ -31,7 +31,8 @@ std::string workflow_named(const std::string& name) {
 }
 
 TEST(SecurityNames, TheRuleKeepsWhatShipsAndRefusesTheRest) {
-  for (const std::string ok : {"hello", "tiktok-to-catalog", "caption_gate", "v1.2", "0day", std::string(64, 'a')}) {
+  for (const std::string& ok :
+       std::vector<std::string>{"hello", "tiktok-to-catalog", "caption_gate", "v1.2", "0day", std::string(64, 'a')}) {
     EXPECT_TRUE(valid_name(ok)) << ok;
   }
   for (const auto& bad : kBadNames) {
@@ -107,8 +108,8 @@ TEST(SecurityNames, RunTablesShowNoRawEscapeFromStepErrors) {
   const CliResult ran = run_linkhub("run " + shell_quote(file.string()) + db + " --format json");
   const std::string id = nlohmann::json::parse(ran.out, nullptr, false).value("run_id", "");
   ASSERT_FALSE(id.empty()) << ran.describe();
-  for (const std::string command :
-       {"runs list", "runs show " + id + " --events", "run " + shell_quote(file.string())}) {
+  for (const std::string& command :
+       std::vector<std::string>{"runs list", "runs show " + id + " --events", "run " + shell_quote(file.string())}) {
     const CliResult shown = run_linkhub(command + db);
     EXPECT_NE(shown.out.find("cleared"), std::string::npos) << command << "\n" << shown.describe();
     EXPECT_NE(shown.out.find("\\e[2J"), std::string::npos) << command << "\n" << shown.describe();

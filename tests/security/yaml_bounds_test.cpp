@@ -87,7 +87,7 @@ TEST(SecurityYamlBounds, AliasesOnlyReferToFinishedAnchors) {
   ASSERT_EQ(loaded.diagnostics.size(), 1u);
   EXPECT_EQ(loaded.diagnostics[0].code, "yaml-syntax");
   EXPECT_EQ(loaded.diagnostics[0].pos.line, 3);
-  EXPECT_EQ(loaded.diagnostics[0].pos.column, 9);
+  EXPECT_EQ(loaded.diagnostics[0].pos.column, 8);
 }
 
 // Marks count bytes: a value after multibyte text is reported where it is.
