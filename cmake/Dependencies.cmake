@@ -12,6 +12,9 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(LUACXX REQUIRED IMPORTED_TARGET lua5.4-c++)
 # Argon2id password hashes (crypto_pwhash).
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+# libyaml's event parser reads all YAML before yaml-cpp's nodes are built from it
+# (yaml-cpp 0.7's own parser loops on some invalid input: engine/src/yaml_reader.hpp).
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)
 
 # Run state: SOCI 4.0 on SQLite and PostgreSQL. Debian ships no CMake config
 # and no .pc for SOCI, so the libraries are found by name.

@@ -5,6 +5,8 @@
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/http_guard.hpp>
 
+#include "yaml_reader.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <unistd.h>
@@ -236,9 +238,8 @@ std::optional<Error> apply_auth_environment(Config& config) {
       return error;
     }
   }
-  for (const auto& [name, target] :
-       {std::pair{"LINKHUB_AUTH_ACCESS_TOKEN_TTL", &config.auth.access_token_ttl},
-        std::pair{"LINKHUB_AUTH_REFRESH_TOKEN_TTL", &config.auth.refresh_token_ttl}}) {
+  for (const auto& [name, target] : {std::pair{"LINKHUB_AUTH_ACCESS_TOKEN_TTL", &config.auth.access_token_ttl},
+                                     std::pair{"LINKHUB_AUTH_REFRESH_TOKEN_TTL", &config.auth.refresh_token_ttl}}) {
     if (const char* text = std::getenv(name)) {
       auto d = parse_duration(text);
       if (!d || d->count() < 1000) {
@@ -260,15 +261,19 @@ std::optional<Error> apply_auth_environment(Config& config) {
 }
 
 std::optional<Error> apply_file(Config& config, const fs::path& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path.string());
-  } catch (const YAML::BadFile&) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
     return Error{path.string() + ": cannot read the configuration file"};
-  } catch (const YAML::Exception& e) {
-    return Error{path.string() + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                 ": " + e.msg};
   }
+  std::ostringstream text;
+  text << in.rdbuf();
+  // libyaml reads it (yaml_reader.hpp): yaml-cpp's parser loops on some invalid text.
+  YamlRead read = read_yaml(text.str());
+  if (read.error) {
+    return Error{path.string() + ":" + std::to_string(read.error->mark.line + 1) + ":" +
+                 std::to_string(read.error->mark.column + 1) + ": " + read.error->message};
+  }
+  const YAML::Node root = read.root;
   if (root.IsNull()) {
     return std::nullopt;
   }

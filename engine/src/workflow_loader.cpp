@@ -1,8 +1,11 @@
 // YAML -> Workflow, with every structural problem reported at its line and column.
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/engine/json_schema.hpp>
+#include <linkhub/engine/names.hpp>
 #include <linkhub/engine/suggest.hpp>
 #include <linkhub/engine/workflow.hpp>
+
+#include "yaml_reader.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -66,7 +69,6 @@ const std::vector<std::string> kInputTypes{"string", "number", "integer", "boole
 const std::vector<std::string> kDefaultsKeys{"retry", "timeout", "continue_on_error"};
 const std::vector<std::string> kRetryKeys{"attempts", "backoff", "initial", "max", "multiplier", "jitter"};
 
-const std::regex kIdPattern("^[A-Za-z_][A-Za-z0-9_-]*$");
 const std::regex kUsesPattern("^[a-z][a-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$");
 const std::regex kIntPattern("^[-+]?(0|[1-9][0-9]*)$");
 const std::regex kFloatPattern("^[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?$");
@@ -101,21 +103,22 @@ class Loader {
       result.diagnostics = std::move(diagnostics_);
       return result;
     }
-    YAML::Node root;
-    try {
-      std::vector<YAML::Node> docs = YAML::LoadAll(text_);
-      if (docs.size() > 1) {
-        add_at(second_document_pos(), "", "yaml-syntax",
+    // libyaml reads the text (yaml_reader.hpp): yaml-cpp's own parser loops
+    // on some invalid input and never sees it.
+    YamlRead read = read_yaml(text_, YamlLimits{kMaxValues, kMaxDepth, 1});
+    if (read.error) {
+      if (read.error->kind == YamlReadError::Kind::TooLarge) {
+        add_at(pos_of(read.error->mark), "", "too-large", read.error->message);
+      } else if (read.error->kind == YamlReadError::Kind::ExtraDocument) {
+        add_at(pos_of(read.error->mark), "", "yaml-syntax",
                "a workflow file holds one YAML document; a second one starts here");
-        result.diagnostics = std::move(diagnostics_);
-        return result;
+      } else {
+        report_syntax_error(read.error->mark, read.error->message);
       }
-      root = docs.empty() ? YAML::Node() : docs[0];
-    } catch (const YAML::Exception& e) {
-      report_syntax_error(e);
       result.diagnostics = std::move(diagnostics_);
       return result;
     }
+    const YAML::Node root = read.root;
     Workflow wf;
     wf.file = file_;
     wf.source = text_;
@@ -187,26 +190,11 @@ class Loader {
     return pos;
   }
 
-  SourcePos second_document_pos() const {
+  // libyaml reports a tab used for indentation as a character that cannot
+  // start a token, wherever it notices it; name the mistake at the tab.
+  void report_syntax_error(const YAML::Mark& mark, const std::string& message) {
     const auto ls = lines();
-    bool seen_content = false;
-    for (size_t i = 0; i < ls.size(); ++i) {
-      if (ls[i].rfind("---", 0) == 0 && seen_content) {
-        return SourcePos{static_cast<int>(i) + 1, 1};
-      }
-      const size_t first = ls[i].find_first_not_of(" \t");
-      if (first != std::string::npos && ls[i][first] != '#' && ls[i].rfind("---", 0) != 0) {
-        seen_content = true;
-      }
-    }
-    return SourcePos{1, 1};
-  }
-
-  // yaml-cpp notices some mistakes far from where they are; point at the cause.
-  void report_syntax_error(const YAML::Exception& e) {
-    const auto ls = lines();
-    const int error_line = e.mark.line + 1;
-    // A tab in the indentation at or before the error line.
+    const int error_line = mark.line + 1;
     for (size_t i = 0; i < ls.size() && static_cast<int>(i) < error_line; ++i) {
       const size_t indent_end = ls[i].find_first_not_of(" \t");
       const size_t tab = ls[i].find('\t');
@@ -216,32 +204,7 @@ class Loader {
         return;
       }
     }
-    // An unclosed [ or {: the last opener before the error that is never closed.
-    if (e.msg.find("flow") != std::string::npos) {
-      std::vector<SourcePos> open;
-      for (size_t i = 0; i < ls.size() && static_cast<int>(i) < error_line; ++i) {
-        char quote = 0;
-        for (size_t c = 0; c < ls[i].size(); ++c) {
-          const char ch = ls[i][c];
-          if (quote != 0) {
-            quote = ch == quote ? 0 : quote;
-          } else if (ch == '"' || ch == '\'') {
-            quote = ch;
-          } else if (ch == '#') {
-            break;
-          } else if (ch == '[' || ch == '{') {
-            open.push_back(SourcePos{static_cast<int>(i) + 1, static_cast<int>(c) + 1});
-          } else if ((ch == ']' || ch == '}') && !open.empty()) {
-            open.pop_back();
-          }
-        }
-      }
-      if (!open.empty()) {
-        add_at(open.back(), "", "yaml-syntax", "YAML syntax error: this bracket is never closed (" + e.msg + ")");
-        return;
-      }
-    }
-    add_at(pos_of(e.mark), "", "yaml-syntax", "YAML syntax error: " + e.msg);
+    add_at(pos_of(mark), "", "yaml-syntax", message);
   }
 
   // A quoted scalar whose closing quote is missing swallows the rest of the
@@ -504,6 +467,9 @@ class Loader {
       wf.name = *name;
       if (wf.name.empty()) {
         add("/name", "", "invalid-value", "the workflow name must not be empty");
+      } else if (!valid_name(wf.name)) {
+        // The name becomes a file name, a URL segment and a log field.
+        add("/name", "", "invalid-name", "the workflow name '" + wf.name + "' must be " + std::string(kNameRule));
       }
     } else if (!doc.contains("name")) {
       add_at(SourcePos{1, 1}, "", "missing-key", "the workflow has no 'name'");
@@ -531,9 +497,8 @@ class Loader {
     }
     for (const auto& [name, decl_json] : it->items()) {
       const std::string p = "/inputs/" + token(name);
-      if (!std::regex_match(name, kIdPattern)) {
-        add_key(p, "", "invalid-id",
-                "input name '" + name + "' must be letters, digits, _ or -, starting with a letter");
+      if (!valid_id(name)) {
+        add_key(p, "", "invalid-id", "input name '" + name + "' must be " + std::string(kIdRule));
       }
       InputDecl decl;
       decl.name = name;
@@ -619,9 +584,8 @@ class Loader {
       step.continue_on_error = default_continue;
       if (auto id = read_string(s, "id", p, "")) {
         step.id = *id;
-        if (!std::regex_match(step.id, kIdPattern)) {
-          add(p + "/id", step.id, "invalid-id",
-              "step id '" + step.id + "' must be letters, digits, _ or -, starting with a letter or _");
+        if (!valid_id(step.id)) {
+          add(p + "/id", step.id, "invalid-id", "step id '" + step.id + "' must be " + std::string(kIdRule));
         }
         if (auto prev = seen.find(step.id); prev != seen.end()) {
           add(p + "/id", step.id, "duplicate-step-id",

@@ -173,7 +173,7 @@ int cmd_keys_list(const GlobalOptions& global) {
   for (const auto& key : keys) {
     std::cout << std::setw(18) << key.id << std::setw(10) << key.role << std::setw(21) << format_time(key.created_ms)
               << std::setw(21) << format_time(key.last_used_ms) << std::setw(9)
-              << (key.revoked_ms != 0 ? "revoked" : "active") << key.name << "\n";
+              << (key.revoked_ms != 0 ? "revoked" : "active") << terminal_safe(key.name) << "\n";
   }
   return 0;
 }
@@ -198,7 +198,8 @@ int cmd_keys_revoke(const GlobalOptions& global, const std::string& id) {
     std::cerr << "linkhub: API key " << key_id << " was already revoked\n";
     return 1;
   }
-  std::cout << "revoked API key " << key_id << " (" << key->role << (key->name.empty() ? "" : ", " + key->name)
+  std::cout << "revoked API key " << key_id << " (" << key->role
+            << (key->name.empty() ? "" : ", " + terminal_safe(key->name))
             << "); servers stop accepting it within seconds\n";
   return 0;
 }

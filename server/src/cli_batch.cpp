@@ -1,5 +1,7 @@
 #include "cli_batch.hpp"
 
+#include <linkhub/engine/names.hpp>
+
 #include <linkhub/engine/node.hpp>
 
 #include <unistd.h>
@@ -163,7 +165,7 @@ int run_batch(const GlobalOptions& global, const RunOptions& options, Environmen
     for (const auto& entry : report) {
       if (entry.value("status", "") != "succeeded") {
         std::cout << "  line " << entry["line"] << ": " << entry.value("status", "") << " " << entry.value("run_id", "")
-                  << (entry.contains("run_id") ? " " : "") << entry.value("error", "") << "\n";
+                  << (entry.contains("run_id") ? " " : "") << terminal_safe(entry.value("error", "")) << "\n";
       }
     }
   }

@@ -125,11 +125,11 @@ void print_diagnostics(const Diagnostics& diagnostics, bool json) {
     return;
   }
   for (const auto& d : diagnostics) {
-    std::cout << format_diagnostic(d) << "\n";
+    std::cout << terminal_safe(format_diagnostic(d)) << "\n";
     const auto& lines = file_lines(d.file);
     if (d.pos.line > 0 && static_cast<size_t>(d.pos.line) <= lines.size()) {
       const std::string number = std::to_string(d.pos.line);
-      std::cout << "  " << number << " | " << lines[static_cast<size_t>(d.pos.line) - 1] << "\n";
+      std::cout << "  " << number << " | " << terminal_safe(lines[static_cast<size_t>(d.pos.line) - 1]) << "\n";
       std::cout << "  " << std::string(number.size(), ' ') << " | "
                 << std::string(static_cast<size_t>(std::max(d.pos.column - 1, 0)), ' ') << "^\n";
     }

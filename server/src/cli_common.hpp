@@ -6,6 +6,7 @@
 #include <linkhub/engine/config.hpp>
 #include <linkhub/engine/diagnostic.hpp>
 #include <linkhub/engine/executor.hpp>
+#include <linkhub/engine/names.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/result.hpp>
 #include <linkhub/engine/sql_store.hpp>

@@ -63,7 +63,7 @@ void print_fields(const Json& schema, const char* title) {
     }
     std::cout << "      " << std::left << std::setw(20) << name << std::setw(10) << type_of(prop) << " " << note;
     if (prop.contains("description")) {
-      std::cout << ": " << prop["description"].get<std::string>();
+      std::cout << ": " << terminal_safe(prop["description"].get<std::string>());
     }
     std::cout << "\n";
   }
@@ -90,9 +90,10 @@ int cmd_plugins_list(const GlobalOptions& global) {
     return 0;
   }
   for (const auto* p : env->host->plugins()) {
-    std::cout << p->name << " " << p->version << "  " << p->description << "\n";
+    std::cout << p->name << " " << p->version << "  " << terminal_safe(p->description) << "\n";
     for (const auto& step : p->steps) {
-      std::cout << "  " << std::left << std::setw(22) << step->signature.uses << step->signature.description << "\n";
+      std::cout << "  " << std::left << std::setw(22) << step->signature.uses
+                << terminal_safe(step->signature.description) << "\n";
     }
   }
   return 0;

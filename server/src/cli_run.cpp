@@ -66,7 +66,7 @@ class Progress {
       finish(e.step_id);
     } else if (e.type == "step.failed") {
       line = "failed    " + who + " after " + ms(e.payload) + attempts(e.payload) + ": " +
-             e.payload.value("error", std::string());
+             terminal_safe(e.payload.value("error", std::string()));
       if (e.payload.value("continue_on_error", false)) {
         line += " (continuing: continue_on_error)";
       }
@@ -223,7 +223,7 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
   } else {
     std::cout << "run " << run->id << " " << to_string(run->status);
     if (!run->error.empty()) {
-      std::cout << ": " << run->error;
+      std::cout << ": " << terminal_safe(run->error);
     }
     std::cout << "\n";
     if (run->status == RunStatus::Succeeded) {

@@ -96,8 +96,9 @@ int cmd_runs_list(const GlobalOptions& global, const RunsListOptions& options) {
             << std::setw(21) << "CREATED (UTC)"
             << "ERROR\n";
   for (const auto& r : runs) {
-    std::cout << std::left << std::setw(38) << r.id << std::setw(24) << r.workflow << std::setw(11)
-              << to_string(r.status) << std::setw(21) << format_time(r.created_ms) << r.error.substr(0, 80) << "\n";
+    std::cout << std::left << std::setw(38) << terminal_safe(r.id) << std::setw(24) << terminal_safe(r.workflow)
+              << std::setw(11) << to_string(r.status) << std::setw(21) << format_time(r.created_ms)
+              << terminal_safe(r.error.substr(0, 80)) << "\n";
   }
   return 0;
 }
@@ -135,10 +136,11 @@ int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool e
     std::cout << doc.dump(2) << "\n";
     return 0;
   }
-  std::cout << "run       " << run->id << "\n"
-            << "workflow  " << run->workflow << " (version " << run->workflow_version << ", " << run->workflow_hash
-            << ")\n"
-            << "status    " << to_string(run->status) << (run->error.empty() ? "" : ": " + run->error) << "\n"
+  std::cout << "run       " << terminal_safe(run->id) << "\n"
+            << "workflow  " << terminal_safe(run->workflow) << " (version " << run->workflow_version << ", "
+            << run->workflow_hash << ")\n"
+            << "status    " << to_string(run->status) << (run->error.empty() ? "" : ": " + terminal_safe(run->error))
+            << "\n"
             << "created   " << format_time(run->created_ms) << " UTC\n"
             << "inputs    " << run->inputs.dump() << "\n";
   if (run->status == RunStatus::Succeeded) {
@@ -147,13 +149,13 @@ int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool e
   std::cout << "steps\n";
   for (const auto& s : steps) {
     const std::string who = s.index >= 0 ? s.step_id + "[" + std::to_string(s.index) + "]" : s.step_id;
-    std::cout << "  " << std::left << std::setw(28) << who << std::setw(11) << to_string(s.status) << "attempt "
-              << s.attempt;
+    std::cout << "  " << std::left << std::setw(28) << terminal_safe(who) << std::setw(11) << to_string(s.status)
+              << "attempt " << s.attempt;
     if (s.finished_ms > 0 && s.started_ms > 0) {
       std::cout << ", " << (s.finished_ms - s.started_ms) << " ms";
     }
     if (!s.error.empty()) {
-      std::cout << ": " << s.error;
+      std::cout << ": " << terminal_safe(s.error);
     }
     std::cout << "\n";
   }
@@ -166,7 +168,8 @@ int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool e
     for (const auto& e : evs) {
       const std::string who = e.index >= 0 ? e.step_id + "[" + std::to_string(e.index) + "]" : e.step_id;
       std::cout << "  " << std::right << std::setw(4) << e.seq << " +" << std::setw(6) << (e.time_ms - t0) << " ms  "
-                << std::left << std::setw(16) << e.type << std::setw(20) << who << e.payload.dump() << "\n";
+                << std::left << std::setw(16) << terminal_safe(e.type) << std::setw(20) << terminal_safe(who)
+                << e.payload.dump() << "\n";
     }
   }
   return 0;
@@ -261,8 +264,9 @@ int cmd_dead_letters(const GlobalOptions& global, const std::string& run_id, siz
   }
   for (const auto& d : letters) {
     const std::string who = d.index >= 0 ? d.step_id + "[" + std::to_string(d.index) + "]" : d.step_id;
-    std::cout << format_time(d.created_ms) << "  " << d.run_id << "  " << d.workflow << "/" << who << "  after "
-              << d.attempts << " attempts" << (d.requeued_ms > 0 ? " (requeued)" : "") << "\n    error: " << d.error
+    std::cout << format_time(d.created_ms) << "  " << terminal_safe(d.run_id) << "  " << terminal_safe(d.workflow)
+              << "/" << terminal_safe(who) << "  after " << d.attempts << " attempts"
+              << (d.requeued_ms > 0 ? " (requeued)" : "") << "\n    error: " << terminal_safe(d.error)
               << "\n    input: " << d.input.dump() << "\n";
   }
   return 0;

@@ -1,6 +1,7 @@
 #include <linkhub/engine/auth_store.hpp>
 
 #include <linkhub/engine/credentials.hpp>
+#include <linkhub/engine/names.hpp>
 #include <linkhub/engine/run_store.hpp>
 
 #include "database.hpp"
@@ -115,6 +116,10 @@ Result<CreatedApiKey> AuthStore::create_key(const std::string& name, const std::
   }
   if (name.size() > 200) {
     return Error{"the key's name is longer than 200 characters"};
+  }
+  if (!valid_label(name)) {
+    // Key names are shown in `linkhub keys list` and logs: no escape sequences.
+    return Error{"the key's name must be text without control characters (such as ESC or a newline)"};
   }
   const NewToken token = new_token(kApiKeyPrefix);
   CreatedApiKey out;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
+#include <vector>
 
 namespace linkhub::http {
 namespace {
@@ -43,6 +45,76 @@ size_t nesting_depth(std::string_view text) {
   }
   return deepest;
 }
+
+// nlohmann's parser keeps the last of two equal keys; a body that says
+// "inputs" twice is ambiguous (a proxy or another parser may read the first),
+// so the parse callback stops at the second one.
+class DuplicateKeys {
+ public:
+  struct Found {
+    std::string key;
+    std::string at;  // the JSON pointer of the object holding it ("" for the top)
+  };
+
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        stack_.push_back(Frame{event == Json::parse_event_t::object_start, child_pointer(), {}, {}, 0});
+        break;
+      case Json::parse_event_t::key: {
+        Frame& top = stack_.back();
+        const std::string& key = parsed.get_ref<const std::string&>();
+        if (!top.keys.insert(key).second) {
+          throw Found{key, top.pointer};
+        }
+        top.key = key;
+        break;
+      }
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        stack_.pop_back();
+        element_done();
+        break;
+      case Json::parse_event_t::value:
+        element_done();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool object = false;
+    std::string pointer;
+    std::set<std::string> keys;
+    std::string key;   // an object's current key
+    size_t index = 0;  // an array's current index
+  };
+
+  std::string child_pointer() const {
+    if (stack_.empty()) {
+      return "";
+    }
+    const Frame& top = stack_.back();
+    if (!top.object) {
+      return top.pointer + "/" + std::to_string(top.index);
+    }
+    std::string token;
+    for (char c : top.key) {
+      token += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+    }
+    return top.pointer + "/" + token;
+  }
+
+  void element_done() {
+    if (!stack_.empty() && !stack_.back().object) {
+      ++stack_.back().index;
+    }
+  }
+
+  std::vector<Frame> stack_;
+};
 
 bool is_blank(std::string_view body) {
   return std::all_of(body.begin(), body.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
@@ -156,7 +228,12 @@ ApiResult<Json> parse_json(std::string_view body) {
         "too_deep", "the JSON body nests arrays and objects deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
   try {
-    return Json::parse(body.begin(), body.end());
+    return Json::parse(body.begin(), body.end(), DuplicateKeys());
+  } catch (const DuplicateKeys::Found& dup) {
+    const std::string key = dup.key.substr(0, 64);
+    const std::string at = dup.at.empty() ? "/" : dup.at.substr(0, 200);
+    return bad_request("duplicate_key", "duplicate key \"" + key + "\" at " + at + ": give each key once",
+                       Json{{"key", key}, {"at", at}});
   } catch (const Json::parse_error& e) {
     return bad_request("malformed_json", "the body is not valid JSON (at byte " + std::to_string(e.byte) + ")",
                        Json{{"offset", e.byte}});

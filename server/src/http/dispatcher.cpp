@@ -181,6 +181,10 @@ Reply Dispatcher::dispatch(const Incoming& request, const std::string& request_i
     return reply;
   }
   Call call(services_, *match.route, *target, std::move(match.params), request, request_id);
+  // Query parameters the route does not declare, or repeated ones, are refused on every route.
+  if (auto bad_query = check_query(*match.route, *target)) {
+    return Reply::error(*bad_query);
+  }
   // Authentication, the rate limit and the route's role, in that order, for every route that is not public.
   std::optional<Principal> principal;
   if (match.route->role != Role::Public) {

@@ -6,6 +6,7 @@
 #include "http/json_views.hpp"
 
 #include <linkhub/engine/executor.hpp>
+#include <linkhub/engine/names.hpp>
 #include <linkhub/engine/validator.hpp>
 
 namespace linkhub::http {
@@ -38,6 +39,11 @@ ApiResult<Workflow> workflow_from_body(Call& call, const std::string& name) {
   auto body = call.body();
   if (!body) {
     return body.error();
+  }
+  if (!valid_name(name)) {
+    return bad_request("invalid_name",
+                       "the workflow name in the path must be " + std::string(kNameRule) + " (docs/workflows.md)",
+                       Json{{"workflow", name.substr(0, 80)}, {"rule", "^[a-z0-9][a-z0-9_.-]{0,63}$"}});
   }
   if (body->find_first_not_of(" \t\r\n") == std::string::npos) {
     return bad_request("empty_body", "the body is empty: send the workflow's YAML text, or JSON {\"yaml\": \"...\"}");

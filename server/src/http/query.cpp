@@ -1,6 +1,9 @@
 #include "http/query.hpp"
 
+#include "http/router.hpp"
+
 #include <linkhub/engine/duration.hpp>
+#include <linkhub/engine/suggest.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -158,10 +161,41 @@ std::optional<Target> parse_target(std::string_view target) {
       if (!name || !value) {
         return std::nullopt;
       }
+      if (out.query.count(*name) != 0 &&
+          std::find(out.repeated.begin(), out.repeated.end(), *name) == out.repeated.end()) {
+        out.repeated.push_back(*name);
+      }
       out.query[*name] = std::move(*value);
     }
   }
   return out;
+}
+
+std::optional<ApiError> check_query(const Route& route, const Target& target) {
+  std::vector<std::string> accepted;
+  for (const auto& p : route.query) {
+    accepted.push_back(p.name);
+  }
+  std::string list;
+  for (const auto& name : accepted) {
+    list += (list.empty() ? "" : ", ") + name;
+  }
+  for (const auto& [name, value] : target.query) {
+    if (std::find(accepted.begin(), accepted.end(), name) == accepted.end()) {
+      return bad_request("unknown_parameter",
+                         "query parameter '" + name.substr(0, 64) + "' is not one this route takes" +
+                             did_you_mean(name, accepted) +
+                             (accepted.empty() ? "; it takes none" : "; it takes " + list),
+                         Json{{"parameter", name.substr(0, 64)}, {"accepted", accepted}});
+    }
+  }
+  if (!target.repeated.empty()) {
+    const std::string& name = target.repeated.front();
+    return bad_request("repeated_parameter",
+                       "query parameter '" + name.substr(0, 64) + "' is given more than once; give it once",
+                       Json{{"parameter", name.substr(0, 64)}});
+  }
+  return std::nullopt;
 }
 
 ApiResult<int64_t> int_value(const std::string& what, std::string_view text, int64_t min, int64_t max) {

@@ -17,11 +17,21 @@ namespace linkhub::http {
 
 struct Target {
   std::vector<std::string> segments;         // the path split on '/', each percent-decoded
-  std::map<std::string, std::string> query;  // decoded; a repeated name keeps its last value
+  std::map<std::string, std::string> query;  // decoded; a repeated name keeps its last value here...
+  std::vector<std::string> repeated;         // ...and is listed here, for check_query to refuse
 };
 // "/api/v1/runs/abc?limit=5" -> {api, v1, runs, abc}, {limit: 5}. nullopt for a
 // malformed target (not starting with '/', a bad %-escape, a NUL byte).
 std::optional<Target> parse_target(std::string_view target);
+
+struct Route;
+// The query parameters of a request against those its route declares
+// (Route::query, the same list the OpenAPI document shows): a name the route
+// does not take, or one given twice, is a 400 (unknown_parameter,
+// repeated_parameter) naming it, rather than silently ignored or
+// silently resolved. Runs once for every route, before authentication; the
+// code is the one GET /products already answered (unknown_parameter).
+std::optional<ApiError> check_query(const Route& route, const Target& target);
 
 // `text` as an integer within [min, max]; the error names `what` ("header Last-Event-ID").
 ApiResult<int64_t> int_value(const std::string& what, std::string_view text, int64_t min, int64_t max);

@@ -1,0 +1,56 @@
+#pragma once
+// The real `linkhub` binary through popen, for the security tests that check
+// what a user sees on a terminal: exit code, stdout, stderr.
+
+#include "temp_dir.hpp"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace linkhub::test {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  std::string describe() const {
+    return "exit " + std::to_string(exit_code) + "\n--- stdout:\n" + out + "\n--- stderr:\n" + err;
+  }
+};
+
+inline std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+// `args` already shell-quoted.
+inline CliResult run_linkhub(const std::string& args) {
+  TempDir tmp("linkhub-cli-");
+  const auto err_file = tmp.path() / "stderr.txt";
+  const std::string cmd = shell_quote(LINKHUB_BINARY) + " " + args + " 2>" + shell_quote(err_file.string());
+  CliResult r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    return r;
+  }
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+    r.out.append(buf.data(), n);
+  }
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream in(err_file, std::ios::binary);
+  r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return r;
+}
+
+}  // namespace linkhub::test
