@@ -40,8 +40,9 @@ StepOutcome get(const std::string& url, const std::vector<std::string>& allow = 
 }
 
 std::string port_of(const LoopbackServer& server) {
-  const std::string url = server.url("");
-  return url.substr(url.rfind(':') + 1, url.size() - url.rfind(':') - 2);
+  const std::string url = server.url("/");  // http://127.0.0.1:PORT/
+  const size_t colon = url.rfind(':');
+  return url.substr(colon + 1, url.size() - colon - 2);
 }
 
 void expect_refused(const StepOutcome& out, const std::string& what, const std::string& kind) {
@@ -134,10 +135,12 @@ TEST_F(SecuritySsrf, AnAllowedAddressReachesTheServer) {
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["body"], "internal secret");
   // With its port only that port.
-  EXPECT_EQ(get(target_.url("/hit"), {"127.0.0.1:" + port_}).status, LH_OK);
+  const StepOutcome with_port = get(target_.url("/hit"), {"127.0.0.1:" + port_});
+  EXPECT_EQ(with_port.status, LH_OK) << with_port.error;
   expect_refused(get(target_.url("/hit"), {"127.0.0.1:1"}), "another port allowed", "a loopback address");
   // By host name: what the URL says, whatever it resolves to.
-  EXPECT_EQ(get("http://localhost:" + port_ + "/hit", {"localhost"}).status, LH_OK);
+  const StepOutcome by_name = get("http://localhost:" + port_ + "/hit", {"localhost"});
+  EXPECT_EQ(by_name.status, LH_OK) << by_name.error;
   expect_refused(get(target_.url("/hit"), {"localhost"}), "127.0.0.1 with only localhost allowed",
                  "a loopback address");
   EXPECT_EQ(target_.requests("/hit"), 3);
