@@ -4,6 +4,7 @@
 
 #include "http/serve_app.hpp"
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -30,6 +31,16 @@ rlim_t raise_open_files() {
   return limit.rlim_cur;
 }
 
+// glibc raises its mmap threshold to the size of each large block freed (up
+// to 32 MB); from then on 1 MB request bodies come from the heap and their
+// pages stay with the process. A fixed threshold keeps large blocks mmapped
+// and given back on free, and a few arenas bound what many handler and
+// executor threads can each keep (issue 10, item 12; scripts/soak-bad-input.sh).
+void bound_allocator_retention() {
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_ARENA_MAX, 4);
+}
+
 }  // namespace
 
 int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
@@ -39,6 +50,7 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  bound_allocator_retention();
 
   auto env = open_environment(global);
   if (!env) {
