@@ -4,6 +4,7 @@
 // step's error and its dead letter); then every answer a viewer can get, the
 // CLI's `runs show` and every log line are searched for it. The steps must
 // still have used the real value, also when a dead letter is requeued.
+#include "cli_runner.hpp"
 #include "loopback_server.hpp"
 #include "serve_fixture.hpp"
 
@@ -22,23 +23,6 @@ namespace linkhub::test {
 namespace {
 
 const std::string kSecret = "pl4nted-S3CRET-9d41e7";
-
-// Runs the real binary; stdout only (stderr goes to the same pipe, so a leak there counts too).
-std::string run_binary(const std::string& args) {
-  const std::string cmd = std::string("'") + LINKHUB_BINARY + "' " + args + " 2>&1";
-  std::string out;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    return out;
-  }
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    out.append(buf.data(), n);
-  }
-  ::pclose(pipe);
-  return out;
-}
 
 class SecuritySecretLeak : public ServeTest {
  protected:
@@ -137,7 +121,8 @@ steps:
       }
       answers.emplace_back("SSE " + id, streamed);
       for (const std::string format : {"", " --format json"}) {
-        const std::string shown = run_binary("runs show " + id + " --events --db '" + database_url_ + "'" + format);
+        const CliResult cli = run_linkhub("runs show " + id + " --events --db " + shell_quote(database_url_) + format);
+        const std::string shown = cli.out + cli.err;  // a leak on stderr counts too
         EXPECT_NE(shown.find("***"), std::string::npos) << "runs show" << format << " shows no masked value:\n"
                                                         << shown;
         answers.emplace_back("runs show " + id + format, shown);
