@@ -70,17 +70,8 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
-// scheme://host/path without the query or user:password@: both often carry tokens.
 std::string safe_url(const std::string& url) {
-  const size_t q = url.find_first_of("?#");
-  std::string out = q == std::string::npos ? url : url.substr(0, q) + "?...";
-  const size_t scheme = out.find("://");
-  const size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
-  const size_t at = out.find('@', authority);
-  if (scheme != std::string::npos && at != std::string::npos && at < out.find('/', authority)) {
-    out.replace(authority, at - authority, "***");
-  }
-  return out;
+  return sdk::http_guard::loggable_url(url);
 }
 
 struct CurlDeleter {

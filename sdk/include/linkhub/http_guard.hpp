@@ -427,4 +427,18 @@ class AllowList {
   std::vector<Entry> entries_;
 };
 
+// A URL fit for messages and logs: scheme://host/path with the query and
+// fragment cut ("?...") and user:password@ masked, since both often carry tokens.
+inline std::string loggable_url(const std::string& url) {
+  const size_t q = url.find_first_of("?#");
+  std::string out = q == std::string::npos ? url : url.substr(0, q) + "?...";
+  const size_t scheme = out.find("://");
+  const size_t authority = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t at = out.find('@', authority);
+  if (scheme != std::string::npos && at != std::string::npos && at < out.find('/', authority)) {
+    out.replace(authority, at - authority, "***");
+  }
+  return out;
+}
+
 }  // namespace linkhub::sdk::http_guard
