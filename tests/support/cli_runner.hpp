@@ -1,6 +1,6 @@
 #pragma once
-// The real `linkhub` binary through popen, for the security tests that check
-// what a user sees on a terminal: exit code, stdout, stderr.
+// Shell commands and the real `linkhub` binary through popen, for tests that
+// check what a user sees on a terminal: exit code, stdout, stderr.
 
 #include "temp_dir.hpp"
 
@@ -31,13 +31,10 @@ inline std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-// `args` already shell-quoted.
-inline CliResult run_linkhub(const std::string& args) {
-  TempDir tmp("linkhub-cli-");
-  const auto err_file = tmp.path() / "stderr.txt";
-  const std::string cmd = shell_quote(LINKHUB_BINARY) + " " + args + " 2>" + shell_quote(err_file.string());
+// Runs a shell command line; stdout is captured (redirect stderr in `command` to keep it).
+inline CliResult run_shell(const std::string& command) {
   CliResult r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
+  FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) {
     return r;
   }
@@ -48,6 +45,14 @@ inline CliResult run_linkhub(const std::string& args) {
   }
   const int status = ::pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// The real binary with `args` (already shell-quoted): stdout, stderr and the exit code.
+inline CliResult run_linkhub(const std::string& args) {
+  TempDir tmp("linkhub-cli-");
+  const auto err_file = tmp.path() / "stderr.txt";
+  CliResult r = run_shell(shell_quote(LINKHUB_BINARY) + " " + args + " 2>" + shell_quote(err_file.string()));
   std::ifstream in(err_file, std::ios::binary);
   r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   return r;

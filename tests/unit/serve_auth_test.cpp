@@ -3,6 +3,7 @@
 // access tokens and rotating refresh tokens, forged, expired and garbage
 // tokens, rate limits with Retry-After, the `keys` and `users` commands of
 // the real binary, and secrets kept out of the log.
+#include "cli_runner.hpp"
 #include "serve_fixture.hpp"
 
 #include <linkhub/engine/credentials.hpp>
@@ -70,34 +71,12 @@ json jwt_payload(const std::string& jwt) {
   return json::parse(out);
 }
 
-struct Shell {
-  int code = -1;
-  std::string out;  // stdout only
-};
-
-// Runs a shell command line; stdout is captured, stderr goes to `stderr_file` when given.
-Shell shell(const std::string& command) {
-  Shell r;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    return r;
-  }
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) {
-    r.out.append(buf.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+CliResult shell(const std::string& command) {
+  return run_shell(command);
 }
 
 std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return out + "'";
+  return shell_quote(s);
 }
 
 std::string trim(std::string s) {
@@ -597,47 +576,48 @@ TEST_F(ServeAuthTest, KeysAndUsersCommandsOfTheBinary) {
 
   // keys create prints the key alone on stdout, and says it is shown once.
   const auto created = shell(bin + " keys create --role operator --name 'shop sync'" + db + err);
-  ASSERT_EQ(created.code, 0) << created.out << stderr_text();
+  ASSERT_EQ(created.exit_code, 0) << created.out << stderr_text();
   const std::string key = trim(created.out);
   ASSERT_TRUE(split_token(key, kApiKeyPrefix).has_value()) << key;
   EXPECT_NE(stderr_text().find("will not be shown again"), std::string::npos) << stderr_text();
   EXPECT_EQ(client_with(key)->post_json("/api/v1/workflows/hello/runs", R"({"inputs": {"name": "cli"}})").status, 202);
 
   const auto json_key = shell(bin + " keys create --role viewer --format json" + db + err);
-  ASSERT_EQ(json_key.code, 0);
+  ASSERT_EQ(json_key.exit_code, 0);
   EXPECT_EQ(json::parse(json_key.out)["role"], "viewer");
 
   const auto listed = shell(bin + " keys list --format json" + db + err);
-  ASSERT_EQ(listed.code, 0) << stderr_text();
+  ASSERT_EQ(listed.exit_code, 0) << stderr_text();
   EXPECT_EQ(listed.out.find(key.substr(21)), std::string::npos) << "keys list shows a secret";
   const std::string id = key.substr(4, 16);
   EXPECT_NE(listed.out.find(id), std::string::npos) << listed.out;
   EXPECT_NE(shell(bin + " keys list" + db + err).out.find("shop sync"), std::string::npos);
 
-  ASSERT_EQ(shell(bin + " keys revoke " + id + db + err).code, 0) << stderr_text();
+  ASSERT_EQ(shell(bin + " keys revoke " + id + db + err).exit_code, 0) << stderr_text();
   expect_error(read_with(key), 401, "key_revoked");
-  EXPECT_EQ(shell(bin + " keys revoke " + id + db + err).code, 1) << "revoking twice";
-  EXPECT_EQ(shell(bin + " keys create --role superuser" + db + err).code, 2);
+  EXPECT_EQ(shell(bin + " keys revoke " + id + db + err).exit_code, 1) << "revoking twice";
+  EXPECT_EQ(shell(bin + " keys create --role superuser" + db + err).exit_code, 2);
 
   // users: the password from stdin; empty and short ones are refused.
-  EXPECT_EQ(shell("printf '\\n' | " + bin + " users create ada --role admin --password-stdin" + db + err).code, 1);
+  EXPECT_EQ(shell("printf '\\n' | " + bin + " users create ada --role admin --password-stdin" + db + err).exit_code, 1);
   EXPECT_NE(stderr_text().find("empty"), std::string::npos) << stderr_text();
-  EXPECT_EQ(shell("printf 'short\\n' | " + bin + " users create ada --role admin --password-stdin" + db + err).code, 1);
+  EXPECT_EQ(
+      shell("printf 'short\\n' | " + bin + " users create ada --role admin --password-stdin" + db + err).exit_code, 1);
   EXPECT_NE(stderr_text().find("too short"), std::string::npos) << stderr_text();
-  EXPECT_EQ(shell(bin + " users create ada --role admin" + db + err + " </dev/null").code, 1)
+  EXPECT_EQ(shell(bin + " users create ada --role admin" + db + err + " </dev/null").exit_code, 1)
       << "no terminal and no --password-stdin";
   ASSERT_EQ(shell("printf '%s\\n' " + quote(kPassword) + " | " + bin + " users create ada --role admin " +
                   "--password-stdin" + db + err)
-                .code,
+                .exit_code,
             0)
       << stderr_text();
   EXPECT_EQ(shell("printf '%s\\n' " + quote(kPassword) + " | " + bin + " users create ada --role admin " +
                   "--password-stdin" + db + err)
-                .code,
+                .exit_code,
             1)
       << "a second ada";
   const auto users = shell(bin + " users list --format json" + db + err);
-  ASSERT_EQ(users.code, 0);
+  ASSERT_EQ(users.exit_code, 0);
   EXPECT_EQ(json::parse(users.out)[0]["name"], "ada");
   EXPECT_EQ(users.out.find("argon2"), std::string::npos) << "users list shows a hash";
 
@@ -648,18 +628,18 @@ TEST_F(ServeAuthTest, KeysAndUsersCommandsOfTheBinary) {
   EXPECT_EQ(stored->password_hash.find(kPassword), std::string::npos);
   EXPECT_EQ(login("ada").status, 200);
 
-  ASSERT_EQ(shell("printf 'a brand new password\\n' | " + bin + " users passwd ada --password-stdin" + db + err).code,
-            0)
+  ASSERT_EQ(
+      shell("printf 'a brand new password\\n' | " + bin + " users passwd ada --password-stdin" + db + err).exit_code, 0)
       << stderr_text();
   expect_error(login("ada"), 401, "invalid_credentials");
   EXPECT_EQ(login("ada", "a brand new password").status, 200);
-  ASSERT_EQ(shell(bin + " users set-role ada --role viewer" + db + err).code, 0);
+  ASSERT_EQ(shell(bin + " users set-role ada --role viewer" + db + err).exit_code, 0);
   EXPECT_EQ(login("ada", "a brand new password").json()["role"], "viewer");
-  ASSERT_EQ(shell(bin + " users disable ada" + db + err).code, 0);
+  ASSERT_EQ(shell(bin + " users disable ada" + db + err).exit_code, 0);
   expect_error(login("ada", "a brand new password"), 401, "invalid_credentials");
-  ASSERT_EQ(shell(bin + " users enable ada" + db + err).code, 0);
+  ASSERT_EQ(shell(bin + " users enable ada" + db + err).exit_code, 0);
   EXPECT_EQ(login("ada", "a brand new password").status, 200);
-  EXPECT_EQ(shell(bin + " users disable nobody" + db + err).code, 1);
+  EXPECT_EQ(shell(bin + " users disable nobody" + db + err).exit_code, 1);
 }
 
 }  // namespace
