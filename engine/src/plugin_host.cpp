@@ -33,8 +33,11 @@ lh_str view(const std::string& s) {
 // The lh_context handed to a step: each callback reads the StepCall.
 struct CallState {
   const StepCall* call = nullptr;
+  const LoadedStep* step = nullptr;
   std::string output;
   std::string error;
+  std::string error_code;
+  Json error_details;
   bool has_output = false;
   std::string secret_buffer;
   std::deque<std::string> artifact_buffers;  // each stays valid until the step returns
@@ -94,6 +97,48 @@ void ctx_set_output(void* host_data, lh_str json) {
 void ctx_set_error(void* host_data, lh_str message) {
   static_cast<CallState*>(host_data)->error.assign(message.data == nullptr ? "" : message.data, message.len);
 }
+// A malformed code is dropped (the message and status still stand): a
+// plugin's typo must not turn a clean failure into a broken step.
+bool valid_error_code(std::string_view code) {
+  if (code.empty() || code.size() > 64 || code[0] < 'a' || code[0] > 'z') {
+    return false;
+  }
+  return std::all_of(code.begin(), code.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+void ctx_set_error_code(void* host_data, lh_str code, lh_str details_json) {
+  auto* state = static_cast<CallState*>(host_data);
+  const std::string_view text = code.data == nullptr ? std::string_view() : std::string_view(code.data, code.len);
+  if (!valid_error_code(text)) {
+    return;
+  }
+  state->error_code.assign(text);
+  state->error_details = Json();
+  if (details_json.data != nullptr && details_json.len > 0) {
+    Json details = Json::parse(std::string_view(details_json.data, details_json.len), nullptr, false);
+    if (details.is_object()) {
+      state->error_details = std::move(details);
+    }
+  }
+}
+void* ctx_plugin_state(void* host_data) {
+  const auto* step = static_cast<CallState*>(host_data)->step;
+  return step != nullptr && step->plugin != nullptr ? step->plugin->state : nullptr;
+}
+int64_t ctx_circuit_check(void* host_data, lh_str host) {
+  const auto* call = static_cast<CallState*>(host_data)->call;
+  if (!call->circuit_check || host.data == nullptr) {
+    return 0;
+  }
+  return call->circuit_check(std::string_view(host.data, host.len));
+}
+void ctx_circuit_record(void* host_data, lh_str host, int ok) {
+  const auto* call = static_cast<CallState*>(host_data)->call;
+  if (call->circuit_record && host.data != nullptr) {
+    call->circuit_record(std::string_view(host.data, host.len), ok != 0);
+  }
+}
+
 lh_str ctx_plugin_config(void* host_data) {
   return view(static_cast<CallState*>(host_data)->call->plugin_config);
 }
@@ -194,10 +239,16 @@ struct PluginHost::Impl {
       return false;
     }
     const uint32_t version = lib.get<uint32_t()>(LH_PLUGIN_API_VERSION_SYMBOL)();
-    if (version < LH_API_VERSION_MIN || version > LH_API_VERSION) {
-      problem(path, "built for plugin API " + std::to_string(version) + ", this linkhub supports " +
-                        std::to_string(LH_API_VERSION_MIN) + " to " + std::to_string(LH_API_VERSION) +
-                        (version > LH_API_VERSION ? " (upgrade linkhub)" : " (rebuild the plugin against this SDK)"));
+    // Before the major/minor pair a plugin said 1: that is version 1.0.
+    const uint32_t major = version == LH_API_VERSION_LEGACY_1 ? 1u : version >> 16;
+    const uint32_t minor = version == LH_API_VERSION_LEGACY_1 ? 0u : version & 0xffffu;
+    if (major != LH_API_VERSION_MAJOR || minor > LH_API_VERSION_MINOR) {
+      const bool newer =
+          major > LH_API_VERSION_MAJOR || (major == LH_API_VERSION_MAJOR && minor > LH_API_VERSION_MINOR);
+      problem(path, "built for plugin API " + std::to_string(major) + "." + std::to_string(minor) +
+                        ", this linkhub loads " + std::to_string(LH_API_VERSION_MAJOR) + ".0 to " +
+                        std::to_string(LH_API_VERSION_MAJOR) + "." + std::to_string(LH_API_VERSION_MINOR) +
+                        (newer ? " (upgrade linkhub)" : " (rebuild the plugin against this SDK)"));
       return false;
     }
     if (!lib.has(LH_PLUGIN_INIT_SYMBOL)) {
@@ -363,6 +414,7 @@ std::vector<std::string> PluginHost::all_uses() const {
 StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std::string_view input_json) const {
   CallState state;
   state.call = &call;
+  state.step = &step;
   lh_context ctx{};
   ctx.struct_size = sizeof(lh_context);
   ctx.host_data = &state;
@@ -383,6 +435,10 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   ctx.artifact_path = &ctx_artifact_path;
   ctx.database_url = &ctx_database_url;
   ctx.http_allow = &ctx_http_allow;
+  ctx.set_error_code = &ctx_set_error_code;
+  ctx.plugin_state = &ctx_plugin_state;
+  ctx.circuit_check = &ctx_circuit_check;
+  ctx.circuit_record = &ctx_circuit_record;
 
   const lh_step_def& def = *step.def;
   StepOutcome outcome;
@@ -409,6 +465,8 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   if (status != LH_OK) {
     outcome.error = state.error.empty() ? "step " + uses + " failed (" + status_name(status) + ") without a message"
                                         : std::move(state.error);
+    outcome.code = std::move(state.error_code);
+    outcome.details = std::move(state.error_details);
     return outcome;
   }
   if (!state.has_output) {

@@ -34,6 +34,7 @@
 #include <linkhub/plugin_api.h>
 
 #include <chrono>
+#include <cstddef>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -46,16 +47,49 @@ namespace linkhub::sdk {
 
 using Json = nlohmann::json;
 
+// A stable, machine-readable failure code ([a-z][a-z0-9_]*): callers (the
+// API, workflows' error handling) branch on it, never on the message.
+struct ErrorCode {
+  constexpr explicit ErrorCode(std::string_view v) noexcept : value(v) {}
+  std::string_view value;
+};
+
+// The codes linkhub itself gives meaning to (the server maps them to HTTP
+// statuses); a plugin may use others of the same shape.
+namespace errors {
+inline constexpr ErrorCode invalid_input{"invalid_input"};  // the input makes no sense to the step
+inline constexpr ErrorCode not_found{"not_found"};          // what the input names does not exist
+inline constexpr ErrorCode conflict{"conflict"};            // it exists, or changed meanwhile
+inline constexpr ErrorCode unauthorized{"unauthorized"};    // a remote service refused the credentials
+inline constexpr ErrorCode forbidden{"forbidden"};          // a remote service or policy refused the action
+inline constexpr ErrorCode rate_limited{"rate_limited"};    // a remote service asked us to slow down
+inline constexpr ErrorCode unavailable{"unavailable"};      // a remote service is down or its circuit is open
+inline constexpr ErrorCode timeout{"timeout"};              // the step's deadline passed
+inline constexpr ErrorCode bad_output{"bad_output"};        // a remote answer or a step's output broke its contract
+inline constexpr ErrorCode internal{"internal"};            // a bug
+}  // namespace errors
+
 // A failure the step reports on purpose. Retryable failures are retried by
-// the engine according to the step's retry policy.
+// the engine according to the step's retry policy. With a code (and optional
+// JSON object of details) the failure is machine-readable:
+//
+//   throw StepError(errors::not_found, "no product " + id, false, {{"id", id}});
 class StepError : public std::runtime_error {
  public:
   explicit StepError(const std::string& message, bool retryable = false)
       : std::runtime_error(message), retryable_(retryable) {}
+  StepError(ErrorCode code, const std::string& message, bool retryable = false, Json details = Json())
+      : std::runtime_error(message), retryable_(retryable), code_(code.value), details_(std::move(details)) {}
   bool retryable() const noexcept { return retryable_; }
+  // Empty when the step gave none (the host then derives one from the status).
+  const std::string& code() const noexcept { return code_; }
+  // A JSON object, or null.
+  const Json& details() const noexcept { return details_; }
 
  private:
   bool retryable_;
+  std::string code_;
+  Json details_;
 };
 
 // Thrown by Context::throw_if_cancelled(); reported as LH_CANCELLED.
@@ -196,6 +230,23 @@ inline void report(const lh_context* ctx, std::string_view message) noexcept {
   ctx->set_error(ctx->host_data, {message.data(), message.size()});
 }
 
+// Hosts older than API 1.1 have no set_error_code: the code is then dropped
+// (the message and the status still reach them).
+inline void report(const lh_context* ctx, const StepError& e) noexcept {
+  report(ctx, e.what());
+  constexpr size_t needed = offsetof(lh_context, set_error_code) + sizeof(lh_context::set_error_code);
+  if (e.code().empty() || ctx->struct_size < needed || ctx->set_error_code == nullptr) {
+    return;
+  }
+  try {
+    const std::string details = e.details().is_object() ? e.details().dump() : std::string();
+    ctx->set_error_code(ctx->host_data, {e.code().data(), e.code().size()}, {details.data(), details.size()});
+  } catch (...) {
+    // Details that cannot be serialised: the code alone still goes.
+    ctx->set_error_code(ctx->host_data, {e.code().data(), e.code().size()}, {nullptr, 0});
+  }
+}
+
 template <class S>
 void* create_step(void*) noexcept {
   try {
@@ -223,7 +274,7 @@ lh_status run_step(void* instance, const lh_context* ctx, lh_str input_json) noe
     ctx->set_output(ctx->host_data, {output.data(), output.size()});
     return LH_OK;
   } catch (const StepError& e) {
-    report(ctx, e.what());
+    report(ctx, e);
     return e.retryable() ? LH_RETRYABLE : LH_ERROR;
   } catch (const Cancelled& e) {
     report(ctx, e.what());

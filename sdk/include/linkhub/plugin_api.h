@@ -6,17 +6,33 @@
  * library still loads. Values cross the boundary as JSON text with explicit
  * lengths; no C++ type and no exception ever crosses it.
  *
- * A plugin exports exactly two symbols:
+ * A plugin exports two symbols, and optionally a third:
  *
  *   uint32_t    lh_plugin_api_version(void);
  *   lh_status   lh_plugin_init(const lh_host_api* host, const lh_plugin_def** out);
+ *   void        lh_plugin_deinit(void* plugin_state);          (optional)
  *
- * The host calls lh_plugin_api_version() first and refuses the library when
- * the version is outside [LH_API_VERSION_MIN, LH_API_VERSION]. Only then does
- * it call lh_plugin_init(), which fills *out with a descriptor that must stay
- * valid until the library is unloaded (a static object is the usual choice).
- * All registration happens inside lh_plugin_init: no static initialisers are
- * relied upon across the boundary.
+ * The host calls lh_plugin_api_version() first and checks it against its own
+ * version (the rules are below). Only then does it call lh_plugin_init(),
+ * which fills *out with a descriptor that must stay valid until the library
+ * is unloaded (a static object is the usual choice). All registration happens
+ * inside lh_plugin_init: no static initialisers are relied upon across the
+ * boundary. During init a plugin may create per-plugin state (connection
+ * pools, caches) and hand it to the host with host->set_plugin_state(); every
+ * step then reaches it through ctx->plugin_state(), and the host passes it to
+ * lh_plugin_deinit() once, after the last step has returned and before the
+ * library is unloaded. A plugin without lh_plugin_deinit must not need one.
+ *
+ * Versions. LH_API_VERSION is a pair, major << 16 | minor:
+ *   - the major must equal the host's: a new major removes or changes
+ *     something and the plugin must be rebuilt;
+ *   - the minor may be older than (or equal to) the host's: a minor only adds
+ *     members at the end of structs, and the host fills them in for every
+ *     plugin, so an old plugin simply does not look at them;
+ *   - a plugin built against a newer minor than the host's is refused (it
+ *     may read members the host does not have).
+ * Plugins built before the pair existed return 1: the host reads that as
+ * version 1.0, so they still load and run.
  *
  * Step lifecycle, per attempt (and per foreach item):
  *   instance = step->create(step->user_data)          (may return NULL: stateless)
@@ -40,9 +56,13 @@
 extern "C" {
 #endif
 
-/* The version this header describes, and the oldest the host still loads. */
-#define LH_API_VERSION 1u
-#define LH_API_VERSION_MIN 1u
+/* The version this header describes: major << 16 | minor (see above). */
+#define LH_API_MAKE_VERSION(major, minor) ((uint32_t)(((major) << 16) | (minor)))
+#define LH_API_VERSION_MAJOR 1u
+#define LH_API_VERSION_MINOR 1u
+#define LH_API_VERSION LH_API_MAKE_VERSION(LH_API_VERSION_MAJOR, LH_API_VERSION_MINOR)
+/* What a plugin's lh_plugin_api_version() returned before the pair existed: version 1.0. */
+#define LH_API_VERSION_LEGACY_1 1u
 
 #if defined(_WIN32)
 #define LH_EXPORT __declspec(dllexport)
@@ -119,6 +139,28 @@ typedef struct lh_context {
    * list allows it (linkhub/http_guard.hpp). A host without this member
    * allows nothing beyond public addresses. */
   lh_str (*http_allow)(void* host_data);
+
+  /* ---- API 1.1 ---- */
+
+  /* Gives the failure reported with set_error a stable machine-readable code
+   * ([a-z][a-z0-9_]*, at most 64 bytes; e.g. not_found, conflict,
+   * invalid_input, rate_limited, unavailable, unauthorized, timeout,
+   * bad_output, internal) and optional details: a JSON object, or an empty
+   * string for none. Call it before returning a non-LH_OK status; the host
+   * copies both. The host refuses a malformed code (it keeps the message and
+   * uses the status's default code) rather than failing the step for it. */
+  void (*set_error_code)(void* host_data, lh_str code, lh_str details_json);
+  /* What the plugin handed to host->set_plugin_state() during init; NULL when nothing. */
+  void* (*plugin_state)(void* host_data);
+  /* The per-host circuit breakers, shared by every step of every plugin in
+   * the process (configured in linkhub.yaml under http.circuit_breakers and
+   * shown in /metrics). Before a call to `host` (a lower-case host name or
+   * address): returns 0 when the call may go; otherwise the breaker is open
+   * and the return value is when it may be probed again (milliseconds since
+   * the Unix epoch). After the call: circuit_record(ok = 1 for an answer that
+   * is not a 5xx/429 and not a transport failure, 0 otherwise). */
+  int64_t (*circuit_check)(void* host_data, lh_str host);
+  void (*circuit_record)(void* host_data, lh_str host, int ok);
 } lh_context;
 
 typedef struct lh_step_def {
@@ -149,13 +191,28 @@ typedef struct lh_host_api {
   uint32_t host_api_version;
   /* Explains why init failed; the host reports it with the library's path. */
   void (*set_error)(void* host_data, lh_str message);
+
+  /* ---- API 1.1: present when struct_size covers them ---- */
+
+  /* This plugin's section of linkhub.yaml (`plugins: { <name>: {...} }`) as
+   * JSON, "{}" when absent. Valid during init. The plugin's name is not known
+   * to the host before init returns, so the host passes the section of the
+   * library's file stem (lh_catalog.so and catalog.so: "catalog"). */
+  lh_str plugin_config;
+  /* A line in the host's log, attributed to the library. */
+  void (*log)(void* host_data, uint32_t level, lh_str message);
+  /* Per-plugin state: passed back to every step (ctx->plugin_state) and to
+   * lh_plugin_deinit. Call at most once. */
+  void (*set_plugin_state)(void* host_data, void* state);
 } lh_host_api;
 
 typedef uint32_t (*lh_plugin_api_version_fn)(void);
 typedef lh_status (*lh_plugin_init_fn)(const lh_host_api* host, const lh_plugin_def** out);
+typedef void (*lh_plugin_deinit_fn)(void* plugin_state);
 
 #define LH_PLUGIN_API_VERSION_SYMBOL "lh_plugin_api_version"
 #define LH_PLUGIN_INIT_SYMBOL "lh_plugin_init"
+#define LH_PLUGIN_DEINIT_SYMBOL "lh_plugin_deinit"
 
 #ifdef __cplusplus
 }

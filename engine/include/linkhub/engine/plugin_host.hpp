@@ -36,6 +36,8 @@ struct LoadedPlugin {
   std::filesystem::path path;
   uint32_t api_version = 0;
   std::vector<std::unique_ptr<LoadedStep>> steps;
+  // What the plugin handed to host->set_plugin_state() during init (API 1.1).
+  void* state = nullptr;
 };
 
 // A library that was not loaded, and why ("not a linkhub plugin: ...",
@@ -62,12 +64,20 @@ struct StepCall {
   std::string database_url;                  // the run database, for plugins that keep data beside it
   // Outbound HTTP may reach these non-public addresses, ranges and hosts (http.allow).
   std::vector<std::string> http_allow;
+  // The process's per-host circuit breakers (lh_context circuit_check /
+  // circuit_record). Unset: every call may go and nothing is recorded.
+  std::function<int64_t(std::string_view host)> circuit_check;
+  std::function<void(std::string_view host, bool ok)> circuit_record;
 };
 
 struct StepOutcome {
   lh_status status = LH_ERROR;
   Json output;        // set when status == LH_OK
   std::string error;  // set otherwise
+  // The plugin's error code (set_error_code, API 1.1) and details (a JSON
+  // object or null); empty when it gave none or gave a malformed one.
+  std::string code;
+  Json details;
   // The plugin broke the ABI contract (an unknown status, malformed output
   // JSON, output outside its schema) rather than reporting a failure: callers
   // such as the REST API answer 502 for this, not the step's own error class.
