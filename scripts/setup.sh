@@ -10,7 +10,7 @@ PACKAGES=(
   libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   libpoco-dev
   libsoci-dev libsqlite3-dev libpq-dev postgresql sqlite3
-  clang-format clang-tidy
+  clang-format clang-tidy clang libclang-rt-dev
   curl python3 wrk
   libopencv-dev ffmpeg
   libsodium-dev libyaml-dev libssl-dev

@@ -4,18 +4,12 @@
 // produce none. The expectations were written by reading each file, not by
 // running the validator: a mismatch is a finding about the engine.
 //
-// Known engine bugs the corpus currently exposes (kept as the truth):
-//   invalid/01-empty-file, 61-comments-only: position 0:0 instead of 1:1
-//   invalid/11-tab-indentation, 50-tab-in-nested-mapping: reported after the
-//     tab (or at the next token), not at the tab itself
-//   invalid/12-unclosed-flow-sequence, 13-unclosed-flow-mapping: reported at
-//     end of file instead of at the unclosed '[' / '{'
-//   invalid/18-uses-malformed: an extra unknown-uses for the same mistake
-//   invalid/49-unterminated-quote: no yaml-syntax at all
-//   invalid/62-two-yaml-documents: the second document is silently ignored
-//   invalid/63-empty-template: `${{ }}` reported as unterminated-template
-//   valid/07-if-literals: `if: ""` (documented as false) reported as
-//     expression-syntax
+// The corpus exposes no known engine bug: the ones it once did (positions of
+// empty files and tabs, unclosed flow collections reported at end of file,
+// unterminated quotes, a second YAML document ignored, `${{ }}`, `if: ""`)
+// are fixed, and their .expected files say what is right. The fuzzer's
+// findings live in tests/fuzz/corpus/workflow_loader_fuzz/ and are replayed
+// by `ctest -L fuzz`.
 
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/validator.hpp>
