@@ -23,6 +23,11 @@ mapfile -t all < <(cd "$root/tests/fuzz" && ls ./*_fuzz.cpp | sed 's|^\./||; s|\
 targets=("${@:-${all[@]}}")
 cmake --build "$build" --target "${targets[@]}" -j"$(nproc)"
 
+# The loader validates against the built-in plugins' schemas: those of the
+# regular build (scripts/build.sh) unless told otherwise.
+export LINKHUB_FUZZ_PLUGIN_DIR=${LINKHUB_FUZZ_PLUGIN_DIR:-$root/build/lib/linkhub/plugins}
+[[ -d "$LINKHUB_FUZZ_PLUGIN_DIR" ]] || echo "fuzz: no plugins in $LINKHUB_FUZZ_PLUGIN_DIR: the loader uses a fixed catalog" >&2
+
 mkdir -p "$build/findings"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
