@@ -21,5 +21,10 @@ else
   echo "* PostgreSQL did NOT start: the PostgreSQL tests are SKIPPED, not run.  *" >&2
   echo "************************************************************************" >&2
 fi
-cd "$build"
-ctest --output-on-failure -j"$(nproc)" --timeout 300
+(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 300)
+
+# Fuzzing smoke: in CI (or with FUZZ_SECONDS set) every libFuzzer target runs
+# for a bounded time on top of the corpus replay ctest already did.
+if [[ "${CI:-}" == "true" || -n "${FUZZ_SECONDS:-}" ]]; then
+  FUZZ_SECONDS=${FUZZ_SECONDS:-10} LINKHUB_FUZZ_PLUGIN_DIR="$build/lib/linkhub/plugins" "$root/scripts/fuzz.sh"
+fi
