@@ -1,6 +1,8 @@
 #include <linkhub/engine/executor.hpp>
 
 #include <linkhub/engine/duration.hpp>
+#include <linkhub/engine/error_codes.hpp>
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/template.hpp>
 
 #include "thread_pool.hpp"
@@ -92,7 +94,7 @@ struct StepRun {
   size_t pending_needs = 0;
   StepStatus status = StepStatus::Pending;
   int attempts = 0;
-  std::string error;
+  Error error;
   int64_t start_us = 0;
   int64_t end_us = 0;
   bool started = false;
@@ -103,7 +105,7 @@ struct StepRun {
   size_t in_flight = 0;
   size_t done_items = 0;
   std::vector<Json> item_outputs;
-  std::string item_error;
+  Error item_error;
   bool item_failed = false;
   // From an earlier process (resume): attempts already made, items already done.
   int prior_attempts = 0;
@@ -135,11 +137,27 @@ struct RunState {
   std::vector<StepRun> steps;
   size_t remaining = 0;
   bool failed = false;
-  std::string failure;
+  Error failure;
   bool done = false;
   std::atomic<bool> cancelled{false};
   std::vector<std::shared_ptr<AttemptControl>> live_attempts;  // for cancel()
 };
+
+// An event's payload with the failure's code and details beside its message.
+Json with_code(Json payload, const Error& error) {
+  if (!error.code.empty()) {
+    payload["code"] = error.code;
+  }
+  if (error.details.is_object()) {
+    payload["details"] = error.details;
+  }
+  return payload;
+}
+
+// The run's failure when step `id` failed: the step's code and details carry over.
+Error step_failure(const std::string& id, const Error& error) {
+  return Error{"step '" + id + "' failed: " + error.message, error.code, error.details};
+}
 
 }  // namespace
 
@@ -216,10 +234,16 @@ struct Executor::Impl {
     }
   }
 
+  // A failed if:, foreach: or with: expression.
+  Error expression_error(const char* where, const Error& error) const {
+    return Error{where + redact(error.message), error_codes::expression_error};
+  }
+
   void mask(StepRecord& step) const {
     mask(step.input);
     mask(step.output);
     step.error = redact(std::move(step.error));
+    mask(step.error_details);
   }
 
   void mask(EventRecord& event) const { mask(event.payload); }
@@ -228,6 +252,7 @@ struct Executor::Impl {
     mask(run.inputs);
     mask(run.outputs);
     run.error = redact(std::move(run.error));
+    mask(run.error_details);
   }
 
   void emit(EventRecord& event) {
@@ -299,32 +324,33 @@ struct Executor::Impl {
     {
       std::unique_lock lock(run->mutex);
       if (run->cancelled) {
-        return finish_step(run, i, StepStatus::Cancelled, Json(nullptr), "not started: the run was cancelled", lock);
+        return finish_step(run, i, StepStatus::Cancelled, Json(nullptr),
+                           Error{"not started: the run was cancelled", error_codes::cancelled}, lock);
       }
       for (size_t n : ps.needs) {
         const StepRun& need = run->steps[n];
         const bool blocking = need.status == StepStatus::Cancelled ||
                               (need.status == StepStatus::Failed && !run->plan->steps[n].decl->continue_on_error);
         if (blocking) {
-          return finish_step(
-              run, i, StepStatus::Skipped, Json(nullptr),
-              "not run: step '" + run->plan->steps[n].decl->id + "' it needs " + std::string(to_string(need.status)),
-              lock);
+          return finish_step(run, i, StepStatus::Skipped, Json(nullptr),
+                             Error{"not run: step '" + run->plan->steps[n].decl->id + "' it needs " +
+                                   std::string(to_string(need.status))},
+                             lock);
         }
         all_needs_skipped = all_needs_skipped && need.status == StepStatus::Skipped;
       }
     }
     if (all_needs_skipped) {
-      return finish_locked(run, i, StepStatus::Skipped, Json(nullptr), "every step it needs was skipped");
+      return finish_locked(run, i, StepStatus::Skipped, Json(nullptr), Error{"every step it needs was skipped"});
     }
     lua::Sandbox& sandbox = lua::Sandbox::for_this_thread(options.expression_limits);
     if (ps.condition) {
       auto cond = ps.condition->render(sandbox, bindings(*run, nullptr, nullptr));
       if (!cond) {
-        return finish_locked(run, i, StepStatus::Failed, Json(nullptr), "if: " + redact(cond.error().message));
+        return finish_locked(run, i, StepStatus::Failed, Json(nullptr), expression_error("if: ", cond.error()));
       }
       if (!truthy(*cond)) {
-        return finish_locked(run, i, StepStatus::Skipped, Json(nullptr), "its condition was false");
+        return finish_locked(run, i, StepStatus::Skipped, Json(nullptr), Error{"its condition was false"});
       }
     }
     if (!ps.foreach) {
@@ -332,11 +358,12 @@ struct Executor::Impl {
     }
     auto items = ps.foreach->render(sandbox, bindings(*run, nullptr, nullptr));
     if (!items) {
-      return finish_locked(run, i, StepStatus::Failed, Json(nullptr), "foreach: " + redact(items.error().message));
+      return finish_locked(run, i, StepStatus::Failed, Json(nullptr), expression_error("foreach: ", items.error()));
     }
     if (!items->is_array()) {
-      return finish_locked(run, i, StepStatus::Failed, Json(nullptr),
-                           "foreach: expected an array, found " + describe_json_type(*items));
+      return finish_locked(
+          run, i, StepStatus::Failed, Json(nullptr),
+          Error{"foreach: expected an array, found " + describe_json_type(*items), error_codes::expression_error});
     }
     std::vector<size_t> launch;
     {
@@ -359,13 +386,14 @@ struct Executor::Impl {
         for (auto& o : sr.item_outputs) {
           all.push_back(std::move(o));
         }
-        return finish_step(run, i, StepStatus::Succeeded, std::move(all), "", lock);
+        return finish_step(run, i, StepStatus::Succeeded, std::move(all), Error{}, lock);
       }
       const size_t limit = ps.decl->concurrency > 0 ? static_cast<size_t>(ps.decl->concurrency) : sr.items.size();
       sr.take_items(limit, launch);
       StepRecord rec = step_record(*run, i, -1, 0, StepStatus::Running);
       rec.started_ms = now_ms();
-      record(*run, std::move(rec), EventRecord{"", 0, 0, "step.started", "", -1, Json{{"items", sr.items.size()}}});
+      record(*run, std::move(rec),
+             EventRecord{"", 0, 0, to_string(EventType::StepStarted), "", -1, Json{{"items", sr.items.size()}}});
     }
     for (size_t k = 1; k < launch.size(); ++k) {
       submit_item(run, i, launch[k]);
@@ -404,17 +432,20 @@ struct Executor::Impl {
     lua::Sandbox& sandbox = lua::Sandbox::for_this_thread(options.expression_limits);
     auto input = ps.with.render(sandbox, bindings(*run, item, index >= 0 ? &index_json : nullptr));
     if (!input) {
-      return attempt_done(run, i, index, attempt, item, LH_ERROR, Json(), "with: " + redact(input.error().message), 0);
+      return attempt_done(run, i, index, attempt, item, LH_ERROR, Json(), expression_error("with: ", input.error()), 0);
     }
     Json& in = *input;
     ps.type->input_validator.apply_defaults(in);
     if (auto violations = ps.type->input_validator.validate(in); !violations.empty()) {
       std::string message = "with: ";
+      Json listed = Json::array();
       for (size_t k = 0; k < violations.size(); ++k) {
         message += (k ? "; " : "") + (violations[k].pointer.empty() ? "" : violations[k].pointer + ": ") +
                    violations[k].message;
+        listed.push_back(Json{{"pointer", violations[k].pointer}, {"message", redact(violations[k].message)}});
       }
-      return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(), redact(message), 0);
+      return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(),
+                          Error{redact(message), error_codes::invalid_input, Json{{"violations", listed}}}, 0);
     }
 
     const std::string key = run->record.id + "/" + ps.decl->id + (index >= 0 ? "/" + std::to_string(index) : "");
@@ -470,7 +501,7 @@ struct Executor::Impl {
       EventRecord ev{run->record.id,
                      0,
                      now_ms(),
-                     "step.log",
+                     to_string(EventType::StepLog),
                      ps.decl->id,
                      index,
                      Json{{"level", kLevels[std::min<unsigned>(level, 3)]}, {"message", redact(std::string(message))}}};
@@ -497,7 +528,8 @@ struct Executor::Impl {
       StepRecord rec = step_record(*run, i, index, attempt, StepStatus::Running);
       rec.input = std::move(in);
       rec.started_ms = now_ms();
-      record(*run, std::move(rec), EventRecord{"", 0, 0, "step.started", "", index, Json{{"attempt", attempt}}});
+      record(*run, std::move(rec),
+             EventRecord{"", 0, 0, to_string(EventType::StepStarted), "", index, Json{{"attempt", attempt}}});
     }
     const int64_t t0 = steady_us();
     StepOutcome outcome = host.invoke(*ps.type, call, input_text);
@@ -511,11 +543,15 @@ struct Executor::Impl {
       outcome.status = LH_RETRYABLE;
       outcome.error = "timed out after " + format_duration(*ps.decl->timeout) +
                       (outcome.error.empty() ? "" : " (" + outcome.error + ")");
+      outcome.code = error_codes::timeout;
     } else if (outcome.status == LH_CANCELLED && !run->cancelled) {
       outcome.status = LH_ERROR;
     }
-    return attempt_done(run, i, index, attempt, item, outcome.status, std::move(outcome.output), redact(outcome.error),
-                        elapsed);
+    if (outcome.status != LH_OK && outcome.code.empty()) {
+      outcome.code = error_codes::from_status(outcome.status);
+    }
+    return attempt_done(run, i, index, attempt, item, outcome.status, std::move(outcome.output),
+                        Error{redact(outcome.error), std::move(outcome.code), std::move(outcome.details)}, elapsed);
   }
 
   std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) const {
@@ -535,17 +571,16 @@ struct Executor::Impl {
   }
 
   std::optional<size_t> attempt_done(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt,
-                                     const Json* item, lh_status status, Json output, std::string error,
-                                     int64_t elapsed_us) {
+                                     const Json* item, lh_status status, Json output, Error error, int64_t elapsed_us) {
     const PlanStep& ps = run->plan->steps[i];
     const RetryPolicy& policy = ps.decl->retry;
     if (status == LH_OK) {
       if (index < 0) {
         std::unique_lock lock(run->mutex);
         run->steps[i].attempts = attempt;
-        return finish_step(run, i, StepStatus::Succeeded, std::move(output), "", lock, elapsed_us);
+        return finish_step(run, i, StepStatus::Succeeded, std::move(output), Error{}, lock, elapsed_us);
       }
-      return item_done(run, i, index, attempt, std::move(output), "", elapsed_us);
+      return item_done(run, i, index, attempt, std::move(output), Error{}, elapsed_us);
     }
     const bool retry = status == LH_RETRYABLE && attempt < policy.attempts && !run->cancelled;
     if (retry) {
@@ -553,10 +588,13 @@ struct Executor::Impl {
       {
         std::lock_guard lock(run->mutex);
         StepRecord rec = step_record(*run, i, index, attempt, StepStatus::Retrying);
-        rec.error = error;
+        rec.error = error.message;
+        rec.error_code = error.code;
+        rec.error_details = error.details;
         record(*run, std::move(rec),
-               EventRecord{"", 0, 0, "step.retrying", "", index,
-                           Json{{"attempt", attempt}, {"error", error}, {"delay_ms", delay.count()}}});
+               EventRecord{"", 0, 0, to_string(EventType::StepRetrying), "", index,
+                           with_code(Json{{"attempt", attempt}, {"error", error.message}, {"delay_ms", delay.count()}},
+                                     error)});
       }
       timers.at(SteadyClock::now() + delay, [this, run, i, index, attempt, item] {
         pool.submit([this, run, i, index, attempt, item] {
@@ -567,40 +605,45 @@ struct Executor::Impl {
       });
       return std::nullopt;
     }
-    const std::string message = attempt > 1 ? error + " (after " + std::to_string(attempt) + " attempts)" : error;
+    if (attempt > 1) {
+      error.message += " (after " + std::to_string(attempt) + " attempts)";
+    }
     if (index < 0) {
       std::unique_lock lock(run->mutex);
       run->steps[i].attempts = attempt;
       const StepStatus final_status = run->cancelled ? StepStatus::Cancelled : StepStatus::Failed;
-      return finish_step(run, i, final_status, Json(nullptr), message, lock, elapsed_us);
+      return finish_step(run, i, final_status, Json(nullptr), error, lock, elapsed_us);
     }
-    return item_done(run, i, index, attempt, Json(nullptr), message, elapsed_us);
+    return item_done(run, i, index, attempt, Json(nullptr), std::move(error), elapsed_us);
   }
 
   std::optional<size_t> item_done(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt, Json output,
-                                  std::string error, int64_t elapsed_us) {
+                                  Error error, int64_t elapsed_us) {
     const PlanStep& ps = run->plan->steps[i];
     std::vector<size_t> launch;
     std::optional<size_t> next;
     {
       std::unique_lock lock(run->mutex);
       StepRun& sr = run->steps[i];
-      const bool ok = error.empty();
+      const bool ok = error.message.empty();
       StepRecord rec = step_record(*run, i, index, attempt, ok ? StepStatus::Succeeded : StepStatus::Failed);
       rec.output = output;
-      rec.error = error;
+      rec.error = error.message;
+      rec.error_code = error.code;
+      rec.error_details = error.details;
       rec.finished_ms = now_ms();
       record(*run, std::move(rec),
-             EventRecord{"", 0, 0, ok ? "item.succeeded" : "item.failed", "", index,
+             EventRecord{"", 0, 0, to_string(ok ? EventType::ItemSucceeded : EventType::ItemFailed), "", index,
                          ok ? Json{{"attempt", attempt}, {"duration_us", elapsed_us}}
-                            : Json{{"attempt", attempt}, {"error", error}}});
+                            : with_code(Json{{"attempt", attempt}, {"error", error.message}}, error)});
       sr.attempts = std::max(sr.attempts, attempt);
       sr.item_outputs[static_cast<size_t>(index)] = std::move(output);
       --sr.in_flight;
       ++sr.done_items;
       if (!ok && !sr.item_failed) {
         sr.item_failed = true;
-        sr.item_error = "item " + std::to_string(index) + ": " + error;
+        sr.item_error = std::move(error);
+        sr.item_error.message = "item " + std::to_string(index) + ": " + sr.item_error.message;
       }
       const bool stop = sr.item_failed || run->cancelled;
       const size_t limit = ps.decl->concurrency > 0 ? static_cast<size_t>(ps.decl->concurrency) : sr.items.size();
@@ -609,15 +652,16 @@ struct Executor::Impl {
       }
       if (sr.in_flight == 0 && (stop || sr.done_items == sr.items.size())) {
         if (sr.item_failed || stop) {
-          const std::string message = sr.item_failed ? sr.item_error : "not all items ran: the run stopped";
+          const Error failure =
+              sr.item_failed ? sr.item_error : Error{"not all items ran: the run stopped", error_codes::cancelled};
           next = finish_step(run, i, run->cancelled ? StepStatus::Cancelled : StepStatus::Failed, Json(nullptr),
-                             message, lock);
+                             failure, lock);
         } else {
           Json all = Json::array();
           for (auto& o : sr.item_outputs) {
             all.push_back(std::move(o));
           }
-          next = finish_step(run, i, StepStatus::Succeeded, std::move(all), "", lock);
+          next = finish_step(run, i, StepStatus::Succeeded, std::move(all), Error{}, lock);
         }
       }
     }
@@ -628,7 +672,7 @@ struct Executor::Impl {
   }
 
   std::optional<size_t> finish_locked(const std::shared_ptr<RunState>& run, size_t i, StepStatus status, Json output,
-                                      const std::string& error) {
+                                      const Error& error) {
     std::optional<size_t> next;
     {
       std::unique_lock lock(run->mutex);
@@ -641,8 +685,7 @@ struct Executor::Impl {
   // step, finishes the run. Called with run->mutex held (released before the
   // run's waiters are woken). Returns a dependent to continue with on this thread.
   std::optional<size_t> finish_step(const std::shared_ptr<RunState>& run, size_t i, StepStatus status, Json output,
-                                    const std::string& error, std::unique_lock<std::mutex>& lock,
-                                    int64_t elapsed_us = -1) {
+                                    const Error& error, std::unique_lock<std::mutex>& lock, int64_t elapsed_us = -1) {
     const PlanStep& ps = run->plan->steps[i];
     StepRun& sr = run->steps[i];
     sr.status = status;
@@ -659,28 +702,31 @@ struct Executor::Impl {
 
     StepRecord rec = step_record(*run, i, -1, sr.attempts, status);
     rec.output = std::move(output);
-    rec.error = error;
+    rec.error = error.message;
+    rec.error_code = error.code;
+    rec.error_details = error.details;
     rec.finished_ms = now_ms();
-    const char* type = status == StepStatus::Succeeded ? "step.succeeded"
-                       : status == StepStatus::Failed  ? "step.failed"
-                       : status == StepStatus::Skipped ? "step.skipped"
-                                                       : "step.cancelled";
+    const EventType type = status == StepStatus::Succeeded ? EventType::StepSucceeded
+                           : status == StepStatus::Failed  ? EventType::StepFailed
+                           : status == StepStatus::Skipped ? EventType::StepSkipped
+                                                           : EventType::StepCancelled;
     Json payload = Json::object();
     if (status == StepStatus::Succeeded || status == StepStatus::Failed) {
       payload["attempts"] = sr.attempts;
       payload["duration_us"] = elapsed_us >= 0 ? elapsed_us : sr.end_us - sr.start_us;
     }
-    if (!error.empty()) {
-      payload[status == StepStatus::Failed ? "error" : "reason"] = error;
+    if (!error.message.empty()) {
+      payload[status == StepStatus::Failed ? "error" : "reason"] = error.message;
+      payload = with_code(std::move(payload), error);
     }
     if (status == StepStatus::Failed && ps.decl->continue_on_error) {
       payload["continue_on_error"] = true;
     }
-    record(*run, std::move(rec), EventRecord{"", 0, 0, type, "", -1, std::move(payload)});
+    record(*run, std::move(rec), EventRecord{"", 0, 0, to_string(type), "", -1, std::move(payload)});
 
     if (status == StepStatus::Failed && !ps.decl->continue_on_error && !run->failed) {
       run->failed = true;
-      run->failure = "step '" + ps.decl->id + "' failed: " + error;
+      run->failure = step_failure(ps.decl->id, error);
     }
     std::vector<size_t> ready;
     for (size_t d : ps.dependents) {
@@ -710,9 +756,12 @@ struct Executor::Impl {
     if (run->cancelled) {
       rec.status = RunStatus::Cancelled;
       rec.error = "the run was cancelled";
+      rec.error_code = error_codes::cancelled;
     } else if (run->failed) {
       rec.status = RunStatus::Failed;
-      rec.error = run->failure;
+      rec.error = run->failure.message;
+      rec.error_code = run->failure.code;
+      rec.error_details = run->failure.details;
     } else {
       auto outputs = run->plan->outputs.render(lua::Sandbox::for_this_thread(options.expression_limits),
                                                bindings(*run, nullptr, nullptr));
@@ -723,12 +772,23 @@ struct Executor::Impl {
       } else {
         rec.status = RunStatus::Failed;
         rec.error = "outputs: " + redact(outputs.error().message);
+        rec.error_code = error_codes::expression_error;
       }
     }
     rec.finished_ms = now_ms();
-    const std::string type = "run." + std::string(to_string(rec.status));
+    const EventType type = rec.status == RunStatus::Succeeded ? EventType::RunSucceeded
+                           : rec.status == RunStatus::Failed  ? EventType::RunFailed
+                                                              : EventType::RunCancelled;
     rec.error = redact(std::move(rec.error));
-    EventRecord ev{rec.id, 0, now_ms(), type, "", -1, rec.error.empty() ? Json::object() : Json{{"error", rec.error}}};
+    EventRecord ev{rec.id,
+                   0,
+                   now_ms(),
+                   to_string(type),
+                   "",
+                   -1,
+                   rec.error.empty()
+                       ? Json::object()
+                       : with_code(Json{{"error", rec.error}}, Error{rec.error, rec.error_code, rec.error_details})};
     mask(ev);
     RunRecord stored = rec;
     mask(stored);
@@ -787,7 +847,7 @@ Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) 
     ps.decl = &decl;
     ps.type = impl_->host.step(decl.uses);
     if (ps.type == nullptr) {
-      return Error{"step '" + decl.id + "': no loaded plugin offers '" + decl.uses + "'"};
+      return Error{"step '" + decl.id + "': no loaded plugin offers '" + decl.uses + "'", error_codes::unavailable};
     }
     auto with = ValueTemplate::compile(decl.with);
     if (!with) {
@@ -859,7 +919,8 @@ Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) 
 
 Result<Json> Executor::prepare_inputs(const Workflow& workflow, const Json& given) {
   if (!given.is_object()) {
-    return Error{"inputs must be an object of name to value, found " + describe_json_type(given)};
+    return Error{"inputs must be an object of name to value, found " + describe_json_type(given),
+                 error_codes::invalid_input};
   }
   Json out = Json::object();
   for (const auto& item : given.items()) {
@@ -873,7 +934,8 @@ Result<Json> Executor::prepare_inputs(const Workflow& workflow, const Json& give
         names += (names.empty() ? "" : ", ") + d.name;
       }
       return Error{"input '" + name + "' is not declared by workflow '" + workflow.name +
-                   "' (it declares: " + (names.empty() ? "none" : names) + ")"};
+                       "' (it declares: " + (names.empty() ? "none" : names) + ")",
+                   error_codes::invalid_input, Json{{"input", name}}};
     }
   }
   for (const InputDecl& decl : workflow.inputs) {
@@ -888,15 +950,17 @@ Result<Json> Executor::prepare_inputs(const Workflow& workflow, const Json& give
           }
         }
         if (!type_matches(decl.type, value)) {
-          return Error{"input '" + decl.name + "': expected " + decl.type + ", found " + describe_json_type(value)};
+          return Error{"input '" + decl.name + "': expected " + decl.type + ", found " + describe_json_type(value),
+                       error_codes::invalid_input, Json{{"input", decl.name}}};
         }
       }
       out[decl.name] = std::move(value);
     } else if (decl.default_value) {
       out[decl.name] = *decl.default_value;
     } else if (decl.required) {
-      return Error{"input '" + decl.name + "' is required" +
-                   (decl.description.empty() ? "" : " (" + decl.description + ")")};
+      return Error{
+          "input '" + decl.name + "' is required" + (decl.description.empty() ? "" : " (" + decl.description + ")"),
+          error_codes::invalid_input, Json{{"input", decl.name}}};
     } else {
       out[decl.name] = nullptr;
     }
@@ -980,7 +1044,8 @@ Result<std::string> Executor::start(std::shared_ptr<const Plan> plan, const Json
   rec.status = RunStatus::Running;
   rec.started_ms = now_ms();
   auto run = new_run_state(std::move(plan), rec);
-  impl_->launch(run, EventRecord{rec.id, 0, now_ms(), "run.started", "", -1, Json{{"inputs", run->inputs}}});
+  impl_->launch(
+      run, EventRecord{rec.id, 0, now_ms(), to_string(EventType::RunStarted), "", -1, Json{{"inputs", run->inputs}}});
   return rec.id;
 }
 
@@ -1031,12 +1096,12 @@ Result<std::string> Executor::resume(std::shared_ptr<const Plan> plan, RunRecord
     }
     const PlanStep& ps = run->plan->steps[i];
     sr.status = rec.status;
-    sr.error = rec.error;
+    sr.error = Error{rec.error, rec.error_code, rec.error_details};
     (*sr.view)["status"] = std::string(to_string(rec.status));
     (*sr.view)["outputs"] = rec.status == StepStatus::Succeeded ? rec.output : Json::object();
     if (rec.status == StepStatus::Failed && !ps.decl->continue_on_error && !run->failed) {
       run->failed = true;
-      run->failure = "step '" + ps.decl->id + "' failed: " + rec.error;
+      run->failure = step_failure(ps.decl->id, sr.error);
     }
     for (size_t d : ps.dependents) {
       --run->steps[d].pending_needs;
@@ -1045,8 +1110,8 @@ Result<std::string> Executor::resume(std::shared_ptr<const Plan> plan, RunRecord
     resumed_steps.push_back(ps.decl->id);
   }
   const std::string id = run->record.id;
-  impl_->launch(run, EventRecord{id, 0, now_ms(), fresh ? "run.started" : "run.resumed", "", -1,
-                                 fresh ? Json{{"inputs", run->inputs}} : Json{{"finished_steps", resumed_steps}}});
+  impl_->launch(run, EventRecord{id, 0, now_ms(), to_string(fresh ? EventType::RunStarted : EventType::RunResumed), "",
+                                 -1, fresh ? Json{{"inputs", run->inputs}} : Json{{"finished_steps", resumed_steps}}});
   return id;
 }
 
@@ -1066,6 +1131,8 @@ RunResult Executor::wait(const std::string& run_id) {
       result.status = rec->status;
       result.outputs = rec->outputs;
       result.error = rec->error;
+      result.error_code = rec->error_code;
+      result.error_details = rec->error_details;
     }
     return result;
   }
@@ -1074,12 +1141,14 @@ RunResult Executor::wait(const std::string& run_id) {
   result.status = run->record.status;
   result.outputs = run->record.outputs;
   result.error = run->record.error;
+  result.error_code = run->record.error_code;
+  result.error_details = run->record.error_details;
   for (size_t i = 0; i < run->steps.size(); ++i) {
     const StepRun& sr = run->steps[i];
     Json outputs = sr.status == StepStatus::Succeeded ? (*sr.view)["outputs"] : Json();
     impl_->mask(outputs);
     result.steps.push_back(StepResult{run->plan->steps[i].decl->id, sr.status, sr.attempts, std::move(outputs),
-                                      sr.error, sr.end_us - sr.start_us});
+                                      sr.error.message, sr.end_us - sr.start_us, sr.error.code, sr.error.details});
   }
   lock.unlock();
   std::lock_guard g(impl_->runs_mutex);

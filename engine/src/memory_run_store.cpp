@@ -1,3 +1,4 @@
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/memory_run_store.hpp>
 
 #include <algorithm>
@@ -31,7 +32,8 @@ RunRecord MemoryRunStore::create_run(RunRecord run) {
   order_.push_back(run.id);
   RunData& data = runs_[run.id];
   data.run = run;
-  append_locked(data, EventRecord{run.id, 0, 0, "run.created", "", -1, Json{{"workflow", run.workflow}}});
+  append_locked(data,
+                EventRecord{run.id, 0, 0, to_string(EventType::RunCreated), "", -1, Json{{"workflow", run.workflow}}});
   return run;
 }
 

@@ -1,6 +1,8 @@
 #include <linkhub/engine/node.hpp>
 
 #include <linkhub/engine/cron.hpp>
+#include <linkhub/engine/error_codes.hpp>
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/validator.hpp>
 
 #include "fenced_run_store.hpp"
@@ -208,11 +210,14 @@ struct Node::Impl {
     return *plan;
   }
 
+  // The run cannot start on this node: its workflow does not load or plan here.
   void fail_run(RunRecord run, const std::string& error) {
     run.status = RunStatus::Failed;
     run.error = error;
+    run.error_code = error_codes::invalid_workflow;
     run.finished_ms = now_ms();
-    store.update_run(run, EventRecord{run.id, 0, now_ms(), "run.failed", "", -1, Json{{"error", error}}});
+    store.update_run(run, EventRecord{run.id, 0, now_ms(), to_string(EventType::RunFailed), "", -1,
+                                      Json{{"error", error}, {"code", run.error_code}}});
     std::lock_guard lock(mutex);
     held.erase(run.id);
     batch_done += batch.count(run.id);

@@ -1,3 +1,4 @@
+#include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 
 #include <dlfcn.h>
@@ -97,19 +98,12 @@ void ctx_set_output(void* host_data, lh_str json) {
 void ctx_set_error(void* host_data, lh_str message) {
   static_cast<CallState*>(host_data)->error.assign(message.data == nullptr ? "" : message.data, message.len);
 }
-// A malformed code is dropped (the message and status still stand): a
-// plugin's typo must not turn a clean failure into a broken step.
-bool valid_error_code(std::string_view code) {
-  if (code.empty() || code.size() > 64 || code[0] < 'a' || code[0] > 'z') {
-    return false;
-  }
-  return std::all_of(code.begin(), code.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
-}
 void ctx_set_error_code(void* host_data, lh_str code, lh_str details_json) {
   auto* state = static_cast<CallState*>(host_data);
   const std::string_view text = code.data == nullptr ? std::string_view() : std::string_view(code.data, code.len);
-  if (!valid_error_code(text)) {
+  // A malformed code is dropped (the message and status still stand): a
+  // plugin's typo must not turn a clean failure into a broken step.
+  if (!error_codes::is_valid(text)) {
     return;
   }
   state->error_code.assign(text);
@@ -459,6 +453,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
     default:
       outcome.status = LH_ERROR;
       outcome.bad_output = true;
+      outcome.code = error_codes::bad_output;
       outcome.error = "step " + uses + " returned an unknown status " + std::to_string(static_cast<int>(status));
       return outcome;
   }
@@ -476,6 +471,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
     if (outcome.output.is_discarded()) {
       outcome.status = LH_ERROR;
       outcome.bad_output = true;
+      outcome.code = error_codes::bad_output;
       outcome.error =
           "step " + uses + " returned malformed JSON output (" + std::to_string(state.output.size()) + " bytes)";
       outcome.output = Json();
@@ -485,6 +481,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   if (auto violations = step.output_validator.validate(outcome.output); !violations.empty()) {
     outcome.status = LH_ERROR;
     outcome.bad_output = true;
+    outcome.code = error_codes::bad_output;
     outcome.error = "step " + uses + " returned output that does not match its output schema: " +
                     (violations[0].pointer.empty() ? "" : violations[0].pointer + ": ") + violations[0].message;
     outcome.output = Json();

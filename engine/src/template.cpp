@@ -35,7 +35,8 @@ struct Segment {
 
 // Splits "a ${{ x }} b" into literal and expression segments. The first "}}"
 // after "${{" closes it (write `} }` inside Lua if you need the characters).
-Result<std::vector<Segment>> split(std::string_view s, const std::string& pointer) {
+// On failure `problem` (when given) says what is wrong.
+Result<std::vector<Segment>> split(std::string_view s, const std::string& pointer, TemplateProblem* problem = nullptr) {
   std::vector<Segment> out;
   size_t pos = 0;
   while (pos < s.size()) {
@@ -50,11 +51,17 @@ Result<std::vector<Segment>> split(std::string_view s, const std::string& pointe
     const size_t close = s.find(kClose, open + kOpen.size());
     if (close == std::string_view::npos) {
       std::string shown(s.substr(open, 40));
+      if (problem != nullptr) {
+        *problem = TemplateProblem::Unterminated;
+      }
       return Error{"unterminated ${{ at " + (pointer.empty() ? std::string("/") : pointer) + ": '" + shown +
                    (s.size() - open > 40 ? "...'" : "'") + " has no closing }}"};
     }
     const std::string_view expr = trim(s.substr(open + kOpen.size(), close - open - kOpen.size()));
     if (expr.empty()) {
+      if (problem != nullptr) {
+        *problem = TemplateProblem::EmptyExpression;
+      }
       return Error{"empty ${{ }} at " + (pointer.empty() ? std::string("/") : pointer)};
     }
     out.push_back({true, std::string(expr)});
@@ -299,16 +306,17 @@ Result<Json> ValueTemplate::render(lua::Sandbox& sandbox, const lua::Bindings& b
 }
 
 void scan_expressions(const Json& value, const std::function<void(const std::string&, const std::string&)>& fn,
-                      const std::function<void(const std::string&, const std::string&)>& on_error) {
+                      const std::function<void(const std::string&, TemplateProblem, const std::string&)>& on_error) {
   std::function<void(const Json&, const std::string&)> visit = [&](const Json& v, const std::string& pointer) {
     if (v.is_string()) {
       const auto& s = v.get_ref<const std::string&>();
       if (s.find(kOpen) == std::string::npos) {
         return;
       }
-      auto segments = split(s, pointer);
+      TemplateProblem problem = TemplateProblem::Unterminated;
+      auto segments = split(s, pointer, &problem);
       if (!segments) {
-        on_error(pointer, segments.error().message);
+        on_error(pointer, problem, segments.error().message);
         return;
       }
       for (const auto& seg : *segments) {

@@ -470,9 +470,9 @@ class Validator {
         [&](const std::string& pointer, const std::string& expr) {
           check_expression(expr, base + pointer, step, field);
         },
-        [&](const std::string& pointer, const std::string& message) {
-          const bool empty = message.rfind("empty", 0) == 0;
-          add(base + pointer, step ? step->id : "", empty ? "expression-syntax" : "unterminated-template",
+        [&](const std::string& pointer, TemplateProblem problem, const std::string& message) {
+          add(base + pointer, step ? step->id : "",
+              problem == TemplateProblem::EmptyExpression ? "expression-syntax" : "unterminated-template",
               std::string(field) + ": " + message);
         });
   }

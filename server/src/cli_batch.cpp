@@ -1,5 +1,6 @@
 #include "cli_batch.hpp"
 
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/names.hpp>
 
 #include <linkhub/engine/node.hpp>
@@ -118,7 +119,7 @@ int run_batch(const GlobalOptions& global, const RunOptions& options, Environmen
   if (!ids.empty()) {
     ExecutorOptions exec = executor_options(global, env.config, options.threads);
     exec.on_event = [&progress, &store, fault = exec.on_event](const EventRecord& e) {
-      if (e.type == "run.succeeded" || e.type == "run.failed" || e.type == "run.cancelled") {
+      if (is_run_end(e.type)) {
         if (auto run = store.get_run(e.run_id)) {
           progress.finished(*run);
         }

@@ -1,6 +1,7 @@
 #include "cli_batch.hpp"
 #include "cli_common.hpp"
 
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/node.hpp>
 #include <linkhub/engine/validator.hpp>
@@ -50,7 +51,11 @@ class Progress {
     std::lock_guard lock(mutex_);
     const std::string who = e.index >= 0 ? e.step_id + "[" + std::to_string(e.index) + "]" : e.step_id;
     std::string line;
-    if (e.type == "step.started") {
+    const std::optional<EventType> type = parse_event_type(e.type);
+    if (!type) {
+      return;
+    }
+    if (type == EventType::StepStarted) {
       if (e.payload.contains("items")) {
         line = "started   " + who + " (foreach over " + e.payload["items"].dump() + " items)";
       } else if (e.payload.value("attempt", 1) > 1) {
@@ -61,29 +66,31 @@ class Progress {
       if (e.index < 0) {
         running_.insert(e.step_id);
       }
-    } else if (e.type == "step.succeeded") {
+    } else if (type == EventType::StepSucceeded) {
       line = "succeeded " + who + " in " + ms(e.payload) + attempts(e.payload);
       finish(e.step_id);
-    } else if (e.type == "step.failed") {
-      line = "failed    " + who + " after " + ms(e.payload) + attempts(e.payload) + ": " +
+    } else if (type == EventType::StepFailed) {
+      const std::string code = e.payload.value("code", std::string());
+      line = "failed    " + who + " after " + ms(e.payload) + attempts(e.payload) +
+             (code.empty() ? "" : " [" + terminal_safe(code) + "]") + ": " +
              terminal_safe(e.payload.value("error", std::string()));
       if (e.payload.value("continue_on_error", false)) {
         line += " (continuing: continue_on_error)";
       }
       finish(e.step_id);
-    } else if (e.type == "step.skipped" || e.type == "step.cancelled") {
-      line = (e.type == "step.skipped" ? "skipped   " : "cancelled ") + who + ": " +
+    } else if (type == EventType::StepSkipped || type == EventType::StepCancelled) {
+      line = (type == EventType::StepSkipped ? "skipped   " : "cancelled ") + who + ": " +
              e.payload.value("reason", std::string());
       finish(e.step_id);
-    } else if (e.type == "step.retrying") {
+    } else if (type == EventType::StepRetrying) {
       line = "retrying  " + who + ": attempt " + e.payload["attempt"].dump() + " failed (" +
              e.payload.value("error", std::string()) + "), next in " + e.payload["delay_ms"].dump() + " ms";
-    } else if (e.type == "item.failed") {
+    } else if (type == EventType::ItemFailed) {
       line = "failed    " + who + ": " + e.payload.value("error", std::string());
-    } else if (e.type == "step.log") {
+    } else if (type == EventType::StepLog) {
       line = "  " + who + " | " + e.payload.value("level", std::string()) + ": " +
              e.payload.value("message", std::string());
-    } else if (e.type == "run.resumed") {
+    } else if (type == EventType::RunResumed) {
       line = "resumed: kept " + std::to_string(e.payload.value("finished_steps", Json::array()).size()) +
              " finished steps";
     } else {
@@ -164,6 +171,9 @@ Json run_document(SqlStore& store, const RunRecord& run) {
       step["outputs"] = s.output;
     } else if (!s.error.empty()) {
       step["error"] = s.error;
+      if (!s.error_code.empty()) {
+        step["error_code"] = s.error_code;
+      }
     }
     steps.push_back(std::move(step));
   }
@@ -174,6 +184,9 @@ Json run_document(SqlStore& store, const RunRecord& run) {
            {"outputs", run.outputs}};
   if (!run.error.empty()) {
     doc["error"] = run.error;
+  }
+  if (!run.error_code.empty()) {
+    doc["error_code"] = run.error_code;
   }
   return doc;
 }

@@ -23,6 +23,10 @@ Json run_json(const RunRecord& r) {
   if (!r.error.empty()) {
     j["error"] = r.error;
   }
+  if (!r.error_code.empty()) {
+    j["error_code"] = r.error_code;
+    j["error_details"] = r.error_details;
+  }
   if (!r.idempotency_key.empty()) {
     j["idempotency_key"] = r.idempotency_key;
   }
@@ -43,7 +47,16 @@ Json step_json(const StepRecord& s) {
   if (!s.error.empty()) {
     j["error"] = s.error;
   }
+  if (!s.error_code.empty()) {
+    j["error_code"] = s.error_code;
+    j["error_details"] = s.error_details;
+  }
   return j;
+}
+
+// " [not_found]" after a status, so a reader sees the class before the prose.
+std::string coded(const std::string& code) {
+  return code.empty() ? "" : " [" + terminal_safe(code) + "]";
 }
 
 Json event_json(const EventRecord& e) {
@@ -139,8 +152,8 @@ int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool e
   std::cout << "run       " << terminal_safe(run->id) << "\n"
             << "workflow  " << terminal_safe(run->workflow) << " (version " << run->workflow_version << ", "
             << run->workflow_hash << ")\n"
-            << "status    " << to_string(run->status) << (run->error.empty() ? "" : ": " + terminal_safe(run->error))
-            << "\n"
+            << "status    " << to_string(run->status) << coded(run->error_code)
+            << (run->error.empty() ? "" : ": " + terminal_safe(run->error)) << "\n"
             << "created   " << format_time(run->created_ms) << " UTC\n"
             << "inputs    " << run->inputs.dump() << "\n";
   if (run->status == RunStatus::Succeeded) {
@@ -155,7 +168,7 @@ int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool e
       std::cout << ", " << (s.finished_ms - s.started_ms) << " ms";
     }
     if (!s.error.empty()) {
-      std::cout << ": " << terminal_safe(s.error);
+      std::cout << coded(s.error_code) << ": " << terminal_safe(s.error);
     }
     std::cout << "\n";
   }

@@ -21,7 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(parse_validate_body(text, MediaType::Json));
   check(parse_idempotency_key(text));
   check(product_id_param(text));
-  catalog_failure(text);  // any plugin message maps to some answer
+  // Any plugin failure maps to some answer.
+  for (const char* code : {"invalid_input", "conflict", "not_found"}) {
+    const auto details = parse_json(text);
+    catalog_failure(linkhub::http::StepFailure{code, text, details.ok() ? *details : linkhub::Json(), false});
+  }
   check(parse_login_body(text));
   check(parse_refresh_body(text));
   check(parse_key_body(text));

@@ -176,6 +176,41 @@ TEST(Cli, RunFailingWorkflowExitsOne) {
   EXPECT_EQ(j.value("status", ""), "failed") << describe(r);
 }
 
+TEST(Cli, RunsShowGivesTheErrorCodeAndDetailsOfAFailedRunAndStep) {
+  TempDir tmp;
+  const auto wf =
+      tmp.write("coded.yaml",
+                "name: coded\n"
+                "steps:\n"
+                "  - id: lookup\n"
+                "    uses: core.fail\n"
+                "    with: { always: true, retryable: false, message: gone, code: not_found, details: { id: 7 } }\n");
+  const std::string db = " --db " + quote((tmp.path() / "runs.db").string());
+  const auto r = run_cli("run " + quote(wf.string()) + db + " --format json");
+  ASSERT_EQ(r.exit_code, 1) << describe(r);
+  const std::string id = nlohmann::json::parse(r.out).value("run_id", "");
+  ASSERT_FALSE(id.empty()) << describe(r);
+
+  const auto json = run_cli("runs show " + id + " --events" + db + " --format json");
+  ASSERT_EQ(json.exit_code, 0) << describe(json);
+  const auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc.value("error_code", ""), "not_found") << describe(json);
+  EXPECT_EQ(doc["error_details"], (nlohmann::json{{"id", 7}})) << describe(json);
+  ASSERT_EQ(doc["steps"].size(), 1u) << describe(json);
+  EXPECT_EQ(doc["steps"][0].value("error_code", ""), "not_found") << describe(json);
+  EXPECT_EQ(doc["steps"][0]["error_details"], (nlohmann::json{{"id", 7}})) << describe(json);
+  bool failed_event_has_code = false;
+  for (const auto& e : doc["events"]) {
+    failed_event_has_code = failed_event_has_code ||
+                            (e.value("type", "") == "step.failed" && e["payload"].value("code", "") == "not_found");
+  }
+  EXPECT_TRUE(failed_event_has_code) << describe(json);
+
+  const auto table = run_cli("runs show " + id + db);
+  ASSERT_EQ(table.exit_code, 0) << describe(table);
+  EXPECT_NE(table.out.find("failed [not_found]: step 'lookup' failed: gone"), std::string::npos) << describe(table);
+}
+
 TEST(Cli, PluginsListListsCoreHttp) {
   const auto r = run_cli("plugins list");
   EXPECT_EQ(r.exit_code, 0) << describe(r);

@@ -2,6 +2,8 @@
 // and 8 threads. Order is asserted from the recorded events, never from time.
 #include "builtin_plugins.hpp"
 
+#include <linkhub/engine/error_codes.hpp>
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/memory_run_store.hpp>
 #include <linkhub/engine/plugin_host.hpp>
@@ -13,6 +15,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 
 namespace linkhub {
 namespace {
@@ -252,6 +255,81 @@ steps:
   EXPECT_EQ(step(r, "broken").attempts, 1);
 }
 
+TEST_P(ExecutorTest, CarriesThePluginsErrorCodeAndDetailsToStepRunAndEvents) {
+  const RunResult r = run(R"(
+name: coded
+steps:
+  - id: lookup
+    uses: core.fail
+    with: { always: true, retryable: false, code: not_found, message: "nothing there", details: { id: 7 } }
+)");
+  ASSERT_EQ(r.status, RunStatus::Failed);
+  EXPECT_EQ(step(r, "lookup").error_code, "not_found");
+  EXPECT_EQ(step(r, "lookup").error_details, (Json{{"id", 7}}));
+  EXPECT_EQ(r.error_code, "not_found");
+  EXPECT_EQ(r.error_details, (Json{{"id", 7}}));
+  const auto stored = store_.get_run(r.run_id);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->error_code, "not_found");
+  EXPECT_EQ(stored->error_details, (Json{{"id", 7}}));
+  const auto steps = store_.get_steps(r.run_id);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].error_code, "not_found");
+  EXPECT_EQ(steps[0].error_details, (Json{{"id", 7}}));
+  int seen = 0;
+  for (const auto& e : events(r)) {
+    if (e.type == "step.failed" || e.type == "run.failed") {
+      EXPECT_EQ(e.payload.value("code", ""), "not_found") << e.type;
+      EXPECT_EQ(e.payload.value("details", Json()), (Json{{"id", 7}})) << e.type;
+      ++seen;
+    }
+  }
+  EXPECT_EQ(seen, 2);
+}
+
+TEST_P(ExecutorTest, DerivesACodeWhenThePluginGivesNoneAndCodesItsOwnFailures) {
+  const RunResult r = run(R"(
+name: uncoded
+steps:
+  - id: plain
+    uses: core.fail
+    with: { always: true, retryable: false }
+    continue_on_error: true
+  - id: flaky
+    uses: core.fail
+    with: { always: true, code: unavailable }
+    retry: { attempts: 2, initial: 1ms }
+    continue_on_error: true
+  - id: slow
+    uses: core.delay
+    with: { duration: 1h }
+    timeout: 20ms
+    continue_on_error: true
+  - id: loop
+    uses: core.transform
+    foreach: "${{ tonumber('3') }}"
+    with: { value: 1 }
+    continue_on_error: true
+  - id: bad_input
+    uses: core.fail
+    with: { always: true, fail_attempts: "${{ 'many' }}" }
+    continue_on_error: true
+)");
+  EXPECT_EQ(step(r, "plain").error_code, "step_failed");
+  EXPECT_EQ(step(r, "flaky").error_code, "unavailable");
+  EXPECT_EQ(step(r, "slow").error_code, "timeout");
+  EXPECT_EQ(step(r, "loop").error_code, "expression_error");
+  EXPECT_EQ(step(r, "bad_input").error_code, "invalid_input");
+  ASSERT_TRUE(step(r, "bad_input").error_details.contains("violations")) << step(r, "bad_input").error_details;
+  EXPECT_EQ(step(r, "bad_input").error_details["violations"][0]["pointer"], "/fail_attempts");
+  bool retried_with_code = false;
+  for (const auto& e : events(r)) {
+    retried_with_code =
+        retried_with_code || (e.type == "step.retrying" && e.payload.value("code", "") == "unavailable");
+  }
+  EXPECT_TRUE(retried_with_code);
+}
+
 TEST_P(ExecutorTest, ContinueOnErrorLetsDependentsRunAndSeeTheFailure) {
   const RunResult r = run(R"(
 name: tolerant
@@ -428,6 +506,38 @@ INSTANTIATE_TEST_SUITE_P(Threads, ExecutorTest, ::testing::Values(1, 2, 8),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return std::to_string(info.param) + "Threads";
                          });
+
+TEST(EventTypes, EveryTypeHasOneNameThatParsesBack) {
+  std::set<std::string> names;
+  for (int i = 0; i <= static_cast<int>(EventType::ItemFailed); ++i) {
+    const auto type = static_cast<EventType>(i);
+    const std::string& name = to_string(type);
+    EXPECT_TRUE(names.insert(name).second) << name;
+    EXPECT_EQ(parse_event_type(name), type) << name;
+  }
+  EXPECT_EQ(to_string(EventType::StepFailed), "step.failed");
+  EXPECT_FALSE(parse_event_type("step.exploded").has_value());
+  EXPECT_FALSE(parse_event_type("").has_value());
+  EXPECT_TRUE(is_run_end("run.cancelled"));
+  EXPECT_FALSE(is_run_end("run.started"));
+  EXPECT_FALSE(is_run_end("nonsense"));
+}
+
+TEST(ErrorCodes, EveryCodeIsWellFormedAndUnknownStatusesGetAGenericOne) {
+  std::set<std::string_view> seen;
+  for (std::string_view code : error_codes::all()) {
+    EXPECT_TRUE(error_codes::is_valid(code)) << code;
+    EXPECT_TRUE(seen.insert(code).second) << code;
+  }
+  EXPECT_FALSE(error_codes::is_valid("Not_Found"));
+  EXPECT_FALSE(error_codes::is_valid("not found"));
+  EXPECT_FALSE(error_codes::is_valid("_x"));
+  EXPECT_FALSE(error_codes::is_valid(std::string(65, 'a')));
+  EXPECT_EQ(error_codes::from_status(LH_INVALID_INPUT), std::string_view("invalid_input"));
+  EXPECT_EQ(error_codes::from_status(LH_CANCELLED), std::string_view("cancelled"));
+  EXPECT_EQ(error_codes::from_status(LH_RETRYABLE), std::string_view("step_failed"));
+  EXPECT_EQ(error_codes::from_status(LH_ERROR), std::string_view("step_failed"));
+}
 
 TEST(ExecutorInputs, FillsDefaultsAndConvertsTextToTheDeclaredType) {
   LoadResult loaded = load_workflow_text(R"(

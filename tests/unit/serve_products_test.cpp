@@ -3,6 +3,7 @@
 // are seeded by invoking catalog.upsert through the plugin host, as a run would.
 #include "serve_fixture.hpp"
 
+#include "http/error_status.hpp"
 #include "http/products.hpp"
 
 #include <set>
@@ -324,6 +325,38 @@ TEST_F(ServeTest, AMisbehavingCatalogPluginIsAnErrorAnswerNeverACrash) {
   EXPECT_EQ(get("/healthz").status, 200);
 }
 
+TEST_F(ServeTest, AStepsErrorCodeAloneChoosesTheStatus) {
+  static PluginHost* coded = [] {
+    auto* host = new PluginHost();  // plugins stay loaded for the process
+    host->load_file(std::filesystem::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_core.so");
+    host->load_file(std::filesystem::path(LINKHUB_TEST_PLUGIN_DIR) / "linkhub_test_coded_catalog.so");
+    return host;
+  }();
+  ASSERT_NE(coded->step("catalog.get"), nullptr);
+  start({}, *coded);
+
+  const auto one = get("/api/v1/products/7");  // not_found, a message without "not found"
+  EXPECT_EQ(one.status, 404) << one.body;
+  EXPECT_EQ(one.json()["error"]["code"], "not_found");
+  EXPECT_EQ(one.json()["error"]["message"], "nothing answers to that number");
+  EXPECT_EQ(one.json()["error"]["details"]["product_id"], 7);
+  EXPECT_EQ(one.json()["error"]["details"]["step"], "catalog.get");
+
+  const auto edit = send(HttpRequest{
+      "PATCH", "/api/v1/products/7", R"({"title": "x"})", "application/json", {}, false, false});  // conflict
+  EXPECT_EQ(edit.status, 409) << edit.body;
+  EXPECT_EQ(edit.json()["error"]["code"], "conflict");
+  EXPECT_EQ(edit.json()["error"]["details"]["version"], 3);
+
+  const auto gone = send(HttpRequest{"DELETE", "/api/v1/products/7", "", "", {}, false, false});  // rate_limited
+  EXPECT_EQ(gone.status, 429) << gone.body;
+  EXPECT_EQ(gone.json()["error"]["code"], "rate_limited");
+
+  const auto search = get("/api/v1/products");  // a code with no status of its own
+  EXPECT_EQ(search.status, 500) << search.body;
+  EXPECT_EQ(search.json()["error"]["code"], "shelf_tilted");
+}
+
 // The output checks and the error mapping, on answers the real plugin does not give.
 TEST(ServeProductParsing, OutputThatIsNotProductsIsRefused) {
   using http::search_output_problem;
@@ -346,31 +379,60 @@ TEST(ServeProductParsing, OutputThatIsNotProductsIsRefused) {
   EXPECT_NE(http::delete_output_problem({{"product_id", 2}, {"deleted", true}}, 1), "");
 }
 
-TEST(ServeProductParsing, CatalogErrorsMapToStatusesNamingTheField) {
+TEST(ServeErrorStatus, OneTableMapsEveryCodeAndUnknownCodesAre500) {
+  EXPECT_EQ(http::http_status_for("not_found"), 404);
+  EXPECT_EQ(http::http_status_for("conflict"), 409);
+  EXPECT_EQ(http::http_status_for("invalid_input"), 400);
+  EXPECT_EQ(http::http_status_for("forbidden"), 403);
+  EXPECT_EQ(http::http_status_for("unauthorized"), 502);
+  EXPECT_EQ(http::http_status_for("rate_limited"), 429);
+  EXPECT_EQ(http::http_status_for("unavailable"), 503);
+  EXPECT_EQ(http::http_status_for("timeout"), 504);
+  EXPECT_EQ(http::http_status_for("bad_output"), 502);
+  EXPECT_EQ(http::http_status_for("step_failed"), 500);
+  EXPECT_EQ(http::http_status_for("a_plugins_own_code"), 500);
+  EXPECT_EQ(http::http_status_for(""), 500);
+}
+
+TEST(ServeProductParsing, CatalogErrorsMapToStatusesByCodeAndDetailsNeverByMessage) {
   using http::catalog_failure;
-  auto search = catalog_failure("catalog.search: invalid search: `price_min` is above `price_max`");
+  using http::StepFailure;
+  // Messages that say nothing: only the code and the details decide.
+  auto search = catalog_failure(StepFailure{"invalid_input", "x",
+                                            json{{"step", "catalog.search"},
+                                                 {"kind", "search"},
+                                                 {"fields", {"price_min", "price_max"}},
+                                                 {"problems", {"`price_min` is above `price_max`"}}}});
   ASSERT_TRUE(search);
   EXPECT_EQ(search->status, 400);
   EXPECT_EQ(search->details["parameter"], "min_price");
   EXPECT_EQ(search->message, "bad search: 'min_price' is above 'max_price'");
   auto edit = catalog_failure(
-      "catalog.update: invalid product: `title` is 5000 characters long; at most 500 are allowed; `price.currency` x");
+      StepFailure{"invalid_input", "x",
+                  json{{"step", "catalog.update"}, {"kind", "product"}, {"fields", {"title", "price.currency"}}}});
   ASSERT_TRUE(edit);
   EXPECT_EQ(edit->status, 422);
   EXPECT_EQ(edit->details["field"], "title");
   EXPECT_EQ(edit->details["fields"], (json{"title", "price.currency"}));
-  auto input = catalog_failure("catalog.delete: invalid input: `product_id` must be a whole number from 1, found -3");
+  auto input = catalog_failure(StepFailure{
+      "invalid_input", "x", json{{"step", "catalog.delete"}, {"kind", "input"}, {"fields", {"product_id"}}}});
   ASSERT_TRUE(input);
   EXPECT_EQ(input->status, 400);
-  auto reused = catalog_failure("catalog.update: idempotency key 'k' was already used with a different input; ...");
+  EXPECT_EQ(input->code, "invalid_input");
+  auto reused = catalog_failure(StepFailure{"conflict", "x", json{{"reason", "idempotency_key_reused"}}});
   ASSERT_TRUE(reused);
   EXPECT_EQ(reused->status, 409);
-  auto cursor = catalog_failure("catalog.search: `cursor` is not a cursor this catalog gave out; pass ...");
+  EXPECT_EQ(reused->code, "idempotency_key_reused");
+  auto cursor = catalog_failure(
+      StepFailure{"invalid_input", "x", json{{"reason", "bad_cursor"}, {"problem", "`cursor` is not a cursor"}}});
   ASSERT_TRUE(cursor);
   EXPECT_EQ(cursor->details["parameter"], "cursor");
-  // Anything else is not the request's fault: the caller answers 500.
-  EXPECT_FALSE(catalog_failure("catalog: database error on db.sqlite: disk I/O error"));
-  EXPECT_FALSE(catalog_failure("catalog.search: database error: invalid utf-8"));
+  EXPECT_EQ(cursor->message, "query parameter 'cursor': `cursor` is not a cursor");
+  // A message that reads like an input error is not one without the code.
+  EXPECT_FALSE(catalog_failure(StepFailure{"step_failed", "catalog.update: invalid product: `title` x", json()}));
+  EXPECT_FALSE(catalog_failure(StepFailure{"not_found", "catalog.get: idempotency key 'k' was already used", json()}));
+  // A malformed details value is no crash.
+  EXPECT_TRUE(catalog_failure(StepFailure{"invalid_input", "x", json{{"fields", 3}, {"step", 4}}}));
 }
 
 }  // namespace

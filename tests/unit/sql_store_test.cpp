@@ -258,6 +258,39 @@ TEST_P(SqlStoreTest, FailedStepsBecomeDeadLettersButForeachSummariesDoNot) {
   EXPECT_EQ(letters[1].index, 1);
 }
 
+TEST_P(SqlStoreTest, KeepsTheErrorCodeAndDetailsOfFailedRunsAndSteps) {
+  RunRecord r = new_run();
+  StepRecord step{r.id, "lookup", -1, 1, StepStatus::Failed, Json(), Json(), "nothing there", 1, 2};
+  step.error_code = "not_found";
+  step.error_details = Json{{"id", 7}};
+  store_->transition(step, EventRecord{"", 0, 0, "step.failed", "lookup", -1, Json::object()});
+  StepRecord plain{r.id, "ok", -1, 1, StepStatus::Succeeded, Json(), Json(1), "", 1, 2};
+  store_->transition(plain, EventRecord{"", 0, 0, "step.succeeded", "ok", -1, Json::object()});
+  r.status = RunStatus::Failed;
+  r.error = "step 'lookup' failed: nothing there";
+  r.error_code = "not_found";
+  r.error_details = Json{{"id", 7}};
+  store_->update_run(r, EventRecord{"", 0, 0, "run.failed", "", -1, Json::object()});
+
+  const auto run = store_->get_run(r.id);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->error_code, "not_found");
+  EXPECT_EQ(run->error_details, (Json{{"id", 7}}));
+  EXPECT_EQ(store_->list_runs(10).at(0).error_code, "not_found");
+  auto steps = store_->get_steps(r.id);
+  ASSERT_EQ(steps.size(), 2u);
+  std::sort(steps.begin(), steps.end(), [](auto& x, auto& y) { return x.step_id < y.step_id; });
+  EXPECT_EQ(steps[0].error_code, "not_found");
+  EXPECT_EQ(steps[0].error_details, (Json{{"id", 7}}));
+  EXPECT_EQ(steps[1].error_code, "");
+  EXPECT_TRUE(steps[1].error_details.is_null());
+
+  // A retry starts clean.
+  ASSERT_TRUE(store_->requeue_run(r.id, {"lookup"}, false).ok());
+  EXPECT_EQ(store_->get_run(r.id)->error_code, "");
+  EXPECT_TRUE(store_->get_run(r.id)->error_details.is_null());
+}
+
 TEST_P(SqlStoreTest, RequeueForgetsTheChosenStepsAndQueuesTheRun) {
   RunRecord r = new_run();
   for (const char* s : {"a", "b", "c"}) {

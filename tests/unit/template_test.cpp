@@ -76,13 +76,28 @@ TEST(ScanExpressions, FindsEveryExpressionWithItsPointer) {
   scan_expressions(
       Json{{"a", "x ${{ one }} y ${{ two }}"}, {"b", {"${{ three }}", "${{ broken"}}},
       [&](const std::string& p, const std::string& e) { found.emplace_back(p, e); },
-      [&](const std::string& p, const std::string&) { errors.push_back(p); });
+      [&](const std::string& p, TemplateProblem problem, const std::string&) {
+        errors.push_back(p);
+        EXPECT_EQ(problem, TemplateProblem::Unterminated);
+      });
   ASSERT_EQ(found.size(), 3u);
   EXPECT_EQ(found[0], std::make_pair(std::string("/a"), std::string("one")));
   EXPECT_EQ(found[1], std::make_pair(std::string("/a"), std::string("two")));
   EXPECT_EQ(found[2], std::make_pair(std::string("/b/0"), std::string("three")));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "/b/1");
+}
+
+TEST(ScanExpressions, SaysWhichProblemATemplateHasWithoutReadingItsMessage) {
+  std::vector<TemplateProblem> problems;
+  const auto record = [&](const std::string&, TemplateProblem problem, const std::string&) {
+    problems.push_back(problem);
+  };
+  const auto ignore = [](const std::string&, const std::string&) {};
+  scan_expressions(Json{{"a", "${{   }}"}, {"b", "x ${{ y"}, {"c", "${{ ok }}"}}, ignore, record);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0], TemplateProblem::EmptyExpression);
+  EXPECT_EQ(problems[1], TemplateProblem::Unterminated);
 }
 
 }  // namespace

@@ -110,6 +110,15 @@ const std::vector<Migration>& migrations() {
            // reused refresh token; an access token with an older one is refused.
            "ALTER TABLE lh_users ADD COLUMN token_generation BIGINT NOT NULL DEFAULT 0",
        }},
+      {6,
+       "error codes and details of failed runs and steps",
+       {
+           // error_code: error_codes.hpp ('' when none); error_details: JSON text ('null' when none).
+           "ALTER TABLE lh_runs ADD COLUMN error_code TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE lh_runs ADD COLUMN error_details TEXT NOT NULL DEFAULT 'null'",
+           "ALTER TABLE lh_steps ADD COLUMN error_code TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE lh_steps ADD COLUMN error_details TEXT NOT NULL DEFAULT 'null'",
+       }},
   };
   return all;
 }

@@ -1,3 +1,4 @@
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/sql_store.hpp>
 
 #include "database.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 constexpr const char* kRunColumns =
     "id, workflow, workflow_version, workflow_hash, status, inputs, outputs, error, COALESCE(idempotency_key, ''), "
-    "created_ms, started_ms, finished_ms";
+    "created_ms, started_ms, finished_ms, error_code, error_details";
 
 RunStatus parse_run_status(const std::string& s) {
   if (s == "running")
@@ -49,7 +50,7 @@ Json parse_json(const std::string& text) {
 
 // One row of kRunColumns, bound once and fetched row by row.
 struct RunRow {
-  std::string id, workflow, hash, status, inputs, outputs, error, key;
+  std::string id, workflow, hash, status, inputs, outputs, error, key, error_code, error_details;
   int version = 1;
   long long created = 0, started = 0, finished = 0;
 
@@ -66,6 +67,8 @@ struct RunRow {
     st.exchange(soci::into(created));
     st.exchange(soci::into(started));
     st.exchange(soci::into(finished));
+    st.exchange(soci::into(error_code));
+    st.exchange(soci::into(error_details));
   }
 
   RunRecord record() const {
@@ -78,6 +81,8 @@ struct RunRow {
     r.inputs = parse_json(inputs);
     r.outputs = parse_json(outputs);
     r.error = error;
+    r.error_code = error_code;
+    r.error_details = parse_json(error_details);
     r.idempotency_key = key;
     r.created_ms = created;
     r.started_ms = started;
@@ -224,7 +229,8 @@ RunRecord SqlStore::create_run(RunRecord run) {
           soci::use(run.id), soci::use(run.workflow), soci::use(run.workflow_version), soci::use(run.workflow_hash),
           soci::use(status), soci::use(inputs), soci::use(outputs), soci::use(run.error),
           soci::use(run.idempotency_key, key_ind), soci::use(created);
-      EventRecord ev{run.id, 0, run.created_ms, "run.created", "", -1, Json{{"workflow", run.workflow}}};
+      EventRecord ev{
+          run.id, 0, run.created_ms, to_string(EventType::RunCreated), "", -1, Json{{"workflow", run.workflow}}};
       impl_->insert_event(sql, ev);
       impl_->notify(sql);
     });
@@ -246,10 +252,11 @@ void SqlStore::update_run(const RunRecord& run, EventRecord event) {
     const std::string outputs = run.outputs.dump();
     const long long started = run.started_ms;
     const long long finished = run.finished_ms;
-    sql << "UPDATE lh_runs SET status = :s, outputs = :o, error = :e, started_ms = :st, finished_ms = :f "
-           "WHERE id = :id",
+    const std::string details = run.error_details.dump();
+    sql << "UPDATE lh_runs SET status = :s, outputs = :o, error = :e, started_ms = :st, finished_ms = :f, "
+           "error_code = :ec, error_details = :ed WHERE id = :id",
         soci::use(status), soci::use(outputs), soci::use(run.error), soci::use(started), soci::use(finished),
-        soci::use(run.id);
+        soci::use(run.error_code), soci::use(details), soci::use(run.id);
     event.run_id = run.id;
     impl_->insert_event(sql, event);
   });
@@ -267,17 +274,19 @@ void SqlStore::transition(StepRecord step, EventRecord event) {
     const long long finished = step.finished_ms;
     // A step's end is recorded without its input: keep the input and start
     // time of the attempt that ran.
+    const std::string details = step.error_details.dump();
     sql << "INSERT INTO lh_steps (run_id, step_id, item_index, attempt, status, input, output, error, started_ms, "
-           "finished_ms) VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1) "
+           "finished_ms, error_code, error_details) VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1, :ec, :ed) "
            "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempt = excluded.attempt, "
            "status = excluded.status, "
            "input = CASE WHEN excluded.input = 'null' THEN lh_steps.input ELSE excluded.input END, "
            "output = excluded.output, error = excluded.error, "
            "started_ms = CASE WHEN excluded.started_ms = 0 THEN lh_steps.started_ms ELSE excluded.started_ms END, "
-           "finished_ms = excluded.finished_ms",
+           "finished_ms = excluded.finished_ms, error_code = excluded.error_code, "
+           "error_details = excluded.error_details",
         soci::use(step.run_id), soci::use(step.step_id), soci::use(step.index), soci::use(step.attempt),
         soci::use(status), soci::use(input), soci::use(output), soci::use(step.error), soci::use(started),
-        soci::use(finished);
+        soci::use(finished), soci::use(step.error_code), soci::use(details);
     if (step.status == StepStatus::Failed && step.attempt >= 1) {
       // A step (or item) that ran and exhausted its retries: a dead letter.
       // A foreach step's own record only sums up its items: they are the letters.
@@ -345,13 +354,15 @@ std::vector<StepRecord> SqlStore::get_steps(std::string_view run_id) const {
   return impl_->db->read([&](soci::session& sql) {
     std::vector<StepRecord> out;
     StepRecord r;
-    std::string status, input, output;
+    std::string status, input, output, details;
     long long started = 0, finished = 0;
     soci::statement st =
-        (sql.prepare << "SELECT step_id, item_index, attempt, status, input, output, error, started_ms, finished_ms "
+        (sql.prepare << "SELECT step_id, item_index, attempt, status, input, output, error, started_ms, finished_ms, "
+                        "error_code, error_details "
                         "FROM lh_steps WHERE run_id = :r ORDER BY started_ms, step_id, item_index",
          soci::use(id), soci::into(r.step_id), soci::into(r.index), soci::into(r.attempt), soci::into(status),
-         soci::into(input), soci::into(output), soci::into(r.error), soci::into(started), soci::into(finished));
+         soci::into(input), soci::into(output), soci::into(r.error), soci::into(started), soci::into(finished),
+         soci::into(r.error_code), soci::into(details));
     st.execute(false);
     while (st.fetch()) {
       StepRecord rec = r;
@@ -359,6 +370,7 @@ std::vector<StepRecord> SqlStore::get_steps(std::string_view run_id) const {
       rec.status = parse_step_status(status);
       rec.input = parse_json(input);
       rec.output = parse_json(output);
+      rec.error_details = parse_json(details);
       rec.started_ms = started;
       rec.finished_ms = finished;
       out.push_back(std::move(rec));
@@ -629,11 +641,16 @@ bool SqlStore::request_cancel(const std::string& run_id) {
       // Nobody holds it: cancel it here.
       const long long now = now_ms();
       sql << "UPDATE lh_runs SET status = 'cancelled', error = 'the run was cancelled before it started', "
-             "finished_ms = :t WHERE id = :id",
+             "error_code = 'cancelled', finished_ms = :t WHERE id = :id",
           soci::use(now), soci::use(run_id);
       impl_->forget_seq(run_id);
-      EventRecord ev{
-          run_id, 0, now, "run.cancelled", "", -1, Json{{"error", "the run was cancelled before it started"}}};
+      EventRecord ev{run_id,
+                     0,
+                     now,
+                     to_string(EventType::RunCancelled),
+                     "",
+                     -1,
+                     Json{{"error", "the run was cancelled before it started"}, {"code", "cancelled"}}};
       impl_->insert_event(sql, ev);
       impl_->forget_seq(run_id);
       return true;
@@ -665,7 +682,8 @@ Result<RunRecord> SqlStore::requeue_run(const std::string& run_id, const std::ve
         sql << "UPDATE lh_dead_letters SET requeued_ms = :t WHERE run_id = :r AND step_id = :s", soci::use(now),
             soci::use(run_id), soci::use(step);
       }
-      sql << "UPDATE lh_runs SET status = 'queued', outputs = '{}', error = '', finished_ms = 0, lease_owner = '', "
+      sql << "UPDATE lh_runs SET status = 'queued', outputs = '{}', error = '', error_code = '', "
+             "error_details = 'null', finished_ms = 0, lease_owner = '', "
              "lease_expires_ms = 0, cancel_requested = 0 WHERE id = :id",
           soci::use(run_id);
       impl_->forget_seq(run_id);
@@ -673,7 +691,7 @@ Result<RunRecord> SqlStore::requeue_run(const std::string& run_id, const std::ve
       for (const auto& s : steps) {
         list.push_back(s);
       }
-      EventRecord ev{run_id, 0, now, "run.requeued", "", -1, Json{{"steps", list}}};
+      EventRecord ev{run_id, 0, now, to_string(EventType::RunRequeued), "", -1, Json{{"steps", list}}};
       impl_->insert_event(sql, ev);
       impl_->forget_seq(run_id);
       impl_->notify(sql);

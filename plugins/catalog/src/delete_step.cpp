@@ -33,11 +33,11 @@ Json DeleteStep::run(sdk::Context& ctx, const Json& input) {
   FieldErrors errors;
   if (!input.is_object()) {
     errors.add("the input", "must be a JSON object, found " + describe(input));
-    errors.throw_if_any(kStep, "invalid input");
+    errors.throw_if_any(kStep, "input");
   }
   check_known_fields(input, {"product_id"}, errors);
   const auto id = read_product_id(input, errors);
-  errors.throw_if_any(kStep, "invalid input");
+  errors.throw_if_any(kStep, "input");
 
   CatalogDatabase& db = catalog_database(ctx, kStep);
   const std::string key(ctx.idempotency_key());

@@ -6,15 +6,37 @@
 
 namespace linkhub::catalog {
 
-void FieldErrors::throw_if_any(const std::string& step, const std::string& what) const {
+namespace {
+
+// The names `quoted` in backticks in `text`, appended to `out` once each.
+void quoted_names(const std::string& text, sdk::Json& out) {
+  for (size_t open = text.find('`'); open != std::string::npos;) {
+    const size_t close = text.find('`', open + 1);
+    if (close == std::string::npos) {
+      break;
+    }
+    const std::string name = text.substr(open + 1, close - open - 1);
+    if (!name.empty() && name.size() <= 200 && std::find(out.begin(), out.end(), sdk::Json(name)) == out.end()) {
+      out.push_back(name);
+    }
+    open = text.find('`', close + 1);
+  }
+}
+
+}  // namespace
+
+void FieldErrors::throw_if_any(const std::string& step, const std::string& kind) const {
   if (problems_.empty()) {
     return;
   }
-  std::string message = step + ": " + what + ": ";
+  std::string message = step + ": invalid " + kind + ": ";
+  sdk::Json fields = sdk::Json::array();
   for (size_t i = 0; i < problems_.size(); ++i) {
     message += (i == 0 ? "" : "; ") + problems_[i];
+    quoted_names(problems_[i], fields);
   }
-  throw sdk::StepError(message);
+  throw sdk::StepError(sdk::errors::invalid_input, message, false,
+                       {{"step", step}, {"kind", kind}, {"fields", fields}, {"problems", problems_}});
 }
 
 std::string describe(const sdk::Json& value) {

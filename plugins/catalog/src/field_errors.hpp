@@ -14,8 +14,11 @@ class FieldErrors {
   void add(const std::string& field, const std::string& problem) { problems_.push_back(field + " " + problem); }
   bool empty() const { return problems_.empty(); }
   size_t count() const { return problems_.size(); }
-  // Throws a permanent StepError "<step>: <what>: <problem>; <problem>" when there is any problem.
-  void throw_if_any(const std::string& step, const std::string& what) const;
+  // Throws a permanent StepError "<step>: invalid <kind>: <problem>; <problem>"
+  // with code invalid_input and details {step, kind, fields, problems} when
+  // there is any problem; fields are the names the problems quote in
+  // backticks, in order, each once (what the REST API reports).
+  void throw_if_any(const std::string& step, const std::string& kind) const;
 
  private:
   std::vector<std::string> problems_;

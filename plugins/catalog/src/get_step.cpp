@@ -62,7 +62,7 @@ Json GetStep::run(sdk::Context& ctx, const Json& input) {
   FieldErrors errors;
   if (!input.is_object()) {
     errors.add("the input", "must be a JSON object, found " + describe(input));
-    errors.throw_if_any(kStep, "invalid input");
+    errors.throw_if_any(kStep, "input");
   }
   check_known_fields(input, {"product_id", "source", "video_id", "price_history", "resolve_artifacts"}, errors);
   const auto id = read_product_id(input, errors, false);
@@ -86,7 +86,7 @@ Json GetStep::run(sdk::Context& ctx, const Json& input) {
   }
   const bool with_history = flag(input, "price_history", true, errors);
   const bool resolve = flag(input, "resolve_artifacts", true, errors);
-  errors.throw_if_any(kStep, "invalid input");
+  errors.throw_if_any(kStep, "input");
 
   CatalogDatabase& db = catalog_database(ctx, kStep);
   Json out = db.read([&](soci::session& sql) {

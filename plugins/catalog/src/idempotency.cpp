@@ -36,13 +36,17 @@ std::optional<sdk::Json> AppliedKey::claim() {
     throw sdk::StepError(step_ + ": idempotency key '" + key_ + "' is claimed but has no recorded result", true);
   }
   if (step != step_) {
-    throw sdk::StepError(step_ + ": idempotency key '" + key_ + "' was already used by " + step +
-                         "; every step call needs its own key");
+    throw sdk::StepError(
+        sdk::errors::conflict,
+        step_ + ": idempotency key '" + key_ + "' was already used by " + step + "; every step call needs its own key",
+        false, {{"reason", "idempotency_key_reused"}, {"used_by", step}});
   }
   if (fingerprint != fingerprint_) {
-    throw sdk::StepError(step_ + ": idempotency key '" + key_ +
-                         "' was already used with a different input; a retry must send the same input, a new "
-                         "request needs a new key");
+    throw sdk::StepError(sdk::errors::conflict,
+                         step_ + ": idempotency key '" + key_ +
+                             "' was already used with a different input; a retry must send the same input, a new "
+                             "request needs a new key",
+                         false, {{"reason", "idempotency_key_reused"}});
   }
   return sdk::Json::parse(result);
 }

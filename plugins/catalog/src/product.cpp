@@ -405,7 +405,7 @@ std::optional<Price> read_price(const Json& value, const std::string& field, con
   FieldErrors errors;
   ProductReader reader(errors);
   auto price = reader.price(value, field);
-  errors.throw_if_any(step, "invalid price");
+  errors.throw_if_any(step, "price");
   return price;
 }
 
@@ -413,7 +413,7 @@ Product normalize_product(const Json& input, const std::string& step) {
   FieldErrors errors;
   if (!input.is_object()) {
     errors.add("the product", "must be a JSON object, found " + describe(input));
-    errors.throw_if_any(step, "invalid product");
+    errors.throw_if_any(step, "product");
   }
   for (const auto& [key, ignored] : input.items()) {
     if (std::find(product_fields().begin(), product_fields().end(), key) == product_fields().end()) {
@@ -483,7 +483,7 @@ Product normalize_product(const Json& input, const std::string& step) {
                                    describe(Json(*created_at)));
   }
   const Json extra = read.object(at("extra"), "extra", kMaxExtraBytes);
-  errors.throw_if_any(step, "invalid product");
+  errors.throw_if_any(step, "product");
 
   p.document = {{"source", p.source},
                 {"video_id", p.video_id},
@@ -507,7 +507,7 @@ Product normalize_product(const Json& input, const std::string& step) {
   if (const size_t bytes = p.document.dump().size(); bytes > kMaxDocumentBytes) {
     errors.add("the product", "is " + std::to_string(bytes) + " bytes as JSON; at most " +
                                   std::to_string(kMaxDocumentBytes) + " are allowed");
-    errors.throw_if_any(step, "invalid product");
+    errors.throw_if_any(step, "product");
   }
   p.search_title = search_text(title.value_or(""));
   p.search_description = search_text(description.value_or(""));

@@ -11,8 +11,11 @@ constexpr int kCursorVersion = 1;
 constexpr size_t kMaxCursorChars = 1024;
 
 [[noreturn]] void malformed(const std::string& why) {
-  throw sdk::StepError("catalog.search: `cursor` " + why +
-                       "; pass the next_cursor of the previous page unchanged, or leave it out to start again");
+  const std::string problem =
+      "`cursor` " + why + "; pass the next_cursor of the previous page unchanged, or leave it out to start again";
+  throw sdk::StepError(
+      sdk::errors::invalid_input, "catalog.search: " + problem, false,
+      {{"step", "catalog.search"}, {"reason", "bad_cursor"}, {"fields", {"cursor"}}, {"problem", problem}});
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ SearchRequest parse_search_request(const Json& input) {
   FieldErrors errors;
   if (!input.is_object()) {
     errors.add("the input", "must be a JSON object, found " + describe(input));
-    errors.throw_if_any(kStep, "invalid search");
+    errors.throw_if_any(kStep, "search");
   }
   for (const auto& [key, ignored] : input.items()) {
     if (std::find(search_fields().begin(), search_fields().end(), key) == search_fields().end()) {
@@ -145,7 +145,7 @@ SearchRequest parse_search_request(const Json& input) {
     }
   }
   const auto cursor = string_field(input, "cursor", errors, 4096);
-  errors.throw_if_any(kStep, "invalid search");
+  errors.throw_if_any(kStep, "search");
 
   const auto or_null = [](const auto& v) { return v ? Json(*v) : Json(); };
   r.fingerprint = json_fingerprint({{"words", r.words},

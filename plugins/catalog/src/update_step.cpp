@@ -50,7 +50,7 @@ Json UpdateStep::run(sdk::Context& ctx, const Json& input) {
   FieldErrors errors;
   if (!input.is_object()) {
     errors.add("the input", "must be a JSON object, found " + describe(input));
-    errors.throw_if_any(kStep, "invalid input");
+    errors.throw_if_any(kStep, "input");
   }
   std::vector<std::string> known = editable_fields();
   known.push_back("product_id");
@@ -63,7 +63,7 @@ Json UpdateStep::run(sdk::Context& ctx, const Json& input) {
   if (!any) {
     errors.add("the input", "changes nothing: give at least one of title, description, price, category, tags");
   }
-  errors.throw_if_any(kStep, "invalid input");
+  errors.throw_if_any(kStep, "input");
 
   CatalogDatabase& db = catalog_database(ctx, kStep);
   const std::string key(ctx.idempotency_key());

@@ -126,7 +126,13 @@ class FailStep : public sdk::Step {
           {"always", {{"type", "boolean"}, {"default", false}, {"description", "Fail every attempt"}}},
           {"message", {{"type", "string"}, {"default", "failing on purpose"}, {"description", "The error message"}}},
           {"retryable",
-           {{"type", "boolean"}, {"default", true}, {"description", "Whether the engine may retry the failure"}}}}},
+           {{"type", "boolean"}, {"default", true}, {"description", "Whether the engine may retry the failure"}}},
+          {"code",
+           {{"type", "string"},
+            {"pattern", "^[a-z][a-z0-9_]*$"},
+            {"maxLength", 64},
+            {"description", "The error code to fail with (not_found, conflict, ...); none: derived from retryable"}}},
+          {"details", {{"type", "object"}, {"description", "The error's details"}}}}},
         {"additionalProperties", false}};
   }
   static Json output_schema() {
@@ -137,9 +143,14 @@ class FailStep : public sdk::Step {
   Json run(sdk::Context& ctx, const Json& input) override {
     const auto attempt = static_cast<int64_t>(ctx.attempt());
     if (input.value("always", false) || attempt <= input.value("fail_attempts", int64_t{1})) {
-      throw sdk::StepError(
-          input.value("message", std::string("failing on purpose")) + " (attempt " + std::to_string(attempt) + ")",
-          input.value("retryable", true));
+      std::string message =
+          input.value("message", std::string("failing on purpose")) + " (attempt " + std::to_string(attempt) + ")";
+      const std::string code = input.value("code", std::string());
+      if (!code.empty()) {
+        throw sdk::StepError(sdk::ErrorCode(code), message, input.value("retryable", true),
+                             input.value("details", Json()));
+      }
+      throw sdk::StepError(message, input.value("retryable", true));
     }
     return {{"attempt", attempt}};
   }

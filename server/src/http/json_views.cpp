@@ -23,7 +23,9 @@ Json step_json(const StepRecord& s) {
          {"duration_ms", duration_or_null(s.started_ms, s.finished_ms)},
          {"input", s.input},
          {"output", s.output},
-         {"error", text_or_null(s.error)}};
+         {"error", text_or_null(s.error)},
+         {"error_code", text_or_null(s.error_code)},
+         {"error_details", s.error_details.is_object() ? s.error_details : Json(nullptr)}};
   if (s.index >= 0) {
     j["index"] = s.index;
   }
@@ -42,6 +44,8 @@ Json run_summary_json(const RunRecord& r) {
               {"workflow_version", r.workflow_version},
               {"status", std::string(to_string(r.status))},
               {"error", text_or_null(r.error)},
+              {"error_code", text_or_null(r.error_code)},
+              {"error_details", r.error_details.is_object() ? r.error_details : Json(nullptr)},
               {"idempotency_key", text_or_null(r.idempotency_key)},
               {"created_ms", r.created_ms},
               {"started_ms", r.started_ms},

@@ -1,5 +1,7 @@
 #include "http/openapi.hpp"
 
+#include <linkhub/engine/error_codes.hpp>
+
 #include <cctype>
 
 namespace linkhub::http {
@@ -40,6 +42,18 @@ Json run_status() {
   return Json{{"type", "string"}, {"enum", {"queued", "running", "succeeded", "failed", "cancelled"}}};
 }
 
+// A failed run's or step's code (engine/include/linkhub/engine/error_codes.hpp):
+// a plugin may add codes of the same shape, so the list is an example, not an enum.
+Json error_code_schema() {
+  Json schema = nullable(str());
+  schema["pattern"] = "^[a-z][a-z0-9_]*$";
+  schema["examples"] = Json::array();
+  for (std::string_view code : error_codes::all()) {
+    schema["examples"].push_back(code);
+  }
+  return schema;
+}
+
 Json step_schema() {
   return object(
       {{"step", str()},
@@ -53,6 +67,8 @@ Json step_schema() {
        {"input", any()},
        {"output", any()},
        {"error", nullable(str())},
+       {"error_code", error_code_schema()},
+       {"error_details", nullable(Json{{"type", "object"}})},
        {"items", array_of(ref("Step"))}},
       {"step", "status", "attempts"});
 }
@@ -105,6 +121,8 @@ Json components() {
                              {"workflow_version", integer()},
                              {"status", run_status()},
                              {"error", nullable(str())},
+                             {"error_code", error_code_schema()},
+                             {"error_details", nullable(Json{{"type", "object"}})},
                              {"idempotency_key", nullable(str())},
                              {"created_ms", integer()},
                              {"started_ms", integer()},
@@ -239,10 +257,11 @@ Json components() {
                               {"tags", nullable(array_of(str()))}}},
                             {"minProperties", 1},
                             {"additionalProperties", false}}},
-      {"LoginRequest", Json{{"type", "object"},
-                            {"properties", {{"username", str()}, {"password", Json{{"type", "string"}, {"format", "password"}}}}},
-                            {"required", {"username", "password"}},
-                            {"additionalProperties", false}}},
+      {"LoginRequest",
+       Json{{"type", "object"},
+            {"properties", {{"username", str()}, {"password", Json{{"type", "string"}, {"format", "password"}}}}},
+            {"required", {"username", "password"}},
+            {"additionalProperties", false}}},
       {"RefreshRequest", Json{{"type", "object"},
                               {"properties", {{"refresh_token", str()}}},
                               {"required", {"refresh_token"}},
@@ -279,8 +298,9 @@ Json components() {
                                 {"key", str()},
                                 {"note", str()}},
                                {"id", "role", "key"})},
-      {"User", object({{"name", str()}, {"role", role()}, {"created_ms", integer()}, {"disabled", Json{{"type", "boolean"}}}},
-                      {"name", "role"})},
+      {"User",
+       object({{"name", str()}, {"role", role()}, {"created_ms", integer()}, {"disabled", Json{{"type", "boolean"}}}},
+              {"name", "role"})},
       {"UserList", object({{"users", array_of(ref("User"))}}, {"users"})},
   };
   Json security{

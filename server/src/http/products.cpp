@@ -1,5 +1,6 @@
 #include "http/products.hpp"
 
+#include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/suggest.hpp>
 
 #include <algorithm>
@@ -75,21 +76,22 @@ std::string api_parameter(const std::string& catalog_name) {
   return catalog_name;
 }
 
-// The fields a catalog message names in backticks, in order, each once.
-std::vector<std::string> named_fields(const std::string& message) {
+// A details array of strings; anything else in it is left out.
+std::vector<std::string> strings_of(const Json& details, const char* key) {
   std::vector<std::string> out;
-  for (size_t open = message.find('`'); open != std::string::npos;) {
-    const size_t close = message.find('`', open + 1);
-    if (close == std::string::npos) {
-      break;
+  if (details.is_object() && details.contains(key) && details[key].is_array()) {
+    for (const Json& v : details[key]) {
+      if (v.is_string()) {
+        out.push_back(v.get<std::string>());
+      }
     }
-    const std::string field = message.substr(open + 1, close - open - 1);
-    if (!field.empty() && field.size() <= 200 && std::find(out.begin(), out.end(), field) == out.end()) {
-      out.push_back(field);
-    }
-    open = message.find('`', close + 1);
   }
   return out;
+}
+
+std::string string_of(const Json& details, const char* key) {
+  return details.is_object() && details.contains(key) && details[key].is_string() ? details[key].get<std::string>()
+                                                                                  : "";
 }
 
 std::string product_problem(const Json& product, const std::string& where) {
@@ -266,33 +268,28 @@ ApiResult<Json> product_patch_input(int64_t product_id, const Json& patch) {
   return input;
 }
 
-std::optional<ApiError> catalog_failure(const std::string& message) {
-  if (message.rfind("catalog.search: `cursor`", 0) == 0) {
-    return bad_request("bad_cursor", "query parameter 'cursor': " + message.substr(16), Json{{"parameter", "cursor"}});
+std::optional<ApiError> catalog_failure(const StepFailure& failure) {
+  // The catalog's details (plugins/catalog/README.md): reason, step, kind,
+  // fields (catalog names) and problems (sentences naming them in backticks).
+  const Json& d = failure.details;
+  const std::string reason = string_of(d, "reason");
+  if (failure.code == error_codes::conflict && reason == "idempotency_key_reused") {
+    return conflict("idempotency_key_reused", failure.message, Json{{"header", "Idempotency-Key"}});
   }
-  if (message.find(": idempotency key '") != std::string::npos &&
-      message.find("was already used") != std::string::npos) {
-    return conflict("idempotency_key_reused", message, Json{{"header", "Idempotency-Key"}});
-  }
-  // "catalog.<step>: invalid <what>: <problems>", as the catalog's README documents.
-  constexpr std::string_view prefix = "catalog.";
-  const size_t colon = message.find(": invalid ");
-  if (message.rfind(prefix, 0) != 0 || colon == std::string::npos) {
+  if (failure.code != error_codes::invalid_input) {
     return std::nullopt;
   }
-  const size_t what_end = message.find(": ", colon + 10);
-  if (what_end == std::string::npos) {
-    return std::nullopt;
+  if (reason == "bad_cursor") {
+    return bad_request("bad_cursor", "query parameter 'cursor': " + string_of(d, "problem"),
+                       Json{{"parameter", "cursor"}});
   }
-  const std::string step = message.substr(prefix.size(), colon - prefix.size());
-  const std::string what = message.substr(colon + 10, what_end - colon - 10);
-  if (step.empty() || step.find_first_of(" :") != std::string::npos) {
-    return std::nullopt;
-  }
-  const std::vector<std::string> fields = named_fields(message);
-  if (step == "search") {
-    const std::string parameter = fields.empty() ? "" : api_parameter(fields.front());
-    std::string text = message.substr(what_end + 2);
+  const std::string step = string_of(d, "step");
+  const std::vector<std::string> fields = strings_of(d, "fields");
+  if (step == "catalog.search") {
+    std::string text;
+    for (const std::string& problem : strings_of(d, "problems")) {
+      text += (text.empty() ? "" : "; ") + problem;
+    }
     for (const auto& field : fields) {
       // The catalog's names in the text become the API's: `price_min` -> 'min_price'.
       const std::string from = "`" + field + "`";
@@ -302,20 +299,21 @@ std::optional<ApiError> catalog_failure(const std::string& message) {
       }
     }
     Json details = Json::object();
-    if (!parameter.empty()) {
-      details["parameter"] = parameter;
+    if (!fields.empty()) {
+      details["parameter"] = api_parameter(fields.front());
     }
-    return bad_request("bad_parameter", "bad search: " + text, details);
+    return bad_request("bad_parameter", "bad search: " + (text.empty() ? failure.message : text), details);
   }
-  Json details{{"step", "catalog." + step}};
+  Json details{{"step", step}};
   if (!fields.empty()) {
     details["field"] = fields.front();
     details["fields"] = fields;
   }
-  if (what == "product" || what == "price") {
-    return unprocessable("invalid_product", message, details);
+  const std::string kind = string_of(d, "kind");
+  if (kind == "product" || kind == "price") {
+    return unprocessable("invalid_product", failure.message, details);
   }
-  return bad_request("invalid_input", message, details);
+  return bad_request("invalid_input", failure.message, details);
 }
 
 std::string search_output_problem(const Json& output) {

@@ -6,6 +6,7 @@
 
 #include "http/api_error.hpp"
 #include "http/query.hpp"
+#include "http/step_failure.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -33,12 +34,13 @@ ApiResult<int64_t> product_id_param(const std::string& text);
 // input. 400 wrong_type / unknown_field / empty_patch naming the field.
 ApiResult<Json> product_patch_input(int64_t product_id, const Json& patch);
 
-// A permanent catalog failure (its message) as an answer: 400 for a bad
-// search parameter or cursor (named in details.parameter), 400 for bad step
-// input, 422 invalid_product when an edit would make the product invalid
-// (details.field), 409 idempotency_key_reused. nullopt: not one of the
-// catalog's documented input errors (the caller answers 500).
-std::optional<ApiError> catalog_failure(const std::string& message);
+// A catalog failure, by its code and details (never its message), as an
+// answer: 400 bad_parameter / bad_cursor for a bad search parameter or cursor
+// (named in details.parameter), 400 invalid_input for bad step input, 422
+// invalid_product when an edit would make the product invalid (details.field),
+// 409 idempotency_key_reused. nullopt: the code's own status applies
+// (error_status.hpp; 404 for not_found, 409 for conflict, 500 without a code).
+std::optional<ApiError> catalog_failure(const StepFailure& failure);
 
 // What is wrong with a step's output for this route; empty when it is usable.
 std::string search_output_problem(const Json& output);

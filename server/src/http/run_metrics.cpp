@@ -1,5 +1,6 @@
 #include "http/run_metrics.hpp"
 
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/workflow.hpp>
 
 namespace linkhub::http {
@@ -40,18 +41,20 @@ std::shared_ptr<const RunMetrics::RunInfo> RunMetrics::run_info(const std::strin
 }
 
 void RunMetrics::on_event(const EventRecord& event) {
-  const std::string& type = event.type;
-  if (type.rfind("run.", 0) == 0) {
-    const bool finished = type == "run.succeeded" || type == "run.failed" || type == "run.cancelled";
-    if (!finished && type != "run.started") {
-      return;
-    }
+  const std::optional<EventType> type = parse_event_type(event.type);
+  if (!type) {
+    return;
+  }
+  if (*type == EventType::RunStarted || is_run_end(*type)) {
     auto info = run_info(event.run_id);
     if (!info) {
       return;
     }
-    if (finished) {
-      metrics_.run_finished(info->workflow, type.substr(4));
+    if (is_run_end(*type)) {
+      const RunStatus status = *type == EventType::RunSucceeded ? RunStatus::Succeeded
+                               : *type == EventType::RunFailed  ? RunStatus::Failed
+                                                                : RunStatus::Cancelled;
+      metrics_.run_finished(info->workflow, std::string(to_string(status)));
       std::lock_guard lock(mutex_);
       runs_.erase(event.run_id);
     } else {
@@ -59,8 +62,8 @@ void RunMetrics::on_event(const EventRecord& event) {
     }
     return;
   }
-  const bool item = type == "item.succeeded" || type == "item.failed";
-  if (!item && type != "step.succeeded" && type != "step.failed") {
+  const bool item = *type == EventType::ItemSucceeded || *type == EventType::ItemFailed;
+  if (!item && *type != EventType::StepSucceeded && *type != EventType::StepFailed) {
     return;
   }
   if (!event.payload.contains("duration_us") || !event.payload["duration_us"].is_number()) {
@@ -76,7 +79,9 @@ void RunMetrics::on_event(const EventRecord& event) {
   if (known && it->second.foreach && !item) {
     return;
   }
-  metrics_.step_finished(known ? it->second.uses : "unknown", type.substr(type.find('.') + 1),
+  const bool succeeded = *type == EventType::StepSucceeded || *type == EventType::ItemSucceeded;
+  metrics_.step_finished(known ? it->second.uses : "unknown",
+                         std::string(to_string(succeeded ? StepStatus::Succeeded : StepStatus::Failed)),
                          event.payload["duration_us"].get<double>() / 1e6);
 }
 

@@ -3,6 +3,8 @@
 #include "http/routes.hpp"
 #include "http/run_metrics.hpp"
 
+#include <linkhub/engine/event_type.hpp>
+
 #include <charconv>
 #include <csignal>
 #include <mutex>
@@ -65,8 +67,7 @@ struct ServeApp::Impl {
       } catch (const std::exception& e) {
         log.warn("metrics.event_failed", Json{{"run_id", event.run_id}});
       }
-      watch.notify(event.run_id,
-                   event.type == "run.succeeded" || event.type == "run.failed" || event.type == "run.cancelled");
+      watch.notify(event.run_id, is_run_end(event.type));
       if (previous) {
         previous(event);
       }

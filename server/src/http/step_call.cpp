@@ -1,6 +1,9 @@
 #include "http/step_call.hpp"
 
+#include "http/error_status.hpp"
+
 #include <linkhub/engine/artifact_store.hpp>
+#include <linkhub/engine/error_codes.hpp>
 
 namespace linkhub::http {
 namespace {
@@ -56,23 +59,32 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
   if (outcome.status == LH_OK) {
     return std::move(outcome.output);
   }
-  const Json details{{"plugin", plugin}, {"step", uses}};
-  log.warn("step.failed", Json{{"step", uses}, {"request_id", request_id}, {"error", outcome.error}});
+  log.warn("step_call.failed",
+           Json{{"step", uses}, {"request_id", request_id}, {"code", outcome.code}, {"error", outcome.error}});
   if (outcome.bad_output) {
     return bad_plugin_output(uses, outcome.error);
   }
-  if (outcome.status == LH_RETRYABLE) {
-    return ApiError{503, "step_unavailable", outcome.error + " (a passing failure: try again)", details};
-  }
+  const bool coded = !outcome.code.empty();
+  StepFailure failure{coded ? outcome.code : std::string(error_codes::from_status(outcome.status)), outcome.error,
+                      outcome.details.is_object() ? outcome.details : Json(nullptr), outcome.status == LH_RETRYABLE};
   if (map_failure) {
-    if (auto mapped = map_failure(outcome.error)) {
+    if (auto mapped = map_failure(failure)) {
       return std::move(*mapped);
     }
   }
-  if (outcome.status == LH_INVALID_INPUT) {
-    return ApiError{400, "invalid_step_input", outcome.error, details};
+  Json details = failure.details.is_object() ? failure.details : Json::object();
+  details["plugin"] = plugin;
+  details["step"] = uses;
+  if (coded) {
+    return ApiError{http_status_for(failure.code), failure.code, failure.message, std::move(details)};
   }
-  return ApiError{500, "step_failed", outcome.error, details};
+  if (failure.retryable) {
+    return ApiError{503, "step_unavailable", failure.message + " (a passing failure: try again)", details};
+  }
+  if (outcome.status == LH_INVALID_INPUT) {
+    return ApiError{400, "invalid_step_input", failure.message, details};
+  }
+  return ApiError{500, "step_failed", failure.message, details};
 }
 
 }  // namespace linkhub::http

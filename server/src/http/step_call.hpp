@@ -5,6 +5,7 @@
 // artifacts, the request's Idempotency-Key) and its failure becomes an answer.
 
 #include "http/call.hpp"
+#include "http/step_failure.hpp"
 
 #include <functional>
 #include <optional>
@@ -12,15 +13,16 @@
 
 namespace linkhub::http {
 
-// Turns a permanent failure's message into an answer; nullopt leaves it a 500.
-using StepFailureMap = std::function<std::optional<ApiError>(const std::string& message)>;
+// Turns a failure into a route's own answer; nullopt leaves it to the code's status.
+using StepFailureMap = std::function<std::optional<ApiError>(const StepFailure& failure)>;
 
 // The step's output, or:
 //  503 plugin_unavailable  no loaded plugin offers `uses` (details name the plugin and the step);
 //  502 bad_plugin_output   the plugin broke its contract (malformed output, output outside its schema);
-//  503 step_unavailable    a retryable failure (database busy or unreachable): try again;
-//  what `map_failure` says for a permanent failure, else 400 invalid_step_input when the
-//  plugin said LH_INVALID_INPUT, else 500 step_failed.
+//  what `map_failure` says, else, when the plugin gave a code: that code with
+//  the status http_status_for (error_status.hpp) gives it and the plugin's details;
+//  without a code: 503 step_unavailable for a retryable failure (try again),
+//  400 invalid_step_input for LH_INVALID_INPUT, else 500 step_failed.
 // `idempotency_key` is handed to the step as ctx.idempotency_key (empty: none).
 ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& input,
                             const std::string& idempotency_key = "", const StepFailureMap& map_failure = {});

@@ -53,6 +53,8 @@ struct StepResult {
   Json output;
   std::string error;
   int64_t duration_us = 0;
+  std::string error_code;  // error_codes.hpp
+  Json error_details;
 };
 
 struct RunResult {
@@ -60,6 +62,8 @@ struct RunResult {
   RunStatus status = RunStatus::Queued;
   Json outputs = Json::object();
   std::string error;
+  std::string error_code;  // error_codes.hpp
+  Json error_details;
   std::vector<StepResult> steps;  // in declaration order
 };
 

@@ -1,14 +1,20 @@
 #pragma once
 
+#include <linkhub/engine/json.hpp>
+
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace linkhub {
 
-// A failure to report to a user: a sentence saying what, where, expected, found.
+// A failure to report to a user: a sentence saying what, where, expected,
+// found; a stable code for programs to branch on (error_codes.hpp; empty when
+// nobody classified it) and optional details (a JSON object or null).
 struct Error {
   std::string message;
+  std::string code;
+  Json details;
 };
 
 // Expected-style result used at module boundaries inside the host.

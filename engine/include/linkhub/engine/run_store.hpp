@@ -29,6 +29,8 @@ struct RunRecord {
   Json inputs = Json::object();
   Json outputs = Json::object();
   std::string error;
+  std::string error_code;       // error_codes.hpp; empty when the run did not fail
+  Json error_details;           // an object or null
   std::string idempotency_key;  // empty when none was given
   int64_t created_ms = 0;
   int64_t started_ms = 0;
@@ -48,6 +50,8 @@ struct StepRecord {
   std::string error;
   int64_t started_ms = 0;
   int64_t finished_ms = 0;
+  std::string error_code;  // error_codes.hpp; empty when the step did not fail
+  Json error_details;      // an object or null
 };
 
 // Something that happened in a run, in order. seq is assigned by the store

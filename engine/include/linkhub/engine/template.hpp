@@ -43,9 +43,15 @@ class ValueTemplate {
   std::shared_ptr<const Node> root_;
 };
 
+// What is wrong with a template string that cannot be split into text and expressions.
+enum class TemplateProblem {
+  Unterminated,     // a ${{ without its }}
+  EmptyExpression,  // ${{ }} with nothing inside
+};
+
 // Calls fn(pointer, expression) for each ${{ }} in value without compiling; used by the validator.
-// Unterminated templates are reported through on_error(pointer, message).
+// Templates that do not split are reported through on_error(pointer, problem, message).
 void scan_expressions(const Json& value, const std::function<void(const std::string&, const std::string&)>& fn,
-                      const std::function<void(const std::string&, const std::string&)>& on_error);
+                      const std::function<void(const std::string&, TemplateProblem, const std::string&)>& on_error);
 
 }  // namespace linkhub
