@@ -43,6 +43,7 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
   step_call.artifacts = artifacts ? &*artifacts : nullptr;
   const Log& log = call.services.log;
   const std::string request_id = call.request_id;
+  // The invoker redacts the message before this sees it.
   step_call.log = [&log, &uses, &request_id](lh_log_level level, std::string_view message) {
     const Json fields{{"step", uses}, {"request_id", request_id}, {"message", std::string(message)}};
     if (level >= LH_LOG_WARN) {
@@ -52,14 +53,22 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
     }
   };
 
-  StepOutcome outcome = call.services.host.invoke(*step, step_call, input.dump());
+  StepOutcome outcome = settings.invoker->invoke(*step, std::move(step_call), input, call.services.limits.step_timeout);
   if (outcome.status == LH_OK) {
     return std::move(outcome.output);
   }
-  const Json details{{"plugin", plugin}, {"step", uses}};
+  Json details{{"plugin", plugin}, {"step", uses}};
   log.warn("step.failed", Json{{"step", uses}, {"request_id", request_id}, {"error", outcome.error}});
   if (outcome.bad_output) {
     return bad_plugin_output(uses, outcome.error);
+  }
+  if (outcome.status == LH_INVALID_INPUT && outcome.details.is_object() && outcome.details.contains("violations")) {
+    // The input broke the step's schema: the plugin was not called.
+    details["violations"] = std::move(outcome.details["violations"]);
+    return ApiError{400, "invalid_step_input", uses + ": " + outcome.error, std::move(details)};
+  }
+  if (outcome.code == "timeout") {
+    return ApiError{504, "step_timeout", outcome.error, std::move(details)};
   }
   if (outcome.status == LH_RETRYABLE) {
     return ApiError{503, "step_unavailable", outcome.error + " (a passing failure: try again)", details};
