@@ -22,7 +22,8 @@ struct Counts {
 
 constexpr Durations kDurations[] = {{"header_timeout", &ServeConfig::header_timeout},
                                     {"body_timeout", &ServeConfig::body_timeout},
-                                    {"idle_timeout", &ServeConfig::idle_timeout}};
+                                    {"idle_timeout", &ServeConfig::idle_timeout},
+                                    {"step_timeout", &ServeConfig::step_timeout}};
 constexpr Counts kCounts[] = {{"max_requests_per_connection", &ServeConfig::max_requests_per_connection, 1},
                               {"max_connections", &ServeConfig::max_connections, 1},
                               {"max_header_bytes", &ServeConfig::max_header_bytes, 1024},
@@ -33,7 +34,7 @@ constexpr Counts kCounts[] = {{"max_requests_per_connection", &ServeConfig::max_
                               {"max_waits", &ServeConfig::max_waits, 0},
                               {"max_waits_per_principal", &ServeConfig::max_waits_per_principal, 0}};
 constexpr const char* kKeys =
-    "listen_tls, tls_cert, tls_key, trusted_proxies, header_timeout, body_timeout, idle_timeout, "
+    "listen_tls, tls_cert, tls_key, trusted_proxies, header_timeout, body_timeout, idle_timeout, step_timeout, "
     "max_requests_per_connection, max_connections, max_header_bytes, max_url_bytes, workers, max_streams, "
     "max_streams_per_principal, max_waits or max_waits_per_principal";
 

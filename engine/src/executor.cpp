@@ -1,45 +1,26 @@
 #include <linkhub/engine/executor.hpp>
 
+#include <linkhub/engine/compile.hpp>
+#include <linkhub/engine/step_invoker.hpp>
+
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/template.hpp>
 
+#include "plan.hpp"
 #include "thread_pool.hpp"
 #include "timer_queue.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <random>
 #include <unordered_map>
 
 namespace linkhub {
-
-// ---------------------------------------------------------------- plan
-
-struct PlanStep {
-  const StepDecl* decl = nullptr;
-  const LoadedStep* type = nullptr;
-  ValueTemplate with;
-  std::optional<ValueTemplate> condition;
-  std::optional<ValueTemplate> foreach;
-  std::vector<size_t> needs;
-  std::vector<size_t> dependents;
-  std::string plugin_config;  // JSON text handed to the plugin
-  std::string limit_name;     // the step_limits entry that applies ("" = none)
-  int limit = 0;
-};
-
-class Plan {
- public:
-  Workflow workflow;
-  std::vector<PlanStep> steps;
-  ValueTemplate outputs;
-  std::string workflow_dir;
-  std::string hash;
-};
 
 namespace {
 
@@ -66,29 +47,6 @@ bool truthy(const Json& v) {
   }
   return true;
 }
-
-bool type_matches(const std::string& type, const Json& v) {
-  if (type == "string")
-    return v.is_string();
-  if (type == "number")
-    return v.is_number();
-  if (type == "integer")
-    return v.is_number_integer() ||
-           (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())));
-  if (type == "boolean")
-    return v.is_boolean();
-  if (type == "object")
-    return v.is_object();
-  if (type == "array")
-    return v.is_array();
-  return true;
-}
-
-// Per attempt: flags the plugin and the timer share.
-struct AttemptControl {
-  std::atomic<bool> cancelled{false};
-  std::atomic<bool> timed_out{false};
-};
 
 struct StepRun {
   size_t pending_needs = 0;
@@ -126,6 +84,14 @@ struct StepRun {
   }
 };
 
+// A store write and its event callback, queued under the run's mutex.
+struct PendingWrite {
+  enum class Kind { Transition, RunUpdate, Event } kind;
+  StepRecord step;  // Transition
+  RunRecord run;    // RunUpdate
+  EventRecord event;
+};
+
 struct RunState {
   std::shared_ptr<const Plan> plan;
   RunRecord record;
@@ -141,6 +107,14 @@ struct RunState {
   bool done = false;
   std::atomic<bool> cancelled{false};
   std::vector<std::shared_ptr<AttemptControl>> live_attempts;  // for cancel()
+  // Writes queued under `mutex` in the order things happened, made after it
+  // is released by one writer at a time (Impl::flush): `queued` and `written`
+  // count them, so a thread can wait until its own writes are in the store.
+  std::deque<PendingWrite> outbox;
+  uint64_t queued = 0;
+  uint64_t written = 0;
+  bool writing = false;
+  std::condition_variable written_cv;
 };
 
 // An event's payload with the failure's code and details beside its message.
@@ -167,8 +141,7 @@ struct Executor::Impl {
   const PluginHost& host;
   RunStore& store;
   ExecutorOptions options;
-  Json secrets_json = Json::object();
-  std::vector<std::string> secret_values;
+  StepInvoker invoker;
 
   std::mutex runs_mutex;
   std::condition_variable runs_cv;
@@ -185,54 +158,16 @@ struct Executor::Impl {
       : host(h),
         store(s),
         options(std::move(o)),
+        invoker(h, options.secrets),
         limiter(options.limiter ? options.limiter : std::make_shared<LocalStepLimiter>()),
-        pool(std::max(1, options.threads)) {
-    for (const auto& [name, value] : options.secrets) {
-      secrets_json[name] = value;
-      if (value.size() >= 3) {
-        secret_values.push_back(value);
-      }
-    }
-  }
+        pool(std::max(1, options.threads)) {}
 
-  std::string redact(std::string text) const {
-    for (const auto& secret : secret_values) {
-      for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
-        text.replace(pos, secret.size(), "***");
-      }
-    }
-    return text;
-  }
+  std::string redact(std::string text) const { return invoker.secret_mask().redact(std::move(text)); }
 
   // Every value that leaves the executor (store, events, results) passes
   // here: no secret value is stored or served. Execution keeps the real
   // values in memory; a resumed attempt renders its `with:` again.
-  void mask(Json& value) const {
-    if (secret_values.empty()) {
-      return;
-    }
-    if (value.is_string()) {
-      std::string& text = value.get_ref<std::string&>();
-      text = redact(std::move(text));
-    } else if (value.is_array()) {
-      for (Json& element : value) {
-        mask(element);
-      }
-    } else if (value.is_object()) {
-      std::vector<std::pair<std::string, std::string>> renamed;  // keys can carry a secret too
-      for (auto& [key, element] : value.items()) {
-        mask(element);
-        if (std::string masked = redact(key); masked != key) {
-          renamed.emplace_back(key, std::move(masked));
-        }
-      }
-      for (auto& [from, to] : renamed) {
-        Json element = std::move(value[from]);
-        value.erase(from);
-        value[to] = std::move(element);
-      }
-    }
-  }
+  void mask(Json& value) const { invoker.secret_mask().mask(value); }
 
   // A failed if:, foreach: or with: expression.
   Error expression_error(const char* where, const Error& error) const {
@@ -261,6 +196,7 @@ struct Executor::Impl {
     }
   }
 
+  // Queues a step's transition (called with run.mutex held).
   void record(RunState& run, StepRecord step, EventRecord event) {
     mask(step);
     mask(event);
@@ -268,14 +204,71 @@ struct Executor::Impl {
     event.step_id = step.step_id;
     event.index = step.index;
     event.time_ms = now_ms();
-    if (options.on_event) {
-      EventRecord copy = event;
-      store.transition(std::move(step), std::move(event));
-      emit(copy);
-    } else {
-      store.transition(std::move(step), std::move(event));
+    enqueue(run, PendingWrite{PendingWrite::Kind::Transition, std::move(step), {}, std::move(event)});
+  }
+
+  void enqueue(RunState& run, PendingWrite write) {
+    run.outbox.push_back(std::move(write));
+    ++run.queued;
+  }
+
+  void write(PendingWrite& w) {
+    EventRecord copy = options.on_event ? w.event : EventRecord{};
+    switch (w.kind) {
+      case PendingWrite::Kind::Transition:
+        store.transition(std::move(w.step), std::move(w.event));
+        break;
+      case PendingWrite::Kind::RunUpdate:
+        store.update_run(w.run, std::move(w.event));
+        break;
+      case PendingWrite::Kind::Event:
+        store.append_event(std::move(w.event));
+        break;
+    }
+    emit(copy);
+  }
+
+  // Makes the run's queued writes, in order, without holding its mutex while
+  // the store or a callback runs; returns once everything queued before the
+  // call is written (by this thread or the one already writing), so what a
+  // thread recorded is in the store before it acts on it.
+  void flush(RunState& run) {
+    std::unique_lock lock(run.mutex);
+    const uint64_t mine = run.queued;
+    while (run.written < mine) {
+      if (run.writing) {
+        run.written_cv.wait(lock);
+        continue;
+      }
+      run.writing = true;
+      while (!run.outbox.empty()) {
+        PendingWrite w = std::move(run.outbox.front());
+        run.outbox.pop_front();
+        lock.unlock();
+        write(w);
+        lock.lock();
+        ++run.written;
+        run.written_cv.notify_all();
+      }
+      run.writing = false;
     }
   }
+
+  // The run's mutex; on release the writes queued under it are made (flush).
+  struct RunLock {
+    RunLock(Impl& i, RunState& r) : impl(i), run(r), held(r.mutex) {}
+    ~RunLock() {
+      if (held.owns_lock()) {
+        held.unlock();
+      }
+      impl.flush(run);
+    }
+    RunLock(const RunLock&) = delete;
+    RunLock& operator=(const RunLock&) = delete;
+    Impl& impl;
+    RunState& run;
+    std::unique_lock<std::mutex> held;
+  };
 
   StepRecord step_record(const RunState& run, size_t i, int index, int attempt, StepStatus status) const {
     StepRecord rec;
@@ -292,7 +285,7 @@ struct Executor::Impl {
                     {"steps", &run.steps_view},
                     {"run", &run.run_view},
                     {"env", &options.env},
-                    {"secrets", &secrets_json}};
+                    {"secrets", &invoker.secrets_json()}};
     if (item != nullptr) {
       b.push_back({"item", item});
       b.push_back({"index", index});
@@ -322,10 +315,10 @@ struct Executor::Impl {
     // other branches of the run go on.
     bool all_needs_skipped = !ps.needs.empty();
     {
-      std::unique_lock lock(run->mutex);
+      RunLock lock(*this, *run);
       if (run->cancelled) {
         return finish_step(run, i, StepStatus::Cancelled, Json(nullptr),
-                           Error{"not started: the run was cancelled", error_codes::cancelled}, lock);
+                           Error{"not started: the run was cancelled", error_codes::cancelled}, lock.held);
       }
       for (size_t n : ps.needs) {
         const StepRun& need = run->steps[n];
@@ -335,7 +328,7 @@ struct Executor::Impl {
           return finish_step(run, i, StepStatus::Skipped, Json(nullptr),
                              Error{"not run: step '" + run->plan->steps[n].decl->id + "' it needs " +
                                    std::string(to_string(need.status))},
-                             lock);
+                             lock.held);
         }
         all_needs_skipped = all_needs_skipped && need.status == StepStatus::Skipped;
       }
@@ -367,7 +360,7 @@ struct Executor::Impl {
     }
     std::vector<size_t> launch;
     {
-      std::unique_lock lock(run->mutex);
+      RunLock lock(*this, *run);
       sr.items = std::move(*items);
       sr.item_outputs.assign(sr.items.size(), Json(nullptr));
       sr.start_us = steady_us();
@@ -386,7 +379,7 @@ struct Executor::Impl {
         for (auto& o : sr.item_outputs) {
           all.push_back(std::move(o));
         }
-        return finish_step(run, i, StepStatus::Succeeded, std::move(all), Error{}, lock);
+        return finish_step(run, i, StepStatus::Succeeded, std::move(all), Error{}, lock.held);
       }
       const size_t limit = ps.decl->concurrency > 0 ? static_cast<size_t>(ps.decl->concurrency) : sr.items.size();
       sr.take_items(limit, launch);
@@ -435,17 +428,10 @@ struct Executor::Impl {
       return attempt_done(run, i, index, attempt, item, LH_ERROR, Json(), expression_error("with: ", input.error()), 0);
     }
     Json& in = *input;
-    ps.type->input_validator.apply_defaults(in);
-    if (auto violations = ps.type->input_validator.validate(in); !violations.empty()) {
-      std::string message = "with: ";
-      Json listed = Json::array();
-      for (size_t k = 0; k < violations.size(); ++k) {
-        message += (k ? "; " : "") + (violations[k].pointer.empty() ? "" : violations[k].pointer + ": ") +
-                   violations[k].message;
-        listed.push_back(Json{{"pointer", violations[k].pointer}, {"message", redact(violations[k].message)}});
-      }
+    if (auto problem = invoker.check_input(*ps.type, in)) {
       return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(),
-                          Error{redact(message), error_codes::invalid_input, Json{{"violations", listed}}}, 0);
+                          Error{"with: " + problem->message, error_codes::invalid_input, std::move(problem->details)},
+                          0);
     }
 
     const std::string key = run->record.id + "/" + ps.decl->id + (index >= 0 ? "/" + std::to_string(index) : "");
@@ -488,14 +474,6 @@ struct Executor::Impl {
     call.http_allow = options.http_allow;
     call.plugin_config = ps.plugin_config;
     call.attempt = static_cast<uint32_t>(attempt);
-    call.cancelled = &control->cancelled;
-    if (ps.decl->timeout) {
-      call.deadline_ms = now_ms() + ps.decl->timeout->count();
-      timers.at(SteadyClock::now() + *ps.decl->timeout, [control] {
-        control->timed_out = true;
-        control->cancelled = true;
-      });
-    }
     call.log = [this, run, &ps, index](lh_log_level level, std::string_view message) {
       static constexpr const char* kLevels[] = {"debug", "info", "warn", "error"};
       EventRecord ev{run->record.id,
@@ -504,18 +482,13 @@ struct Executor::Impl {
                      to_string(EventType::StepLog),
                      ps.decl->id,
                      index,
-                     Json{{"level", kLevels[std::min<unsigned>(level, 3)]}, {"message", redact(std::string(message))}}};
+                     Json{{"level", kLevels[std::min<unsigned>(level, 3)]}, {"message", std::string(message)}}};
       mask(ev);
-      EventRecord copy = ev;
-      store.append_event(std::move(ev));
-      emit(copy);
-    };
-    call.secret = [this](std::string_view name) -> std::optional<std::string> {
-      auto it = options.secrets.find(std::string(name));
-      return it == options.secrets.end() ? std::nullopt : std::optional<std::string>(it->second);
+      RunLock lock(*this, *run);
+      enqueue(*run, PendingWrite{PendingWrite::Kind::Event, {}, {}, std::move(ev)});
     };
     {
-      std::lock_guard lock(run->mutex);
+      RunLock lock(*this, *run);
       if (run->cancelled) {
         control->cancelled = true;
       }
@@ -532,26 +505,21 @@ struct Executor::Impl {
              EventRecord{"", 0, 0, to_string(EventType::StepStarted), "", index, Json{{"attempt", attempt}}});
     }
     const int64_t t0 = steady_us();
-    StepOutcome outcome = host.invoke(*ps.type, call, input_text);
+    StepOutcome outcome = invoker.call(*ps.type, std::move(call), input_text, ps.decl->timeout, control);
     const int64_t elapsed = steady_us() - t0;
     {
       std::lock_guard lock(run->mutex);
       auto& live = run->live_attempts;
       live.erase(std::remove(live.begin(), live.end(), control), live.end());
     }
-    if (control->timed_out && outcome.status != LH_OK) {
-      outcome.status = LH_RETRYABLE;
-      outcome.error = "timed out after " + format_duration(*ps.decl->timeout) +
-                      (outcome.error.empty() ? "" : " (" + outcome.error + ")");
-      outcome.code = error_codes::timeout;
-    } else if (outcome.status == LH_CANCELLED && !run->cancelled) {
+    if (outcome.status == LH_CANCELLED && !run->cancelled && !control->timed_out) {
       outcome.status = LH_ERROR;
     }
     if (outcome.status != LH_OK && outcome.code.empty()) {
       outcome.code = error_codes::from_status(outcome.status);
     }
     return attempt_done(run, i, index, attempt, item, outcome.status, std::move(outcome.output),
-                        Error{redact(outcome.error), std::move(outcome.code), std::move(outcome.details)}, elapsed);
+                        Error{std::move(outcome.error), std::move(outcome.code), std::move(outcome.details)}, elapsed);
   }
 
   std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) const {
@@ -576,9 +544,9 @@ struct Executor::Impl {
     const RetryPolicy& policy = ps.decl->retry;
     if (status == LH_OK) {
       if (index < 0) {
-        std::unique_lock lock(run->mutex);
+        RunLock lock(*this, *run);
         run->steps[i].attempts = attempt;
-        return finish_step(run, i, StepStatus::Succeeded, std::move(output), Error{}, lock, elapsed_us);
+        return finish_step(run, i, StepStatus::Succeeded, std::move(output), Error{}, lock.held, elapsed_us);
       }
       return item_done(run, i, index, attempt, std::move(output), Error{}, elapsed_us);
     }
@@ -586,7 +554,7 @@ struct Executor::Impl {
     if (retry) {
       const auto delay = backoff(policy, attempt);
       {
-        std::lock_guard lock(run->mutex);
+        RunLock lock(*this, *run);
         StepRecord rec = step_record(*run, i, index, attempt, StepStatus::Retrying);
         rec.error = error.message;
         rec.error_code = error.code;
@@ -609,10 +577,10 @@ struct Executor::Impl {
       error.message += " (after " + std::to_string(attempt) + " attempts)";
     }
     if (index < 0) {
-      std::unique_lock lock(run->mutex);
+      RunLock lock(*this, *run);
       run->steps[i].attempts = attempt;
       const StepStatus final_status = run->cancelled ? StepStatus::Cancelled : StepStatus::Failed;
-      return finish_step(run, i, final_status, Json(nullptr), error, lock, elapsed_us);
+      return finish_step(run, i, final_status, Json(nullptr), error, lock.held, elapsed_us);
     }
     return item_done(run, i, index, attempt, Json(nullptr), std::move(error), elapsed_us);
   }
@@ -623,7 +591,7 @@ struct Executor::Impl {
     std::vector<size_t> launch;
     std::optional<size_t> next;
     {
-      std::unique_lock lock(run->mutex);
+      RunLock lock(*this, *run);
       StepRun& sr = run->steps[i];
       const bool ok = error.message.empty();
       StepRecord rec = step_record(*run, i, index, attempt, ok ? StepStatus::Succeeded : StepStatus::Failed);
@@ -655,13 +623,13 @@ struct Executor::Impl {
           const Error failure =
               sr.item_failed ? sr.item_error : Error{"not all items ran: the run stopped", error_codes::cancelled};
           next = finish_step(run, i, run->cancelled ? StepStatus::Cancelled : StepStatus::Failed, Json(nullptr),
-                             failure, lock);
+                             failure, lock.held);
         } else {
           Json all = Json::array();
           for (auto& o : sr.item_outputs) {
             all.push_back(std::move(o));
           }
-          next = finish_step(run, i, StepStatus::Succeeded, std::move(all), Error{}, lock);
+          next = finish_step(run, i, StepStatus::Succeeded, std::move(all), Error{}, lock.held);
         }
       }
     }
@@ -675,8 +643,8 @@ struct Executor::Impl {
                                       const Error& error) {
     std::optional<size_t> next;
     {
-      std::unique_lock lock(run->mutex);
-      next = finish_step(run, i, status, std::move(output), error, lock);
+      RunLock lock(*this, *run);
+      next = finish_step(run, i, status, std::move(output), error, lock.held);
     }
     return next;
   }
@@ -792,9 +760,11 @@ struct Executor::Impl {
     mask(ev);
     RunRecord stored = rec;
     mask(stored);
-    EventRecord copy = ev;
-    store.update_run(stored, std::move(ev));
-    emit(copy);
+    enqueue(*run, PendingWrite{PendingWrite::Kind::RunUpdate, {}, std::move(stored), std::move(ev)});
+    // Waiters see the run done only once everything it recorded is stored.
+    lock.unlock();
+    flush(*run);
+    lock.lock();
     run->done = true;
     lock.unlock();
     run->done_cv.notify_all();
@@ -825,147 +795,20 @@ int Executor::threads() const {
   return impl_->pool.size();
 }
 
+PlanOptions Executor::plan_options() const {
+  return PlanOptions{impl_->options.plugin_configs, impl_->options.step_limits};
+}
+
 Result<std::shared_ptr<const Plan>> Executor::prepare(const Workflow& workflow) const {
-  auto plan = std::make_shared<Plan>();
-  plan->workflow = workflow;
-  plan->hash = workflow_hash(workflow);
-  const std::filesystem::path dir = std::filesystem::path(workflow.file).parent_path();
-  // A workflow registered through the API has no file, hence no folder: plugins
-  // get an empty workflow_dir and must not read files relative to the server.
-  plan->workflow_dir = workflow.file.empty()
-                           ? std::string()
-                           : (dir.empty() ? std::filesystem::current_path() : std::filesystem::absolute(dir)).string();
-  const Workflow& wf = plan->workflow;
-  std::unordered_map<std::string, size_t> index;
-  for (size_t i = 0; i < wf.steps.size(); ++i) {
-    index[wf.steps[i].id] = i;
+  Compiled compiled = compile_workflow(workflow, impl_->host, plan_options());
+  if (!compiled.ok()) {
+    return Error{compiled.first_problem()};
   }
-  plan->steps.resize(wf.steps.size());
-  for (size_t i = 0; i < wf.steps.size(); ++i) {
-    const StepDecl& decl = wf.steps[i];
-    PlanStep& ps = plan->steps[i];
-    ps.decl = &decl;
-    ps.type = impl_->host.step(decl.uses);
-    if (ps.type == nullptr) {
-      return Error{"step '" + decl.id + "': no loaded plugin offers '" + decl.uses + "'", error_codes::unavailable};
-    }
-    auto with = ValueTemplate::compile(decl.with);
-    if (!with) {
-      return Error{"step '" + decl.id + "': with: " + with.error().message};
-    }
-    ps.with = std::move(*with);
-    if (decl.if_cond) {
-      auto cond = ValueTemplate::compile_condition(*decl.if_cond);
-      if (!cond) {
-        return Error{"step '" + decl.id + "': if: " + cond.error().message};
-      }
-      ps.condition = std::move(*cond);
-    }
-    if (decl.foreach) {
-      auto fe = ValueTemplate::compile(*decl.foreach);
-      if (!fe) {
-        return Error{"step '" + decl.id + "': foreach: " + fe.error().message};
-      }
-      ps.foreach = std::move(*fe);
-    }
-    for (const auto& need : decl.needs) {
-      auto it = index.find(need);
-      if (it == index.end()) {
-        return Error{"step '" + decl.id + "': needs '" + need + "', which is not a step of this workflow"};
-      }
-      ps.needs.push_back(it->second);
-      plan->steps[it->second].dependents.push_back(i);
-    }
-    const std::string& plugin = ps.type->plugin->name;
-    ps.plugin_config = impl_->options.plugin_configs.contains(plugin) ? impl_->options.plugin_configs[plugin].dump()
-                                                                      : std::string("{}");
-    for (const std::string& name : {decl.uses, plugin}) {
-      if (auto it = impl_->options.step_limits.find(name); it != impl_->options.step_limits.end() && ps.limit == 0) {
-        ps.limit_name = it->first;
-        ps.limit = std::max(1, it->second);
-      }
-    }
-  }
-  // A cycle would leave steps that never become ready: refuse it here too.
-  std::vector<size_t> pending(plan->steps.size());
-  std::vector<size_t> queue;
-  for (size_t i = 0; i < plan->steps.size(); ++i) {
-    pending[i] = plan->steps[i].needs.size();
-    if (pending[i] == 0) {
-      queue.push_back(i);
-    }
-  }
-  size_t seen = 0;
-  while (!queue.empty()) {
-    const size_t i = queue.back();
-    queue.pop_back();
-    ++seen;
-    for (size_t d : plan->steps[i].dependents) {
-      if (--pending[d] == 0) {
-        queue.push_back(d);
-      }
-    }
-  }
-  if (seen != plan->steps.size()) {
-    return Error{"the steps' needs form a cycle; run `linkhub validate` to see it"};
-  }
-  auto outputs = ValueTemplate::compile(wf.outputs);
-  if (!outputs) {
-    return Error{"outputs: " + outputs.error().message};
-  }
-  plan->outputs = std::move(*outputs);
-  return std::shared_ptr<const Plan>(std::move(plan));
+  return compiled.plan;
 }
 
 Result<Json> Executor::prepare_inputs(const Workflow& workflow, const Json& given) {
-  if (!given.is_object()) {
-    return Error{"inputs must be an object of name to value, found " + describe_json_type(given),
-                 error_codes::invalid_input};
-  }
-  Json out = Json::object();
-  for (const auto& item : given.items()) {
-    const std::string& name = item.key();
-    // Named, not a structured binding: clang 14 cannot capture bindings in lambdas.
-    const bool declared =
-        std::any_of(workflow.inputs.begin(), workflow.inputs.end(), [&](const InputDecl& d) { return d.name == name; });
-    if (!declared) {
-      std::string names;
-      for (const auto& d : workflow.inputs) {
-        names += (names.empty() ? "" : ", ") + d.name;
-      }
-      return Error{"input '" + name + "' is not declared by workflow '" + workflow.name +
-                       "' (it declares: " + (names.empty() ? "none" : names) + ")",
-                   error_codes::invalid_input, Json{{"input", name}}};
-    }
-  }
-  for (const InputDecl& decl : workflow.inputs) {
-    if (given.contains(decl.name)) {
-      Json value = given.at(decl.name);
-      if (!type_matches(decl.type, value)) {
-        // Values from --input k=v arrive as text: accept a string that parses to the declared type.
-        if (value.is_string() && decl.type != "string") {
-          Json parsed = Json::parse(value.get<std::string>(), nullptr, false);
-          if (!parsed.is_discarded() && type_matches(decl.type, parsed)) {
-            value = std::move(parsed);
-          }
-        }
-        if (!type_matches(decl.type, value)) {
-          return Error{"input '" + decl.name + "': expected " + decl.type + ", found " + describe_json_type(value),
-                       error_codes::invalid_input, Json{{"input", decl.name}}};
-        }
-      }
-      out[decl.name] = std::move(value);
-    } else if (decl.default_value) {
-      out[decl.name] = *decl.default_value;
-    } else if (decl.required) {
-      return Error{
-          "input '" + decl.name + "' is required" + (decl.description.empty() ? "" : " (" + decl.description + ")"),
-          error_codes::invalid_input, Json{{"input", decl.name}}};
-    } else {
-      out[decl.name] = nullptr;
-    }
-  }
-  return out;
+  return linkhub::prepare_inputs(workflow, given);
 }
 
 namespace {
@@ -1012,8 +855,8 @@ void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord ev
     }
   }
   if (run->remaining == 0) {
-    std::unique_lock lock(run->mutex);
-    finish_run(run, lock);
+    RunLock lock(*this, *run);
+    finish_run(run, lock.held);
     return;
   }
   for (size_t i : ready) {

@@ -1,5 +1,6 @@
 #include <linkhub/engine/node.hpp>
 
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/cron.hpp>
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
@@ -191,23 +192,14 @@ struct Node::Impl {
     if (!stored) {
       return Error{"its workflow (version " + hash + ") is not in the database"};
     }
-    LoadResult loaded = load_workflow_text(stored->source, stored->file);
-    Diagnostics problems = loaded.diagnostics;
-    if (loaded.workflow) {
-      Diagnostics semantic = validate_workflow(*loaded.workflow, host);
-      problems.insert(problems.end(), semantic.begin(), semantic.end());
-    }
-    if (!loaded.workflow || !problems.empty()) {
+    Compiled compiled = compile_workflow(stored->source, stored->file, host, executor->plan_options());
+    if (!compiled.ok()) {
       return Error{"workflow '" + stored->name + "' does not load on node " + options.owner + ": " +
-                   (problems.empty() ? std::string("unreadable") : format_diagnostic(problems.front()))};
+                   compiled.first_problem()};
     }
-    auto plan = executor->prepare(*loaded.workflow);
-    if (!plan) {
-      return Error{"workflow '" + stored->name + "' does not load on node " + options.owner + ": " +
-                   plan.error().message};
-    }
-    plans[hash] = *plan;
-    return *plan;
+    auto plan = compiled.plan;
+    plans[hash] = plan;
+    return plan;
   }
 
   // The run cannot start on this node: its workflow does not load or plan here.

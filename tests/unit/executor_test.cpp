@@ -4,10 +4,10 @@
 
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/memory_run_store.hpp>
 #include <linkhub/engine/plugin_host.hpp>
-#include <linkhub/engine/validator.hpp>
 #include <linkhub/engine/workflow.hpp>
 
 #include <gtest/gtest.h>
@@ -25,15 +25,12 @@ using test::builtin_plugins;
 class ExecutorTest : public ::testing::TestWithParam<int> {
  protected:
   Workflow load(const std::string& yaml) {
-    LoadResult loaded = load_workflow_text(yaml, "test.yaml");
-    for (const auto& d : loaded.diagnostics) {
+    Compiled compiled = compile_workflow(yaml, "test.yaml", builtin_plugins());
+    for (const auto& d : compiled.diagnostics) {
       ADD_FAILURE() << format_diagnostic(d);
     }
-    EXPECT_TRUE(loaded.workflow.has_value());
-    for (const auto& d : validate_workflow(*loaded.workflow, builtin_plugins())) {
-      ADD_FAILURE() << format_diagnostic(d);
-    }
-    return *loaded.workflow;
+    EXPECT_TRUE(compiled.workflow != nullptr);
+    return compiled.workflow ? *compiled.workflow : Workflow{};
   }
 
   RunResult run(const std::string& yaml, const Json& inputs = Json::object()) {
@@ -564,7 +561,8 @@ steps:
 
   auto wrong = Executor::prepare_inputs(*loaded.workflow, Json{{"url", "x"}, {"count", "many"}});
   ASSERT_FALSE(wrong.ok());
-  EXPECT_NE(wrong.error().message.find("'count': expected integer"), std::string::npos) << wrong.error().message;
+  EXPECT_NE(wrong.error().message.find("input 'count': expected an integer"), std::string::npos)
+      << wrong.error().message;
 
   auto unknown = Executor::prepare_inputs(*loaded.workflow, Json{{"url", "x"}, {"cuont", 1}});
   ASSERT_FALSE(unknown.ok());

@@ -5,8 +5,8 @@
 #include "builtin_plugins.hpp"
 #include "test_databases.hpp"
 
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/node.hpp>
-#include <linkhub/engine/validator.hpp>
 #include <linkhub/engine/workflow.hpp>
 
 #include <gtest/gtest.h>
@@ -64,17 +64,17 @@ class NodeTest : public ::testing::TestWithParam<std::string> {
   }
 
   Workflow load(const std::string& yaml) {
-    LoadResult loaded = load_workflow_text(yaml, ::testing::TempDir() + "/node-test.yaml");
-    for (const auto& d : loaded.diagnostics) {
+    Compiled compiled = compile_workflow(yaml, ::testing::TempDir() + "/node-test.yaml", builtin_plugins());
+    for (const auto& d : compiled.diagnostics) {
       ADD_FAILURE() << format_diagnostic(d);
     }
-    EXPECT_TRUE(loaded.workflow.has_value());
-    for (const auto& d : validate_workflow(*loaded.workflow, builtin_plugins())) {
-      ADD_FAILURE() << format_diagnostic(d);
+    EXPECT_TRUE(compiled.workflow != nullptr);
+    if (!compiled.workflow) {
+      return Workflow{};
     }
-    auto hash = register_workflow(*store_, *loaded.workflow);
+    auto hash = register_workflow(*store_, *compiled.workflow);
     EXPECT_TRUE(hash.ok()) << (hash.ok() ? "" : hash.error().message);
-    return *loaded.workflow;
+    return *compiled.workflow;
   }
 
   ExecutorOptions executor_options() {

@@ -5,7 +5,7 @@
 
 #include "http/webhook.hpp"
 
-#include <linkhub/engine/validator.hpp>
+#include <linkhub/engine/compile.hpp>
 
 #include <ctime>
 
@@ -352,13 +352,7 @@ TEST(WebhookParsing, TriggersAndBodiesBecomeTheRunsInputs) {
 // ------------------------------------------------------------ validation
 
 Diagnostics validate_text(const std::string& yaml) {
-  LoadResult loaded = load_workflow_text(yaml, "hook.yaml");
-  Diagnostics all = loaded.diagnostics;
-  if (loaded.workflow) {
-    Diagnostics semantic = validate_workflow(*loaded.workflow, builtin_plugins());
-    all.insert(all.end(), semantic.begin(), semantic.end());
-  }
-  return all;
+  return compile_workflow(yaml, "hook.yaml", builtin_plugins()).diagnostics;
 }
 
 std::string with_trigger(const std::string& trigger) {

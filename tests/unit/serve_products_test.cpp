@@ -357,6 +357,51 @@ TEST_F(ServeTest, AStepsErrorCodeAloneChoosesTheStatus) {
   EXPECT_EQ(search.json()["error"]["code"], "shelf_tilted");
 }
 
+// A request's step goes the executor's way (StepInvoker): its input schema is
+// checked before the plugin runs, it has a deadline, and its errors are redacted.
+TEST_F(ServeTest, ADirectStepCallChecksItsInputHasADeadlineAndLeaksNoSecret) {
+  static PluginHost* fake = [] {
+    auto* host = new PluginHost();  // plugins stay loaded for the process
+    host->load_file(std::filesystem::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_core.so");
+    host->load_file(std::filesystem::path(LINKHUB_TEST_PLUGIN_DIR) / "linkhub_test_fake_catalog.so");
+    return host;
+  }();
+  ASSERT_NE(fake->step("catalog.update"), nullptr);
+  const std::string token = "tok-3f9a-very-secret";
+  start(
+      [&](http::ServeOptions& options) {
+        options.executor.secrets = {{"CATALOG_TOKEN", token}};
+        options.limits.step_timeout = std::chrono::milliseconds(200);
+      },
+      *fake);
+
+  const auto long_title = send(HttpRequest{"PATCH",
+                                           "/api/v1/products/1",
+                                           R"({"title": "a title far longer than twenty characters"})",
+                                           "application/json",
+                                           {},
+                                           false,
+                                           false});
+  EXPECT_EQ(long_title.status, 400) << long_title.body;
+  EXPECT_EQ(long_title.json()["error"]["code"], "invalid_input");
+  EXPECT_EQ(long_title.json()["error"]["details"]["violations"][0]["pointer"], "/title") << long_title.body;
+  EXPECT_NE(long_title.json()["error"]["message"].get<std::string>().find("/title"), std::string::npos);
+
+  const auto hangs = get("/api/v1/products/2");
+  EXPECT_EQ(hangs.status, 504) << hangs.body;
+  EXPECT_EQ(hangs.json()["error"]["code"], "timeout");
+  EXPECT_NE(hangs.body.find("timed out after"), std::string::npos) << hangs.body;
+
+  const auto leak =
+      send(HttpRequest{"PATCH", "/api/v1/products/1", R"({"title": "leak"})", "application/json", {}, false, false});
+  EXPECT_EQ(leak.status, 500) << leak.body;
+  EXPECT_NE(leak.body.find("login refused for token ***"), std::string::npos) << leak.body;
+  EXPECT_EQ(leak.body.find(token), std::string::npos) << leak.body;
+  for (const auto& line : log_lines()) {
+    EXPECT_EQ(line.find(token), std::string::npos) << line;
+  }
+}
+
 // The output checks and the error mapping, on answers the real plugin does not give.
 TEST(ServeProductParsing, OutputThatIsNotProductsIsRefused) {
   using http::search_output_problem;

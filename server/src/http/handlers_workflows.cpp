@@ -5,9 +5,9 @@
 #include "http/handlers.hpp"
 #include "http/json_views.hpp"
 
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/names.hpp>
-#include <linkhub/engine/validator.hpp>
 
 namespace linkhub::http {
 namespace {
@@ -55,16 +55,10 @@ ApiResult<Workflow> workflow_from_body(Call& call, const std::string& name) {
   if (request->file == ValidateBody{}.file) {
     request->file = name + ".yaml";
   }
-  LoadResult loaded = load_workflow_text(request->yaml, request->file);
-  Diagnostics all = std::move(loaded.diagnostics);
-  if (loaded.workflow) {
-    Diagnostics semantic = validate_workflow(*loaded.workflow, call.services.host);
-    all.insert(all.end(), semantic.begin(), semantic.end());
-  }
-  if (!loaded.workflow || !all.empty()) {
-    sort_diagnostics(all);
+  Compiled compiled = compile_workflow(request->yaml, request->file, call.services.host);
+  if (!compiled.ok()) {
     Json diagnostics = Json::array();
-    for (const auto& d : all) {
+    for (const auto& d : compiled.diagnostics) {
       diagnostics.push_back(diagnostic_to_json(d));
     }
     const size_t count = diagnostics.size();
@@ -73,15 +67,16 @@ ApiResult<Workflow> workflow_from_body(Call& call, const std::string& name) {
                              (count == 1 ? " problem" : " problems") + "; see details.diagnostics)",
                          Json{{"workflow", name}, {"diagnostics", std::move(diagnostics)}});
   }
-  if (loaded.workflow->name != name) {
+  Workflow workflow = *compiled.workflow;
+  if (workflow.name != name) {
     return bad_request("name_mismatch",
-                       "the YAML names workflow '" + loaded.workflow->name + "' but the path names '" + name + "'",
-                       Json{{"path", name}, {"yaml", loaded.workflow->name}});
+                       "the YAML names workflow '" + workflow.name + "' but the path names '" + name + "'",
+                       Json{{"path", name}, {"yaml", workflow.name}});
   }
   // Registered through the API: it has no folder on this machine (the file
   // name only labelled the diagnostics), so nothing resolves files beside it.
-  loaded.workflow->file.clear();
-  return std::move(*loaded.workflow);
+  workflow.file.clear();
+  return workflow;
 }
 
 Json run_links(const std::string& id) {
@@ -147,18 +142,12 @@ Reply validate_workflow_body(Call& call) {
   if (!request) {
     return Reply::error(request.error());
   }
-  LoadResult loaded = load_workflow_text(request->yaml, request->file);
-  Diagnostics all = std::move(loaded.diagnostics);
-  if (loaded.workflow) {
-    Diagnostics semantic = validate_workflow(*loaded.workflow, call.services.host);
-    all.insert(all.end(), semantic.begin(), semantic.end());
-  }
-  sort_diagnostics(all);
+  Compiled compiled = compile_workflow(request->yaml, request->file, call.services.host);
   Json diagnostics = Json::array();
-  for (const auto& d : all) {
+  for (const auto& d : compiled.diagnostics) {
     diagnostics.push_back(diagnostic_to_json(d));
   }
-  return Reply::json(200, Json{{"valid", all.empty()}, {"diagnostics", std::move(diagnostics)}});
+  return Reply::json(200, Json{{"valid", compiled.ok()}, {"diagnostics", std::move(diagnostics)}});
 }
 
 Reply trigger_run(Call& call) {

@@ -103,6 +103,7 @@ Result<uint16_t> ServeApp::start() {
   s.services->waits.configure(s.options.limits.max_waits, s.options.limits.max_waits_per_principal);
   s.services->steps = StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs,
                                    s.options.executor.artifact_dir, s.options.executor.http_allow};
+  s.services->steps.invoker = std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets);
   if (s.options.worker) {
     // Before the first request, so handlers never see the node appear; the
     // HTTP server stops before the node goes, so none sees it gone either.

@@ -13,12 +13,14 @@
 
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/sql_store.hpp>
+#include <linkhub/engine/step_invoker.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 namespace linkhub::http {
@@ -39,6 +41,8 @@ struct ServeLimits {
   size_t max_streams_per_principal = 100;
   size_t max_waits = 8;
   size_t max_waits_per_principal = 2;
+  // A step a request invokes directly (outside any run) is cancelled after this.
+  std::chrono::milliseconds step_timeout{30000};
 };
 
 // What a step invoked by a request (outside any run) gets from the host, as
@@ -49,6 +53,8 @@ struct StepSettings {
   Json plugin_configs = Json::object();  // plugin name -> its config section
   std::filesystem::path artifact_dir;    // empty: no artifact store
   std::vector<std::string> http_allow;   // non-public addresses outbound HTTP may reach (http.allow)
+  // Input check, secrets, redaction, deadline: the executor's step path.
+  std::shared_ptr<const StepInvoker> invoker;
 };
 
 struct Services {
@@ -66,8 +72,8 @@ struct Services {
   std::atomic<bool> draining{false};      // shutting down: readyz says 503
   StepSettings steps;
   std::map<std::string, std::string> secrets;  // the configuration's, by name: webhook triggers verify with these
-  Slots streams;  // open event streams (configured from limits at start)
-  Slots waits;    // requests blocked in ?wait
+  Slots streams;                               // open event streams (configured from limits at start)
+  Slots waits;                                 // requests blocked in ?wait
 };
 
 }  // namespace linkhub::http

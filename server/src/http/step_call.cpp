@@ -46,6 +46,7 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
   step_call.artifacts = artifacts ? &*artifacts : nullptr;
   const Log& log = call.services.log;
   const std::string request_id = call.request_id;
+  // The invoker redacts the message before this sees it.
   step_call.log = [&log, &uses, &request_id](lh_log_level level, std::string_view message) {
     const Json fields{{"step", uses}, {"request_id", request_id}, {"message", std::string(message)}};
     if (level >= LH_LOG_WARN) {
@@ -55,7 +56,7 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
     }
   };
 
-  StepOutcome outcome = call.services.host.invoke(*step, step_call, input.dump());
+  StepOutcome outcome = settings.invoker->invoke(*step, std::move(step_call), input, call.services.limits.step_timeout);
   if (outcome.status == LH_OK) {
     return std::move(outcome.output);
   }

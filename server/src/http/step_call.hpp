@@ -1,8 +1,10 @@
 #pragma once
 // Invoking one plugin step for a request, outside any run: the REST face of
 // plugins whose steps are JSON in, JSON out (the catalog's products). The
-// step gets the context a run's step would (database, plugin config,
-// artifacts, the request's Idempotency-Key) and its failure becomes an answer.
+// call goes through the StepInvoker, as a run's step does (input defaults and
+// schema check, secrets, redaction, a deadline), with the context a run's step
+// would get (database, plugin config, artifacts, the request's
+// Idempotency-Key); its failure becomes an answer.
 
 #include "http/call.hpp"
 #include "http/step_failure.hpp"
@@ -16,8 +18,11 @@ namespace linkhub::http {
 // Turns a failure into a route's own answer; nullopt leaves it to the code's status.
 using StepFailureMap = std::function<std::optional<ApiError>(const StepFailure& failure)>;
 
-// The step's output, or:
+// The step's output (secrets masked), or, with every message redacted:
 //  503 plugin_unavailable  no loaded plugin offers `uses` (details name the plugin and the step);
+//  400 invalid_step_input  the input breaks the step's input schema (details.violations: each
+//                          field's JSON pointer and what is wrong); the plugin is not called;
+//  504 step_timeout        the step ran past limits.step_timeout (it was asked to cancel);
 //  502 bad_plugin_output   the plugin broke its contract (malformed output, output outside its schema);
 //  what `map_failure` says, else, when the plugin gave a code: that code with
 //  the status http_status_for (error_status.hpp) gives it and the plugin's details;

@@ -1,7 +1,7 @@
 #include "http/workflow_catalog.hpp"
 
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/node.hpp>
-#include <linkhub/engine/validator.hpp>
 
 #include <algorithm>
 #include <set>
@@ -27,7 +27,7 @@ std::vector<fs::path> yaml_files(const fs::path& dir) {
 
 }  // namespace
 
-WorkflowCatalog::WorkflowCatalog(SqlStore& store, const StepCatalog& steps, const Log& log)
+WorkflowCatalog::WorkflowCatalog(SqlStore& store, const PluginHost& steps, const Log& log)
     : store_(store), steps_(steps), log_(log) {}
 
 size_t WorkflowCatalog::load_files(const std::vector<fs::path>& dirs) {
@@ -39,23 +39,17 @@ size_t WorkflowCatalog::load_files(const std::vector<fs::path>& dirs) {
       continue;
     }
     for (const auto& file : yaml_files(dir)) {
-      LoadResult loaded = load_workflow_file(file.string());
-      Diagnostics problems = loaded.diagnostics;
-      if (loaded.workflow) {
-        Diagnostics semantic = validate_workflow(*loaded.workflow, steps_);
-        problems.insert(problems.end(), semantic.begin(), semantic.end());
-      }
-      if (!loaded.workflow || !problems.empty()) {
-        sort_diagnostics(problems);
+      Compiled compiled = compile_workflow_file(file.string(), steps_);
+      if (!compiled.ok()) {
         Json diagnostics = Json::array();
-        for (const auto& d : problems) {
+        for (const auto& d : compiled.diagnostics) {
           diagnostics.push_back(format_diagnostic(d));
         }
         log_.warn("workflow.skipped",
                   Json{{"file", file.string()}, {"reason", "invalid"}, {"diagnostics", diagnostics}});
         continue;
       }
-      const Workflow& wf = *loaded.workflow;
+      const Workflow& wf = *compiled.workflow;
       if (!names.insert(wf.name).second) {
         log_.warn("workflow.skipped",
                   Json{{"file", file.string()}, {"reason", "another file already defines workflow '" + wf.name + "'"}});

@@ -16,9 +16,9 @@
 
 #include "http/log.hpp"
 
+#include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/result.hpp>
 #include <linkhub/engine/sql_store.hpp>
-#include <linkhub/engine/step_catalog.hpp>
 #include <linkhub/engine/workflow.hpp>
 
 #include <filesystem>
@@ -42,7 +42,7 @@ enum class PutOutcome { Created, Replaced, Unchanged };
 
 class WorkflowCatalog {
  public:
-  WorkflowCatalog(SqlStore& store, const StepCatalog& steps, const Log& log);
+  WorkflowCatalog(SqlStore& store, const PluginHost& steps, const Log& log);
 
   // Registers *.yaml and *.yml files under each directory (recursively, in
   // path order) by the rules above. Returns how many files it registered.
@@ -61,7 +61,7 @@ class WorkflowCatalog {
   std::shared_ptr<const Workflow> parsed(const std::string& hash) const;
 
   SqlStore& store_;
-  const StepCatalog& steps_;
+  const PluginHost& steps_;
   const Log& log_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, std::shared_ptr<const Workflow>> by_hash_;  // versions never change

@@ -72,6 +72,7 @@ struct ServeConfig {
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds body_timeout{30000};
   std::chrono::milliseconds idle_timeout{10000};
+  std::chrono::milliseconds step_timeout{30000};  // a step an API route invokes directly
   int64_t max_requests_per_connection = 1000;
   int64_t max_connections = 10000;
   int64_t max_header_bytes = 16384;

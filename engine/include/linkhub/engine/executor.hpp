@@ -1,5 +1,6 @@
 #pragma once
 
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/json.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/result.hpp>
@@ -42,10 +43,6 @@ struct ExecutorOptions {
   std::vector<std::string> http_allow;
 };
 
-// A workflow resolved against the loaded plugins with its templates compiled:
-// made once, run many times.
-class Plan;
-
 struct StepResult {
   std::string id;
   StepStatus status = StepStatus::Pending;
@@ -78,12 +75,14 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  // Resolves every `uses` and compiles templates. The workflow should have
-  // passed validation; what would fail at run time anyway is an error here.
+  // compile_workflow with this executor's plan options: validates, resolves
+  // every `uses` and compiles templates. The error is the first finding.
   Result<std::shared_ptr<const Plan>> prepare(const Workflow& workflow) const;
+  // What compile_workflow needs from this executor's options, for callers
+  // that compile from text themselves.
+  PlanOptions plan_options() const;
 
-  // Checks `given` against the workflow's input declarations (types, required,
-  // unknown names) and fills defaults. The error names the input.
+  // linkhub::prepare_inputs (compile.hpp).
   static Result<Json> prepare_inputs(const Workflow& workflow, const Json& given);
 
   // Starts a run and returns its id at once.

@@ -1,8 +1,8 @@
 // `linkhub worker`: one node of a cluster on a shared database.
 #include "cli_common.hpp"
 
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/node.hpp>
-#include <linkhub/engine/validator.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -18,15 +18,9 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   auto* env = &session->env;
   auto* store = &session->store;
   for (const auto& file : options.workflows) {
-    auto loaded = load_workflow_file(file);
-    Diagnostics problems = loaded.diagnostics;
-    if (loaded.workflow) {
-      Diagnostics semantic = validate_workflow(*loaded.workflow, *env->host);
-      problems.insert(problems.end(), semantic.begin(), semantic.end());
-    }
-    if (!loaded.workflow || !problems.empty()) {
-      sort_diagnostics(problems);
-      print_diagnostics(problems, global.format == "json");
+    Compiled loaded = compile_workflow_file(file, *env->host);
+    if (!loaded.ok()) {
+      print_diagnostics(loaded.diagnostics, global.format == "json");
       std::cerr << "linkhub: " << file << " is not a valid workflow; the worker did not start\n";
       return 2;
     }

@@ -101,6 +101,7 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.http.header_timeout = net.header_timeout;
   serve.http.body_timeout = net.body_timeout;
   serve.http.idle_timeout = net.idle_timeout;
+  serve.limits.step_timeout = net.step_timeout;
   serve.http.max_requests_per_connection = static_cast<int>(net.max_requests_per_connection);
   serve.http.max_header_bytes = static_cast<size_t>(net.max_header_bytes);
   serve.http.max_url_bytes = static_cast<size_t>(net.max_url_bytes);

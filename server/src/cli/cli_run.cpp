@@ -2,9 +2,9 @@
 #include "cli_common.hpp"
 
 #include <linkhub/engine/event_type.hpp>
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/node.hpp>
-#include <linkhub/engine/validator.hpp>
 
 #include <unistd.h>
 #include <algorithm>
@@ -252,15 +252,9 @@ int cmd_run(const GlobalOptions& global, const RunOptions& options) {
     std::cerr << "linkhub: " << env.error().message << "\n";
     return 2;
   }
-  auto loaded = load_workflow_file(options.file);
-  Diagnostics diagnostics = loaded.diagnostics;
-  if (loaded.workflow) {
-    Diagnostics semantic = validate_workflow(*loaded.workflow, *env->host);
-    diagnostics.insert(diagnostics.end(), semantic.begin(), semantic.end());
-  }
-  if (!diagnostics.empty() || !loaded.workflow) {
-    sort_diagnostics(diagnostics);
-    print_diagnostics(diagnostics, global.format == "json");
+  Compiled loaded = compile_workflow_file(options.file, *env->host);
+  if (!loaded.ok()) {
+    print_diagnostics(loaded.diagnostics, global.format == "json");
     std::cerr << "linkhub: " << options.file << " is not a valid workflow; nothing was run\n";
     return 2;
   }
