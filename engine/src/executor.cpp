@@ -518,6 +518,7 @@ struct Executor::Impl {
     if (outcome.status != LH_OK && outcome.code.empty()) {
       outcome.code = error_codes::from_status(outcome.status);
     }
+    mask(outcome.details);  // a plugin may quote a secret in its details as in its message
     return attempt_done(run, i, index, attempt, item, outcome.status, std::move(outcome.output),
                         Error{std::move(outcome.error), std::move(outcome.code), std::move(outcome.details)}, elapsed);
   }

@@ -389,10 +389,16 @@ name: secretive
 steps:
   - id: leak
     uses: core.fail
-    with: { always: true, message: "token was ${{ secrets.API_TOKEN }}" }
+    with: { always: true, message: "token was ${{ secrets.API_TOKEN }}", code: unauthorized,
+            details: { token: "${{ secrets.API_TOKEN }}" } }
 )");
   EXPECT_EQ(r.status, RunStatus::Failed);
   EXPECT_EQ(step(r, "leak").error.find("s3cr3t-value"), std::string::npos) << step(r, "leak").error;
+  EXPECT_EQ(step(r, "leak").error_details.dump().find("s3cr3t-value"), std::string::npos);
+  EXPECT_EQ(r.error_details.dump().find("s3cr3t-value"), std::string::npos);
+  for (const auto& s : store_.get_steps(r.run_id)) {
+    EXPECT_EQ(s.error_details.dump().find("s3cr3t-value"), std::string::npos);
+  }
   for (const auto& e : events(r)) {
     EXPECT_EQ(e.payload.dump().find("s3cr3t-value"), std::string::npos) << e.type;
   }

@@ -49,7 +49,7 @@ Json error_code_schema() {
   schema["pattern"] = "^[a-z][a-z0-9_]*$";
   schema["examples"] = Json::array();
   for (std::string_view code : error_codes::all()) {
-    schema["examples"].push_back(code);
+    schema["examples"].push_back(std::string(code));
   }
   return schema;
 }
