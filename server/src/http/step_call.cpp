@@ -2,11 +2,27 @@
 
 #include <linkhub/engine/artifact_store.hpp>
 
+#include <algorithm>
+
 namespace linkhub::http {
 namespace {
 
 std::string plugin_of(const std::string& uses) {
   return uses.substr(0, uses.find('.'));
+}
+
+// "/price/amount" -> "price.amount", "/tags/1" -> "tags[1]": as the routes' own checks name fields.
+std::string field_name(const std::string& pointer) {
+  std::string out;
+  size_t from = pointer.empty() ? 0 : 1;
+  while (from <= pointer.size() && !pointer.empty()) {
+    const size_t slash = std::min(pointer.find('/', from), pointer.size());
+    const std::string token = pointer.substr(from, slash - from);
+    const bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
+    out += index ? "[" + token + "]" : (out.empty() ? "" : ".") + token;
+    from = slash + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -65,6 +81,7 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
   if (outcome.status == LH_INVALID_INPUT && outcome.details.is_object() && outcome.details.contains("violations")) {
     // The input broke the step's schema: the plugin was not called.
     details["violations"] = std::move(outcome.details["violations"]);
+    details["field"] = field_name(details["violations"][0].value("pointer", ""));
     return ApiError{400, "invalid_step_input", uses + ": " + outcome.error, std::move(details)};
   }
   if (outcome.code == "timeout") {
