@@ -78,8 +78,9 @@ TEST(ExecutorOutbox, StoredEventsKeepTheRunsOrderAndAreAllInWhenWaitReturns) {
   for (const auto& e : store.get_events(result->run_id, 0, 1000)) {
     seen.push_back(e.type + (e.step_id.empty() ? "" : " " + e.step_id));
   }
-  const std::vector<std::string> expected{"run.started",      "step.started a", "step.succeeded a", "step.started b",
-                                          "step.succeeded b", "step.started c", "step.succeeded c", "run.succeeded"};
+  const std::vector<std::string> expected{"run.created",      "run.started",      "step.started a",
+                                          "step.succeeded a", "step.started b",   "step.succeeded b",
+                                          "step.started c",   "step.succeeded c", "run.succeeded"};
   EXPECT_EQ(seen, expected);
 }
 

@@ -5,11 +5,27 @@
 #include <linkhub/engine/artifact_store.hpp>
 #include <linkhub/engine/error_codes.hpp>
 
+#include <algorithm>
+
 namespace linkhub::http {
 namespace {
 
 std::string plugin_of(const std::string& uses) {
   return uses.substr(0, uses.find('.'));
+}
+
+// "/price/amount" -> "price.amount", "/tags/1" -> "tags[1]": as the routes' own checks name fields.
+std::string field_name(const std::string& pointer) {
+  std::string out;
+  size_t from = pointer.empty() ? 0 : 1;
+  while (from <= pointer.size() && !pointer.empty()) {
+    const size_t slash = std::min(pointer.find('/', from), pointer.size());
+    const std::string token = pointer.substr(from, slash - from);
+    const bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
+    out += index ? "[" + token + "]" : (out.empty() ? "" : ".") + token;
+    from = slash + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -66,8 +82,14 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
     return bad_plugin_output(uses, outcome.error);
   }
   const bool coded = !outcome.code.empty();
+  Json failure_details = outcome.details.is_object() ? std::move(outcome.details) : Json(nullptr);
+  if (outcome.status == LH_INVALID_INPUT && failure_details.is_object() && failure_details.contains("violations") &&
+      failure_details["violations"].is_array() && !failure_details["violations"].empty()) {
+    // The input broke the step's schema (the plugin was not called): name the first field.
+    failure_details["field"] = field_name(failure_details["violations"][0].value("pointer", ""));
+  }
   StepFailure failure{coded ? outcome.code : std::string(error_codes::from_status(outcome.status)), outcome.error,
-                      outcome.details.is_object() ? outcome.details : Json(nullptr), outcome.status == LH_RETRYABLE};
+                      std::move(failure_details), outcome.status == LH_RETRYABLE};
   if (map_failure) {
     if (auto mapped = map_failure(failure)) {
       return std::move(*mapped);
