@@ -1,5 +1,6 @@
 #include <linkhub/engine/executor.hpp>
 
+#include <linkhub/engine/circuit_breakers.hpp>
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/engine/template.hpp>
 
@@ -455,6 +456,7 @@ struct Executor::Impl {
     call.artifacts = &artifacts;
     call.database_url = options.database_url;
     call.http_allow = options.http_allow;
+    use_circuit_breakers(call, options.circuit_breakers);
     call.plugin_config = ps.plugin_config;
     call.attempt = static_cast<uint32_t>(attempt);
     call.cancelled = &control->cancelled;

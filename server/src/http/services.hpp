@@ -19,7 +19,12 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+
+namespace linkhub {
+class CircuitBreakers;
+}  // namespace linkhub
 
 namespace linkhub::http {
 
@@ -49,6 +54,7 @@ struct StepSettings {
   Json plugin_configs = Json::object();  // plugin name -> its config section
   std::filesystem::path artifact_dir;    // empty: no artifact store
   std::vector<std::string> http_allow;   // non-public addresses outbound HTTP may reach (http.allow)
+  std::shared_ptr<CircuitBreakers> circuit_breakers;  // the executor's: one set per process
 };
 
 struct Services {
