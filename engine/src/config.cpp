@@ -1,5 +1,6 @@
 #include <linkhub/engine/config.hpp>
 
+#include "config_breakers.hpp"
 #include "config_serve.hpp"
 
 #include <linkhub/engine/duration.hpp>
@@ -191,8 +192,14 @@ std::optional<Error> apply_http(HttpConfig& http, const fs::path& path, const YA
   }
   for (const auto& kv : value) {
     const std::string name = kv.first.as<std::string>();
+    if (name == "circuit_breakers") {
+      if (auto error = apply_circuit_breakers(http.circuit_breakers, path, kv.second)) {
+        return error;
+      }
+      continue;
+    }
     if (name != "allow") {
-      return Error{where(path, kv.first) + ": unknown key 'http." + name + "' (expected allow)"};
+      return Error{where(path, kv.first) + ": unknown key 'http." + name + "' (expected allow or circuit_breakers)"};
     }
     if (!kv.second.IsSequence()) {
       return Error{where(path, kv.second) +
@@ -490,6 +497,9 @@ std::optional<Error> apply_environment(Config& config) {
     if (auto error = check_http_allow(config.http.allow, "LINKHUB_HTTP_ALLOW")) {
       return error;
     }
+  }
+  if (auto error = apply_circuit_breaker_environment(config.http.circuit_breakers)) {
+    return error;
   }
   if (auto error = apply_serve_environment(config.serve)) {
     return error;

@@ -3,6 +3,7 @@
 #include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/step_invoker.hpp>
 
+#include <linkhub/engine/circuit_breakers.hpp>
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
@@ -472,6 +473,7 @@ struct Executor::Impl {
     call.artifacts = &artifacts;
     call.database_url = options.database_url;
     call.http_allow = options.http_allow;
+    use_circuit_breakers(call, options.circuit_breakers);
     call.plugin_config = ps.plugin_config;
     call.attempt = static_cast<uint32_t>(attempt);
     call.log = [this, run, &ps, index](lh_log_level level, std::string_view message) {

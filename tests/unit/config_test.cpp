@@ -116,6 +116,61 @@ TEST(Config, HttpAllowListFromTheFileOrTheEnvironment) {
   }
 }
 
+TEST(Config, CircuitBreakersFromTheFileWithHostsOverDefaultsAndTheEnvironment) {
+  test::TempDir dir;
+  // hosts before default: a host still starts from the default it does not override.
+  const auto path = write_config(dir,
+                                 "http:\n"
+                                 "  circuit_breakers:\n"
+                                 "    hosts:\n"
+                                 "      API.Example.com: {failures: 2, cooldown: 250ms}\n"
+                                 "    default: {failures: 7, failure_rate: 0.25, min_calls: 40, window: 1m, "
+                                 "cooldown: 45s}\n");
+  auto config = load_config(path);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const CircuitBreakerConfig& b = config->http.circuit_breakers;
+  EXPECT_EQ(b.defaults.failures, 7u);
+  EXPECT_EQ(b.defaults.failure_rate, 0.25);
+  EXPECT_EQ(b.defaults.min_calls, 40u);
+  EXPECT_EQ(b.defaults.window, std::chrono::minutes(1));
+  EXPECT_EQ(b.defaults.cooldown, std::chrono::seconds(45));
+  ASSERT_EQ(b.hosts.count("api.example.com"), 1u);
+  const auto host = b.hosts.at("api.example.com").over(b.defaults);
+  EXPECT_EQ(host.failures, 2u);
+  EXPECT_EQ(host.cooldown, std::chrono::milliseconds(250));
+  EXPECT_EQ(host.min_calls, 40u) << "from the default";
+  {
+    ScopedEnv failures("LINKHUB_HTTP_BREAKER_FAILURES", "3");
+    ScopedEnv cooldown("LINKHUB_HTTP_BREAKER_COOLDOWN", "2s");
+    auto env = load_config(path);
+    ASSERT_TRUE(env.ok()) << env.error().message;
+    EXPECT_EQ(env->http.circuit_breakers.defaults.failures, 3u);
+    EXPECT_EQ(env->http.circuit_breakers.defaults.cooldown, std::chrono::seconds(2));
+    EXPECT_EQ(env->http.circuit_breakers.hosts.at("api.example.com").over(env->http.circuit_breakers.defaults).failures,
+              2u)
+        << "a host's own setting wins";
+  }
+  {
+    ScopedEnv bad("LINKHUB_HTTP_BREAKER_FAILURE_RATE", "150%");
+    auto refused = load_config(path);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("LINKHUB_HTTP_BREAKER_FAILURE_RATE"), std::string::npos)
+        << refused.error().message;
+  }
+  for (const std::string bad : {"http:\n  circuit_breakers: [1]\n", "http:\n  circuit_breakers:\n    default: 5\n",
+                                "http:\n  circuit_breakers:\n    default: {failures: -1}\n",
+                                "http:\n  circuit_breakers:\n    default: {failure_rate: 2}\n",
+                                "http:\n  circuit_breakers:\n    default: {cooldown: soon}\n",
+                                "http:\n  circuit_breakers:\n    default: {retries: 3}\n",
+                                "http:\n  circuit_breakers:\n    hosts: {a.example: {min_calls: 0}}\n",
+                                "http:\n  circuit_breakers:\n    everyone: {}\n"}) {
+    auto refused = load_config(write_config(dir, bad));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("linkhub.yaml:"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("http.circuit_breakers"), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST(Config, ABadDurationNamesTheFileLineAndKey) {
   test::TempDir dir;
   auto config = load_config(write_config(dir, "lease: 5s\nshutdown_grace: soon\n"));

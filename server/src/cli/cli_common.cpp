@@ -1,5 +1,7 @@
 #include "cli_common.hpp"
 
+#include <linkhub/engine/circuit_breakers.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -63,6 +65,7 @@ ExecutorOptions executor_options(const GlobalOptions& global, const Config& conf
   ExecutorOptions exec;
   exec.database_url = database_url(global, config);
   exec.http_allow = config.http.allow;
+  exec.circuit_breakers = std::make_shared<CircuitBreakers>(config.http.circuit_breakers);
   exec.threads = threads > 0 ? threads : config.effective_threads();
   exec.expression_limits = config.expression_limits;
   exec.artifact_dir = config.artifact_dir;

@@ -3,6 +3,8 @@
 #include "http/json_views.hpp"
 #include "http/openapi.hpp"
 
+#include <linkhub/engine/circuit_breakers.hpp>
+
 namespace linkhub::http {
 
 Reply list_plugins(Call& call) {
@@ -66,7 +68,11 @@ Reply metrics(Call& call) {
   if (call.services.node_stats) {
     node = call.services.node_stats();
   }
-  return Reply::plain(200, "text/plain; version=0.0.4; charset=utf-8", call.services.metrics.render(depth, node));
+  std::string text = call.services.metrics.render(depth, node);
+  if (call.services.steps.circuit_breakers) {
+    text += circuit_breaker_metrics(call.services.steps.circuit_breakers->snapshot());
+  }
+  return Reply::plain(200, "text/plain; version=0.0.4; charset=utf-8", text);
 }
 
 Reply openapi(Call& call) {

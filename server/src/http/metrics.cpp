@@ -36,6 +36,29 @@ void render_counter(std::string& out, const std::string& name, const std::string
 
 }  // namespace
 
+std::string circuit_breaker_metrics(const std::vector<sdk::circuit::Snapshot>& breakers) {
+  std::string out =
+      "# HELP linkhub_circuit_state Circuit breaker of outbound HTTP per host: 0 closed, 1 open, 2 half-open.\n"
+      "# TYPE linkhub_circuit_state gauge\n";
+  for (const auto& b : breakers) {
+    append(out,
+           {"linkhub_circuit_state{", label("host", b.host), "} ", std::to_string(static_cast<int>(b.state)), "\n"});
+  }
+  out +=
+      "# HELP linkhub_circuit_opened_total Times the circuit breaker of a host opened.\n"
+      "# TYPE linkhub_circuit_opened_total counter\n";
+  for (const auto& b : breakers) {
+    append(out, {"linkhub_circuit_opened_total{", label("host", b.host), "} ", std::to_string(b.opened), "\n"});
+  }
+  out +=
+      "# HELP linkhub_circuit_rejected_total Calls to a host failed fast because its circuit was open.\n"
+      "# TYPE linkhub_circuit_rejected_total counter\n";
+  for (const auto& b : breakers) {
+    append(out, {"linkhub_circuit_rejected_total{", label("host", b.host), "} ", std::to_string(b.rejected), "\n"});
+  }
+  return out;
+}
+
 std::string label(const std::string& name, const std::string& value) {
   std::string out = name + "=\"";
   for (char c : value) {

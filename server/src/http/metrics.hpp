@@ -3,6 +3,7 @@
 // (version 0.0.4). Small on purpose: the few series linkhub exports, behind
 // one mutex, no client library.
 
+#include <linkhub/circuit_breaker.hpp>
 #include <linkhub/engine/node.hpp>
 
 #include <cstdint>
@@ -13,6 +14,11 @@
 #include <vector>
 
 namespace linkhub::http {
+
+// The per-host circuit breakers of plugins' outbound HTTP (read at scrape
+// time): linkhub_circuit_state{host} 0 closed, 1 open, 2 half-open, and the
+// times each opened and calls it failed fast.
+std::string circuit_breaker_metrics(const std::vector<sdk::circuit::Snapshot>& breakers);
 
 class Metrics {
  public:

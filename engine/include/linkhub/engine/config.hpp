@@ -2,11 +2,13 @@
 
 #include <linkhub/engine/json.hpp>
 #include <linkhub/engine/result.hpp>
+#include <linkhub/circuit_breaker.hpp>
 #include <linkhub/lua/sandbox.hpp>
 
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,8 @@ namespace linkhub {
 //   rate_limit.failed_auth_per_minute  LINKHUB_RATE_LIMIT_FAILED_AUTH_PER_MINUTE (per client address)
 //   http.allow         LINKHUB_HTTP_ALLOW (comma-separated; replaces the file's list): the
 //                      non-public addresses, CIDR ranges and host names outbound HTTP may reach
+//   http.circuit_breakers.default.KEY  LINKHUB_HTTP_BREAKER_KEY (FAILURES, FAILURE_RATE, MIN_CALLS, WINDOW,
+//                      COOLDOWN): the per-host circuit breakers of outbound HTTP (docs/http.md)
 //   serve.KEY          LINKHUB_SERVE_KEY (`linkhub serve`'s transport limits, TLS and proxies: see ServeConfig)
 
 // `linkhub serve`'s authentication. There is no way to turn it off silently.
@@ -55,11 +59,30 @@ struct RateLimitConfig {
   double failed_auth_per_minute = 10;  // also the burst of failed attempts
 };
 
+// One host's circuit breaker settings as written: each key it names replaces
+// the default's.
+struct CircuitBreakerOverrides {
+  std::optional<uint32_t> failures;
+  std::optional<double> failure_rate;
+  std::optional<uint32_t> min_calls;
+  std::optional<std::chrono::milliseconds> window;
+  std::optional<std::chrono::milliseconds> cooldown;
+
+  sdk::circuit::Settings over(sdk::circuit::Settings base) const;
+};
+
+// http.circuit_breakers: {default: {failures: 5, ...}, hosts: {"api.example.com": {...}}}
+struct CircuitBreakerConfig {
+  sdk::circuit::Settings defaults;
+  std::map<std::string, CircuitBreakerOverrides> hosts;  // lower-case host names
+};
+
 // Outbound HTTP of plugins (core.http, tiktok, ...). Loopback, private,
 // link-local, multicast, CGNAT and cloud-metadata addresses are refused unless
 // listed here (linkhub/http_guard.hpp says what an entry may be).
 struct HttpConfig {
   std::vector<std::string> allow;  // "127.0.0.1", "10.0.0.0/8", "files.internal.example", "[::1]:8080"
+  CircuitBreakerConfig circuit_breakers;
 };
 
 // `linkhub serve`'s exposure to the network (docs/security.md, "HTTP exposure

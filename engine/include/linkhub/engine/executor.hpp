@@ -18,6 +18,8 @@
 
 namespace linkhub {
 
+class CircuitBreakers;
+
 struct ExecutorOptions {
   int threads = 2;
   lua::Limits expression_limits;
@@ -41,6 +43,8 @@ struct ExecutorOptions {
   std::string database_url;
   // Handed to plugins (ctx.http_allow()): what outbound HTTP may reach beyond public addresses.
   std::vector<std::string> http_allow;
+  // The process's per-host circuit breakers for plugins' outbound HTTP; null = none.
+  std::shared_ptr<CircuitBreakers> circuit_breakers;
 };
 
 struct StepResult {
