@@ -52,6 +52,10 @@ inline std::string_view view(lh_str s) {
   return s.data == nullptr ? std::string_view() : std::string_view(s.data, s.len);
 }
 
+inline lh_log_level clamp_level(uint32_t level) {
+  return level > LH_LOG_ERROR ? LH_LOG_ERROR : static_cast<lh_log_level>(level);
+}
+
 // SHA-256 (FIPS 180-4), for the fake artifact store's content addresses.
 inline std::string sha256_hex(std::string_view data) {
   static constexpr std::array<uint32_t, 64> k = {
@@ -237,7 +241,7 @@ class FakeContext {
     c.host_data = this;
     c.log = [](void* h, uint32_t level, lh_str m) {
       self(h).result_.logs.push_back(
-          {static_cast<lh_log_level>(level > LH_LOG_ERROR ? LH_LOG_ERROR : level), std::string(detail::view(m))});
+          {detail::clamp_level(level), std::string(detail::view(m))});
     };
     c.idempotency_key = [](void* h) { return self(h).keep(self(h).idempotency_key); };
     c.secret = [](void* h, lh_str name, lh_str* value) {
@@ -425,7 +429,7 @@ class Plugin {
     host.plugin_config = {config_text_.data(), config_text_.size()};
     host.log = [](void* h, uint32_t level, lh_str m) {
       static_cast<Plugin*>(h)->init_logs_.push_back(
-          {static_cast<lh_log_level>(level > LH_LOG_ERROR ? LH_LOG_ERROR : level), std::string(detail::view(m))});
+          {detail::clamp_level(level), std::string(detail::view(m))});
     };
     host.set_plugin_state = [](void* h, void* state) { static_cast<Plugin*>(h)->state_ = state; };
     const lh_status status = init_fn(&host, &def_);
