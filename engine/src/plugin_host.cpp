@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <deque>
+#include <iostream>
 #include <set>
 
 namespace linkhub {
@@ -181,8 +182,45 @@ lh_str ctx_http_allow(void* host_data) {
   return view(state->http_allow_json);
 }
 
+// What lh_plugin_init may ask of the host (lh_host_api::host_data).
+struct InitState {
+  const fs::path* library = nullptr;
+  const PluginHostOptions* options = nullptr;
+  std::string error;
+  void* plugin_state = nullptr;
+  bool state_set = false;
+};
+
 void init_set_error(void* host_data, lh_str message) {
-  static_cast<std::string*>(host_data)->assign(message.data == nullptr ? "" : message.data, message.len);
+  static_cast<InitState*>(host_data)->error.assign(message.data == nullptr ? "" : message.data, message.len);
+}
+void init_log(void* host_data, uint32_t level, lh_str message) {
+  const auto* state = static_cast<InitState*>(host_data);
+  const auto lvl = static_cast<lh_log_level>(std::min<uint32_t>(level, LH_LOG_ERROR));
+  const std::string_view text =
+      message.data == nullptr ? std::string_view() : std::string_view(message.data, message.len);
+  if (state->options->log) {
+    state->options->log(*state->library, lvl, text);
+  } else if (lvl >= LH_LOG_WARN) {
+    std::cerr << "linkhub: plugin " << state->library->filename().string() << ": " << text << "\n";
+  }
+}
+void init_set_plugin_state(void* host_data, void* plugin_state) {
+  auto* state = static_cast<InitState*>(host_data);
+  state->plugin_state = plugin_state;
+  state->state_set = true;
+}
+
+// The config key of a library before its plugin has a name: the file stem
+// without the prefix plugins are built with (linkhub_catalog.so: catalog).
+std::string config_key_of(const fs::path& library) {
+  std::string stem = library.stem().string();
+  for (const std::string_view prefix : {"linkhub_", "lh_"}) {
+    if (stem.size() > prefix.size() && stem.compare(0, prefix.size(), prefix) == 0) {
+      return stem.substr(prefix.size());
+    }
+  }
+  return stem;
 }
 
 std::string status_name(lh_status s) {
@@ -204,6 +242,7 @@ std::string status_name(lh_status s) {
 }  // namespace
 
 struct PluginHost::Impl {
+  PluginHostOptions options;
   // Plugins are declared before the libraries so their step objects (which
   // point into library memory) are destroyed first.
   std::vector<boost::dll::shared_library> libraries;
@@ -250,13 +289,41 @@ struct PluginHost::Impl {
       return false;
     }
     auto& init_fn = lib.get<lh_status(const lh_host_api*, const lh_plugin_def**)>(LH_PLUGIN_INIT_SYMBOL);
-    std::string init_error;
-    lh_host_api host_api{sizeof(lh_host_api), &init_error, LH_API_VERSION, &init_set_error};
+    lh_plugin_deinit_fn deinit = nullptr;
+    if (lib.has(LH_PLUGIN_DEINIT_SYMBOL)) {
+      deinit = &lib.get<void(void*)>(LH_PLUGIN_DEINIT_SYMBOL);
+    }
+    InitState init{&path, &options};
+    const std::string config_key = config_key_of(path);
+    const std::string config = options.plugin_configs.is_object() && options.plugin_configs.contains(config_key)
+                                   ? options.plugin_configs[config_key].dump()
+                                   : "{}";
+    lh_host_api host_api{};
+    host_api.struct_size = sizeof(lh_host_api);
+    host_api.host_data = &init;
+    host_api.host_api_version = LH_API_VERSION;
+    host_api.set_error = &init_set_error;
+    host_api.plugin_config = view(config);
+    host_api.log = &init_log;
+    host_api.set_plugin_state = &init_set_plugin_state;
     const lh_plugin_def* def = nullptr;
     const lh_status status = init_fn(&host_api, &def);
+    // From here a refusal deinitialises what init set up before `lib` unloads:
+    // a plugin that initialised, or handed over state before failing.
+    struct DeinitOnRefusal {
+      lh_plugin_deinit_fn deinit;
+      const InitState& init;
+      bool initialised;
+      bool armed = true;
+      ~DeinitOnRefusal() {
+        if (armed && deinit != nullptr && (initialised || init.state_set)) {
+          deinit(init.plugin_state);
+        }
+      }
+    } guard{deinit, init, status == LH_OK};
     if (status != LH_OK) {
       problem(path,
-              "initialisation failed (" + status_name(status) + ")" + (init_error.empty() ? "" : ": " + init_error));
+              "initialisation failed (" + status_name(status) + ")" + (init.error.empty() ? "" : ": " + init.error));
       return false;
     }
     if (def == nullptr || def->struct_size < sizeof(lh_plugin_def)) {
@@ -284,6 +351,8 @@ struct PluginHost::Impl {
     plugin->description = def->description ? def->description : "";
     plugin->path = path;
     plugin->api_version = version;
+    plugin->state = init.plugin_state;
+    plugin->deinit = deinit;
     if (def->step_count > 0 && def->steps == nullptr) {
       problem(path, "the descriptor declares " + std::to_string(def->step_count) + " steps but no step table");
       return false;
@@ -331,17 +400,35 @@ struct PluginHost::Impl {
     }
     plugins.push_back(std::move(plugin));
     libraries.push_back(std::move(lib));
+    guard.armed = false;  // the plugin owns it now; ~PluginHost hands it back
     return true;
   }
 };
 
-PluginHost::PluginHost() : impl_(std::make_unique<Impl>()) {}
+PluginHost::PluginHost() : PluginHost(PluginHostOptions{}) {}
+
+PluginHost::PluginHost(PluginHostOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
 
 PluginHost::~PluginHost() {
-  // Step objects never outlive invoke(); drop our views of the plugins before
-  // their libraries go (Impl's member order), never the other way round.
+  // Step objects never outlive invoke(), so the last step has returned: each
+  // plugin gets its state back once, while its library is still loaded. Then
+  // drop our views of the plugins before their libraries go (Impl's member
+  // order), never the other way round.
   impl_->steps.clear();
+  for (const auto& plugin : impl_->plugins) {
+    if (plugin->deinit != nullptr) {
+      plugin->deinit(plugin->state);
+    }
+  }
   impl_->plugins.clear();
+}
+
+std::string plugin_api_version_text(uint32_t version) {
+  const uint32_t major = version == LH_API_VERSION_LEGACY_1 ? 1u : version >> 16;
+  const uint32_t minor = version == LH_API_VERSION_LEGACY_1 ? 0u : version & 0xffffu;
+  return std::to_string(major) + "." + std::to_string(minor);
 }
 
 void PluginHost::load_directory(const fs::path& dir) {

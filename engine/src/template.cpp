@@ -194,7 +194,7 @@ Result<Json> evaluate(lua::Sandbox& sandbox, const lua::Bindings& bindings, cons
   if (!v) {
     return Error{"expression `" + expr + "`" + (pointer.empty() ? "" : " at " + pointer) + ": " + v.error().message};
   }
-  return v;
+  return std::move(*v);
 }
 
 Result<Json> render_node(const Node& node, lua::Sandbox& sandbox, const lua::Bindings& bindings) {

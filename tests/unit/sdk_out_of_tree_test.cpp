@@ -1,6 +1,7 @@
 // Installs linkhub into a temporary prefix, builds sdk/examples/hello as a
-// separate CMake project against it, then loads and runs the result: exactly
-// what a plugin author does.
+// separate CMake project against it, runs its own tests (which use only the
+// SDK's test kit), then loads and runs the result: exactly what a plugin
+// author does.
 #include <linkhub/engine/plugin_host.hpp>
 
 #include <gtest/gtest.h>
@@ -45,6 +46,9 @@ TEST(SdkOutOfTree, AnInstalledSdkBuildsTheExamplePluginWhichThenLoadsAndRuns) {
                   log))
       << read(log);
   ASSERT_TRUE(run("cmake --build '" + build.string() + "'", log)) << read(log);
+  ASSERT_TRUE(fs::exists(prefix / "include/linkhub/testing.hpp"));
+  ASSERT_TRUE(run("ctest --test-dir '" + build.string() + "' --output-on-failure", log)) << read(log);
+  EXPECT_NE(read(log).find("100% tests passed"), std::string::npos) << read(log);
 
   PluginHost host;
   host.load_directory(build);

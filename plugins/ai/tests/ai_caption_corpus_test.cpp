@@ -48,7 +48,7 @@ TEST_P(AiCaptionCase, GivesItsExpectedResult) {
   if (c.contains("default_currency")) {
     input["default_currency"] = c["default_currency"];
   }
-  const StepOutcome out = ai_test::call("ai.caption", input);
+  const StepResult out = ai_test::call("ai.caption", input);
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const Json& got = out.output;
   SCOPED_TRACE("caption: " + c["caption"].get<std::string>() + "\noutput: " + got.dump());

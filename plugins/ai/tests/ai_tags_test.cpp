@@ -9,7 +9,7 @@
 namespace linkhub {
 namespace {
 
-StepOutcome tags(const Json& input, const StepCall& c = {}) {
+StepResult tags(const Json& input, const ai_test::Call& c = {}) {
   return ai_test::call("ai.tags", input, c);
 }
 
@@ -30,7 +30,7 @@ class AiTagsCase : public ::testing::TestWithParam<Json> {};
 
 TEST_P(AiTagsCase, FindsItsCategory) {
   const Json& c = GetParam();
-  const StepOutcome out = tags(c["input"]);
+  const StepResult out = tags(c["input"]);
   ASSERT_EQ(out.status, LH_OK) << out.error;
   SCOPED_TRACE("input: " + c["input"].dump() + "\noutput: " + out.output.dump());
   const Json& want = c["expect"];
@@ -54,7 +54,7 @@ TEST_P(AiTagsCase, FindsItsCategory) {
 INSTANTIATE_TEST_SUITE_P(Products, AiTagsCase, ::testing::ValuesIn(cases()), ai_test::case_name);
 
 TEST(AiTags, GivesTheFullPathOfTheCategory) {
-  const StepOutcome out = tags({{"title", "Matte lipstick"}});
+  const StepResult out = tags({{"title", "Matte lipstick"}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["category"]["id"], 3021);
   EXPECT_EQ(out.output["category"]["path"],
@@ -64,7 +64,7 @@ TEST(AiTags, GivesTheFullPathOfTheCategory) {
 }
 
 TEST(AiTags, NormalisesFoldsSingularisesAndDeduplicatesTags) {
-  const StepOutcome out =
+  const StepResult out =
       tags({{"hashtags", {"#Dresses", "dress", "#ÁoThun", "#FYP", "#fyp", "#viral", "#sale", "#123"}},
             {"title", "The Dresses and the Shoes for you"},
             {"text", "Dress, dress, DRESS! 20000mAh 59k"}});
@@ -74,15 +74,15 @@ TEST(AiTags, NormalisesFoldsSingularisesAndDeduplicatesTags) {
 
 TEST(AiTags, KeepsAtMostMaxTags) {
   const Json input = {{"hashtags", {"linen", "shirt", "summer", "beach", "cotton", "white"}}, {"max_tags", 3}};
-  const StepOutcome out = tags(input);
+  const StepResult out = tags(input);
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["tags"], Json({"linen", "shirt", "summer"}));
-  EXPECT_FALSE(ai_test::step("ai.tags").input_validator.validate({{"max_tags", 0}}).empty());
+  // max_tags below 1 is refused by the input schema (tests/unit/ai_schemas_test.cpp).
 }
 
 TEST(AiTags, EmptyInputHasNoTagsAndNoCategory) {
   for (const Json& input : {Json::object(), Json{{"hashtags", Json::array()}, {"title", ""}, {"text", "   "}}}) {
-    const StepOutcome out = tags(input);
+    const StepResult out = tags(input);
     ASSERT_EQ(out.status, LH_OK) << out.error;
     EXPECT_TRUE(out.output["tags"].empty());
     EXPECT_TRUE(out.output["category"].is_null());
@@ -91,7 +91,7 @@ TEST(AiTags, EmptyInputHasNoTagsAndNoCategory) {
 }
 
 TEST(AiTags, OnlyGenericWordsMatchNoCategory) {
-  const StepOutcome out = tags({{"title", "Accessories set kit and supplies"}});
+  const StepResult out = tags({{"title", "Accessories set kit and supplies"}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_TRUE(out.output["category"].is_null()) << out.output["category"];
 }
@@ -101,14 +101,14 @@ TEST(AiTags, HandlesAMegabyteOfText) {
   while (text.size() < 1024 * 1024) {
     text += "Soy candle with lavender and vanilla, hand poured in small batches #candle #homedecor\n";
   }
-  const StepOutcome out = tags({{"text", text}, {"hashtags", Json::array({"candle"})}});
+  const StepResult out = tags({{"text", text}, {"hashtags", Json::array({"candle"})}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["category"]["id"], 588);
   EXPECT_LE(out.output["tags"].size(), 12u);
 }
 
 TEST(AiTags, RefusesAnUnknownBackend) {
-  const StepOutcome out = tags({{"title", "Mug"}, {"backend", "llm"}});
+  const StepResult out = tags({{"title", "Mug"}, {"backend", "llm"}});
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("unknown backend \"llm\"; available: builtin"), std::string::npos) << out.error;
 }
@@ -127,11 +127,8 @@ class AiTagsTaxonomyFile : public ::testing::Test {
     std::ofstream(dir_ / name) << content;
     return dir_ / name;
   }
-  static StepCall with_config(const Json& config, const std::string& workflow_dir = "") {
-    StepCall c;
-    c.plugin_config = config.dump();
-    c.workflow_dir = workflow_dir;
-    return c;
+  static ai_test::Call with_config(const Json& config, const std::string& workflow_dir = "") {
+    return ai_test::Call{config, workflow_dir};
   }
 
   std::filesystem::path dir_;
@@ -139,28 +136,28 @@ class AiTagsTaxonomyFile : public ::testing::Test {
 
 TEST_F(AiTagsTaxonomyFile, ComesFromThePluginConfigWhenSet) {
   const auto file = write("tiny.txt", "# a tiny taxonomy\n1 - Gadgets\n2 - Gadgets > Widgets\n3 - Gadgets > Gizmos\n");
-  const StepOutcome out = tags({{"title", "Blue widget"}}, with_config({{"taxonomy_file", file.string()}}));
+  const StepResult out = tags({{"title", "Blue widget"}}, with_config({{"taxonomy_file", file.string()}}));
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["category"]["id"], 2);
   EXPECT_EQ(out.output["category"]["path"], "Gadgets > Widgets");
   // A relative path is taken from the workflow's directory.
-  const StepOutcome relative = tags({{"title", "gizmo"}}, with_config({{"taxonomy_file", "tiny.txt"}}, dir_.string()));
+  const StepResult relative = tags({{"title", "gizmo"}}, with_config({{"taxonomy_file", "tiny.txt"}}, dir_.string()));
   ASSERT_EQ(relative.status, LH_OK) << relative.error;
   EXPECT_EQ(relative.output["category"]["id"], 3);
 }
 
 TEST_F(AiTagsTaxonomyFile, NamesAMissingOrMalformedFile) {
-  const StepOutcome missing = tags({{"title", "x"}}, with_config({{"taxonomy_file", (dir_ / "nope.txt").string()}}));
+  const StepResult missing = tags({{"title", "x"}}, with_config({{"taxonomy_file", (dir_ / "nope.txt").string()}}));
   EXPECT_EQ(missing.status, LH_ERROR);
   EXPECT_NE(missing.error.find("nope.txt"), std::string::npos) << missing.error;
   EXPECT_NE(missing.error.find("does not exist"), std::string::npos) << missing.error;
 
   const auto bad = write("bad.txt", "1 - Gadgets\nWidgets without an id\n");
-  const StepOutcome malformed = tags({{"title", "x"}}, with_config({{"taxonomy_file", bad.string()}}));
+  const StepResult malformed = tags({{"title", "x"}}, with_config({{"taxonomy_file", bad.string()}}));
   EXPECT_EQ(malformed.status, LH_ERROR);
   EXPECT_NE(malformed.error.find("bad.txt:2:"), std::string::npos) << malformed.error;
 
-  const StepOutcome wrong_type = tags({{"title", "x"}}, with_config({{"taxonomy_file", 7}}));
+  const StepResult wrong_type = tags({{"title", "x"}}, with_config({{"taxonomy_file", 7}}));
   EXPECT_EQ(wrong_type.status, LH_ERROR);
   EXPECT_NE(wrong_type.error.find("taxonomy_file"), std::string::npos) << wrong_type.error;
 }

@@ -1,35 +1,49 @@
 #pragma once
-// The ai plugin's tests call its steps through the real C ABI, on the
-// plugins this build produced, and read their cases from this folder.
+// The ai plugin's tests call its steps through the real C ABI, on the plugin
+// this build produced, with the SDK's fake host (linkhub/testing.hpp), and
+// read their cases from this folder.
 
-#include "builtin_plugins.hpp"
-
-#include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/testing.hpp>
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
-namespace linkhub::ai_test {
+namespace linkhub {
 
-inline const LoadedStep& step(std::string_view uses) {
-  const LoadedStep* s = test::builtin_plugins().step(uses);
-  if (s == nullptr) {
-    throw std::runtime_error("the build's plugins have no step " + std::string(uses));
-  }
-  return *s;
+using Json = sdk::Json;
+using sdk::testing::StepResult;
+
+namespace ai_test {
+
+// What the host tells a step besides its input.
+struct Call {
+  Json plugin_config = Json::object();
+  std::string workflow_dir;
+};
+
+inline const sdk::testing::Plugin& plugin() {
+  static const sdk::testing::Plugin ai(std::filesystem::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_ai.so");
+  return ai;
 }
 
 // Input as JSON text, so tests can also send what a Json value cannot hold
-// (ill-formed UTF-8).
-inline StepOutcome call_text(std::string_view uses, std::string_view input_json, const StepCall& c = {}) {
-  return test::builtin_plugins().invoke(step(uses), c, input_json);
+// (ill-formed UTF-8). `uses` is "ai.<step>".
+inline StepResult call_text(std::string_view uses, std::string_view input_json, const Call& c = {}) {
+  if (uses.rfind("ai.", 0) != 0) {
+    throw std::invalid_argument("not an ai step: " + std::string(uses));
+  }
+  sdk::testing::FakeContext ctx;
+  ctx.plugin_config = c.plugin_config;
+  ctx.workflow_dir = c.workflow_dir;
+  return plugin().run_text(uses.substr(3), ctx, input_json);
 }
 
-inline StepOutcome call(std::string_view uses, const Json& input, const StepCall& c = {}) {
+inline StepResult call(std::string_view uses, const Json& input, const Call& c = {}) {
   return call_text(uses, input.dump(), c);
 }
 
@@ -53,4 +67,5 @@ inline std::string case_name(const ::testing::TestParamInfo<Json>& info) {
   return info.param.at("name").get<std::string>();
 }
 
-}  // namespace linkhub::ai_test
+}  // namespace ai_test
+}  // namespace linkhub

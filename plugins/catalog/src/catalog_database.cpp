@@ -6,8 +6,6 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <filesystem>
-#include <map>
-#include <mutex>
 
 namespace linkhub::catalog {
 namespace {
@@ -148,19 +146,11 @@ void CatalogDatabase::on_failure(const soci::soci_error& e, SessionPool::Lease& 
   throw sdk::StepError("catalog: database error on " + display() + ": " + why);
 }
 
-CatalogDatabase& CatalogDatabase::at(const std::string& url, size_t max_sessions) {
-  struct Slot {
-    std::mutex opening;
-    std::unique_ptr<CatalogDatabase> database;
-  };
-  // Never destroyed: steps on other threads may still use a database while the process exits.
-  static auto* registry_mutex = new std::mutex();
-  static auto* registry = new std::map<std::string, std::unique_ptr<Slot>>();
-
+CatalogDatabase& CatalogDatabases::at(const std::string& url, size_t max_sessions) {
   Slot* slot = nullptr;
   {
-    std::lock_guard lock(*registry_mutex);
-    auto& entry = (*registry)[url];
+    std::lock_guard lock(mutex_);
+    auto& entry = slots_[url];
     if (!entry) {
       entry = std::make_unique<Slot>();
     }

@@ -1,7 +1,8 @@
 #pragma once
 // The catalog's database: one lazily opened, migrated pool of SOCI sessions
-// per database URL per process, and transactions that behave the same on
-// SQLite and PostgreSQL. Database failures leave here as sdk::StepError:
+// per database URL, kept in the plugin's state (CatalogDatabases, built at
+// plugin init and destroyed at deinit), and transactions that behave the same
+// on SQLite and PostgreSQL. Database failures leave here as sdk::StepError:
 // retryable when waiting may help (server unreachable, locked, deadlock),
 // permanent otherwise.
 
@@ -12,6 +13,9 @@
 
 #include <soci/soci.h>
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -20,11 +24,6 @@ namespace linkhub::catalog {
 
 class CatalogDatabase {
  public:
-  // The database at `url`, opened and migrated on its first use in this
-  // process; later calls return the same one (its pool keeps the first
-  // `max_sessions`). Thread-safe. Throws sdk::StepError.
-  static CatalogDatabase& at(const std::string& url, size_t max_sessions);
-
   Dialect dialect() const { return url_.dialect; }
   bool postgres() const { return url_.dialect == Dialect::Postgres; }
   const std::string& display() const { return url_.display; }
@@ -66,6 +65,7 @@ class CatalogDatabase {
     bool done_ = false;
   };
 
+  friend class CatalogDatabases;
   explicit CatalogDatabase(DatabaseUrl url, size_t max_sessions);
 
   template <class F>
@@ -97,6 +97,27 @@ class CatalogDatabase {
 
   DatabaseUrl url_;
   SessionPool pool_;
+};
+
+// The plugin's state (LINKHUB_PLUGIN_WITH_STATE): every database its steps
+// used. The host destroys it after the last step has returned, closing the
+// pools.
+class CatalogDatabases {
+ public:
+  explicit CatalogDatabases(const sdk::PluginInit&) {}
+
+  // The database at `url`, opened and migrated on its first use; later calls
+  // return the same one (its pool keeps the first `max_sessions`).
+  // Thread-safe. Throws sdk::StepError.
+  CatalogDatabase& at(const std::string& url, size_t max_sessions);
+
+ private:
+  struct Slot {
+    std::mutex opening;
+    std::unique_ptr<CatalogDatabase> database;
+  };
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Slot>> slots_;
 };
 
 }  // namespace linkhub::catalog

@@ -1,13 +1,15 @@
 // The catalog plugin: products from short videos, kept beside the runs in
 // SQLite or PostgreSQL, searchable, with price history.
+#include "catalog_database.hpp"
 #include "delete_step.hpp"
 #include "get_step.hpp"
 #include "search_step.hpp"
 #include "update_step.hpp"
 #include "upsert_step.hpp"
 
-LINKHUB_PLUGIN("catalog", "1.0.0",
-               "Product catalog on SQLite or PostgreSQL: exactly-once upserts keyed by source and video id, price "
-               "history, full-text search with filters and cursor paging.",
-               linkhub::catalog::UpsertStep, linkhub::catalog::GetStep, linkhub::catalog::SearchStep,
-               linkhub::catalog::UpdateStep, linkhub::catalog::DeleteStep)
+LINKHUB_PLUGIN_WITH_STATE(
+    "catalog", "1.0.0",
+    "Product catalog on SQLite or PostgreSQL: exactly-once upserts keyed by source and video id, price "
+    "history, full-text search with filters and cursor paging.",
+    linkhub::catalog::CatalogDatabases, linkhub::catalog::UpsertStep, linkhub::catalog::GetStep,
+    linkhub::catalog::SearchStep, linkhub::catalog::UpdateStep, linkhub::catalog::DeleteStep)

@@ -43,7 +43,7 @@ CatalogDatabase& catalog_database(const sdk::Context& ctx, const std::string& st
     }
     pool_size = it->get<int64_t>();
   }
-  return CatalogDatabase::at(url, static_cast<size_t>(pool_size));
+  return ctx.plugin_state<CatalogDatabases>().at(url, static_cast<size_t>(pool_size));
 }
 
 void check_known_fields(const Json& input, const std::vector<std::string>& known, FieldErrors& errors) {

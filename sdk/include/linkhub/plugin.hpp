@@ -36,6 +36,7 @@
 #include <chrono>
 #include <cstddef>
 #include <exception>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -199,6 +200,21 @@ class Context {
     return out;
   }
 
+  // The plugin's state (LINKHUB_PLUGIN_WITH_STATE): the object its State
+  // class's constructor built at init, shared by every step of the plugin on
+  // every thread, so its members need their own locking. Throws StepError
+  // when the host gave the plugin none.
+  template <class T>
+  T& plugin_state() const {
+    void* state = has(&lh_context::plugin_state) ? ctx_->plugin_state(ctx_->host_data) : nullptr;
+    if (state == nullptr) {
+      throw StepError(errors::internal,
+                      "this plugin has no state: it was not initialised by a linkhub host with "
+                      "plugin API 1.1 or later");
+    }
+    return *static_cast<T*>(state);
+  }
+
   const lh_context* raw() const noexcept { return ctx_; }
 
  private:
@@ -214,6 +230,37 @@ class Context {
     return s.data == nullptr ? std::string_view{} : std::string_view(s.data, s.len);
   }
   const lh_context* ctx_;
+};
+
+// What a plugin's State constructor gets at init (LINKHUB_PLUGIN_WITH_STATE):
+// its config section and the host's log. Valid only during init.
+class PluginInit {
+ public:
+  explicit PluginInit(const lh_host_api* host) noexcept : host_(host) {}
+
+  // This plugin's section of linkhub.yaml, {} when absent (or the host is older than API 1.1).
+  Json config() const {
+    if (!has(offsetof(lh_host_api, plugin_config) + sizeof(lh_str)) || host_->plugin_config.data == nullptr) {
+      return Json::object();
+    }
+    const Json parsed =
+        Json::parse(std::string_view(host_->plugin_config.data, host_->plugin_config.len), nullptr, false);
+    return parsed.is_object() ? parsed : Json::object();
+  }
+
+  void log(lh_log_level level, std::string_view message) const {
+    if (has(offsetof(lh_host_api, log) + sizeof(host_->log)) && host_->log != nullptr) {
+      host_->log(host_->host_data, level, {message.data(), message.size()});
+    }
+  }
+  void info(std::string_view m) const { log(LH_LOG_INFO, m); }
+  void warn(std::string_view m) const { log(LH_LOG_WARN, m); }
+
+  const lh_host_api* raw() const noexcept { return host_; }
+
+ private:
+  bool has(size_t end) const { return host_ != nullptr && host_->struct_size >= end; }
+  const lh_host_api* host_;
 };
 
 // Base class of every step. One instance serves one attempt of one step (or
@@ -335,6 +382,43 @@ lh_status init_plugin(const lh_host_api* host, const lh_plugin_def** out, const 
   }
 }
 
+inline void init_failed(const lh_host_api* host, std::string_view message) noexcept {
+  if (host != nullptr && host->set_error != nullptr) {
+    host->set_error(host->host_data, {message.data(), message.size()});
+  }
+}
+
+// Builds the plugin's State from its init (config, log) and hands it to the
+// host, which passes it to every step and back to deinit_plugin<State>.
+template <class State, class... Steps>
+lh_status init_plugin_with_state(const lh_host_api* host, const lh_plugin_def** out, const char* name,
+                                 const char* version, const char* description) noexcept {
+  if (host == nullptr || host->struct_size < offsetof(lh_host_api, set_plugin_state) + sizeof(host->set_plugin_state) ||
+      host->set_plugin_state == nullptr) {
+    init_failed(host, "this plugin keeps state and needs a linkhub host with plugin API 1.1 or later");
+    return LH_ERROR;
+  }
+  try {
+    const PluginInit init(host);
+    auto state = std::make_unique<State>(init);
+    const lh_status status = init_plugin<Steps...>(host, out, name, version, description);
+    if (status == LH_OK) {
+      host->set_plugin_state(host->host_data, state.release());
+    }
+    return status;
+  } catch (const std::exception& e) {
+    init_failed(host, e.what());
+  } catch (...) {
+    init_failed(host, "the plugin's state threw an unknown exception");
+  }
+  return LH_ERROR;
+}
+
+template <class State>
+void deinit_plugin(void* state) noexcept {
+  delete static_cast<State*>(state);
+}
+
 }  // namespace detail
 }  // namespace linkhub::sdk
 
@@ -346,4 +430,22 @@ lh_status init_plugin(const lh_host_api* host, const lh_plugin_def** out, const 
   }                                                                                                   \
   extern "C" LH_EXPORT lh_status lh_plugin_init(const lh_host_api* host, const lh_plugin_def** out) { \
     return ::linkhub::sdk::detail::init_plugin<__VA_ARGS__>(host, out, NAME, VERSION, DESCRIPTION);   \
+  }
+
+// LINKHUB_PLUGIN for a plugin with per-plugin state (connection pools,
+// caches): STATE is a class constructible from `const linkhub::sdk::PluginInit&`
+// (its config section and log). The host builds it once at load, before any
+// step runs; every step reaches it with ctx.plugin_state<STATE>(); it is
+// destroyed once, after the last step has returned and before the library is
+// unloaded (lh_plugin_deinit). A constructor that throws fails the plugin's
+// load with the exception's message.
+#define LINKHUB_PLUGIN_WITH_STATE(NAME, VERSION, DESCRIPTION, STATE, ...)                                             \
+  extern "C" LH_EXPORT uint32_t lh_plugin_api_version(void) {                                                         \
+    return LH_API_VERSION;                                                                                            \
+  }                                                                                                                   \
+  extern "C" LH_EXPORT lh_status lh_plugin_init(const lh_host_api* host, const lh_plugin_def** out) {                 \
+    return ::linkhub::sdk::detail::init_plugin_with_state<STATE, __VA_ARGS__>(host, out, NAME, VERSION, DESCRIPTION); \
+  }                                                                                                                   \
+  extern "C" LH_EXPORT void lh_plugin_deinit(void* state) {                                                           \
+    ::linkhub::sdk::detail::deinit_plugin<STATE>(state);                                                              \
   }

@@ -197,7 +197,8 @@ typedef struct lh_host_api {
   /* This plugin's section of linkhub.yaml (`plugins: { <name>: {...} }`) as
    * JSON, "{}" when absent. Valid during init. The plugin's name is not known
    * to the host before init returns, so the host passes the section of the
-   * library's file stem (lh_catalog.so and catalog.so: "catalog"). */
+   * library's file stem without a linkhub_ or lh_ prefix (linkhub_catalog.so,
+   * lh_catalog.so and catalog.so: "catalog"). */
   lh_str plugin_config;
   /* A line in the host's log, attributed to the library. */
   void (*log)(void* host_data, uint32_t level, lh_str message);

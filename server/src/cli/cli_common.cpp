@@ -29,7 +29,10 @@ Result<Environment> open_environment(const GlobalOptions& global) {
   if (!config) {
     return config.error();
   }
-  Environment env{std::move(*config), std::make_unique<PluginHost>()};
+  // Plugins get their config section at init (lh_host_api), not only per step.
+  PluginHostOptions host_options;
+  host_options.plugin_configs = config->plugins;
+  Environment env{std::move(*config), std::make_unique<PluginHost>(std::move(host_options))};
   for (const auto& dir : plugin_search_path(env.config, global.plugin_dirs)) {
     env.host->load_directory(dir);
   }

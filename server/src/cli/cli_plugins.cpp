@@ -22,7 +22,7 @@ Json plugin_json(const LoadedPlugin& plugin, bool with_schemas) {
   return Json{{"name", plugin.name},
               {"version", plugin.version},
               {"description", plugin.description},
-              {"api_version", plugin.api_version},
+              {"api_version", plugin_api_version_text(plugin.api_version)},
               {"path", plugin.path.string()},
               {"steps", steps}};
 }
@@ -90,7 +90,8 @@ int cmd_plugins_list(const GlobalOptions& global) {
     return 0;
   }
   for (const auto* p : env->host->plugins()) {
-    std::cout << p->name << " " << p->version << "  " << terminal_safe(p->description) << "\n";
+    std::cout << p->name << " " << p->version << " (plugin API " << plugin_api_version_text(p->api_version) << ")  "
+              << terminal_safe(p->description) << "\n";
     for (const auto& step : p->steps) {
       std::cout << "  " << std::left << std::setw(22) << step->signature.uses
                 << terminal_safe(step->signature.description) << "\n";

@@ -125,7 +125,7 @@ Json plugin_json(const LoadedPlugin& plugin) {
   return Json{{"name", plugin.name},
               {"version", plugin.version},
               {"description", plugin.description},
-              {"api_version", plugin.api_version},
+              {"api_version", plugin_api_version_text(plugin.api_version)},
               {"steps", std::move(steps)}};
 }
 

@@ -231,7 +231,7 @@ Json components() {
       {"Plugin", object({{"name", str()},
                          {"version", str()},
                          {"description", str()},
-                         {"api_version", integer()},
+                         {"api_version", str()},
                          {"steps", array_of(object({{"uses", str()},
                                                     {"description", str()},
                                                     {"input_schema", Json{{"type", "object"}}},

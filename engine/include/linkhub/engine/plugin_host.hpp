@@ -38,7 +38,12 @@ struct LoadedPlugin {
   std::vector<std::unique_ptr<LoadedStep>> steps;
   // What the plugin handed to host->set_plugin_state() during init (API 1.1).
   void* state = nullptr;
+  // Its optional lh_plugin_deinit, called with `state` before the library is unloaded.
+  lh_plugin_deinit_fn deinit = nullptr;
 };
+
+// "1.1" for an api_version of 1 << 16 | 1; "1.0" for a plugin that said 1.
+std::string plugin_api_version_text(uint32_t version);
 
 // A library that was not loaded, and why ("not a linkhub plugin: ...",
 // "built for plugin API 2, this linkhub supports 1 to 1", ...).
@@ -84,14 +89,29 @@ struct StepOutcome {
   bool bad_output = false;
 };
 
+// What a PluginHost gives every plugin it loads (lh_host_api, API 1.1).
+struct PluginHostOptions {
+  // linkhub.yaml `plugins:`: plugin name -> its config section. A library
+  // gets the section of its file stem without the linkhub_ / lh_ prefix
+  // (linkhub_catalog.so: `catalog`) at init, since its name is not known yet.
+  Json plugin_configs = Json::object();
+  // Lines a plugin logs during init (host->log). Unset: warnings and errors
+  // go to stderr, debug and info are dropped.
+  std::function<void(const std::filesystem::path& library, lh_log_level, std::string_view)> log;
+};
+
 // Loads plugin libraries (absolute paths, RTLD_LOCAL), checks the API version
 // before any other call, and invokes steps through the C ABI. A library that
 // is not a plugin, has the wrong version, fails or throws in init, or repeats a
 // plugin name is recorded in problems() and skipped. Libraries are never
-// unloaded while the host lives; step instances never outlive invoke().
+// unloaded while the host lives; step instances never outlive invoke(). The
+// destructor calls each plugin's lh_plugin_deinit (when it exports one) once,
+// then unloads the libraries: destroy the host only after every invoke()
+// has returned.
 class PluginHost : public StepCatalog {
  public:
   PluginHost();
+  explicit PluginHost(PluginHostOptions options);
   ~PluginHost() override;
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;

@@ -1,0 +1,168 @@
+/* FROZEN COPY of sdk/include/linkhub/plugin_api.h as released in plugin API 1.0
+ * (git show be22978:sdk/include/linkhub/plugin_api.h). Never edit it: the v1
+ * compatibility test builds tests/plugins/v1/v1_plugin.c against this header
+ * alone, to prove that a plugin built before API 1.1 still loads and runs. */
+/*
+ * linkhub plugin C ABI.
+ *
+ * This is the whole contract between the linkhub host and a plugin shared
+ * library. It is plain C so a plugin built with another compiler or standard
+ * library still loads. Values cross the boundary as JSON text with explicit
+ * lengths; no C++ type and no exception ever crosses it.
+ *
+ * A plugin exports exactly two symbols:
+ *
+ *   uint32_t    lh_plugin_api_version(void);
+ *   lh_status   lh_plugin_init(const lh_host_api* host, const lh_plugin_def** out);
+ *
+ * The host calls lh_plugin_api_version() first and refuses the library when
+ * the version is outside [LH_API_VERSION_MIN, LH_API_VERSION]. Only then does
+ * it call lh_plugin_init(), which fills *out with a descriptor that must stay
+ * valid until the library is unloaded (a static object is the usual choice).
+ * All registration happens inside lh_plugin_init: no static initialisers are
+ * relied upon across the boundary.
+ *
+ * Step lifecycle, per attempt (and per foreach item):
+ *   instance = step->create(step->user_data)          (may return NULL: stateless)
+ *   status   = step->run(instance, ctx, input_json)   (calls ctx->set_output / set_error)
+ *   step->destroy(instance)                           (optional when create is NULL)
+ * Different instances may run concurrently on different threads.
+ *
+ * Evolution: structs carry their own struct_size and only ever grow at the
+ * end; optional callbacks are NULL-checked by the reader.
+ *
+ * Most authors never include this header directly: linkhub/plugin.hpp wraps it
+ * in a C++ base class and a single registration macro.
+ */
+#ifndef LINKHUB_PLUGIN_API_H
+#define LINKHUB_PLUGIN_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version this header describes, and the oldest the host still loads. */
+#define LH_API_VERSION 1u
+#define LH_API_VERSION_MIN 1u
+
+#if defined(_WIN32)
+#define LH_EXPORT __declspec(dllexport)
+#else
+#define LH_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* A borrowed string: valid only for the duration of the call it is passed to. */
+typedef struct lh_str {
+  const char* data;
+  size_t len;
+} lh_str;
+
+typedef enum lh_status {
+  LH_OK = 0,
+  LH_ERROR = 1,        /* permanent failure: retrying will not help */
+  LH_RETRYABLE = 2,    /* transient failure: the engine may retry per policy */
+  LH_CANCELLED = 3,    /* the step observed cancellation and stopped */
+  LH_INVALID_INPUT = 4 /* the input did not make sense to the step */
+} lh_status;
+
+typedef enum lh_log_level { LH_LOG_DEBUG = 0, LH_LOG_INFO = 1, LH_LOG_WARN = 2, LH_LOG_ERROR = 3 } lh_log_level;
+
+/*
+ * What a running step can ask of the host. Every callback takes ctx->host_data
+ * as its first argument. Strings returned by the host stay valid until run()
+ * returns.
+ */
+typedef struct lh_context {
+  uint32_t struct_size;
+  void* host_data;
+  /* A line that lands in the run's events. */
+  void (*log)(void* host_data, uint32_t level, lh_str message);
+  /* Stable per (run, step, foreach index) across attempts and restarts. */
+  lh_str (*idempotency_key)(void* host_data);
+  /* Returns 1 and sets *value when the secret exists, 0 otherwise. */
+  int (*secret)(void* host_data, lh_str name, lh_str* value);
+  /* Non-zero once the step should stop (timeout, run cancelled, shutdown). */
+  int (*is_cancelled)(void* host_data);
+  /* A directory the step may write artifacts into; it exists. */
+  lh_str (*artifact_dir)(void* host_data);
+  /* Milliseconds since the Unix epoch by which the step must finish; 0 when none. */
+  int64_t (*deadline_ms)(void* host_data);
+  /* 1 for the first attempt. */
+  uint32_t (*attempt)(void* host_data);
+  /* The step's result: a JSON document. The host copies it. */
+  void (*set_output)(void* host_data, lh_str json);
+  /* A human-readable failure message. The host copies it. */
+  void (*set_error)(void* host_data, lh_str message);
+  /* This plugin's section of linkhub.yaml (`plugins: { <name>: {...} }`) as JSON, "{}" when absent. */
+  lh_str (*plugin_config)(void* host_data);
+  /* The directory of the workflow file being run, for paths relative to it. */
+  lh_str (*workflow_dir)(void* host_data);
+  /* Identifiers of what is running, for messages. */
+  lh_str (*run_id)(void* host_data);
+  lh_str (*step_id)(void* host_data);
+  /* Added after the first release: present when struct_size covers them
+   * (the C++ SDK checks). */
+  /* Stores a file in the content-addressed artifact store (the same content
+   * is kept once) and sets *descriptor to a JSON object {"hash": "sha256:...",
+   * "path": absolute stored path, "bytes": n, "media_type": ...}, valid until
+   * the step returns. Returns 1 on success; 0 with *descriptor set to an
+   * error message otherwise. */
+  int (*put_artifact)(void* host_data, lh_str file_path, lh_str media_type, lh_str* descriptor);
+  /* The absolute path of a stored artifact by hash, "" when unknown. */
+  lh_str (*artifact_path)(void* host_data, lh_str hash);
+  /* The URL of the database the runs live in (SQLite path or postgresql://),
+   * for plugins that keep their data beside the runs; "" when none. */
+  lh_str (*database_url)(void* host_data);
+  /* The deployment's outbound HTTP allow-list (linkhub.yaml `http.allow`,
+   * LINKHUB_HTTP_ALLOW) as a JSON array of strings: addresses, CIDR ranges
+   * and host names, each optionally with :port; "[]" when none. A plugin that
+   * makes HTTP requests refuses every address that is not public unless this
+   * list allows it (linkhub/http_guard.hpp). A host without this member
+   * allows nothing beyond public addresses. */
+  lh_str (*http_allow)(void* host_data);
+} lh_context;
+
+typedef struct lh_step_def {
+  uint32_t struct_size;
+  const char* name; /* e.g. "fetch"; the workflow says uses: <plugin>.<name> */
+  const char* description;
+  const char* input_schema;  /* JSON Schema text, NUL-terminated */
+  const char* output_schema; /* JSON Schema text, NUL-terminated */
+  void* user_data;
+  void* (*create)(void* user_data); /* optional */
+  lh_status (*run)(void* instance, const lh_context* ctx, lh_str input_json);
+  void (*destroy)(void* instance); /* optional */
+} lh_step_def;
+
+typedef struct lh_plugin_def {
+  uint32_t struct_size;
+  const char* name;    /* [a-z][a-z0-9_]*, unique among loaded plugins */
+  const char* version; /* the plugin's own version, e.g. "1.2.0" */
+  const char* description;
+  const lh_step_def* steps;
+  size_t step_count;
+} lh_plugin_def;
+
+/* What the host offers during lh_plugin_init. */
+typedef struct lh_host_api {
+  uint32_t struct_size;
+  void* host_data;
+  uint32_t host_api_version;
+  /* Explains why init failed; the host reports it with the library's path. */
+  void (*set_error)(void* host_data, lh_str message);
+} lh_host_api;
+
+typedef uint32_t (*lh_plugin_api_version_fn)(void);
+typedef lh_status (*lh_plugin_init_fn)(const lh_host_api* host, const lh_plugin_def** out);
+
+#define LH_PLUGIN_API_VERSION_SYMBOL "lh_plugin_api_version"
+#define LH_PLUGIN_INIT_SYMBOL "lh_plugin_init"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LINKHUB_PLUGIN_API_H */
