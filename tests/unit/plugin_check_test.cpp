@@ -94,7 +94,7 @@ TEST_F(NonconformingPlugin, ADefaultThatBreaksItsOwnSchemaFails) {
   EXPECT_EQ(examples[0].verdict, CheckVerdict::skip);
 }
 
-TEST(PluginCheck, ALibraryThatIsNotAPluginFailsTheLoadCheckWithTheHostsReason) {
+TEST(PluginCheck, ALibraryThatDoesNotLoadFailsTheLoadCheckWithTheHostsReason) {
   const auto report = check_plugin(kTestPlugins / "linkhub_test_bad_version.so", quick_options());
   ASSERT_EQ(report.results.size(), 1u);
   EXPECT_EQ(report.results[0].check, "load");
