@@ -14,6 +14,7 @@ PACKAGES=(
   curl python3 wrk
   libopencv-dev ffmpeg
   libsodium-dev libyaml-dev libssl-dev
+  json-schema-test-suite
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include <linkhub/engine/json_schema.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -80,6 +81,15 @@ std::string type_names(unsigned types) {
     out += names[i];
   }
   return out;
+}
+
+// JSON Schema lengths count characters (code points), not UTF-8 bytes.
+size_t code_points(const std::string& s) {
+  size_t n = 0;
+  for (const unsigned char c : s) {
+    n += (c & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return n;
 }
 
 std::string escape_pointer_token(const std::string& token) {
@@ -311,15 +321,16 @@ void validate_node(const SchemaNode& node, const Json& value, const std::string&
   }
   if (value.is_string()) {
     const auto& s = value.get_ref<const std::string&>();
-    if (node.min_length && s.size() < *node.min_length) {
+    const size_t length = code_points(s);
+    if (node.min_length && length < *node.min_length) {
       out.push_back(
           {pointer, "minLength",
-           "expected at least " + std::to_string(*node.min_length) + " characters, found " + std::to_string(s.size())});
+           "expected at least " + std::to_string(*node.min_length) + " characters, found " + std::to_string(length)});
     }
-    if (node.max_length && s.size() > *node.max_length) {
+    if (node.max_length && length > *node.max_length) {
       out.push_back(
           {pointer, "maxLength",
-           "expected at most " + std::to_string(*node.max_length) + " characters, found " + std::to_string(s.size())});
+           "expected at most " + std::to_string(*node.max_length) + " characters, found " + std::to_string(length)});
     }
     if (node.pattern && !std::regex_search(s, *node.pattern)) {
       out.push_back({pointer, "pattern",
@@ -415,6 +426,62 @@ void defaults_node(const SchemaNode& node, Json& value) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& supported_schema_keywords() {
+  static const std::vector<std::string> kKeywords{"type",     "properties", "required",  "additionalProperties",
+                                                  "items",    "enum",       "const",     "minimum",
+                                                  "maximum",  "minLength",  "maxLength", "minItems",
+                                                  "maxItems", "pattern",    "anyOf",     "oneOf"};
+  return kKeywords;
+}
+
+const std::vector<std::string>& annotation_schema_keywords() {
+  static const std::vector<std::string> kAnnotations{"$schema",     "$id",      "$comment", "title",
+                                                     "description", "default",  "examples", "format",
+                                                     "deprecated",  "readOnly", "writeOnly"};
+  return kAnnotations;
+}
+
+namespace {
+
+void find_unsupported(const Json& schema, const std::string& pointer, std::vector<UnsupportedKeyword>& out) {
+  if (!schema.is_object()) {
+    return;
+  }
+  const auto& supported = supported_schema_keywords();
+  const auto& annotations = annotation_schema_keywords();
+  for (const auto& [key, value] : schema.items()) {
+    if (std::find(supported.begin(), supported.end(), key) == supported.end() &&
+        std::find(annotations.begin(), annotations.end(), key) == annotations.end()) {
+      out.push_back({key, pointer});
+    }
+  }
+  if (const auto it = schema.find("properties"); it != schema.end() && it->is_object()) {
+    for (const auto& [name, sub] : it->items()) {
+      find_unsupported(sub, pointer + "/properties/" + escape_pointer_token(name), out);
+    }
+  }
+  for (const char* key : {"additionalProperties", "items"}) {
+    if (const auto it = schema.find(key); it != schema.end()) {
+      find_unsupported(*it, pointer + "/" + key, out);
+    }
+  }
+  for (const char* key : {"anyOf", "oneOf"}) {
+    if (const auto it = schema.find(key); it != schema.end() && it->is_array()) {
+      for (size_t k = 0; k < it->size(); ++k) {
+        find_unsupported((*it)[k], pointer + "/" + key + "/" + std::to_string(k), out);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<UnsupportedKeyword> unsupported_schema_keywords(const Json& schema) {
+  std::vector<UnsupportedKeyword> out;
+  find_unsupported(schema, "", out);
+  return out;
+}
 
 struct JsonSchema::Impl {
   Json source;

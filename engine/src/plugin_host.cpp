@@ -386,6 +386,13 @@ struct PluginHost::Impl {
           problem(path, "step '" + step->signature.uses + "': its " + what + " schema is not valid JSON");
           return false;
         }
+        if (auto unsupported = unsupported_schema_keywords(*schema); !unsupported.empty()) {
+          const auto& u = unsupported.front();
+          problem(path, "step '" + step->signature.uses + "': its " + what + " schema uses '" + u.keyword + "'" +
+                            (u.pointer.empty() ? "" : " at '" + u.pointer + "'") +
+                            ", a keyword linkhub's validator does not support (sdk/README.md, Schemas, lists them)");
+          return false;
+        }
         auto compiled = JsonSchema::compile(*schema);
         if (!compiled) {
           problem(path, "step '" + step->signature.uses + "': its " + what + " schema: " + compiled.error().message);

@@ -90,7 +90,10 @@ Json CaptionStep::input_schema() {
               {"pattern", "^[A-Za-z]{3}$"},
               {"description", "ISO 4217 code for amounts written without one (\"59k\", \"$\" in Canada)"}}}}},
           {"anyOf", Json::array({{{"required", {"caption"}}}, {{"required", {"text"}}}})},
-          {"additionalProperties", false}};
+          {"additionalProperties", false},
+          {"examples",
+           {{{"caption", "Red sneakers, now $49.99 (was $79)! Code SAVE20 for 20% off #sneakers #fashion"}},
+            {{"text", "Serum vitamin C chỉ 159k, link ở bio #skincare"}, {"default_currency", "VND"}}}}};
 }
 
 Json CaptionStep::output_schema() {

@@ -95,7 +95,8 @@ Json TagsStep::input_schema() {
               {"enum", backend_names(kBackends)},
               {"default", "builtin"},
               {"description", "Which tagger runs: builtin (offline, Google product taxonomy)"}}}}},
-          {"additionalProperties", false}};
+          {"additionalProperties", false},
+          {"examples", {{{"hashtags", Json::array({"sneakers", "running"})}, {"title", "Red running sneakers"}}}}};
 }
 
 Json TagsStep::output_schema() {

@@ -160,7 +160,13 @@ Json product_input_schema() {
         {"created_at", text("When the video was published (ISO 8601)", 40)},
         {"extra", {{"type", {"object", "null"}}, {"description", "Anything else, kept as given"}}}}},
       {"required", {"source", "video_id"}},
-      {"additionalProperties", false}};
+      {"additionalProperties", false},
+      {"examples",
+       {{{"source", "tiktok"},
+         {"video_id", "6718335390845095173"},
+         {"title", "Red sneakers"},
+         {"price", {{"amount", 49.99}, {"currency", "USD"}}},
+         {"tags", Json::array({"sneakers", "shoes"})}}}}};
 }
 
 }  // namespace linkhub::catalog

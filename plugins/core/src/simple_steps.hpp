@@ -26,7 +26,8 @@ class LogStep : public sdk::Step {
                 {"default", "info"},
                 {"description", "Severity"}}}}},
             {"required", {"message"}},
-            {"additionalProperties", false}};
+            {"additionalProperties", false},
+            {"examples", {{{"message", "hello"}}, {{"message", "disk almost full"}, {"level", "warn"}}}}};
   }
   static Json output_schema() {
     return {{"type", "object"},
@@ -53,7 +54,8 @@ class TransformStep : public sdk::Step {
   static Json input_schema() {
     return {{"type", "object"},
             {"properties", {{"value", {{"description", "Any JSON value"}}}}},
-            {"additionalProperties", false}};
+            {"additionalProperties", false},
+            {"examples", {{{"value", {{"title", "Red sneakers"}, {"price", 49.9}}}}}}};
   }
   static Json output_schema() {
     return {{"type", "object"}, {"properties", {{"value", {{"description", "The value, unchanged"}}}}}};
@@ -74,7 +76,8 @@ class DelayStep : public sdk::Step {
             {"properties",
              {{"duration", {{"type", "string"}, {"description", "How long, e.g. 250ms, 5s, 1m30s"}}},
               {"ms", {{"type", "integer"}, {"minimum", 0}, {"description", "How long, in milliseconds"}}}}},
-            {"additionalProperties", false}};
+            {"additionalProperties", false},
+            {"examples", {{{"duration", "20ms"}}, {{"ms", 5}}}}};
   }
   static Json output_schema() {
     return {{"type", "object"},
@@ -133,7 +136,8 @@ class FailStep : public sdk::Step {
             {"maxLength", 64},
             {"description", "The error code to fail with (not_found, conflict, ...); none: derived from retryable"}}},
           {"details", {{"type", "object"}, {"description", "The error's details"}}}}},
-        {"additionalProperties", false}};
+        {"additionalProperties", false},
+        {"examples", {{{"fail_attempts", 0}}}}};
   }
   static Json output_schema() {
     return {{"type", "object"},

@@ -108,7 +108,8 @@ class RuleStep : public sdk::Step {
                  "configured rules_dir for a workflow registered through the API"}}},
               {"code", {{"type", "string"}, {"description", "Inline Lua code (instead of file)"}}},
               {"input", {{"description", "Any value; the script sees it as `input`"}}}}},
-            {"additionalProperties", false}};
+            {"additionalProperties", false},
+            {"examples", {{{"code", "return input.price < 100"}, {"input", {{"price", 49.9}}}}}}};
   }
   static Json output_schema() {
     return {{"type", "object"},

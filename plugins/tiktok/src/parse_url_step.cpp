@@ -13,7 +13,10 @@ Json ParseUrlStep::input_schema() {
              {{"type", "string"},
               {"description", "A TikTok video URL in any public form; scheme optional, whitespace ignored"}}}}},
           {"required", {"url"}},
-          {"additionalProperties", false}};
+          {"additionalProperties", false},
+          {"examples",
+           {{{"url", "https://www.tiktok.com/@scout2015/video/6718335390845095173"}},
+            {{"url", "  vm.tiktok.com/ZMeAbCdEf/ "}}}}};
 }
 
 Json ParseUrlStep::output_schema() {

@@ -3,6 +3,7 @@
 // (CLI11 stays in that one file) and calls these. Each returns the exit status:
 // 0 success, 1 failure (invalid workflow, failed run), 2 usage error.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -85,5 +86,15 @@ int cmd_users_update(const GlobalOptions& global, const std::string& name, const
 
 int cmd_plugins_list(const GlobalOptions& global);
 int cmd_plugins_describe(const GlobalOptions& global, const std::string& name);
+
+// `linkhub plugins check PATH.so` (cli_plugin_check.cpp).
+struct PluginCheckCliOptions {
+  std::string path;
+  uint64_t seed = 1;          // --seed: the random inputs' generator
+  int random_inputs = 25;     // --random N per step
+  double cancel_bound_s = 5;  // --cancel-bound SECONDS
+  double call_bound_s = 10;   // --call-bound SECONDS: a longer call is a hang
+};
+int cmd_plugins_check(const GlobalOptions& global, const PluginCheckCliOptions& options);
 
 }  // namespace linkhub::cli

@@ -107,6 +107,19 @@ int main(int argc, char** argv) {
   auto* describe = plugins->add_subcommand("describe", "show a plugin's steps with their input and output schemas");
   describe->add_option("name", name, "PLUGIN or PLUGIN.STEP")->required();
   add_global(describe);
+  PluginCheckCliOptions check;
+  auto* check_cmd = plugins->add_subcommand(
+      "check", "run the conformance suite on one plugin library: one line per check, exit 1 on a failure");
+  check_cmd->add_option("path", check.path, "the plugin library (PATH.so)")->required();
+  check_cmd->add_option("--seed", check.seed, "seed of the random inputs (default 1)");
+  check_cmd->add_option("--random", check.random_inputs, "random inputs per step (default 25)")
+      ->check(CLI::Range(0, 100000));
+  check_cmd->add_option("--cancel-bound", check.cancel_bound_s,
+                        "seconds a cancelled step may take to return (default 5)")
+      ->check(CLI::Range(0.1, 3600.0));
+  check_cmd->add_option("--call-bound", check.call_bound_s, "seconds after which a step call is a hang (default 10)")
+      ->check(CLI::Range(0.1, 3600.0));
+  add_global(check_cmd);
 
   auto* keys = app.add_subcommand("keys", "API keys for `linkhub serve`: create (shown once), list, revoke");
   keys->require_subcommand(1);
@@ -230,6 +243,9 @@ int main(int argc, char** argv) {
   }
   if (*describe) {
     return cmd_plugins_describe(global, name);
+  }
+  if (*check_cmd) {
+    return cmd_plugins_check(global, check);
   }
   return 2;
 }
