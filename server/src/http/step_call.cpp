@@ -83,15 +83,19 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
   if (outcome.bad_output) {
     return bad_plugin_output(uses, outcome.error);
   }
-  const bool coded = !outcome.code.empty();
-  Json failure_details = outcome.details.is_object() ? std::move(outcome.details) : Json(nullptr);
-  if (outcome.status == LH_INVALID_INPUT && failure_details.is_object() && failure_details.contains("violations") &&
-      failure_details["violations"].is_array() && !failure_details["violations"].empty()) {
-    // The input broke the step's schema (the plugin was not called): name the first field.
-    failure_details["field"] = field_name(failure_details["violations"][0].value("pointer", ""));
+  if (outcome.status == LH_INVALID_INPUT && outcome.details.is_object() && outcome.details.contains("violations") &&
+      outcome.details["violations"].is_array() && !outcome.details["violations"].empty()) {
+    // The input broke the step's schema and the plugin was not called: the
+    // route's own mapping of the plugin's failures does not apply.
+    Json details{{"plugin", plugin}, {"step", uses}, {"violations", std::move(outcome.details["violations"])}};
+    details["field"] = field_name(details["violations"][0].value("pointer", ""));
+    return ApiError{http_status_for(error_codes::invalid_input), error_codes::invalid_input,
+                    uses + ": " + outcome.error, std::move(details)};
   }
+  const bool coded = !outcome.code.empty();
   StepFailure failure{coded ? outcome.code : std::string(error_codes::from_status(outcome.status)), outcome.error,
-                      std::move(failure_details), outcome.status == LH_RETRYABLE};
+                      outcome.details.is_object() ? std::move(outcome.details) : Json(nullptr),
+                      outcome.status == LH_RETRYABLE};
   if (map_failure) {
     if (auto mapped = map_failure(failure)) {
       return std::move(*mapped);
