@@ -26,5 +26,5 @@ fi
 # Fuzzing smoke: in CI (or with FUZZ_SECONDS set) every libFuzzer target runs
 # for a bounded time on top of the corpus replay ctest already did.
 if [[ "${CI:-}" == "true" || -n "${FUZZ_SECONDS:-}" ]]; then
-  FUZZ_SECONDS=${FUZZ_SECONDS:-10} LINKHUB_FUZZ_PLUGIN_DIR="$build/lib/linkhub/plugins" "$root/scripts/fuzz.sh"
+  FUZZ_SECONDS=${FUZZ_SECONDS:-5} LINKHUB_FUZZ_PLUGIN_DIR="$build/lib/linkhub/plugins" "$root/scripts/fuzz.sh"
 fi

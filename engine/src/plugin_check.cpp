@@ -22,22 +22,6 @@ int64_t now_ms() {
       .count();
 }
 
-std::string status_word(lh_status status) {
-  switch (status) {
-    case LH_OK:
-      return "ok";
-    case LH_ERROR:
-      return "error";
-    case LH_RETRYABLE:
-      return "retryable error";
-    case LH_CANCELLED:
-      return "cancelled";
-    case LH_INVALID_INPUT:
-      return "invalid input";
-  }
-  return "status " + std::to_string(static_cast<int>(status));
-}
-
 std::string shorten(const std::string& text, size_t max = 240) {
   if (text.size() <= max) {
     return text;
@@ -232,7 +216,7 @@ class StepChecker {
             "called directly with an input where " + broken.how + ", " + why + "; input: " + show(broken.input));
         continue;
       }
-      ++answers[status_word(result.status)];
+      ++answers[status_name(result.status)];
     }
     if (!failed) {
       std::string summary;
@@ -258,7 +242,7 @@ class StepChecker {
       const IsolatedCall result = invoke(examples_[k], fresh_call(), options_.call_bound);
       std::string why = failure(result, options_.call_bound);
       if (why.empty() && result.status != LH_OK) {
-        why = "it failed (" + status_word(result.status) + "): " + result.error;
+        why = "it failed (" + status_name(result.status) + "): " + result.error;
       }
       if (!why.empty()) {
         failed = true;
@@ -291,7 +275,7 @@ class StepChecker {
     } else {
       add("cancel", CheckVerdict::pass,
           "returned " + std::to_string(result.elapsed_ms) + " ms after a call with the run already cancelled (" +
-              status_word(result.status) + ")",
+              status_name(result.status) + ")",
           result.elapsed_ms);
     }
   }
@@ -315,7 +299,7 @@ class StepChecker {
         }
         continue;
       }
-      ++answers[status_word(result.status)];
+      ++answers[status_name(result.status)];
     }
     const std::string of =
         std::to_string(options_.random_inputs) + " random inputs (seed " + std::to_string(options_.seed) + ")";

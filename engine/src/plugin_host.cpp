@@ -223,6 +223,8 @@ std::string config_key_of(const fs::path& library) {
   return stem;
 }
 
+}  // namespace
+
 std::string status_name(lh_status s) {
   switch (s) {
     case LH_OK:
@@ -238,8 +240,6 @@ std::string status_name(lh_status s) {
   }
   return "unknown status " + std::to_string(static_cast<int>(s));
 }
-
-}  // namespace
 
 struct PluginHost::Impl {
   PluginHostOptions options;

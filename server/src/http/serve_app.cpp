@@ -101,9 +101,9 @@ Result<uint16_t> ServeApp::start() {
   s.services->secrets = s.options.executor.secrets;
   s.services->streams.configure(s.options.limits.max_streams, s.options.limits.max_streams_per_principal);
   s.services->waits.configure(s.options.limits.max_waits, s.options.limits.max_waits_per_principal);
-  s.services->steps = StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs,
-                                   s.options.executor.artifact_dir, s.options.executor.http_allow,
-                                   s.options.executor.circuit_breakers};
+  s.services->steps =
+      StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs, s.options.executor.artifact_dir,
+                   s.options.executor.http_allow, s.options.executor.circuit_breakers};
   s.services->steps.invoker = std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets);
   if (s.options.worker) {
     // Before the first request, so handlers never see the node appear; the

@@ -54,9 +54,9 @@ struct ServeLimits {
 // config section, the artifact store.
 struct StepSettings {
   std::string database_url;
-  Json plugin_configs = Json::object();  // plugin name -> its config section
-  std::filesystem::path artifact_dir;    // empty: no artifact store
-  std::vector<std::string> http_allow;   // non-public addresses outbound HTTP may reach (http.allow)
+  Json plugin_configs = Json::object();               // plugin name -> its config section
+  std::filesystem::path artifact_dir;                 // empty: no artifact store
+  std::vector<std::string> http_allow;                // non-public addresses outbound HTTP may reach (http.allow)
   std::shared_ptr<CircuitBreakers> circuit_breakers;  // the executor's: one set per process
   // Input check, secrets, redaction, deadline: the executor's step path.
   std::shared_ptr<const StepInvoker> invoker;

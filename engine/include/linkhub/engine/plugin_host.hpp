@@ -75,6 +75,10 @@ struct StepCall {
   std::function<void(std::string_view host, bool ok)> circuit_record;
 };
 
+// "ok", "error", "retryable error", "cancelled", "invalid input", or
+// "unknown status N": how messages name a step's lh_status.
+std::string status_name(lh_status status);
+
 struct StepOutcome {
   lh_status status = LH_ERROR;
   Json output;        // set when status == LH_OK
