@@ -10,7 +10,7 @@ std::string format_diagnostic(const Diagnostic& d) {
   if (d.pos.line > 0) {
     out += ':' + std::to_string(d.pos.line) + ':' + std::to_string(d.pos.column);
   }
-  out += ": error[" + d.code + "]: ";
+  out += std::string(d.severity == Severity::Warning ? ": warning[" : ": error[") + d.code + "]: ";
   if (!d.step.empty()) {
     out += "step '" + d.step + "': ";
   }
@@ -19,9 +19,13 @@ std::string format_diagnostic(const Diagnostic& d) {
 }
 
 Json diagnostic_to_json(const Diagnostic& d) {
-  return Json{{"file", d.file},         {"line", d.pos.line},
-              {"column", d.pos.column}, {"step", d.step.empty() ? Json(nullptr) : Json(d.step)},
-              {"code", d.code},         {"message", d.message}};
+  return Json{{"file", d.file},
+              {"line", d.pos.line},
+              {"column", d.pos.column},
+              {"step", d.step.empty() ? Json(nullptr) : Json(d.step)},
+              {"code", d.code},
+              {"message", d.message},
+              {"severity", d.severity == Severity::Warning ? "warning" : "error"}};
 }
 
 void sort_diagnostics(Diagnostics& diagnostics) {

@@ -105,6 +105,7 @@ Json GetStep::run(sdk::Context& ctx, const Json& input) {
     for (Json& thumbnail : out["product"]["thumbnails"]) {
       resolve_artifact(ctx, thumbnail);
     }
+    resolve_artifact(ctx, out["product"]["cover"]);
     resolve_artifact(ctx, out["product"]["video"]);
   }
   return out;

@@ -33,8 +33,8 @@ constexpr size_t kMaxExtraBytes = 64 * 1024;
 
 const std::vector<std::string>& product_fields() {
   static const std::vector<std::string> fields = {
-      "source", "video_id", "url", "title",    "description", "author", "author_id", "price",      "prices", "category",
-      "tags",   "hashtags", "cta", "language", "thumbnails",  "video",  "stats",     "created_at", "extra"};
+      "source", "video_id", "url", "title",    "description", "author", "author_id", "price", "prices",     "category",
+      "tags",   "hashtags", "cta", "language", "thumbnails",  "cover",  "video",     "stats", "created_at", "extra"};
   return fields;
 }
 
@@ -473,6 +473,7 @@ Product normalize_product(const Json& input, const std::string& step) {
     }
   }
   const Json thumbnails = read.thumbnails(at("thumbnails"));
+  const Json cover = at("cover").is_null() ? Json() : read.artifact(at("cover"), "cover", true);
   const Json video = at("video").is_null() ? Json() : read.artifact(at("video"), "video", false);
   const Json stats = read.object(at("stats"), "stats", kMaxStatsBytes);
   const auto created_at = read.text(input, "created_at", "created_at", 40);
@@ -500,6 +501,7 @@ Product normalize_product(const Json& input, const std::string& step) {
                 {"cta", cta},
                 {"language", or_null(p.language)},
                 {"thumbnails", thumbnails},
+                {"cover", cover},
                 {"video", video},
                 {"stats", stats},
                 {"created_at", or_null(created_at)},

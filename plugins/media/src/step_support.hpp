@@ -33,7 +33,7 @@ double rounded(double value, int decimals = 6);
 // An integer input within [lo, hi], or `fallback` when absent. Throws StepError otherwise.
 int int_input(const sdk::Json& input, const char* key, int fallback, int lo, int hi);
 
-// Runs `work`: a MediaError becomes a permanent StepError, OutOfTime a
+// Runs `work`: a MediaError becomes a permanent StepError (invalid_input), OutOfTime a
 // retryable one, Interrupted becomes Cancelled, and whatever OpenCV or the
 // file system throws becomes a StepError with its message.
 template <class Work>
@@ -41,7 +41,7 @@ auto with_step_errors(Work&& work) -> decltype(work()) {
   try {
     return work();
   } catch (const MediaError& e) {
-    throw sdk::StepError(e.what(), false);
+    throw sdk::StepError(sdk::errors::invalid_input, e.what());
   } catch (const OutOfTime& e) {
     throw sdk::StepError(e.what(), true);
   } catch (const Interrupted&) {

@@ -2,6 +2,7 @@
 
 #include "av_log_capture.hpp"
 #include "frame_picker.hpp"
+#include "image_file.hpp"
 #include "media_file.hpp"
 #include "step_support.hpp"
 #include "thumbnail_image.hpp"
@@ -155,6 +156,39 @@ Json store_thumbnails(const sdk::Context& ctx, const Pick& pick, const Options& 
   return thumbnails;
 }
 
+// A still image (a cover) is its own one frame: measured like a video's, at
+// every width and format, so the thumbnails look the same to what follows.
+Json image_thumbnails(const sdk::Context& ctx, const std::string& path, uint64_t bytes, const Options& o) {
+  ImageInfo info;
+  Candidate c;
+  c.frame.image = read_still_image(path, bytes, info);
+  c.frame.keyframe = true;
+  c.quality = measure_frame(c.frame.image);
+  c.quality.score = score_of(c.quality);
+  c.chosen = true;
+  Pick pick;
+  pick.candidates.push_back(std::move(c));
+  pick.chosen.push_back(0);
+  Json frame = quality_json(pick.candidates.front());
+  frame["rank"] = 1;
+  Json candidate = quality_json(pick.candidates.front());
+  candidate["status"] = "chosen";
+  return Json{{"thumbnails", store_thumbnails(ctx, pick, o)},
+              {"frames", Json::array({frame})},
+              {"candidates", Json::array({candidate})},
+              {"quality_fallback", false},
+              {"sampling", "image"},
+              {"frames_decoded", 1},
+              {"source", "image"},
+              {"video", nullptr},
+              {"image",
+               {{"path", info.path},
+                {"bytes", info.bytes},
+                {"format", info.format},
+                {"width", info.width},
+                {"height", info.height}}}};
+}
+
 }  // namespace
 
 Json ThumbnailsStep::input_schema() {
@@ -167,8 +201,9 @@ Json ThumbnailsStep::input_schema() {
              {{"type", "string"},
               {"minLength", 1},
               {"description",
-               "The video: a file path (relative paths are relative to the workflow's folder) or an artifact "
-               "hash \"sha256:...\""}}},
+               "The video, or a still image (JPEG, PNG or WebP, such as a video's cover): a file path (relative "
+               "paths are relative to the workflow's folder) or an artifact hash \"sha256:...\". An image gives "
+               "one frame, thumbnailed at every width and format"}}},
             {"count",
              {{"type", "integer"},
               {"minimum", 1},
@@ -232,6 +267,9 @@ Json ThumbnailsStep::output_schema() {
         {"score", {{"type", "number"}}}}},
       {"required",
        {"hash", "path", "format", "width", "height", "bytes", "source_timestamp_s", "frame_index", "score"}}};
+  Json video_or_null = video_schema();
+  video_or_null["type"] = {"object", "null"};
+  video_or_null["description"] = "the video probed; null when the input was an image";
   return {
       {"type", "object"},
       {"properties",
@@ -239,10 +277,20 @@ Json ThumbnailsStep::output_schema() {
         {"frames", {{"type", "array"}, {"items", frame}, {"description", "the chosen frames, best first"}}},
         {"candidates", {{"type", "array"}, {"items", frame}, {"description", "every frame looked at, in time order"}}},
         {"quality_fallback", {{"type", "boolean"}}},
-        {"sampling", {{"enum", {"keyframes", "keyframes+exact", "sequential"}}}},
+        {"sampling", {{"enum", {"keyframes", "keyframes+exact", "sequential", "image"}}}},
         {"frames_decoded", {{"type", "integer"}}},
-        {"video", video_schema()}}},
-      {"required", {"thumbnails", "frames", "candidates", "quality_fallback", "sampling", "video"}}};
+        {"source", {{"enum", {"video", "image"}}, {"description", "what the thumbnails were made of"}}},
+        {"video", video_or_null},
+        {"image",
+         {{"type", "object"},
+          {"properties",
+           {{"path", {{"type", "string"}}},
+            {"bytes", {{"type", "integer"}}},
+            {"format", {{"enum", {"jpeg", "png", "webp"}}}},
+            {"width", {{"type", "integer"}}},
+            {"height", {{"type", "integer"}}}}},
+          {"description", "the still image, when the input was one (EXIF orientation applied)"}}}}},
+      {"required", {"thumbnails", "frames", "candidates", "quality_fallback", "sampling", "source", "video"}}};
 }
 
 Json ThumbnailsStep::run(sdk::Context& ctx, const Json& input) {
@@ -251,6 +299,9 @@ Json ThumbnailsStep::run(sdk::Context& ctx, const Json& input) {
   return with_step_errors([&] {
     AvLogCapture log;
     const uint64_t bytes = check_media_file(path);
+    if (still_image_format(path)) {
+      return image_thumbnails(ctx, path, bytes, o);
+    }
     const VideoFile video(path, bytes, interrupt_of(ctx));
     PickOptions pick_options;
     pick_options.count = o.count;
@@ -276,6 +327,7 @@ Json ThumbnailsStep::run(sdk::Context& ctx, const Json& input) {
                 {"quality_fallback", pick.fallback},
                 {"sampling", pick.sampling},
                 {"frames_decoded", pick.frames_decoded},
+                {"source", "video"},
                 {"video", video_json(video.info())}};
   });
 }

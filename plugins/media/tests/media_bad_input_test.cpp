@@ -38,7 +38,6 @@ TEST(MediaBadInput, NamesTheFileAndWhatIsWrongWithIt) {
       {"directory", clips.dir(), "is a directory, not a video file"},
       {"zero bytes", clips.zero_bytes(), "is empty (0 bytes)"},
       {"text file", clips.text_file(), "is not a video"},
-      {"JPEG", clips.jpeg_file(), "is not a video: it is an image"},
       {"audio only", clips.audio_only(), "has no video stream: it holds audio only (aac)"},
       {"truncated mp4", clips.truncated_mp4(), "may be truncated or corrupt"},
       // FFmpeg goes by the .mp4 name when nothing in the bytes says otherwise.
@@ -47,6 +46,10 @@ TEST(MediaBadInput, NamesTheFileAndWhatIsWrongWithIt) {
   for (const BadInput& bad : cases) {
     expect_refused(steps, bad);
   }
+  // An image is no video to probe (media.thumbnails takes it as a still: media_image_thumbnails_test.cpp).
+  const StepOutcome jpeg = steps.probe(clips.jpeg_file());
+  EXPECT_EQ(jpeg.status, LH_ERROR);
+  EXPECT_TRUE(mentions(jpeg.error, "is not a video: it is an image")) << jpeg.error;
 }
 
 TEST(MediaBadInput, RefusesPipesWithoutOpeningThem) {

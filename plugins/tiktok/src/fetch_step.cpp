@@ -1,5 +1,6 @@
 #include "fetch_step.hpp"
 
+#include "cover_image.hpp"
 #include "http_client.hpp"
 #include "providers.hpp"
 #include "short_link.hpp"
@@ -19,6 +20,8 @@ constexpr int64_t kDefaultHttpTimeoutMs = 15000;
 constexpr int64_t kDefaultYtdlpTimeoutMs = 120000;
 constexpr int64_t kDefaultMaxResponseBytes = 5 * 1024 * 1024;
 constexpr int64_t kDefaultMaxVideoBytes = 256 * 1024 * 1024;
+// TikTok covers are tens of kilobytes; a full-size still is a few megabytes.
+constexpr int64_t kDefaultMaxCoverBytes = 10 * 1024 * 1024;
 // Short links answer with a redirect; their bodies are never needed.
 constexpr size_t kShortLinkMaxBodyBytes = 256 * 1024;
 
@@ -32,6 +35,26 @@ std::string url_text(const Json& value) {
     return *url;  // the output of tiktok.parse_url
   }
   throw sdk::StepError("tiktok.fetch: `url` must be a URL or the output of tiktok.parse_url (an object with `url`)");
+}
+
+// The cover as an artifact when the input asks, else when there is no video:
+// media.thumbnails then makes the thumbnails of it. A local folder is never
+// left for the network.
+void store_cover(const sdk::Context& ctx, const Json& input, bool local, int64_t timeout_ms, size_t max_bytes,
+                 VideoRecord& record) {
+  const auto asked = input.find("download_cover");
+  const bool wanted = asked != input.end() && asked->is_boolean() ? asked->get<bool>() : !record.video_path;
+  if (!wanted) {
+    return;
+  }
+  if (record.cover_file) {
+    record.cover = store_cover_file(ctx, *record.cover_file, max_bytes);
+  } else if (record.cover_url && !record.cover_url->empty() && !local) {
+    const auto timeout = std::chrono::milliseconds(std::min<int64_t>(timeout_ms, kDefaultHttpTimeoutMs));
+    record.cover = download_cover(ctx, *record.cover_url, timeout, max_bytes);
+  } else {
+    ctx.warn("tiktok.fetch: video " + record.video_id + " has neither a video file nor a cover: no thumbnails");
+  }
 }
 
 }  // namespace
@@ -69,8 +92,8 @@ Json FetchStep::input_schema() {
         {"download_video",
          {{"type", "boolean"},
           {"description",
-           "Fetch the video file into the artifact directory (default: true for ytdlp, false for "
-           "apify; local reports a video it finds)"}}},
+           "Fetch the video file into the artifact directory (default: plugin config download_video, else "
+           "true for ytdlp, false for apify; local reports a video it finds)"}}},
         {"timeout_ms",
          {{"type", "integer"},
           {"minimum", 1},
@@ -83,6 +106,17 @@ Json FetchStep::input_schema() {
           {"minimum", 1},
           {"default", kDefaultMaxResponseBytes},
           {"description", "Larger API answers or .info.json files fail the step"}}},
+        {"download_cover",
+         {{"type", "boolean"},
+          {"description",
+           "Store the cover image as an artifact (output `cover`), so media.thumbnails can work without a "
+           "video; default: only when no video file was fetched. oembed, apify and ytdlp download cover_url; "
+           "local stores a <name>.jpg/.jpeg/.png/.webp beside the .info.json and never goes online"}}},
+        {"max_cover_bytes",
+         {{"type", "integer"},
+          {"minimum", 1},
+          {"default", kDefaultMaxCoverBytes},
+          {"description", "Larger covers fail the step (code bad_output)"}}},
         {"max_video_bytes",
          {{"type", "integer"},
           {"minimum", 1},
@@ -114,10 +148,18 @@ Json FetchStep::run(sdk::Context& ctx, const Json& input) {
       integer_field(input, "timeout_ms").value_or(provider == "ytdlp" ? kDefaultYtdlpTimeoutMs : kDefaultHttpTimeoutMs);
   const int64_t max_response = integer_field(input, "max_response_bytes").value_or(kDefaultMaxResponseBytes);
   const int64_t max_video = integer_field(input, "max_video_bytes").value_or(kDefaultMaxVideoBytes);
-  if (timeout_ms < 1 || max_response < 1 || max_video < 1) {
-    throw sdk::StepError("tiktok.fetch: timeout_ms, max_response_bytes and max_video_bytes must be at least 1");
+  const int64_t max_cover = integer_field(input, "max_cover_bytes").value_or(kDefaultMaxCoverBytes);
+  if (timeout_ms < 1 || max_response < 1 || max_video < 1 || max_cover < 1) {
+    throw sdk::StepError(
+        "tiktok.fetch: timeout_ms, max_response_bytes, max_video_bytes and max_cover_bytes must be at least 1");
   }
-  auto download = input.find("download_video");
+  // The input, else the plugin config (so one workflow serves every provider), else per provider.
+  std::optional<bool> download;
+  for (const Json* from : {&input, &config}) {
+    if (auto it = from->find("download_video"); !download && it != from->end() && it->is_boolean()) {
+      download = it->get<bool>();
+    }
+  }
   FetchRequest request{ctx,
                        input,
                        config,
@@ -125,7 +167,7 @@ Json FetchStep::run(sdk::Context& ctx, const Json& input) {
                        std::chrono::milliseconds(timeout_ms),
                        static_cast<size_t>(max_response),
                        static_cast<size_t>(max_video),
-                       download != input.end() && download->is_boolean() ? download->get<bool>() : provider == "ytdlp"};
+                       download.value_or(provider == "ytdlp")};
 
   if (request.link.needs_resolution()) {
     const HttpClient http(ctx, "tiktok.fetch (short link)", request.timeout, kShortLinkMaxBodyBytes);
@@ -142,6 +184,7 @@ Json FetchStep::run(sdk::Context& ctx, const Json& input) {
   } else {
     record = fetch_local(request);
   }
+  store_cover(ctx, input, provider == "local", timeout_ms, static_cast<size_t>(max_cover), record);
   return record.to_json();
 }
 

@@ -1,5 +1,6 @@
 // provider "local": a directory of yt-dlp style <id>.info.json files beside
 // their videos. Works offline; the bundled sample data uses it.
+#include "cover_image.hpp"
 #include "providers.hpp"
 #include "ytdlp_info.hpp"
 
@@ -35,6 +36,10 @@ VideoRecord fetch_local(const FetchRequest& request) {
   if (auto video = video_beside(*info_file, info)) {
     const auto absolute = std::filesystem::absolute(*video, ec);
     record.video_path = ec ? video->string() : absolute.string();
+  }
+  // Offline: the cover is the file beside the info file; its URL is reported, never fetched.
+  if (auto cover = cover_beside(*info_file)) {
+    record.cover_file = cover->string();
   }
   return record;
 }

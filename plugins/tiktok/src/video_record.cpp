@@ -36,6 +36,7 @@ Json VideoRecord::to_json() const {
           {"duration_s", duration},
           {"cover_url", or_null(cover_url)},
           {"video_path", or_null(video_path)},
+          {"cover", cover.is_object() ? cover : Json(nullptr)},
           {"stats",
            {{"plays", or_null(stats.plays)},
             {"likes", or_null(stats.likes)},
@@ -59,6 +60,18 @@ Json video_record_schema() {
         {"duration_s", {{"type", {"number", "null"}}, {"description", "Length in seconds"}}},
         {"cover_url", {{"type", {"string", "null"}}, {"description", "Cover image URL (often signed, expiring)"}}},
         {"video_path", {{"type", {"string", "null"}}, {"description", "Local video file, when one was fetched"}}},
+        {"cover",
+         {{"type", {"object", "null"}},
+          {"properties",
+           {{"hash", {{"type", "string"}}},
+            {"path", {{"type", "string"}}},
+            {"media_type", {{"type", "string"}}},
+            {"bytes", {{"type", "integer"}}},
+            {"source", {{"enum", {"url", "file"}}}}}},
+          {"required", {"hash", "path", "media_type", "bytes"}},
+          {"description",
+           "The cover image stored as an artifact {hash, path, media_type, bytes, source}: fetched when there is "
+           "no video (download_cover), else null"}}},
         {"stats",
          {{"type", "object"},
           {"properties",
@@ -71,7 +84,7 @@ Json video_record_schema() {
         {"provider", {{"type", "string"}, {"description", "oembed, apify, ytdlp or local"}}}}},
       {"required",
        {"video_id", "url", "author", "author_id", "description", "hashtags", "duration_s", "cover_url", "video_path",
-        "stats", "created_at", "provider"}},
+        "cover", "stats", "created_at", "provider"}},
       {"additionalProperties", false}};
 }
 

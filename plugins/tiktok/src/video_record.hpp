@@ -24,6 +24,8 @@ struct VideoRecord {
   std::optional<double> duration_s;
   std::optional<std::string> cover_url;
   std::optional<std::string> video_path;  // a local file, when a video was fetched
+  std::optional<std::string> cover_file;  // a local cover image the provider found (not an output)
+  sdk::Json cover;                        // the cover stored as an artifact, or null
   VideoStats stats;
   std::optional<std::string> created_at;  // ISO 8601
   std::string provider;

@@ -17,7 +17,9 @@ struct GlobalOptions {
   std::string format = "text";                     // --format text|json
 };
 
-int cmd_validate(const GlobalOptions& global, const std::vector<std::string>& files);
+// Exit 0 when there is no error (warnings are printed); 1 on any error, or on
+// any warning with `strict`.
+int cmd_validate(const GlobalOptions& global, const std::vector<std::string>& files, bool strict);
 
 struct RunOptions {
   std::string file;

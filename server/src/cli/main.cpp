@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   auto* validate = app.add_subcommand("validate", "check workflow files the way a linter would");
   validate->add_option("files", files, "workflow files")->required();
+  bool strict = false;
+  validate->add_flag("--strict", strict, "treat warnings as errors (exit 1 when there is any)");
   add_global(validate);
 
   RunOptions run;
@@ -180,7 +182,7 @@ int main(int argc, char** argv) {
     global.plugin_dirs.emplace_back(dir);
   }
   if (*validate) {
-    return cmd_validate(global, files);
+    return cmd_validate(global, files, strict);
   }
   if (*run_cmd) {
     return cmd_run(global, run);
