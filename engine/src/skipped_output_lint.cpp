@@ -8,14 +8,14 @@
 
 #include "expression_references.hpp"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 
 namespace linkhub {
 namespace {
-
-constexpr const char* kCode = "unguarded-skipped-output";
 
 // Whether `word` appears in text[from, to) as a whole Lua word.
 bool has_word(std::string_view text, size_t from, size_t to, std::string_view word) {
@@ -169,11 +169,10 @@ class SkippedOutputLint {
                                 ? "'" + ref.name + "' may be skipped (" + where + ")"
                                 : "'" + ref.name + "' may be skipped (when '" + skipper.id + "' is, by " + where + ")";
     const std::string read = "steps." + ref.name + ".outputs." + ref.output;
-    Diagnostic d{wf_.file, wf_.position(pointer), step.id, kCode,
+    Diagnostic d{wf_.file, wf_.position(pointer), step.id, std::string(kUnguardedSkippedOutput),
                  std::string(field) + ": reads `" + read + "`, but " + why +
                      ", and then it is nil; add a guard such as `" + read + " or <default>` or `" + read +
                      " ~= nil and ...`, or read it only in a step that is skipped with '" + ref.name + "'"};
-    d.severity = Severity::Warning;
     out_.push_back(std::move(d));
   }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -105,7 +106,10 @@ Json download_cover(const sdk::Context& ctx, const std::string& url, std::chrono
                 "too_large");
     }
     if (e.code().empty() && !e.retryable()) {
-      bad_cover(std::string(e.what()).substr(std::strlen(kWho) + 2), "transport");  // a redirect loop, say
+      // A redirect loop, say: the client's message already starts with kWho.
+      const std::string prefix = std::string(kWho) + ": ";
+      const std::string what = e.what();
+      bad_cover(what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what, "transport");
     }
     throw;
   }

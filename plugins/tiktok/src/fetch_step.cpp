@@ -37,13 +37,14 @@ std::string url_text(const Json& value) {
   throw sdk::StepError("tiktok.fetch: `url` must be a URL or the output of tiktok.parse_url (an object with `url`)");
 }
 
-// The cover as an artifact when the input asks, else when there is no video:
-// media.thumbnails then makes the thumbnails of it. A local folder is never
-// left for the network.
+// The cover as an artifact when the input asks (always, or "if_no_video"):
+// media.thumbnails can then make thumbnails of it. Off by default, so a step
+// that wants metadata makes no extra request. A local folder is never left
+// for the network.
 void store_cover(const sdk::Context& ctx, const Json& input, bool local, int64_t timeout_ms, size_t max_bytes,
                  VideoRecord& record) {
-  const auto asked = input.find("download_cover");
-  const bool wanted = asked != input.end() && asked->is_boolean() ? asked->get<bool>() : !record.video_path;
+  const Json asked = input.value("download_cover", Json(false));
+  const bool wanted = asked == Json("if_no_video") ? !record.video_path : asked == Json(true);
   if (!wanted) {
     return;
   }
@@ -107,11 +108,13 @@ Json FetchStep::input_schema() {
           {"default", kDefaultMaxResponseBytes},
           {"description", "Larger API answers or .info.json files fail the step"}}},
         {"download_cover",
-         {{"type", "boolean"},
+         {{"enum", {false, true, "if_no_video"}},
+          {"default", false},
           {"description",
            "Store the cover image as an artifact (output `cover`), so media.thumbnails can work without a "
-           "video; default: only when no video file was fetched. oembed, apify and ytdlp download cover_url; "
-           "local stores a <name>.jpg/.jpeg/.png/.webp beside the .info.json and never goes online"}}},
+           "video: true, false, or \"if_no_video\" (when no video file was fetched). oembed, apify and ytdlp "
+           "download cover_url; local stores a <name>.jpg/.jpeg/.png/.webp beside the .info.json and never goes "
+           "online"}}},
         {"max_cover_bytes",
          {{"type", "integer"},
           {"minimum", 1},

@@ -64,7 +64,8 @@ class TikTokFetchCover : public ::testing::Test {
 
   StepResult fetch(const std::string& cover_path, Json extra = Json::object()) {
     cover_path_ = cover_path;
-    Json input = {{"provider", "oembed"}, {"url", kUrl}, {"base_url", server_.url("")}};
+    Json input = {
+        {"provider", "oembed"}, {"url", kUrl}, {"base_url", server_.url("")}, {"download_cover", "if_no_video"}};
     input.update(extra);
     ctx_.http_allow = {"127.0.0.1"};
     return plugin().run("fetch", ctx_, input);
@@ -104,7 +105,7 @@ TEST_F(TikTokFetchCover, GoesByTheBytesWhenTheServerSaysOctetStream) {
   EXPECT_EQ(r.output["cover"].value("media_type", ""), "image/webp");
 }
 
-TEST_F(TikTokFetchCover, DownloadCoverFalseFetchesNothing) {
+TEST_F(TikTokFetchCover, NothingIsFetchedUnlessAsked) {
   const StepResult r = fetch("/cover.jpg", {{"download_cover", false}});
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_TRUE(r.output["cover"].is_null());
@@ -140,8 +141,9 @@ TEST_F(TikTokFetchCover, TheLocalProviderStoresTheCoverFileBesideTheInfoJson) {
       << Json{{"id", kId}, {"description", "offline"}, {"thumbnail", server_.url("/cover.jpg")}}.dump();
   std::ofstream(dir / "samples" / (std::string(kId) + ".webp"), std::ios::binary) << kWebp;
   ctx_.http_allow = {"127.0.0.1"};
-  StepResult r =
-      plugin().run("fetch", ctx_, {{"provider", "local"}, {"url", kUrl}, {"dir", (dir / "samples").string()}});
+  StepResult r = plugin().run(
+      "fetch", ctx_,
+      {{"provider", "local"}, {"url", kUrl}, {"dir", (dir / "samples").string()}, {"download_cover", true}});
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.output["cover"].value("source", ""), "file");
   EXPECT_EQ(r.output["cover"].value("media_type", ""), "image/webp");
@@ -149,13 +151,17 @@ TEST_F(TikTokFetchCover, TheLocalProviderStoresTheCoverFileBesideTheInfoJson) {
 
   // A cover file that is no image is refused like a downloaded one.
   std::ofstream(dir / "samples" / (std::string(kId) + ".webp"), std::ios::binary) << "<html></html>";
-  r = plugin().run("fetch", ctx_, {{"provider", "local"}, {"url", kUrl}, {"dir", (dir / "samples").string()}});
+  r = plugin().run(
+      "fetch", ctx_,
+      {{"provider", "local"}, {"url", kUrl}, {"dir", (dir / "samples").string()}, {"download_cover", true}});
   EXPECT_EQ(r.code, "bad_output") << r.error;
   EXPECT_EQ(r.details.value("reason", ""), "not_an_image");
 
   // Without a cover file and a video there is no cover, and no request either.
   fs::remove(dir / "samples" / (std::string(kId) + ".webp"));
-  r = plugin().run("fetch", ctx_, {{"provider", "local"}, {"url", kUrl}, {"dir", (dir / "samples").string()}});
+  r = plugin().run(
+      "fetch", ctx_,
+      {{"provider", "local"}, {"url", kUrl}, {"dir", (dir / "samples").string()}, {"download_cover", true}});
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_TRUE(r.output["cover"].is_null());
 }

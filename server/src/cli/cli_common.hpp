@@ -9,6 +9,7 @@
 #include <linkhub/engine/names.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/result.hpp>
+#include <linkhub/engine/severity.hpp>
 #include <linkhub/engine/sql_store.hpp>
 
 #include <cstdint>
@@ -58,8 +59,10 @@ std::function<void(const EventRecord&)> fault_injection();
 int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& store, const std::string& run_id,
                        int threads, const std::string& output = "");
 
-// Prints diagnostics as a linter does: one line each with the source line and a caret.
-void print_diagnostics(const Diagnostics& diagnostics, bool json);
+// Prints diagnostics as a linter does: one line each with the source line and
+// a caret; each with `severity` (default: severity_of, by its code).
+void print_diagnostics(const Diagnostics& diagnostics, bool json,
+                       const std::function<Severity(const Diagnostic&)>& severity = severity_of);
 
 // "2026-11-25 17:30:00" (UTC) for tables; "-" for 0 (never).
 std::string format_time(int64_t ms);

@@ -18,17 +18,14 @@ int cmd_validate(const GlobalOptions& global, const std::vector<std::string>& fi
     Diagnostics found = check_workflow_file(file, *env->host);
     all.insert(all.end(), found.begin(), found.end());
   }
-  if (strict) {
-    for (auto& d : all) {
-      d.severity = Severity::Error;
-    }
-  }
+  // --strict: every finding is an error.
+  const auto severity = [strict](const Diagnostic& d) { return strict ? Severity::Error : severity_of(d); };
   const bool json = global.format == "json";
-  print_diagnostics(all, json);
+  print_diagnostics(all, json, severity);
   size_t errors = 0;
   std::set<std::string> bad_files;
   for (const auto& d : all) {
-    if (d.severity == Severity::Error) {
+    if (severity(d) == Severity::Error) {
       ++errors;
       bad_files.insert(d.file);
     }

@@ -13,11 +13,6 @@ struct SourcePos {
   int column = 0;
 };
 
-// An error stops a workflow from running; a warning (`linkhub validate`
-// only) points at something that runs but may not do what was meant, and is
-// an error under `linkhub validate --strict`.
-enum class Severity { Error, Warning };
-
 // One finding of `linkhub validate` (or of loading a workflow before a run).
 struct Diagnostic {
   std::string file;
@@ -25,12 +20,11 @@ struct Diagnostic {
   std::string step;     // step id, empty when the finding is not inside a step
   std::string code;     // stable kebab-case id, e.g. "unknown-key", "needs-cycle"
   std::string message;  // a sentence: what was expected and what was found
-  Severity severity = Severity::Error;
 };
 
 using Diagnostics = std::vector<Diagnostic>;
 
-// "file:line:column: error[code]: step 'id': message" (or warning[code])
+// "file:line:column: error[code]: step 'id': message"
 std::string format_diagnostic(const Diagnostic& d);
 Json diagnostic_to_json(const Diagnostic& d);
 // Orders by file, line, column, so output reads top to bottom.
