@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <utility>
 
 namespace linkhub {
 namespace {
@@ -96,19 +97,21 @@ class SkippedOutputLint {
   }
 
   // Whether step i is always skipped when step p is: the engine skips a step
-  // whose every need was skipped.
-  bool skipped_with(size_t i, size_t p, int depth = 0) const {
-    const StepDecl& step = wf_.steps[i];
-    if (step.needs.empty() || depth > static_cast<int>(wf_.steps.size())) {
-      return false;
+  // whose every need was skipped. Memoised, so wide diamonds stay linear.
+  bool skipped_with(size_t i, size_t p) {
+    const auto key = std::make_pair(i, p);
+    if (auto it = skipped_with_.find(key); it != skipped_with_.end()) {
+      return it->second;
     }
+    skipped_with_[key] = false;  // a cycle (reported elsewhere) ends here
+    const StepDecl& step = wf_.steps[i];
+    bool all = !step.needs.empty();
     for (const std::string& need : step.needs) {
       auto it = index_.find(need);
-      if (it == index_.end() || (it->second != p && !skipped_with(it->second, p, depth + 1))) {
-        return false;
-      }
+      all = all && it != index_.end() && (it->second == p || skipped_with(it->second, p));
     }
-    return true;
+    skipped_with_[key] = all;
+    return all;
   }
 
   static bool guarded_in(std::string_view expr, const Reference& ref, const std::vector<Reference>& refs) {
@@ -179,6 +182,7 @@ class SkippedOutputLint {
   const Workflow& wf_;
   std::map<std::string, size_t> index_;
   std::map<size_t, std::optional<size_t>> skipped_by_;
+  std::map<std::pair<size_t, size_t>, bool> skipped_with_;
   Diagnostics out_;
 };
 

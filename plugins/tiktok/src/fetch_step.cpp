@@ -158,7 +158,7 @@ Json FetchStep::run(sdk::Context& ctx, const Json& input) {
   }
   // The input, else the plugin config (so one workflow serves every provider), else per provider.
   std::optional<bool> download;
-  for (const Json* from : {&input, &config}) {
+  for (const Json* from : std::array<const Json*, 2>{&input, &config}) {
     if (auto it = from->find("download_video"); !download && it != from->end() && it->is_boolean()) {
       download = it->get<bool>();
     }
