@@ -1,29 +1,16 @@
 #include <linkhub/engine/diagnostic.hpp>
-#include <linkhub/engine/severity.hpp>
 
 #include <algorithm>
 #include <tuple>
 
 namespace linkhub {
 
-Severity severity_of(const Diagnostic& d) {
-  return d.code == kUnguardedSkippedOutput ? Severity::Warning : Severity::Error;
-}
-
 std::string format_diagnostic(const Diagnostic& d) {
-  return format_diagnostic(d, severity_of(d));
-}
-
-Json diagnostic_to_json(const Diagnostic& d) {
-  return diagnostic_to_json(d, severity_of(d));
-}
-
-std::string format_diagnostic(const Diagnostic& d, Severity severity) {
   std::string out = d.file;
   if (d.pos.line > 0) {
     out += ':' + std::to_string(d.pos.line) + ':' + std::to_string(d.pos.column);
   }
-  out += std::string(severity == Severity::Warning ? ": warning[" : ": error[") + d.code + "]: ";
+  out += std::string(d.severity == Severity::Warning ? ": warning[" : ": error[") + d.code + "]: ";
   if (!d.step.empty()) {
     out += "step '" + d.step + "': ";
   }
@@ -31,14 +18,14 @@ std::string format_diagnostic(const Diagnostic& d, Severity severity) {
   return out;
 }
 
-Json diagnostic_to_json(const Diagnostic& d, Severity severity) {
+Json diagnostic_to_json(const Diagnostic& d) {
   return Json{{"file", d.file},
               {"line", d.pos.line},
               {"column", d.pos.column},
               {"step", d.step.empty() ? Json(nullptr) : Json(d.step)},
               {"code", d.code},
               {"message", d.message},
-              {"severity", severity == Severity::Warning ? "warning" : "error"}};
+              {"severity", d.severity == Severity::Warning ? "warning" : "error"}};
 }
 
 void sort_diagnostics(Diagnostics& diagnostics) {

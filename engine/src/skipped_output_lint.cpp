@@ -175,7 +175,8 @@ class SkippedOutputLint {
     Diagnostic d{wf_.file, wf_.position(pointer), step.id, std::string(kUnguardedSkippedOutput),
                  std::string(field) + ": reads `" + read + "`, but " + why +
                      ", and then it is nil; add a guard such as `" + read + " or <default>` or `" + read +
-                     " ~= nil and ...`, or read it only in a step that is skipped with '" + ref.name + "'"};
+                     " ~= nil and ...`, or read it only in a step that is skipped with '" + ref.name + "'",
+                 Severity::Warning};
     out_.push_back(std::move(d));
   }
 

@@ -68,7 +68,7 @@ TEST(ValidateWarnings, OnlyUnguardedReadsAreWarnings) {
       continue;
     }
     for (const Diagnostic& d : check_workflow_file(entry.path().string(), test::builtin_plugins())) {
-      EXPECT_EQ(severity_of(d) == Severity::Warning, d.code == "unguarded-skipped-output") << format_diagnostic(d);
+      EXPECT_EQ(d.severity == Severity::Warning, d.code == "unguarded-skipped-output") << format_diagnostic(d);
     }
   }
 }

@@ -121,18 +121,17 @@ const std::vector<std::string>& file_lines(const std::string& file) {
 
 }  // namespace
 
-void print_diagnostics(const Diagnostics& diagnostics, bool json,
-                       const std::function<Severity(const Diagnostic&)>& severity) {
+void print_diagnostics(const Diagnostics& diagnostics, bool json) {
   if (json) {
     Json out = Json::array();
     for (const auto& d : diagnostics) {
-      out.push_back(diagnostic_to_json(d, severity(d)));
+      out.push_back(diagnostic_to_json(d));
     }
     std::cout << out.dump(2) << "\n";
     return;
   }
   for (const auto& d : diagnostics) {
-    std::cout << terminal_safe(format_diagnostic(d, severity(d))) << "\n";
+    std::cout << terminal_safe(format_diagnostic(d)) << "\n";
     const auto& lines = file_lines(d.file);
     if (d.pos.line > 0 && static_cast<size_t>(d.pos.line) <= lines.size()) {
       const std::string number = std::to_string(d.pos.line);

@@ -9,7 +9,7 @@
 #include <linkhub/engine/names.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/result.hpp>
-#include <linkhub/engine/severity.hpp>
+#include <linkhub/engine/diagnostic.hpp>
 #include <linkhub/engine/sql_store.hpp>
 
 #include <cstdint>
@@ -60,9 +60,8 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
                        int threads, const std::string& output = "");
 
 // Prints diagnostics as a linter does: one line each with the source line and
-// a caret; each with `severity` (default: severity_of, by its code).
-void print_diagnostics(const Diagnostics& diagnostics, bool json,
-                       const std::function<Severity(const Diagnostic&)>& severity = severity_of);
+// a caret; warnings as warnings.
+void print_diagnostics(const Diagnostics& diagnostics, bool json);
 
 // "2026-11-25 17:30:00" (UTC) for tables; "-" for 0 (never).
 std::string format_time(int64_t ms);

@@ -18,14 +18,17 @@ int cmd_validate(const GlobalOptions& global, const std::vector<std::string>& fi
     Diagnostics found = check_workflow_file(file, *env->host);
     all.insert(all.end(), found.begin(), found.end());
   }
-  // --strict: every finding is an error.
-  const auto severity = [strict](const Diagnostic& d) { return strict ? Severity::Error : severity_of(d); };
+  if (strict) {
+    for (auto& d : all) {
+      d.severity = Severity::Error;
+    }
+  }
   const bool json = global.format == "json";
-  print_diagnostics(all, json, severity);
+  print_diagnostics(all, json);
   size_t errors = 0;
   std::set<std::string> bad_files;
   for (const auto& d : all) {
-    if (severity(d) == Severity::Error) {
+    if (d.severity == Severity::Error) {
       ++errors;
       bad_files.insert(d.file);
     }

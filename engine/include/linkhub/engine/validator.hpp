@@ -1,7 +1,7 @@
 #pragma once
 
 #include <linkhub/engine/diagnostic.hpp>
-#include <linkhub/engine/severity.hpp>
+#include <linkhub/engine/diagnostic.hpp>
 #include <linkhub/engine/step_catalog.hpp>
 #include <linkhub/engine/workflow.hpp>
 
@@ -16,7 +16,7 @@ namespace linkhub {
 // `outputs` referring to unknown steps. All findings are returned.
 Diagnostics validate_workflow(const Workflow& workflow, const StepCatalog& catalog);
 
-// Warnings (severity.hpp) about a workflow that runs but may not do what was meant (they
+// Warnings (Severity::Warning, diagnostic.hpp) about a workflow that runs but may not do what was meant (they
 // never stop a run): a step reading `steps.X.outputs.Y` of a step X that may
 // be skipped (X has an `if:`, or every step X needs may be skipped), with no
 // nil guard. Guards: the read is compared (`== nil`, `~=`), an `or` follows
