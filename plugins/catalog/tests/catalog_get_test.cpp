@@ -1,9 +1,9 @@
 // catalog.get through the C ABI on SQLite and PostgreSQL.
 #include "catalog_test_support.hpp"
 
-#include <linkhub/engine/artifact_store.hpp>
-
 #include <gtest/gtest.h>
+
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -49,26 +49,25 @@ TEST_P(CatalogGet, ResolvesArtifactsToWhereTheStoreKeepsThemNow) {
   const auto dir = std::filesystem::path(::testing::TempDir()) / ("catalog-artifacts-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "cover.jpg", std::ios::binary) << "jpeg bytes";
-  ArtifactStore store(dir / "store");
-  auto stored = store.put_file(dir / "cover.jpg", "image/jpeg");
-  ASSERT_TRUE(stored.ok());
+  FakeContext call;
+  fill(call);
+  call.artifact_store = dir / "store";
+  const Json stored = call.put_artifact(dir / "cover.jpg", "image/jpeg");
 
   Json p = sample_product("8002");
-  p["thumbnails"] = {{{"hash", stored->hash}, {"path", "/old/place/cover.jpg"}},
+  p["thumbnails"] = {{{"hash", stored["hash"]}, {"path", "/old/place/cover.jpg"}},
                      {{"hash", hash_of('c')}, {"path", "/somewhere/else.jpg"}}};
   p["video"] = {{"hash", hash_of('d')}};
   const int64_t id = upsert(p);
 
-  StepCall call = step_call();
-  call.artifacts = &store;
-  const StepOutcome out = catalog_test::call_step("catalog.get", {{"product_id", id}}, call);
+  const StepResult out = catalog_test::call_step("catalog.get", {{"product_id", id}}, call);
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const Json product = out.output["product"];
-  EXPECT_EQ(product["thumbnails"][0]["path"], stored->path.string());
+  EXPECT_EQ(product["thumbnails"][0]["path"], stored["path"]);
   EXPECT_EQ(product["thumbnails"][1]["path"], "/somewhere/else.jpg");  // unknown to the store: as saved
   EXPECT_FALSE(product["video"].contains("path"));
 
-  const StepOutcome as_saved =
+  const StepResult as_saved =
       catalog_test::call_step("catalog.get", {{"product_id", id}, {"resolve_artifacts", false}}, call);
   EXPECT_EQ(as_saved.output["product"]["thumbnails"][0]["path"], "/old/place/cover.jpg");
   std::filesystem::remove_all(dir);

@@ -111,8 +111,8 @@ TEST_P(CatalogProductValidation, RefusesMalformedValues) {
 TEST_P(CatalogProductValidation, BadInputIsAPermanentErrorEvenWithoutADatabase) {
   Json p = sample_product("1");
   p["title"] = false;
-  StepCall call;  // no database at all: the input is checked first
-  const StepOutcome out = catalog_test::call_step("catalog.upsert", p, call);
+  // No database at all: the input is checked first.
+  const StepResult out = catalog_test::call_step("catalog.upsert", p);
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("`title` must be a string or null, found a boolean (false)"), std::string::npos)
       << out.error;

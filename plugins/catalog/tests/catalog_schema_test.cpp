@@ -23,7 +23,7 @@ TEST_P(CatalogSchema, RefusesADatabaseWithANewerCatalogSchema) {
   catalog_test::exec_sql(url_, {"CREATE TABLE catalog_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
                                 "NULL, applied_ms BIGINT NOT NULL)",
                                 "INSERT INTO catalog_schema_migrations VALUES (99, 'from the future', 0)"});
-  const StepOutcome out = call("upsert", sample_product("1"));
+  const StepResult out = call("upsert", sample_product("1"));
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("has catalog schema version 99, newer than this plugin knows (2)"), std::string::npos)
       << out.error;
@@ -31,8 +31,9 @@ TEST_P(CatalogSchema, RefusesADatabaseWithANewerCatalogSchema) {
 
 TEST_P(CatalogSchema, PluginConfigDatabaseTakesPrecedenceOverTheRunDatabase) {
   const std::string own = test::fresh_database(GetParam());
-  StepCall call = step_call();
-  call.plugin_config = Json{{"database", own}}.dump();
+  FakeContext call;
+  fill(call);
+  call.plugin_config = {{"database", own}};
   ASSERT_EQ(catalog_test::call_step("catalog.upsert", sample_product("1"), call).status, LH_OK);
   EXPECT_EQ(catalog_test::call_step("catalog.get", {{"source", "tiktok"}, {"video_id", "1"}}, call).output["found"],
             true);
@@ -64,9 +65,10 @@ TEST_P(CatalogSchema, AMissingPostgresDatabaseIsAPermanentError) {
   if (GetParam() != "postgres") {
     GTEST_SKIP() << "PostgreSQL only";
   }
-  StepCall call = step_call();
+  FakeContext call;
+  fill(call);
   call.database_url = url_.substr(0, url_.rfind('/') + 1) + "no_such_database";
-  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), call);
+  const StepResult out = catalog_test::call_step("catalog.search", Json::object(), call);
   EXPECT_EQ(out.status, LH_ERROR) << out.error;
   EXPECT_NE(out.error.find("does not exist"), std::string::npos) << out.error;
 }
@@ -75,15 +77,15 @@ INSTANTIATE_TEST_SUITE_P(Backends, CatalogSchema, ::testing::ValuesIn(test::all_
                          catalog_test::backend_name);
 
 TEST(CatalogDatabaseChoice, SaysWhenThereIsNoDatabase) {
-  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), StepCall{});
+  const StepResult out = catalog_test::call_step("catalog.search", Json::object());
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("catalog.search: no database"), std::string::npos) << out.error;
 }
 
 TEST(CatalogDatabaseChoice, AnUnreachableServerIsARetryableError) {
-  StepCall call;
+  FakeContext call;
   call.database_url = "postgresql://nobody:secret@127.0.0.1:1/none";  // port 1: refused at once
-  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), call);
+  const StepResult out = catalog_test::call_step("catalog.search", Json::object(), call);
   EXPECT_EQ(out.status, LH_RETRYABLE) << out.error;
   EXPECT_NE(out.error.find("cannot open the database postgresql://nobody:***@127.0.0.1:1/none"), std::string::npos)
       << out.error;
@@ -91,10 +93,10 @@ TEST(CatalogDatabaseChoice, AnUnreachableServerIsARetryableError) {
 }
 
 TEST(CatalogDatabaseChoice, AFileThatIsNotADatabaseIsAPermanentError) {
-  StepCall call;
+  FakeContext call;
   call.database_url = test::fresh_database("sqlite");
   std::ofstream(call.database_url, std::ios::binary) << std::string(4096, 'x');
-  const StepOutcome out = catalog_test::call_step("catalog.search", Json::object(), call);
+  const StepResult out = catalog_test::call_step("catalog.search", Json::object(), call);
   EXPECT_EQ(out.status, LH_ERROR) << out.error;
   EXPECT_NE(out.error.find("is not a SQLite database"), std::string::npos) << out.error;
 }

@@ -1,21 +1,30 @@
 #pragma once
-// Shared by the catalog plugin's tests: the steps through the real C ABI on a
-// fresh SQLite or PostgreSQL database per test, sample products, and direct
-// SQL for checks the steps cannot make.
+// Shared by the catalog plugin's tests: the steps of the built plugin through
+// its C ABI on the SDK's fake host (linkhub/testing.hpp), on a fresh SQLite or
+// PostgreSQL database per test, sample products, and direct SQL for checks
+// the steps cannot make.
 
-#include "builtin_plugins.hpp"
+#include "checked_step.hpp"
 #include "test_databases.hpp"
 
-#include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/testing.hpp>
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace linkhub::catalog_test {
+namespace linkhub {
+
+using Json = sdk::Json;
+using sdk::testing::FakeContext;
+using sdk::testing::StepResult;
+
+namespace catalog_test {
 
 inline std::string hash_of(char hex_digit) {
   return "sha256:" + std::string(64, hex_digit);
@@ -49,10 +58,25 @@ inline Json small_product(const std::string& video_id, const std::string& title)
   return {{"source", "tiktok"}, {"video_id", video_id}, {"title", title}};
 }
 
-inline StepOutcome call_step(const std::string& uses, const Json& input, const StepCall& call) {
-  const LoadedStep* step = test::builtin_plugins().step(uses);
-  EXPECT_NE(step, nullptr) << uses << " is not loaded";
-  return step == nullptr ? StepOutcome{} : test::builtin_plugins().invoke(*step, call, input.dump());
+// The plugin this build produced, loaded once per test process (its state,
+// the database pools, lives until the process ends).
+inline const sdk::testing::Plugin& plugin() {
+  static const sdk::testing::Plugin catalog(std::filesystem::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_catalog.so");
+  return catalog;
+}
+
+// `uses` is "catalog.<step>"; `ctx` says what the host would (the database, the keys).
+inline StepResult call_step(const std::string& uses, const Json& input, FakeContext& ctx) {
+  if (uses.rfind("catalog.", 0) != 0) {
+    throw std::invalid_argument("not a catalog step: " + uses);
+  }
+  return test::run_checked_step(plugin(), uses.substr(8), ctx, input);
+}
+
+// With a host that says nothing: no database, no keys.
+inline StepResult call_step(const std::string& uses, const Json& input) {
+  FakeContext ctx;
+  return call_step(uses, input, ctx);
 }
 
 // Runs statements on a test database directly (SQLite file or PostgreSQL URL).
@@ -119,29 +143,31 @@ class CatalogTest : public ::testing::TestWithParam<std::string> {
     ASSERT_FALSE(url_.empty());
   }
 
-  StepCall step_call(const std::string& idempotency_key = "") const {
-    StepCall call;
-    call.run_id = "run-1";
-    call.step_id = "save";
-    call.idempotency_key = idempotency_key;
-    call.database_url = url_;
-    return call;
+  // What the host says to a step of this test: its database, run and key.
+  void fill(FakeContext& ctx, const std::string& idempotency_key = "") const {
+    ctx.run_id = "run-1";
+    ctx.step_id = "save";
+    ctx.idempotency_key = idempotency_key;
+    ctx.database_url = url_;
   }
 
-  StepOutcome call(const std::string& step, const Json& input, const std::string& idempotency_key = "") const {
-    return call_step("catalog." + step, input, step_call(idempotency_key));
+  // Thread-safe: each call has a context of its own.
+  StepResult call(const std::string& step, const Json& input, const std::string& idempotency_key = "") const {
+    FakeContext ctx;
+    fill(ctx, idempotency_key);
+    return call_step("catalog." + step, input, ctx);
   }
 
   // The step's output; a failure of the step fails the test.
   Json ok(const std::string& step, const Json& input, const std::string& idempotency_key = "") const {
-    const StepOutcome out = call(step, input, idempotency_key);
+    const StepResult out = call(step, input, idempotency_key);
     EXPECT_EQ(out.status, LH_OK) << "catalog." << step << ": " << out.error;
     return out.output;
   }
 
   // The step's error message; success fails the test.
   std::string error(const std::string& step, const Json& input) const {
-    const StepOutcome out = call(step, input);
+    const StepResult out = call(step, input);
     EXPECT_EQ(out.status, LH_ERROR) << "catalog." << step << " should fail permanently: " << out.output.dump();
     return out.error;
   }
@@ -165,4 +191,5 @@ inline std::string backend_name(const ::testing::TestParamInfo<std::string>& inf
   return info.param;
 }
 
-}  // namespace linkhub::catalog_test
+}  // namespace catalog_test
+}  // namespace linkhub

@@ -97,11 +97,11 @@ TEST_P(CatalogUpsert, RefusesAKeyReusedForADifferentInputOrStep) {
   ok("upsert", sample_product("7304"), "key-1");
   Json other = sample_product("7304");
   other["title"] = "Something else";
-  const StepOutcome reused = call("upsert", other, "key-1");
+  const StepResult reused = call("upsert", other, "key-1");
   EXPECT_EQ(reused.status, LH_ERROR);
   EXPECT_NE(reused.error.find("idempotency key 'key-1' was already used with a different input"), std::string::npos)
       << reused.error;
-  const StepOutcome by_delete = call("delete", {{"product_id", 1}}, "key-1");
+  const StepResult by_delete = call("delete", {{"product_id", 1}}, "key-1");
   EXPECT_EQ(by_delete.status, LH_ERROR);
   EXPECT_NE(by_delete.error.find("already used by catalog.upsert"), std::string::npos) << by_delete.error;
 }
@@ -119,7 +119,8 @@ TEST_P(CatalogUpsert, KeepsARowOfPriceHistoryForEveryPriceChange) {
   p["price"] = nullptr;  // the price is gone
   upsert(p);
   p["price"] = {{"amount", 12.5}, {"currency", "EUR"}};
-  StepCall later = step_call();
+  FakeContext later;
+  fill(later);
   later.run_id = "run-2";
   ASSERT_EQ(catalog_test::call_step("catalog.upsert", p, later).status, LH_OK);
 
@@ -139,13 +140,13 @@ TEST_P(CatalogUpsert, KeepsARowOfPriceHistoryForEveryPriceChange) {
 
 TEST_P(CatalogUpsert, ConcurrentUpsertsOfOneProductLeaveOneProduct) {
   constexpr int kThreads = 8;
-  std::vector<StepOutcome> outcomes(kThreads);
+  std::vector<StepResult> outcomes(kThreads);
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
       Json p = sample_product("7306");
       p["title"] = "Writer " + std::to_string(i);
-      outcomes[i] = catalog_test::call_step("catalog.upsert", p, step_call("writer-" + std::to_string(i)));
+      outcomes[i] = call("upsert", p, "writer-" + std::to_string(i));
     });
   }
   for (auto& t : threads) {
@@ -154,7 +155,7 @@ TEST_P(CatalogUpsert, ConcurrentUpsertsOfOneProductLeaveOneProduct) {
   int created = 0;
   std::set<int64_t> ids;
   std::set<int64_t> versions;
-  for (const StepOutcome& out : outcomes) {
+  for (const StepResult& out : outcomes) {
     ASSERT_EQ(out.status, LH_OK) << out.error;
     created += out.output["created"].get<bool>() ? 1 : 0;
     ids.insert(out.output["product_id"].get<int64_t>());
@@ -170,16 +171,15 @@ TEST_P(CatalogUpsert, ConcurrentUpsertsOfOneProductLeaveOneProduct) {
 
 TEST_P(CatalogUpsert, ConcurrentRetriesOfOneStepApplyItOnce) {
   constexpr int kThreads = 6;
-  std::vector<StepOutcome> outcomes(kThreads);
+  std::vector<StepResult> outcomes(kThreads);
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back(
-        [&, i] { outcomes[i] = catalog_test::call_step("catalog.upsert", sample_product("7307"), step_call("same")); });
+    threads.emplace_back([&, i] { outcomes[i] = call("upsert", sample_product("7307"), "same"); });
   }
   for (auto& t : threads) {
     t.join();
   }
-  for (const StepOutcome& out : outcomes) {
+  for (const StepResult& out : outcomes) {
     ASSERT_EQ(out.status, LH_OK) << out.error;
     EXPECT_EQ(out.output, outcomes[0].output);
   }

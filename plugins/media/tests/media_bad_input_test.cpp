@@ -23,7 +23,7 @@ struct BadInput {
 
 void expect_refused(MediaSteps& steps, const BadInput& bad) {
   for (const char* step : {"probe", "thumbnails"}) {
-    const StepOutcome out = steps.run(step, {{"path", bad.path.string()}});
+    const StepResult out = steps.run(step, {{"path", bad.path.string()}});
     EXPECT_EQ(out.status, LH_ERROR) << bad.name << " through media." << step << ": " << out.output.dump();
     EXPECT_TRUE(mentions(out.error, "'" + bad.path.string() + "'")) << bad.name << ": " << out.error;
     EXPECT_TRUE(mentions(out.error, bad.says)) << bad.name << " through media." << step << ": " << out.error;
@@ -64,7 +64,7 @@ TEST(MediaBadInput, TreatsUrlsAndProtocolsAsFileNames) {
   MediaSteps steps;
   // FFmpeg would fetch these; the plugin only ever opens local files.
   for (const char* url : {"http://127.0.0.1:9/video.mp4", "concat:/etc/hostname|/etc/hostname"}) {
-    const StepOutcome out = steps.run("probe", {{"path", url}});
+    const StepResult out = steps.run("probe", {{"path", url}});
     EXPECT_EQ(out.status, LH_ERROR);
     EXPECT_TRUE(mentions(out.error, std::string("'") + url + "' does not exist")) << url << ": " << out.error;
   }
@@ -74,10 +74,10 @@ TEST(MediaBadInput, UsesWhatIsLeftOfAVideoCutShortAfterItsIndex) {
   MediaSteps steps;
   // The index (moov) comes first, so the file opens; the last 40% of the frames are gone.
   const fs::path clip = Clips::get().truncated_faststart_mp4();
-  const StepOutcome probe = steps.probe(clip);
+  const StepResult probe = steps.probe(clip);
   ASSERT_EQ(probe.status, LH_OK) << probe.error;
   EXPECT_NEAR(probe.output["duration_s"].get<double>(), 2.0, 0.15);  // what the index says
-  const StepOutcome out = steps.thumbnails(clip, {{"formats", {"jpeg"}}});
+  const StepResult out = steps.thumbnails(clip, {{"formats", {"jpeg"}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   ASSERT_FALSE(out.output["frames"].empty());
   for (const Json& f : out.output["frames"]) {
@@ -95,7 +95,7 @@ TEST(MediaBadInput, SurvivesGarbageInTheMiddleOfTheFrames) {
     bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
   }
   std::ofstream(damaged, std::ios::binary) << bytes;
-  const StepOutcome out = steps.thumbnails(damaged);
+  const StepResult out = steps.thumbnails(damaged);
   // Either some frames decode or the step says the file is damaged; never a crash.
   if (out.status != LH_OK) {
     EXPECT_EQ(out.status, LH_ERROR);

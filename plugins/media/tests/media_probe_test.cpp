@@ -13,7 +13,7 @@ using media_test::MediaSteps;
 TEST(MediaProbe, DescribesAnH264Mp4WithAudio) {
   MediaSteps steps;
   const auto path = fixture_video("moviepy_smpte-2997_1920x1080_25fps_10s.mp4");
-  const StepOutcome out = steps.probe(path);
+  const StepResult out = steps.probe(path);
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const Json& v = out.output;
   EXPECT_EQ(v["path"], path.string());
@@ -39,7 +39,7 @@ TEST(MediaProbe, DescribesAnH264Mp4WithAudio) {
 
 TEST(MediaProbe, DescribesAVp9WebmWhoseDurationIsOnlyInTheContainer) {
   MediaSteps steps;
-  const StepOutcome out = steps.probe(fixture_video("bbb_sunflower_320x180_10s_vp9.webm"));
+  const StepResult out = steps.probe(fixture_video("bbb_sunflower_320x180_10s_vp9.webm"));
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const Json& v = out.output;
   EXPECT_EQ(v["container"], "matroska,webm");
@@ -62,7 +62,7 @@ TEST(MediaProbe, ReportsRotationClockwiseAndSwapsTheDisplaySize) {
   // turns the picture N degrees counterclockwise (ffprobe says "rotation: N"):
   // 360-N clockwise, as ffmpeg's own autorotation shows it.
   for (const auto& [tag, clockwise] : {std::pair{90, 270}, std::pair{270, 90}}) {
-    const StepOutcome out = steps.probe(Clips::get().rotated(tag));
+    const StepResult out = steps.probe(Clips::get().rotated(tag));
     ASSERT_EQ(out.status, LH_OK) << out.error;
     EXPECT_EQ(out.output["rotation"], clockwise) << "rotate=" << tag;
     EXPECT_EQ(out.output["width"], 160);
@@ -74,7 +74,7 @@ TEST(MediaProbe, ReportsRotationClockwiseAndSwapsTheDisplaySize) {
 
 TEST(MediaProbe, EstimatesTheDurationOfARawH264Stream) {
   MediaSteps steps;
-  const StepOutcome out = steps.probe(Clips::get().raw_h264());
+  const StepResult out = steps.probe(Clips::get().raw_h264());
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const Json& v = out.output;
   EXPECT_EQ(v["container"], "h264");
@@ -87,7 +87,7 @@ TEST(MediaProbe, EstimatesTheDurationOfARawH264Stream) {
 
 TEST(MediaProbe, EstimatesTheDurationOfALiveMatroskaFile) {
   MediaSteps steps;
-  const StepOutcome out = steps.probe(Clips::get().live_mkv());
+  const StepResult out = steps.probe(Clips::get().live_mkv());
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_TRUE(out.output["duration_estimated"].get<bool>());
   EXPECT_NEAR(out.output["duration_s"].get<double>(), 2.0, 0.15);
@@ -96,7 +96,7 @@ TEST(MediaProbe, EstimatesTheDurationOfALiveMatroskaFile) {
 
 TEST(MediaProbe, NotesAnAlphaChannel) {
   MediaSteps steps;
-  const StepOutcome out = steps.probe(Clips::get().vp9_alpha());
+  const StepResult out = steps.probe(Clips::get().vp9_alpha());
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["codec"], "vp9");
   EXPECT_TRUE(out.output["has_alpha"].get<bool>());
@@ -104,7 +104,7 @@ TEST(MediaProbe, NotesAnAlphaChannel) {
 
 TEST(MediaProbe, AcceptsAOnePixelVideo) {
   MediaSteps steps;
-  const StepOutcome out = steps.probe(Clips::get().one_pixel());
+  const StepResult out = steps.probe(Clips::get().one_pixel());
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["width"], 1);
   EXPECT_EQ(out.output["height"], 1);
@@ -113,23 +113,22 @@ TEST(MediaProbe, AcceptsAOnePixelVideo) {
 TEST(MediaProbe, FindsAStoredArtifactByHash) {
   MediaSteps steps;
   const auto path = fixture_video("bbb_sunflower_320x180_10s_vp9.webm");
-  const auto stored = steps.store().put_file(path, "video/webm");
-  ASSERT_TRUE(stored.ok()) << stored.error().message;
-  const StepOutcome out = steps.run("probe", {{"path", stored.value().hash}});
+  const Json stored = steps.put(path, "video/webm");
+  const StepResult out = steps.run("probe", {{"path", stored["hash"]}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
-  EXPECT_EQ(out.output["path"], stored.value().path.string());
+  EXPECT_EQ(out.output["path"], stored["path"]);
   EXPECT_EQ(out.output["codec"], "vp9");
 
-  const StepOutcome unknown = steps.run("probe", {{"path", "sha256:" + std::string(64, 'a')}});
+  const StepResult unknown = steps.run("probe", {{"path", "sha256:" + std::string(64, 'a')}});
   EXPECT_EQ(unknown.status, LH_ERROR);
   EXPECT_TRUE(media_test::mentions(unknown.error, "no artifact sha256:aaaa")) << unknown.error;
 }
 
 TEST(MediaProbe, ResolvesRelativePathsAgainstTheWorkflowFolder) {
   MediaSteps steps;
-  StepCall call;
+  FakeContext call;
   call.workflow_dir = fixture_video("any").parent_path().parent_path().string();  // tests/fixtures
-  const StepOutcome out = steps.run("probe", {{"path", "videos/bbb_sunflower_320x180_10s_vp9.webm"}}, call);
+  const StepResult out = steps.run("probe", {{"path", "videos/bbb_sunflower_320x180_10s_vp9.webm"}}, call);
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["path"], call.workflow_dir + "/videos/bbb_sunflower_320x180_10s_vp9.webm");
 }

@@ -1,15 +1,14 @@
 #pragma once
-// Shared by the media plugin's tests: the plugin through the C ABI with an
-// artifact store, the fixture videos, and small clips made with the ffmpeg
-// CLI into a temporary folder once per test process. A missing ffmpeg fails
-// the tests that need it (scripts/setup.sh installs it); nothing is skipped.
+// Shared by the media plugin's tests: the built plugin through its C ABI on
+// the SDK's fake host (linkhub/testing.hpp) with an artifact store, the fixture videos, and small clips made with the
+// ffmpeg CLI into a temporary folder once per test process. A missing ffmpeg fails the tests that need it
+// (scripts/setup.sh installs it); nothing is skipped.
 
-#include "builtin_plugins.hpp"
+#include "checked_step.hpp"
 #include "child_process.hpp"
 #include "temp_dir.hpp"
 
-#include <linkhub/engine/artifact_store.hpp>
-#include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/testing.hpp>
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
@@ -27,7 +26,13 @@
 #include <string>
 #include <vector>
 
-namespace linkhub::media_test {
+namespace linkhub {
+
+using Json = sdk::Json;
+using sdk::testing::FakeContext;
+using sdk::testing::StepResult;
+
+namespace media_test {
 
 namespace fs = std::filesystem;
 
@@ -192,38 +197,50 @@ class Clips {
 };
 
 // The media plugin's steps through the C ABI, with an artifact store of
-// their own: `store_dir()/objects/...`.
+// their own (`store_dir()`, shared by every run of one MediaSteps) and a
+// scratch folder (`run_dir()`) unless the context names one.
 class MediaSteps {
  public:
-  MediaSteps() : store_(dir_.path() / "store") {}
+  MediaSteps() { store_.artifact_store = store_dir(); }
 
-  StepOutcome run(const std::string& step, const Json& input, StepCall call = {}) {
-    const LoadedStep* loaded = test::builtin_plugins().step("media." + step);
-    EXPECT_NE(loaded, nullptr) << "media." << step << " is not loaded";
-    if (loaded == nullptr) {
-      return {};
-    }
-    if (call.artifact_dir.empty()) {
-      call.artifact_dir = (dir_.path() / "run").string();
-    }
-    call.artifacts = &store_;
-    // invoke() also checks the output against the step's output schema.
-    return test::builtin_plugins().invoke(*loaded, call, input.dump());
+  static const sdk::testing::Plugin& plugin() {
+    static const sdk::testing::Plugin media(fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_media.so");
+    return media;
   }
-  StepOutcome probe(const fs::path& path, StepCall call = {}) { return run("probe", {{"path", path.string()}}, call); }
-  StepOutcome thumbnails(const fs::path& path, Json extra = Json::object(), StepCall call = {}) {
+
+  // `step` is "probe" or "thumbnails"; a successful output must match the step's output schema.
+  StepResult run(const std::string& step, const Json& input, FakeContext& ctx) {
+    if (ctx.artifact_dir.empty()) {
+      ctx.artifact_dir = run_dir();
+    }
+    ctx.artifact_store = store_dir();
+    return test::run_checked_step(plugin(), step, ctx, input);
+  }
+  StepResult run(const std::string& step, const Json& input) {
+    FakeContext ctx;
+    return run(step, input, ctx);
+  }
+  StepResult probe(const fs::path& path) { return run("probe", {{"path", path.string()}}); }
+  StepResult thumbnails(const fs::path& path, const Json& extra = Json::object()) {
+    FakeContext ctx;
+    return thumbnails(path, extra, ctx);
+  }
+  StepResult thumbnails(const fs::path& path, const Json& extra, FakeContext& ctx) {
     Json input = {{"path", path.string()}};
     for (const auto& [k, v] : extra.items()) {
       input[k] = v;
     }
-    return run("thumbnails", input, call);
+    return run("thumbnails", input, ctx);
   }
 
-  const ArtifactStore& store() const { return store_; }
+  // A file put into the store as a step would put it: its descriptor.
+  Json put(const fs::path& file, std::string_view media_type) { return store_.put_artifact(file, media_type); }
+  // Where the store keeps `hash` ("" when it does not).
+  fs::path path_of(const std::string& hash) { return store_.artifact_path(hash); }
   fs::path store_dir() const { return dir_.path() / "store"; }
   fs::path run_dir() const { return dir_.path() / "run"; }
 
-  // Files in the store's objects folder.
+  // Files in the store.
   size_t stored_objects() const {
     size_t n = 0;
     if (fs::exists(store_dir())) {
@@ -236,7 +253,7 @@ class MediaSteps {
 
  private:
   TempDir dir_;
-  ArtifactStore store_;
+  FakeContext store_;  // only its artifact store: put() and path_of()
 };
 
 // An image file decoded the way any consumer would.
@@ -250,4 +267,5 @@ inline bool mentions(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-}  // namespace linkhub::media_test
+}  // namespace media_test
+}  // namespace linkhub

@@ -34,7 +34,7 @@ std::vector<std::string> hashes_of(const Json& output) {
 TEST(MediaThumbnails, WritesEveryChosenFrameInEachWidthAndFormat) {
   MediaSteps steps;
   // Two scenes with a moving character: three distinct frames.
-  const StepOutcome out = steps.thumbnails(fixture_video(kBbb1080));
+  const StepResult out = steps.thumbnails(fixture_video(kBbb1080));
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const Json& o = out.output;
   ASSERT_EQ(o["frames"].size(), 3u) << o.dump(1);
@@ -51,7 +51,7 @@ TEST(MediaThumbnails, WritesEveryChosenFrameInEachWidthAndFormat) {
     EXPECT_EQ(t["hash"].get<std::string>().rfind("sha256:", 0), 0u);
     EXPECT_EQ(t["media_type"], format == "jpeg" ? "image/jpeg" : "image/webp");
     EXPECT_EQ(std::filesystem::path(t["path"].get<std::string>()).extension(), format == "jpeg" ? ".jpg" : ".webp");
-    EXPECT_EQ(steps.store().path_of(t["hash"]).string(), t["path"]);
+    EXPECT_EQ(steps.path_of(t["hash"]).string(), t["path"]);
     sizes.insert({t["width"].get<int>() * 10000 + t["height"].get<int>(), format});
   }
   // 16:9 kept: 320x180 and 720x405.
@@ -72,7 +72,7 @@ TEST(MediaThumbnails, WritesEveryChosenFrameInEachWidthAndFormat) {
 TEST(MediaThumbnails, ChoosesOneFrameOfAVideoThatLooksTheSameThroughout) {
   MediaSteps steps;
   // A static test pattern: every keyframe is a near-duplicate of the best one.
-  const StepOutcome out = steps.thumbnails(fixture_video(kSmpte), {{"formats", {"jpeg"}}});
+  const StepResult out = steps.thumbnails(fixture_video(kSmpte), {{"formats", {"jpeg"}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["frames"].size(), 1u);
   EXPECT_EQ(out.output["thumbnails"].size(), 2u);
@@ -85,7 +85,7 @@ TEST(MediaThumbnails, ChoosesOneFrameOfAVideoThatLooksTheSameThroughout) {
 
 TEST(MediaThumbnails, SeeksToKeyframesInsteadOfDecodingTheVideo) {
   MediaSteps steps;
-  const StepOutcome out = steps.thumbnails(fixture_video(kSmpte));
+  const StepResult out = steps.thumbnails(fixture_video(kSmpte));
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["sampling"], "keyframes");
   // 251 frames, a keyframe every 0.6 s: one decoded frame per slice with a keyframe.
@@ -98,7 +98,7 @@ TEST(MediaThumbnails, SeeksToKeyframesInsteadOfDecodingTheVideo) {
 TEST(MediaThumbnails, DecodesForwardWhenTheVideoHasTooFewKeyframes) {
   MediaSteps steps;
   // 2 s at 60 fps with a single keyframe, at 0 s: outside the sampled window.
-  const StepOutcome out = steps.thumbnails(fixture_video(kBbb1080), {{"widths", {320}}, {"formats", {"jpeg"}}});
+  const StepResult out = steps.thumbnails(fixture_video(kBbb1080), {{"widths", {320}}, {"formats", {"jpeg"}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["sampling"], "keyframes+exact");
   EXPECT_GE(out.output["frames"].size(), 1u);
@@ -110,7 +110,7 @@ TEST(MediaThumbnails, DecodesForwardWhenTheVideoHasTooFewKeyframes) {
 
 TEST(MediaThumbnails, NeverScalesAboveTheVideosOwnWidth) {
   MediaSteps steps;
-  const StepOutcome out = steps.thumbnails(fixture_video(kWebm), {{"widths", {320, 720, 1080}}});
+  const StepResult out = steps.thumbnails(fixture_video(kWebm), {{"widths", {320, 720, 1080}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   ASSERT_FALSE(out.output["thumbnails"].empty());
   for (const Json& t : out.output["thumbnails"]) {
@@ -122,13 +122,13 @@ TEST(MediaThumbnails, NeverScalesAboveTheVideosOwnWidth) {
 
 TEST(MediaThumbnails, SameFileGivesTheSameImagesStoredOnce) {
   MediaSteps steps;
-  const StepOutcome first = steps.thumbnails(fixture_video(kWebm));
+  const StepResult first = steps.thumbnails(fixture_video(kWebm));
   ASSERT_EQ(first.status, LH_OK) << first.error;
   const size_t stored = steps.stored_objects();
   const std::vector<std::string> hashes = hashes_of(first.output);
   EXPECT_EQ(stored, std::set<std::string>(hashes.begin(), hashes.end()).size());
 
-  const StepOutcome second = steps.thumbnails(fixture_video(kWebm));
+  const StepResult second = steps.thumbnails(fixture_video(kWebm));
   ASSERT_EQ(second.status, LH_OK) << second.error;
   EXPECT_EQ(hashes_of(second.output), hashes);
   EXPECT_EQ(second.output["frames"], first.output["frames"]);
@@ -137,14 +137,14 @@ TEST(MediaThumbnails, SameFileGivesTheSameImagesStoredOnce) {
 
 TEST(MediaThumbnails, HonoursCountFormatsAndQuality) {
   MediaSteps steps;
-  const StepOutcome low = steps.thumbnails(
+  const StepResult low = steps.thumbnails(
       fixture_video(kSmpte), {{"count", 1}, {"widths", {640}}, {"formats", {"webp"}}, {"webp_quality", 10}});
   ASSERT_EQ(low.status, LH_OK) << low.error;
   ASSERT_EQ(low.output["thumbnails"].size(), 1u);
   EXPECT_EQ(low.output["thumbnails"][0]["format"], "webp");
   EXPECT_EQ(low.output["thumbnails"][0]["width"], 640);
   EXPECT_EQ(low.output["thumbnails"][0]["height"], 360);
-  const StepOutcome high = steps.thumbnails(
+  const StepResult high = steps.thumbnails(
       fixture_video(kSmpte), {{"count", 1}, {"widths", {640}}, {"formats", {"webp"}}, {"webp_quality", 95}});
   ASSERT_EQ(high.status, LH_OK) << high.error;
   EXPECT_EQ(high.output["frames"], low.output["frames"]);
@@ -155,7 +155,7 @@ TEST(MediaThumbnails, TurnsRotatedVideosTheWayFfmpegShowsThem) {
   MediaSteps steps;
   for (int tag : {90, 270}) {
     const auto clip = Clips::get().rotated(tag);
-    const StepOutcome out = steps.thumbnails(clip, {{"count", 1}, {"formats", {"webp"}}, {"webp_quality", 100}});
+    const StepResult out = steps.thumbnails(clip, {{"count", 1}, {"formats", {"webp"}}, {"webp_quality", 100}});
     ASSERT_EQ(out.status, LH_OK) << out.error;
     const Json& t = out.output["thumbnails"][0];
     EXPECT_EQ(t["width"], 90);  // portrait: the stored 160x90 turned a quarter
@@ -179,7 +179,7 @@ TEST(MediaThumbnails, TurnsRotatedVideosTheWayFfmpegShowsThem) {
 
 TEST(MediaThumbnails, PrefersTheSharpFramesOfAPartlyBlurredVideo) {
   MediaSteps steps;
-  const StepOutcome out = steps.thumbnails(Clips::get().blurred_then_sharp(), {{"formats", {"jpeg"}}});
+  const StepResult out = steps.thumbnails(Clips::get().blurred_then_sharp(), {{"formats", {"jpeg"}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   ASSERT_FALSE(out.output["frames"].empty());
   for (const Json& f : out.output["frames"]) {
@@ -198,7 +198,7 @@ TEST(MediaThumbnails, PrefersTheSharpFramesOfAPartlyBlurredVideo) {
 TEST(MediaThumbnails, ReadsAStreamWithoutDurationFromTheStart) {
   MediaSteps steps;
   for (const auto& clip : {Clips::get().raw_h264(), Clips::get().live_mkv()}) {
-    const StepOutcome out = steps.thumbnails(clip, {{"widths", {160}}});
+    const StepResult out = steps.thumbnails(clip, {{"widths", {160}}});
     ASSERT_EQ(out.status, LH_OK) << clip << ": " << out.error;
     EXPECT_EQ(out.output["sampling"], "sequential") << clip;
     EXPECT_TRUE(out.output["video"]["duration_estimated"].get<bool>());
@@ -214,7 +214,7 @@ TEST(MediaThumbnails, ReadsAStreamWithoutDurationFromTheStart) {
 
 TEST(MediaThumbnails, MakesOnePixelThumbnailsOfAOnePixelVideo) {
   MediaSteps steps;
-  const StepOutcome out = steps.thumbnails(Clips::get().one_pixel());
+  const StepResult out = steps.thumbnails(Clips::get().one_pixel());
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_TRUE(out.output["quality_fallback"].get<bool>());  // every frame is "blank": taken anyway
   ASSERT_FALSE(out.output["thumbnails"].empty());
@@ -227,7 +227,7 @@ TEST(MediaThumbnails, MakesOnePixelThumbnailsOfAOnePixelVideo) {
 
 TEST(MediaThumbnails, MakesOpaqueThumbnailsOfVp9WithAlpha) {
   MediaSteps steps;
-  const StepOutcome out = steps.thumbnails(Clips::get().vp9_alpha());
+  const StepResult out = steps.thumbnails(Clips::get().vp9_alpha());
   ASSERT_EQ(out.status, LH_OK) << out.error;
   ASSERT_FALSE(out.output["thumbnails"].empty());
   for (const Json& t : out.output["thumbnails"]) {
@@ -240,7 +240,7 @@ TEST(MediaThumbnails, MakesOpaqueThumbnailsOfVp9WithAlpha) {
 TEST(MediaThumbnails, RefusesAVideoThatIsBlackThroughout) {
   MediaSteps steps;
   const auto clip = Clips::get().black();
-  const StepOutcome out = steps.thumbnails(clip);
+  const StepResult out = steps.thumbnails(clip);
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_TRUE(mentions(out.error, clip.string())) << out.error;
   EXPECT_TRUE(mentions(out.error, "every sampled frame is black")) << out.error;
@@ -248,27 +248,25 @@ TEST(MediaThumbnails, RefusesAVideoThatIsBlackThroughout) {
 
 TEST(MediaThumbnails, TakesTheVideoFromTheArtifactStore) {
   MediaSteps steps;
-  const auto stored = steps.store().put_file(fixture_video(kWebm), "video/webm");
-  ASSERT_TRUE(stored.ok());
-  const StepOutcome out = steps.run("thumbnails", {{"path", stored.value().hash}, {"count", 1}});
+  const Json stored = steps.put(fixture_video(kWebm), "video/webm");
+  const StepResult out = steps.run("thumbnails", {{"path", stored["hash"]}, {"count", 1}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
-  EXPECT_EQ(out.output["video"]["path"], stored.value().path.string());
+  EXPECT_EQ(out.output["video"]["path"], stored["path"]);
 }
 
 TEST(MediaThumbnails, StopsWhenCancelled) {
   MediaSteps steps;
-  std::atomic<bool> cancelled{true};
-  StepCall call;
-  call.cancelled = &cancelled;
-  const StepOutcome out = steps.thumbnails(fixture_video(kSmpte), Json::object(), call);
+  FakeContext call;
+  call.cancelled = true;
+  const StepResult out = steps.thumbnails(fixture_video(kSmpte), Json::object(), call);
   EXPECT_EQ(out.status, LH_CANCELLED) << out.error;
 }
 
 TEST(MediaThumbnails, GivesUpRetryablyOnceTheDeadlineHasPassed) {
   MediaSteps steps;
-  StepCall call;
+  FakeContext call;
   call.deadline_ms = 1;  // long past
-  const StepOutcome out = steps.thumbnails(fixture_video(kSmpte), Json::object(), call);
+  const StepResult out = steps.thumbnails(fixture_video(kSmpte), Json::object(), call);
   EXPECT_EQ(out.status, LH_RETRYABLE) << out.error;
   EXPECT_TRUE(mentions(out.error, "deadline")) << out.error;
 }
@@ -284,7 +282,7 @@ TEST(MediaThumbnails, ExplainsBadOptions) {
       {{{"jpeg_quality", 101}}, "'jpeg_quality' must be an integer from 1 to 100"},
   };
   for (const auto& [extra, message] : cases) {
-    const StepOutcome out = steps.thumbnails(video, extra);
+    const StepResult out = steps.thumbnails(video, extra);
     EXPECT_EQ(out.status, LH_ERROR) << extra.dump();
     EXPECT_TRUE(mentions(out.error, message)) << extra.dump() << ": " << out.error;
   }

@@ -33,30 +33,31 @@ class TikTokFetchApify : public ::testing::Test {
     server_.start();
   }
 
-  StepOutcome fetch(std::function<Response(const Request&)> handler, Json extra = {},
-                    std::optional<std::string> token = kToken) {
+  StepResult fetch(std::function<Response(const Request&)> handler, Json extra = {},
+                   std::optional<std::string> token = kToken) {
     handler_ = std::move(handler);
     Json input = {{"provider", "apify"}, {"url", kUrl}};
     for (const auto& [k, v] : extra.items()) {
       input[k] = v;
     }
-    StepCall c;
-    c.plugin_config = Json{{"apify_base_url", server_.url("")}}.dump();
-    c.secret = [token](std::string_view name) { return name == "APIFY_TOKEN" ? token : std::optional<std::string>(); };
-    c.artifact_dir = artifacts_.str();
-    c.log = [this](lh_log_level, std::string_view line) { logs_.emplace_back(line); };
-    StepOutcome out = call("tiktok.fetch", input, c);
+    FakeContext c;
+    c.plugin_config = {{"apify_base_url", server_.url("")}};
+    if (token) {
+      c.secrets["APIFY_TOKEN"] = *token;
+    }
+    c.artifact_dir = artifacts_.path();
+    StepResult out = call("tiktok.fetch", input, c);
     expect_token_hidden(out);
     return out;
   }
 
-  void expect_token_hidden(const StepOutcome& out) {
+  void expect_token_hidden(const StepResult& out) {
     std::string encoded;
     Poco::URI::encode(kToken, "/+&", encoded);
     for (const std::string& secret : {std::string(kToken), encoded, std::string("S3cr3t")}) {
       EXPECT_EQ(out.error.find(secret), std::string::npos) << out.error;
-      for (const std::string& line : logs_) {
-        EXPECT_EQ(line.find(secret), std::string::npos) << line;
+      for (const auto& line : out.logs) {
+        EXPECT_EQ(line.message.find(secret), std::string::npos) << line.message;
       }
     }
   }
@@ -74,12 +75,11 @@ class TikTokFetchApify : public ::testing::Test {
   TempDir artifacts_;
   std::function<Response(const Request&)> handler_;
   Request last_;
-  std::vector<std::string> logs_;
 };
 
 TEST_F(TikTokFetchApify, PostsTheDocumentedRunInputAndMapsTheDatasetItem) {
   const Json items = dataset();
-  const StepOutcome out = fetch([&](const Request&) { return json(201, items.dump()); });
+  const StepResult out = fetch([&](const Request&) { return json(201, items.dump()); });
   ASSERT_EQ(out.status, LH_OK) << out.error;
 
   EXPECT_EQ(last_.method, "POST");
@@ -107,7 +107,7 @@ TEST_F(TikTokFetchApify, PostsTheDocumentedRunInputAndMapsTheDatasetItem) {
 
 TEST_F(TikTokFetchApify, DownloadsTheVideoIntoTheArtifactDirectoryWhenAsked) {
   const Json items = dataset();
-  const StepOutcome out = fetch([&](const Request&) { return json(201, items.dump()); }, {{"download_video", true}});
+  const StepResult out = fetch([&](const Request&) { return json(201, items.dump()); }, {{"download_video", true}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const std::string path = (artifacts_.path() / "6806030056956251397.mp4").string();
   EXPECT_EQ(out.output["video_path"], path);
@@ -116,22 +116,22 @@ TEST_F(TikTokFetchApify, DownloadsTheVideoIntoTheArtifactDirectoryWhenAsked) {
 
 TEST_F(TikTokFetchApify, RefusesAVideoLargerThanMaxVideoBytesAndLeavesNoFile) {
   const Json items = dataset();
-  const StepOutcome out = fetch([&](const Request&) { return json(201, items.dump()); },
-                                {{"download_video", true}, {"max_video_bytes", 1000}});
+  const StepResult out = fetch([&](const Request&) { return json(201, items.dump()); },
+                               {{"download_video", true}, {"max_video_bytes", 1000}});
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("larger than max_video_bytes (1000 bytes)"), std::string::npos) << out.error;
   EXPECT_TRUE(std::filesystem::is_empty(artifacts_.path()));
 }
 
 TEST_F(TikTokFetchApify, NeedsTheApifyTokenSecret) {
-  const StepOutcome out = fetch([](const Request&) { return json(201, "[]"); }, {}, std::nullopt);
+  const StepResult out = fetch([](const Request&) { return json(201, "[]"); }, {}, std::nullopt);
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("APIFY_TOKEN"), std::string::npos) << out.error;
   EXPECT_EQ(server_.requests(kActor), 0);
 }
 
 TEST_F(TikTokFetchApify, ReportsARefusedTokenAsPermanentWithoutShowingIt) {
-  const StepOutcome out = fetch([](const Request&) {
+  const StepResult out = fetch([](const Request&) {
     return json(
         401,
         R"({"error":{"type":"token-not-valid","message":"User was not found or authentication token is not valid"}})");
@@ -151,7 +151,7 @@ TEST_F(TikTokFetchApify, ClassifiesStatusesAndNeverShowsTheToken) {
   for (const Case& c : {Case{429, LH_RETRYABLE, "retry after 12"}, Case{500, LH_RETRYABLE, "answered 500"},
                         Case{503, LH_RETRYABLE, "answered 503"}, Case{408, LH_RETRYABLE, "timed out"},
                         Case{404, LH_ERROR, "answered 404"}, Case{400, LH_ERROR, "answered 400"}}) {
-    const StepOutcome out = fetch([&](const Request&) {
+    const StepResult out = fetch([&](const Request&) {
       Response r = json(c.status, std::string(R"({"error":{"message":"echo )") + kToken + R"("}})");
       r.headers["Retry-After"] = "12";
       return r;
@@ -162,32 +162,32 @@ TEST_F(TikTokFetchApify, ClassifiesStatusesAndNeverShowsTheToken) {
 }
 
 TEST_F(TikTokFetchApify, NamesTheProviderWhenJsonIsMalformed) {
-  const StepOutcome broken = fetch([](const Request&) { return json(201, "[{\"id\": "); });
+  const StepResult broken = fetch([](const Request&) { return json(201, "[{\"id\": "); });
   EXPECT_EQ(broken.status, LH_ERROR);
   EXPECT_NE(broken.error.find("tiktok.fetch (apify)"), std::string::npos) << broken.error;
   EXPECT_NE(broken.error.find("malformed JSON"), std::string::npos) << broken.error;
-  const StepOutcome object = fetch([](const Request&) { return json(201, R"({"id": "1"})"); });
+  const StepResult object = fetch([](const Request&) { return json(201, R"({"id": "1"})"); });
   EXPECT_EQ(object.status, LH_ERROR);
   EXPECT_NE(object.error.find("not a list"), std::string::npos) << object.error;
 }
 
 TEST_F(TikTokFetchApify, ReportsAVideoTheScraperCouldNotReadAsPermanent) {
-  const StepOutcome empty = fetch([](const Request&) { return json(201, "[]"); });
+  const StepResult empty = fetch([](const Request&) { return json(201, "[]"); });
   EXPECT_EQ(empty.status, LH_ERROR);
   EXPECT_NE(empty.error.find("found nothing"), std::string::npos) << empty.error;
-  const StepOutcome failed = fetch([](const Request&) {
+  const StepResult failed = fetch([](const Request&) {
     return json(
         201,
         R"([{"url":"https://www.tiktok.com/@a3noticias/video/6806030056956251397","error":"Post not found or private"}])");
   });
   EXPECT_EQ(failed.status, LH_ERROR);
   EXPECT_NE(failed.error.find("Post not found or private"), std::string::npos) << failed.error;
-  const StepOutcome junk = fetch([](const Request&) { return json(201, "[42]"); });
+  const StepResult junk = fetch([](const Request&) { return json(201, "[42]"); });
   EXPECT_EQ(junk.status, LH_ERROR);
 }
 
 TEST_F(TikTokFetchApify, KeepsGoingWhenFieldsAreMissingOrOdd) {
-  const StepOutcome out = fetch([](const Request&) {
+  const StepResult out = fetch([](const Request&) {
     return json(201,
                 R"([{"id":"6806030056956251397","text":"hola #uno #dos","authorMeta":"x","videoMeta":)"
                 R"({"duration":"long"},"playCount":"12","diggCount":-1,"shareCount":1.5e300,"hashtags":[1,{"x":2}],)"
@@ -205,9 +205,9 @@ TEST_F(TikTokFetchApify, KeepsGoingWhenFieldsAreMissingOrOdd) {
 
 TEST_F(TikTokFetchApify, TimesOutASlowServerAsRetryable) {
   server_.on_blocking("/slow" + std::string(kActor));
-  StepCall c;
-  c.secret = [](std::string_view) { return std::optional<std::string>(kToken); };
-  const StepOutcome out =
+  FakeContext c;
+  c.secrets["APIFY_TOKEN"] = kToken;
+  const StepResult out =
       call("tiktok.fetch",
            {{"provider", "apify"}, {"url", kUrl}, {"base_url", server_.url("/slow")}, {"timeout_ms", 50}}, c);
   server_.release();

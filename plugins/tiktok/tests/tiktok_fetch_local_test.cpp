@@ -30,7 +30,11 @@ class TikTokFetchLocal : public ::testing::Test {
     }
   }
 
-  StepOutcome fetch(Json extra = {}, StepCall c = {}) {
+  StepResult fetch(const Json& extra = Json::object()) {
+    FakeContext c;
+    return fetch(extra, c);
+  }
+  StepResult fetch(const Json& extra, FakeContext& c) {
     Json input = {{"provider", "local"}, {"url", kUrl}, {"dir", "samples"}};
     for (const auto& [k, v] : extra.items()) {
       input[k] = v;
@@ -44,7 +48,7 @@ class TikTokFetchLocal : public ::testing::Test {
 
 TEST_F(TikTokFetchLocal, FindsTheEntryByIdBesideItsVideo) {
   add(kId, tiktok_test::read_file(fixture_path(kInfoFixture)));
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const Json& o = out.output;
   EXPECT_EQ(o["provider"], "local");
@@ -63,7 +67,7 @@ TEST_F(TikTokFetchLocal, FindsYtDlpsDefaultFileNamesAndOtherContainers) {
       R"({"id":"6984138651336838402","uploader":"barudakhb_","channel":"Barudak HB","ext":"webm",)"
       R"("tags":["#SquadRandom_","dance","dance"],"upload_date":"20210712"})",
       "webm");
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["author"], "Barudak HB");
   EXPECT_EQ(out.output["hashtags"], Json({"SquadRandom_", "dance"}));
@@ -73,38 +77,38 @@ TEST_F(TikTokFetchLocal, FindsYtDlpsDefaultFileNamesAndOtherContainers) {
 
 TEST_F(TikTokFetchLocal, TakesTheDirectoryFromPluginConfig) {
   add(kId, tiktok_test::read_file(fixture_path(kInfoFixture)), nullptr);
-  StepCall c;
-  c.plugin_config = Json{{"local_dir", library().string()}}.dump();
-  const StepOutcome out = call("tiktok.fetch", {{"provider", "local"}, {"url", kUrl}}, c);
+  FakeContext c;
+  c.plugin_config = {{"local_dir", library().string()}};
+  const StepResult out = call("tiktok.fetch", {{"provider", "local"}, {"url", kUrl}}, c);
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_TRUE(out.output["video_path"].is_null());  // no video beside the info file
 }
 
 TEST_F(TikTokFetchLocal, NamesTheIdAndTheDirectoryOfAMissingEntry) {
   add("7000000000000000000", R"({"id":"7000000000000000000"})");
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find(std::string("no entry for video ") + kId), std::string::npos) << out.error;
   EXPECT_NE(out.error.find(library().string()), std::string::npos) << out.error;
 }
 
 TEST_F(TikTokFetchLocal, ExplainsAMissingOrUnsetDirectory) {
-  const StepOutcome missing = fetch({{"dir", "nowhere"}});
+  const StepResult missing = fetch({{"dir", "nowhere"}});
   EXPECT_EQ(missing.status, LH_ERROR);
   EXPECT_NE(missing.error.find("does not exist"), std::string::npos) << missing.error;
-  const StepOutcome unset = call("tiktok.fetch", {{"provider", "local"}, {"url", kUrl}});
+  const StepResult unset = call("tiktok.fetch", {{"provider", "local"}, {"url", kUrl}});
   EXPECT_EQ(unset.status, LH_ERROR);
   EXPECT_NE(unset.error.find("local_dir"), std::string::npos) << unset.error;
 }
 
 TEST_F(TikTokFetchLocal, RefusesMalformedAndOversizeInfoFiles) {
   add(kId, "{\"id\": \"6984138651336838402\", ");
-  const StepOutcome broken = fetch();
+  const StepResult broken = fetch();
   EXPECT_EQ(broken.status, LH_ERROR);
   EXPECT_NE(broken.error.find("not valid JSON"), std::string::npos) << broken.error;
 
   add(kId, tiktok_test::read_file(fixture_path(kInfoFixture)));
-  const StepOutcome big = fetch({{"max_response_bytes", 100}});
+  const StepResult big = fetch({{"max_response_bytes", 100}});
   EXPECT_EQ(big.status, LH_ERROR);
   EXPECT_NE(big.error.find("larger than max_response_bytes"), std::string::npos) << big.error;
 
@@ -116,7 +120,7 @@ TEST_F(TikTokFetchLocal, KeepsGoingWhenFieldsHaveOddTypes) {
   add(kId, R"({"id":5,"uploader":"bad handle!","description":null,"title":["x"],"tags":"dance","duration":"long",)"
            R"("thumbnails":[{"url":"https://a/1.jpg"},{"url":"https://a/2.jpg"},{"nope":1}],"view_count":-3,)"
            R"("like_count":"77","timestamp":-5,"upload_date":"2021-07-12","webpage_url":"https://evil.io/x"})");
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const Json& o = out.output;
   EXPECT_EQ(o["video_id"], kId);
@@ -138,7 +142,7 @@ TEST_F(TikTokFetchLocal, ResolvesAShortLinkBeforeLookingUp) {
     return test::Response{301, "text/html", "", {{"Location", std::string(kUrl) + "?_r=1"}}};
   });
   server.start();
-  const StepOutcome out = fetch({{"url", "https://vm.tiktok.com/ZSHORT1/"}, {"resolve_base_url", server.url("")}});
+  const StepResult out = fetch({{"url", "https://vm.tiktok.com/ZSHORT1/"}, {"resolve_base_url", server.url("")}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["video_id"], kId);
 }

@@ -63,8 +63,13 @@ class TikTokFetchOembed : public ::testing::Test {
   void TearDown() override { server_.release(); }
 
   // Serves `handler` at /oembed and fetches `url` from it.
-  StepOutcome fetch(const std::string& url, std::function<Response(const Request&)> handler, Json extra = {},
-                    StepCall c = {}) {
+  StepResult fetch(const std::string& url, std::function<Response(const Request&)> handler,
+                   const Json& extra = Json::object()) {
+    FakeContext c;
+    return fetch(url, std::move(handler), extra, c);
+  }
+  StepResult fetch(const std::string& url, std::function<Response(const Request&)> handler, const Json& extra,
+                   FakeContext& c) {
     handler_ = std::move(handler);
     Json input = {{"provider", "oembed"}, {"url", url}, {"base_url", server_.url("")}};
     for (const auto& [k, v] : extra.items()) {
@@ -82,8 +87,8 @@ class TikTokFetchOembed : public ::testing::Test {
 
 TEST_F(TikTokFetchOembed, MapsTheRecordedA3NoticiasAnswer) {
   // A form without the user: the canonical URL learns it from oEmbed.
-  const StepOutcome out = fetch("https://m.tiktok.com/v/6806030056956251397.html?lang=es",
-                                [](const Request&) { return fixture("tiktok_oembed_response_a3noticias.json"); });
+  const StepResult out = fetch("https://m.tiktok.com/v/6806030056956251397.html?lang=es",
+                               [](const Request&) { return fixture("tiktok_oembed_response_a3noticias.json"); });
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(last_target_, "https://www.tiktok.com/@/video/6806030056956251397");
   const Json& o = out.output;
@@ -103,7 +108,7 @@ TEST_F(TikTokFetchOembed, MapsTheRecordedA3NoticiasAnswer) {
 }
 
 TEST_F(TikTokFetchOembed, MapsThe2020AnswerThatLacksAuthorUniqueId) {
-  const StepOutcome out = fetch("https://www.tiktok.com/@scout2015/video/6718335390845095173", [](const Request&) {
+  const StepResult out = fetch("https://www.tiktok.com/@scout2015/video/6718335390845095173", [](const Request&) {
     return fixture("tiktok_oembed_response_scout2015_docs_example.json");
   });
   ASSERT_EQ(out.status, LH_OK) << out.error;
@@ -115,11 +120,11 @@ TEST_F(TikTokFetchOembed, MapsThe2020AnswerThatLacksAuthorUniqueId) {
 
 TEST_F(TikTokFetchOembed, TakesTheParseUrlOutputAndTheBaseUrlFromPluginConfig) {
   handler_ = [](const Request&) { return fixture("tiktok_oembed_response_a3noticias.json"); };
-  const StepOutcome parsed = call("tiktok.parse_url", {{"url", kA3Url}});
+  const StepResult parsed = call("tiktok.parse_url", {{"url", kA3Url}});
   ASSERT_EQ(parsed.status, LH_OK) << parsed.error;
-  StepCall c;
-  c.plugin_config = Json{{"oembed_base_url", server_.url("/")}}.dump();
-  const StepOutcome out = call("tiktok.fetch", {{"url", parsed.output}}, c);  // provider defaults to oembed
+  FakeContext c;
+  c.plugin_config = {{"oembed_base_url", server_.url("/")}};
+  const StepResult out = call("tiktok.fetch", {{"url", parsed.output}}, c);  // provider defaults to oembed
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["url"], kA3Url);
   EXPECT_EQ(server_.requests("/oembed"), 1);
@@ -143,7 +148,7 @@ TEST_F(TikTokFetchOembed, ReportsRemovedAndPrivateVideosAsPermanent) {
     ++removed;
     for (const Response& answer : answers) {
       SCOPED_TRACE(row.at("url") + " answered " + std::to_string(answer.status) + " " + answer.body);
-      const StepOutcome out = fetch(row.at("url"), [&](const Request&) { return answer; });
+      const StepResult out = fetch(row.at("url"), [&](const Request&) { return answer; });
       EXPECT_EQ(out.status, LH_ERROR) << out.error;
       EXPECT_NE(out.error.find("is unavailable (removed, private or never public)"), std::string::npos) << out.error;
       EXPECT_NE(out.error.find("Something went wrong"), std::string::npos) << out.error;
@@ -156,7 +161,7 @@ TEST_F(TikTokFetchOembed, ReportsRemovedAndPrivateVideosAsPermanent) {
 }
 
 TEST_F(TikTokFetchOembed, RefusesAnAnswerThatDescribesAProfile) {
-  const StepOutcome out = fetch(kA3Url, [](const Request&) {
+  const StepResult out = fetch(kA3Url, [](const Request&) {
     return Response{200,
                     kJsonType,
                     R"({"version":"1.0","type":"rich","title":"Test User's Creator Profile","embed_type":"profile"})",
@@ -167,7 +172,7 @@ TEST_F(TikTokFetchOembed, RefusesAnAnswerThatDescribesAProfile) {
 }
 
 TEST_F(TikTokFetchOembed, RetriesTooManyRequestsWithRetryAfterInTheMessage) {
-  const StepOutcome out = fetch(kA3Url, [](const Request&) {
+  const StepResult out = fetch(kA3Url, [](const Request&) {
     return Response{429, "text/plain", "slow down", {{"Retry-After", "30"}}};
   });
   EXPECT_EQ(out.status, LH_RETRYABLE);
@@ -177,7 +182,7 @@ TEST_F(TikTokFetchOembed, RetriesTooManyRequestsWithRetryAfterInTheMessage) {
 
 TEST_F(TikTokFetchOembed, RetriesServerErrors) {
   for (int status : {500, 502, 503, 504}) {
-    const StepOutcome out = fetch(kA3Url, [&](const Request&) {
+    const StepResult out = fetch(kA3Url, [&](const Request&) {
       return Response{status, "text/html", "<h1>oops</h1>", {}};
     });
     EXPECT_EQ(out.status, LH_RETRYABLE) << status;
@@ -186,29 +191,27 @@ TEST_F(TikTokFetchOembed, RetriesServerErrors) {
 }
 
 TEST_F(TikTokFetchOembed, TreatsOtherClientErrorsAsPermanent) {
-  const StepOutcome out = fetch(kA3Url, [](const Request&) { return Response{403, "text/plain", "forbidden", {}}; });
+  const StepResult out = fetch(kA3Url, [](const Request&) { return Response{403, "text/plain", "forbidden", {}}; });
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("answered 403"), std::string::npos) << out.error;
 }
 
 TEST_F(TikTokFetchOembed, NamesTheProviderWhenJsonIsMalformed) {
-  const StepOutcome broken = fetch(kA3Url, [](const Request&) {
+  const StepResult broken = fetch(kA3Url, [](const Request&) {
     return Response{200, kJsonType, "{\"version\": \"1.0\", ", {}};
   });
   EXPECT_EQ(broken.status, LH_ERROR);
   EXPECT_NE(broken.error.find("tiktok.fetch (oembed)"), std::string::npos) << broken.error;
   EXPECT_NE(broken.error.find("malformed JSON"), std::string::npos) << broken.error;
-  const StepOutcome list = fetch(kA3Url, [](const Request&) { return Response{200, kJsonType, "[1, 2]", {}}; });
+  const StepResult list = fetch(kA3Url, [](const Request&) { return Response{200, kJsonType, "[1, 2]", {}}; });
   EXPECT_EQ(list.status, LH_ERROR);
   EXPECT_NE(list.error.find("not an object"), std::string::npos) << list.error;
-  const StepOutcome html = fetch(kA3Url, [](const Request&) {
-    return Response{200, "text/html", "<html></html>", {}};
-  });
+  const StepResult html = fetch(kA3Url, [](const Request&) { return Response{200, "text/html", "<html></html>", {}}; });
   EXPECT_EQ(html.status, LH_ERROR);
 }
 
 TEST_F(TikTokFetchOembed, KeepsGoingWhenFieldsHaveOddTypes) {
-  const StepOutcome out = fetch(kA3Url, [](const Request&) {
+  const StepResult out = fetch(kA3Url, [](const Request&) {
     return Response{200,
                     kJsonType,
                     R"({"type":"video","html":"x","title":42,"author_name":["x"],"author_url":null,)"
@@ -224,11 +227,11 @@ TEST_F(TikTokFetchOembed, KeepsGoingWhenFieldsHaveOddTypes) {
 }
 
 TEST_F(TikTokFetchOembed, RefusesOversizeBodies) {
-  const StepOutcome out = fetch(kA3Url,
-                                [](const Request&) {
-                                  return Response{200, kJsonType, std::string(64 * 1024, ' '), {}};
-                                },
-                                {{"max_response_bytes", 1024}});
+  const StepResult out = fetch(kA3Url,
+                               [](const Request&) {
+                                 return Response{200, kJsonType, std::string(64 * 1024, ' '), {}};
+                               },
+                               {{"max_response_bytes", 1024}});
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("larger than max_response_bytes (1024 bytes)"), std::string::npos) << out.error;
 }
@@ -236,7 +239,7 @@ TEST_F(TikTokFetchOembed, RefusesOversizeBodies) {
 TEST_F(TikTokFetchOembed, TimesOutASlowServerAsRetryable) {
   // The handler waits until the test releases it (TearDown), far past 50 ms.
   server_.on_blocking("/slow/oembed");
-  const StepOutcome out =
+  const StepResult out =
       call("tiktok.fetch",
            {{"provider", "oembed"}, {"url", kA3Url}, {"base_url", server_.url("/slow")}, {"timeout_ms", 50}});
   EXPECT_EQ(out.status, LH_RETRYABLE);
@@ -245,11 +248,11 @@ TEST_F(TikTokFetchOembed, TimesOutASlowServerAsRetryable) {
 
 TEST_F(TikTokFetchOembed, BoundsTheTimeoutByTheStepsDeadline) {
   server_.on_blocking("/slow/oembed");
-  StepCall c;
+  FakeContext c;
   c.deadline_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       (std::chrono::system_clock::now() + std::chrono::milliseconds(100)).time_since_epoch())
                       .count();
-  const StepOutcome out =
+  const StepResult out =
       call("tiktok.fetch", {{"provider", "oembed"}, {"url", kA3Url}, {"base_url", server_.url("/slow")}}, c);
   EXPECT_EQ(out.status, LH_RETRYABLE);
   EXPECT_NE(out.error.find("timed out"), std::string::npos) << out.error;
@@ -259,7 +262,7 @@ TEST_F(TikTokFetchOembed, StopsARedirectLoop) {
   server_.on("/loop/oembed", [this](const Request&) {
     return Response{302, "text/plain", "", {{"Location", server_.url("/loop/oembed")}}};
   });
-  const StepOutcome out =
+  const StepResult out =
       call("tiktok.fetch", {{"provider", "oembed"}, {"url", kA3Url}, {"base_url", server_.url("/loop")}});
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("redirect loop"), std::string::npos) << out.error;
@@ -267,23 +270,22 @@ TEST_F(TikTokFetchOembed, StopsARedirectLoop) {
 }
 
 TEST_F(TikTokFetchOembed, StopsWhenCancelled) {
-  std::atomic<bool> cancelled{true};
-  StepCall c;
-  c.cancelled = &cancelled;
-  const StepOutcome out = fetch(
+  FakeContext c;
+  c.cancelled = true;
+  const StepResult out = fetch(
       kA3Url, [](const Request&) { return fixture("tiktok_oembed_response_a3noticias.json"); }, {}, c);
   EXPECT_EQ(out.status, LH_CANCELLED);
 }
 
 TEST_F(TikTokFetchOembed, RetriesWhenNothingListens) {
-  const StepOutcome out =
+  const StepResult out =
       call("tiktok.fetch", {{"provider", "oembed"}, {"url", kA3Url}, {"base_url", "http://127.0.0.1:1"}});
   EXPECT_EQ(out.status, LH_RETRYABLE) << out.error;
 }
 
 TEST_F(TikTokFetchOembed, RefusesANonTikTokUrlBeforeAnyRequest) {
-  const StepOutcome out = fetch("https://eviltiktok.com/@a/video/6806030056956251397",
-                                [](const Request&) { return fixture("tiktok_oembed_response_a3noticias.json"); });
+  const StepResult out = fetch("https://eviltiktok.com/@a/video/6806030056956251397",
+                               [](const Request&) { return fixture("tiktok_oembed_response_a3noticias.json"); });
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("is not a TikTok video link"), std::string::npos) << out.error;
   EXPECT_EQ(server_.requests("/oembed"), 0);
@@ -294,7 +296,7 @@ TEST_F(TikTokFetchOembed, RefusesANonTikTokUrlBeforeAnyRequest) {
 // tiktok.com/t/; its redirects point at www.tiktok.com, which is never requested.
 class TikTokShortLinks : public TikTokFetchOembed {
  protected:
-  StepOutcome fetch_short(const std::string& url, Json extra = {}) {
+  StepResult fetch_short(const std::string& url, Json extra = {}) {
     handler_ = [this](const Request&) {
       const auto parsed = call("tiktok.parse_url", {{"url", last_target_}});
       return parsed.status == LH_OK ? oembed_for(parsed.output["user"], parsed.output["video_id"])
@@ -304,8 +306,8 @@ class TikTokShortLinks : public TikTokFetchOembed {
     for (const auto& [k, v] : extra.items()) {
       input[k] = v;
     }
-    StepCall c;
-    c.plugin_config = Json{{"resolve_base_url", server_.url("")}}.dump();
+    FakeContext c;
+    c.plugin_config = {{"resolve_base_url", server_.url("")}};
     return call("tiktok.fetch", input, c);
   }
 };
@@ -321,7 +323,7 @@ TEST_F(TikTokShortLinks, ResolvesTheFixtureShortLinksToTheirVideos) {
     const std::string target =
         "https://www.tiktok.com/@" + row.at("uploader") + "/video/" + row.at("id") + "?_r=1&_t=8ZQ";
     server_.on(path, [target](const Request&) { return Response{301, "text/html", "", {{"Location", target}}}; });
-    const StepOutcome out = fetch_short(row.at("url"));
+    const StepResult out = fetch_short(row.at("url"));
     ASSERT_EQ(out.status, LH_OK) << out.error;
     EXPECT_EQ(out.output["video_id"], row.at("id"));
     EXPECT_EQ(out.output["url"], "https://www.tiktok.com/@" + row.at("uploader") + "/video/" + row.at("id"));
@@ -338,7 +340,7 @@ TEST_F(TikTokShortLinks, FollowsIntermediateHopsAndOtherShortLinks) {
   server_.on("/hop", [](const Request&) {
     return Response{302, "text/html", "", {{"Location", "https://m.tiktok.com/v/7106798200794926362.html?u=1"}}};
   });
-  const StepOutcome out = fetch_short("https://vt.tiktok.com/ZSe4FqkKd");
+  const StepResult out = fetch_short("https://vt.tiktok.com/ZSe4FqkKd");
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["video_id"], "7106798200794926362");
 }
@@ -347,7 +349,7 @@ TEST_F(TikTokShortLinks, StopsARedirectLoopAfterFiveRequests) {
   server_.on("/ZLOOP/", [this](const Request&) {
     return Response{302, "text/html", "", {{"Location", server_.url("/ZLOOP/")}}};
   });
-  const StepOutcome out = fetch_short("https://vm.tiktok.com/ZLOOP/");
+  const StepResult out = fetch_short("https://vm.tiktok.com/ZLOOP/");
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("redirect loop"), std::string::npos) << out.error;
   EXPECT_EQ(server_.requests("/ZLOOP/"), 5);
@@ -362,13 +364,13 @@ TEST_F(TikTokShortLinks, ReportsDeadAndNonVideoShortLinksAsPermanent) {
   server_.on("/ZPAGE/", [](const Request&) { return Response{200, "text/html", "<html></html>", {}}; });
   server_.on("/ZBUSY/", [](const Request&) { return Response{503, "text/html", "busy", {}}; });
 
-  const StepOutcome home = fetch_short("https://vm.tiktok.com/ZHOME/");
+  const StepResult home = fetch_short("https://vm.tiktok.com/ZHOME/");
   EXPECT_EQ(home.status, LH_ERROR);
   EXPECT_NE(home.error.find("not a video"), std::string::npos) << home.error;
-  const StepOutcome gone = fetch_short("https://vm.tiktok.com/ZGONE/");
+  const StepResult gone = fetch_short("https://vm.tiktok.com/ZGONE/");
   EXPECT_EQ(gone.status, LH_ERROR);
   EXPECT_NE(gone.error.find("does not exist"), std::string::npos) << gone.error;
-  const StepOutcome page = fetch_short("https://vm.tiktok.com/ZPAGE/");
+  const StepResult page = fetch_short("https://vm.tiktok.com/ZPAGE/");
   EXPECT_EQ(page.status, LH_ERROR);
   EXPECT_NE(page.error.find("did not redirect to a video"), std::string::npos) << page.error;
   EXPECT_EQ(fetch_short("https://vm.tiktok.com/ZBUSY/").status, LH_RETRYABLE);

@@ -48,12 +48,16 @@ class TikTokFetchYtdlp : public ::testing::Test {
                kId + ".mp4\"\nexit 0");
   }
 
-  StepOutcome fetch(Json extra = {}, StepCall c = {}) {
+  StepResult fetch(const Json& extra = Json::object()) {
+    FakeContext c;
+    return fetch(extra, c);
+  }
+  StepResult fetch(const Json& extra, FakeContext& c) {
     Json input = {{"provider", "ytdlp"}, {"url", std::string(kCanonical) + "?is_from_webapp=1&sender_device=pc"}};
     for (const auto& [k, v] : extra.items()) {
       input[k] = v;
     }
-    c.artifact_dir = artifacts_.str();
+    c.artifact_dir = artifacts_.path();
     return call("tiktok.fetch", input, c);
   }
 
@@ -75,7 +79,7 @@ class TikTokFetchYtdlp : public ::testing::Test {
 TEST_F(TikTokFetchYtdlp, SaysYtDlpIsNotInstalledWhenItIsNotOnPath) {
   TempDir empty;
   ScopedPath path(empty.str());
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("yt-dlp is not installed (not on PATH)"), std::string::npos) << out.error;
 }
@@ -83,7 +87,7 @@ TEST_F(TikTokFetchYtdlp, SaysYtDlpIsNotInstalledWhenItIsNotOnPath) {
 TEST_F(TikTokFetchYtdlp, RunsYtDlpWithoutAShellAndMapsItsInfoJson) {
   fake_ytdlp_success();
   ScopedPath path(bin_.str());
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   ASSERT_EQ(out.status, LH_OK) << out.error;
 
   const std::vector<std::string> args = recorded_args();
@@ -114,7 +118,7 @@ TEST_F(TikTokFetchYtdlp, RunsYtDlpWithoutAShellAndMapsItsInfoJson) {
 TEST_F(TikTokFetchYtdlp, SkipsTheDownloadWhenAskedTo) {
   fake_ytdlp_success();
   ScopedPath path(bin_.str());
-  const StepOutcome out = fetch({{"download_video", false}});
+  const StepResult out = fetch({{"download_video", false}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   const std::vector<std::string> args = recorded_args();
   EXPECT_NE(std::find(args.begin(), args.end(), "--skip-download"), args.end());
@@ -125,9 +129,9 @@ TEST_F(TikTokFetchYtdlp, UsesTheConfiguredProgramOverPath) {
   fake_ytdlp_success();
   TempDir empty;
   ScopedPath path(empty.str());
-  StepCall c;
-  c.plugin_config = Json{{"ytdlp_path", (bin_.path() / "yt-dlp").string()}}.dump();
-  const StepOutcome out = fetch({}, c);
+  FakeContext c;
+  c.plugin_config = {{"ytdlp_path", (bin_.path() / "yt-dlp").string()}};
+  const StepResult out = fetch({}, c);
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["video_id"], kId);
 }
@@ -137,7 +141,7 @@ TEST_F(TikTokFetchYtdlp, ReportsYtDlpsErrorLine) {
       "echo '[TikTok] Extracting URL' \necho 'ERROR: [TikTok] 6984138651336838402: Video not available, "
       "status code 10204' >&2\nexit 1");
   ScopedPath path(bin_.str());
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("exit 1"), std::string::npos) << out.error;
   EXPECT_NE(out.error.find("Video not available, status code 10204"), std::string::npos) << out.error;
@@ -146,14 +150,14 @@ TEST_F(TikTokFetchYtdlp, ReportsYtDlpsErrorLine) {
 TEST_F(TikTokFetchYtdlp, RetriesWhenYtDlpWasThrottled) {
   fake_ytdlp("echo 'ERROR: [TikTok] 6984138651336838402: HTTP Error 429: Too Many Requests' >&2\nexit 1");
   ScopedPath path(bin_.str());
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   EXPECT_EQ(out.status, LH_RETRYABLE) << out.error;
 }
 
 TEST_F(TikTokFetchYtdlp, FailsWhenYtDlpWritesNoInfoJson) {
   fake_ytdlp("exit 0");
   ScopedPath path(bin_.str());
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("wrote no 6984138651336838402.info.json"), std::string::npos) << out.error;
 }
@@ -162,7 +166,7 @@ TEST_F(TikTokFetchYtdlp, StopsAYtDlpThatTakesTooLong) {
   // Far longer than the timeout; the kill ends it early (and bounds the test if the kill failed).
   fake_ytdlp("exec /bin/sleep 30");
   ScopedPath path(bin_.str());
-  const StepOutcome out = fetch({{"timeout_ms", 100}});
+  const StepResult out = fetch({{"timeout_ms", 100}});
   EXPECT_EQ(out.status, LH_RETRYABLE);
   EXPECT_NE(out.error.find("did not finish within 100 ms"), std::string::npos) << out.error;
 }
@@ -170,16 +174,15 @@ TEST_F(TikTokFetchYtdlp, StopsAYtDlpThatTakesTooLong) {
 TEST_F(TikTokFetchYtdlp, StopsWhenCancelled) {
   fake_ytdlp("exec /bin/sleep 30");
   ScopedPath path(bin_.str());
-  std::atomic<bool> cancelled{true};
-  StepCall c;
-  c.cancelled = &cancelled;
+  FakeContext c;
+  c.cancelled = true;
   EXPECT_EQ(fetch({}, c).status, LH_CANCELLED);
 }
 
 TEST_F(TikTokFetchYtdlp, RefusesAMalformedInfoJson) {
   fake_ytdlp(std::string("printf '{\"id\": ' > \"$dir/") + kId + ".info.json\"\nexit 0");
   ScopedPath path(bin_.str());
-  const StepOutcome out = fetch();
+  const StepResult out = fetch();
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("tiktok.fetch (ytdlp)"), std::string::npos) << out.error;
   EXPECT_NE(out.error.find("not valid JSON"), std::string::npos) << out.error;

@@ -14,7 +14,7 @@ TEST(TikTokParseUrlStep, AnswersEveryFixtureUrlThroughTheAbi) {
   ASSERT_EQ(cases.size(), 38u + 17u + 11u);
   for (const UrlCase& c : cases) {
     SCOPED_TRACE(c.source + ": " + c.url);
-    const StepOutcome out = call("tiktok.parse_url", {{"url", c.url}});
+    const StepResult out = call("tiktok.parse_url", {{"url", c.url}});
     switch (c.expect) {
       case UrlCase::Expect::kVideo:
         ASSERT_EQ(out.status, LH_OK) << out.error;
@@ -40,14 +40,14 @@ TEST(TikTokParseUrlStep, AnswersEveryFixtureUrlThroughTheAbi) {
 }
 
 TEST(TikTokParseUrlStep, NamesTheUrlAndTheReasonWhenItRefuses) {
-  const StepOutcome lookalike =
+  const StepResult lookalike =
       call("tiktok.parse_url", {{"url", "https://tiktok.com.evil.io/@a/video/6718335390845095173"}});
   EXPECT_EQ(lookalike.status, LH_ERROR);
   EXPECT_NE(lookalike.error.find("'https://tiktok.com.evil.io/@a/video/6718335390845095173'"), std::string::npos)
       << lookalike.error;
   EXPECT_NE(lookalike.error.find("host 'tiktok.com.evil.io' is not TikTok"), std::string::npos) << lookalike.error;
 
-  const StepOutcome photo = call("tiktok.parse_url", {{"url", "https://www.tiktok.com/@a/photo/7301234567890123456"}});
+  const StepResult photo = call("tiktok.parse_url", {{"url", "https://www.tiktok.com/@a/photo/7301234567890123456"}});
   EXPECT_EQ(photo.status, LH_ERROR);
   EXPECT_NE(photo.error.find("photo post"), std::string::npos) << photo.error;
 }
@@ -56,7 +56,7 @@ TEST(TikTokParseUrlStep, NeverCrashesOnBinaryOrHugeText) {
   // JSON carries any Unicode; bytes that were not valid UTF-8 cannot reach a step.
   for (const std::string& text : {std::string(1 << 16, '/'), std::string("\0\x01\xc3\xbf", 4), std::string("%"),
                                   std::string("https://@"), std::string("https://:443"), std::string("::::")}) {
-    const StepOutcome out = call("tiktok.parse_url", {{"url", text}});
+    const StepResult out = call("tiktok.parse_url", {{"url", text}});
     EXPECT_EQ(out.status, LH_ERROR) << out.error;
     EXPECT_FALSE(out.error.empty());
   }

@@ -1,25 +1,33 @@
 #pragma once
-// Shared by the tiktok plugin's tests: the plugin through the C ABI, fixture
-// files, the URL cases read from the yt-dlp fixtures, temporary folders and a
-// scoped PATH.
+// Shared by the tiktok plugin's tests: the built plugin through its C ABI on
+// the SDK's fake host (linkhub/testing.hpp), fixture files, the URL cases read from the yt-dlp fixtures, temporary
+// folders and a scoped PATH.
 
-#include "builtin_plugins.hpp"
+#include "checked_step.hpp"
 #include "temp_dir.hpp"
 
-#include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/testing.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace linkhub::tiktok_test {
+namespace linkhub {
+
+using Json = sdk::Json;
+using sdk::testing::FakeContext;
+using sdk::testing::StepResult;
+
+namespace tiktok_test {
 
 namespace fs = std::filesystem;
 
@@ -41,11 +49,24 @@ inline std::string read_fixture(const std::string& name) {
 
 // The providers' stand-ins listen on 127.0.0.1: allowed as a deployment
 // allows its own services (http.allow in linkhub.yaml).
-inline StepOutcome call(const std::string& uses, const Json& input, StepCall c = {}) {
-  c.http_allow.push_back("127.0.0.1");
-  const LoadedStep* step = test::builtin_plugins().step(uses);
-  EXPECT_NE(step, nullptr) << uses << " is not loaded";
-  return step == nullptr ? StepOutcome{} : test::builtin_plugins().invoke(*step, c, input.dump());
+inline const sdk::testing::Plugin& plugin() {
+  static const sdk::testing::Plugin tiktok(fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_tiktok.so");
+  return tiktok;
+}
+
+// `uses` is "tiktok.<step>"; a successful output must match the step's output schema.
+inline StepResult call(const std::string& uses, const Json& input, FakeContext& c) {
+  if (uses.rfind("tiktok.", 0) != 0) {
+    throw std::invalid_argument("not a tiktok step: " + uses);
+  }
+  if (std::find(c.http_allow.begin(), c.http_allow.end(), "127.0.0.1") == c.http_allow.end()) {
+    c.http_allow.push_back("127.0.0.1");
+  }
+  return test::run_checked_step(plugin(), uses.substr(7), c, input);
+}
+inline StepResult call(const std::string& uses, const Json& input) {
+  FakeContext c;
+  return call(uses, input, c);
 }
 
 using test::TempDir;
@@ -265,4 +286,5 @@ inline std::vector<UrlCase> all_fixture_url_cases() {
   return all;
 }
 
-}  // namespace linkhub::tiktok_test
+}  // namespace tiktok_test
+}  // namespace linkhub

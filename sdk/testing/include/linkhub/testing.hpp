@@ -29,6 +29,7 @@
 
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <deque>
@@ -41,6 +42,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -111,6 +113,23 @@ inline std::string sha256_hex(std::string_view data) {
   return std::string(hex, 64);
 }
 
+// What linkhub's store keeps of a file's extension: ".jpg", ".webp", ".mp4",
+// lower-cased; nothing when it is odd (longer than 7 characters, not alphanumeric).
+inline std::string safe_extension(const std::filesystem::path& file) {
+  std::string ext = file.extension().string();
+  if (ext.size() < 2 || ext.size() > 8) {
+    return "";
+  }
+  for (size_t i = 1; i < ext.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(ext[i]);
+    if (!std::isalnum(c)) {
+      return "";
+    }
+    ext[i] = static_cast<char>(std::tolower(c));
+  }
+  return ext;
+}
+
 // A fresh directory under $TMPDIR (or /tmp).
 inline std::filesystem::path make_temp_dir(const char* prefix) {
   const char* base = std::getenv("TMPDIR");
@@ -171,8 +190,9 @@ class FakeContext {
   // Where ctx.artifact_dir() points; empty: a fresh temporary directory, made
   // on first use and removed with the context.
   std::filesystem::path artifact_dir;
-  // The content-addressed store behind put_artifact / artifact_path (a plain
-  // directory: <store>/<hex of sha256>); empty: a temporary one.
+  // The content-addressed store behind put_artifact / artifact_path, laid
+  // out as linkhub's (<store>/objects/ab/<sha256 hex>.<ext>); empty: a
+  // temporary one. Tests seed it with put_artifact() below.
   std::filesystem::path artifact_store;
   // The circuit breaker: return 0 to let a call to `host` go, or when it may
   // be probed again (ms since the epoch). Unset: everything goes.
@@ -224,6 +244,65 @@ class FakeContext {
     return artifact_store;
   }
 
+  // Stores a copy of `file` as a step's ctx.put_artifact would, and returns
+  // its descriptor {hash: "sha256:<hex>", path, bytes, media_type}: a test
+  // seeds the store this way before a step that takes an artifact hash as
+  // input. Laid out as linkhub lays out its store, the same content kept
+  // once: <store>/objects/<first 2 hex>/<hex><extension of file>. Throws
+  // std::runtime_error naming the file when it cannot be read or stored.
+  Json put_artifact(const std::filesystem::path& file, std::string_view media_type = "application/octet-stream") {
+    std::error_code ec;
+    std::ifstream in(file, std::ios::binary);
+    if (!std::filesystem::is_regular_file(file, ec) || !in) {
+      throw std::runtime_error("cannot read " + file.string() + ": not a readable file");
+    }
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    const std::string content = bytes.str();
+    const std::string hex = detail::sha256_hex(content);
+    const std::filesystem::path dir = store_dir() / "objects" / hex.substr(0, 2);
+    const std::filesystem::path stored = dir / (hex + detail::safe_extension(file));
+    if (!std::filesystem::exists(stored, ec)) {
+      // Written aside, then renamed: a step running beside this one never
+      // sees half a file (the same content from two writers is the same file).
+      std::filesystem::create_directories(dir, ec);
+      const std::filesystem::path aside =
+          dir / (".tmp-" + hex + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
+      std::ofstream out(aside, std::ios::binary);
+      if (!(out << content) || !out.flush()) {
+        throw std::runtime_error("cannot write " + aside.string() + " (a copy of " + file.string() + ")");
+      }
+      out.close();
+      std::filesystem::rename(aside, stored, ec);
+      if (ec) {
+        std::filesystem::remove(aside, ec);
+        throw std::runtime_error("cannot store " + stored.string() + " (a copy of " + file.string() + ")");
+      }
+    }
+    return Json{{"hash", "sha256:" + hex},
+                {"path", stored.string()},
+                {"bytes", content.size()},
+                {"media_type", std::string(media_type)}};
+  }
+
+  // Where the store keeps the artifact `hash` ("sha256:<64 hex>"), as
+  // ctx.artifact_path answers; empty when the store does not have it.
+  std::filesystem::path artifact_path(std::string_view hash) {
+    if (hash.rfind("sha256:", 0) != 0 || hash.size() != 71 ||
+        hash.find_first_not_of("0123456789abcdef", 7) != std::string_view::npos) {
+      return {};
+    }
+    const std::string hex(hash.substr(7));
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(store_dir() / "objects" / hex.substr(0, 2), ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.compare(0, 64, hex) == 0 && (name.size() == 64 || name[64] == '.')) {
+        return entry.path();
+      }
+    }
+    return {};
+  }
+
  private:
   std::filesystem::path temporary(const char* prefix) {
     temporary_.push_back(detail::make_temp_dir(prefix));
@@ -240,8 +319,7 @@ class FakeContext {
     c.struct_size = sizeof(lh_context);
     c.host_data = this;
     c.log = [](void* h, uint32_t level, lh_str m) {
-      self(h).result_.logs.push_back(
-          {detail::clamp_level(level), std::string(detail::view(m))});
+      self(h).result_.logs.push_back({detail::clamp_level(level), std::string(detail::view(m))});
     };
     c.idempotency_key = [](void* h) { return self(h).keep(self(h).idempotency_key); };
     c.secret = [](void* h, lh_str name, lh_str* value) {
@@ -278,35 +356,16 @@ class FakeContext {
       if (descriptor == nullptr) {
         return 0;
       }
-      const std::filesystem::path source(std::string(detail::view(file)));
-      std::ifstream in(source, std::ios::binary);
-      if (!in) {
-        *descriptor = s.keep("cannot read " + source.string());
+      try {
+        *descriptor = s.keep(s.put_artifact(std::string(detail::view(file)), detail::view(media_type)).dump());
+        return 1;
+      } catch (const std::exception& e) {
+        *descriptor = s.keep(e.what());
         return 0;
       }
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      const std::string content = bytes.str();
-      const std::string hex = detail::sha256_hex(content);
-      const std::filesystem::path stored = s.store_dir() / hex;
-      if (!std::filesystem::exists(stored)) {
-        std::ofstream(stored, std::ios::binary) << content;
-      }
-      *descriptor = s.keep(Json{{"hash", "sha256:" + hex},
-                                {"path", stored.string()},
-                                {"bytes", content.size()},
-                                {"media_type", std::string(detail::view(media_type))}}
-                               .dump());
-      return 1;
     };
     c.artifact_path = [](void* h, lh_str hash) {
-      auto& s = self(h);
-      const std::string_view text = detail::view(hash);
-      if (text.rfind("sha256:", 0) != 0 || text.size() != 71 || text.find_first_of("/.", 7) != std::string::npos) {
-        return lh_str{"", 0};
-      }
-      const std::filesystem::path stored = s.store_dir() / std::string(text.substr(7));
-      return std::filesystem::exists(stored) ? s.keep(stored.string()) : lh_str{"", 0};
+      return self(h).keep(self(h).artifact_path(detail::view(hash)).string());
     };
     c.database_url = [](void* h) { return self(h).keep(self(h).database_url); };
     c.http_allow = [](void* h) { return lh_str{self(h).http_allow_text_.data(), self(h).http_allow_text_.size()}; };
@@ -428,8 +487,7 @@ class Plugin {
     host.set_error = [](void* h, lh_str m) { static_cast<Plugin*>(h)->init_error_ = std::string(detail::view(m)); };
     host.plugin_config = {config_text_.data(), config_text_.size()};
     host.log = [](void* h, uint32_t level, lh_str m) {
-      static_cast<Plugin*>(h)->init_logs_.push_back(
-          {detail::clamp_level(level), std::string(detail::view(m))});
+      static_cast<Plugin*>(h)->init_logs_.push_back({detail::clamp_level(level), std::string(detail::view(m))});
     };
     host.set_plugin_state = [](void* h, void* state) { static_cast<Plugin*>(h)->state_ = state; };
     const lh_status status = init_fn(&host, &def_);

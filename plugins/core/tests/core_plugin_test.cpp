@@ -1,71 +1,80 @@
-// The core plugin through the real C ABI; core.http against a loopback server.
-#include "builtin_plugins.hpp"
+// The core plugin this build produced, through its C ABI on the SDK's fake
+// host (linkhub/testing.hpp); core.http against a loopback server.
+#include "checked_step.hpp"
 #include "loopback_server.hpp"
 
-#include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/testing.hpp>
 
 #include <gtest/gtest.h>
 
-#include <thread>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
 
 namespace linkhub {
 namespace {
 
+using Json = sdk::Json;
+using sdk::testing::FakeContext;
+using sdk::testing::StepResult;
 using test::LoopbackServer;
 using test::Request;
 using test::Response;
 
-const PluginHost& host() {
-  return test::builtin_plugins();
+const sdk::testing::Plugin& core() {
+  static const sdk::testing::Plugin plugin(std::filesystem::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_core.so");
+  return plugin;
 }
 
-// core.http reaches the loopback stand-in only because it is allowed, as a
-// deployment allows its own services (http.allow in linkhub.yaml).
-StepOutcome call(const std::string& uses, const Json& input, StepCall c = {}) {
-  c.http_allow.push_back("127.0.0.1");
-  const LoadedStep* step = host().step(uses);
-  EXPECT_NE(step, nullptr) << uses;
-  return step == nullptr ? StepOutcome{} : host().invoke(*step, c, input.dump());
+// `uses` is "core.<step>". core.http reaches the loopback stand-in only
+// because it is allowed, as a deployment allows its own services (http.allow
+// in linkhub.yaml). A successful output must match the step's output schema.
+StepResult call(const std::string& uses, const Json& input, FakeContext& c) {
+  if (uses.rfind("core.", 0) != 0) {
+    throw std::invalid_argument("not a core step: " + uses);
+  }
+  c.http_allow = {"127.0.0.1"};
+  return test::run_checked_step(core(), uses.substr(5), c, input);
+}
+StepResult call(const std::string& uses, const Json& input) {
+  FakeContext c;
+  return call(uses, input, c);
 }
 
 TEST(CorePlugin, TransformReturnsItsValue) {
-  StepOutcome out = call("core.transform", {{"value", {{"a", {1, 2}}}}});
+  StepResult out = call("core.transform", {{"value", {{"a", {1, 2}}}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["value"]["a"][1], 2);
 }
 
 TEST(CorePlugin, LogWritesToTheRunsEventsAtItsLevel) {
-  std::vector<std::pair<lh_log_level, std::string>> lines;
-  StepCall c;
-  c.log = [&](lh_log_level level, std::string_view m) { lines.emplace_back(level, std::string(m)); };
-  StepOutcome out = call("core.log", {{"message", "hi"}, {"level", "warn"}}, c);
+  StepResult out = call("core.log", {{"message", "hi"}, {"level", "warn"}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
-  ASSERT_EQ(lines.size(), 1u);
-  EXPECT_EQ(lines[0].first, LH_LOG_WARN);
-  EXPECT_EQ(lines[0].second, "hi");
+  ASSERT_EQ(out.logs.size(), 1u);
+  EXPECT_EQ(out.logs[0].level, LH_LOG_WARN);
+  EXPECT_EQ(out.logs[0].message, "hi");
 }
 
 TEST(CorePlugin, FailFailsItsFirstAttemptsThenSucceeds) {
-  StepCall c;
+  FakeContext c;
   c.attempt = 2;
-  StepOutcome failing = call("core.fail", {{"fail_attempts", 2}}, c);
+  StepResult failing = call("core.fail", {{"fail_attempts", 2}}, c);
   EXPECT_EQ(failing.status, LH_RETRYABLE);
   EXPECT_NE(failing.error.find("attempt 2"), std::string::npos);
   c.attempt = 3;
-  StepOutcome ok = call("core.fail", {{"fail_attempts", 2}}, c);
+  StepResult ok = call("core.fail", {{"fail_attempts", 2}}, c);
   ASSERT_EQ(ok.status, LH_OK);
   EXPECT_EQ(ok.output["attempt"], 3);
   EXPECT_EQ(call("core.fail", {{"always", true}, {"retryable", false}}).status, LH_ERROR);
 }
 
 TEST(CorePlugin, DelayStopsWhenCancelled) {
-  std::atomic<bool> cancelled{true};
-  StepCall c;
-  c.cancelled = &cancelled;
-  StepOutcome out = call("core.delay", {{"duration", "1h"}}, c);
+  FakeContext c;
+  c.cancelled = true;
+  StepResult out = call("core.delay", {{"duration", "1h"}}, c);
   EXPECT_EQ(out.status, LH_CANCELLED);
   EXPECT_EQ(call("core.delay", {{"duration", "soon"}}).status, LH_ERROR);
-  StepOutcome quick = call("core.delay", {{"ms", 0}});
+  StepResult quick = call("core.delay", {{"ms", 0}});
   ASSERT_EQ(quick.status, LH_OK);
 }
 
@@ -105,7 +114,7 @@ class CoreHttp : public ::testing::Test {
 };
 
 TEST_F(CoreHttp, ParsesAJsonResponse) {
-  StepOutcome out = call("core.http", {{"url", server_.url("/json")}});
+  StepResult out = call("core.http", {{"url", server_.url("/json")}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["status"], 200);
   EXPECT_EQ(out.output["json"]["n"], 3);
@@ -113,17 +122,17 @@ TEST_F(CoreHttp, ParsesAJsonResponse) {
 }
 
 TEST_F(CoreHttp, ReturnsTextBodiesWithNullJson) {
-  StepOutcome out = call("core.http", {{"url", server_.url("/text")}});
+  StepResult out = call("core.http", {{"url", server_.url("/text")}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["body"], "plain words");
   EXPECT_TRUE(out.output["json"].is_null());
 }
 
 TEST_F(CoreHttp, SendsMethodHeadersAndJsonBody) {
-  StepOutcome out = call("core.http", {{"url", server_.url("/echo")},
-                                       {"method", "POST"},
-                                       {"headers", {{"X-Shop", "linen"}}},
-                                       {"json", {{"price", 19.5}}}});
+  StepResult out = call("core.http", {{"url", server_.url("/echo")},
+                                      {"method", "POST"},
+                                      {"headers", {{"X-Shop", "linen"}}},
+                                      {"json", {{"price", 19.5}}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["json"]["method"], "POST");
   EXPECT_EQ(Json::parse(out.output["json"]["body"].get<std::string>())["price"], 19.5);
@@ -132,56 +141,53 @@ TEST_F(CoreHttp, SendsMethodHeadersAndJsonBody) {
 }
 
 TEST_F(CoreHttp, TreatsClientErrorsAsPermanentAndServerErrorsAsRetryable) {
-  StepOutcome missing = call("core.http", {{"url", server_.url("/missing")}});
+  StepResult missing = call("core.http", {{"url", server_.url("/missing")}});
   EXPECT_EQ(missing.status, LH_ERROR);
   EXPECT_NE(missing.error.find("answered 404"), std::string::npos) << missing.error;
   EXPECT_EQ(call("core.http", {{"url", server_.url("/broken")}}).status, LH_RETRYABLE);
-  StepOutcome busy = call("core.http", {{"url", server_.url("/busy")}});
+  StepResult busy = call("core.http", {{"url", server_.url("/busy")}});
   EXPECT_EQ(busy.status, LH_RETRYABLE);
   EXPECT_NE(busy.error.find("retry after 7"), std::string::npos) << busy.error;
-  StepOutcome kept = call("core.http", {{"url", server_.url("/missing")}, {"fail_on_status", false}});
+  StepResult kept = call("core.http", {{"url", server_.url("/missing")}, {"fail_on_status", false}});
   ASSERT_EQ(kept.status, LH_OK);
   EXPECT_EQ(kept.output["status"], 404);
 }
 
 TEST_F(CoreHttp, FollowsRedirectsAndStopsLoops) {
-  StepOutcome moved = call("core.http", {{"url", server_.url("/moved")}});
+  StepResult moved = call("core.http", {{"url", server_.url("/moved")}});
   ASSERT_EQ(moved.status, LH_OK) << moved.error;
   EXPECT_EQ(moved.output["url"], server_.url("/json"));
-  StepOutcome loop = call("core.http", {{"url", server_.url("/loop")}});
+  StepResult loop = call("core.http", {{"url", server_.url("/loop")}});
   EXPECT_EQ(loop.status, LH_ERROR);
   EXPECT_NE(loop.error.find("redirect"), std::string::npos) << loop.error;
   EXPECT_LE(server_.requests("/loop"), 12);
 }
 
 TEST_F(CoreHttp, RefusesOversizeBodies) {
-  StepOutcome out = call("core.http", {{"url", server_.url("/big")}, {"max_response_bytes", 1024}});
+  StepResult out = call("core.http", {{"url", server_.url("/big")}, {"max_response_bytes", 1024}});
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("larger than max_response_bytes"), std::string::npos) << out.error;
 }
 
 TEST_F(CoreHttp, KeepsGoingWhenAJsonResponseDoesNotParse) {
-  std::vector<std::string> warnings;
-  StepCall c;
-  c.log = [&](lh_log_level, std::string_view m) { warnings.emplace_back(m); };
-  StepOutcome out = call("core.http", {{"url", server_.url("/notjson")}}, c);
+  StepResult out = call("core.http", {{"url", server_.url("/notjson")}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_TRUE(out.output["json"].is_null());
   EXPECT_EQ(out.output["body"], "{oops");
+  EXPECT_NE(out.log_text().find("does not parse"), std::string::npos) << out.log_text();
 }
 
 TEST_F(CoreHttp, TimesOutASlowServerAsRetryable) {
-  StepOutcome out = call("core.http", {{"url", server_.url("/slow")}, {"timeout_ms", 50}});
+  StepResult out = call("core.http", {{"url", server_.url("/slow")}, {"timeout_ms", 50}});
   EXPECT_EQ(out.status, LH_RETRYABLE);
   EXPECT_NE(out.error.find("timed out"), std::string::npos) << out.error;
   server_.release();
 }
 
 TEST_F(CoreHttp, StopsWhenCancelled) {
-  std::atomic<bool> cancelled{true};
-  StepCall c;
-  c.cancelled = &cancelled;
-  StepOutcome out = call("core.http", {{"url", server_.url("/slow")}}, c);
+  FakeContext c;
+  c.cancelled = true;
+  StepResult out = call("core.http", {{"url", server_.url("/slow")}}, c);
   EXPECT_EQ(out.status, LH_CANCELLED);
   server_.release();
 }
@@ -189,12 +195,12 @@ TEST_F(CoreHttp, StopsWhenCancelled) {
 TEST_F(CoreHttp, RejectsNonHttpUrlsAndUnreachableHosts) {
   EXPECT_EQ(call("core.http", {{"url", "file:///etc/passwd"}}).status, LH_ERROR);
   // A port nothing listens on: connection refused is worth a retry.
-  StepOutcome refused = call("core.http", {{"url", "http://127.0.0.1:1/"}, {"timeout_ms", 2000}});
+  StepResult refused = call("core.http", {{"url", "http://127.0.0.1:1/"}, {"timeout_ms", 2000}});
   EXPECT_EQ(refused.status, LH_RETRYABLE) << refused.error;
 }
 
 TEST_F(CoreHttp, NeverPutsQueryStringsInErrors) {
-  StepOutcome out = call("core.http", {{"url", server_.url("/missing") + "?token=abc123secret"}});
+  StepResult out = call("core.http", {{"url", server_.url("/missing") + "?token=abc123secret"}});
   EXPECT_EQ(out.error.find("abc123secret"), std::string::npos) << out.error;
 }
 

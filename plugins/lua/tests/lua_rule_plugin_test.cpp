@@ -1,5 +1,8 @@
-// lua.rule through the real C ABI.
-#include <linkhub/engine/plugin_host.hpp>
+// lua.rule of the plugin this build produced, through its C ABI on the SDK's
+// fake host (linkhub/testing.hpp).
+#include "checked_step.hpp"
+
+#include <linkhub/testing.hpp>
 
 #include <gtest/gtest.h>
 
@@ -12,11 +15,18 @@ namespace linkhub {
 namespace {
 
 namespace fs = std::filesystem;
+using Json = sdk::Json;
+using sdk::testing::FakeContext;
+using sdk::testing::StepResult;
+
+const sdk::testing::Plugin& lua() {
+  static const sdk::testing::Plugin plugin(fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_lua.so");
+  return plugin;
+}
 
 class LuaRule : public ::testing::Test {
  protected:
   void SetUp() override {
-    host_.load_directory(LINKHUB_PLUGIN_BUILD_DIR);
     // One folder per test process: ctest runs tests in parallel, and a rewrite
     // of a rule another process is reading would race.
     dir_ = fs::path(::testing::TempDir()) / ("lua-rule-test-" + std::to_string(::getpid()));
@@ -28,40 +38,39 @@ class LuaRule : public ::testing::Test {
     std::ofstream(dir_ / "secret.lua") << "return 'outside'\n";
   }
 
-  StepOutcome run(const Json& input, const std::string& config = R"({"rules_dir": "rules"})") {
-    StepCall call;
-    call.workflow_dir = dir_.string();
-    call.plugin_config = config;
-    return host_.invoke(*host_.step("lua.rule"), call, input.dump());
+  StepResult run(const Json& input, const std::string& config = R"({"rules_dir": "rules"})") {
+    FakeContext ctx;
+    ctx.workflow_dir = dir_.string();
+    ctx.plugin_config = Json::parse(config);
+    return test::run_checked_step(lua(), "rule", ctx, input);
   }
 
-  PluginHost host_;
   fs::path dir_;
 };
 
 TEST_F(LuaRule, RunsAFileWithRequireFromTheRulesDirectory) {
-  StepOutcome out = run({{"file", "rules/gate.lua"}, {"input", {{"n", 3}}}});
+  StepResult out = run({{"file", "rules/gate.lua"}, {"input", {{"n", 3}}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["result"]["ok"], true);
 }
 
 TEST_F(LuaRule, RunsInlineCode) {
-  StepOutcome out = run({{"code", "return #input.items"}, {"input", {{"items", {1, 2, 3}}}}});
+  StepResult out = run({{"code", "return #input.items"}, {"input", {{"items", {1, 2, 3}}}}});
   ASSERT_EQ(out.status, LH_OK) << out.error;
   EXPECT_EQ(out.output["result"], 3);
 }
 
 TEST_F(LuaRule, NamesTheFileAndLineOfAnError) {
-  StepOutcome out = run({{"file", "rules/broken.lua"}});
+  StepResult out = run({{"file", "rules/broken.lua"}});
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("rules/broken.lua:2:"), std::string::npos) << out.error;
 }
 
 TEST_F(LuaRule, RefusesFilesOutsideTheRulesDirectory) {
-  StepOutcome out = run({{"file", "secret.lua"}});
+  StepResult out = run({{"file", "secret.lua"}});
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("outside the rules directory"), std::string::npos) << out.error;
-  StepOutcome dotdot = run({{"file", "rules/../secret.lua"}});
+  StepResult dotdot = run({{"file", "rules/../secret.lua"}});
   EXPECT_EQ(dotdot.status, LH_ERROR);
 }
 
@@ -71,7 +80,7 @@ TEST_F(LuaRule, NeedsExactlyOneOfFileAndCode) {
 }
 
 TEST_F(LuaRule, StopsRunawayScriptsWithTheConfiguredBudget) {
-  StepOutcome out = run({{"code", "while true do end"}}, R"({"max_instructions": 100000})");
+  StepResult out = run({{"code", "while true do end"}}, R"({"max_instructions": 100000})");
   EXPECT_EQ(out.status, LH_ERROR);
   EXPECT_NE(out.error.find("instruction budget (100000"), std::string::npos) << out.error;
 }
