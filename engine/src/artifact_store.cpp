@@ -5,10 +5,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <utility>
 
 namespace linkhub {
 
@@ -68,7 +72,43 @@ std::string safe_extension(const fs::path& file) {
   return ext;
 }
 
+// Closes a descriptor on every path out.
+struct FileDescriptor {
+  int fd = -1;
+  explicit FileDescriptor(int f) : fd(f) {}
+  ~FileDescriptor() {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+};
+
+constexpr size_t kReadChunk = size_t{64} << 10;
+
 }  // namespace
+
+std::string media_type_of_extension(std::string_view extension) {
+  std::string ext(extension);
+  if (!ext.empty() && ext.front() == '.') {
+    ext.erase(0, 1);
+  }
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},         {"png", "image/png"},
+      {"webp", "image/webp"}, {"gif", "image/gif"},           {"avif", "image/avif"},
+      {"mp4", "video/mp4"},   {"m4v", "video/mp4"},           {"mov", "video/quicktime"},
+      {"webm", "video/webm"}, {"mkv", "video/x-matroska"},    {"mp3", "audio/mpeg"},
+      {"m4a", "audio/mp4"},   {"json", "application/json"},   {"txt", "text/plain; charset=utf-8"},
+      {"vtt", "text/vtt"},    {"srt", "application/x-subrip"}};
+  for (const auto& [name, type] : kTypes) {
+    if (ext == name) {
+      return type;
+    }
+  }
+  return "application/octet-stream";
+}
 
 Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string& media_type) const {
   std::error_code ec;
@@ -110,6 +150,52 @@ Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string
     return Error{"artifact store " + root_.string() + ": cannot store " + a.path.string() + ": " + ec.message()};
   }
   return a;
+}
+
+Result<ArtifactInfo> ArtifactStore::stat(const std::string& hash) const {
+  const std::string hex = hash.rfind("sha256:", 0) == 0 ? hash.substr(7) : hash;
+  if (!is_hex64(hex)) {
+    return Error{"artifact: not a content hash (expected \"sha256:\" and 64 lower-case hex digits)", "invalid_input"};
+  }
+  const fs::path path = path_of(hex);
+  std::error_code ec;
+  const uint64_t bytes = path.empty() ? 0 : fs::file_size(path, ec);
+  if (path.empty() || ec) {
+    return Error{"artifact sha256:" + hex + " is not in the store", "not_found"};
+  }
+  return ArtifactInfo{"sha256:" + hex, bytes, media_type_of_extension(path.extension().string())};
+}
+
+Result<uint64_t> ArtifactStore::read(const std::string& hash, uint64_t offset, uint64_t length,
+                                     const std::function<bool(std::string_view)>& sink) const {
+  const fs::path path = path_of(hash);
+  if (path.empty()) {
+    return Error{"artifact " + hash.substr(0, 80) + " is not in the store", "not_found"};
+  }
+  FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (file.fd < 0) {
+    return Error{"artifact store: cannot open " + path.string() + ": " + std::strerror(errno), "not_found"};
+  }
+  std::array<char, kReadChunk> buffer{};
+  uint64_t sent = 0;
+  while (sent < length) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), length - sent));
+    const ssize_t n = ::pread(file.fd, buffer.data(), want, static_cast<off_t>(offset + sent));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return Error{"artifact store: cannot read " + path.string() + ": " + std::strerror(errno)};
+    }
+    if (n == 0) {
+      break;  // the end of the file
+    }
+    sent += static_cast<uint64_t>(n);
+    if (!sink(std::string_view(buffer.data(), static_cast<size_t>(n)))) {
+      break;
+    }
+  }
+  return sent;
 }
 
 fs::path ArtifactStore::path_of(const std::string& hash) const {

@@ -23,7 +23,8 @@ struct Counts {
 constexpr Durations kDurations[] = {{"header_timeout", &ServeConfig::header_timeout},
                                     {"body_timeout", &ServeConfig::body_timeout},
                                     {"idle_timeout", &ServeConfig::idle_timeout},
-                                    {"step_timeout", &ServeConfig::step_timeout}};
+                                    {"step_timeout", &ServeConfig::step_timeout},
+                                    {"media_link_ttl", &ServeConfig::media_link_ttl}};
 constexpr Counts kCounts[] = {{"max_requests_per_connection", &ServeConfig::max_requests_per_connection, 1},
                               {"max_connections", &ServeConfig::max_connections, 1},
                               {"max_header_bytes", &ServeConfig::max_header_bytes, 1024},
@@ -36,7 +37,7 @@ constexpr Counts kCounts[] = {{"max_requests_per_connection", &ServeConfig::max_
 constexpr const char* kKeys =
     "listen_tls, tls_cert, tls_key, trusted_proxies, header_timeout, body_timeout, idle_timeout, step_timeout, "
     "max_requests_per_connection, max_connections, max_header_bytes, max_url_bytes, workers, max_streams, "
-    "max_streams_per_principal, max_waits or max_waits_per_principal";
+    "max_streams_per_principal, max_waits, max_waits_per_principal, public_url or media_link_ttl";
 
 std::string where(const fs::path& file, const YAML::Node& node) {
   return file.string() + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
@@ -48,6 +49,19 @@ std::string env_name(std::string_view key) {
     name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return name;
+}
+
+// "https://shop.example.com[:port][/prefix]" without a trailing slash; nullopt for anything else.
+std::optional<std::string> parse_public_url(std::string text) {
+  const bool web = text.rfind("http://", 0) == 0 || text.rfind("https://", 0) == 0;
+  const size_t host = text.find("://") + 3;
+  if (!web || text.size() <= host || text.find_first_of("?#@ \t\r\n\\") != std::string::npos || text[host] == '/') {
+    return std::nullopt;
+  }
+  while (text.back() == '/') {
+    text.pop_back();
+  }
+  return text;
 }
 
 std::optional<int64_t> parse_count(const std::string& text, int64_t min) {
@@ -106,6 +120,13 @@ std::optional<std::string> apply(ServeConfig& serve, const std::string& key, con
     serve.tls_key = text;
   } else if (key == "trusted_proxies") {
     serve.trusted_proxies = split_commas(text);
+  } else if (key == "public_url") {
+    auto url = parse_public_url(text);
+    if (!url && !text.empty()) {
+      return "serve.public_url: expected the server's external base such as https://shop.example.com, found '" +
+             text.substr(0, 200) + "'";
+    }
+    serve.public_url = url.value_or("");
   } else {
     return "unknown key 'serve." + key + "' (expected " + kKeys + ")";
   }
@@ -147,7 +168,7 @@ std::optional<Error> apply_serve_section(ServeConfig& serve, const fs::path& fil
 }
 
 std::optional<Error> apply_serve_environment(ServeConfig& serve) {
-  std::vector<std::string> keys = {"listen_tls", "tls_cert", "tls_key", "trusted_proxies"};
+  std::vector<std::string> keys = {"listen_tls", "tls_cert", "tls_key", "trusted_proxies", "public_url"};
   for (const auto& d : kDurations) {
     keys.emplace_back(d.key);
   }

@@ -102,6 +102,8 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.http.body_timeout = net.body_timeout;
   serve.http.idle_timeout = net.idle_timeout;
   serve.limits.step_timeout = net.step_timeout;
+  serve.media.public_url = net.public_url;
+  serve.media.link_ttl = std::chrono::duration_cast<std::chrono::seconds>(net.media_link_ttl);
   serve.http.max_requests_per_connection = static_cast<int>(net.max_requests_per_connection);
   serve.http.max_header_bytes = static_cast<size_t>(net.max_header_bytes);
   serve.http.max_url_bytes = static_cast<size_t>(net.max_url_bytes);

@@ -61,6 +61,10 @@ std::string Call::client_address() const {
   return request_.client;
 }
 
+bool Call::tls() const {
+  return request_.tls;
+}
+
 std::string Call::header(const std::string& name) const {
   return request_.header(name);
 }

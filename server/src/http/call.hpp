@@ -11,6 +11,7 @@
 #include "http/services.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -48,6 +49,16 @@ class Feed {
   std::shared_ptr<void> slot;  // what counts it against the stream caps, released when it ends
 };
 
+// A body read piece by piece as the client takes it (artifacts), never whole
+// in memory: the server reads the next piece on a worker thread once the
+// previous one is written.
+struct BodySource {
+  uint64_t length = 0;  // the body's bytes (Content-Length)
+  // Up to `max` bytes from `offset` (0: the body's first byte). An error or
+  // an empty piece before `length` ends the connection (the answer cannot be completed).
+  std::function<Result<std::string>(uint64_t offset, size_t max)> read;
+};
+
 struct Reply {
   int status = 200;
   Json body = Json::object();
@@ -55,7 +66,8 @@ struct Reply {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
   std::shared_ptr<Feed> feed;                                // a streamed answer: status and headers, then the feed
-  bool close = false;                                        // the connection closes after this answer
+  std::shared_ptr<BodySource> source;  // the body comes from here (content_type applies; HEAD: headers only)
+  bool close = false;                  // the connection closes after this answer
 
   static Reply json(int status, Json body);
   static Reply error(const ApiError& error);
@@ -102,6 +114,8 @@ class Call {
   const std::string& param(const std::string& name) const;
   // The client's IP address: the peer's, or behind a trusted proxy the one X-Forwarded-For names.
   std::string client_address() const;
+  // The request came over the TLS listener.
+  bool tls() const;
   // The header's value; empty when absent.
   std::string header(const std::string& name) const;
   MediaType media_type() const;

@@ -160,7 +160,8 @@ Reply Dispatcher::dispatch(const Incoming& request, const std::string& request_i
                       Json{{"header", name}}));
     }
   }
-  RouteMatch match = services_.router.match(request.method, target->segments);
+  // HEAD is GET without the body (RFC 9110, 9.3.2): the server sends the headers alone.
+  RouteMatch match = services_.router.match(request.method == "HEAD" ? "GET" : request.method, target->segments);
   if (!match.pattern.empty()) {
     route_label = match.pattern;
   }

@@ -36,6 +36,10 @@ Reply get_product(Call& call);
 Reply update_product(Call& call);
 Reply delete_product(Call& call);
 
+// handlers_media.cpp
+Reply get_artifact(Call& call);
+Reply get_media(Call& call);
+
 // handlers_system.cpp
 Reply list_plugins(Call& call);
 Reply healthz(Call& call);

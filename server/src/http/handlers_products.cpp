@@ -2,8 +2,11 @@
 // (catalog.search, .get, .update, .delete) invoked by the plugin host. The
 // server reads no catalog table itself; without the plugin these answer 503.
 #include "http/handlers.hpp"
+#include "http/media.hpp"
 #include "http/products.hpp"
 #include "http/step_call.hpp"
+
+#include <linkhub/engine/run_store.hpp>
 
 namespace linkhub::http {
 namespace {
@@ -36,6 +39,17 @@ ApiResult<Json> catalog_step(Call& call, const std::string& uses, const Json& in
   return output;
 }
 
+// Absolute signed links to the product's thumbnails, cover and video, which a
+// browser, a WhatsApp message or a feed can load without credentials.
+void link_media(Call& call, Json& product) {
+  if (!call.services.media_signer) {
+    return;
+  }
+  const std::string base = media_base(call.services.media.public_url, call.header("Host"), call.tls());
+  add_media_urls(product, base, *call.services.media_signer, linkhub::now_ms() / 1000,
+                 call.services.media.link_ttl.count());
+}
+
 }  // namespace
 
 Reply list_products(Call& call) {
@@ -48,6 +62,9 @@ Reply list_products(Call& call) {
     return Reply::error(output.error());
   }
   Json body{{"products", std::move((*output)["items"])}, {"next_cursor", std::move((*output)["next_cursor"])}};
+  for (Json& product : body["products"]) {
+    link_media(call, product);
+  }
   if (output->contains("total")) {
     body["total"] = (*output)["total"];
   }
@@ -68,6 +85,7 @@ Reply get_product(Call& call) {
   if (!(*output)["found"].get<bool>()) {
     return Reply::error(unknown_product(product_id));
   }
+  link_media(call, (*output)["product"]);
   return Reply::json(200, std::move((*output)["product"]));
 }
 
@@ -98,6 +116,7 @@ Reply update_product(Call& call) {
   if (!(*output)["found"].get<bool>()) {
     return Reply::error(unknown_product(product_id));
   }
+  link_media(call, (*output)["product"]);
   return Reply::json(200, std::move((*output)["product"]));
 }
 

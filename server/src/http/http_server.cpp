@@ -35,6 +35,8 @@ using error_code = boost::system::error_code;
 // client sees the answer instead of a reset).
 constexpr size_t kLingerBytes = size_t{16} << 20;
 constexpr auto kLingerTime = std::chrono::seconds(2);
+// How much of a body from a source (an artifact) one connection holds at a time.
+constexpr size_t kPiece = size_t{256} << 10;
 
 std::string peer_address(const tcp::socket& socket) {
   error_code ec;
@@ -274,8 +276,20 @@ class Session final : public SessionBase {
     auto& pool = system_route(in_.target) ? shared_.system : shared_.workers;
     asio::post(pool, [self = self()] {
       Reply reply = self->shared_.dispatcher.handle(self->in_);
-      asio::post(self->stream_.get_executor(),
-                 [self, reply = std::move(reply)]() mutable { self->answer(std::move(reply)); });
+      // A body from a source: its first piece is read here, on this worker, so a small file costs one hop.
+      std::string first;
+      if (reply.source && self->in_.method != "HEAD" && reply.source->length > 0) {
+        auto piece = reply.source->read(0, static_cast<size_t>(std::min<uint64_t>(kPiece, reply.source->length)));
+        if (!piece || piece->empty()) {
+          reply = Reply::error(internal_error("the stored artifact could not be read"));
+          reply.close = true;
+        } else {
+          first = std::move(*piece);
+        }
+      }
+      asio::post(self->stream_.get_executor(), [self, reply = std::move(reply), first = std::move(first)]() mutable {
+        self->answer(std::move(reply), std::move(first));
+      });
     });
   }
 
@@ -294,15 +308,20 @@ class Session final : public SessionBase {
 
   // An answer to a request that could not be read: the rest of it is unread, so the connection closes.
   void refuse(const ApiError& error, const std::string& method) {
+    in_.method = method;  // not the previous request's (a HEAD answer has no body)
     unread_body_ = true;
     keep_alive_ = false;
     state_ = State::Handling;
     answer(shared_.dispatcher.reject(error, method, peer_));
   }
 
-  void answer(Reply reply) {
+  void answer(Reply reply, std::string first = {}) {
     if (state_ == State::Closed) {
       return;
+    }
+    const bool head = in_.method == "HEAD";
+    if (head) {
+      reply.feed.reset();  // a stream's headers need no stream
     }
     if (reply.feed) {
       return start_stream(std::move(reply));
@@ -310,6 +329,14 @@ class Session final : public SessionBase {
     state_ = State::Writing;
     keep_alive_ = keep_alive_ && !reply.close && !unread_body_ && !shared_.stopping &&
                   served_ < options().max_requests_per_connection;
+    if (head && !reply.source && reply.status != 204 && reply.status != 304) {
+      // The headers GET would have, Content-Length included, and no body.
+      reply.source = std::make_shared<BodySource>();
+      reply.source->length = reply.payload().size();
+    }
+    if (reply.source) {
+      return start_source(std::move(reply), std::move(first));
+    }
     response_.emplace();
     auto& res = *response_;
     res.version(11);
@@ -334,6 +361,63 @@ class Session final : public SessionBase {
         return self->linger();
       }
       self->wait_for_request(self->options().idle_timeout);
+    });
+  }
+
+  // ---- A body from a source (artifacts): written piece by piece, the next read on a worker once the
+  // previous piece is out, so a connection holds at most one piece and never a thread.
+
+  void start_source(Reply reply, std::string first) {
+    source_ = std::move(reply.source);
+    head_only_ = in_.method == "HEAD";
+    const auto status = static_cast<unsigned>(reply.status);
+    std::string head = "HTTP/1.1 " + std::to_string(status) + " " +
+                       std::string(bhttp::obsolete_reason(bhttp::int_to_status(status))) +
+                       "\r\nServer: linkhub\r\nContent-Type: " + reply.content_type +
+                       "\r\nContent-Length: " + std::to_string(source_->length) +
+                       (keep_alive_ ? "\r\nConnection: keep-alive\r\n" : "\r\nConnection: close\r\n");
+    for (const auto& [name, value] : reply.headers) {
+      head += name + ": " + value + "\r\n";
+    }
+    head += "\r\n";
+    sent_ = head_only_ ? source_->length : first.size();
+    piece_ = std::move(head) + first;
+    write_piece();
+  }
+
+  void write_piece() {
+    beast::get_lowest_layer(stream_).expires_after(options().body_timeout);
+    asio::async_write(stream_, asio::buffer(piece_), [self = self()](error_code ec, size_t) {
+      if (ec) {
+        return self->close();
+      }
+      if (self->sent_ < self->source_->length) {
+        return self->read_piece();
+      }
+      self->source_.reset();
+      self->piece_ = std::string();
+      if (!self->keep_alive_) {
+        return self->linger();
+      }
+      self->wait_for_request(self->options().idle_timeout);
+    });
+  }
+
+  void read_piece() {
+    beast::get_lowest_layer(stream_).expires_never();
+    asio::post(shared_.workers, [self = self(), source = source_, offset = sent_] {
+      auto piece = source->read(offset, static_cast<size_t>(std::min<uint64_t>(kPiece, source->length - offset)));
+      asio::post(self->stream_.get_executor(), [self, piece = std::move(piece)]() mutable {
+        if (self->state_ == State::Closed) {
+          return;
+        }
+        if (!piece || piece->empty()) {
+          return self->close();  // the stored file went or shrank: the promised length cannot be sent
+        }
+        self->sent_ += piece->size();
+        self->piece_ = std::move(*piece);
+        self->write_piece();
+      });
     });
   }
 
@@ -533,6 +617,11 @@ class Session final : public SessionBase {
   bool unread_body_ = false;
   size_t lingered_ = 0;
   char drain_[4096];
+
+  std::shared_ptr<BodySource> source_;
+  std::string piece_;  // the bytes being written (a source's head and pieces)
+  uint64_t sent_ = 0;  // of the source's body, read so far
+  bool head_only_ = false;
 
   std::shared_ptr<Feed> feed_;
   uint64_t listener_ = 0;

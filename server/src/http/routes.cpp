@@ -29,6 +29,58 @@ ParamDoc int_query(std::string name, std::string description) {
   return ParamDoc{std::move(name), std::move(description), Json{{"type", "integer"}, {"format", "int64"}}};
 }
 
+ResponseDoc binary(int status, std::string description) {
+  return ResponseDoc{status, std::move(description), Json{{"type", "string"}, {"format", "binary"}},
+                     "application/octet-stream"};
+}
+
+const std::vector<ParamDoc>& conditional_headers() {
+  static const std::vector<ParamDoc> headers = {
+      {"If-None-Match", "ETags (the hash, quoted; W/ and lists accepted) or *: a match answers 304."},
+      {"Range", "One range: bytes=FIRST-LAST, bytes=FIRST- or bytes=-SUFFIX (206); several ranges get the whole."},
+      {"If-Range", "The ETag: the Range applies only while it matches."}};
+  return headers;
+}
+
+std::vector<ResponseDoc> artifact_answers(ResponseDoc refused) {
+  return {binary(200, "The artifact's bytes, in its media type; ETag is its hash, Cache-Control immutable."),
+          binary(206, "The requested range (Content-Range says which)."),
+          ResponseDoc{304, "If-None-Match matched: the client's copy is current.", nullptr, "application/json"},
+          std::move(refused),
+          err(404, "No artifact has this hash."),
+          err(416, "The range starts past the end (Content-Range: bytes */SIZE).")};
+}
+
+Route artifact_route() {
+  return Route{"GET",
+               "/api/v1/artifacts/{hash}",
+               Role::Viewer,
+               get_artifact,
+               "Download an artifact",
+               "A stored artifact (a thumbnail, a video) by its content hash, streamed from the artifact store. "
+               "{hash} is \"sha256:\" and 64 hex digits, or the 64 digits alone.",
+               {},
+               std::nullopt,
+               artifact_answers(err(400, "The hash is not a content hash (details.parameter: hash).")),
+               conditional_headers()};
+}
+
+Route media_route() {
+  return Route{"GET",
+               "/media/{hash}",
+               Role::Public,
+               get_media,
+               "Download by signed link",
+               "An artifact by a signed link, without credentials: the `url`s of thumbnails, cover and video in "
+               "product answers. The link is good until exp (serve.media_link_ttl after it was made, rounded up "
+               "to the hour) on every node of the cluster.",
+               {ParamDoc{"exp", "Unix time in seconds after which the link is refused.", Json{{"type", "integer"}}},
+                ParamDoc{"sig", "base64url HMAC-SHA256 over the hash and exp, with the cluster's link key."}},
+               std::nullopt,
+               artifact_answers(err(403, "The link is expired (link_expired), tampered with or malformed (bad_link).")),
+               conditional_headers()};
+}
+
 }  // namespace
 
 std::vector<Route> api_routes() {
@@ -388,6 +440,9 @@ std::vector<Route> api_routes() {
             {ResponseDoc{204, "Deleted.", nullptr, "application/json"}, bad_id, unknown_product,
              err(409, "The Idempotency-Key was used before with another request."), no_catalog, bad_catalog},
             {idempotency_key}},
+      // Artifacts (thumbnails, videos) by content hash (HEAD, as on every GET route: the headers alone).
+      artifact_route(),
+      media_route(),
       Route{"GET",
             "/api/v1/plugins",
             Role::Viewer,

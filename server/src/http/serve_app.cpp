@@ -1,5 +1,6 @@
 #include "http/serve_app.hpp"
 
+#include "http/media.hpp"
 #include "http/routes.hpp"
 #include "http/run_metrics.hpp"
 
@@ -36,6 +37,12 @@ Result<std::pair<std::string, uint16_t>> parse_listen(const std::string& text) {
   }
   return std::make_pair(host, static_cast<uint16_t>(port));
 }
+
+namespace {
+
+constexpr const char* kMediaLinkKeySetting = "serve.media_link_key";
+
+}  // namespace
 
 struct ServeApp::Impl {
   const PluginHost& host;
@@ -105,6 +112,18 @@ Result<uint16_t> ServeApp::start() {
       StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs, s.options.executor.artifact_dir,
                    s.options.executor.http_allow, s.options.executor.circuit_breakers};
   s.services->steps.invoker = std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets);
+  s.services->media = s.options.media;
+  if (!s.options.executor.artifact_dir.empty()) {
+    s.services->artifacts = std::make_shared<const ArtifactStore>(s.options.executor.artifact_dir);
+  }
+  try {
+    // Made once by the first node that needs it and shared by every node on this database (as the JWT
+    // secret), so a link one node signs is good on all of them.
+    s.services->media_signer = std::make_shared<const MediaSigner>(
+        AuthStore(s.store).setting_or_create(kMediaLinkKeySetting, [] { return random_hex(32); }));
+  } catch (const std::exception& e) {
+    return Error{"cannot set up media links on " + s.store.display_url() + ": " + e.what()};
+  }
   if (s.options.worker) {
     // Before the first request, so handlers never see the node appear; the
     // HTTP server stops before the node goes, so none sees it gone either.

@@ -26,6 +26,7 @@ struct ServeOptions {
   std::vector<std::filesystem::path> workflow_dirs;
   bool worker = true;  // false: only queue runs, for `linkhub worker` nodes to execute
   ServeLimits limits;
+  MediaSettings media;
   AuthOptions auth;
   RateLimitOptions rate_limit;
   NodeOptions node;

@@ -11,6 +11,7 @@
 #include "http/slots.hpp"
 #include "http/workflow_catalog.hpp"
 
+#include <linkhub/engine/artifact_store.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/sql_store.hpp>
 #include <linkhub/engine/step_invoker.hpp>
@@ -28,6 +29,8 @@ class CircuitBreakers;
 }  // namespace linkhub
 
 namespace linkhub::http {
+
+class MediaSigner;
 
 struct ServeLimits {
   size_t max_body_bytes = size_t{1} << 20;
@@ -47,6 +50,12 @@ struct ServeLimits {
   size_t max_waits_per_principal = 2;
   // A step a request invokes directly (outside any run) is cancelled after this.
   std::chrono::milliseconds step_timeout{30000};
+};
+
+// Serving artifacts (GET /api/v1/artifacts, the signed /media links in API answers).
+struct MediaSettings {
+  std::string public_url;  // the externally reachable base; empty: each request's Host
+  std::chrono::seconds link_ttl{std::chrono::hours(24 * 7)};
 };
 
 // What a step invoked by a request (outside any run) gets from the host, as
@@ -79,6 +88,9 @@ struct Services {
   std::map<std::string, std::string> secrets;  // the configuration's, by name: webhook triggers verify with these
   Slots streams;                               // open event streams (configured from limits at start)
   Slots waits;                                 // requests blocked in ?wait
+  MediaSettings media;
+  std::shared_ptr<const ArtifactStore> artifacts;   // null: no artifact store (404 for every artifact)
+  std::shared_ptr<const MediaSigner> media_signer;  // the cluster's link key, from the database
 };
 
 }  // namespace linkhub::http

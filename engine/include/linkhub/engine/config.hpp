@@ -1,8 +1,8 @@
 #pragma once
 
+#include <linkhub/circuit_breaker.hpp>
 #include <linkhub/engine/json.hpp>
 #include <linkhub/engine/result.hpp>
-#include <linkhub/circuit_breaker.hpp>
 #include <linkhub/lua/sandbox.hpp>
 
 #include <chrono>
@@ -105,6 +105,11 @@ struct ServeConfig {
   int64_t max_streams_per_principal = 100;
   int64_t max_waits = 8;
   int64_t max_waits_per_principal = 2;
+  // Media links (docs/api.md, "Media"): the externally reachable base of this
+  // server, "https://shop.example.com" (empty: each request's Host), and how
+  // long a signed /media link in an API answer stays good.
+  std::string public_url;
+  std::chrono::milliseconds media_link_ttl{std::chrono::hours(24 * 7)};
 };
 
 struct Config {
