@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cctype>
@@ -38,6 +39,9 @@ Result<std::string> sha256_file(const fs::path& file) {
 }
 
 ArtifactStore::ArtifactStore(fs::path root) : root_(fs::absolute(root).lexically_normal()) {}
+
+ArtifactStore::ArtifactStore(fs::path root, std::shared_ptr<const ArtifactRemote> remote)
+    : root_(fs::absolute(root).lexically_normal()), remote_(std::move(remote)) {}
 
 namespace {
 
@@ -85,6 +89,13 @@ Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string
   const fs::path dir = root_ / "objects" / hex->substr(0, 2);
   a.path = dir / (*hex + safe_extension(file));
   a.bytes = fs::file_size(file, ec);
+  if (remote_) {
+    // The bucket first: an artifact is stored once the cluster can read it.
+    auto sent = remote_->put(*hex, file, safe_extension(file), media_type);
+    if (!sent) {
+      return sent.error();
+    }
+  }
   if (fs::exists(a.path, ec)) {
     return a;  // stored before: content addressing makes it the same file
   }
@@ -112,11 +123,132 @@ Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string
   return a;
 }
 
-fs::path ArtifactStore::path_of(const std::string& hash) const {
+namespace {
+
+std::string hex_of(const std::string& hash) {
   std::string hex = hash.rfind("sha256:", 0) == 0 ? hash.substr(7) : hash;
-  if (!is_hex64(hex)) {
+  return is_hex64(hex) ? hex : std::string();
+}
+
+Error not_found(const std::string& hash) {
+  return Error{"no artifact " + hash.substr(0, 80), "not_found", Json{{"hash", hash.substr(0, 80)}}};
+}
+
+}  // namespace
+
+std::string media_type_of_extension(const std::string& extension) {
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},       {".png", "image/png"},   {".webp", "image/webp"},
+      {".gif", "image/gif"},  {".mp4", "video/mp4"},         {".webm", "video/webm"}, {".mov", "video/quicktime"},
+      {".mp3", "audio/mpeg"}, {".json", "application/json"}, {".txt", "text/plain"},  {".pdf", "application/pdf"}};
+  for (const auto& [ext, type] : kTypes) {
+    if (extension == ext) {
+      return type;
+    }
+  }
+  return "application/octet-stream";
+}
+
+fs::path ArtifactStore::path_of(const std::string& hash) const {
+  const std::string hex = hex_of(hash);
+  if (hex.empty()) {
     return {};
   }
+  fs::path found = local_path(hex);
+  if (found.empty() && remote_) {
+    found = fetch_into_cache(hex);
+  }
+  return found;
+}
+
+// Into the cache under its stored name, atomically: readers never see half a file.
+fs::path ArtifactStore::fetch_into_cache(const std::string& hex) const {
+  auto object = remote_->stat(hex);
+  if (!object || !object->has_value()) {
+    return {};
+  }
+  const fs::path dir = root_ / "objects" / hex.substr(0, 2);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  static std::atomic<uint64_t> counter{0};
+  const fs::path tmp = dir / (".fetch-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  if (!remote_->fetch(hex, tmp)) {
+    fs::remove(tmp, ec);
+    return {};
+  }
+  // Only what hashes right enters the cache: the bucket is shared, the cache is trusted.
+  auto got = sha256_file(tmp);
+  std::string ext = (*object)->extension;
+  if (!got || *got != hex || (!ext.empty() && safe_extension(fs::path("x" + ext)) != ext)) {
+    fs::remove(tmp, ec);
+    return {};
+  }
+  const fs::path target = dir / (hex + ext);
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return {};
+  }
+  return target;
+}
+
+Result<ArtifactInfo> ArtifactStore::stat(const std::string& hash) const {
+  const std::string hex = hex_of(hash);
+  if (hex.empty()) {
+    return not_found(hash);
+  }
+  if (const fs::path local = local_path(hex); !local.empty()) {
+    std::error_code ec;
+    const uint64_t bytes = fs::file_size(local, ec);
+    if (!ec) {
+      return ArtifactInfo{"sha256:" + hex, bytes, media_type_of_extension(local.extension().string())};
+    }
+  }
+  if (!remote_) {
+    return not_found(hash);
+  }
+  auto object = remote_->stat(hex);
+  if (!object) {
+    return object.error();
+  }
+  if (!object->has_value()) {
+    return not_found(hash);
+  }
+  const auto& o = **object;
+  return ArtifactInfo{"sha256:" + hex, o.bytes,
+                      o.media_type.empty() ? media_type_of_extension(o.extension) : o.media_type};
+}
+
+Result<uint64_t> ArtifactStore::read(const std::string& hash, uint64_t offset, uint64_t length,
+                                     const std::function<bool(std::string_view)>& sink) const {
+  const fs::path file = path_of(hash);
+  if (file.empty()) {
+    return not_found(hash);
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in || !in.seekg(static_cast<std::streamoff>(offset))) {
+    return Error{"artifact " + hash.substr(0, 80) + ": cannot read " + file.string()};
+  }
+  std::array<char, 1 << 16> buffer{};
+  uint64_t sent = 0;
+  while (sent < length) {
+    in.read(buffer.data(), static_cast<std::streamsize>(std::min<uint64_t>(buffer.size(), length - sent)));
+    const auto n = static_cast<uint64_t>(in.gcount());
+    if (n == 0) {
+      break;  // end of file: the range is clamped to the size
+    }
+    sent += n;
+    if (!sink(std::string_view(buffer.data(), n))) {
+      break;
+    }
+  }
+  if (in.bad()) {
+    return Error{"artifact " + hash.substr(0, 80) + ": error while reading " + file.string()};
+  }
+  return sent;
+}
+
+fs::path ArtifactStore::local_path(const std::string& hex) const {
   const fs::path dir = root_ / "objects" / hex.substr(0, 2);
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {

@@ -105,6 +105,7 @@ Result<uint16_t> ServeApp::start() {
       StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs, s.options.executor.artifact_dir,
                    s.options.executor.http_allow, s.options.executor.circuit_breakers};
   s.services->steps.invoker = std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets);
+  s.services->steps.artifact_remote = s.options.executor.artifact_remote;
   if (s.options.worker) {
     // Before the first request, so handlers never see the node appear; the
     // HTTP server stops before the node goes, so none sees it gone either.
