@@ -2,6 +2,7 @@
 #include "steps.hpp"
 
 #include <filesystem>
+#include <random>
 
 namespace linkhub::storage {
 
@@ -43,7 +44,9 @@ Json GetStep::run(sdk::Context& ctx, const Json& input) {
   // The key's extension is kept, so the artifact has a usable file name.
   const std::string ext = fs::path(key).extension().string();
   const fs::path dir(std::string(ctx.artifact_dir()));
-  const fs::path download = dir / ("storage-get-" + std::string(ctx.step_id()) + (ext.size() <= 8 ? ext : ""));
+  // Foreach items share a step id: a random part keeps their downloads apart.
+  const fs::path download = dir / ("storage-get-" + std::string(ctx.step_id()) + "-" +
+                                   std::to_string(std::random_device{}()) + (ext.size() <= 8 ? ext : ""));
   s3.get_to_file(key, download.string(), static_cast<size_t>(input.value("max_bytes", int64_t{2} << 30)));
   Json artifact = ctx.put_artifact(download.string(), info->content_type);
   std::error_code ec;
