@@ -12,7 +12,13 @@ server="$root/tests/s3server/node_modules/s3rver/bin/s3rver.js"
 
 stop() {
   if [ -f "$S3ROOT/pid" ]; then
-    kill "$(cat "$S3ROOT/pid")" 2>/dev/null || true
+    pid=$(cat "$S3ROOT/pid")
+    kill "$pid" 2>/dev/null || true
+    # Gone before the port is reused: at most 5 s.
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
     rm -f "$S3ROOT/pid"
   fi
 }
