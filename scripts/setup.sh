@@ -23,14 +23,26 @@ for pkg in "${PACKAGES[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
 
-if ((${#missing[@]} == 0)); then
-  echo "setup: all ${#PACKAGES[@]} packages present"
-  exit 0
+# Node.js runs the S3 test server (s3rver, below); Debian's when the machine has none.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
 fi
 
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+else
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The S3-protocol server of the storage tests (scripts/s3.sh): s3rver from
+# npm, pinned by tests/s3server/package-lock.json.
+s3server="$(cd "$(dirname "$0")/.." && pwd)/tests/s3server"
+if [[ ! -f "$s3server/node_modules/s3rver/package.json" ]]; then
+  echo "setup: npm ci in tests/s3server"
+  (cd "$s3server" && npm ci --no-audit --no-fund --silent)
+fi

@@ -21,6 +21,20 @@ else
   echo "* PostgreSQL did NOT start: the PostgreSQL tests are SKIPPED, not run.  *" >&2
   echo "************************************************************************" >&2
 fi
+# The S3-protocol server (scripts/s3.sh: s3rver) of the storage tests.
+if s3url=$("$root/scripts/s3.sh" start); then
+  export LINKHUB_TEST_S3="$s3url"
+  trap '"$root/scripts/pg.sh" stop; "$root/scripts/s3.sh" stop' EXIT
+  echo "S3 server for the tests: $s3url"
+elif [[ "${CI:-}" == "true" ]]; then
+  echo "test: the S3 test server did not start; in CI that fails the run" >&2
+  exit 1
+else
+  unset LINKHUB_TEST_S3
+  echo "************************************************************************" >&2
+  echo "* The S3 server did NOT start: the S3 storage tests are SKIPPED.         *" >&2
+  echo "************************************************************************" >&2
+fi
 (cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 300)
 
 # Fuzzing smoke, on request (FUZZ_SECONDS set): every libFuzzer target runs for

@@ -43,6 +43,9 @@ Result<std::string> sha256_file(const fs::path& file) {
 
 ArtifactStore::ArtifactStore(fs::path root) : root_(fs::absolute(root).lexically_normal()) {}
 
+ArtifactStore::ArtifactStore(fs::path root, std::shared_ptr<const ArtifactRemote> remote)
+    : root_(fs::absolute(root).lexically_normal()), remote_(std::move(remote)) {}
+
 namespace {
 
 bool is_hex64(const std::string& s) {
@@ -125,6 +128,13 @@ Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string
   const fs::path dir = root_ / "objects" / hex->substr(0, 2);
   a.path = dir / (*hex + safe_extension(file));
   a.bytes = fs::file_size(file, ec);
+  if (remote_) {
+    // The bucket first: an artifact is stored once the cluster can read it.
+    auto sent = remote_->put(*hex, file, safe_extension(file), media_type);
+    if (!sent) {
+      return sent.error();
+    }
+  }
   if (fs::exists(a.path, ec)) {
     return a;  // stored before: content addressing makes it the same file
   }
@@ -152,25 +162,94 @@ Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string
   return a;
 }
 
+namespace {
+
+std::string hex_of(const std::string& hash) {
+  std::string hex = hash.rfind("sha256:", 0) == 0 ? hash.substr(7) : hash;
+  return is_hex64(hex) ? hex : std::string();
+}
+
+Error not_found(const std::string& hash) {
+  return Error{"no artifact " + hash.substr(0, 80), "not_found", Json{{"hash", hash.substr(0, 80)}}};
+}
+
+}  // namespace
+
+fs::path ArtifactStore::path_of(const std::string& hash) const {
+  const std::string hex = hex_of(hash);
+  if (hex.empty()) {
+    return {};
+  }
+  fs::path found = local_path(hex);
+  if (found.empty() && remote_) {
+    found = fetch_into_cache(hex);
+  }
+  return found;
+}
+
+// Into the cache under its stored name, atomically: readers never see half a file.
+fs::path ArtifactStore::fetch_into_cache(const std::string& hex) const {
+  auto object = remote_->stat(hex);
+  if (!object || !object->has_value()) {
+    return {};
+  }
+  const fs::path dir = root_ / "objects" / hex.substr(0, 2);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  static std::atomic<uint64_t> counter{0};
+  const fs::path tmp = dir / (".fetch-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  if (!remote_->fetch(hex, tmp)) {
+    fs::remove(tmp, ec);
+    return {};
+  }
+  // Only what hashes right enters the cache: the bucket is shared, the cache is trusted.
+  auto got = sha256_file(tmp);
+  std::string ext = (*object)->extension;
+  if (!got || *got != hex || (!ext.empty() && safe_extension(fs::path("x" + ext)) != ext)) {
+    fs::remove(tmp, ec);
+    return {};
+  }
+  const fs::path target = dir / (hex + ext);
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return {};
+  }
+  return target;
+}
+
 Result<ArtifactInfo> ArtifactStore::stat(const std::string& hash) const {
-  const std::string hex = hash.rfind("sha256:", 0) == 0 ? hash.substr(7) : hash;
-  if (!is_hex64(hex)) {
+  const std::string hex = hex_of(hash);
+  if (hex.empty()) {
     return Error{"artifact: not a content hash (expected \"sha256:\" and 64 lower-case hex digits)", "invalid_input"};
   }
-  const fs::path path = path_of(hex);
-  std::error_code ec;
-  const uint64_t bytes = path.empty() ? 0 : fs::file_size(path, ec);
-  if (path.empty() || ec) {
-    return Error{"artifact sha256:" + hex + " is not in the store", "not_found"};
+  if (const fs::path local = local_path(hex); !local.empty()) {
+    std::error_code ec;
+    const uint64_t bytes = fs::file_size(local, ec);
+    if (!ec) {
+      return ArtifactInfo{"sha256:" + hex, bytes, media_type_of_extension(local.extension().string())};
+    }
   }
-  return ArtifactInfo{"sha256:" + hex, bytes, media_type_of_extension(path.extension().string())};
+  if (!remote_) {
+    return not_found(hash);
+  }
+  auto object = remote_->stat(hex);
+  if (!object) {
+    return object.error();
+  }
+  if (!object->has_value()) {
+    return not_found(hash);
+  }
+  const auto& o = **object;
+  return ArtifactInfo{"sha256:" + hex, o.bytes,
+                      o.media_type.empty() ? media_type_of_extension(o.extension) : o.media_type};
 }
 
 Result<uint64_t> ArtifactStore::read(const std::string& hash, uint64_t offset, uint64_t length,
                                      const std::function<bool(std::string_view)>& sink) const {
   const fs::path path = path_of(hash);
   if (path.empty()) {
-    return Error{"artifact " + hash.substr(0, 80) + " is not in the store", "not_found"};
+    return not_found(hash);
   }
   FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (file.fd < 0) {
@@ -188,7 +267,7 @@ Result<uint64_t> ArtifactStore::read(const std::string& hash, uint64_t offset, u
       return Error{"artifact store: cannot read " + path.string() + ": " + std::strerror(errno)};
     }
     if (n == 0) {
-      break;  // the end of the file
+      break;  // the end of the file: the range is clamped to the size
     }
     sent += static_cast<uint64_t>(n);
     if (!sink(std::string_view(buffer.data(), static_cast<size_t>(n)))) {
@@ -198,11 +277,7 @@ Result<uint64_t> ArtifactStore::read(const std::string& hash, uint64_t offset, u
   return sent;
 }
 
-fs::path ArtifactStore::path_of(const std::string& hash) const {
-  std::string hex = hash.rfind("sha256:", 0) == 0 ? hash.substr(7) : hash;
-  if (!is_hex64(hex)) {
-    return {};
-  }
+fs::path ArtifactStore::local_path(const std::string& hex) const {
   const fs::path dir = root_ / "objects" / hex.substr(0, 2);
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {

@@ -1,4 +1,5 @@
 #include <linkhub/engine/config.hpp>
+#include <linkhub/engine/s3_artifact_remote.hpp>
 
 #include "config_breakers.hpp"
 #include "config_serve.hpp"
@@ -82,6 +83,11 @@ Json env_value(const char* text) {
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
   return s;
 }
 
@@ -212,6 +218,70 @@ std::optional<Error> apply_http(HttpConfig& http, const fs::path& path, const YA
       if (auto error = check_http_allow({http.allow.back()}, where(path, item))) {
         return error;
       }
+    }
+  }
+  return std::nullopt;
+}
+
+// One storage key from the file or the environment; `where_text` names it in errors.
+std::optional<Error> set_storage_key(StorageConfig& s, const std::string& key, const std::string& value,
+                                     const std::string& where_text) {
+  const auto number = [&](int64_t& target, int64_t min_value) -> std::optional<Error> {
+    char* end = nullptr;
+    const long long n = std::strtoll(value.c_str(), &end, 10);
+    if (end == value.c_str() || *end != '\0' || n < min_value) {
+      return Error{where_text + ": expected a whole number of at least " + std::to_string(min_value) + ", found '" +
+                   value.substr(0, 40) + "'"};
+    }
+    target = n;
+    return std::nullopt;
+  };
+  if (key == "backend") {
+    if (value != "local" && value != "s3") {
+      return Error{where_text + ": expected local or s3, found '" + value.substr(0, 40) + "'"};
+    }
+    s.backend = value;
+  } else if (key == "endpoint") {
+    s.endpoint = value;
+  } else if (key == "region") {
+    s.region = value;
+  } else if (key == "bucket") {
+    s.bucket = value;
+  } else if (key == "addressing") {
+    if (value != "path" && value != "virtual") {
+      return Error{where_text + ": expected path or virtual, found '" + value.substr(0, 40) + "'"};
+    }
+    s.path_style = value == "path";
+  } else if (key == "prefix") {
+    s.prefix = value;
+  } else if (key == "access_key_secret") {
+    s.access_key_secret = value;
+  } else if (key == "secret_key_secret") {
+    s.secret_key_secret = value;
+  } else if (key == "multipart_threshold_mb") {
+    return number(s.multipart_threshold_mb, 5);
+  } else if (key == "part_size_mb") {
+    return number(s.part_size_mb, 5);
+  } else {
+    return Error{where_text +
+                 ": unknown key (expected backend, endpoint, region, bucket, addressing, prefix, "
+                 "access_key_secret, secret_key_secret, multipart_threshold_mb or part_size_mb)"};
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> apply_storage(StorageConfig& storage, const fs::path& path, const YAML::Node& value) {
+  if (!value.IsMap()) {
+    return Error{where(path, value) + ": storage: expected a mapping such as {backend: s3, bucket: ...}"};
+  }
+  for (const auto& kv : value) {
+    const std::string name = kv.first.as<std::string>();
+    if (!kv.second.IsScalar()) {
+      return Error{where(path, kv.second) + ": storage." + name + ": expected a single value"};
+    }
+    if (auto error =
+            set_storage_key(storage, name, kv.second.as<std::string>(), where(path, kv.first) + ": storage." + name)) {
+      return error;
     }
   }
   return std::nullopt;
@@ -379,6 +449,10 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         if (auto error = apply_serve_section(config.serve, path, value)) {
           return error;
         }
+      } else if (key == "storage") {
+        if (auto error = apply_storage(config.storage, path, value)) {
+          return error;
+        }
       } else if (key == "plugins") {
         config.plugins = yaml_to_json(value);
         if (!config.plugins.is_object()) {
@@ -388,7 +462,7 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
         return Error{where(path, kv.first) + ": unknown key '" + key +
                      "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, rules_dir, "
                      "env_allowlist, secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, "
-                     "cors_origin, auth, rate_limit, http or serve)"};
+                     "cors_origin, auth, rate_limit, http, serve or storage)"};
       }
     }
   } catch (const YAML::Exception& e) {
@@ -504,6 +578,15 @@ std::optional<Error> apply_environment(Config& config) {
   if (auto error = apply_serve_environment(config.serve)) {
     return error;
   }
+  for (const char* key : {"backend", "endpoint", "region", "bucket", "addressing", "prefix", "access_key_secret",
+                          "secret_key_secret", "multipart_threshold_mb", "part_size_mb"}) {
+    const std::string name = "LINKHUB_STORAGE_" + upper(key);
+    if (const char* value = std::getenv(name.c_str())) {
+      if (auto error = set_storage_key(config.storage, key, value, name)) {
+        return error;
+      }
+    }
+  }
   constexpr std::string_view kSecret = "LINKHUB_SECRET_";
   constexpr std::string_view kPlugin = "LINKHUB_PLUGIN_";
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
@@ -552,6 +635,10 @@ Result<Config> load_config(const fs::path& path) {
   if (!config.rules_dir.empty()) {
     // lua.rule reads rule files only from here (an absolute path).
     config.plugins["lua"]["rules_dir"] = config.rules_dir.lexically_normal().string();
+  }
+  // An unusable storage section fails at start, naming the key, not at the first artifact.
+  if (auto remote = make_artifact_remote(config.storage, config.secrets); !remote) {
+    return remote.error();
   }
   return config;
 }

@@ -149,7 +149,7 @@ struct Executor::Impl {
   std::unordered_map<std::string, std::shared_ptr<RunState>> runs;
   size_t active = 0;
   std::shared_ptr<StepLimiter> limiter;
-  ArtifactStore artifacts{options.artifact_dir};
+  ArtifactStore artifacts{options.artifact_dir, options.artifact_remote};
 
   // Declared last: destroyed first, so no task outlives the state above.
   TimerQueue timers;

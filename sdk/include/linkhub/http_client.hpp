@@ -249,14 +249,20 @@ class Client {
   // Streams a GET (following up to 5 redirects) into `path`, at most
   // max_bytes; a partial file is removed. Error statuses throw like fail_on_status.
   void download(const std::string& url, const std::string& path, size_t max_bytes) const {
+    Request request;
+    request.url = url;
+    request.follow_redirects = true;
+    download(request, path, max_bytes);
+  }
+
+  // The same for a request of the caller's (signed headers, no redirects ...).
+  void download(const Request& request, const std::string& path, size_t max_bytes) const {
+    const std::string& url = request.url;
     const std::string partial = path + ".part";
     std::unique_ptr<std::FILE, detail::FileCloser> file(std::fopen(partial.c_str(), "wb"));
     if (!file) {
       throw StepError(prefix() + "cannot write '" + partial + "'");
     }
-    Request request;
-    request.url = url;
-    request.follow_redirects = true;
     Response out;
     detail::Transfer t;
     t.file = file.get();
@@ -265,7 +271,7 @@ class Client {
     std::error_code ignored;
     try {
       perform(request, t, out);
-      fail_on_status(out, describe("GET", url));
+      fail_on_status(out, describe(request.method, url));
     } catch (...) {
       file.reset();
       std::filesystem::remove(partial, ignored);

@@ -1,6 +1,7 @@
 #include "cli_common.hpp"
 
 #include <linkhub/engine/circuit_breakers.hpp>
+#include <linkhub/engine/s3_artifact_remote.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -72,6 +73,10 @@ ExecutorOptions executor_options(const GlobalOptions& global, const Config& conf
   exec.threads = threads > 0 ? threads : config.effective_threads();
   exec.expression_limits = config.expression_limits;
   exec.artifact_dir = config.artifact_dir;
+  // load_config checked the storage section: this cannot fail now.
+  if (auto remote = make_artifact_remote(config.storage, config.secrets)) {
+    exec.artifact_remote = *remote;
+  }
   exec.plugin_configs = config.plugins;
   exec.secrets = config.secrets;
   exec.step_limits = config.step_concurrency;

@@ -112,9 +112,10 @@ Result<uint16_t> ServeApp::start() {
       StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs, s.options.executor.artifact_dir,
                    s.options.executor.http_allow, s.options.executor.circuit_breakers};
   s.services->steps.invoker = std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets);
+  s.services->steps.artifact_remote = s.options.executor.artifact_remote;
   s.services->media = s.options.media;
   if (!s.options.executor.artifact_dir.empty()) {
-    s.services->artifacts = std::make_shared<const ArtifactStore>(s.options.executor.artifact_dir);
+    s.services->artifacts = std::make_shared<const ArtifactStore>(s.options.executor.artifact_dir, s.options.executor.artifact_remote);
   }
   try {
     // Made once by the first node that needs it and shared by every node on this database (as the JWT

@@ -69,6 +69,7 @@ struct StepSettings {
   std::shared_ptr<CircuitBreakers> circuit_breakers;  // the executor's: one set per process
   // Input check, secrets, redaction, deadline: the executor's step path.
   std::shared_ptr<const StepInvoker> invoker;
+  std::shared_ptr<const ArtifactRemote> artifact_remote;  // the s3 backend; null: artifact_dir is the store
 };
 
 struct Services {

@@ -50,7 +50,7 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
   const StepSettings& settings = call.services.steps;
   std::optional<ArtifactStore> artifacts;
   if (!settings.artifact_dir.empty()) {
-    artifacts.emplace(settings.artifact_dir);
+    artifacts.emplace(settings.artifact_dir, settings.artifact_remote);
   }
   StepCall step_call;
   step_call.step_id = uses;

@@ -42,6 +42,7 @@ namespace linkhub {
 //   http.circuit_breakers.default.KEY  LINKHUB_HTTP_BREAKER_KEY (FAILURES, FAILURE_RATE, MIN_CALLS, WINDOW,
 //                      COOLDOWN): the per-host circuit breakers of outbound HTTP (docs/http.md)
 //   serve.KEY          LINKHUB_SERVE_KEY (`linkhub serve`'s transport limits, TLS and proxies: see ServeConfig)
+//   storage.KEY        LINKHUB_STORAGE_KEY (where artifacts are kept: see StorageConfig, docs/storage.md)
 
 // `linkhub serve`'s authentication. There is no way to turn it off silently.
 struct AuthConfig {
@@ -112,6 +113,22 @@ struct ServeConfig {
   std::chrono::milliseconds media_link_ttl{std::chrono::hours(24 * 7)};
 };
 
+// Where artifacts are kept (docs/storage.md): the `storage:` section, each key
+// also LINKHUB_STORAGE_<KEY>. With `s3`, artifact_dir is the local cache.
+struct StorageConfig {
+  std::string backend = "local";  // local | s3
+  std::string endpoint;           // https://s3.eu-west-1.amazonaws.com, http://127.0.0.1:9000
+  std::string region = "us-east-1";
+  std::string bucket;
+  bool path_style = true;  // `addressing: path` (endpoint/bucket/key) or `virtual` (bucket.endpoint/key)
+  std::string prefix;      // keys are <prefix>sha256/<hex>
+  // Names in `secrets` holding the credentials (never the keys themselves here).
+  std::string access_key_secret = "S3_ACCESS_KEY";
+  std::string secret_key_secret = "S3_SECRET_KEY";
+  int64_t multipart_threshold_mb = 16;  // larger files go up in parts
+  int64_t part_size_mb = 8;
+};
+
 struct Config {
   std::filesystem::path file;  // empty when defaults only
   int threads = 0;             // 0 = number of cores (at least 2)
@@ -137,6 +154,7 @@ struct Config {
   RateLimitConfig rate_limit;
   HttpConfig http;
   ServeConfig serve;
+  StorageConfig storage;
 
   int effective_threads() const;
 };

@@ -26,6 +26,9 @@ struct ExecutorOptions {
   // Each run's scratch directory is <artifact_dir>/<run id>; the
   // content-addressed store (ctx.put_artifact) is <artifact_dir>/objects.
   std::filesystem::path artifact_dir = ".linkhub/artifacts";
+  // Where artifacts are kept beyond <artifact_dir>/objects (the s3 backend),
+  // which is then a cache; null: that folder is the store.
+  std::shared_ptr<const ArtifactRemote> artifact_remote;
   Json plugin_configs = Json::object();        // plugin name -> its config section
   std::map<std::string, std::string> secrets;  // visible as `secrets`; redacted from logs and errors
   Json env = Json::object();                   // allow-listed environment, visible as `env`
