@@ -7,6 +7,7 @@
 
 #include <linkhub/engine/circuit_breakers.hpp>
 #include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/engine/step_invoker.hpp>
 #include <linkhub/http_client.hpp>
 
 #include <gtest/gtest.h>
@@ -34,13 +35,18 @@ struct FakeClock {
   void advance(std::chrono::milliseconds d) { *ms += d.count(); }
 };
 
+// Through a StepInvoker holding `breakers`, as the executor's steps and a
+// server route's go: the invoker attaches them to every call.
 StepOutcome invoke(const std::string& uses, const Json& input, const std::shared_ptr<CircuitBreakers>& breakers) {
   StepCall c;
   c.http_allow.push_back("127.0.0.1");  // the loopback stand-ins, as a deployment allows its own services
-  use_circuit_breakers(c, breakers);
   const LoadedStep* step = test::builtin_plugins().step(uses);
   EXPECT_NE(step, nullptr) << uses;
-  return step == nullptr ? StepOutcome{} : test::builtin_plugins().invoke(*step, c, input.dump());
+  if (step == nullptr) {
+    return StepOutcome{};
+  }
+  const StepInvoker invoker(test::builtin_plugins(), {}, breakers);
+  return invoker.invoke(*step, std::move(c), input, std::nullopt);
 }
 
 class HttpCircuit : public ::testing::Test {
