@@ -216,5 +216,13 @@ TEST_F(HttpClientBehaviour, UsesTheProxyFromTheEnvironmentExceptForNoProxyHosts)
   EXPECT_EQ(server_.requests("/json"), 1);
 }
 
+// Query values are encoded the same whatever the process's locale (RFC 3986 unreserved set).
+TEST(HttpClientText, PercentEncodeKeepsOnlyUnreservedAscii) {
+  EXPECT_EQ(sdk::http::percent_encode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(sdk::http::percent_encode("a b/c?d=e&f"), "a%20b%2Fc%3Fd%3De%26f");
+  EXPECT_EQ(sdk::http::percent_encode("\xc3\xa9"), "%C3%A9");
+  EXPECT_EQ(sdk::http::percent_encode(""), "");
+}
+
 }  // namespace
 }  // namespace linkhub
