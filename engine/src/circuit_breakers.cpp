@@ -1,7 +1,5 @@
 #include <linkhub/engine/circuit_breakers.hpp>
 
-#include <linkhub/engine/plugin_host.hpp>
-
 namespace linkhub {
 namespace {
 
@@ -33,16 +31,6 @@ void CircuitBreakers::record(std::string_view host, bool ok) {
 
 std::vector<sdk::circuit::Snapshot> CircuitBreakers::snapshot() const {
   return registry_.snapshot();
-}
-
-void use_circuit_breakers(StepCall& call, const std::shared_ptr<CircuitBreakers>& breakers) {
-  if (!breakers) {
-    call.circuit_check = nullptr;
-    call.circuit_record = nullptr;
-    return;
-  }
-  call.circuit_check = [breakers](std::string_view host) { return breakers->check(host); };
-  call.circuit_record = [breakers](std::string_view host, bool ok) { breakers->record(host, ok); };
 }
 
 }  // namespace linkhub

@@ -2,7 +2,6 @@
 #include <linkhub/engine/s3_artifact_remote.hpp>
 
 #include "config_breakers.hpp"
-#include "config_serve.hpp"
 
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/http_guard.hpp>
@@ -25,11 +24,6 @@ namespace linkhub {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string where(const fs::path& file, const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  return file.string() + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-}
 
 std::vector<std::string> split(std::string_view text, char sep) {
   std::vector<std::string> parts;
@@ -102,87 +96,6 @@ Result<int64_t> env_int(const char* name, int64_t min_value) {
   return static_cast<int64_t>(v);
 }
 
-// "true"/"false" (also yes/no, on/off, 1/0), for YAML scalars and environment variables.
-std::optional<bool> parse_bool(const std::string& text) {
-  const std::string t = lower(text);
-  if (t == "true" || t == "yes" || t == "on" || t == "1") {
-    return true;
-  }
-  if (t == "false" || t == "no" || t == "off" || t == "0") {
-    return false;
-  }
-  return std::nullopt;
-}
-
-constexpr size_t kMinJwtSecret = 32;
-
-std::optional<Error> check_jwt_secret(const std::string& secret, const std::string& where_text) {
-  if (!secret.empty() && secret.size() < kMinJwtSecret) {
-    // The secret itself is never echoed.
-    return Error{where_text + ": the JWT secret is " + std::to_string(secret.size()) +
-                 " characters long; use at least " + std::to_string(kMinJwtSecret) +
-                 " random characters (or leave it unset to have one generated and kept in the database)"};
-  }
-  return std::nullopt;
-}
-
-std::optional<Error> apply_auth(AuthConfig& auth, const fs::path& path, const YAML::Node& value) {
-  if (!value.IsMap()) {
-    return Error{where(path, value) + ": auth: expected a mapping such as {jwt_secret: ..., access_token_ttl: 15m}"};
-  }
-  for (const auto& kv : value) {
-    const std::string name = kv.first.as<std::string>();
-    const YAML::Node& v = kv.second;
-    if (name == "enabled") {
-      const auto b = parse_bool(v.as<std::string>());
-      if (!b) {
-        return Error{where(path, v) + ": auth.enabled: expected true or false"};
-      }
-      auth.enabled = *b;
-    } else if (name == "jwt_secret") {
-      auth.jwt_secret = v.as<std::string>();
-      if (auto error = check_jwt_secret(auth.jwt_secret, where(path, v) + ": auth.jwt_secret")) {
-        return error;
-      }
-    } else if (name == "access_token_ttl" || name == "refresh_token_ttl") {
-      auto d = parse_duration(v.as<std::string>());
-      if (!d || d->count() < 1000) {
-        return Error{where(path, v) + ": auth." + name + ": expected a duration of at least 1s such as 15m or 336h"};
-      }
-      (name == "access_token_ttl" ? auth.access_token_ttl : auth.refresh_token_ttl) = *d;
-    } else {
-      return Error{where(path, kv.first) + ": unknown key 'auth." + name +
-                   "' (expected enabled, jwt_secret, access_token_ttl or refresh_token_ttl)"};
-    }
-  }
-  return std::nullopt;
-}
-
-std::optional<Error> apply_rate_limit(RateLimitConfig& limit, const fs::path& path, const YAML::Node& value) {
-  if (!value.IsMap()) {
-    return Error{where(path, value) + ": rate_limit: expected a mapping such as {requests_per_second: 20, burst: 40}"};
-  }
-  for (const auto& kv : value) {
-    const std::string name = kv.first.as<std::string>();
-    const YAML::Node& v = kv.second;
-    double* target = name == "requests_per_second"      ? &limit.requests_per_second
-                     : name == "burst"                  ? &limit.burst
-                     : name == "failed_auth_per_minute" ? &limit.failed_auth_per_minute
-                                                        : nullptr;
-    if (target == nullptr) {
-      return Error{where(path, kv.first) + ": unknown key 'rate_limit." + name +
-                   "' (expected requests_per_second, burst or failed_auth_per_minute)"};
-    }
-    const double n = v.as<double>();
-    if (!(n > 0) || (name == "burst" && n < 1)) {
-      return Error{where(path, v) + ": rate_limit." + name + ": expected a number above 0" +
-                   (name == "burst" ? std::string(" (at least 1)") : std::string())};
-    }
-    *target = n;
-  }
-  return std::nullopt;
-}
-
 // Each entry checked now, so a typo fails at start, not at the first request.
 std::optional<Error> check_http_allow(const std::vector<std::string>& entries, const std::string& where_text) {
   std::string problem;
@@ -194,7 +107,7 @@ std::optional<Error> check_http_allow(const std::vector<std::string>& entries, c
 
 std::optional<Error> apply_http(HttpConfig& http, const fs::path& path, const YAML::Node& value) {
   if (!value.IsMap()) {
-    return Error{where(path, value) + ": http: expected a mapping such as {allow: [\"10.0.0.0/8\"]}"};
+    return Error{config_location(path, value) + ": http: expected a mapping such as {allow: [\"10.0.0.0/8\"]}"};
   }
   for (const auto& kv : value) {
     const std::string name = kv.first.as<std::string>();
@@ -205,17 +118,18 @@ std::optional<Error> apply_http(HttpConfig& http, const fs::path& path, const YA
       continue;
     }
     if (name != "allow") {
-      return Error{where(path, kv.first) + ": unknown key 'http." + name + "' (expected allow or circuit_breakers)"};
+      return Error{config_location(path, kv.first) + ": unknown key 'http." + name +
+                   "' (expected allow or circuit_breakers)"};
     }
     if (!kv.second.IsSequence()) {
-      return Error{where(path, kv.second) +
+      return Error{config_location(path, kv.second) +
                    ": http.allow: expected a list of addresses, CIDR ranges or host names such as [\"127.0.0.1\", "
                    "\"10.0.0.0/8\", \"files.internal.example\"]"};
     }
     http.allow.clear();
     for (const auto& item : kv.second) {
       http.allow.push_back(item.as<std::string>());
-      if (auto error = check_http_allow({http.allow.back()}, where(path, item))) {
+      if (auto error = check_http_allow({http.allow.back()}, config_location(path, item))) {
         return error;
       }
     }
@@ -272,72 +186,40 @@ std::optional<Error> set_storage_key(StorageConfig& s, const std::string& key, c
 
 std::optional<Error> apply_storage(StorageConfig& storage, const fs::path& path, const YAML::Node& value) {
   if (!value.IsMap()) {
-    return Error{where(path, value) + ": storage: expected a mapping such as {backend: s3, bucket: ...}"};
+    return Error{config_location(path, value) + ": storage: expected a mapping such as {backend: s3, bucket: ...}"};
   }
   for (const auto& kv : value) {
     const std::string name = kv.first.as<std::string>();
     if (!kv.second.IsScalar()) {
-      return Error{where(path, kv.second) + ": storage." + name + ": expected a single value"};
+      return Error{config_location(path, kv.second) + ": storage." + name + ": expected a single value"};
     }
     if (auto error =
-            set_storage_key(storage, name, kv.second.as<std::string>(), where(path, kv.first) + ": storage." + name)) {
+            set_storage_key(storage, name, kv.second.as<std::string>(), config_location(path, kv.first) + ": storage." + name)) {
       return error;
     }
   }
   return std::nullopt;
 }
 
-std::optional<Error> env_positive(const char* name, double min_value, double& target) {
-  const char* text = std::getenv(name);
-  if (text == nullptr) {
-    return std::nullopt;
+// The engine's own top-level keys, in the order the "unknown key" error lists them.
+constexpr const char* kEngineKeys[] = {
+    "threads",          "database",  "lease",         "shutdown_grace", "plugin_dirs",
+    "artifact_dir",     "rules_dir", "env_allowlist", "secrets",        "expression_limits",
+    "step_concurrency", "plugins",   "http",           "storage"};
+
+std::string valid_keys(const std::vector<ConfigSection>& sections) {
+  std::vector<std::string> keys(std::begin(kEngineKeys), std::end(kEngineKeys));
+  for (const auto& section : sections) {
+    keys.push_back(section.key);
   }
-  char* end = nullptr;
-  const double v = std::strtod(text, &end);
-  if (end == text || *end != '\0' || !(v >= min_value) || v <= 0) {
-    return Error{"environment variable " + std::string(name) + ": expected a number above 0, found '" + text + "'"};
+  std::string out;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == keys.size() ? " or " : ", ") + keys[i];
   }
-  target = v;
-  return std::nullopt;
+  return out;
 }
 
-std::optional<Error> apply_auth_environment(Config& config) {
-  if (const char* enabled = std::getenv("LINKHUB_AUTH_ENABLED")) {
-    const auto b = parse_bool(enabled);
-    if (!b) {
-      return Error{"LINKHUB_AUTH_ENABLED: expected true or false, found '" + std::string(enabled) + "'"};
-    }
-    config.auth.enabled = *b;
-  }
-  if (const char* secret = std::getenv("LINKHUB_AUTH_JWT_SECRET")) {
-    config.auth.jwt_secret = secret;
-    if (auto error = check_jwt_secret(config.auth.jwt_secret, "LINKHUB_AUTH_JWT_SECRET")) {
-      return error;
-    }
-  }
-  for (const auto& [name, target] : {std::pair{"LINKHUB_AUTH_ACCESS_TOKEN_TTL", &config.auth.access_token_ttl},
-                                     std::pair{"LINKHUB_AUTH_REFRESH_TOKEN_TTL", &config.auth.refresh_token_ttl}}) {
-    if (const char* text = std::getenv(name)) {
-      auto d = parse_duration(text);
-      if (!d || d->count() < 1000) {
-        return Error{std::string(name) + ": expected a duration of at least 1s such as 15m, found '" + text + "'"};
-      }
-      *target = *d;
-    }
-  }
-  if (auto e = env_positive("LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND", 0, config.rate_limit.requests_per_second)) {
-    return e;
-  }
-  if (auto e = env_positive("LINKHUB_RATE_LIMIT_BURST", 1, config.rate_limit.burst)) {
-    return e;
-  }
-  if (auto e = env_positive("LINKHUB_RATE_LIMIT_FAILED_AUTH_PER_MINUTE", 0, config.rate_limit.failed_auth_per_minute)) {
-    return e;
-  }
-  return std::nullopt;
-}
-
-std::optional<Error> apply_file(Config& config, const fs::path& path) {
+std::optional<Error> apply_file(Config& config, const fs::path& path, const std::vector<ConfigSection>& sections) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Error{path.string() + ": cannot read the configuration file"};
@@ -355,7 +237,7 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
     return std::nullopt;
   }
   if (!root.IsMap()) {
-    return Error{where(path, root) + ": expected a mapping of settings at the top of the configuration file"};
+    return Error{config_location(path, root) + ": expected a mapping of settings at the top of the configuration file"};
   }
   const fs::path base = path.parent_path();
   try {
@@ -380,13 +262,13 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
       } else if (key == "lease") {
         auto d = parse_duration(value.as<std::string>());
         if (!d) {
-          return Error{where(path, value) + ": lease: expected a duration such as 15s or 1m"};
+          return Error{config_location(path, value) + ": lease: expected a duration such as 15s or 1m"};
         }
         config.lease = *d;
       } else if (key == "shutdown_grace") {
         auto d = parse_duration(value.as<std::string>());
         if (!d) {
-          return Error{where(path, value) + ": shutdown_grace: expected a duration such as 30s or 0s"};
+          return Error{config_location(path, value) + ": shutdown_grace: expected a duration such as 30s or 0s"};
         }
         config.shutdown_grace = *d;
       } else if (key == "env_allowlist") {
@@ -407,46 +289,25 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
           } else if (name == "max_wall_ms") {
             config.expression_limits.max_wall = std::chrono::milliseconds(limit.second.as<int64_t>());
           } else {
-            return Error{where(path, limit.first) + ": unknown key 'expression_limits." + name +
+            return Error{config_location(path, limit.first) + ": unknown key 'expression_limits." + name +
                          "' (expected max_instructions, max_memory_mb or max_wall_ms)"};
           }
         }
       } else if (key == "step_concurrency") {
         if (!value.IsMap()) {
-          return Error{where(path, value) + ": step_concurrency: expected a mapping such as {tiktok.fetch: 4}"};
+          return Error{config_location(path, value) +
+                       ": step_concurrency: expected a mapping such as {tiktok.fetch: 4}"};
         }
         for (const auto& limit : value) {
           const int n = limit.second.as<int>();
           if (n < 1) {
-            return Error{where(path, limit.second) + ": step_concurrency." + limit.first.as<std::string>() +
+            return Error{config_location(path, limit.second) + ": step_concurrency." + limit.first.as<std::string>() +
                          ": expected a number of at least 1"};
           }
           config.step_concurrency[limit.first.as<std::string>()] = n;
         }
-      } else if (key == "listen") {
-        config.listen = value.as<std::string>();
-      } else if (key == "max_body_bytes") {
-        const int64_t n = value.as<int64_t>();
-        if (n < 1) {
-          return Error{where(path, value) + ": max_body_bytes: expected a number of bytes of at least 1"};
-        }
-        config.max_body_bytes = static_cast<size_t>(n);
-      } else if (key == "cors_origin") {
-        config.cors_origin = value.as<std::string>();
-      } else if (key == "auth") {
-        if (auto error = apply_auth(config.auth, path, value)) {
-          return error;
-        }
-      } else if (key == "rate_limit") {
-        if (auto error = apply_rate_limit(config.rate_limit, path, value)) {
-          return error;
-        }
       } else if (key == "http") {
         if (auto error = apply_http(config.http, path, value)) {
-          return error;
-        }
-      } else if (key == "serve") {
-        if (auto error = apply_serve_section(config.serve, path, value)) {
           return error;
         }
       } else if (key == "storage") {
@@ -456,13 +317,17 @@ std::optional<Error> apply_file(Config& config, const fs::path& path) {
       } else if (key == "plugins") {
         config.plugins = yaml_to_json(value);
         if (!config.plugins.is_object()) {
-          return Error{where(path, value) + ": 'plugins' must be a mapping of plugin name to settings"};
+          return Error{config_location(path, value) + ": 'plugins' must be a mapping of plugin name to settings"};
+        }
+      } else if (auto section = std::find_if(sections.begin(), sections.end(),
+                                             [&](const ConfigSection& s) { return s.key == key; });
+                 section != sections.end()) {
+        if (auto error = section->parse(path, value)) {
+          return error;
         }
       } else {
-        return Error{where(path, kv.first) + ": unknown key '" + key +
-                     "' (expected threads, database, lease, shutdown_grace, plugin_dirs, artifact_dir, rules_dir, "
-                     "env_allowlist, secrets, expression_limits, step_concurrency, plugins, listen, max_body_bytes, "
-                     "cors_origin, auth, rate_limit, http, serve or storage)"};
+        return Error{config_location(path, kv.first) + ": unknown key '" + key + "' (expected " + valid_keys(sections) +
+                     ")"};
       }
     }
   } catch (const YAML::Exception& e) {
@@ -534,19 +399,6 @@ std::optional<Error> apply_environment(Config& config) {
     }
     config.expression_limits.max_wall = std::chrono::milliseconds(*v);
   }
-  if (const char* listen = std::getenv("LINKHUB_LISTEN")) {
-    config.listen = listen;
-  }
-  if (std::getenv("LINKHUB_MAX_BODY_BYTES") != nullptr) {
-    auto v = env_int("LINKHUB_MAX_BODY_BYTES", 1);
-    if (!v) {
-      return v.error();
-    }
-    config.max_body_bytes = static_cast<size_t>(*v);
-  }
-  if (const char* origin = std::getenv("LINKHUB_CORS_ORIGIN")) {
-    config.cors_origin = origin;
-  }
   if (const char* limits = std::getenv("LINKHUB_STEP_CONCURRENCY")) {
     // "tiktok.fetch=4,ai=2": replaces the file's limits, like every override.
     config.step_concurrency.clear();
@@ -560,9 +412,6 @@ std::optional<Error> apply_environment(Config& config) {
       config.step_concurrency[item.substr(0, eq)] = static_cast<int>(n);
     }
   }
-  if (auto error = apply_auth_environment(config)) {
-    return error;
-  }
   if (const char* allow = std::getenv("LINKHUB_HTTP_ALLOW")) {
     config.http.allow.clear();
     for (const auto& item : split(allow, ',')) {
@@ -573,9 +422,6 @@ std::optional<Error> apply_environment(Config& config) {
     }
   }
   if (auto error = apply_circuit_breaker_environment(config.http.circuit_breakers)) {
-    return error;
-  }
-  if (auto error = apply_serve_environment(config.serve)) {
     return error;
   }
   for (const char* key : {"backend", "endpoint", "region", "bucket", "addressing", "prefix", "access_key_secret",
@@ -621,16 +467,29 @@ int Config::effective_threads() const {
   return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-Result<Config> load_config(const fs::path& path) {
+std::string config_location(const fs::path& file, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return file.string() + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+Result<Config> load_config(const fs::path& path, const std::vector<ConfigSection>& sections) {
   Config config;
   if (!path.empty()) {
     config.file = path;
-    if (auto error = apply_file(config, path)) {
+    if (auto error = apply_file(config, path, sections)) {
       return *error;
     }
   }
   if (auto error = apply_environment(config)) {
     return *error;
+  }
+  for (const auto& section : sections) {
+    if (!section.environment) {
+      continue;
+    }
+    if (auto error = section.environment()) {
+      return *error;
+    }
   }
   if (!config.rules_dir.empty()) {
     // lua.rule reads rule files only from here (an absolute path).

@@ -14,10 +14,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kKeys = "failures, failure_rate, min_calls, window or cooldown";
 
-std::string where(const fs::path& file, const YAML::Node& node) {
-  return file.string() + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
-}
-
 std::optional<uint32_t> parse_count(const std::string& text, long long min) {
   char* end = nullptr;
   const long long v = std::strtoll(text.c_str(), &end, 10);
@@ -63,18 +59,20 @@ std::optional<std::string> set(CircuitBreakerOverrides& out, std::string_view ke
 std::optional<Error> parse_entry(CircuitBreakerOverrides& out, const std::string& name, const fs::path& file,
                                  const YAML::Node& node) {
   if (!node.IsMap()) {
-    return Error{where(file, node) + ": " + name + ": expected a mapping such as {failures: 5, cooldown: 30s}"};
+    return Error{config_location(file, node) + ": " + name +
+                 ": expected a mapping such as {failures: 5, cooldown: 30s}"};
   }
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     if (key != "failures" && key != "failure_rate" && key != "min_calls" && key != "window" && key != "cooldown") {
-      return Error{where(file, kv.first) + ": unknown key '" + name + "." + key + "' (expected " + kKeys + ")"};
+      return Error{config_location(file, kv.first) + ": unknown key '" + name + "." + key + "' (expected " + kKeys +
+                   ")"};
     }
     if (!kv.second.IsScalar()) {
-      return Error{where(file, kv.second) + ": " + name + "." + key + ": expected a single value"};
+      return Error{config_location(file, kv.second) + ": " + name + "." + key + ": expected a single value"};
     }
     if (auto why = set(out, key, kv.second.Scalar())) {
-      return Error{where(file, kv.second) + ": " + name + "." + key + ": " + *why + ", found '" +
+      return Error{config_location(file, kv.second) + ": " + name + "." + key + ": " + *why + ", found '" +
                    kv.second.Scalar().substr(0, 100) + "'"};
     }
   }
@@ -101,7 +99,7 @@ std::optional<Error> apply_circuit_breakers(CircuitBreakerConfig& breakers, cons
                                             const YAML::Node& node) {
   const std::string name = "http.circuit_breakers";
   if (!node.IsMap()) {
-    return Error{where(file, node) + ": " + name +
+    return Error{config_location(file, node) + ": " + name +
                  ": expected a mapping such as {default: {failures: 5, cooldown: 30s}, hosts: {api.example.com: "
                  "{failures: 3}}}"};
   }
@@ -115,19 +113,21 @@ std::optional<Error> apply_circuit_breakers(CircuitBreakerConfig& breakers, cons
       breakers.defaults = defaults.over(breakers.defaults);
     } else if (key == "hosts") {
       if (!kv.second.IsMap()) {
-        return Error{where(file, kv.second) + ": " + name + ".hosts: expected a mapping of host names to settings"};
+        return Error{config_location(file, kv.second) + ": " + name +
+                     ".hosts: expected a mapping of host names to settings"};
       }
       for (const auto& host : kv.second) {
         const std::string host_name = lower(host.first.as<std::string>());
         if (host_name.empty()) {
-          return Error{where(file, host.first) + ": " + name + ".hosts: empty host name"};
+          return Error{config_location(file, host.first) + ": " + name + ".hosts: empty host name"};
         }
         if (auto error = parse_entry(breakers.hosts[host_name], name + ".hosts." + host_name, file, host.second)) {
           return error;
         }
       }
     } else {
-      return Error{where(file, kv.first) + ": unknown key '" + name + "." + key + "' (expected default or hosts)"};
+      return Error{config_location(file, kv.first) + ": unknown key '" + name + "." + key +
+                   "' (expected default or hosts)"};
     }
   }
   return std::nullopt;

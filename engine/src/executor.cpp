@@ -3,7 +3,6 @@
 #include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/step_invoker.hpp>
 
-#include <linkhub/engine/circuit_breakers.hpp>
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
@@ -159,7 +158,7 @@ struct Executor::Impl {
       : host(h),
         store(s),
         options(std::move(o)),
-        invoker(h, options.secrets),
+        invoker(h, options.secrets, options.circuit_breakers),
         limiter(options.limiter ? options.limiter : std::make_shared<LocalStepLimiter>()),
         pool(std::max(1, options.threads)) {}
 
@@ -473,7 +472,6 @@ struct Executor::Impl {
     call.artifacts = &artifacts;
     call.database_url = options.database_url;
     call.http_allow = options.http_allow;
-    use_circuit_breakers(call, options.circuit_breakers);
     call.plugin_config = ps.plugin_config;
     call.attempt = static_cast<uint32_t>(attempt);
     call.log = [this, run, &ps, index](lh_log_level level, std::string_view message) {

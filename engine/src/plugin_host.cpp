@@ -400,6 +400,8 @@ struct PluginHost::Impl {
         }
         *validator = std::move(*compiled);
       }
+      // The validator checks every step's `with:` against it: compiled once, here.
+      step->signature.input_validator = &step->input_validator;
       plugin->steps.push_back(std::move(step));
     }
     for (const auto& step : plugin->steps) {

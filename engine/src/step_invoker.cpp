@@ -1,11 +1,27 @@
 #include <linkhub/engine/step_invoker.hpp>
 
+#include <linkhub/engine/circuit_breakers.hpp>
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/engine/run_store.hpp>
 
 #include "timer_queue.hpp"
 
 namespace linkhub {
+namespace {
+
+// Points `call`'s circuit_check/circuit_record at `breakers` (which the call
+// keeps alive); with none, every call may go.
+void use_circuit_breakers(StepCall& call, const std::shared_ptr<CircuitBreakers>& breakers) {
+  if (!breakers) {
+    call.circuit_check = nullptr;
+    call.circuit_record = nullptr;
+    return;
+  }
+  call.circuit_check = [breakers](std::string_view host) { return breakers->check(host); };
+  call.circuit_record = [breakers](std::string_view host, bool ok) { breakers->record(host, ok); };
+}
+
+}  // namespace
 
 SecretMask::SecretMask(const std::map<std::string, std::string>& secrets) {
   for (const auto& [name, value] : secrets) {
@@ -55,8 +71,13 @@ struct StepInvoker::Timers {
   TimerQueue queue;
 };
 
-StepInvoker::StepInvoker(const PluginHost& host, std::map<std::string, std::string> secrets)
-    : host_(host), secrets_(std::move(secrets)), mask_(secrets_), timers_(std::make_unique<Timers>()) {
+StepInvoker::StepInvoker(const PluginHost& host, std::map<std::string, std::string> secrets,
+                         std::shared_ptr<CircuitBreakers> breakers)
+    : host_(host),
+      secrets_(std::move(secrets)),
+      mask_(secrets_),
+      breakers_(std::move(breakers)),
+      timers_(std::make_unique<Timers>()) {
   for (const auto& [name, value] : secrets_) {
     secrets_json_[name] = value;
   }
@@ -95,6 +116,7 @@ StepOutcome StepInvoker::call(const LoadedStep& step, StepCall call, const std::
   }
   // The process's per-host circuit breakers (StepCall::circuit_check /
   // circuit_record) are attached here, so every caller's steps share them.
+  use_circuit_breakers(call, breakers_);
   call.cancelled = &control->cancelled;
   if (timeout) {
     call.deadline_ms = now_ms() + timeout->count();

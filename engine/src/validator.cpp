@@ -188,9 +188,14 @@ class Validator {
               (plugin_known ? "" : "; the plugin '" + plugin + "' is not loaded (see `linkhub plugins list`)"));
       return;
     }
-    auto schema = JsonSchema::compile(sig->input_schema);
-    if (!schema) {
-      return;  // the plugin host refuses such plugins; nothing to check against
+    std::optional<JsonSchema> compiled;
+    const JsonSchema* schema = sig->input_validator;
+    if (schema == nullptr) {
+      auto fresh = JsonSchema::compile(sig->input_schema);
+      if (!fresh) {
+        return;  // the plugin host refuses such plugins; nothing to check against
+      }
+      schema = &compiled.emplace(std::move(*fresh));
     }
     std::vector<std::string> fields;
     if (sig->input_schema.contains("properties") && sig->input_schema["properties"].is_object()) {

@@ -2,7 +2,11 @@
 // the environment wins over the file, and mistakes name the file, line and key.
 #include "temp_dir.hpp"
 
+#include "http/server_config.hpp"
+
 #include <linkhub/engine/config.hpp>
+
+#include <yaml-cpp/yaml.h>
 
 #include <gtest/gtest.h>
 
@@ -47,22 +51,22 @@ std::filesystem::path write_config(const test::TempDir& dir, const std::string& 
 
 TEST(Config, ReadsDurationsAndServeKeys) {
   test::TempDir dir;
-  auto config = load_config(write_config(dir,
-                                         "lease: 5s\nshutdown_grace: 2m\nlisten: 127.0.0.1:9000\n"
-                                         "max_body_bytes: 4096\ncors_origin: http://localhost:5173\n"));
+  auto config = http::load_linkhub_config(write_config(dir,
+                                                       "lease: 5s\nshutdown_grace: 2m\nlisten: 127.0.0.1:9000\n"
+                                                       "max_body_bytes: 4096\ncors_origin: http://localhost:5173\n"));
   ASSERT_TRUE(config.ok()) << config.error().message;
-  EXPECT_EQ(config->lease, std::chrono::seconds(5));
-  EXPECT_EQ(config->shutdown_grace, std::chrono::minutes(2));
-  EXPECT_EQ(config->listen, "127.0.0.1:9000");
-  EXPECT_EQ(config->max_body_bytes, 4096u);
-  EXPECT_EQ(config->cors_origin, "http://localhost:5173");
+  EXPECT_EQ(config->engine.lease, std::chrono::seconds(5));
+  EXPECT_EQ(config->engine.shutdown_grace, std::chrono::minutes(2));
+  EXPECT_EQ(config->server.listen, "127.0.0.1:9000");
+  EXPECT_EQ(config->server.max_body_bytes, 4096u);
+  EXPECT_EQ(config->server.cors_origin, "http://localhost:5173");
 }
 
 TEST(Config, DefaultsWithoutAFile) {
-  auto config = load_config({});
+  auto config = http::load_linkhub_config({});
   ASSERT_TRUE(config.ok()) << config.error().message;
-  EXPECT_EQ(config->shutdown_grace, std::chrono::seconds(30));
-  EXPECT_EQ(config->listen, "127.0.0.1:8080");
+  EXPECT_EQ(config->engine.shutdown_grace, std::chrono::seconds(30));
+  EXPECT_EQ(config->server.listen, "127.0.0.1:8080");
 }
 
 TEST(Config, TheEnvironmentWinsOverTheFile) {
@@ -193,6 +197,63 @@ TEST(Config, AnUnknownKeyIsNamedWithTheKnownOnes) {
   ASSERT_FALSE(config.ok());
   EXPECT_NE(config.error().message.find("unknown key 'leese'"), std::string::npos) << config.error().message;
   EXPECT_NE(config.error().message.find("shutdown_grace"), std::string::npos) << config.error().message;
+  // Through the server's loader the list names the server's keys too.
+  auto served = http::load_linkhub_config(write_config(dir, "leese: 5s\n"));
+  ASSERT_FALSE(served.ok());
+  EXPECT_NE(served.error().message.find("linkhub.yaml:1:1: unknown key 'leese' (expected threads, database, lease, "),
+            std::string::npos)
+      << served.error().message;
+  EXPECT_NE(served.error().message.find(", http, listen, max_body_bytes, cors_origin, auth, rate_limit or serve)"),
+            std::string::npos)
+      << served.error().message;
+}
+
+// A section registered by its owner gets its key's YAML and its turn at the
+// environment; without the registration the key is unknown.
+TEST(Config, ARegisteredSectionParsesItsOwnKey) {
+  test::TempDir dir;
+  const auto path = write_config(dir, "threads: 3\nmedia: {quality: 80}\n");
+  int quality = 0;
+  std::string seen_from;
+  const std::vector<ConfigSection> sections = {
+      {"media",
+       [&](const std::filesystem::path& file, const YAML::Node& value) -> std::optional<Error> {
+         if (!value["quality"]) {
+           return Error{config_location(file, value) + ": media: quality is required"};
+         }
+         quality = value["quality"].as<int>();
+         return std::nullopt;
+       },
+       [&]() -> std::optional<Error> {
+         if (const char* q = std::getenv("LINKHUB_MEDIA_QUALITY")) {
+           quality = std::atoi(q);
+           seen_from = "environment";
+         }
+         return std::nullopt;
+       }}};
+  auto config = load_config(path, sections);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->threads, 3);
+  EXPECT_EQ(quality, 80);
+  {
+    ScopedEnv env("LINKHUB_MEDIA_QUALITY", "55");
+    ASSERT_TRUE(load_config(path, sections).ok());
+    EXPECT_EQ(quality, 55);
+    EXPECT_EQ(seen_from, "environment");
+  }
+  auto missing = load_config(write_config(dir, "media: {}\n"), sections);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("linkhub.yaml:1:8: media: quality is required"), std::string::npos)
+      << missing.error().message;
+  auto thrown = load_config(write_config(dir, "media: {quality: [1]}\n"), sections);
+  ASSERT_FALSE(thrown.ok()) << "a YAML exception in a section is an error with its location";
+  EXPECT_NE(thrown.error().message.find("linkhub.yaml:1:"), std::string::npos) << thrown.error().message;
+
+  auto unknown = load_config(path);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("unknown key 'media' (expected threads, "), std::string::npos)
+      << unknown.error().message;
+  EXPECT_NE(unknown.error().message.find("plugins or http)"), std::string::npos) << unknown.error().message;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <linkhub/engine/circuit_breakers.hpp>
 #include <linkhub/engine/plugin_host.hpp>
+#include <linkhub/engine/step_invoker.hpp>
 #include <linkhub/http_client.hpp>
 
 #include <gtest/gtest.h>
@@ -34,13 +35,18 @@ struct FakeClock {
   void advance(std::chrono::milliseconds d) { *ms += d.count(); }
 };
 
+// Through a StepInvoker holding `breakers`, as the executor's steps and a
+// server route's go: the invoker attaches them to every call.
 StepOutcome invoke(const std::string& uses, const Json& input, const std::shared_ptr<CircuitBreakers>& breakers) {
   StepCall c;
   c.http_allow.push_back("127.0.0.1");  // the loopback stand-ins, as a deployment allows its own services
-  use_circuit_breakers(c, breakers);
   const LoadedStep* step = test::builtin_plugins().step(uses);
   EXPECT_NE(step, nullptr) << uses;
-  return step == nullptr ? StepOutcome{} : test::builtin_plugins().invoke(*step, c, input.dump());
+  if (step == nullptr) {
+    return StepOutcome{};
+  }
+  const StepInvoker invoker(test::builtin_plugins(), {}, breakers);
+  return invoker.invoke(*step, std::move(c), input, std::nullopt);
 }
 
 class HttpCircuit : public ::testing::Test {
@@ -208,6 +214,14 @@ TEST_F(HttpClientBehaviour, UsesTheProxyFromTheEnvironmentExceptForNoProxyHosts)
   EXPECT_EQ(direct.output["json"]["from"], "origin");
   EXPECT_EQ(proxy.requests("/json"), 1) << "no_proxy bypassed the proxy";
   EXPECT_EQ(server_.requests("/json"), 1);
+}
+
+// Query values are encoded the same whatever the process's locale (RFC 3986 unreserved set).
+TEST(HttpClientText, PercentEncodeKeepsOnlyUnreservedAscii) {
+  EXPECT_EQ(sdk::http::percent_encode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(sdk::http::percent_encode("a b/c?d=e&f"), "a%20b%2Fc%3Fd%3De%26f");
+  EXPECT_EQ(sdk::http::percent_encode("\xc3\xa9"), "%C3%A9");
+  EXPECT_EQ(sdk::http::percent_encode(""), "");
 }
 
 }  // namespace

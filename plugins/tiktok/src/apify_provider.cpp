@@ -54,7 +54,7 @@ VideoRecord fetch_apify(const FetchRequest& request) {
   const HttpClient http(request.ctx, kWho, request.timeout, request.max_response_bytes, {*token});
   HttpRequest post;
   post.method = "POST";
-  post.url = base + kActorPath + "?token=" + url_encode(*token);
+  post.url = base + kActorPath + "?token=" + percent_encode(*token);
   post.headers = {"Content-Type: application/json", "Accept: application/json"};
   post.body = Json{{"postURLs", {request.link.url}}, {"resultsPerPage", 1}, {"shouldDownloadVideos", false}}.dump();
   const HttpResponse response = http.send(post);

@@ -14,6 +14,7 @@ using HttpClient = sdk::http::Client;
 using HttpRequest = sdk::http::Request;
 using HttpResponse = sdk::http::Response;
 using sdk::http::bounded_timeout;
+using sdk::http::percent_encode;
 
 // scheme://host/path, with any query or fragment replaced by "?..." and any
 // user:password@ by "***@".

@@ -48,7 +48,7 @@ VideoRecord fetch_oembed(const FetchRequest& request) {
   }
   const HttpClient http(request.ctx, kWho, request.timeout, request.max_response_bytes);
   HttpRequest get;
-  get.url = base + "/oembed?url=" + url_encode(request.link.url);
+  get.url = base + "/oembed?url=" + percent_encode(request.link.url);
   get.headers = {"Accept: application/json"};
   get.follow_redirects = true;
   const HttpResponse response = http.send(get);

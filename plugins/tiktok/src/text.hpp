@@ -14,9 +14,6 @@ namespace linkhub::tiktok {
 // cut to about max_bytes on a character boundary ("..." appended when cut).
 std::string excerpt(std::string_view text, size_t max_bytes = 200);
 
-// RFC 3986 percent-encoding of everything but unreserved characters.
-std::string url_encode(std::string_view text);
-
 // "#tag" words of a caption, in order, without '#', each once. A tag ends at
 // whitespace, another '#' or ASCII punctuation other than '_'.
 std::vector<std::string> hashtags_from_text(std::string_view text);

@@ -109,6 +109,28 @@ inline std::string iso_time(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+// RFC 3986 percent-encoding of everything but the unreserved characters
+// (A-Z a-z 0-9 - . _ ~): a value to put in a URL's query or path.
+inline std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    // ASCII ranges, not std::isalnum: the result must not depend on the process's locale.
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0x0f];
+    }
+  }
+  return out;
+}
+
 namespace detail {
 
 inline void global_init() {
@@ -192,22 +214,6 @@ inline int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_
     return 1;
   }
   return 0;
-}
-
-inline std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0f];
-    }
-  }
-  return out;
 }
 
 // The host's circuit breakers, from hosts that have them (API 1.1).
@@ -315,7 +321,7 @@ class Client {
   // The message with secrets masked (as written and URL-encoded).
   std::string redact(std::string message) const {
     for (const std::string& secret : secrets_) {
-      for (const std::string& form : {secret, detail::percent_encode(secret)}) {
+      for (const std::string& form : {secret, percent_encode(secret)}) {
         for (size_t at = message.find(form); at != std::string::npos; at = message.find(form, at)) {
           message.replace(at, form.size(), "***");
         }

@@ -17,23 +17,32 @@
 
 namespace linkhub::cli {
 
-Result<Config> load_cli_config(const GlobalOptions& global) {
+Result<http::LinkhubConfig> load_cli_settings(const GlobalOptions& global) {
   std::filesystem::path config_path = global.config_path;
   if (config_path.empty() && std::filesystem::exists("linkhub.yaml")) {
     config_path = "linkhub.yaml";
   }
-  return load_config(config_path);
+  return http::load_linkhub_config(config_path);
+}
+
+Result<Config> load_cli_config(const GlobalOptions& global) {
+  auto settings = load_cli_settings(global);
+  if (!settings) {
+    return settings.error();
+  }
+  return std::move(settings->engine);
 }
 
 Result<Environment> open_environment(const GlobalOptions& global) {
-  auto config = load_cli_config(global);
-  if (!config) {
-    return config.error();
+  auto settings = load_cli_settings(global);
+  if (!settings) {
+    return settings.error();
   }
   // Plugins get their config section at init (lh_host_api), not only per step.
   PluginHostOptions host_options;
-  host_options.plugin_configs = config->plugins;
-  Environment env{std::move(*config), std::make_unique<PluginHost>(std::move(host_options))};
+  host_options.plugin_configs = settings->engine.plugins;
+  Environment env{std::move(settings->engine), std::move(settings->server),
+                  std::make_unique<PluginHost>(std::move(host_options))};
   for (const auto& dir : plugin_search_path(env.config, global.plugin_dirs)) {
     env.host->load_directory(dir);
   }

@@ -2,6 +2,7 @@
 // What every subcommand starts from: the configuration and the loaded plugins.
 
 #include "commands.hpp"
+#include "http/server_config.hpp"
 
 #include <linkhub/engine/config.hpp>
 #include <linkhub/engine/diagnostic.hpp>
@@ -21,11 +22,14 @@ namespace linkhub::cli {
 
 struct Environment {
   Config config;
+  http::ServerConfig server;  // `linkhub serve`'s own settings
   std::unique_ptr<PluginHost> host;
 };
 
 // The configuration: the --config file, else ./linkhub.yaml when it exists,
-// with the environment's overrides.
+// with the environment's overrides; the server's keys are checked too.
+Result<http::LinkhubConfig> load_cli_settings(const GlobalOptions& global);
+// The engine's part of it, for commands that do not serve.
 Result<Config> load_cli_config(const GlobalOptions& global);
 
 // Loads the configuration (the --config file, else ./linkhub.yaml when it

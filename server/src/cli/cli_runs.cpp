@@ -72,11 +72,7 @@ Json event_json(const EventRecord& e) {
 
 // Opens the configuration and the store without loading plugins (reading runs needs none).
 Result<std::unique_ptr<SqlStore>> store_only(const GlobalOptions& global) {
-  std::filesystem::path config_path = global.config_path;
-  if (config_path.empty() && std::filesystem::exists("linkhub.yaml")) {
-    config_path = "linkhub.yaml";
-  }
-  auto config = load_config(config_path);
+  auto config = load_cli_config(global);
   if (!config) {
     return config.error();
   }

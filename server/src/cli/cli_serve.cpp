@@ -57,7 +57,7 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
     std::cerr << "linkhub: " << env.error().message << "\n";
     return 2;
   }
-  auto listen = http::parse_listen(options.listen.empty() ? env->config.listen : options.listen);
+  auto listen = http::parse_listen(options.listen.empty() ? env->server.listen : options.listen);
   if (!listen) {
     std::cerr << "linkhub: " << listen.error().message << "\n";
     return 2;
@@ -78,9 +78,9 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
     serve.workflow_dirs.emplace_back("workflows");
   }
   serve.worker = !options.no_worker;
-  serve.limits.max_body_bytes = env->config.max_body_bytes;
-  serve.limits.cors_origin = env->config.cors_origin;
-  const ServeConfig& net = env->config.serve;
+  serve.limits.max_body_bytes = env->server.max_body_bytes;
+  serve.limits.cors_origin = env->server.cors_origin;
+  const http::ServeConfig& net = env->server.serve;
   if (!net.listen_tls.empty()) {
     auto tls = http::parse_listen(net.listen_tls);
     if (!tls) {
@@ -116,13 +116,13 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.limits.max_streams_per_principal = static_cast<size_t>(net.max_streams_per_principal);
   serve.limits.max_waits = static_cast<size_t>(net.max_waits);
   serve.limits.max_waits_per_principal = static_cast<size_t>(net.max_waits_per_principal);
-  serve.auth.enabled = env->config.auth.enabled;
-  serve.auth.jwt_secret = env->config.auth.jwt_secret;
-  serve.auth.access_token_ttl = env->config.auth.access_token_ttl;
-  serve.auth.refresh_token_ttl = env->config.auth.refresh_token_ttl;
-  serve.rate_limit.requests_per_second = env->config.rate_limit.requests_per_second;
-  serve.rate_limit.burst = env->config.rate_limit.burst;
-  serve.rate_limit.failed_auth_per_minute = env->config.rate_limit.failed_auth_per_minute;
+  serve.auth.enabled = env->server.auth.enabled;
+  serve.auth.jwt_secret = env->server.auth.jwt_secret;
+  serve.auth.access_token_ttl = env->server.auth.access_token_ttl;
+  serve.auth.refresh_token_ttl = env->server.auth.refresh_token_ttl;
+  serve.rate_limit.requests_per_second = env->server.rate_limit.requests_per_second;
+  serve.rate_limit.burst = env->server.rate_limit.burst;
+  serve.rate_limit.failed_auth_per_minute = env->server.rate_limit.failed_auth_per_minute;
   serve.node.lease = env->config.lease;
   serve.node.shutdown_grace = env->config.shutdown_grace;
   serve.executor = executor_options(global, env->config, options.threads);

@@ -1,5 +1,7 @@
 #include "http/dispatcher.hpp"
 
+#include <linkhub/engine/store_error.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -29,12 +31,9 @@ std::string new_request_id() {
   return buf;
 }
 
-// SOCI's messages go on with the statement and its bound values (" while
-// executing ... with :inputs=..."), which may hold a run's inputs: cut them.
-std::string loggable(std::string message) {
-  if (const size_t cut = message.find("while executing"); cut != std::string::npos) {
-    message.resize(cut);
-  }
+// Without a database error's statement and bound values (loggable_error_message), bounded.
+std::string loggable(const std::exception& e) {
+  std::string message = loggable_error_message(e);
   if (message.size() > 500) {
     message.resize(500);
   }
@@ -101,7 +100,7 @@ Reply Dispatcher::handle(const Incoming& request) {
   } catch (const std::exception& e) {
     // The message may hold internals (SQL, paths): the log gets it, the client a reference.
     services_.log.write("error", "http.exception",
-                        Json{{"request_id", request_id}, {"route", route_label}, {"error", loggable(e.what())}});
+                        Json{{"request_id", request_id}, {"route", route_label}, {"error", loggable(e)}});
     reply = Reply::error(internal_error("an unexpected error occurred; quote request id " + request_id));
     reply.close = true;
   }

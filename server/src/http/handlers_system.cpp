@@ -69,8 +69,8 @@ Reply metrics(Call& call) {
     node = call.services.node_stats();
   }
   std::string text = call.services.metrics.render(depth, node);
-  if (call.services.steps.circuit_breakers) {
-    text += circuit_breaker_metrics(call.services.steps.circuit_breakers->snapshot());
+  if (const auto& invoker = call.services.steps.invoker; invoker && invoker->circuit_breakers()) {
+    text += circuit_breaker_metrics(invoker->circuit_breakers()->snapshot());
   }
   return Reply::plain(200, "text/plain; version=0.0.4; charset=utf-8", text);
 }

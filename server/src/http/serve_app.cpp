@@ -108,10 +108,10 @@ Result<uint16_t> ServeApp::start() {
   s.services->secrets = s.options.executor.secrets;
   s.services->streams.configure(s.options.limits.max_streams, s.options.limits.max_streams_per_principal);
   s.services->waits.configure(s.options.limits.max_waits, s.options.limits.max_waits_per_principal);
-  s.services->steps =
-      StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs, s.options.executor.artifact_dir,
-                   s.options.executor.http_allow, s.options.executor.circuit_breakers};
-  s.services->steps.invoker = std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets);
+  s.services->steps = StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs,
+                                   s.options.executor.artifact_dir, s.options.executor.http_allow};
+  s.services->steps.invoker =
+      std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets, s.options.executor.circuit_breakers);
   s.services->steps.artifact_remote = s.options.executor.artifact_remote;
   s.services->media = s.options.media;
   if (!s.options.executor.artifact_dir.empty()) {

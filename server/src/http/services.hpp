@@ -24,10 +24,6 @@
 #include <memory>
 #include <string>
 
-namespace linkhub {
-class CircuitBreakers;
-}  // namespace linkhub
-
 namespace linkhub::http {
 
 class MediaSigner;
@@ -63,11 +59,10 @@ struct MediaSettings {
 // config section, the artifact store.
 struct StepSettings {
   std::string database_url;
-  Json plugin_configs = Json::object();               // plugin name -> its config section
-  std::filesystem::path artifact_dir;                 // empty: no artifact store
-  std::vector<std::string> http_allow;                // non-public addresses outbound HTTP may reach (http.allow)
-  std::shared_ptr<CircuitBreakers> circuit_breakers;  // the executor's: one set per process
-  // Input check, secrets, redaction, deadline: the executor's step path.
+  Json plugin_configs = Json::object();  // plugin name -> its config section
+  std::filesystem::path artifact_dir;    // empty: no artifact store
+  std::vector<std::string> http_allow;   // non-public addresses outbound HTTP may reach (http.allow)
+  // Input check, secrets, redaction, deadline, the process's circuit breakers: the executor's step path.
   std::shared_ptr<const StepInvoker> invoker;
   std::shared_ptr<const ArtifactRemote> artifact_remote;  // the s3 backend; null: artifact_dir is the store
 };

@@ -6,7 +6,6 @@
 #include <linkhub/engine/error_codes.hpp>
 
 #include <algorithm>
-#include <linkhub/engine/circuit_breakers.hpp>
 
 namespace linkhub::http {
 namespace {
@@ -57,7 +56,6 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
   step_call.idempotency_key = idempotency_key;
   step_call.database_url = settings.database_url;
   step_call.http_allow = settings.http_allow;
-  use_circuit_breakers(step_call, settings.circuit_breakers);
   if (auto it = settings.plugin_configs.find(plugin); it != settings.plugin_configs.end()) {
     step_call.plugin_config = it->dump();
   }

@@ -4,7 +4,8 @@
 // from http.circuit_breakers in linkhub.yaml, shared by every step of every
 // plugin the process runs -- the executor's and those a server route invokes.
 // Plugins reach it through lh_context circuit_check/circuit_record, which
-// PluginHost forwards to StepCall::circuit_check/circuit_record.
+// PluginHost forwards to StepCall::circuit_check/circuit_record; StepInvoker
+// attaches them to every call it makes.
 
 #include <linkhub/circuit_breaker.hpp>
 #include <linkhub/engine/config.hpp>
@@ -15,8 +16,6 @@
 #include <vector>
 
 namespace linkhub {
-
-struct StepCall;
 
 class CircuitBreakers {
  public:
@@ -34,9 +33,5 @@ class CircuitBreakers {
  private:
   sdk::circuit::Registry registry_;
 };
-
-// Points `call`'s circuit_check/circuit_record at `breakers` (which the call
-// keeps alive); with none, every call may go.
-void use_circuit_breakers(StepCall& call, const std::shared_ptr<CircuitBreakers>& breakers);
 
 }  // namespace linkhub

@@ -8,12 +8,18 @@
 
 namespace linkhub {
 
+class JsonSchema;
+
 // What the validator needs to know about a step type.
 struct StepSignature {
   std::string uses;  // "<plugin>.<step>"
   std::string description;
   Json input_schema;
   Json output_schema;
+  // input_schema compiled once, when the catalog keeps it (the plugin host
+  // does: it points into the loaded step, alive as long as the host). Null:
+  // the validator compiles input_schema for each validation.
+  const JsonSchema* input_validator = nullptr;
 };
 
 // The step types a workflow may use. The plugin host is the real one; tests may build their own.

@@ -17,6 +17,8 @@
 
 namespace linkhub {
 
+class CircuitBreakers;
+
 // Flags one attempt's plugin, its deadline timer and whoever may cancel it share.
 struct AttemptControl {
   std::atomic<bool> cancelled{false};
@@ -39,7 +41,11 @@ class SecretMask {
 
 class StepInvoker {
  public:
-  StepInvoker(const PluginHost& host, std::map<std::string, std::string> secrets);
+  // `breakers`: the process's per-host circuit breakers, attached to every
+  // call so the executor's steps and a server route's share them (none: every
+  // call may go).
+  StepInvoker(const PluginHost& host, std::map<std::string, std::string> secrets,
+              std::shared_ptr<CircuitBreakers> breakers = nullptr);
   ~StepInvoker();
   StepInvoker(const StepInvoker&) = delete;
   StepInvoker& operator=(const StepInvoker&) = delete;
@@ -47,6 +53,7 @@ class StepInvoker {
   const SecretMask& secret_mask() const { return mask_; }
   // The secrets as a JSON object of name to value (expressions' `secrets`).
   const Json& secrets_json() const { return secrets_json_; }
+  const std::shared_ptr<CircuitBreakers>& circuit_breakers() const { return breakers_; }
 
   // Fills the schema's defaults into `input` and checks it against the step's
   // input schema. On failure: a message listing every violation with its JSON
@@ -59,7 +66,7 @@ class StepInvoker {
   std::optional<InputProblem> check_input(const LoadedStep& step, Json& input) const;
 
   // Calls the step with an input check_input accepted. The call gets the
-  // secrets, a log that redacts, the cancellation flag of `control` and, with
+  // secrets, the circuit breakers, a log that redacts, the cancellation flag of `control` and, with
   // a timeout, a deadline after which `control` is cancelled and marked timed
   // out: a failure then becomes a retryable "timed out after X" with code
   // "timeout". The outcome's error and details are redacted; its output is not
@@ -80,6 +87,7 @@ class StepInvoker {
   std::map<std::string, std::string> secrets_;
   Json secrets_json_ = Json::object();
   SecretMask mask_;
+  std::shared_ptr<CircuitBreakers> breakers_;
   std::unique_ptr<Timers> timers_;
 };
 

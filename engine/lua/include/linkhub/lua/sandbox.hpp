@@ -1,7 +1,10 @@
 #pragma once
 
 // This header is all the lua plugin sees of the sandbox: it includes nothing
-// of the engine (plugins build with the SDK's include folder only).
+// of the engine (plugins build with the SDK's include folder only), only the
+// host's shared Result/Error (<linkhub/result.hpp>, engine/base).
+#include <linkhub/result.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -20,29 +23,10 @@ namespace linkhub::lua {
 
 using Json = nlohmann::json;
 
-// Why an evaluation failed: a sentence for the user.
-struct Error {
-  std::string message;
-};
-
-// A value or the Error saying why there is none (the engine's Result, which
-// this library does not depend on, has the same shape).
-template <class T>
-class Result {
- public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-  bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-  T& operator*() & { return std::get<0>(v_); }
-  const T& operator*() const& { return std::get<0>(v_); }
-  T* operator->() { return &std::get<0>(v_); }
-  const T* operator->() const { return &std::get<0>(v_); }
-  const Error& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, Error> v_;
-};
+// Why an evaluation failed (a sentence for the user), or its value: the
+// host's one Result/Error (engine/base), not the engine's headers.
+using linkhub::Error;
+using linkhub::Result;
 
 // What one evaluation may consume. Exceeding any of them fails that evaluation
 // with a message that names the limit; the sandbox stays usable afterwards.

@@ -1,11 +1,14 @@
-#include "config_serve.hpp"
+#include "http/config_serve.hpp"
 
+#include <linkhub/engine/config.hpp>
 #include <linkhub/engine/duration.hpp>
+
+#include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <string_view>
 
-namespace linkhub {
+namespace linkhub::http {
 namespace {
 
 namespace fs = std::filesystem;
@@ -38,10 +41,6 @@ constexpr const char* kKeys =
     "listen_tls, tls_cert, tls_key, trusted_proxies, header_timeout, body_timeout, idle_timeout, step_timeout, "
     "max_requests_per_connection, max_connections, max_header_bytes, max_url_bytes, workers, max_streams, "
     "max_streams_per_principal, max_waits, max_waits_per_principal, public_url or media_link_ttl";
-
-std::string where(const fs::path& file, const YAML::Node& node) {
-  return file.string() + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
-}
 
 std::string env_name(std::string_view key) {
   std::string name = "LINKHUB_SERVE_";
@@ -137,13 +136,14 @@ std::optional<std::string> apply(ServeConfig& serve, const std::string& key, con
 
 std::optional<Error> apply_serve_section(ServeConfig& serve, const fs::path& file, const YAML::Node& node) {
   if (!node.IsMap()) {
-    return Error{where(file, node) + ": serve: expected a mapping of settings such as {max_connections: 10000}"};
+    return Error{config_location(file, node) +
+                 ": serve: expected a mapping of settings such as {max_connections: 10000}"};
   }
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
     if (key == "trusted_proxies") {
       if (!kv.second.IsSequence()) {
-        return Error{where(file, kv.second) +
+        return Error{config_location(file, kv.second) +
                      ": serve.trusted_proxies: expected a list such as [127.0.0.1, 10.0.0.0/8]"};
       }
       serve.trusted_proxies.clear();
@@ -153,10 +153,10 @@ std::optional<Error> apply_serve_section(ServeConfig& serve, const fs::path& fil
       continue;
     }
     if (!kv.second.IsScalar()) {
-      return Error{where(file, kv.second) + ": serve." + key + ": expected a single value"};
+      return Error{config_location(file, kv.second) + ": serve." + key + ": expected a single value"};
     }
     if (auto error = apply(serve, key, kv.second.as<std::string>())) {
-      return Error{where(file, kv.first) + ": " + *error};
+      return Error{config_location(file, kv.first) + ": " + *error};
     }
     // Relative certificate paths are relative to the configuration file, like artifact_dir.
     fs::path* path = key == "tls_cert" ? &serve.tls_cert : key == "tls_key" ? &serve.tls_key : nullptr;
@@ -186,4 +186,4 @@ std::optional<Error> apply_serve_environment(ServeConfig& serve) {
   return std::nullopt;
 }
 
-}  // namespace linkhub
+}  // namespace linkhub::http
