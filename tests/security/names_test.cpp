@@ -5,7 +5,8 @@
 #include "cli_runner.hpp"
 #include "serve_fixture.hpp"
 
-#include <linkhub/engine/auth_store.hpp>
+#include "auth/auth_store.hpp"
+
 #include <linkhub/engine/names.hpp>
 #include <linkhub/engine/workflow.hpp>
 

@@ -3,7 +3,7 @@
 // password changes nothing.
 #include "serve_fixture.hpp"
 
-#include <linkhub/engine/credentials.hpp>
+#include "auth/credentials.hpp"
 
 #include <sys/wait.h>
 

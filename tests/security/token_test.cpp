@@ -5,7 +5,7 @@
 // time (exp as a string, iat in the future, alg none, ...) get 401 too.
 #include "serve_fixture.hpp"
 
-#include <linkhub/engine/credentials.hpp>
+#include "auth/credentials.hpp"
 
 #include <Poco/Base64Encoder.h>
 

@@ -1,13 +1,16 @@
 // Authentication's building blocks: the credentials (random tokens, SHA-256,
 // Argon2id and old PBKDF2 passwords, constant-time comparison), the token-bucket rate limiter,
 // and the auth tables of the run database on SQLite and PostgreSQL.
+#include "cli_runner.hpp"
 #include "test_databases.hpp"
 
+#include "auth/auth_schema.hpp"
+#include "auth/auth_store.hpp"
+#include "auth/credentials.hpp"
 #include "http/rate_limit.hpp"
 
-#include <linkhub/engine/auth_store.hpp>
 #include <linkhub/engine/config.hpp>
-#include <linkhub/engine/credentials.hpp>
+#include <linkhub/engine/database.hpp>
 #include <linkhub/engine/run_store.hpp>
 
 #include <gtest/gtest.h>
@@ -168,8 +171,24 @@ class AuthStoreTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<AuthStore> auth_;
 };
 
-TEST_P(AuthStoreTest, TheSchemaIsAtLeastVersion3) {
-  EXPECT_GE(store_->schema_version(), 3);
+// The versions a migration track recorded in `table`, in order.
+std::vector<int> recorded_versions(SqlStore& store, const std::string& table) {
+  return store.database().read([&](soci::session& sql) {
+    std::vector<int> out;
+    soci::rowset<int> rows = (sql.prepare << "SELECT version FROM " << table << " ORDER BY version");
+    for (int v : rows) {
+      out.push_back(v);
+    }
+    return out;
+  });
+}
+
+TEST_P(AuthStoreTest, TheAuthTablesAreTheServersOwnMigrationTrack) {
+  EXPECT_EQ(recorded_versions(*store_, "lh_schema_migrations"), (std::vector<int>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(recorded_versions(*store_, "lh_auth_schema_migrations"), (std::vector<int>{1, 2}));
+  EXPECT_EQ(latest_auth_schema_version(), 2);
+  AuthStore again(*store_);  // migrating twice changes nothing
+  EXPECT_EQ(recorded_versions(*store_, "lh_auth_schema_migrations"), (std::vector<int>{1, 2}));
 }
 
 TEST_P(AuthStoreTest, KeysAreStoredHashedListedAndRevoked) {
@@ -301,6 +320,91 @@ TEST_P(AuthStoreTest, ASettingIsMadeOnceAndSharedByEveryNode) {
   EXPECT_EQ(first.size(), 64u);
   EXPECT_EQ(other.setting_or_create("auth.jwt_secret", [] { return std::string("would be another"); }), first);
   EXPECT_EQ(auth_->setting_or_create("auth.jwt_secret", [] { return std::string("again"); }), first);
+}
+
+// ------------------------------------------------------------------ databases of older releases
+
+// Releases before the auth track made the auth tables as the engine's schema
+// versions 3 and 5, with the statements the auth track's versions 1 and 2 now
+// run. So a database as such a release left it is this one without the auth
+// track's record (and, before version 5, without token_generation), holding
+// a user, an API key and the JWT secret.
+void make_legacy(SqlStore& store, bool with_token_generation) {
+  store.database().write([&](soci::session& sql) {
+    sql << "DROP TABLE lh_auth_schema_migrations";
+    if (!with_token_generation) {
+      sql << "ALTER TABLE lh_users DROP COLUMN token_generation";
+    }
+    sql << "INSERT INTO lh_users (name, password_hash, role, created_ms) VALUES ('ada', 'pbkdf2-sha256$1$00$00', "
+           "'admin', 1)";
+    if (with_token_generation) {
+      sql << "UPDATE lh_users SET token_generation = 7 WHERE name = 'ada'";
+    }
+    sql << "INSERT INTO lh_api_keys (id, name, role, secret_hash, created_ms) VALUES ('0123456789abcdef', 'ci', "
+           "'operator', '"
+        << sha256_hex("secret") << "', 2)";
+    sql << "INSERT INTO lh_settings (name, value, created_ms) VALUES ('auth.jwt_secret', 'the old secret', 3)";
+  });
+}
+
+// What an upgraded database must still hold, and the tables work as this code's own.
+void expect_old_users_and_keys(AuthStore& auth) {
+  auto ada = auth.find_user("ada");
+  ASSERT_TRUE(ada.has_value());
+  EXPECT_EQ(ada->role, "admin");
+  EXPECT_EQ(ada->password_hash, "pbkdf2-sha256$1$00$00");
+  auto key = auth.find_key("0123456789abcdef");
+  ASSERT_TRUE(key.has_value());
+  EXPECT_EQ(key->name, "ci");
+  EXPECT_EQ(key->secret_hash, sha256_hex("secret"));
+  EXPECT_EQ(auth.setting_or_create("auth.jwt_secret", [] { return std::string("a new one"); }), "the old secret");
+  EXPECT_EQ(auth.count_admins(), 1u);
+  EXPECT_TRUE(auth.create_user("bob", "x", "viewer").ok());
+  EXPECT_TRUE(auth.bump_token_generation("bob"));
+  EXPECT_EQ(auth.find_user("bob")->token_generation, 1);
+}
+
+TEST_P(AuthStoreTest, ADatabaseOfTheLastEngineOnlyReleaseKeepsItsUsersAndKeys) {
+  make_legacy(*store_, true);
+  auto reopened = SqlStore::open(url_);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  AuthStore auth(**reopened);
+  EXPECT_EQ(recorded_versions(**reopened, "lh_auth_schema_migrations"), (std::vector<int>{1, 2}))
+      << "adopted, not made again";
+  expect_old_users_and_keys(auth);
+  EXPECT_EQ(auth.find_user("ada")->token_generation, 7) << "the generation stays: tokens out there stay valid";
+}
+
+TEST_P(AuthStoreTest, ADatabaseFromBeforeTokenGenerationsGetsTheColumn) {
+  make_legacy(*store_, false);
+  auto reopened = SqlStore::open(url_);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  AuthStore auth(**reopened);
+  EXPECT_EQ(recorded_versions(**reopened, "lh_auth_schema_migrations"), (std::vector<int>{1, 2}));
+  expect_old_users_and_keys(auth);
+  EXPECT_EQ(auth.find_user("ada")->token_generation, 0);
+}
+
+TEST_P(AuthStoreTest, TheKeysCommandsWorkOnAnOldDatabase) {
+  make_legacy(*store_, true);
+  const auto listed = test::run_linkhub("keys list --db " + test::shell_quote(url_));
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("0123456789abcdef"), std::string::npos) << listed.out;
+}
+
+TEST_P(AuthStoreTest, ANewerAuthSchemaIsRefusedNamingIt) {
+  store_->database().write([](soci::session& sql) {
+    sql << "INSERT INTO lh_auth_schema_migrations (version, description, applied_ms) VALUES (9, 'from the future', 0)";
+  });
+  try {
+    AuthStore refused(*store_);
+    ADD_FAILURE() << "a newer auth schema was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("auth schema version 9 is newer"), std::string::npos) << e.what();
+  }
+  const auto r = test::run_linkhub("users list --db " + test::shell_quote(url_));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("auth schema version 9 is newer"), std::string::npos) << r.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuthStoreTest, ::testing::ValuesIn(test::all_sql_backends()),

@@ -6,7 +6,7 @@
 #include "cli_runner.hpp"
 #include "serve_fixture.hpp"
 
-#include <linkhub/engine/credentials.hpp>
+#include "auth/credentials.hpp"
 
 #include <Poco/Base64Encoder.h>
 

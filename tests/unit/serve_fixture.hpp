@@ -8,9 +8,8 @@
 #include "http_client.hpp"
 #include "test_databases.hpp"
 
+#include "auth/auth_store.hpp"
 #include "http/serve_app.hpp"
-
-#include <linkhub/engine/auth_store.hpp>
 
 #include <gtest/gtest.h>
 

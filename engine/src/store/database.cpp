@@ -1,4 +1,5 @@
-#include "database.hpp"
+#include <linkhub/engine/database.hpp>
+#include <linkhub/migrations_soci.hpp>
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -64,6 +65,24 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
     return Error{"cannot open database " + db->display() + ": " + sdk::mask_database_password(why)};
   }
   return db;
+}
+
+Result<int> Database::migrate(const sdk::MigrationTrack& track, const VersionTable& table) {
+  const auto hooks = sdk::soci_migration_database(
+      [&](const std::function<void(soci::session&)>& body) {
+        write([&](soci::session& sql) {
+          if (postgres()) {
+            sdk::lock_postgres_migrations(sql, table.postgres_lock);
+          }
+          body(sql);
+        });
+      },
+      {table.name});
+  try {
+    return sdk::run_migrations(track, hooks);
+  } catch (const std::exception& e) {
+    return Error{"database " + display() + ": " + e.what()};
+  }
 }
 
 Database::Tx::Tx(soci::session& sql, Dialect dialect) : sql_(sql) {

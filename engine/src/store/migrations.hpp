@@ -1,7 +1,8 @@
 #pragma once
-// The schema, as forward-only migrations recorded in lh_schema_migrations.
+// The engine's schema: the "engine" migration track (sdk/include/linkhub/migrations.hpp),
+// its versions recorded in lh_schema_migrations.
 
-#include "database.hpp"
+#include <linkhub/engine/database.hpp>
 
 namespace linkhub::store {
 
@@ -9,7 +10,7 @@ namespace linkhub::store {
 int latest_schema_version();
 
 // Applies the missing migrations, each in its own transaction. Refuses a
-// database whose schema is newer than this binary.
+// database whose engine schema is newer than this binary.
 Result<int> migrate(Database& db);
 
 }  // namespace linkhub::store

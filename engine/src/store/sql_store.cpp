@@ -1,7 +1,7 @@
 #include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/sql_store.hpp>
 
-#include "database.hpp"
+#include <linkhub/engine/database.hpp>
 #include "migrations.hpp"
 #include "work_signal.hpp"
 

@@ -5,7 +5,7 @@
 // On SQLite, other processes' commits are seen through inotify on the
 // write-ahead log, so `linkhub run --detach` wakes a `linkhub worker` at once.
 
-#include "database.hpp"
+#include <linkhub/engine/database.hpp>
 
 #include <chrono>
 #include <memory>

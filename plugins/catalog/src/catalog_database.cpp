@@ -160,7 +160,7 @@ CatalogDatabase& CatalogDatabases::at(const std::string& url, size_t max_session
   std::lock_guard lock(slot->opening);
   if (!slot->database) {
     std::unique_ptr<CatalogDatabase> database(new CatalogDatabase(parse_database_url(url), max_sessions));
-    database->write([&](soci::session& sql) { migrate(sql, database->dialect(), database->display()); });
+    migrate(*database);
     slot->database = std::move(database);  // only a migrated database is kept; a failure is tried again next time
   }
   return *slot->database;

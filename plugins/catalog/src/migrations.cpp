@@ -1,7 +1,6 @@
 #include "migrations.hpp"
 
-#include "clock.hpp"
-
+#include <linkhub/migrations_soci.hpp>
 #include <linkhub/plugin.hpp>
 
 #include <vector>
@@ -9,16 +8,17 @@
 namespace linkhub::catalog {
 namespace {
 
-struct Migration {
+// A migration's statements for each dialect: their column types differ.
+struct TwoDialects {
   int version;
-  const char* name;
+  const char* description;
   std::vector<const char*> sqlite;
   std::vector<const char*> postgres;
 };
 
 // Append only: a released migration never changes; a change is a new version.
-const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all = {
+const std::vector<TwoDialects>& migrations() {
+  static const std::vector<TwoDialects> all = {
       {1,
        "products, categories, price history, applied idempotency keys",
        {
@@ -85,44 +85,45 @@ const std::vector<Migration>& migrations() {
   return all;
 }
 
+sdk::MigrationTrack catalog_track(Dialect dialect) {
+  sdk::MigrationTrack track{"catalog", {}};
+  for (const TwoDialects& m : migrations()) {
+    const auto& statements = dialect == Dialect::Postgres ? m.postgres : m.sqlite;
+    track.migrations.push_back({m.version, m.description, {statements.begin(), statements.end()}});
+  }
+  return track;
+}
+
 // Any constant unlikely to clash with another application's advisory locks ("lhcatmig").
-constexpr const char* kPostgresMigrationLock = "SELECT pg_advisory_xact_lock(7812734665395251559)";
+constexpr long long kPostgresMigrationLock = 7812734665395251559;
 
 }  // namespace
 
 int latest_schema_version() {
-  return migrations().back().version;
+  return catalog_track(Dialect::Sqlite).latest();
 }
 
-void migrate(soci::session& sql, Dialect dialect, const std::string& display) {
-  const bool postgres = dialect == Dialect::Postgres;
-  if (postgres) {
-    int ignored = 0;
-    sql << "SELECT 1 FROM (" << kPostgresMigrationLock << ") AS locked", soci::into(ignored);
-  }
-  sql << (postgres ? "CREATE TABLE IF NOT EXISTS catalog_schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
-                     "NOT NULL, applied_ms BIGINT NOT NULL)"
-                   : "CREATE TABLE IF NOT EXISTS catalog_schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
-                     "NOT NULL, applied_ms INTEGER NOT NULL)");
-  int current = 0;
-  sql << "SELECT COALESCE(MAX(version), 0) FROM catalog_schema_migrations", soci::into(current);
-  if (current > latest_schema_version()) {
-    throw sdk::StepError("catalog: the database " + display + " has catalog schema version " + std::to_string(current) +
-                         ", newer than this plugin knows (" + std::to_string(latest_schema_version()) +
-                         "): it was written by a newer linkhub; upgrade this one");
-  }
-  for (const Migration& m : migrations()) {
-    if (m.version <= current) {
-      continue;
-    }
-    for (const char* statement : postgres ? m.postgres : m.sqlite) {
-      sql << statement;
-    }
-    const long long applied = now_ms();
-    const int version = m.version;
-    const std::string name = m.name;
-    sql << "INSERT INTO catalog_schema_migrations (version, name, applied_ms) VALUES (:v, :n, :t)", soci::use(version),
-        soci::use(name), soci::use(applied);
+void migrate(CatalogDatabase& database) {
+  bool retryable = false;  // what the last database failure said
+  const auto hooks = sdk::soci_migration_database(
+      [&](const std::function<void(soci::session&)>& body) {
+        try {
+          database.write([&](soci::session& sql) {
+            if (database.postgres()) {
+              sdk::lock_postgres_migrations(sql, kPostgresMigrationLock);
+            }
+            body(sql);
+          });
+        } catch (const sdk::StepError& e) {
+          retryable = e.retryable();
+          throw;
+        }
+      },
+      {"catalog_schema_migrations", "name"});
+  try {
+    sdk::run_migrations(catalog_track(database.dialect()), hooks);
+  } catch (const sdk::MigrationError& e) {
+    throw sdk::StepError("catalog: the database " + database.display() + ": " + e.what(), retryable);
   }
 }
 

@@ -1,22 +1,20 @@
 #pragma once
-// The catalog's schema: versioned, forward-only migrations recorded in
+// The catalog's schema: the "catalog" migration track, recorded in
 // catalog_schema_migrations, separate from the engine's own schema.
 
-#include "database_url.hpp"
-
-#include <soci/soci.h>
-
-#include <string>
+#include "catalog_database.hpp"
 
 namespace linkhub::catalog {
 
 // The schema version this plugin writes.
 int latest_schema_version();
 
-// Brings the schema up to latest_schema_version(); call inside a write
-// transaction. Safe when several processes open the same database at once
-// (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE). Throws a permanent
-// sdk::StepError for a database whose catalog schema is newer than this plugin.
-void migrate(soci::session& sql, Dialect dialect, const std::string& display);
+// Brings the schema up to latest_schema_version() with the SDK's runner
+// (linkhub/migrations.hpp), one write transaction per migration. Safe when
+// several processes open the same database at once (PostgreSQL: an advisory
+// lock; SQLite: BEGIN IMMEDIATE). Throws sdk::StepError naming the migration
+// that failed (retryable when the database said waiting may help), or for a
+// database whose catalog schema is newer than this plugin.
+void migrate(CatalogDatabase& database);
 
 }  // namespace linkhub::catalog

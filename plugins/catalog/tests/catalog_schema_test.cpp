@@ -10,6 +10,7 @@ namespace {
 
 using catalog_test::CatalogTest;
 using catalog_test::sample_product;
+using catalog_test::small_product;
 
 using CatalogSchema = CatalogTest;
 
@@ -19,13 +20,44 @@ TEST_P(CatalogSchema, RecordsItsMigrationsInItsOwnTable) {
             (std::vector<std::string>{"1", "2"}));
 }
 
+TEST_P(CatalogSchema, UpgradesADatabaseOfTheFirstRelease) {
+  const int64_t old_id = upsert(sample_product("1"));
+  // Undo migration 2 by hand: the database as a release with only migration 1 left it.
+  if (GetParam() == "postgres") {
+    catalog_test::exec_sql(url_,
+                           {"DROP INDEX catalog_products_search", "ALTER TABLE catalog_products DROP COLUMN search_tsv",
+                            "DELETE FROM catalog_schema_migrations WHERE version = 2"});
+  } else {
+    catalog_test::exec_sql(
+        url_, {"DROP TABLE catalog_products_fts", "DELETE FROM catalog_schema_migrations WHERE version = 2"});
+  }
+  // The plugin keeps its migrated pool per URL: the same database under another
+  // spelling is opened (and migrated) afresh, as by a new process.
+  StepCall later = step_call();
+  if (GetParam() == "postgres") {
+    const std::string rest = url_.substr(url_.find("://") + 3);
+    later.database_url = (url_.rfind("postgresql://", 0) == 0 ? "postgres://" : "postgresql://") + rest;
+  } else {
+    later.database_url = "sqlite:" + url_;
+  }
+  ASSERT_NE(later.database_url, url_);
+  ASSERT_EQ(catalog_test::call_step("catalog.upsert", small_product("2", "Blue suede boots"), later).status, LH_OK);
+  EXPECT_EQ(catalog_test::query_sql(url_, "SELECT version FROM catalog_schema_migrations ORDER BY version"),
+            (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(catalog_test::call_step("catalog.get", {{"product_id", old_id}}, later).output["found"], true)
+      << "the first release's products stay";
+  const Json found = catalog_test::call_step("catalog.search", {{"query", "suede"}}, later).output;
+  ASSERT_EQ(found["items"].size(), 1u) << found.dump();
+  EXPECT_EQ(found["items"][0]["video_id"], "2");
+}
+
 TEST_P(CatalogSchema, RefusesADatabaseWithANewerCatalogSchema) {
   catalog_test::exec_sql(url_, {"CREATE TABLE catalog_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
                                 "NULL, applied_ms BIGINT NOT NULL)",
                                 "INSERT INTO catalog_schema_migrations VALUES (99, 'from the future', 0)"});
   const StepResult out = call("upsert", sample_product("1"));
   EXPECT_EQ(out.status, LH_ERROR);
-  EXPECT_NE(out.error.find("has catalog schema version 99, newer than this plugin knows (2)"), std::string::npos)
+  EXPECT_NE(out.error.find("catalog schema version 99 is newer than this binary knows (2)"), std::string::npos)
       << out.error;
 }
 

@@ -5,8 +5,9 @@
 #include "cli_common.hpp"
 #include "http/json_views.hpp"
 
-#include <linkhub/engine/auth_store.hpp>
-#include <linkhub/engine/credentials.hpp>
+#include "auth/auth_schema.hpp"
+#include "auth/auth_store.hpp"
+#include "auth/credentials.hpp"
 
 #include <termios.h>
 #include <unistd.h>
@@ -31,7 +32,8 @@ void print_json_list(const std::vector<Item>& items, ToJson&& to_json) {
   std::cout << out.dump(2) << "\n";
 }
 
-// The configuration and the database, without loading plugins (these commands need none).
+// The configuration and the database with its auth tables up to date, without
+// loading plugins (these commands need none).
 std::unique_ptr<SqlStore> open_database(const GlobalOptions& global) {
   auto config = load_cli_config(global);
   if (!config) {
@@ -41,6 +43,10 @@ std::unique_ptr<SqlStore> open_database(const GlobalOptions& global) {
   auto store = open_store(global, *config);
   if (!store) {
     std::cerr << "linkhub: " << store.error().message << "\n";
+    return nullptr;
+  }
+  if (auto migrated = migrate_auth_schema((*store)->database()); !migrated) {
+    std::cerr << "linkhub: " << migrated.error().message << "\n";
     return nullptr;
   }
   return std::move(*store);

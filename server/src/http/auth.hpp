@@ -6,13 +6,12 @@
 // route that is not public; the /auth routes call login() and refresh().
 // Secrets (keys, passwords, tokens, the JWT secret) never reach the log.
 
+#include "auth/auth_store.hpp"
+#include "auth/credentials.hpp"
 #include "http/api_error.hpp"
 #include "http/log.hpp"
 #include "http/rate_limit.hpp"
 #include "http/router.hpp"
-
-#include <linkhub/engine/auth_store.hpp>
-#include <linkhub/engine/credentials.hpp>
 
 #include <atomic>
 #include <chrono>

@@ -2,7 +2,8 @@
 // How engine records look in API answers. One place, so the list, the detail,
 // ?wait, the SSE stream and the OpenAPI document agree.
 
-#include <linkhub/engine/auth_store.hpp>
+#include "auth/auth_store.hpp"
+
 #include <linkhub/engine/json.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/run_store.hpp>

@@ -21,7 +21,6 @@ namespace linkhub {
 namespace store {
 class Database;
 }
-class AuthStore;
 
 struct StoredWorkflow {
   std::string hash;
@@ -164,10 +163,12 @@ class SqlStore final : public RunStore {
   // Waits until work may be there (a notification) or `timeout`.
   void wait_for_work(std::chrono::milliseconds timeout);
 
- private:
-  friend class AuthStore;  // keeps its own tables in the same database
+  // The database under the store, for tables others keep beside the runs on
+  // a migration track of their own (the server's auth store):
+  // <linkhub/engine/database.hpp>.
   store::Database& database() const;
 
+ private:
   SqlStore() = default;
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -1,9 +1,12 @@
 #pragma once
 // A SOCI connection pool on SQLite or PostgreSQL, and transactions that work
-// the same on both. Internal to the SQL store.
+// the same on both: the SQL store's, and the one handle the server gets for
+// the tables it keeps beside the runs (SqlStore::database(): the auth store).
+// Each owner migrates its tables on its own track (migrate below).
 
 #include <linkhub/database_url.hpp>
 #include <linkhub/engine/result.hpp>
+#include <linkhub/migrations.hpp>
 
 #include <soci/soci.h>
 
@@ -44,6 +47,16 @@ class Database {
       return result;
     }
   }
+
+  // Where a migration track records its versions in this database.
+  struct VersionTable {
+    std::string name;         // (version INTEGER PRIMARY KEY, description TEXT, applied_ms BIGINT)
+    long long postgres_lock;  // the pg_advisory_xact_lock key that serialises the track's migrations
+  };
+  // Applies the track's missing migrations (sdk::run_migrations), each in a
+  // write() transaction holding the track's lock. The version reached, or an
+  // Error naming this database and the migration that failed.
+  Result<int> migrate(const sdk::MigrationTrack& track, const VersionTable& table);
 
   // Runs fn(session&) outside an explicit transaction (single statements, reads).
   template <class F>

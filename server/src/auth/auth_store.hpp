@@ -1,8 +1,9 @@
 #pragma once
 // Who may use `linkhub serve`: API keys, users with password hashes, the
 // refresh tokens of console logins, and cluster-wide settings (the generated
-// JWT secret), in the run database next to the runs (schema versions 3 and 5), on
-// SQLite and PostgreSQL alike. Only hashes of secrets are stored.
+// JWT secret), in the run database next to the runs (the "auth" migration
+// track, auth_schema.hpp), on SQLite and PostgreSQL alike. Only hashes of
+// secrets are stored.
 
 #include <linkhub/engine/result.hpp>
 #include <linkhub/engine/sql_store.hpp>
@@ -57,6 +58,8 @@ struct CreatedApiKey {
 
 class AuthStore {
  public:
+  // Brings the auth tables up to date first (migrate_auth_schema); throws
+  // std::runtime_error naming the migration that failed.
   explicit AuthStore(SqlStore& store);
 
   // --- API keys

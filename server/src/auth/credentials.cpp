@@ -1,4 +1,4 @@
-#include <linkhub/engine/credentials.hpp>
+#include "auth/credentials.hpp"
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/DigestEngine.h>

@@ -1,13 +1,15 @@
-#include <linkhub/engine/auth_store.hpp>
+#include "auth/auth_store.hpp"
 
-#include <linkhub/engine/credentials.hpp>
+#include "auth/auth_schema.hpp"
+#include "auth/credentials.hpp"
+
+#include <linkhub/engine/database.hpp>
 #include <linkhub/engine/names.hpp>
 #include <linkhub/engine/run_store.hpp>
 
-#include "database.hpp"
-
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace linkhub {
 namespace {
@@ -106,7 +108,11 @@ bool valid_user_name(const std::string& name) {
   });
 }
 
-AuthStore::AuthStore(SqlStore& store) : store_(store) {}
+AuthStore::AuthStore(SqlStore& store) : store_(store) {
+  if (auto migrated = migrate_auth_schema(store_.database()); !migrated) {
+    throw std::runtime_error(migrated.error().message);
+  }
+}
 
 // ---------------------------------------------------------------- API keys
 
