@@ -3,7 +3,7 @@
 // that is not an http(s) address refused naming the key.
 #include "temp_dir.hpp"
 
-#include <linkhub/engine/config.hpp>
+#include "http/server_config.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,23 +13,23 @@
 namespace linkhub {
 namespace {
 
-Result<Config> load_serve(const test::TempDir& dir, const std::string& text) {
+Result<http::LinkhubConfig> load_serve(const test::TempDir& dir, const std::string& text) {
   const auto path = dir.path() / "linkhub.yaml";
   std::ofstream(path) << text;
-  return load_config(path);
+  return http::load_linkhub_config(path);
 }
 
 TEST(ConfigMedia, PublicUrlAndLinkTtlFromTheFileAndTheEnvironment) {
   test::TempDir dir;
   auto defaults = load_serve(dir, "serve: {}\n");
   ASSERT_TRUE(defaults.ok()) << defaults.error().message;
-  EXPECT_EQ(defaults->serve.public_url, "");
-  EXPECT_EQ(defaults->serve.media_link_ttl, std::chrono::hours(24 * 7));
+  EXPECT_EQ(defaults->server.serve.public_url, "");
+  EXPECT_EQ(defaults->server.serve.media_link_ttl, std::chrono::hours(24 * 7));
 
   auto set = load_serve(dir, "serve: { public_url: 'https://shop.example.com/linkhub/', media_link_ttl: 2h }\n");
   ASSERT_TRUE(set.ok()) << set.error().message;
-  EXPECT_EQ(set->serve.public_url, "https://shop.example.com/linkhub");
-  EXPECT_EQ(set->serve.media_link_ttl, std::chrono::hours(2));
+  EXPECT_EQ(set->server.serve.public_url, "https://shop.example.com/linkhub");
+  EXPECT_EQ(set->server.serve.media_link_ttl, std::chrono::hours(2));
 
   ::setenv("LINKHUB_SERVE_PUBLIC_URL", "http://10.0.0.5:8080", 1);
   ::setenv("LINKHUB_SERVE_MEDIA_LINK_TTL", "30m", 1);
@@ -37,8 +37,8 @@ TEST(ConfigMedia, PublicUrlAndLinkTtlFromTheFileAndTheEnvironment) {
   ::unsetenv("LINKHUB_SERVE_PUBLIC_URL");
   ::unsetenv("LINKHUB_SERVE_MEDIA_LINK_TTL");
   ASSERT_TRUE(env.ok()) << env.error().message;
-  EXPECT_EQ(env->serve.public_url, "http://10.0.0.5:8080");
-  EXPECT_EQ(env->serve.media_link_ttl, std::chrono::minutes(30));
+  EXPECT_EQ(env->server.serve.public_url, "http://10.0.0.5:8080");
+  EXPECT_EQ(env->server.serve.media_link_ttl, std::chrono::minutes(30));
 }
 
 TEST(ConfigMedia, APublicUrlThatIsNotAnHttpBaseIsRefused) {

@@ -203,7 +203,7 @@ TEST(Config, AnUnknownKeyIsNamedWithTheKnownOnes) {
   EXPECT_NE(served.error().message.find("linkhub.yaml:1:1: unknown key 'leese' (expected threads, database, lease, "),
             std::string::npos)
       << served.error().message;
-  EXPECT_NE(served.error().message.find(", http, listen, max_body_bytes, cors_origin, auth, rate_limit or serve)"),
+  EXPECT_NE(served.error().message.find(", http, storage, listen, max_body_bytes, cors_origin, auth, rate_limit or serve)"),
             std::string::npos)
       << served.error().message;
 }
@@ -253,7 +253,7 @@ TEST(Config, ARegisteredSectionParsesItsOwnKey) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("unknown key 'media' (expected threads, "), std::string::npos)
       << unknown.error().message;
-  EXPECT_NE(unknown.error().message.find("plugins or http)"), std::string::npos) << unknown.error().message;
+  EXPECT_NE(unknown.error().message.find("plugins, http or storage)"), std::string::npos) << unknown.error().message;
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ TEST_P(CatalogSchema, UpgradesADatabaseOfTheFirstRelease) {
   }
   // The plugin keeps its migrated pool per URL: the same database under another
   // spelling is opened (and migrated) afresh, as by a new process.
-  StepCall later = step_call();
+  FakeContext later;
+  fill(later);
   if (GetParam() == "postgres") {
     const std::string rest = url_.substr(url_.find("://") + 3);
     later.database_url = (url_.rfind("postgresql://", 0) == 0 ? "postgres://" : "postgresql://") + rest;

@@ -47,7 +47,7 @@ TEST(MediaBadInput, NamesTheFileAndWhatIsWrongWithIt) {
     expect_refused(steps, bad);
   }
   // An image is no video to probe (media.thumbnails takes it as a still: media_image_thumbnails_test.cpp).
-  const StepOutcome jpeg = steps.probe(clips.jpeg_file());
+  const StepResult jpeg = steps.probe(clips.jpeg_file());
   EXPECT_EQ(jpeg.status, LH_ERROR);
   EXPECT_TRUE(mentions(jpeg.error, "is not a video: it is an image")) << jpeg.error;
 }

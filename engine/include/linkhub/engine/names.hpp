@@ -7,7 +7,7 @@
 //
 //   workflow names     [a-z0-9][a-z0-9_.-]{0,63}   (no '/', no "..", no markup)
 //   step ids, inputs   [A-Za-z_][A-Za-z0-9_-]{0,63} (expressions name them: steps.<id>.output)
-//   user names         1 to 64 of A-Z a-z 0-9 . _ - @  (valid_user_name in auth_store.hpp)
+//   user names         1 to 64 of A-Z a-z 0-9 . _ - @  (valid_user_name in server/src/auth/auth_store.hpp)
 //   API key names      free text up to 200 bytes, no control characters
 
 #include <string>
