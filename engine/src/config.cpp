@@ -193,8 +193,8 @@ std::optional<Error> apply_storage(StorageConfig& storage, const fs::path& path,
     if (!kv.second.IsScalar()) {
       return Error{config_location(path, kv.second) + ": storage." + name + ": expected a single value"};
     }
-    if (auto error =
-            set_storage_key(storage, name, kv.second.as<std::string>(), config_location(path, kv.first) + ": storage." + name)) {
+    if (auto error = set_storage_key(storage, name, kv.second.as<std::string>(),
+                                     config_location(path, kv.first) + ": storage." + name)) {
       return error;
     }
   }
@@ -205,7 +205,7 @@ std::optional<Error> apply_storage(StorageConfig& storage, const fs::path& path,
 constexpr const char* kEngineKeys[] = {
     "threads",          "database",  "lease",         "shutdown_grace", "plugin_dirs",
     "artifact_dir",     "rules_dir", "env_allowlist", "secrets",        "expression_limits",
-    "step_concurrency", "plugins",   "http",           "storage"};
+    "step_concurrency", "plugins",   "http",          "storage"};
 
 std::string valid_keys(const std::vector<ConfigSection>& sections) {
   std::vector<std::string> keys(std::begin(kEngineKeys), std::end(kEngineKeys));

@@ -172,7 +172,10 @@ class SkippedOutputLint {
                                 ? "'" + ref.name + "' may be skipped (" + where + ")"
                                 : "'" + ref.name + "' may be skipped (when '" + skipper.id + "' is, by " + where + ")";
     const std::string read = "steps." + ref.name + ".outputs." + ref.output;
-    Diagnostic d{wf_.file, wf_.position(pointer), step.id, std::string(kUnguardedSkippedOutput),
+    Diagnostic d{wf_.file,
+                 wf_.position(pointer),
+                 step.id,
+                 std::string(kUnguardedSkippedOutput),
                  std::string(field) + ": reads `" + read + "`, but " + why +
                      ", and then it is nil; add a guard such as `" + read + " or <default>` or `" + read +
                      " ~= nil and ...`, or read it only in a step that is skipped with '" + ref.name + "'",

@@ -203,8 +203,9 @@ TEST(Config, AnUnknownKeyIsNamedWithTheKnownOnes) {
   EXPECT_NE(served.error().message.find("linkhub.yaml:1:1: unknown key 'leese' (expected threads, database, lease, "),
             std::string::npos)
       << served.error().message;
-  EXPECT_NE(served.error().message.find(", http, storage, listen, max_body_bytes, cors_origin, auth, rate_limit or serve)"),
-            std::string::npos)
+  EXPECT_NE(
+      served.error().message.find(", http, storage, listen, max_body_bytes, cors_origin, auth, rate_limit or serve)"),
+      std::string::npos)
       << served.error().message;
 }
 

@@ -10,7 +10,6 @@
 #include <linkhub/engine/names.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 #include <linkhub/engine/result.hpp>
-#include <linkhub/engine/diagnostic.hpp>
 #include <linkhub/engine/sql_store.hpp>
 
 #include <cstdint>

@@ -116,8 +116,8 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--seed", check.seed, "seed of the random inputs (default 1)");
   check_cmd->add_option("--random", check.random_inputs, "random inputs per step (default 25)")
       ->check(CLI::Range(0, 100000));
-  check_cmd->add_option("--cancel-bound", check.cancel_bound_s,
-                        "seconds a cancelled step may take to return (default 5)")
+  check_cmd
+      ->add_option("--cancel-bound", check.cancel_bound_s, "seconds a cancelled step may take to return (default 5)")
       ->check(CLI::Range(0.1, 3600.0));
   check_cmd->add_option("--call-bound", check.call_bound_s, "seconds after which a step call is a hang (default 10)")
       ->check(CLI::Range(0.1, 3600.0));

@@ -115,7 +115,8 @@ Result<uint16_t> ServeApp::start() {
   s.services->steps.artifact_remote = s.options.executor.artifact_remote;
   s.services->media = s.options.media;
   if (!s.options.executor.artifact_dir.empty()) {
-    s.services->artifacts = std::make_shared<const ArtifactStore>(s.options.executor.artifact_dir, s.options.executor.artifact_remote);
+    s.services->artifacts =
+        std::make_shared<const ArtifactStore>(s.options.executor.artifact_dir, s.options.executor.artifact_remote);
   }
   try {
     // Made once by the first node that needs it and shared by every node on this database (as the JWT

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <linkhub/engine/diagnostic.hpp>
-#include <linkhub/engine/diagnostic.hpp>
 #include <linkhub/engine/step_catalog.hpp>
 #include <linkhub/engine/workflow.hpp>
 
