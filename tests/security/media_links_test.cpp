@@ -121,5 +121,46 @@ TEST_F(SecurityMedia, HashesThatWalkOutOfTheStoreAreRefused) {
   EXPECT_FALSE(store.read("../../secret.txt", 0, 100, [](std::string_view) { return true; }).ok());
 }
 
+// Public is not unlimited: a flood of signed-link requests from one address is
+// answered 429 with Retry-After once its bucket (ten times the per-principal
+// burst and rate) is empty, and the server goes on answering.
+class SecurityMediaFlood : public ServeTest {};
+
+TEST_F(SecurityMediaFlood, AFloodOfSignedLinkRequestsFromOneAddressGets429s) {
+  start([](http::ServeOptions& o) {
+    o.rate_limit.requests_per_second = 0.01;  // public: 0.1 a second, none come back during the flood
+    o.rate_limit.burst = 1;                   // public: a burst of 10
+  });
+  write("pic.png", "png bytes");
+  auto stored = ArtifactStore(dir_ / "artifacts").put_file(dir_ / "pic.png");
+  ASSERT_TRUE(stored.ok());
+  const std::string hex = stored->hash.substr(7);
+  const std::string key = AuthStore(*store_).setting_or_create("serve.media_link_key", [] { return "unused"; });
+  const int64_t exp = linkhub::now_ms() / 1000 + 3600;
+  const std::string link =
+      "/media/" + hex + "?exp=" + std::to_string(exp) + "&sig=" + http::MediaSigner(key).sign(hex, exp);
+  auto anonymous = client_with("");
+  int served = 0, limited = 0;
+  const auto began = std::chrono::steady_clock::now();
+  for (int i = 0; i < 40; ++i) {  // bounded: 40 requests
+    const auto r = anonymous->get(link);
+    if (r.status == 200) {
+      EXPECT_EQ(r.body, "png bytes");
+      ++served;
+    } else {
+      ASSERT_EQ(r.status, 429) << r.body;
+      EXPECT_EQ(r.json()["error"]["code"], "rate_limited");
+      EXPECT_FALSE(r.header("retry-after").empty());
+      ++limited;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  EXPECT_GE(served, 10);
+  EXPECT_LE(served, 10 + static_cast<int>(seconds * 0.1) + 1)
+      << "the burst, plus what came back in " << seconds << " s";
+  EXPECT_EQ(served + limited, 40);
+  EXPECT_EQ(anonymous->get("/healthz").status, 200) << "the probes are never limited";
+}
+
 }  // namespace
 }  // namespace linkhub::test

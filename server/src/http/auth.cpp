@@ -131,6 +131,8 @@ Auth::Auth(SqlStore& store, AuthOptions options, RateLimitOptions limits, const 
       limit_options_(limits),
       log_(log),
       requests_(limits.requests_per_second, limits.burst, limits.max_buckets),
+      public_requests_(limits.requests_per_second * kPublicLimitFactor, limits.burst * kPublicLimitFactor,
+                       limits.max_buckets),
       failures_(limits.failed_auth_per_minute / 60.0, std::max(1.0, limits.failed_auth_per_minute),
                 limits.max_buckets) {}
 
@@ -382,6 +384,17 @@ std::optional<ApiError> Auth::limit(const Principal& principal, const std::strin
                       "this " + std::string(principal.kind == "key" ? "API key" : "client") + " sent more than " +
                           number(limit_options_.requests_per_second) + " requests a second (burst " +
                           number(limit_options_.burst) + ")");
+}
+
+std::optional<ApiError> Auth::limit_address(const std::string& address) {
+  const auto decision = public_requests_.take("address:" + address);
+  if (decision.allowed) {
+    return std::nullopt;
+  }
+  std::ostringstream rate;
+  rate << limit_options_.requests_per_second * kPublicLimitFactor << " requests a second (burst "
+       << limit_options_.burst * kPublicLimitFactor << ")";
+  return rate_limited("requests", decision.retry_after_s, "this client address sent more than " + rate.str());
 }
 
 // ---------------------------------------------------------------- tokens

@@ -83,6 +83,11 @@ class Auth {
                                     const std::string& address);
   // The principal's rate limit: nullopt when the request may go on, else 429.
   std::optional<ApiError> limit(const Principal& principal, const std::string& address);
+  // A public content route's limit (signed media links), per client address:
+  // kPublicLimitFactor times the per-principal rate and burst, since one page
+  // of product cards loads many images at once.
+  std::optional<ApiError> limit_address(const std::string& address);
+  static constexpr double kPublicLimitFactor = 10;
 
   // POST /auth/login, /auth/refresh, /auth/logout. login and refresh answer
   // {"access_token", "token_type", "expires_in", "refresh_token", "role", ...}.
@@ -120,6 +125,7 @@ class Auth {
   std::string secret_;
   std::string dummy_hash_;  // checked for unknown users
   RateLimiter requests_;
+  RateLimiter public_requests_;
   RateLimiter failures_;
 
   struct CachedKey {

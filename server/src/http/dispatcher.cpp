@@ -187,6 +187,11 @@ Reply Dispatcher::dispatch(const Incoming& request, const std::string& request_i
   }
   // Authentication, the rate limit and the route's role, in that order, for every route that is not public.
   std::optional<Principal> principal;
+  if (match.route->limit_by_address) {
+    if (auto limited = services_.auth.limit_address(request.client)) {
+      return Reply::error(*limited);
+    }
+  }
   if (match.route->role != Role::Public) {
     const std::string& address = request.client;
     auto who = services_.auth.authenticate(request.header("Authorization"), request.header("X-API-Key"), address);

@@ -54,6 +54,9 @@ struct Route {
   std::optional<BodyDoc> body;
   std::vector<ResponseDoc> responses;  // successes and errors alike
   std::vector<ParamDoc> headers;       // request headers the route reads (besides X-Request-Id)
+  // A public route that serves content (signed media links) is still rate
+  // limited, by client address (Auth::limit_address): public is not unlimited.
+  bool limit_by_address = false;
 };
 
 struct RouteMatch {

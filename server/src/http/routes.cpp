@@ -78,7 +78,8 @@ Route media_route() {
                 ParamDoc{"sig", "base64url HMAC-SHA256 over the hash and exp, with the cluster's link key."}},
                std::nullopt,
                artifact_answers(err(403, "The link is expired (link_expired), tampered with or malformed (bad_link).")),
-               conditional_headers()};
+               conditional_headers(),
+               /*limit_by_address=*/true};
 }
 
 }  // namespace
