@@ -1,6 +1,7 @@
 // media.thumbnails of a still image (a video's cover, when there is no video):
 // one frame, at every width and format, through the C ABI with the SDK's fake
 // host; and images that are cut short or too large refused with a code.
+#include "media_test_support.hpp"
 #include "temp_dir.hpp"
 
 #include <linkhub/testing.hpp>
@@ -23,9 +24,9 @@ using Json = sdk::Json;
 using sdk::testing::FakeContext;
 using sdk::testing::StepResult;
 
+// The plugin this build produced, loaded once (media_test_support.hpp).
 const sdk::testing::Plugin& plugin() {
-  static const sdk::testing::Plugin media(fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_media.so");
-  return media;
+  return media_test::MediaSteps::plugin();
 }
 
 // A 360x640 portrait picture with some structure, encoded as `ext`.

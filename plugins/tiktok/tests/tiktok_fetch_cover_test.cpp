@@ -4,6 +4,7 @@
 // through the C ABI with the SDK's fake host (linkhub/testing.hpp).
 #include "loopback_server.hpp"
 #include "temp_dir.hpp"
+#include "tiktok_test_support.hpp"
 
 #include <linkhub/testing.hpp>
 
@@ -31,10 +32,7 @@ constexpr const char* kId = "6806030056956251397";
 const std::string kJpeg = std::string("\xFF\xD8\xFF\xE0", 4) + "jpeg body" + std::string("\xFF\xD9", 2);
 const std::string kWebp = std::string("RIFF\x10\x00\x00\x00WEBPVP8 ", 16);
 
-const sdk::testing::Plugin& plugin() {
-  static const sdk::testing::Plugin tiktok(fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_tiktok.so");
-  return tiktok;
-}
+using tiktok_test::plugin;
 
 class TikTokFetchCover : public ::testing::Test {
  protected:
