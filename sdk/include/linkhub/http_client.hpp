@@ -27,6 +27,7 @@
 
 #include <linkhub/curl_http_guard.hpp>
 #include <linkhub/http_guard.hpp>
+#include <linkhub/percent_encode.hpp>
 #include <linkhub/plugin.hpp>
 
 #include <curl/curl.h>
@@ -107,28 +108,6 @@ inline std::string iso_time(std::chrono::system_clock::time_point t) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
-}
-
-// RFC 3986 percent-encoding of everything but the unreserved characters
-// (A-Z a-z 0-9 - . _ ~): a value to put in a URL's query or path.
-inline std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    // ASCII ranges, not std::isalnum: the result must not depend on the process's locale.
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                            c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0f];
-    }
-  }
-  return out;
 }
 
 namespace detail {

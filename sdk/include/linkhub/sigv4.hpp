@@ -11,6 +11,8 @@
 //   // r.headers now has x-amz-date, x-amz-content-sha256, authorization (+ x-amz-security-token)
 #pragma once
 
+#include <linkhub/percent_encode.hpp>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -78,26 +80,8 @@ inline std::string hmac_sha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
-// RFC 3986 percent-encoding of everything but unreserved characters (and '/'
-// when `keep_slash`), upper-case hex, as SigV4 requires.
-inline std::string uri_encode(std::string_view text, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0f];
-    }
-  }
-  return out;
-}
-
 inline std::string encode_path(std::string_view path) {
-  return uri_encode(path.empty() ? "/" : path, true);
+  return http::percent_encode(path.empty() ? "/" : path, /*keep_slash=*/true);
 }
 
 // "a=1&b=2", sorted by encoded name then value: also the canonical query string.
@@ -105,7 +89,7 @@ inline std::string encode_query(const std::vector<std::pair<std::string, std::st
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(query.size());
   for (const auto& [name, value] : query) {
-    encoded.emplace_back(uri_encode(name, false), uri_encode(value, false));
+    encoded.emplace_back(http::percent_encode(name), http::percent_encode(value));
   }
   std::sort(encoded.begin(), encoded.end());
   std::string out;
