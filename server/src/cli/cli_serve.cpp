@@ -116,13 +116,8 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.limits.max_streams_per_principal = static_cast<size_t>(net.max_streams_per_principal);
   serve.limits.max_waits = static_cast<size_t>(net.max_waits);
   serve.limits.max_waits_per_principal = static_cast<size_t>(net.max_waits_per_principal);
-  serve.auth.enabled = env->server.auth.enabled;
-  serve.auth.jwt_secret = env->server.auth.jwt_secret;
-  serve.auth.access_token_ttl = env->server.auth.access_token_ttl;
-  serve.auth.refresh_token_ttl = env->server.auth.refresh_token_ttl;
-  serve.rate_limit.requests_per_second = env->server.rate_limit.requests_per_second;
-  serve.rate_limit.burst = env->server.rate_limit.burst;
-  serve.rate_limit.failed_auth_per_minute = env->server.rate_limit.failed_auth_per_minute;
+  serve.auth = env->server.auth;
+  serve.rate_limit = env->server.rate_limit;
   serve.node.lease = env->config.lease;
   serve.node.shutdown_grace = env->config.shutdown_grace;
   serve.executor = executor_options(global, env->config, options.threads);

@@ -55,7 +55,7 @@ std::optional<Error> env_positive(const char* name, double min_value, double& ta
 
 }  // namespace
 
-std::optional<Error> apply_auth_section(AuthConfig& auth, const fs::path& path, const YAML::Node& value) {
+std::optional<Error> apply_auth_section(AuthOptions& auth, const fs::path& path, const YAML::Node& value) {
   if (!value.IsMap()) {
     return Error{config_location(path, value) +
                  ": auth: expected a mapping such as {jwt_secret: ..., access_token_ttl: 15m}"};
@@ -89,7 +89,7 @@ std::optional<Error> apply_auth_section(AuthConfig& auth, const fs::path& path, 
   return std::nullopt;
 }
 
-std::optional<Error> apply_rate_limit_section(RateLimitConfig& limit, const fs::path& path, const YAML::Node& value) {
+std::optional<Error> apply_rate_limit_section(RateLimitOptions& limit, const fs::path& path, const YAML::Node& value) {
   if (!value.IsMap()) {
     return Error{config_location(path, value) +
                  ": rate_limit: expected a mapping such as {requests_per_second: 20, burst: 40}"};
@@ -115,7 +115,7 @@ std::optional<Error> apply_rate_limit_section(RateLimitConfig& limit, const fs::
   return std::nullopt;
 }
 
-std::optional<Error> apply_auth_environment(AuthConfig& auth, RateLimitConfig& limit) {
+std::optional<Error> apply_auth_environment(AuthOptions& auth, RateLimitOptions& limit) {
   if (const char* enabled = std::getenv("LINKHUB_AUTH_ENABLED")) {
     const auto b = parse_bool(enabled);
     if (!b) {

@@ -16,6 +16,7 @@
 //   rate_limit.failed_auth_per_minute  LINKHUB_RATE_LIMIT_FAILED_AUTH_PER_MINUTE (per client address)
 //   serve.KEY          LINKHUB_SERVE_KEY (transport limits, TLS and proxies: see ServeConfig)
 
+#include "http/auth_options.hpp"
 #include "http/config_serve.hpp"
 
 #include <linkhub/engine/config.hpp>
@@ -27,28 +28,12 @@
 
 namespace linkhub::http {
 
-// `linkhub serve`'s authentication. There is no way to turn it off silently.
-struct AuthConfig {
-  bool enabled = true;
-  std::string jwt_secret;  // never logged; empty: generated once and kept in the database
-  std::chrono::milliseconds access_token_ttl{std::chrono::minutes(15)};
-  std::chrono::milliseconds refresh_token_ttl{std::chrono::hours(24 * 14)};
-};
-
-// Token buckets: per principal (API key or user) for every authenticated
-// request, and per client address for failed authentication (logins).
-struct RateLimitConfig {
-  double requests_per_second = 20;
-  double burst = 40;
-  double failed_auth_per_minute = 10;  // also the burst of failed attempts
-};
-
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   size_t max_body_bytes = size_t{1} << 20;
   std::string cors_origin;  // the web console's origin, the only one CORS lets in
-  AuthConfig auth;
-  RateLimitConfig rate_limit;
+  AuthOptions auth;         // there is no way to turn it off silently
+  RateLimitOptions rate_limit;
   ServeConfig serve;
 };
 
@@ -56,10 +41,10 @@ struct ServerConfig {
 std::vector<ConfigSection> server_config_sections(ServerConfig& out);
 
 // auth: and rate_limit: (config_auth.cpp).
-std::optional<Error> apply_auth_section(AuthConfig& auth, const std::filesystem::path& file, const YAML::Node& node);
-std::optional<Error> apply_rate_limit_section(RateLimitConfig& limit, const std::filesystem::path& file,
+std::optional<Error> apply_auth_section(AuthOptions& auth, const std::filesystem::path& file, const YAML::Node& node);
+std::optional<Error> apply_rate_limit_section(RateLimitOptions& limit, const std::filesystem::path& file,
                                               const YAML::Node& node);
-std::optional<Error> apply_auth_environment(AuthConfig& auth, RateLimitConfig& limit);
+std::optional<Error> apply_auth_environment(AuthOptions& auth, RateLimitOptions& limit);
 
 struct LinkhubConfig {
   Config engine;
