@@ -1,10 +1,8 @@
 // /api/v1/hooks/{workflow}: a signed POST starts a run (webhook triggers).
 // The route is public: the HMAC signature is its authentication.
 #include "http/handlers.hpp"
-#include "http/json_views.hpp"
+#include "http/run_start.hpp"
 #include "http/webhook.hpp"
-
-#include <linkhub/engine/executor.hpp>
 
 namespace linkhub::http {
 
@@ -51,26 +49,13 @@ Reply webhook_run(Call& call) {
   if (!inputs) {
     return Reply::error(inputs.error());
   }
-  const Workflow& wf = *entry->workflow;
-  auto prepared = Executor::prepare_inputs(wf, *inputs);
-  if (!prepared) {
-    return Reply::error(unprocessable("invalid_inputs", prepared.error().message,
-                                      Json{{"workflow", wf.name}, {"input_schema", input_schema_json(wf)}}));
+  auto started = start_run(call.services, *entry, *inputs, webhook_idempotency_key(name, *verified));
+  if (!started) {
+    return Reply::error(started.error());
   }
-  RunRecord record;
-  record.id = new_run_id();
-  record.workflow = wf.name;
-  record.workflow_version = wf.version;
-  record.workflow_hash = entry->hash;
-  record.inputs = std::move(*prepared);
-  record.idempotency_key = webhook_idempotency_key(wf.name, *verified);
-  const std::string fresh_id = record.id;
-  RunRecord run = call.services.store.create_run(std::move(record));
+  const RunRecord& run = started->run;
   // A replay inside the window finds the run its first delivery made.
-  const bool replay = run.id != fresh_id;
-  if (!replay) {
-    call.services.metrics.run_triggered(wf.name);
-  }
+  const bool replay = started->replay;
   const std::string self = "/api/v1/runs/" + run.id;
   Reply reply =
       Reply::json(replay ? 200 : 202,

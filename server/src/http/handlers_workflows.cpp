@@ -4,6 +4,7 @@
 #include "http/follow.hpp"
 #include "http/handlers.hpp"
 #include "http/json_views.hpp"
+#include "http/run_start.hpp"
 
 #include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/executor.hpp>
@@ -171,23 +172,11 @@ Reply trigger_run(Call& call) {
   if (!request) {
     return Reply::error(request.error());
   }
-  const Workflow& wf = *entry->workflow;
-  auto prepared = Executor::prepare_inputs(wf, request->inputs);
-  if (!prepared) {
-    return Reply::error(unprocessable("invalid_inputs", prepared.error().message,
-                                      Json{{"workflow", wf.name}, {"input_schema", input_schema_json(wf)}}));
+  auto started = start_run(call.services, *entry, request->inputs, key);
+  if (!started) {
+    return Reply::error(started.error());
   }
-  // What enqueue_run does, minus registering the workflow again: its head
-  // points at a stored version, and re-registering costs two write
-  // transactions per trigger on the database every node shares.
-  RunRecord record;
-  record.workflow = wf.name;
-  record.workflow_version = wf.version;
-  record.workflow_hash = entry->hash;
-  record.inputs = std::move(*prepared);
-  record.idempotency_key = key;
-  RunRecord current = call.services.store.create_run(std::move(record));
-  call.services.metrics.run_triggered(wf.name);
+  RunRecord current = std::move(started->run);
   // A wait holds a worker thread: past the caps the run is answered at once
   // (it exists already; a 503 would have the client trigger it again).
   Slots::Taken waiting;
