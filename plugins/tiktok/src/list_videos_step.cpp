@@ -56,10 +56,9 @@ Json ListVideosStep::input_schema() {
            "The scraper request (apify) or run (ytdlp); default 120000; never past the step's "
            "deadline"}}}}},
       {"required", {"profile"}},
-      {"additionalProperties", false},
-      {"examples",
-       {{{"profile", "https://www.tiktok.com/@scout2015"}, {"provider", "apify"}, {"limit", 10}},
-        {{"profile", "@scout2015"}, {"provider", "local"}, {"dir", "samples"}, {"since_id", "6718335390845095173"}}}}};
+      // No examples: `linkhub plugins check` runs them offline, and every provider needs a service, a program
+      // or a folder (tiktok.fetch declares none either).
+      {"additionalProperties", false}};
 }
 
 Json ListVideosStep::output_schema() {
