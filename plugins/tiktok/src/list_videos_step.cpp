@@ -77,10 +77,7 @@ Json ListVideosStep::output_schema() {
                   {"url", {{"type", "string"}, {"description", "https://www.tiktok.com/@<user>/video/<id>"}}},
                   {"caption", nullable_text},
                   {"created_at",
-                   {{"type", {"string", "null"}},
-                    {"description",
-                     "ISO 8601; a date alone when only "
-                     "that is known"}}}}},
+                   {{"type", {"string", "null"}}, {"description", "ISO 8601; a date alone when only that is known"}}}}},
                 {"required", {"id", "url", "caption", "created_at"}},
                 {"additionalProperties", false}}}}}}},
           {"required", {"username", "provider", "videos"}},

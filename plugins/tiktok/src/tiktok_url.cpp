@@ -445,9 +445,8 @@ ProfileParseResult parse_profile_url(std::string_view text) {
     const std::string_view user = shown.substr(1);
     if (!is_valid_user(user)) {
       return not_a_profile(shown, UrlProblem::kMalformed,
-                           "'" + url_for_message(shown, 40) +
-                               "' is not a TikTok handle (letters, digits, '_', '.', '-', at most " +
-                               std::to_string(kMaxUserBytes) + ")");
+                           "it is not a TikTok handle (letters, digits, '_', '.', '-', at most " +
+                               std::to_string(kMaxUserBytes) + " after '@')");
     }
     return profile(std::string(user));
   }
