@@ -1,6 +1,7 @@
 // provider "apify": the clockworks/tiktok-scraper actor on Apify, run
 // synchronously. Needs the secret APIFY_TOKEN; gives counts, duration, date
 // and a download address for the video.
+#include "apify_actor.hpp"
 #include "http_client.hpp"
 #include "providers.hpp"
 #include "text.hpp"
@@ -14,16 +15,6 @@ namespace {
 using sdk::Json;
 
 constexpr const char* kWho = "tiktok.fetch (apify)";
-constexpr const char* kActorPath = "/v2/acts/clockworks~tiktok-scraper/run-sync-get-dataset-items";
-
-// Apify's error shape: {"error": {"type": ..., "message": ...}}.
-std::string error_text(const std::string& body) {
-  const Json parsed = Json::parse(body, nullptr, false);
-  if (auto message = string_field(object_field(parsed, "error"), "message")) {
-    return excerpt(*message);
-  }
-  return excerpt(body);
-}
 
 std::vector<std::string> hashtag_names(const Json& item) {
   std::vector<std::string> names;
@@ -43,46 +34,10 @@ std::vector<std::string> hashtag_names(const Json& item) {
 }  // namespace
 
 VideoRecord fetch_apify(const FetchRequest& request) {
-  const std::optional<std::string> token = request.ctx.secret("APIFY_TOKEN");
-  if (!token || token->empty()) {
-    throw sdk::StepError(std::string(kWho) + ": the secret APIFY_TOKEN is not set; the apify provider needs it");
-  }
-  std::string base = request.setting("base_url", "apify_base_url", "https://api.apify.com");
-  while (!base.empty() && base.back() == '/') {
-    base.pop_back();
-  }
-  const HttpClient http(request.ctx, kWho, request.timeout, request.max_response_bytes, {*token});
-  HttpRequest post;
-  post.method = "POST";
-  post.url = base + kActorPath + "?token=" + percent_encode(*token);
-  post.headers = {"Content-Type: application/json", "Accept: application/json"};
-  post.body = Json{{"postURLs", {request.link.url}}, {"resultsPerPage", 1}, {"shouldDownloadVideos", false}}.dump();
-  const HttpResponse response = http.send(post);
-  const std::string target = http.describe("POST", post.url);
-
-  if (response.status == 401 || response.status == 403) {
-    throw sdk::StepError(http.redact(std::string(kWho) + ": Apify refused the token (" + target + " answered " +
-                                     std::to_string(response.status) + ": " + error_text(response.body) + ")"));
-  }
-  if (response.status == 408) {
-    // The actor run outlived Apify's synchronous window: another try may finish in time.
-    throw sdk::StepError(std::string(kWho) + ": " + target + " answered 408: the scraper run timed out", true);
-  }
-  if (response.status >= 400 && response.status < 500 && response.status != 429) {
-    throw sdk::StepError(http.redact(std::string(kWho) + ": " + target + " answered " +
-                                     std::to_string(response.status) + ": " + error_text(response.body)));
-  }
-  http.fail_on_status(response, target);
-
-  const Json items = Json::parse(response.body, nullptr, false);
-  if (items.is_discarded()) {
-    throw sdk::StepError(http.redact(std::string(kWho) + ": " + target + " answered " +
-                                     std::to_string(response.status) +
-                                     " with malformed JSON: " + excerpt(response.body, 80)));
-  }
-  if (!items.is_array()) {
-    throw sdk::StepError(std::string(kWho) + ": " + target + " answered JSON that is not a list of dataset items");
-  }
+  const ApifyRun run{request.ctx, kWho, request.setting("base_url", "apify_base_url", "https://api.apify.com"),
+                     request.timeout, request.max_response_bytes};
+  const Json items = run_apify_scraper(
+      run, {{"postURLs", {request.link.url}}, {"resultsPerPage", 1}, {"shouldDownloadVideos", false}});
   if (items.empty()) {
     throw sdk::StepError(std::string(kWho) + ": the scraper found nothing at " + request.link.url +
                          " (removed or private video?)");
@@ -146,6 +101,8 @@ VideoRecord fetch_apify(const FetchRequest& request) {
       throw sdk::StepError(std::string(kWho) + ": download_video needs an artifact directory and the host gave none");
     } else {
       const std::string path = (std::filesystem::path(dir) / (record.video_id + ".mp4")).string();
+      const HttpClient http(request.ctx, kWho, request.timeout, request.max_response_bytes,
+                            {request.ctx.secret("APIFY_TOKEN").value_or("")});
       http.download(*address, path, request.max_video_bytes);
       record.video_path = path;
     }

@@ -3,6 +3,7 @@
 #include "cover_image.hpp"
 #include "http_client.hpp"
 #include "providers.hpp"
+#include "settings.hpp"
 #include "short_link.hpp"
 #include "video_record.hpp"
 
@@ -61,13 +62,7 @@ void store_cover(const sdk::Context& ctx, const Json& input, bool local, int64_t
 }  // namespace
 
 std::string FetchRequest::setting(const char* key, const char* config_key, const std::string& fallback) const {
-  if (auto value = string_field(input, key); value && !value->empty()) {
-    return *value;
-  }
-  if (auto value = string_field(config, config_key); value && !value->empty()) {
-    return *value;
-  }
-  return fallback;
+  return ::linkhub::tiktok::setting(input, config, key, config_key, fallback);
 }
 
 Json FetchStep::input_schema() {
@@ -138,7 +133,7 @@ Json FetchStep::run(sdk::Context& ctx, const Json& input) {
   if (!config.is_object()) {
     config = Json::object();
   }
-  std::string provider = string_field(input, "provider").value_or(string_field(config, "provider").value_or("oembed"));
+  const std::string provider = provider_setting(input, config);
   if (std::find(kProviders.begin(), kProviders.end(), provider) == kProviders.end()) {
     throw sdk::StepError("tiktok.fetch: unknown provider '" + provider + "'; expected oembed, apify, ytdlp or local");
   }

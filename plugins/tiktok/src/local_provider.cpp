@@ -2,6 +2,7 @@
 // their videos. Works offline; the bundled sample data uses it.
 #include "cover_image.hpp"
 #include "providers.hpp"
+#include "settings.hpp"
 #include "ytdlp_info.hpp"
 
 #include <filesystem>
@@ -13,18 +14,8 @@ constexpr const char* kWho = "tiktok.fetch (local)";
 }
 
 VideoRecord fetch_local(const FetchRequest& request) {
-  const std::string configured = request.setting("dir", "local_dir", "");
-  if (configured.empty()) {
-    throw sdk::StepError(std::string(kWho) + ": no directory: set the input `dir` or the plugin config `local_dir`");
-  }
-  std::filesystem::path dir(configured);
-  if (dir.is_relative() && !request.ctx.workflow_dir().empty()) {
-    dir = std::filesystem::path(request.ctx.workflow_dir()) / dir;
-  }
+  const std::filesystem::path dir = local_folder(request.ctx, request.input, request.config, kWho);
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    throw sdk::StepError(std::string(kWho) + ": the directory '" + dir.string() + "' does not exist");
-  }
   const std::string& id = request.link.video_id;
   const auto info_file = find_info_file(dir, id);
   if (!info_file) {

@@ -1,5 +1,6 @@
 #pragma once
-// tiktok.parse_url: any public TikTok video URL -> its id and canonical URL.
+// tiktok.parse_url: any public TikTok video or profile URL -> what it points
+// at (kind "video": id, canonical URL, user; kind "profile": the handle).
 
 #include <linkhub/plugin.hpp>
 
@@ -10,7 +11,8 @@ class ParseUrlStep : public sdk::Step {
   static constexpr const char* name = "parse_url";
   static constexpr const char* description =
       "Recognises a TikTok video URL in any public form and returns its id, canonical URL and user; short links "
-      "(vm., vt., /t/) are marked needs_resolution.";
+      "(vm., vt., /t/) are marked needs_resolution. A profile link (https://www.tiktok.com/@handle, or @handle) "
+      "gives kind \"profile\" and its username.";
   static sdk::Json input_schema();
   static sdk::Json output_schema();
   sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;

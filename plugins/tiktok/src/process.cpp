@@ -64,7 +64,8 @@ class Spawn {
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& log_path,
-                          std::chrono::milliseconds timeout, const std::function<bool()>& should_stop) {
+                          std::chrono::milliseconds timeout, const std::function<bool()>& should_stop,
+                          const std::string& stdout_path) {
   if (argv.empty()) {
     throw std::runtime_error("no program to run");
   }
@@ -76,9 +77,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 
   Spawn spawn;
   posix_spawn_file_actions_addopen(&spawn.actions_, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&spawn.actions_, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&spawn.actions_, STDOUT_FILENO, STDERR_FILENO);
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC;
+  if (stdout_path.empty()) {
+    posix_spawn_file_actions_addopen(&spawn.actions_, STDOUT_FILENO, log_path.c_str(), kFlags, 0644);
+    posix_spawn_file_actions_adddup2(&spawn.actions_, STDOUT_FILENO, STDERR_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&spawn.actions_, STDOUT_FILENO, stdout_path.c_str(), kFlags, 0644);
+    posix_spawn_file_actions_addopen(&spawn.actions_, STDERR_FILENO, log_path.c_str(), kFlags, 0644);
+  }
   // Its own process group, so a kill also reaches what it starts (ffmpeg);
   // default signal handling and mask, whatever the host set.
   sigset_t no_signals;

@@ -18,11 +18,13 @@ struct ProcessResult {
 };
 
 // argv[0] is the program's path. stdin is /dev/null; stdout and stderr go to
-// log_path. `should_stop` is polled while waiting; when it says true, or the
+// log_path, or stdout to stdout_path when one is given (a program that prints
+// its answer, such as `yt-dlp -J`). `should_stop` is polled while waiting; when it says true, or the
 // timeout passes, the program's process group is killed. Throws
 // std::runtime_error when the program cannot be started.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& log_path,
-                          std::chrono::milliseconds timeout, const std::function<bool()>& should_stop);
+                          std::chrono::milliseconds timeout, const std::function<bool()>& should_stop,
+                          const std::string& stdout_path = {});
 
 // The first executable regular file called `name` in the directories of
 // `path_list` (PATH syntax); empty entries are skipped, not taken as ".".

@@ -123,4 +123,54 @@ std::optional<std::string> iso_date_from_yyyymmdd(std::string_view text) {
   return std::string(text.substr(0, 4)) + "-" + std::string(text.substr(4, 2)) + "-" + std::string(text.substr(6, 2));
 }
 
+std::optional<int64_t> unix_from_iso8601(std::string_view text) {
+  const auto number = [&](size_t pos, size_t len) -> std::optional<int> {
+    if (pos + len > text.size()) {
+      return std::nullopt;
+    }
+    int value = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') {
+        return std::nullopt;
+      }
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  const auto year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  if (!year || !month || !day || text.size() < 10 || text[4] != '-' || text[7] != '-' || *month < 1 || *month > 12 ||
+      *day < 1 || *day > 31) {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = *year - 1900;
+  tm.tm_mon = *month - 1;
+  tm.tm_mday = *day;
+  int64_t offset = 0;
+  if (text.size() > 10) {
+    const auto hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+    if ((text[10] != 'T' && text[10] != ' ') || !hour || !minute || !second || text[13] != ':' || text[16] != ':' ||
+        *hour > 23 || *minute > 59 || *second > 60) {
+      return std::nullopt;
+    }
+    tm.tm_hour = *hour;
+    tm.tm_min = *minute;
+    tm.tm_sec = *second;
+    size_t pos = 19;
+    if (pos < text.size() && text[pos] == '.') {
+      do {
+        ++pos;
+      } while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9');
+    }
+    const std::string_view zone = text.substr(std::min(pos, text.size()));
+    if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' && number(pos + 1, 2) &&
+        number(pos + 4, 2)) {
+      offset = (*number(pos + 1, 2) * 3600 + *number(pos + 4, 2) * 60) * (zone[0] == '+' ? 1 : -1);
+    } else if (!zone.empty() && zone != "Z") {
+      return std::nullopt;
+    }
+  }
+  return static_cast<int64_t>(timegm(&tm)) - offset;
+}
+
 }  // namespace linkhub::tiktok

@@ -24,4 +24,8 @@ std::optional<std::string> iso8601_from_unix(int64_t seconds);
 // "20210712" -> "2021-07-12"; nullopt unless 8 digits of a plausible date.
 std::optional<std::string> iso_date_from_yyyymmdd(std::string_view text);
 
+// "2021-07-12T20:25:03Z", "2021-07-12T20:25:03.000Z", "2021-07-12T22:25:03+02:00"
+// or "2021-07-12" (midnight UTC) -> seconds since 1970; nullopt otherwise.
+std::optional<int64_t> unix_from_iso8601(std::string_view text);
+
 }  // namespace linkhub::tiktok

@@ -140,23 +140,35 @@ std::optional<HostKind> host_kind(std::string_view host) {
 UrlParseResult fail(std::string_view shown, UrlProblem problem, const std::string& reason) {
   UrlParseResult r;
   r.problem = problem;
+  r.reason = reason;
   r.error = "'" + url_for_message(shown) + "' is not a TikTok video link: " + reason;
   return r;
 }
+
+// A URL taken apart: which TikTok host, the decoded path segments (empty ones
+// dropped) and the raw query. `failure` is set instead when the text is no
+// URL on a TikTok host.
+struct SplitUrl {
+  HostKind kind = HostKind::kMain;
+  std::string host;
+  std::vector<std::string> seg;
+  std::string_view query;
+  std::optional<UrlParseResult> failure;
+};
 
 UrlParseResult video(std::string user, std::string id) {
   VideoLink link;
   link.url = canonical_video_url(user, id);
   link.user = std::move(user);
   link.video_id = std::move(id);
-  return {std::move(link), UrlProblem::kNone, {}};
+  return {std::move(link), UrlProblem::kNone, {}, {}};
 }
 
 UrlParseResult short_link(std::string code, std::string url) {
   VideoLink link;
   link.short_code = std::move(code);
   link.url = std::move(url);
-  return {std::move(link), UrlProblem::kNone, {}};
+  return {std::move(link), UrlProblem::kNone, {}, {}};
 }
 
 // What a path that is not a video points at, for the error message.
@@ -204,6 +216,10 @@ std::string describe_non_video(const std::vector<std::string>& seg) {
 
 }  // namespace
 
+std::string canonical_profile_url(std::string_view user) {
+  return "https://www.tiktok.com/@" + std::string(user);
+}
+
 std::string canonical_video_url(std::string_view user, std::string_view video_id) {
   return "https://www.tiktok.com/@" + std::string(user) + "/video/" + std::string(video_id);
 }
@@ -239,19 +255,25 @@ std::string url_for_message(std::string_view text, size_t max_bytes) {
   return out;
 }
 
-UrlParseResult parse_video_url(std::string_view text) {
-  const std::string_view shown = trim(text);
+namespace {
+
+SplitUrl split_url(std::string_view shown) {
+  SplitUrl out;
+  const auto refuse = [&](UrlProblem problem, const std::string& reason) {
+    out.failure = fail(shown, problem, reason);
+    return out;
+  };
   std::string_view rest = shown;
   if (rest.empty()) {
-    return fail(shown, UrlProblem::kMalformed, "the URL is empty");
+    return refuse(UrlProblem::kMalformed, "the URL is empty");
   }
   if (rest.size() > kMaxUrlBytes) {
-    return fail(shown, UrlProblem::kMalformed, "the URL is longer than " + std::to_string(kMaxUrlBytes) + " bytes");
+    return refuse(UrlProblem::kMalformed, "the URL is longer than " + std::to_string(kMaxUrlBytes) + " bytes");
   }
   for (char ch : rest) {
     const auto c = static_cast<unsigned char>(ch);
     if (c <= 0x20 || c == 0x7f) {
-      return fail(shown, UrlProblem::kMalformed, "it contains spaces or control characters");
+      return refuse(UrlProblem::kMalformed, "it contains spaces or control characters");
     }
   }
 
@@ -259,8 +281,7 @@ UrlParseResult parse_video_url(std::string_view text) {
   if (const size_t sep = rest.find("://"); sep != std::string_view::npos && sep < rest.find_first_of("/?#")) {
     const std::string scheme = lower(rest.substr(0, sep));
     if (scheme != "http" && scheme != "https") {
-      return fail(shown, UrlProblem::kMalformed,
-                  "the scheme '" + url_for_message(scheme, 20) + "' is not http or https");
+      return refuse(UrlProblem::kMalformed, "the scheme '" + url_for_message(scheme, 20) + "' is not http or https");
     }
     rest.remove_prefix(sep + 3);
   } else if (rest.substr(0, 2) == "//") {
@@ -271,14 +292,14 @@ UrlParseResult parse_video_url(std::string_view text) {
   std::string_view authority = rest.substr(0, authority_end);
   rest.remove_prefix(authority_end);
   if (authority.empty()) {
-    return fail(shown, UrlProblem::kMalformed, "it has no host");
+    return refuse(UrlProblem::kMalformed, "it has no host");
   }
   if (authority.find('@') != std::string_view::npos) {
     // user:password@host also hides the real host from a quick read.
-    return fail(shown, UrlProblem::kMalformed, "it carries user information before the host");
+    return refuse(UrlProblem::kMalformed, "it carries user information before the host");
   }
   if (authority.front() == '[') {
-    return fail(shown, UrlProblem::kNotTikTok, "an IP address is not TikTok");
+    return refuse(UrlProblem::kNotTikTok, "an IP address is not TikTok");
   }
   std::string_view port;
   if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
@@ -292,50 +313,64 @@ UrlParseResult parse_video_url(std::string_view text) {
   const auto kind = host_kind(host);
   if (!kind) {
     const bool sub = host.size() > 11 && host.compare(host.size() - 11, 11, ".tiktok.com") == 0;
-    return fail(shown, sub ? UrlProblem::kNotAVideo : UrlProblem::kNotTikTok,
-                "the host '" + url_for_message(host, 80) + (sub ? "' serves no videos" : "' is not TikTok"));
+    return refuse(sub ? UrlProblem::kNotAVideo : UrlProblem::kNotTikTok,
+                  "the host '" + url_for_message(host, 80) + (sub ? "' serves no videos" : "' is not TikTok"));
   }
   // The host decides first: a redirect to another host on any port is "not TikTok", not "malformed".
   if (port != "443" && port != "80" && !port.empty()) {
-    return fail(shown, UrlProblem::kMalformed, "the port '" + url_for_message(port, 10) + "' is not 80 or 443");
+    return refuse(UrlProblem::kMalformed, "the port '" + url_for_message(port, 10) + "' is not 80 or 443");
   }
 
   const size_t path_end = std::min(rest.find_first_of("?#"), rest.size());
   const std::string_view raw_path = rest.substr(0, path_end);
-  std::string_view query;
   if (path_end < rest.size() && rest[path_end] == '?') {
-    query = rest.substr(path_end + 1);
-    query = query.substr(0, std::min(query.find('#'), query.size()));
+    out.query = rest.substr(path_end + 1);
+    out.query = out.query.substr(0, std::min(out.query.find('#'), out.query.size()));
   }
 
   // Empty segments come from trailing or doubled slashes; they carry nothing.
-  std::vector<std::string> seg;
   for (std::string_view part : split(raw_path, '/')) {
     if (part.empty()) {
       continue;
     }
     auto decoded = percent_decode(part);
     if (!decoded) {
-      return fail(shown, UrlProblem::kMalformed, "the path has a broken %-escape");
+      return refuse(UrlProblem::kMalformed, "the path has a broken %-escape");
     }
     if (decoded->empty() || decoded->find_first_of(std::string_view("/\0", 2)) != std::string::npos) {
-      return fail(shown, UrlProblem::kMalformed, "the path has an encoded '/' or NUL");
+      return refuse(UrlProblem::kMalformed, "the path has an encoded '/' or NUL");
     }
-    seg.push_back(std::move(*decoded));
+    out.seg.push_back(std::move(*decoded));
   }
+  out.kind = *kind;
+  out.host = std::move(host);
+  return out;
+}
+
+}  // namespace
+
+UrlParseResult parse_video_url(std::string_view text) {
+  const std::string_view shown = trim(text);
+  SplitUrl split = split_url(shown);
+  if (split.failure) {
+    return std::move(*split.failure);
+  }
+  const std::vector<std::string>& seg = split.seg;
+  const std::string& host = split.host;
+  const std::string_view query = split.query;
   const auto bad_id = [&](const std::string& id) {
     return fail(shown, UrlProblem::kMalformed,
                 "the video id '" + url_for_message(id, 40) + "' is not a number of 6 to 20 digits");
   };
 
-  if (*kind == HostKind::kShort) {
+  if (split.kind == HostKind::kShort) {
     if (seg.size() != 1 || !is_short_code(seg[0])) {
       return fail(shown, UrlProblem::kMalformed, "a short link is " + host + "/<code> with letters and digits");
     }
     return short_link(seg[0], "https://" + host + "/" + seg[0] + "/");
   }
 
-  if (*kind == HostKind::kApi) {
+  if (split.kind == HostKind::kApi) {
     if (seg.size() == 3 && lower(seg[0]) == "share" && lower(seg[1]) == "video") {
       return is_video_id(seg[2]) ? video("", seg[2]) : bad_id(seg[2]);
     }
@@ -378,6 +413,71 @@ UrlParseResult parse_video_url(std::string_view text) {
     }
   }
   return fail(shown, UrlProblem::kNotAVideo, describe_non_video(seg));
+}
+
+}  // namespace linkhub::tiktok
+
+namespace linkhub::tiktok {
+namespace {
+
+ProfileParseResult not_a_profile(std::string_view shown, UrlProblem problem, const std::string& reason) {
+  ProfileParseResult r;
+  r.problem = problem;
+  r.reason = reason;
+  r.error = "'" + url_for_message(shown) + "' is not a TikTok profile link: " + reason;
+  return r;
+}
+
+ProfileParseResult profile(std::string user) {
+  ProfileLink link;
+  link.url = canonical_profile_url(user);
+  link.user = std::move(user);
+  return {std::move(link), UrlProblem::kNone, {}, {}};
+}
+
+}  // namespace
+
+ProfileParseResult parse_profile_url(std::string_view text) {
+  const std::string_view shown = trim(text);
+  // "@handle" alone: no scheme or host to check, only the handle's characters,
+  // which leave no room for a path, a query or another host.
+  if (!shown.empty() && shown.front() == '@') {
+    const std::string_view user = shown.substr(1);
+    if (!is_valid_user(user)) {
+      return not_a_profile(shown, UrlProblem::kMalformed,
+                           "it is not a TikTok handle (letters, digits, '_', '.', '-', at most " +
+                               std::to_string(kMaxUserBytes) + " after '@')");
+    }
+    return profile(std::string(user));
+  }
+  SplitUrl split = split_url(shown);
+  if (split.failure) {
+    return not_a_profile(shown, split.failure->problem, split.failure->reason);
+  }
+  const std::vector<std::string>& seg = split.seg;
+  if (split.kind == HostKind::kMain && seg.size() == 1 && seg[0].size() > 1 && seg[0][0] == '@') {
+    const std::string user = seg[0].substr(1);
+    if (!is_valid_user(user)) {
+      return not_a_profile(shown, UrlProblem::kMalformed,
+                           "'@" + url_for_message(user, 40) + "' is not a TikTok user name");
+    }
+    return profile(user);
+  }
+  if (split.kind == HostKind::kShort || (!seg.empty() && lower(seg[0]) == "t")) {
+    return not_a_profile(shown, UrlProblem::kNotAVideo,
+                         "it is a short link; only https://www.tiktok.com/@<handle> names a profile");
+  }
+  const std::string first = seg.empty() ? std::string() : lower(seg[0]);
+  if ((first == "share" && seg.size() > 1 && lower(seg[1]) == "user") ||
+      (first == "h5" && seg.size() > 2 && lower(seg[2]) == "usr")) {
+    return not_a_profile(shown, UrlProblem::kNotAVideo,
+                         "it is a legacy profile link by numeric id; use https://www.tiktok.com/@<handle>");
+  }
+  if (parse_video_url(shown).link) {
+    return not_a_profile(shown, UrlProblem::kNotAVideo, "it is a video, not a profile");
+  }
+  return not_a_profile(shown, UrlProblem::kNotAVideo,
+                       "the path does not point at a profile (https://www.tiktok.com/@<handle>)");
 }
 
 }  // namespace linkhub::tiktok

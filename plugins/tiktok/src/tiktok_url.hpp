@@ -1,5 +1,5 @@
 #pragma once
-// Recognises and normalises TikTok video links. Pure functions, no I/O, so
+// Recognises and normalises TikTok video and profile links. Pure functions, no I/O, so
 // they can be tested directly, through the plugin ABI and by a fuzzer.
 //
 //   auto parsed = parse_video_url("  m.tiktok.com/v/6606727368545406213.html?lang=en ");
@@ -29,13 +29,28 @@ enum class UrlProblem {
   kNone,
   kMalformed,  // not a URL, bad characters, bad port, bad id ...
   kNotTikTok,  // a host that is not TikTok's (including look-alikes)
-  kNotAVideo,  // a TikTok page that is not one video: profile, photo, tag ...
+  kNotAVideo,  // a TikTok page, but not of the kind asked for (parse_video_url: a profile, photo, tag ...;
+               // parse_profile_url: a video, a tag ...)
 };
 
 struct UrlParseResult {
   std::optional<VideoLink> link;
   UrlProblem problem = UrlProblem::kNone;
-  std::string error;  // a sentence naming the URL and the reason, when !link
+  std::string error;   // a sentence naming the URL and the reason, when !link
+  std::string reason;  // the reason alone ("the host 'x' is not TikTok")
+};
+
+// A creator's profile: https://www.tiktok.com/@<user>.
+struct ProfileLink {
+  std::string user;  // the handle without '@'
+  std::string url;   // canonical https://www.tiktok.com/@<user>
+};
+
+struct ProfileParseResult {
+  std::optional<ProfileLink> profile;
+  UrlProblem problem = UrlProblem::kNone;
+  std::string error;   // a sentence naming the text and the reason, when !profile
+  std::string reason;  // the reason alone
 };
 
 // Accepts every public form of a TikTok video URL (with or without scheme,
@@ -44,6 +59,16 @@ struct UrlParseResult {
 // short links vm.tiktok.com/CODE, vt.tiktok.com/CODE and tiktok.com/t/CODE.
 // Query strings, fragments and trailing slashes are ignored.
 UrlParseResult parse_video_url(std::string_view text);
+
+// A profile link: https://www.tiktok.com/@<user> (also tiktok.com, m.tiktok.com,
+// no scheme, %40 for '@', trailing slashes, query strings such as ?lang=en,
+// fragments), or "@<user>" alone. The handle's case is kept. Video links,
+// short links (which may lead anywhere), the numeric-id profile links of
+// 2019 (/share/user/<id>) and pages under a profile (/@user/live) are refused.
+ProfileParseResult parse_profile_url(std::string_view text);
+
+// https://www.tiktok.com/@<user>
+std::string canonical_profile_url(std::string_view user);
 
 // https://www.tiktok.com/@<user>/video/<id>; the user may be empty.
 std::string canonical_video_url(std::string_view user, std::string_view video_id);

@@ -96,12 +96,12 @@ class ScopedPath {
 
 // One URL from the fixtures and what parsing it must give.
 struct UrlCase {
-  enum class Expect { kVideo, kShortLink, kRejected };
+  enum class Expect { kVideo, kShortLink, kProfile, kRejected };
   std::string source;  // fixture file and extractor, for failure messages
   std::string url;
   Expect expect = Expect::kVideo;
   std::string video_id;  // kVideo
-  std::string user;      // kVideo: the @handle in the URL, may be empty
+  std::string user;      // kVideo: the @handle in the URL, may be empty; kProfile: the handle
   std::string code;      // kShortLink
 };
 
@@ -140,8 +140,9 @@ inline std::string short_code_in_url(std::string url) {
 }
 
 // yt-dlp's extractor tests: TikTokIE URLs are videos, TikTokVMIE URLs short
-// links, and every other extractor's URLs (profiles, collections, live, tags,
-// sounds, effects, Douyin) are no TikTok video.
+// links, TikTokUserIE's https URLs profiles (its "tiktokuser:<id>" form is
+// yt-dlp's own, no URL), and every other extractor's URLs (collections, live,
+// tags, sounds, effects, Douyin) are neither.
 inline std::vector<UrlCase> extractor_test_cases() {
   std::vector<UrlCase> cases;
   const Json doc = Json::parse(read_fixture("ytdlp_tiktok_extractor_tests.json"));
@@ -158,6 +159,10 @@ inline std::vector<UrlCase> extractor_test_cases() {
       } else if (extractor == "TikTokVMIE") {
         c.expect = UrlCase::Expect::kShortLink;
         c.code = short_code_in_url(c.url);
+      } else if (extractor == "TikTokUserIE" && c.url.rfind("https://", 0) == 0) {
+        c.expect = UrlCase::Expect::kProfile;
+        // yt-dlp's title for a profile is its handle, the one in the URL
+        c.user = test.at("info_dict").at("title").get<std::string>();
       } else {
         c.expect = UrlCase::Expect::kRejected;
       }

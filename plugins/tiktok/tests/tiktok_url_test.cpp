@@ -27,10 +27,25 @@ void expect_case(const UrlCase& c) {
       EXPECT_EQ(r.link->short_code, c.code);
       EXPECT_TRUE(r.link->video_id.empty());
       break;
+    case UrlCase::Expect::kProfile: {
+      EXPECT_FALSE(r.link.has_value()) << "accepted as video " << r.link->video_id;
+      EXPECT_EQ(r.problem, UrlProblem::kNotAVideo);
+      const ProfileParseResult p = parse_profile_url(c.url);
+      ASSERT_TRUE(p.profile.has_value()) << p.error;
+      EXPECT_EQ(p.profile->user, c.user);
+      EXPECT_EQ(p.profile->url, "https://www.tiktok.com/@" + c.user);
+      break;
+    }
     case UrlCase::Expect::kRejected:
       EXPECT_FALSE(r.link.has_value()) << "accepted as video " << r.link->video_id;
       EXPECT_NE(r.error.find("is not a TikTok video link"), std::string::npos) << r.error;
+      EXPECT_FALSE(parse_profile_url(c.url).profile.has_value()) << "accepted as a profile";
       break;
+  }
+  if (c.expect != UrlCase::Expect::kProfile) {
+    const ProfileParseResult p = parse_profile_url(c.url);
+    EXPECT_FALSE(p.profile.has_value()) << "accepted as the profile of " << p.profile->user;
+    EXPECT_NE(p.error.find("is not a TikTok profile link"), std::string::npos) << p.error;
   }
 }
 
@@ -38,9 +53,12 @@ TEST(TikTokUrl, ReadsEveryUrlOfYtDlpsExtractorTests) {
   const auto cases = tiktok_test::extractor_test_cases();
   // 9 extractors, 38 tests in the fixture: a reader that finds fewer is broken.
   ASSERT_EQ(cases.size(), 38u);
+  size_t profiles = 0;
   for (const auto& c : cases) {
+    profiles += c.expect == UrlCase::Expect::kProfile ? 1 : 0;
     expect_case(c);
   }
+  EXPECT_EQ(profiles, 3u);  // TikTokUserIE: @corgibobaa?lang=en, @6820838815978423302, @meme
 }
 
 TEST(TikTokUrl, ReadsEveryRowOfTheVideoUrlCsv) {
@@ -232,6 +250,78 @@ TEST(TikTokUrl, RefusesWhatIsNotATikTokVideoWithAReason) {
     EXPECT_NE(parsed.error.find("'" + url_for_message(r.url) + "' is not a TikTok video link"), std::string::npos)
         << parsed.error;
   }
+}
+
+TEST(TikTokUrl, NormalisesEveryProfileForm) {
+  const std::pair<const char*, const char*> forms[] = {
+      {"https://www.tiktok.com/@scout2015", "scout2015"},
+      {"https://www.tiktok.com/@scout2015/", "scout2015"},
+      {"https://tiktok.com/@scout2015", "scout2015"},
+      {"https://m.tiktok.com/@scout2015", "scout2015"},
+      {"http://www.tiktok.com/@scout2015", "scout2015"},
+      {"www.tiktok.com/@scout2015", "scout2015"},
+      {"tiktok.com/@scout2015?lang=en", "scout2015"},
+      {"https://www.tiktok.com/@scout2015?lang=en&is_from_webapp=1#top", "scout2015"},
+      {"https://www.tiktok.com/@scout2015//?_t=8abc", "scout2015"},
+      {"HTTPS://WWW.TIKTOK.COM/@Scout2015", "Scout2015"},
+      {"https://www.tiktok.com:443/@scout2015", "scout2015"},
+      {"https://www.tiktok.com/%40scout2015", "scout2015"},
+      {"https://www.tiktok.com/@scout.2015-x_y", "scout.2015-x_y"},
+      {"  @scout2015 \n", "scout2015"},
+      {"@_le_cannibale_", "_le_cannibale_"},
+      {"@MS4wLjABAAAAepiJKgwWhulvCpSuUVsp7sgVVsFJbbNaLeQ6OQ0oAJERGDUIXhb2yxxHZedsItgT",
+       "MS4wLjABAAAAepiJKgwWhulvCpSuUVsp7sgVVsFJbbNaLeQ6OQ0oAJERGDUIXhb2yxxHZedsItgT"},
+  };
+  for (const auto& [url, user] : forms) {
+    SCOPED_TRACE(url);
+    const ProfileParseResult r = parse_profile_url(url);
+    ASSERT_TRUE(r.profile.has_value()) << r.error;
+    EXPECT_EQ(r.profile->user, user);
+    EXPECT_EQ(r.profile->url, std::string("https://www.tiktok.com/@") + user);
+    const ProfileParseResult again = parse_profile_url(r.profile->url);
+    ASSERT_TRUE(again.profile.has_value()) << again.error;
+    EXPECT_EQ(again.profile->url, r.profile->url);
+  }
+}
+
+TEST(TikTokUrl, RefusesWhatIsNotAProfileWithAReason) {
+  const Refusal refusals[] = {
+      {"https://www.tiktok.com/@scout2015/video/6718335390845095173", UrlProblem::kNotAVideo,
+       "it is a video, not a profile"},
+      {"https://m.tiktok.com/v/6718335390845095173.html", UrlProblem::kNotAVideo, "it is a video"},
+      {"https://vm.tiktok.com/ZTR45GpSF/", UrlProblem::kNotAVideo, "short link"},
+      {"https://www.tiktok.com/t/ZTRC5xgJp", UrlProblem::kNotAVideo, "short link"},
+      {"https://www.tiktok.com/@scout2015/live", UrlProblem::kNotAVideo, "does not point at a profile"},
+      {"https://www.tiktok.com/@scout2015/collection/cats-7371330159376370462", UrlProblem::kNotAVideo,
+       "does not point at a profile"},
+      {"https://www.tiktok.com/tag/foryoupage", UrlProblem::kNotAVideo, "does not point at a profile"},
+      {"https://www.tiktok.com/", UrlProblem::kNotAVideo, "does not point at a profile"},
+      {"https://www.tiktok.com/@", UrlProblem::kNotAVideo, "does not point at a profile"},
+      {"https://www.tiktok.com/share/user/188294915489964032", UrlProblem::kNotAVideo, "numeric id"},
+      {"https://m.tiktok.com/h5/share/usr/188294915489964032.html", UrlProblem::kNotAVideo, "numeric id"},
+      {"https://www.tiktokv.com/@scout2015", UrlProblem::kNotAVideo, "does not point at a profile"},
+      {"https://tiktok.com.evil.io/@scout2015", UrlProblem::kNotTikTok, "is not TikTok"},
+      {"https://www.tiktok.com@evil.io/@scout2015", UrlProblem::kMalformed, "user information"},
+      {"https://www.tiktok.com/@bad!user", UrlProblem::kMalformed, "user name"},
+      {"https://www.tiktok.com/@a%2Fb", UrlProblem::kMalformed, "encoded '/'"},
+      {"@", UrlProblem::kMalformed, "handle"},
+      {"@scout 2015", UrlProblem::kMalformed, "handle"},
+      {"@scout2015/video/6718335390845095173", UrlProblem::kMalformed, "handle"},
+      {"@scout2015?lang=en", UrlProblem::kMalformed, "handle"},
+      {"@evil.io/@scout2015", UrlProblem::kMalformed, "handle"},
+      {"scout2015", UrlProblem::kNotTikTok, "is not TikTok"},  // a bare word would be a host
+      {"", UrlProblem::kMalformed, "empty"},
+  };
+  for (const Refusal& r : refusals) {
+    SCOPED_TRACE(r.url);
+    const ProfileParseResult parsed = parse_profile_url(r.url);
+    ASSERT_FALSE(parsed.profile.has_value()) << "accepted as " << parsed.profile->url;
+    EXPECT_EQ(parsed.problem, r.problem) << parsed.error;
+    EXPECT_NE(parsed.error.find(r.reason), std::string::npos) << parsed.error;
+    EXPECT_NE(parsed.error.find("'" + url_for_message(r.url) + "' is not a TikTok profile link"), std::string::npos)
+        << parsed.error;
+  }
+  EXPECT_FALSE(parse_profile_url("@" + std::string(200, 'a')).profile.has_value());
 }
 
 TEST(TikTokUrl, SurvivesHugeAndBinaryInput) {
