@@ -265,7 +265,7 @@ Json template_message(const Json& spec) {
     }
   }
   Json out{{"name", text_at(spec, "name", "template.name", 512)},
-           {"language", {{"code", text_at(spec, "language", "template.language", 20)}}}};
+           {"language", {{"code", text_at(spec, "language", "template.language", 40)}}}};
   if (!components.empty()) {
     out["components"] = std::move(components);
   }

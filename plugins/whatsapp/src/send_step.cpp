@@ -116,7 +116,9 @@ Json SendStep::run(sdk::Context& ctx, const Json& input) {
   const sdk::http::Response response = http.send(request);
   if (response.status >= 300) {
     const sdk::StepError e = cloud_error(response.status, response.body, response.retry_after);
-    throw sdk::StepError(sdk::ErrorCode(e.code()), http.redact(e.what()), e.retryable(), e.details());
+    // The API's own words travel in the message and the details: masked like any message.
+    throw sdk::StepError(sdk::ErrorCode(e.code()), http.redact(e.what()), e.retryable(),
+                         Json::parse(http.redact(e.details().dump()), nullptr, false));
   }
   const std::string wamid = accepted_wamid(response.body);
   if (wamid.empty()) {
