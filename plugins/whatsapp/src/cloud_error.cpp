@@ -15,8 +15,8 @@ struct Meaning {
 };
 
 bool is_rate_limit(int code) {
-  return code == c::kThroughput || code == c::kPairRate || code == c::kBusinessRateLimit ||
-         code == c::kTooManyCalls || code == c::kSpamRateLimit;
+  return code == c::kThroughput || code == c::kPairRate || code == c::kBusinessRateLimit || code == c::kTooManyCalls ||
+         code == c::kSpamRateLimit;
 }
 
 Meaning meaning(int code, long status, bool transient) {
@@ -84,9 +84,8 @@ std::chrono::milliseconds default_retry_after(int cloud_code) {
 
 sdk::StepError cloud_error(long status, const std::string& body, std::optional<std::chrono::milliseconds> retry_after) {
   const Json parsed = Json::parse(body, nullptr, false);
-  const Json error = parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()
-                         ? parsed["error"]
-                         : Json::object();
+  const Json error =
+      parsed.is_object() && parsed.contains("error") && parsed["error"].is_object() ? parsed["error"] : Json::object();
   const int code = error.contains("code") && error["code"].is_number_integer() ? error["code"].get<int>() : 0;
   const bool transient = error.value("is_transient", false) == true;
   const Meaning m = meaning(code, status, transient);

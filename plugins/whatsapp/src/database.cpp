@@ -104,8 +104,8 @@ void Database::on_failure(const soci::soci_error& e, bool may_retry) {
   if (kind == Failure::kPermanent && connected) {
     throw sdk::StepError(sdk::errors::internal, "whatsapp: database error on " + display() + ": " + why);
   }
-  throw sdk::StepError(sdk::errors::unavailable, "whatsapp: the database " + display() + " is busy or unavailable: " + why,
-                       true);
+  throw sdk::StepError(sdk::errors::unavailable,
+                       "whatsapp: the database " + display() + " is busy or unavailable: " + why, true);
 }
 
 Database& Databases::at(const std::string& url) {
@@ -134,8 +134,9 @@ Database& database_for(const sdk::Context& ctx, const std::string& configured, c
   const std::string url = configured.empty() ? ctx.database_url() : configured;
   if (url.empty()) {
     throw sdk::StepError(sdk::errors::invalid_input,
-                         step + ": no database: the host gives no run database and plugins.whatsapp.database is not "
-                                "set (LINKHUB_PLUGIN_WHATSAPP_DATABASE)");
+                         step +
+                             ": no database: the host gives no run database and plugins.whatsapp.database is not "
+                             "set (LINKHUB_PLUGIN_WHATSAPP_DATABASE)");
   }
   return ctx.plugin_state<Databases>().at(url);
 }

@@ -13,7 +13,8 @@ Json LinkStep::input_schema() {
            {{"to", {{"type", "string"}, {"description", "The number to chat with, E.164 (+15551234567)"}}},
             {"text", {{"type", "string"}, {"maxLength", 2000}, {"description", "Text to prefill (optional)"}}}}},
           {"required", {"to"}},
-          {"additionalProperties", false}};
+          {"additionalProperties", false},
+          {"examples", {{{"to", "+15551234567"}, {"text", "Hi! I want to buy A-12"}}}}};
 }
 
 Json LinkStep::output_schema() {
@@ -29,12 +30,15 @@ Json LinkStep::run(sdk::Context&, const Json& input) {
   std::string why = "must be a string";
   const auto digits = to != input.end() && to->is_string() ? e164_digits(to->get<std::string>(), why) : std::nullopt;
   if (!digits) {
-    throw sdk::StepError(sdk::errors::invalid_input, "whatsapp.link: `to` " + why + " (an E.164 number such as "
-                                                     "+15551234567)",
+    throw sdk::StepError(sdk::errors::invalid_input,
+                         "whatsapp.link: `to` " + why +
+                             " (an E.164 number such as "
+                             "+15551234567)",
                          false, {{"field", "to"}});
   }
   std::string url = "https://wa.me/" + *digits;
-  if (const auto text = input.find("text"); text != input.end() && text->is_string() && !text->get<std::string>().empty()) {
+  if (const auto text = input.find("text");
+      text != input.end() && text->is_string() && !text->get<std::string>().empty()) {
     url += "?text=" + sdk::http::percent_encode(text->get<std::string>());
   }
   return {{"url", url}, {"to", "+" + *digits}};

@@ -30,8 +30,7 @@ constexpr size_t kRowDescription = 72;
 constexpr size_t kUrl = 2048;
 
 [[noreturn]] void bad(const std::string& field, const std::string& why) {
-  throw sdk::StepError(sdk::errors::invalid_input, "whatsapp.send: `" + field + "` " + why, false,
-                       {{"field", field}});
+  throw sdk::StepError(sdk::errors::invalid_input, "whatsapp.send: `" + field + "` " + why, false, {{"field", field}});
 }
 
 const Json& object_at(const Json& parent, const std::string& key, const std::string& field) {
@@ -82,9 +81,10 @@ void check_known(const Json& object, const std::vector<std::string>& known, cons
 }
 
 Json media(const Json& spec, const std::string& field, bool document) {
-  check_known(spec, document ? std::vector<std::string>{"link", "caption", "filename"}
-                             : std::vector<std::string>{"link", "caption"},
-              field);
+  check_known(
+      spec,
+      document ? std::vector<std::string>{"link", "caption", "filename"} : std::vector<std::string>{"link", "caption"},
+      field);
   Json out{{"link", link_at(spec, "link", field + ".link")}};
   if (const std::string caption = text_at(spec, "caption", field + ".caption", kCaption, false); !caption.empty()) {
     out["caption"] = caption;
@@ -115,8 +115,8 @@ Json reply_buttons(const Json& spec, const std::string& field) {
     if (!ids.insert(id).second) {
       bad(at + ".id", "repeats the id '" + id + "': every button needs its own");
     }
-    buttons.push_back({{"type", "reply"}, {"reply", {{"id", id}, {"title", text_at(button, "title", at + ".title",
-                                                                                     kButtonTitle)}}}});
+    buttons.push_back(
+        {{"type", "reply"}, {"reply", {{"id", id}, {"title", text_at(button, "title", at + ".title", kButtonTitle)}}}});
   }
   return buttons;
 }
@@ -204,10 +204,10 @@ Json list_message(const Json& spec) {
   if (rows_total > kMaxRows) {
     bad("list.sections", "may hold at most 10 rows in all, found " + std::to_string(rows_total));
   }
-  Json interactive{{"type", "list"},
-                   {"body", {{"text", text_at(spec, "body", "list.body", kInteractiveBody)}}},
-                   {"action",
-                    {{"button", text_at(spec, "button", "list.button", kListButton)}, {"sections", out_sections}}}};
+  Json interactive{
+      {"type", "list"},
+      {"body", {{"text", text_at(spec, "body", "list.body", kInteractiveBody)}}},
+      {"action", {{"button", text_at(spec, "button", "list.button", kListButton)}, {"sections", out_sections}}}};
   add_text_header(spec, "list", interactive);
   add_footer(spec, "list", interactive);
   return interactive;

@@ -15,11 +15,11 @@ constexpr size_t kMaxWordsBytes = 200;  // an opt-out is a word or three; longer
 
 // Folded forms (fold_words) only.
 constexpr std::array<std::string_view, 22> kOptOut = {
-    "stop",     "stopall",     "unsubscribe", "opt out", "optout",   "cancel",     "parar",    "pare",
-    "sair",     "cancelar",    "descadastrar", "baja",   "dar de baja", "darme de baja", "detener", "berhenti",
-    "batal",    "henti",       "dung",        "huy",     "huy dang ky", "ngung"};
-constexpr std::array<std::string_view, 8> kOptIn = {"start", "subscribe", "unstop", "mulai", "bat dau", "comecar",
-                                                    "iniciar", "alta"};
+    "stop",  "stopall",  "unsubscribe",  "opt out", "optout",      "cancel",        "parar",   "pare",
+    "sair",  "cancelar", "descadastrar", "baja",    "dar de baja", "darme de baja", "detener", "berhenti",
+    "batal", "henti",    "dung",         "huy",     "huy dang ky", "ngung"};
+constexpr std::array<std::string_view, 8> kOptIn = {"start",   "subscribe", "unstop",  "mulai",
+                                                    "bat dau", "comecar",   "iniciar", "alta"};
 
 bool is_space(UChar32 c) {
   return u_isUWhiteSpace(c) != 0;
@@ -33,9 +33,8 @@ std::string fold_words(std::string_view text) {
   if (U_FAILURE(status)) {
     return {};
   }
-  const icu::UnicodeString decomposed =
-      nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
-                     status);
+  const icu::UnicodeString decomposed = nfd->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))), status);
   if (U_FAILURE(status)) {
     return {};
   }

@@ -67,8 +67,9 @@ Json ReceiveStep::run(sdk::Context& ctx, const Json& input) {
   }
   if (!signature_matches(app_secret, body->get_ref<const std::string&>(), signature)) {
     throw sdk::StepError(sdk::errors::unauthorized,
-                         std::string(kStep) + ": X-Hub-Signature-256 does not match the body signed with the app "
-                                              "secret (WHATSAPP_APP_SECRET); nothing was stored",
+                         std::string(kStep) +
+                             ": X-Hub-Signature-256 does not match the body signed with the app "
+                             "secret (WHATSAPP_APP_SECRET); nothing was stored",
                          false, {{"reason", "bad_signature"}});
   }
   WebhookDelivery delivery;

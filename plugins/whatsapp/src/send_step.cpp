@@ -58,8 +58,7 @@ Json SendStep::input_schema() {
                     "parameters}]}; a param is a string or the API's parameter object")},
             {"reply_to", {{"type", "string"}, {"description", "The wamid of the message this one answers"}}}}},
           {"required", {"to"}},
-          {"additionalProperties", false},
-          {"examples", {{{"to", "+15551234567"}, {"text", {{"body", "Hello!"}, {"preview_url", false}}}}}}};
+          {"additionalProperties", false}};
 }
 
 Json SendStep::output_schema() {
@@ -78,9 +77,10 @@ Json SendStep::run(sdk::Context& ctx, const Json& input) {
   const MessageBody message = build_message_body(input);
   if (settings.phone_number_id.empty()) {
     throw sdk::StepError(sdk::errors::invalid_input,
-                         std::string(kStep) + ": plugins.whatsapp.phone_number_id (or "
-                                              "LINKHUB_PLUGIN_WHATSAPP_PHONE_NUMBER_ID) is not set: the id of the "
-                                              "number to send from, from Meta's WhatsApp Manager");
+                         std::string(kStep) +
+                             ": plugins.whatsapp.phone_number_id (or "
+                             "LINKHUB_PLUGIN_WHATSAPP_PHONE_NUMBER_ID) is not set: the id of the "
+                             "number to send from, from Meta's WhatsApp Manager");
   }
   const std::string token = required_secret(ctx, "WHATSAPP_TOKEN", kStep);
   Database& db = database_for(ctx, settings.database, kStep);
@@ -98,9 +98,8 @@ Json SendStep::run(sdk::Context& ctx, const Json& input) {
   if (recorded) {
     if (recorded->fingerprint != fingerprint) {
       throw sdk::StepError(sdk::errors::conflict,
-                           std::string(kStep) + ": idempotency key '" + key +
-                               "' already sent a different message (" + recorded->wamid +
-                               "); a retry must send the same input",
+                           std::string(kStep) + ": idempotency key '" + key + "' already sent a different message (" +
+                               recorded->wamid + "); a retry must send the same input",
                            false, {{"reason", "idempotency_key_reused"}, {"message_id", recorded->wamid}});
     }
     ctx.info(std::string(kStep) + ": already sent as " + recorded->wamid + " (idempotency key " + key + ")");

@@ -60,8 +60,8 @@ int64_t number(const Json& config, const std::string& key, const std::string& st
     bad(step, key, "must be a whole number");
   }
   if (value < min || value > max) {
-    bad(step, key, "must be from " + std::to_string(min) + " to " + std::to_string(max) + ", found " +
-                       std::to_string(value));
+    bad(step, key,
+        "must be from " + std::to_string(min) + " to " + std::to_string(max) + ", found " + std::to_string(value));
   }
   return value;
 }
@@ -106,8 +106,10 @@ std::string required_secret(const sdk::Context& ctx, const std::string& name, co
   auto value = ctx.secret(name);
   if (!value || value->empty()) {
     throw sdk::StepError(sdk::errors::unauthorized,
-                         step + ": the secret " + name + " is not set (secrets." + name + " in linkhub.yaml, or "
-                             "LINKHUB_SECRET_" + name + ")",
+                         step + ": the secret " + name + " is not set (secrets." + name +
+                             " in linkhub.yaml, or "
+                             "LINKHUB_SECRET_" +
+                             name + ")",
                          false, {{"secret", name}});
   }
   return *value;

@@ -59,8 +59,7 @@ std::optional<RecordedSend> find_send(soci::session& sql, const std::string& key
   }
   RecordedSend out;
   sql << "SELECT fingerprint, wamid, wa_id, kind FROM whatsapp_sends WHERE idempotency_key = :k",
-      soci::into(out.fingerprint), soci::into(out.wamid), soci::into(out.wa_id), soci::into(out.kind),
-      soci::use(key);
+      soci::into(out.fingerprint), soci::into(out.wamid), soci::into(out.wa_id), soci::into(out.kind), soci::use(key);
   if (!sql.got_data()) {
     return std::nullopt;
   }
@@ -86,8 +85,9 @@ void admit_send(soci::session& sql, const Settings& settings, const std::string&
       soci::use(wa_id);
   if (opted_out != 0) {
     throw sdk::StepError(kOptedOut,
-                         "whatsapp.send: +" + wa_id + " opted out (they sent an opt-out word such as STOP): nothing "
-                         "is sent to them until they opt in again",
+                         "whatsapp.send: +" + wa_id +
+                             " opted out (they sent an opt-out word such as STOP): nothing "
+                             "is sent to them until they opt in again",
                          false, {{"reason", "opted_out"}, {"to", wa_id}});
   }
   const int64_t window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(24)).count();
@@ -95,8 +95,7 @@ void admit_send(soci::session& sql, const Settings& settings, const std::string&
     throw sdk::StepError(
         sdk::errors::forbidden,
         "whatsapp.send: +" + wa_id +
-            (inbound_ind == soci::i_null ? " has never written to this number"
-                                         : " last wrote more than 24 hours ago") +
+            (inbound_ind == soci::i_null ? " has never written to this number" : " last wrote more than 24 hours ago") +
             ": outside the customer-service window only an approved template may be sent (send `template`); "
             "nothing was sent",
         false, {{"reason", "outside_24h_window"}, {"to", wa_id}, {"hint", "send an approved template"}});
@@ -106,8 +105,10 @@ void admit_send(soci::session& sql, const Settings& settings, const std::string&
     const int64_t wait = last_outbound + interval - now;
     throw sdk::StepError(sdk::errors::rate_limited,
                          "whatsapp.send: the last message to +" + wa_id + " left less than " +
-                             std::to_string(interval) + " ms ago (plugins.whatsapp.recipient_interval_ms); retry "
-                             "after " + std::to_string(wait) + " ms",
+                             std::to_string(interval) +
+                             " ms ago (plugins.whatsapp.recipient_interval_ms); retry "
+                             "after " +
+                             std::to_string(wait) + " ms",
                          true, {{"reason", "recipient_pace"}, {"to", wa_id}, {"retry_after_ms", wait}});
   }
   const std::string scope = "number:" + settings.phone_number_id;

@@ -11,7 +11,8 @@ Json WebhookVerifyStep::input_schema() {
            {{"mode", {{"type", "string"}, {"description", "hub.mode from the query (subscribe)"}}},
             {"verify_token", {{"type", "string"}, {"description", "hub.verify_token from the query"}}},
             {"challenge", {{"type", "string"}, {"description", "hub.challenge from the query"}}}}},
-          {"additionalProperties", false}};
+          {"additionalProperties", false},
+          {"examples", {{{"mode", "subscribe"}, {"verify_token", "not-the-token"}, {"challenge", "1158201444"}}}}};
 }
 
 Json WebhookVerifyStep::output_schema() {

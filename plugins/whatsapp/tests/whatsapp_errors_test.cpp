@@ -49,18 +49,36 @@ std::vector<Case> cases() {
       {"190 expired token", 401, pywa_error("ExpiredAccessToken"), "unauthorized", false, 0, {}},
       {"80007 business rate limit", 429, openapi_error(80007), "rate_limited", true, 60000, {}},
       {"80007 with Retry-After", 429, openapi_error(80007), "rate_limited", true, 7000, {{"Retry-After", "7"}}},
-      {"130429 throughput", 429, documented_envelope(130429, "Rate limit hit", "Cloud API message throughput has been reached"),
-       "rate_limited", true, 1000, {}},
-      {"131056 pair rate", 429,
+      {"130429 throughput",
+       429,
+       documented_envelope(130429, "Rate limit hit", "Cloud API message throughput has been reached"),
+       "rate_limited",
+       true,
+       1000,
+       {}},
+      {"131056 pair rate",
+       429,
        documented_envelope(131056, "(Business Account, Consumer Account) pair rate limit hit",
                            "Message failed to send because there were too many messages sent from this phone number "
                            "to the same phone number in a short period of time."),
-       "rate_limited", true, 6000, {}},
-      {"131026 undeliverable", 400, documented_envelope(131026, "Message Undeliverable", "Message Undeliverable."),
-       "not_found", false, 0, {}},
-      {"131051 unsupported type", 400,
+       "rate_limited",
+       true,
+       6000,
+       {}},
+      {"131026 undeliverable",
+       400,
+       documented_envelope(131026, "Message Undeliverable", "Message Undeliverable."),
+       "not_found",
+       false,
+       0,
+       {}},
+      {"131051 unsupported type",
+       400,
        documented_envelope(131051, "Unsupported message type", "Message type is not currently supported."),
-       "invalid_input", false, 0, {}},
+       "invalid_input",
+       false,
+       0,
+       {}},
       {"100 invalid parameter", 400, openapi_error(100), "invalid_input", false, 0, {}},
       {"2 service unavailable", 500, openapi_error(2), "unavailable", true, 1000, {}},
       {"4 too many calls", 429, openapi_error(4), "rate_limited", true, 60000, {}},
@@ -127,8 +145,7 @@ TEST(WhatsAppErrors, AServerErrorWithoutABodyAndATimeoutAreRetryable) {
 TEST(WhatsAppErrors, TheTokenIsMaskedEvenWhenTheApiEchoesIt) {
   Harness h;
   h.api.answer(400, documented_envelope(100, std::string("Invalid parameter: ") + kToken, kToken).dump());
-  const StepResult r =
-      h.call("send", {{"to", "+15551234567"}, {"template", {{"name", "t"}, {"language", "en"}}}}, "a");
+  const StepResult r = h.call("send", {{"to", "+15551234567"}, {"template", {{"name", "t"}, {"language", "en"}}}}, "a");
   EXPECT_EQ(r.code, "invalid_input");
   expect_no_secret(r);
 }

@@ -70,13 +70,11 @@ TEST(WhatsAppExactlyOnce, AProcessKilledAfterTheApiAcceptedSendsAgainOnlyInThatW
       ++killed;
     }
   });
-  const Json spec = {{"config", h.config()},
-                     {"secrets", {{"WHATSAPP_TOKEN", kToken}}},
-                     {"key", "run-9/notify"},
-                     {"input", kTemplate}};
+  const Json spec = {
+      {"config", h.config()}, {"secrets", {{"WHATSAPP_TOKEN", kToken}}}, {"key", "run-9/notify"}, {"input", kTemplate}};
   {
-    test::ChildProcess child(
-        {LINKHUB_WHATSAPP_SEND_CHILD, (fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_whatsapp.so").string(), spec.dump()});
+    test::ChildProcess child({LINKHUB_WHATSAPP_SEND_CHILD,
+                              (fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_whatsapp.so").string(), spec.dump()});
     {
       std::lock_guard lock(mutex);
       child_pid = child.pid();
@@ -87,7 +85,7 @@ TEST(WhatsAppExactlyOnce, AProcessKilledAfterTheApiAcceptedSendsAgainOnlyInThatW
   }
   h.api.before_answer(nullptr);
   EXPECT_EQ(killed, 1);
-  EXPECT_EQ(h.api.calls(), 1);                                     // the API has the message
+  EXPECT_EQ(h.api.calls(), 1);                                    // the API has the message
   EXPECT_EQ(h.number("SELECT COUNT(*) FROM whatsapp_sends"), 0);  // the record was never written
 
   // The engine runs the step again (a resume after the crash): in this window it sends again ...

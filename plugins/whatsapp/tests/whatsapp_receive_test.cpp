@@ -102,7 +102,8 @@ TEST(WhatsAppReceive, EveryInboundMessageFixtureIsATypedRecord) {
 
 TEST(WhatsAppReceive, ButtonListAndQuickReplyFixturesCarryWhatWasTapped) {
   const std::string buttons = "whatsapp_webhook_pywa_callback_button.json";
-  EXPECT_EQ(only_message(receive_case(buttons, "button"))["button"], (Json{{"id", "callback_data"}, {"title", "title"}}));
+  EXPECT_EQ(only_message(receive_case(buttons, "button"))["button"],
+            (Json{{"id", "callback_data"}, {"title", "title"}}));
   for (const char* name : {"quick_reply", "quick_reply_without_context"}) {
     const Json m = only_message(receive_case(buttons, name));
     EXPECT_EQ(m["type"], "button");
@@ -197,7 +198,8 @@ TEST(WhatsAppReceive, ABodyThatIsNotAnObjectIsBadInputAndOddShapesAreSkipped) {
 
 TEST(WhatsAppWebhookVerify, AnswersTheChallengeOnlyForSubscribeWithTheToken) {
   Harness h;
-  StepResult r = h.call("webhook_verify", {{"mode", "subscribe"}, {"verify_token", kVerifyToken}, {"challenge", "1158201444"}});
+  StepResult r =
+      h.call("webhook_verify", {{"mode", "subscribe"}, {"verify_token", kVerifyToken}, {"challenge", "1158201444"}});
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.output, (Json{{"ok", true}, {"challenge", "1158201444"}}));
   for (const Json& input : {Json{{"mode", "subscribe"}, {"verify_token", "wrong"}, {"challenge", "1"}},

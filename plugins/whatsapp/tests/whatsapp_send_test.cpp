@@ -96,8 +96,9 @@ Json template_body_parameters() {
 TEST_F(WhatsAppSend, TemplatesAreTheDocumentedBodies) {
   Json body = template_body_parameters();
   body[0] = "text-string";  // a plain string is a text parameter
-  EXPECT_EQ(sent_body({{"template", {{"name", "template-name"}, {"language", "language-and-locale-code"}, {"body", body}}}}),
-            documented("whatsapp_send_template_text_request.json"));
+  EXPECT_EQ(
+      sent_body({{"template", {{"name", "template-name"}, {"language", "language-and-locale-code"}, {"body", body}}}}),
+      documented("whatsapp_send_template_text_request.json"));
   EXPECT_EQ(sent_body({{"template",
                         {{"name", "template-name"},
                          {"language", "language-and-locale-code"},
@@ -111,18 +112,18 @@ TEST_F(WhatsAppSend, TemplateButtonsCarryTheirIndexAndSubType) {
                                 {{"name", "order_update"},
                                  {"language", "pt_BR"},
                                  {"buttons", {{{"index", 0}, {"sub_type", "url"}, {"parameters", {"A-1001"}}}}}}}});
-  EXPECT_EQ(sent["template"]["components"][0],
-            (Json{{"type", "button"},
-                  {"sub_type", "url"},
-                  {"index", "0"},
-                  {"parameters", {{{"type", "text"}, {"text", "A-1001"}}}}}));
+  EXPECT_EQ(sent["template"]["components"][0], (Json{{"type", "button"},
+                                                     {"sub_type", "url"},
+                                                     {"index", "0"},
+                                                     {"parameters", {{{"type", "text"}, {"text", "A-1001"}}}}}));
 }
 
 TEST_F(WhatsAppSend, AProductCardIsAnImageHeaderABodyAndButtons) {
-  const Json sent = sent_body({{"product",
-                                {{"image", "https://shop.example/media/abc?exp=1&sig=x"},
-                                 {"body", "Red sneakers - $59.99"},
-                                 {"buttons", {{{"id", "buy:42"}, {"title", "Buy"}}, {{"id", "more:42"}, {"title", "More"}}}}}}});
+  const Json sent =
+      sent_body({{"product",
+                  {{"image", "https://shop.example/media/abc?exp=1&sig=x"},
+                   {"body", "Red sneakers - $59.99"},
+                   {"buttons", {{{"id", "buy:42"}, {"title", "Buy"}}, {{"id", "more:42"}, {"title", "More"}}}}}}});
   EXPECT_EQ(sent["type"], "interactive");
   EXPECT_EQ(sent["interactive"]["type"], "button");
   EXPECT_EQ(sent["interactive"]["header"],
@@ -132,9 +133,9 @@ TEST_F(WhatsAppSend, AProductCardIsAnImageHeaderABodyAndButtons) {
 }
 
 TEST_F(WhatsAppSend, ADocumentHasItsLinkCaptionAndFilename) {
-  const Json sent = sent_body(
-      {{"document", {{"link", "https://example.com/a.pdf"}, {"caption", "Invoice"}, {"filename", "a.pdf"}}},
-       {"reply_to", "wamid.previous"}});
+  const Json sent =
+      sent_body({{"document", {{"link", "https://example.com/a.pdf"}, {"caption", "Invoice"}, {"filename", "a.pdf"}}},
+                 {"reply_to", "wamid.previous"}});
   EXPECT_EQ(sent["document"],
             (Json{{"link", "https://example.com/a.pdf"}, {"caption", "Invoice"}, {"filename", "a.pdf"}}));
   EXPECT_EQ(sent["context"], (Json{{"message_id", "wamid.previous"}}));
@@ -151,8 +152,8 @@ TEST_F(WhatsAppSend, SendsWithTheTokenAsBearerToTheNumbersEndpoint) {
 }
 
 TEST_F(WhatsAppSend, ReturnsTheWamidTheApiAnswered) {
-  for (const char* fixture :
-       {"whatsapp_send_message_success_response_openapi.json", "whatsapp_send_message_success_response_nodejs_sdk.json"}) {
+  for (const char* fixture : {"whatsapp_send_message_success_response_openapi.json",
+                              "whatsapp_send_message_success_response_nodejs_sdk.json"}) {
     h.api.answer(200, read_fixture(fixture));
     const StepResult r = h.call("send", {{"to", kTo}, {"text", "hello"}}, std::string("run-1/") + fixture);
     ASSERT_TRUE(r.ok()) << r.error;
@@ -183,9 +184,11 @@ TEST_F(WhatsAppSend, InputTheApiWouldRefuseNeverLeaves) {
       {{{"to", kTo}, {"buttons", four_buttons}}, "`buttons.buttons`"},
       {{{"to", kTo}, {"buttons", {{"body", "b"}, {"buttons", {{{"id", "1"}, {"title", "twenty-one characters"}}}}}}},
        "`buttons.buttons[0].title` must be at most 20 characters"},
-      {{{"to", kTo}, {"buttons", {{"body", "b"}, {"buttons", {{{"id", "1"}, {"title", "a"}}, {{"id", "1"}, {"title", "b"}}}}}}},
+      {{{"to", kTo},
+        {"buttons", {{"body", "b"}, {"buttons", {{{"id", "1"}, {"title", "a"}}, {{"id", "1"}, {"title", "b"}}}}}}},
        "repeats the id"},
-      {{{"to", kTo}, {"list", {{"body", "b"}, {"button", "Pick"}, {"sections", {{{"title", "s"}, {"rows", eleven_rows}}}}}}},
+      {{{"to", kTo},
+        {"list", {{"body", "b"}, {"button", "Pick"}, {"sections", {{{"title", "s"}, {"rows", eleven_rows}}}}}}},
        "at most 10 rows"},
       {{{"to", kTo}, {"image", {{"link", "file:///etc/passwd"}}}}, "`image.link`"},
       {{{"to", kTo}, {"text", std::string(4097, 'a')}}, "at most 4096"},

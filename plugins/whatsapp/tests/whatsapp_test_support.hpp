@@ -73,8 +73,8 @@ class CloudStandIn {
         before_answer_();
       }
       if (answers_.empty()) {
-        return test::Response{200, "application/json", read_fixture("whatsapp_send_message_success_response_openapi.json"),
-                              {}};
+        return test::Response{
+            200, "application/json", read_fixture("whatsapp_send_message_success_response_openapi.json"), {}};
       }
       test::Response next = answers_.front();
       answers_.pop_front();
@@ -121,12 +121,8 @@ class Harness {
   Harness() : db_path_((dir_.path() / "whatsapp.db").string()) {}
 
   Json config() const {
-    return {{"base_url", api.base_url()},
-            {"api_version", "v21.0"},
-            {"phone_number_id", kPhoneNumberId},
-            {"database", database},
-            {"recipient_interval_ms", 0},
-            {"timeout_ms", 5000}};
+    return {{"base_url", api.base_url()}, {"api_version", "v21.0"},     {"phone_number_id", kPhoneNumberId},
+            {"database", database},       {"recipient_interval_ms", 0}, {"timeout_ms", 5000}};
   }
   // A context as linkhub would give the step `key` (its idempotency key).
   void prepare(FakeContext& ctx, const std::string& key = "run-1/send") const {
@@ -134,7 +130,8 @@ class Harness {
     for (const auto& [k, v] : extra_config.items()) {
       ctx.plugin_config[k] = v;
     }
-    ctx.secrets = {{"WHATSAPP_TOKEN", kToken}, {"WHATSAPP_APP_SECRET", kAppSecret}, {"WHATSAPP_VERIFY_TOKEN", kVerifyToken}};
+    ctx.secrets = {
+        {"WHATSAPP_TOKEN", kToken}, {"WHATSAPP_APP_SECRET", kAppSecret}, {"WHATSAPP_VERIFY_TOKEN", kVerifyToken}};
     ctx.http_allow = {"127.0.0.1"};
     ctx.idempotency_key = key;
   }
@@ -196,13 +193,15 @@ inline std::string sign(const std::string& secret, const std::string& body) {
 // A delivery as Meta sends it: one entry, one change, one text message.
 inline std::string text_delivery(const std::string& from, const std::string& text, long long timestamp_s,
                                  const std::string& wamid, const std::string& name = "Ana") {
-  const Json value = {
-      {"messaging_product", "whatsapp"},
-      {"metadata", {{"display_phone_number", "15550001111"}, {"phone_number_id", kPhoneNumberId}}},
-      {"contacts", {{{"profile", {{"name", name}}}, {"wa_id", from}}}},
-      {"messages",
-       {{{"from", from}, {"id", wamid}, {"timestamp", std::to_string(timestamp_s)}, {"type", "text"},
-         {"text", {{"body", text}}}}}}};
+  const Json value = {{"messaging_product", "whatsapp"},
+                      {"metadata", {{"display_phone_number", "15550001111"}, {"phone_number_id", kPhoneNumberId}}},
+                      {"contacts", {{{"profile", {{"name", name}}}, {"wa_id", from}}}},
+                      {"messages",
+                       {{{"from", from},
+                         {"id", wamid},
+                         {"timestamp", std::to_string(timestamp_s)},
+                         {"type", "text"},
+                         {"text", {{"body", text}}}}}}};
   return Json{{"object", "whatsapp_business_account"},
               {"entry", {{{"id", "5467539754836534"}, {"changes", {{{"field", "messages"}, {"value", value}}}}}}}}
       .dump();
