@@ -131,4 +131,10 @@ sdk::StepError cloud_error(long status, const std::string& body, std::optional<s
   return sdk::StepError(m.code, message, m.retryable, std::move(details));
 }
 
+void fail_with_cloud_error(const sdk::http::Client& http, const sdk::http::Response& response) {
+  const sdk::StepError e = cloud_error(response.status, response.body, response.retry_after);
+  throw sdk::StepError(sdk::ErrorCode(e.code()), http.redact(e.what()), e.retryable(),
+                       Json::parse(http.redact(e.details().dump()), nullptr, false));
+}
+
 }  // namespace linkhub::whatsapp

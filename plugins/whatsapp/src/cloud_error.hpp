@@ -5,6 +5,7 @@
 // support asks for) in the message and the details; retryable or not by
 // what the code means (docs: README "Errors"). Pure: the caller redacts.
 
+#include <linkhub/http_client.hpp>
 #include <linkhub/plugin.hpp>
 
 #include <chrono>
@@ -40,5 +41,9 @@ std::chrono::milliseconds default_retry_after(int cloud_code);
 // The step error for an answer with `status` >= 400 (or a 200 whose body is
 // an error). `retry_after` is the answer's Retry-After, when it had one.
 sdk::StepError cloud_error(long status, const std::string& body, std::optional<std::chrono::milliseconds> retry_after);
+
+// Throws cloud_error for `response`, its message and details masked by
+// `http` (the API's own words may echo what it was sent).
+[[noreturn]] void fail_with_cloud_error(const sdk::http::Client& http, const sdk::http::Response& response);
 
 }  // namespace linkhub::whatsapp

@@ -81,11 +81,27 @@ void check_known(const Json& object, const std::vector<std::string>& known, cons
 }
 
 Json media(const Json& spec, const std::string& field, bool document) {
-  check_known(
-      spec,
-      document ? std::vector<std::string>{"link", "caption", "filename"} : std::vector<std::string>{"link", "caption"},
-      field);
-  Json out{{"link", link_at(spec, "link", field + ".link")}};
+  check_known(spec,
+              document ? std::vector<std::string>{"link", "artifact", "caption", "filename"}
+                       : std::vector<std::string>{"link", "artifact", "caption"},
+              field);
+  Json out = Json::object();
+  const bool has_link = spec.contains("link") && !spec["link"].is_null();
+  const bool has_artifact = spec.contains("artifact") && !spec["artifact"].is_null();
+  if (has_link == has_artifact) {
+    bad(field, "needs exactly one of `link` (a URL) and `artifact` (a stored artifact's hash)");
+  }
+  if (has_link) {
+    out["link"] = link_at(spec, "link", field + ".link");
+  } else {
+    // Resolved by the step: uploaded to the Cloud API, sent by its media id.
+    const std::string hash = text_at(spec, "artifact", field + ".artifact", 71);
+    if (hash.rfind("sha256:", 0) != 0 || hash.size() != 71 ||
+        hash.find_first_not_of("0123456789abcdef", 7) != std::string::npos) {
+      bad(field + ".artifact", "must be an artifact hash, sha256:<64 lower-case hex digits>");
+    }
+    out["artifact"] = hash;
+  }
   if (const std::string caption = text_at(spec, "caption", field + ".caption", kCaption, false); !caption.empty()) {
     out["caption"] = caption;
   }
@@ -328,6 +344,7 @@ MessageBody build_message_body(const Json& input) {
   } else if (out.kind == "image" || out.kind == "document") {
     body["type"] = out.kind;
     body[out.kind] = media(object_at(input, out.kind, out.kind), out.kind, out.kind == "document");
+    out.artifact = body[out.kind].value("artifact", "");
   } else if (out.kind == "template") {
     body["type"] = "template";
     body["template"] = template_message(object_at(input, "template", "template"));

@@ -18,6 +18,9 @@ struct MessageBody {
   std::string kind;  // "text", "image", "document", "buttons", "list", "product", "template"
   std::string to;    // the recipient's digits
   sdk::Json body;    // the request body, as Meta documents it
+  // An image or document given by artifact hash: the body holds
+  // {"artifact": hash} where the API wants {"id": media id} (see media_upload.hpp).
+  std::string artifact;
 };
 
 // Throws sdk::StepError (invalid_input, permanent) naming the field and the

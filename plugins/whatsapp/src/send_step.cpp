@@ -1,5 +1,6 @@
 #include "cloud_error.hpp"
 #include "database.hpp"
+#include "media_upload.hpp"
 #include "message_body.hpp"
 #include "settings.hpp"
 #include "steps.hpp"
@@ -46,8 +47,8 @@ Json SendStep::input_schema() {
             {"text",
              {{"type", {"string", "object"}},
               {"description", "A text message: the text, or {body, preview_url (default false)}"}}},
-            {"image", object("{link, caption}: an image by URL (for a stored artifact: its signed media link)")},
-            {"document", object("{link, caption, filename}: a document by URL")},
+            {"image", object("{link | artifact, caption}: an image by URL, or a stored artifact's hash (uploaded)")},
+            {"document", object("{link | artifact, caption, filename}: a document by URL or artifact hash")},
             {"buttons", object("Reply buttons: {body, buttons: [{id, title <= 20 chars}] (1 to 3), header, footer}")},
             {"list",
              object("A list: {body, button, sections: [{title, rows: [{id, title, description}]}] (at most 10 rows), "
@@ -111,13 +112,16 @@ Json SendStep::run(sdk::Context& ctx, const Json& input) {
   request.method = "POST";
   request.url = settings.messages_url();
   request.headers = {"Authorization: Bearer " + token, "Content-Type: application/json"};
-  request.body = message.body.dump();
+  Json body = message.body;
+  if (!message.artifact.empty()) {
+    Json& media = body[message.kind];
+    media.erase("artifact");
+    media["id"] = upload_artifact(ctx, http, settings, token, message.artifact);
+  }
+  request.body = body.dump();
   const sdk::http::Response response = http.send(request);
   if (response.status >= 300) {
-    const sdk::StepError e = cloud_error(response.status, response.body, response.retry_after);
-    // The API's own words travel in the message and the details: masked like any message.
-    throw sdk::StepError(sdk::ErrorCode(e.code()), http.redact(e.what()), e.retryable(),
-                         Json::parse(http.redact(e.details().dump()), nullptr, false));
+    fail_with_cloud_error(http, response);
   }
   const std::string wamid = accepted_wamid(response.body);
   if (wamid.empty()) {
@@ -127,9 +131,8 @@ Json SendStep::run(sdk::Context& ctx, const Json& input) {
   }
   // The window: the API has accepted the message and the record is not yet
   // written. A crash here sends it again on the next attempt (README).
-  db.write([&](soci::session& sql) {
-    record_send(sql, key, fingerprint, wamid, message.to, message.kind, message.body, now_ms());
-  });
+  db.write(
+      [&](soci::session& sql) { record_send(sql, key, fingerprint, wamid, message.to, message.kind, body, now_ms()); });
   return output(wamid, message.to, message.kind, false);
 }
 

@@ -58,6 +58,32 @@ TEST_F(WhatsAppSend, AnImageByLinkIsTheDocumentedBody) {
             documented("whatsapp_send_image_link_request.json"));
 }
 
+TEST_F(WhatsAppSend, AStoredArtifactIsUploadedAndSentByItsMediaId) {
+  test::TempDir dir;
+  const fs::path file = dir.path() / "cover.jpg";
+  std::ofstream(file, std::ios::binary) << "\xff\xd8\xff\xe0 not really a jpeg";
+  FakeContext ctx;
+  h.prepare(ctx, "run-1/artifact");
+  const std::string hash = ctx.put_artifact(file, "image/jpeg")["hash"];
+  const StepResult r = h.call_with(ctx, "send", {{"to", kTo}, {"image", {{"artifact", hash}, {"caption", "New!"}}}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  const auto uploads = h.api.uploads();
+  ASSERT_EQ(uploads.size(), 1u);
+  EXPECT_EQ(uploads[0].headers.at("Authorization"), std::string("Bearer ") + kToken);
+  EXPECT_EQ(uploads[0].headers.at("Content-Type").rfind("multipart/form-data; boundary=", 0), 0u);
+  EXPECT_NE(uploads[0].body.find("name=\"messaging_product\"\r\n\r\nwhatsapp"), std::string::npos);
+  EXPECT_NE(uploads[0].body.find("Content-Type: image/jpeg\r\n\r\n\xff\xd8\xff\xe0 not really a jpeg\r\n"),
+            std::string::npos);
+  EXPECT_EQ(h.api.last_body()["image"], (Json{{"id", kMediaId}, {"caption", "New!"}}));
+
+  const StepResult missing =
+      h.call("send", {{"to", kTo}, {"image", {{"artifact", "sha256:" + std::string(64, 'a')}}}}, "run-1/missing");
+  EXPECT_EQ(missing.code, "not_found") << missing.error;
+  const StepResult both = h.call(
+      "send", {{"to", kTo}, {"image", {{"artifact", hash}, {"link", "https://example.com/a.jpg"}}}}, "run-1/both");
+  EXPECT_EQ(both.code, "invalid_input") << both.error;
+}
+
 TEST_F(WhatsAppSend, ReplyButtonsAreTheDocumentedBody) {
   EXPECT_EQ(sent_body({{"buttons",
                         {{"body", "<BUTTON_TEXT>"},

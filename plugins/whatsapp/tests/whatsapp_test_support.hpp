@@ -36,6 +36,8 @@ inline constexpr const char* kAppSecret = "app-S3CRET-77e0";
 inline constexpr const char* kVerifyToken = "verify-S3CRET-19aa";
 inline constexpr const char* kPhoneNumberId = "1122334455667";
 inline constexpr const char* kMessagesPath = "/v21.0/1122334455667/messages";
+inline constexpr const char* kMediaPath = "/v21.0/1122334455667/media";
+inline constexpr const char* kMediaId = "4490709327384033";
 // A number whose endpoint holds every request until the test releases it (timeouts).
 inline constexpr const char* kSlowPhoneNumberId = "999";
 inline constexpr const char* kSlowMessagesPath = "/v21.0/999/messages";
@@ -80,6 +82,11 @@ class CloudStandIn {
       answers_.pop_front();
       return next;
     });
+    server_.on(kMediaPath, [this](const test::Request& request) {
+      std::lock_guard lock(mutex_);
+      uploads_.push_back(request);
+      return test::Response{200, "application/json", Json{{"id", kMediaId}}.dump(), {}};
+    });
     server_.on_blocking(kSlowMessagesPath);
     server_.start();
   }
@@ -97,6 +104,10 @@ class CloudStandIn {
     std::lock_guard lock(mutex_);
     return requests_;
   }
+  std::vector<test::Request> uploads() const {
+    std::lock_guard lock(mutex_);
+    return uploads_;
+  }
   Json last_body() const {
     std::lock_guard lock(mutex_);
     return requests_.empty() ? Json() : Json::parse(requests_.back().body);
@@ -112,6 +123,7 @@ class CloudStandIn {
   mutable std::mutex mutex_;
   std::deque<test::Response> answers_;
   std::vector<test::Request> requests_;
+  std::vector<test::Request> uploads_;
   std::function<void()> before_answer_;
 };
 
