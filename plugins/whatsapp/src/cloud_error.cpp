@@ -1,5 +1,7 @@
 #include "cloud_error.hpp"
 
+#include "error_reasons.hpp"
+
 namespace linkhub::whatsapp {
 
 using sdk::Json;
@@ -10,7 +12,7 @@ namespace {
 struct Meaning {
   sdk::ErrorCode code = sdk::errors::invalid_input;
   bool retryable = false;
-  const char* reason = "refused";
+  const char* reason = reasons::kRefused;
   const char* hint = "";
 };
 
@@ -21,41 +23,41 @@ bool is_rate_limit(int code) {
 
 Meaning meaning(int code, long status, bool transient) {
   if (is_rate_limit(code)) {
-    return {sdk::errors::rate_limited, true, "rate_limited", "retry after the wait it asks for"};
+    return {sdk::errors::rate_limited, true, reasons::kRateLimited, "retry after the wait it asks for"};
   }
   switch (code) {
     case c::kOutsideWindow:
-      return {sdk::errors::forbidden, false, "outside_24h_window",
+      return {sdk::errors::forbidden, false, reasons::kOutsideWindow,
               "more than 24 hours since the customer last wrote: only an approved template can reopen the "
               "conversation (send `template`)"};
     case c::kUndeliverable:
-      return {sdk::errors::not_found, false, "undeliverable",
+      return {sdk::errors::not_found, false, reasons::kUndeliverable,
               "the number cannot receive WhatsApp messages (not on WhatsApp, or an old client)"};
     case c::kUnsupportedType:
-      return {sdk::errors::invalid_input, false, "unsupported_type", "this message type cannot be sent"};
+      return {sdk::errors::invalid_input, false, reasons::kUnsupportedType, "this message type cannot be sent"};
     case c::kInvalidParameter:
-      return {sdk::errors::invalid_input, false, "invalid_parameter",
+      return {sdk::errors::invalid_input, false, reasons::kInvalidParameter,
               "a parameter is wrong or the recipient is not a WhatsApp number"};
     case c::kAccessToken:
-      return {sdk::errors::unauthorized, false, "access_token",
+      return {sdk::errors::unauthorized, false, reasons::kAccessToken,
               "the access token (secret WHATSAPP_TOKEN) has expired or is invalid: issue a new one"};
     case c::kServiceUnavailable:
     case c::kSomethingWrong:
-      return {sdk::errors::unavailable, true, "service_unavailable", "a temporary failure at Meta"};
+      return {sdk::errors::unavailable, true, reasons::kServiceUnavailable, "a temporary failure at Meta"};
     default:
       break;
   }
   if (status >= 500 || transient) {
-    return {sdk::errors::unavailable, true, "service_unavailable", "a temporary failure at Meta"};
+    return {sdk::errors::unavailable, true, reasons::kServiceUnavailable, "a temporary failure at Meta"};
   }
   if (status == 429) {
-    return {sdk::errors::rate_limited, true, "rate_limited", "retry later"};
+    return {sdk::errors::rate_limited, true, reasons::kRateLimited, "retry later"};
   }
   if (status == 401) {
-    return {sdk::errors::unauthorized, false, "access_token", "check the secret WHATSAPP_TOKEN"};
+    return {sdk::errors::unauthorized, false, reasons::kAccessToken, "check the secret WHATSAPP_TOKEN"};
   }
   if (status == 403) {
-    return {sdk::errors::forbidden, false, "forbidden", "the token lacks a permission for this number"};
+    return {sdk::errors::forbidden, false, reasons::kForbidden, "the token lacks a permission for this number"};
   }
   return {};
 }

@@ -14,9 +14,6 @@
 
 namespace linkhub::whatsapp {
 
-// The error codes linkhub gives meaning to beyond sdk::errors.
-inline constexpr sdk::ErrorCode kOptedOut{"opted_out"};  // the contact asked to receive nothing
-
 // What Meta's documentation says of the codes that need more than their HTTP status.
 namespace cloud_codes {
 inline constexpr int kInvalidParameter = 100;

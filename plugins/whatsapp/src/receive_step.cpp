@@ -1,4 +1,5 @@
 #include "database.hpp"
+#include "error_reasons.hpp"
 #include "settings.hpp"
 #include "signature.hpp"
 #include "steps.hpp"
@@ -63,14 +64,14 @@ Json ReceiveStep::run(sdk::Context& ctx, const Json& input) {
   if (signature.empty()) {
     throw sdk::StepError(sdk::errors::unauthorized,
                          std::string(kStep) + ": the delivery has no X-Hub-Signature-256 header; nothing was stored",
-                         false, {{"reason", "missing_signature"}});
+                         false, {{"reason", reasons::kMissingSignature}});
   }
   if (!signature_matches(app_secret, body->get_ref<const std::string&>(), signature)) {
     throw sdk::StepError(sdk::errors::unauthorized,
                          std::string(kStep) +
                              ": X-Hub-Signature-256 does not match the body signed with the app "
                              "secret (WHATSAPP_APP_SECRET); nothing was stored",
-                         false, {{"reason", "bad_signature"}});
+                         false, {{"reason", reasons::kBadSignature}});
   }
   WebhookDelivery delivery;
   try {

@@ -1,5 +1,6 @@
 #include "cloud_error.hpp"
 #include "database.hpp"
+#include "error_reasons.hpp"
 #include "media_upload.hpp"
 #include "message_body.hpp"
 #include "settings.hpp"
@@ -101,7 +102,7 @@ Json SendStep::run(sdk::Context& ctx, const Json& input) {
       throw sdk::StepError(sdk::errors::conflict,
                            std::string(kStep) + ": idempotency key '" + key + "' already sent a different message (" +
                                recorded->wamid + "); a retry must send the same input",
-                           false, {{"reason", "idempotency_key_reused"}, {"message_id", recorded->wamid}});
+                           false, {{"reason", reasons::kKeyReused}, {"message_id", recorded->wamid}});
     }
     ctx.info(std::string(kStep) + ": already sent as " + recorded->wamid + " (idempotency key " + key + ")");
     return output(recorded->wamid, recorded->wa_id, recorded->kind, true);

@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include "error_reasons.hpp"
+
 #include "cloud_error.hpp"
 #include "opt_out.hpp"
 
@@ -88,7 +90,7 @@ void admit_send(soci::session& sql, const Settings& settings, const std::string&
                          "whatsapp.send: +" + wa_id +
                              " opted out (they sent an opt-out word such as STOP): nothing "
                              "is sent to them until they opt in again",
-                         false, {{"reason", "opted_out"}, {"to", wa_id}});
+                         false, {{"reason", reasons::kOptedOut}, {"to", wa_id}});
   }
   const int64_t window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(24)).count();
   if (kind != "template" && (inbound_ind == soci::i_null || now - last_inbound > window_ms)) {
@@ -98,7 +100,7 @@ void admit_send(soci::session& sql, const Settings& settings, const std::string&
             (inbound_ind == soci::i_null ? " has never written to this number" : " last wrote more than 24 hours ago") +
             ": outside the customer-service window only an approved template may be sent (send `template`); "
             "nothing was sent",
-        false, {{"reason", "outside_24h_window"}, {"to", wa_id}, {"hint", "send an approved template"}});
+        false, {{"reason", reasons::kOutsideWindow}, {"to", wa_id}, {"hint", "send an approved template"}});
   }
   const int64_t interval = settings.recipient_interval.count();
   if (interval > 0 && outbound_ind == soci::i_ok && now - last_outbound < interval) {
@@ -109,7 +111,7 @@ void admit_send(soci::session& sql, const Settings& settings, const std::string&
                              " ms ago (plugins.whatsapp.recipient_interval_ms); retry "
                              "after " +
                              std::to_string(wait) + " ms",
-                         true, {{"reason", "recipient_pace"}, {"to", wa_id}, {"retry_after_ms", wait}});
+                         true, {{"reason", reasons::kRecipientPace}, {"to", wa_id}, {"retry_after_ms", wait}});
   }
   const std::string scope = "number:" + settings.phone_number_id;
   const long long zero = 0;
@@ -126,7 +128,7 @@ void admit_send(soci::session& sql, const Settings& settings, const std::string&
                          "whatsapp.send: the number already sent " + std::to_string(used) +
                              " messages this second (plugins.whatsapp.number_rate_per_second); retry after " +
                              std::to_string(wait) + " ms",
-                         true, {{"reason", "number_rate"}, {"retry_after_ms", wait}});
+                         true, {{"reason", reasons::kNumberRate}, {"retry_after_ms", wait}});
   }
   const long long next_used = window == current ? used + 1 : 1;
   sql << "UPDATE whatsapp_rate SET window_ms = :w, used = :u WHERE scope = :s", soci::use(current),
