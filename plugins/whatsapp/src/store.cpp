@@ -1,8 +1,6 @@
 #include "store.hpp"
 
 #include "error_reasons.hpp"
-
-#include "cloud_error.hpp"
 #include "opt_out.hpp"
 
 #include <algorithm>
