@@ -13,7 +13,7 @@ PACKAGES=(
   clang-format clang-tidy clang libclang-rt-dev
   curl python3 wrk
   libopencv-dev ffmpeg
-  libsodium-dev libyaml-dev libssl-dev
+  libsodium-dev libyaml-dev libssl-dev libicu-dev
   json-schema-test-suite
 )
 
