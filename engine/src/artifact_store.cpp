@@ -114,6 +114,14 @@ std::string media_type_of_extension(std::string_view extension) {
 }
 
 Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string& media_type) const {
+  return store_file(file, media_type, false);
+}
+
+Result<Artifact> ArtifactStore::move_file(const fs::path& file, const std::string& media_type) const {
+  return store_file(file, media_type, true);
+}
+
+Result<Artifact> ArtifactStore::store_file(const fs::path& file, const std::string& media_type, bool move) const {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
     return Error{"artifact " + file.string() + ": not a readable file"};
@@ -136,6 +144,9 @@ Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string
     }
   }
   if (fs::exists(a.path, ec)) {
+    if (move) {
+      fs::remove(file, ec);
+    }
     return a;  // stored before: content addressing makes it the same file
   }
   fs::create_directories(dir, ec);
@@ -144,7 +155,17 @@ Result<Artifact> ArtifactStore::put_file(const fs::path& file, const std::string
   }
   static std::atomic<uint64_t> counter{0};
   const fs::path tmp = dir / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::copy_file(file, tmp, fs::copy_options::overwrite_existing, ec);
+  if (move) {
+    fs::rename(file, tmp, ec);  // the same file system: no copy (a 1 GiB upload is not written twice)
+    if (ec) {
+      fs::copy_file(file, tmp, fs::copy_options::overwrite_existing, ec);
+      if (!ec) {
+        fs::remove(file, ec);
+      }
+    }
+  } else {
+    fs::copy_file(file, tmp, fs::copy_options::overwrite_existing, ec);
+  }
   if (ec) {
     fs::remove(tmp, ec);
     return Error{"artifact store " + root_.string() + ": cannot copy " + file.string() + ": " + ec.message()};

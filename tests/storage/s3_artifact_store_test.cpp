@@ -95,6 +95,28 @@ TEST(S3ArtifactStore, PutStatReadThroughTheBucket) {
   EXPECT_EQ(missing.error().code, "not_found");
 }
 
+TEST(S3ArtifactStore, AMovedFileGoesToTheBucketAndAnotherNodeReadsIt) {
+  LINKHUB_REQUIRE_S3();
+  TempDir dir;
+  const auto prefix = test::s3_test_prefix();
+  ArtifactStore node_a(dir.path() / "a", remote(s3_config(prefix)));
+  ArtifactStore node_b(dir.path() / "b", remote(s3_config(prefix)));
+  // As an upload: a file under the store's own root, moved in (renamed, not copied).
+  fs::create_directories(dir.path() / "a" / "tmp" / "uploads");
+  const fs::path upload = write_file(dir.path() / "a" / "tmp" / "uploads" / "upload-1.mp4", "uploaded video bytes");
+  auto moved = node_a.move_file(upload, "video/mp4");
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_FALSE(fs::exists(upload));
+  EXPECT_TRUE(fs::exists(moved->path));
+  EXPECT_EQ(read_all(node_b, moved->hash), "uploaded video bytes");
+  // The same bytes again: the file is consumed, the artifact is the same.
+  const fs::path again = write_file(dir.path() / "a" / "tmp" / "uploads" / "upload-2.mp4", "uploaded video bytes");
+  auto second = node_a.move_file(again, "video/mp4");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->hash, moved->hash);
+  EXPECT_FALSE(fs::exists(again));
+}
+
 TEST(S3ArtifactStore, TheSameBytesAreUploadedOnce) {
   LINKHUB_REQUIRE_S3();
   TempDir dir;

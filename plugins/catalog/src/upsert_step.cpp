@@ -53,7 +53,12 @@ Json UpsertStep::output_schema() {
             {"created", {{"type", "boolean"}, {"description", "The product was new"}}},
             {"updated", {{"type", "boolean"}, {"description", "An existing product changed"}}},
             {"version", {{"type", "integer"}}},
-            {"product", product_output_schema()}}},
+            {"product", product_output_schema()},
+            {"replayed",
+             {{"type", "boolean"},
+              {"description",
+               "Present and true when this is the recorded result of an earlier call with the same "
+               "idempotency key (nothing was written)"}}}}},
           {"required", {"product_id", "created", "updated", "version", "product"}}};
 }
 
@@ -65,6 +70,7 @@ Json UpsertStep::run(sdk::Context& ctx, const Json& input) {
   return db.write([&](soci::session& sql) {
     AppliedKey applied(sql, key, kStep, input);
     if (auto previous = applied.claim()) {
+      (*previous)["replayed"] = true;  // callers that answer a client say so (HTTP: Idempotent-Replayed)
       return *previous;
     }
     ProductStore store(sql, db.dialect());

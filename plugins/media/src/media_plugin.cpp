@@ -1,5 +1,6 @@
+#include "inspect_step.hpp"
 #include "probe_step.hpp"
 #include "thumbnails_step.hpp"
 
 LINKHUB_PLUGIN("media", "1.0.0", "Videos: describe them and pick their best frames as JPEG and WebP thumbnails.",
-               linkhub::media::ProbeStep, linkhub::media::ThumbnailsStep)
+               linkhub::media::ProbeStep, linkhub::media::ThumbnailsStep, linkhub::media::InspectStep)

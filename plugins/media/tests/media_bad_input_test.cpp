@@ -1,4 +1,4 @@
-// Both media steps on inputs that are no usable video: each gives a
+// Every media step on inputs that are no usable video: each gives a
 // permanent error that names the file and says what is wrong, never a crash.
 #include "media_test_support.hpp"
 
@@ -22,7 +22,7 @@ struct BadInput {
 };
 
 void expect_refused(MediaSteps& steps, const BadInput& bad) {
-  for (const char* step : {"probe", "thumbnails"}) {
+  for (const char* step : {"probe", "thumbnails", "inspect"}) {
     const StepResult out = steps.run(step, {{"path", bad.path.string()}});
     EXPECT_EQ(out.status, LH_ERROR) << bad.name << " through media." << step << ": " << out.output.dump();
     EXPECT_TRUE(mentions(out.error, "'" + bad.path.string() + "'")) << bad.name << ": " << out.error;

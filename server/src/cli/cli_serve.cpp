@@ -116,6 +116,9 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.limits.max_streams_per_principal = static_cast<size_t>(net.max_streams_per_principal);
   serve.limits.max_waits = static_cast<size_t>(net.max_waits);
   serve.limits.max_waits_per_principal = static_cast<size_t>(net.max_waits_per_principal);
+  serve.limits.max_upload_bytes = static_cast<uint64_t>(net.max_upload_bytes);
+  serve.limits.max_uploads = static_cast<size_t>(net.max_uploads);
+  serve.limits.max_uploads_per_principal = static_cast<size_t>(net.max_uploads_per_principal);
   serve.auth = env->server.auth;
   serve.rate_limit = env->server.rate_limit;
   serve.node.lease = env->config.lease;

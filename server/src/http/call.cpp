@@ -73,6 +73,23 @@ MediaType Call::media_type() const {
   return classify_media_type(request_.header("Content-Type"));
 }
 
+ApiResult<UploadBody*> Call::upload() {
+  UploadBody* upload = request_.upload.get();
+  const uint64_t max = upload != nullptr ? upload->limit_bytes : services.limits.max_upload_bytes;
+  if (request_.body_state == Incoming::BodyState::TooLarge) {
+    return ApiError{413, "upload_too_large",
+                    "the upload is larger than the limit of " + std::to_string(max) + " bytes (serve.max_upload_bytes)",
+                    Json{{"limit_bytes", max}}};
+  }
+  if (request_.body_state == Incoming::BodyState::Unreadable) {
+    return bad_request("unreadable_body", "the request body could not be read (a broken chunked encoding?)");
+  }
+  if (upload == nullptr || !upload->file) {
+    return bad_request("empty_upload", "the request has no body: send the file's bytes (or a multipart form)");
+  }
+  return upload;
+}
+
 ApiResult<std::string> Call::body() {
   const size_t max = services.limits.max_body_bytes;
   if (request_.body_state == Incoming::BodyState::TooLarge) {

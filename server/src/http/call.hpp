@@ -9,6 +9,7 @@
 #include "http/query.hpp"
 #include "http/router.hpp"
 #include "http/services.hpp"
+#include "http/upload_body.hpp"
 
 #include <chrono>
 #include <functional>
@@ -83,6 +84,8 @@ struct Incoming {
   std::vector<std::pair<std::string, std::string>> headers;  // in order, names as sent
   std::string body;
   enum class BodyState { Read, TooLarge, Unreadable } body_state = BodyState::Read;
+  // Routes with body_to_file: the admitted upload and, once read, its file (`body` stays empty).
+  std::shared_ptr<UploadBody> upload;
   std::string peer;    // the TCP peer's address
   std::string client;  // the client's address: the peer's, or from X-Forwarded-For behind a trusted proxy
   bool tls = false;
@@ -123,6 +126,9 @@ class Call {
   // The body: 413 past max_body_bytes, 415 when a non-empty body's media
   // type is not one the route takes.
   ApiResult<std::string> body();
+  // A body_to_file route's body on disk: 413 upload_too_large past
+  // max_upload_bytes, 400 unreadable_body for a broken chunked encoding.
+  ApiResult<UploadBody*> upload();
   // The body checked as above and given to `parse` (a parser returning an
   // ApiResult): the body's error, or the parser's answer.
   template <class Parse>

@@ -36,11 +36,15 @@ constexpr Counts kCounts[] = {{"max_requests_per_connection", &ServeConfig::max_
                               {"max_streams", &ServeConfig::max_streams, 0},
                               {"max_streams_per_principal", &ServeConfig::max_streams_per_principal, 0},
                               {"max_waits", &ServeConfig::max_waits, 0},
-                              {"max_waits_per_principal", &ServeConfig::max_waits_per_principal, 0}};
+                              {"max_waits_per_principal", &ServeConfig::max_waits_per_principal, 0},
+                              {"max_upload_bytes", &ServeConfig::max_upload_bytes, 1},
+                              {"max_uploads", &ServeConfig::max_uploads, 1},
+                              {"max_uploads_per_principal", &ServeConfig::max_uploads_per_principal, 1}};
 constexpr const char* kKeys =
     "listen_tls, tls_cert, tls_key, trusted_proxies, header_timeout, body_timeout, idle_timeout, step_timeout, "
     "max_requests_per_connection, max_connections, max_header_bytes, max_url_bytes, workers, max_streams, "
-    "max_streams_per_principal, max_waits, max_waits_per_principal, public_url or media_link_ttl";
+    "max_streams_per_principal, max_waits, max_waits_per_principal, max_upload_bytes, max_uploads, "
+    "max_uploads_per_principal, public_url or media_link_ttl";
 
 std::string env_name(std::string_view key) {
   std::string name = "LINKHUB_SERVE_";

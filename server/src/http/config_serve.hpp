@@ -39,6 +39,11 @@ struct ServeConfig {
   int64_t max_streams_per_principal = 100;
   int64_t max_waits = 8;
   int64_t max_waits_per_principal = 2;
+  // POST /api/v1/uploads (docs/api.md, "Uploads"): the largest upload, and
+  // how many are received at once, in total and per API key or user.
+  int64_t max_upload_bytes = int64_t{1} << 30;
+  int64_t max_uploads = 8;
+  int64_t max_uploads_per_principal = 2;
   // Media links (docs/api.md, "Artifacts and media links"): the externally
   // reachable base of this server, "https://shop.example.com" (empty: each
   // request's Host), and how long a signed /media link in an API answer stays good.

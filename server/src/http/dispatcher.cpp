@@ -109,7 +109,7 @@ Reply Dispatcher::handle(const Incoming& request) {
     reply.headers.emplace_back("Access-Control-Allow-Origin", origin);
     reply.headers.emplace_back("Vary", "Origin");
     reply.headers.emplace_back("Access-Control-Expose-Headers",
-                               "X-Request-Id, Location, Retry-After, WWW-Authenticate");
+                               "X-Request-Id, Location, Retry-After, WWW-Authenticate, Idempotent-Replayed");
   }
   // Counted before the answer leaves: a client that reads /metrics after an
   // answer always finds that request in it. (So the latency excludes the send.)
@@ -185,36 +185,129 @@ Reply Dispatcher::dispatch(const Incoming& request, const std::string& request_i
   if (auto bad_query = check_query(*match.route, *target)) {
     return Reply::error(*bad_query);
   }
-  // Authentication, the rate limit and the route's role, in that order, for every route that is not public.
   std::optional<Principal> principal;
-  if (match.route->limit_by_address) {
-    if (auto limited = services_.auth.limit_address(request.client)) {
-      return Reply::error(*limited);
-    }
-  }
-  if (match.route->role != Role::Public) {
-    const std::string& address = request.client;
-    auto who = services_.auth.authenticate(request.header("Authorization"), request.header("X-API-Key"), address);
+  if (request.upload && request.upload->principal) {
+    principal = request.upload->principal;  // admitted before its body was read: counted once
+  } else {
+    auto who = authorize(request, *match.route);
     if (!who) {
       return Reply::error(who.error());
     }
     principal = std::move(*who);
+  }
+  if (principal) {
     principal_label = principal->label();
-    if (auto limited = services_.auth.limit(*principal, address)) {
-      return Reply::error(*limited);
-    }
-    if (static_cast<int>(principal->role) < static_cast<int>(match.route->role)) {
-      const std::string needed(to_string(match.route->role));
-      const std::string has(to_string(principal->role));
-      return Reply::error(ApiError{403, "forbidden",
-                                   request.method + " " + match.route->pattern + " needs the " + needed +
-                                       " role or above; this " + (principal->kind == "key" ? "API key" : "user") +
-                                       " has " + has,
-                                   Json{{"required_role", needed}, {"role", has}}});
-    }
     call.principal = &*principal;
   }
   return match.route->handler(call);
+}
+
+ApiResult<std::optional<Principal>> Dispatcher::authorize(const Incoming& request, const Route& route) {
+  // Authentication, the rate limit and the route's role, in that order, for every route that is not public.
+  if (route.limit_by_address) {
+    if (auto limited = services_.auth.limit_address(request.client)) {
+      return *limited;
+    }
+  }
+  if (route.role == Role::Public) {
+    return std::optional<Principal>();
+  }
+  const std::string& address = request.client;
+  auto who = services_.auth.authenticate(request.header("Authorization"), request.header("X-API-Key"), address);
+  if (!who) {
+    return who.error();
+  }
+  if (auto limited = services_.auth.limit(*who, address)) {
+    return *limited;
+  }
+  if (static_cast<int>(who->role) < static_cast<int>(route.role)) {
+    const std::string needed(to_string(route.role));
+    const std::string has(to_string(who->role));
+    return ApiError{403, "forbidden",
+                    request.method + " " + route.pattern + " needs the " + needed + " role or above; this " +
+                        (who->kind == "key" ? "API key" : "user") + " has " + has,
+                    Json{{"required_role", needed}, {"role", has}}};
+  }
+  return std::optional<Principal>(std::move(*who));
+}
+
+bool Dispatcher::wants_file_body(const Incoming& request) const {
+  const auto target = parse_target(request.target);
+  if (!target) {
+    return false;
+  }
+  const RouteMatch match = services_.router.match(request.method, target->segments);
+  return match.route != nullptr && match.route->body_to_file;
+}
+
+std::optional<ApiError> Dispatcher::admit_upload(Incoming& request, const Route& route) {
+  auto who = authorize(request, route);
+  if (!who) {
+    return who.error();
+  }
+  if (route.ready != nullptr) {
+    if (auto not_ready = route.ready(services_)) {
+      return not_ready;
+    }
+  }
+  const std::string holder = *who ? (*who)->label() : "address:" + request.client;
+  auto taken = services_.uploads.acquire(holder);
+  if (taken.full != Slots::Full::No) {
+    const bool total = taken.full == Slots::Full::Total;
+    const size_t limit = total ? services_.uploads.total() : services_.uploads.per_principal();
+    return ApiError{503, total ? "too_many_uploads" : "too_many_uploads_for_principal",
+                    std::string(total ? "the server is receiving the most uploads at once"
+                                      : "this API key or user is sending the most uploads at once") +
+                        " (" + std::to_string(limit) + ", serve." +
+                        (total ? "max_uploads" : "max_uploads_per_principal") + "); retry when one finishes",
+                    Json{{"limit", limit}, {"retry_after_s", 1}}};
+  }
+  auto upload = std::make_shared<UploadBody>();
+  upload->principal = std::move(*who);
+  upload->slot = std::move(taken.slot);
+  upload->limit_bytes = services_.limits.max_upload_bytes;
+  request.upload = std::move(upload);
+  return std::nullopt;
+}
+
+std::optional<Reply> Dispatcher::admit(Incoming& request) {
+  const auto started = Clock::now();
+  const std::string client_id = request.header("X-Request-Id");
+  const std::string request_id = usable_request_id(client_id) ? client_id : new_request_id();
+  const auto target = parse_target(request.target);
+  RouteMatch match = target ? services_.router.match(request.method, target->segments) : RouteMatch{};
+  if (match.route == nullptr) {
+    return std::nullopt;  // the handler's path answers it (404, 405)
+  }
+  std::optional<ApiError> refusal;
+  try {
+    refusal = check_query(*match.route, *target);
+    if (!refusal) {
+      refusal = admit_upload(request, *match.route);
+    }
+  } catch (const std::exception& e) {
+    services_.log.write("error", "http.exception",
+                        Json{{"request_id", request_id}, {"route", match.pattern}, {"error", loggable(e)}});
+    refusal = internal_error("an unexpected error occurred; quote request id " + request_id);
+  }
+  if (!refusal) {
+    return std::nullopt;
+  }
+  Reply reply = Reply::error(*refusal);
+  add_auth_headers(reply);
+  if (reply.status == 503) {
+    reply.headers.emplace_back("Retry-After", "1");
+  }
+  reply.close = true;  // the body is not read
+  reply.headers.emplace_back("X-Request-Id", request_id);
+  const std::string& origin = services_.limits.cors_origin;
+  if (!origin.empty() && request.header("Origin") == origin) {
+    reply.headers.emplace_back("Access-Control-Allow-Origin", origin);
+    reply.headers.emplace_back("Vary", "Origin");
+  }
+  account(match.pattern, request.method, reply.status, std::chrono::duration<double>(Clock::now() - started).count(),
+          request_id, "", request.client);
+  return reply;
 }
 
 }  // namespace linkhub::http

@@ -7,6 +7,7 @@
 #include "http/call.hpp"
 #include "http/services.hpp"
 
+#include <optional>
 #include <string>
 
 namespace linkhub::http {
@@ -21,9 +22,21 @@ class Dispatcher {
   // error with a request id, counted and logged like any answer.
   Reply reject(const ApiError& error, const std::string& method, const std::string& client);
 
+  // Whether the request's route takes its body as a file (Route::body_to_file); on an I/O thread, cheap.
+  bool wants_file_body(const Incoming& request) const;
+  // On a worker thread, before such a body is read: authentication, the
+  // rate limit, the role, the route's `ready` check and an upload slot. Sets
+  // request.upload and returns nullopt when the body may come; else the
+  // refusal, counted and logged like any answer.
+  std::optional<Reply> admit(Incoming& request);
+
  private:
   Reply dispatch(const Incoming& request, const std::string& request_id, bool cors, std::string& route_label,
                  std::string& principal);
+  // Authentication, the rate limit and the route's role: who calls, or the refusal.
+  ApiResult<std::optional<Principal>> authorize(const Incoming& request, const Route& route);
+  // The admission of a body_to_file route: nullopt when the body may come.
+  std::optional<ApiError> admit_upload(Incoming& request, const Route& route);
   void account(const std::string& route, const std::string& method, int status, double seconds,
                const std::string& request_id, const std::string& principal, const std::string& client);
 

@@ -33,12 +33,18 @@ Reply stream_events(Call& call);
 // handlers_products.cpp
 Reply list_products(Call& call);
 Reply get_product(Call& call);
+Reply create_product(Call& call);
 Reply update_product(Call& call);
 Reply delete_product(Call& call);
 
 // handlers_media.cpp
 Reply get_artifact(Call& call);
 Reply get_media(Call& call);
+
+// handlers_uploads.cpp
+Reply upload_media(Call& call);
+// Before an upload's body is read: 503 without an artifact store or the media plugin.
+std::optional<ApiError> uploads_ready(const Services& services);
 
 // handlers_system.cpp
 Reply list_plugins(Call& call);

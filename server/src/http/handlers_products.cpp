@@ -3,6 +3,7 @@
 // server reads no catalog table itself; without the plugin these answer 503.
 #include "http/handlers.hpp"
 #include "http/media.hpp"
+#include "http/product_create.hpp"
 #include "http/products.hpp"
 #include "http/step_call.hpp"
 
@@ -87,6 +88,52 @@ Reply get_product(Call& call) {
   }
   link_media(call, (*output)["product"]);
   return Reply::json(200, std::move((*output)["product"]));
+}
+
+Reply create_product(Call& call) {
+  auto key = idempotency_key(call);
+  if (!key) {
+    return Reply::error(key.error());
+  }
+  auto body = call.parsed_body(parse_json);
+  if (!body) {
+    return Reply::error(body.error());
+  }
+  auto input = product_create_input(*body, *key);
+  if (!input) {
+    return Reply::error(input.error());
+  }
+  // Media named by hash must be in the store: a product must not point at nothing.
+  for (const auto& [field, hash] : referenced_artifacts(*input)) {
+    const auto known =
+        call.services.artifacts ? call.services.artifacts->stat(hash) : Result<ArtifactInfo>(Error{"none"});
+    if (!known) {
+      return Reply::error(unprocessable(
+          "unknown_artifact",
+          field + ": no artifact " + hash.substr(0, 80) + " is stored; upload it first (POST /api/v1/uploads)",
+          Json{{"field", field}}));
+    }
+  }
+  auto output = catalog_step(call, "catalog.upsert", *input, upsert_output_problem, *key);
+  if (!output) {
+    ApiError error = output.error();
+    // A field the catalog's input schema refuses is a product that cannot be, like one it refuses itself.
+    if (error.code == "invalid_input" && error.details.contains("violations")) {
+      error.status = 422;
+      error.code = "invalid_product";
+    }
+    return Reply::error(error);
+  }
+  const bool created = (*output)["created"].get<bool>();
+  const bool replayed = output->value("replayed", false);
+  Json product = std::move((*output)["product"]);
+  link_media(call, product);
+  Reply reply = Reply::json(created ? 201 : 200, std::move(product));
+  reply.headers.emplace_back("Location", "/api/v1/products/" + std::to_string((*output)["product_id"].get<int64_t>()));
+  if (replayed) {
+    reply.headers.emplace_back("Idempotent-Replayed", "true");
+  }
+  return reply;
 }
 
 Reply update_product(Call& call) {

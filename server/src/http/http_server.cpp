@@ -2,6 +2,7 @@
 
 #include "http/dispatcher.hpp"
 #include "http/proxies.hpp"
+#include "http/upload_body.hpp"
 
 #include <openssl/ssl.h>
 #include <boost/asio.hpp>
@@ -179,6 +180,7 @@ class Session final : public SessionBase {
 
   void read_header() {
     state_ = State::Reading;
+    file_parser_.reset();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(options().max_header_bytes + options().max_url_bytes));
     // Checked against Content-Length below, and set before the body is read. (Not boost::none: Boost
@@ -224,6 +226,9 @@ class Session final : public SessionBase {
     if (header_bytes > options().max_header_bytes) {
       return refuse(headers_too_large(), in_.method);
     }
+    if (shared_.dispatcher.wants_file_body(in_)) {
+      return admit_upload();
+    }
     const size_t max_body = shared_.services.limits.max_body_bytes;
     if (auto length = parser_->content_length(); length && *length > max_body) {
       in_.body_state = Incoming::BodyState::TooLarge;  // refused before reading a byte of it
@@ -252,6 +257,93 @@ class Session final : public SessionBase {
     read_body();
   }
 
+  // ---- Bodies that go to a file (uploads): admitted first, on a worker
+  // (authentication may read the database), then streamed to disk as they
+  // arrive, so neither an unauthorised sender nor a large file costs memory.
+
+  void admit_upload() {
+    state_ = State::Handling;
+    beast::get_lowest_layer(stream_).expires_never();
+    asio::post(shared_.workers, [self = self()] {
+      auto refusal = self->shared_.dispatcher.admit(self->in_);
+      asio::post(self->stream_.get_executor(), [self, refusal = std::move(refusal)]() mutable {
+        if (self->state_ == State::Closed) {
+          return;
+        }
+        if (refusal) {
+          self->unread_body_ = !self->parser_->is_done();
+          self->keep_alive_ = false;
+          return self->answer(std::move(*refusal));
+        }
+        self->read_upload();
+      });
+    });
+  }
+
+  void read_upload() {
+    UploadBody& upload = *in_.upload;
+    if (auto length = parser_->content_length(); length && *length > upload.limit_bytes) {
+      in_.body_state = Incoming::BodyState::TooLarge;  // refused before reading a byte of it
+      unread_body_ = true;
+      return dispatch();
+    }
+    if (parser_->is_done()) {
+      return dispatch();  // no body: the handler says so
+    }
+    auto file = std::make_unique<TempFile>(new_upload_path(upload_temp_dir(shared_.services.artifacts->root())));
+    file_parser_.emplace(std::move(*parser_));
+    file_parser_->body_limit(upload.limit_bytes);
+    error_code ec;
+    file_parser_->get().body().open(file->path().c_str(), beast::file_mode::write_new, ec);
+    if (ec) {
+      shared_.services.log.write("error", "upload.temp_file",
+                                 Json{{"path", file->path().string()}, {"error", ec.message()}});
+      in_.upload.reset();
+      unread_body_ = true;
+      keep_alive_ = false;
+      return answer(shared_.dispatcher.reject(internal_error("the server cannot store uploads at the moment"),
+                                              in_.method, in_.client));
+    }
+    upload.file = std::move(file);
+    state_ = State::Reading;  // as any body: a shutdown or a timeout closes the connection (and removes the file)
+    auto read_body = [self = self()] {
+      beast::get_lowest_layer(self->stream_).expires_after(self->options().body_timeout);
+      bhttp::async_read(self->stream_, self->buffer_, *self->file_parser_,
+                        [self](error_code ec, size_t) { self->on_upload_body(ec); });
+    };
+    if (beast::iequals(file_parser_->get()[bhttp::field::expect], "100-continue")) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue), [self = self(), read_body](error_code ec, size_t) {
+        if (ec) {
+          return self->close();
+        }
+        read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void on_upload_body(error_code ec) {
+    file_parser_->get().body().close();
+    if (ec == bhttp::error::body_limit) {
+      in_.body_state = Incoming::BodyState::TooLarge;
+      in_.upload->file.reset();  // removed now, not when the rest has been drained
+      unread_body_ = true;
+    } else if (ec == beast::error::timeout || ec == asio::error::eof || ec == bhttp::error::partial_message ||
+               (ec && !parse_error(ec))) {
+      return close();  // too slow or gone: nobody to answer (close() removes the file)
+    } else if (ec) {
+      in_.body_state = Incoming::BodyState::Unreadable;
+      in_.upload->file.reset();
+      unread_body_ = true;
+    } else {
+      std::error_code size_error;
+      in_.upload->bytes = std::filesystem::file_size(in_.upload->file->path(), size_error);
+    }
+    dispatch();
+  }
+
   void on_body(error_code ec) {
     if (ec == bhttp::error::body_limit) {
       in_.body_state = Incoming::BodyState::TooLarge;
@@ -272,10 +364,11 @@ class Session final : public SessionBase {
     state_ = State::Handling;
     beast::get_lowest_layer(stream_).expires_never();
     ++served_;
-    keep_alive_ = parser_->keep_alive();
+    keep_alive_ = file_parser_ ? file_parser_->keep_alive() : parser_->keep_alive();
     auto& pool = system_route(in_.target) ? shared_.system : shared_.workers;
     asio::post(pool, [self = self()] {
       Reply reply = self->shared_.dispatcher.handle(self->in_);
+      self->in_.upload.reset();  // its slot and any file not stored go with the request, not the connection
       // A body from a source: its first piece is read here, on this worker, so a small file costs one hop.
       std::string first;
       if (reply.source && self->in_.method != "HEAD" && reply.source->length > 0) {
@@ -445,8 +538,12 @@ class Session final : public SessionBase {
     if (state_ == State::Closed) {
       return;
     }
+    const bool handling = state_ == State::Handling;  // a worker has the request (and drops its upload)
     state_ = State::Closed;
     end_stream_resources();
+    if (!handling) {
+      in_.upload.reset();  // a body half received is removed
+    }
     auto& lowest = beast::get_lowest_layer(stream_);
     lowest.cancel();
     error_code ignored;
@@ -609,6 +706,7 @@ class Session final : public SessionBase {
   std::string peer_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;  // a body_to_file route's
   std::optional<bhttp::response<bhttp::string_body>> response_;
   Incoming in_;
   State state_ = State::Idle;

@@ -21,6 +21,8 @@ std::string_view to_string(Role role);
 
 class Call;
 struct Reply;
+struct ApiError;
+struct Services;
 using Handler = Reply (*)(Call&);
 
 struct ParamDoc {
@@ -57,6 +59,12 @@ struct Route {
   // A public route that serves content (signed media links) is still rate
   // limited, by client address (Auth::limit_address): public is not unlimited.
   bool limit_by_address = false;
+  // The body goes to a temporary file as it arrives, never whole into memory,
+  // up to ServeLimits::max_upload_bytes (POST /api/v1/uploads). Such a request
+  // is authenticated, rate limited, role checked and given an upload slot
+  // before a byte of its body is read; `ready` (when set) may refuse it then too.
+  bool body_to_file = false;
+  std::optional<ApiError> (*ready)(const Services& services) = nullptr;
 };
 
 struct RouteMatch {

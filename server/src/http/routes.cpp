@@ -82,6 +82,53 @@ Route media_route() {
                /*limit_by_address=*/true};
 }
 
+Route upload_route() {
+  Json answer{{"type", "object"},
+              {"required", {"hash", "media_type", "kind", "bytes", "filename", "width", "height"}},
+              {"properties",
+               {{"hash", {{"type", "string"}, {"description", "sha256:<64 hex digits> of the bytes"}}},
+                {"url", {{"type", "string"}, {"description", "A signed /media link (absolute)"}}},
+                {"media_type", {{"type", "string"}}},
+                {"kind", {{"type", "string"}, {"enum", {"video", "image"}}}},
+                {"bytes", {{"type", "integer"}}},
+                {"filename", {{"type", "string"}, {"description", "The sender's name for it (may be empty)"}}},
+                {"width", {{"type", "integer"}}},
+                {"height", {{"type", "integer"}}},
+                {"duration_s", {{"type", "number"}}},
+                {"fps", {{"type", {"number", "null"}}}},
+                {"frame_count", {{"type", "integer"}}}}}};
+  Route route{"POST",
+              "/api/v1/uploads",
+              Role::Operator,
+              upload_media,
+              "Upload a video or an image",
+              "Stores a video (MP4, MOV, WebM, Matroska) or an image (JPEG, PNG, WebP) as an artifact. The body is "
+              "the file itself (its Content-Type the file's media type, or application/octet-stream) or a "
+              "multipart/form-data form whose first part with a filename is the file. The server streams it to "
+              "disk (never whole into memory, at most serve.max_upload_bytes), checks its first bytes against the "
+              "claimed type and has the media plugin decode it (media.inspect), then keeps it under its content "
+              "hash: the same bytes uploaded twice are stored once and answer the same hash.",
+              {ParamDoc{"filename", "The file's name, for a raw body (a form part carries its own)."}},
+              BodyDoc{{"video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "image/jpeg", "image/png",
+                       "image/webp", "application/octet-stream", "multipart/form-data"},
+                      Json{{"type", "string"}, {"format", "binary"}},
+                      "The file's bytes, or a form with the file.",
+                      nullptr},
+              {ok(201, "Stored (or stored before: the same bytes keep one artifact).", answer),
+               err(400, "A malformed multipart form (bad_multipart), an empty body, or a broken chunked encoding."),
+               err(413, "The body is larger than serve.max_upload_bytes (upload_too_large)."),
+               err(415,
+                   "Not a video or an image we take, not what its Content-Type claims, or it does not decode "
+                   "(unsupported_media; details.found says what it is)."),
+               err(503,
+                   "The media plugin is not loaded (media_unavailable), there is no artifact store "
+                   "(no_artifact_store), or too many uploads are under way (too_many_uploads, "
+                   "too_many_uploads_for_principal: retry).")}};
+  route.body_to_file = true;
+  route.ready = uploads_ready;
+  return route;
+}
+
 }  // namespace
 
 std::vector<Route> api_routes() {
@@ -395,6 +442,35 @@ std::vector<Route> api_routes() {
                  "A parameter is malformed, out of range or unknown, min_price is above max_price, or the "
                  "cursor is not one given out for this search (details.parameter names it)."),
              no_catalog, err(502, "The catalog plugin answered something that is not a page of products.")}},
+      Route{"POST",
+            "/api/v1/products",
+            Role::Operator,
+            create_product,
+            "Create a product by hand",
+            "A product that comes from no video (catalog.upsert, with the same checks as an ingested one). "
+            "`source` defaults to \"manual\"; without `video_id` one is made (from the Idempotency-Key when "
+            "there is one). A body naming the source and video_id of an existing product updates it (200). "
+            "Thumbnails, cover and video refer to artifacts by hash (POST /api/v1/uploads first); the answer "
+            "carries signed urls for them. With an Idempotency-Key, a repeat of the same body answers the first "
+            "product again with Idempotent-Replayed: true and changes nothing.",
+            {},
+            BodyDoc{{"application/json"},
+                    Json{{"type", "object"}, {"description", "catalog.upsert's input (plugins/catalog/README.md)"}},
+                    "The product.",
+                    Json{{"title", "Handmade leather wallet"},
+                         {"price", {{"amount", 35}, {"currency", "EUR"}}},
+                         {"tags", {"wallet", "leather"}},
+                         {"cover", {{"hash", "sha256:<the upload's hash>"}}}}},
+            {ok(201, "Created.", ref("Product")),
+             ok(200, "The product existed (same source and video_id): updated, or unchanged.", ref("Product")),
+             err(400, "Malformed JSON, a body that is not an object, or a bad Idempotency-Key."),
+             err(409, "The Idempotency-Key was used before with another body (idempotency_key_reused)."), too_large,
+             wrong_media,
+             err(422,
+                 "The product is invalid (invalid_product: details.field names the field), or refers to an "
+                 "artifact that is not stored (unknown_artifact)."),
+             no_catalog, bad_catalog},
+            {idempotency_key}},
       Route{"GET",
             "/api/v1/products/{id}",
             Role::Viewer,
@@ -444,6 +520,7 @@ std::vector<Route> api_routes() {
       // Artifacts (thumbnails, videos) by content hash (HEAD, as on every GET route: the headers alone).
       artifact_route(),
       media_route(),
+      upload_route(),
       Route{"GET",
             "/api/v1/plugins",
             Role::Viewer,

@@ -1,5 +1,7 @@
 #include "http/serve_app.hpp"
 
+#include "http/upload_body.hpp"
+
 #include "http/media.hpp"
 #include "http/routes.hpp"
 #include "http/run_metrics.hpp"
@@ -108,6 +110,7 @@ Result<uint16_t> ServeApp::start() {
   s.services->secrets = s.options.executor.secrets;
   s.services->streams.configure(s.options.limits.max_streams, s.options.limits.max_streams_per_principal);
   s.services->waits.configure(s.options.limits.max_waits, s.options.limits.max_waits_per_principal);
+  s.services->uploads.configure(s.options.limits.max_uploads, s.options.limits.max_uploads_per_principal);
   s.services->steps = StepSettings{s.options.executor.database_url, s.options.executor.plugin_configs,
                                    s.options.executor.artifact_dir, s.options.executor.http_allow};
   s.services->steps.invoker =
@@ -117,6 +120,10 @@ Result<uint16_t> ServeApp::start() {
   if (!s.options.executor.artifact_dir.empty()) {
     s.services->artifacts =
         std::make_shared<const ArtifactStore>(s.options.executor.artifact_dir, s.options.executor.artifact_remote);
+    // What a crash left half-received; the uploads of another live server on this folder stay.
+    if (const size_t stale = remove_stale_uploads(upload_temp_dir(s.services->artifacts->root())); stale > 0) {
+      s.log.info("upload.stale_removed", Json{{"files", stale}});
+    }
   }
   try {
     // Made once by the first node that needs it and shared by every node on this database (as the JWT

@@ -46,6 +46,11 @@ struct ServeLimits {
   size_t max_waits_per_principal = 2;
   // A step a request invokes directly (outside any run) is cancelled after this.
   std::chrono::milliseconds step_timeout{30000};
+  // POST /api/v1/uploads: the largest body (streamed to disk, never held in
+  // memory), and the uploads received at once, in total and per API key or user.
+  uint64_t max_upload_bytes = uint64_t{1} << 30;
+  size_t max_uploads = 8;
+  size_t max_uploads_per_principal = 2;
 };
 
 // Serving artifacts (GET /api/v1/artifacts, the signed /media links in API answers).
@@ -84,6 +89,7 @@ struct Services {
   std::map<std::string, std::string> secrets;  // the configuration's, by name: webhook triggers verify with these
   Slots streams;                               // open event streams (configured from limits at start)
   Slots waits;                                 // requests blocked in ?wait
+  Slots uploads;                               // uploads being received
   MediaSettings media;
   std::shared_ptr<const ArtifactStore> artifacts;   // null: no artifact store (404 for every artifact)
   std::shared_ptr<const MediaSigner> media_signer;  // the cluster's link key, from the database

@@ -68,6 +68,11 @@ class ArtifactStore {
   // Copies `file` in (atomically: a temporary file renamed into place), unless
   // the same content is there already. The extension of `file` is kept.
   Result<Artifact> put_file(const std::filesystem::path& file, const std::string& media_type = "") const;
+  // As put_file, but `file` (a temporary file on the store's own file system,
+  // such as an upload under root()/tmp) is renamed into place instead of
+  // copied: it is consumed when stored (renamed into place, or removed when the
+  // same content was stored before); after an Error it may or may not remain.
+  Result<Artifact> move_file(const std::filesystem::path& file, const std::string& media_type = "") const;
   // The stored file of `hash` ("sha256:..." or bare hex); empty when absent or malformed.
   // With a remote, an artifact not yet in the cache is fetched into it first
   // (plugins need a local file: OpenCV and ffmpeg read paths).
@@ -87,6 +92,7 @@ class ArtifactStore {
 
  private:
   std::filesystem::path local_path(const std::string& hex) const;
+  Result<Artifact> store_file(const std::filesystem::path& file, const std::string& media_type, bool move) const;
   std::filesystem::path fetch_into_cache(const std::string& hex) const;
 
   std::filesystem::path root_;
