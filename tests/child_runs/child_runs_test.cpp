@@ -323,9 +323,11 @@ TEST_F(WorkflowStartValidation, ChecksInputsAgainstTheTargetsDeclaredInputs) {
   const auto d = check(
       "name: main\nsteps:\n  - id: s\n    uses: workflow.start\n    with:\n      workflow: import-video\n"
       "      inputs: { uri: x }\n");
-  ASSERT_EQ(codes(d), (std::vector<std::string>{"unknown-workflow-input", "missing-workflow-input"}));
-  EXPECT_NE(d[0].message.find("did you mean 'url'"), std::string::npos) << d[0].message;
-  EXPECT_NE(d[1].message.find("requires input 'url'"), std::string::npos) << d[1].message;
+  // In file order: `inputs:` itself, then its key.
+  ASSERT_EQ(codes(d), (std::vector<std::string>{"missing-workflow-input", "unknown-workflow-input"}));
+  EXPECT_NE(d[0].message.find("requires input 'url'"), std::string::npos) << d[0].message;
+  EXPECT_NE(d[1].message.find("did you mean 'url'"), std::string::npos) << d[1].message;
+  EXPECT_EQ(d[1].pos.line, 7);
 }
 
 TEST_F(WorkflowStartValidation, WarnsWhenTheTargetIsNoFileBesideIt) {
