@@ -558,7 +558,14 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   ctx.circuit_record = &ctx_circuit_record;
 
   if (step.native) {
-    return checked_output(step, step.native(call, Json::parse(input_json, nullptr, false)));
+    try {
+      return checked_output(step, step.native(call, Json::parse(input_json, nullptr, false)));
+    } catch (const std::exception& e) {
+      StepOutcome failed;
+      failed.code = error_codes::internal;
+      failed.error = "step " + step.signature.uses + " failed: " + e.what();
+      return failed;
+    }
   }
   const lh_step_def& def = *step.def;
   StepOutcome outcome;

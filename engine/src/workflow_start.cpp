@@ -63,6 +63,12 @@ StepOutcome start(const StepCall& call, const Json& input) {
                    "workflow.start starts runs only inside a run that a linkhub node executes (linkhub run, serve or "
                    "worker)");
   }
+  // The executor checked the input against the schema; a direct call may not have.
+  if (!input.is_object() || !input.contains("workflow") || !input["workflow"].is_string() ||
+      (input.contains("timeout") && !input["timeout"].is_string())) {
+    return failure(LH_INVALID_INPUT, error_codes::invalid_input,
+                   "workflow.start: expected {workflow: NAME, inputs: {...}, idempotency_key?, wait?, timeout?}");
+  }
   std::optional<std::chrono::milliseconds> wait_for;
   if (input.contains("timeout")) {
     wait_for = parse_duration(input["timeout"].get<std::string>());
