@@ -6,6 +6,7 @@
 #include <linkhub/engine/duration.hpp>
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
+#include <linkhub/engine/run_starter.hpp>
 #include <linkhub/engine/template.hpp>
 
 #include "plan.hpp"
@@ -466,7 +467,9 @@ struct Executor::Impl {
     StepCall call;
     call.run_id = run->record.id;
     call.step_id = ps.decl->id;
+    call.index = index;
     call.idempotency_key = key;
+    call.runs = options.run_starter.get();
     call.artifact_dir = (options.artifact_dir / run->record.id).string();
     call.workflow_dir = run->plan->workflow_dir;
     call.artifacts = &artifacts;

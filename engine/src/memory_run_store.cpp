@@ -32,8 +32,7 @@ RunRecord MemoryRunStore::create_run(RunRecord run) {
   order_.push_back(run.id);
   RunData& data = runs_[run.id];
   data.run = run;
-  append_locked(data,
-                EventRecord{run.id, 0, 0, to_string(EventType::RunCreated), "", -1, Json{{"workflow", run.workflow}}});
+  append_locked(data, EventRecord{run.id, 0, 0, to_string(EventType::RunCreated), "", -1, created_payload(run)});
   return run;
 }
 

@@ -6,6 +6,7 @@
 #include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/validator.hpp>
 
+#include "child_runs.hpp"
 #include "fenced_run_store.hpp"
 
 #include <unistd.h>
@@ -141,6 +142,9 @@ struct Node::Impl {
   // With only_runs: the ones not claimed yet, and how many have finished.
   std::deque<std::string> pending;
   std::set<std::string> batch;
+  // Child runs that the batch's runs started (workflow.start), not yet in `pending`.
+  std::vector<std::string> adopted;
+  std::shared_ptr<ChildRuns> child_runs;
   size_t batch_done = 0;
   NodeStats stats;
   std::atomic<bool> stopping{false};
@@ -162,6 +166,9 @@ struct Node::Impl {
         listener(event);
       }
     };
+    child_runs = std::make_shared<ChildRuns>(
+        store, options.poll, [this](const std::string& child, const std::string& parent) { adopt(child, parent); });
+    exec.run_starter = child_runs;
     exec.on_run_finished = [this](const RunRecord& run) {
       const bool given_away = fenced.fenced(run.id);
       fenced.unfence(run.id);
@@ -173,6 +180,7 @@ struct Node::Impl {
           batch_done += batch.count(run.id);
         }
       }
+      child_runs->finished();
       store.wake_local();
     };
     if (options.max_runs == 0) {
@@ -182,6 +190,16 @@ struct Node::Impl {
       exec.limiter = std::make_shared<SqlStepLimiter>(store, options.owner, options.lease);
     }
     executor = std::make_unique<Executor>(host, fenced, std::move(exec));
+  }
+
+  // A batch (`linkhub run`) runs what its runs start too, so the command
+  // returns with the children done and a waiting step never waits for a node
+  // that is not there. Nodes that serve the whole queue claim children anyway.
+  void adopt(const std::string& child, const std::string& parent) {
+    std::lock_guard lock(mutex);
+    if (batch.count(parent) != 0 && batch.insert(child).second) {
+      adopted.push_back(child);
+    }
   }
 
   Result<std::shared_ptr<const Plan>> plan_for(const std::string& hash) {
@@ -271,7 +289,14 @@ struct Node::Impl {
     if (free == 0 || stopping) {
       return 0;
     }
-    if (!batch.empty()) {
+    bool is_batch = false;
+    {
+      std::lock_guard lock(mutex);
+      is_batch = !batch.empty();
+      pending.insert(pending.end(), adopted.begin(), adopted.end());
+      adopted.clear();
+    }
+    if (is_batch) {
       return claim_batch(free);
     }
     auto runs = store.claim_runs(options.owner, free, options.lease);

@@ -373,7 +373,8 @@ PluginCheckReport check_plugin(const fs::path& library, const PluginCheckOptions
     report.results.push_back({library.string(), "load", CheckVerdict::fail, why, -1});
     return report;
   }
-  const LoadedPlugin* plugin = host.plugins().front();
+  // The library just loaded: after the engine's built-in steps.
+  const LoadedPlugin* plugin = host.plugins().back();
   report.plugin = plugin->name;
   report.results.push_back(
       {plugin->name, "load", CheckVerdict::pass,

@@ -1,6 +1,8 @@
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 
+#include "builtin_steps.hpp"
+
 #include <dlfcn.h>
 #include <boost/dll/shared_library.hpp>
 
@@ -9,6 +11,7 @@
 #include <deque>
 #include <iostream>
 #include <set>
+#include <stdexcept>
 
 namespace linkhub {
 namespace {
@@ -241,6 +244,32 @@ std::string status_name(lh_status s) {
   return "unknown status " + std::to_string(static_cast<int>(s));
 }
 
+namespace {
+
+// Compiles a step's input and output schemas (signature.*_schema) into its
+// validators; returns why they cannot be used, or "".
+std::string compile_schemas(LoadedStep& step) {
+  for (auto [schema, validator, what] : {std::tuple{&step.signature.input_schema, &step.input_validator, "input"},
+                                         std::tuple{&step.signature.output_schema, &step.output_validator, "output"}}) {
+    if (auto unsupported = unsupported_schema_keywords(*schema); !unsupported.empty()) {
+      const auto& u = unsupported.front();
+      return "step '" + step.signature.uses + "': its " + what + " schema uses '" + u.keyword + "'" +
+             (u.pointer.empty() ? "" : " at '" + u.pointer + "'") +
+             ", a keyword linkhub's validator does not support (sdk/README.md, Schemas, lists them)";
+    }
+    auto compiled = JsonSchema::compile(*schema);
+    if (!compiled) {
+      return "step '" + step.signature.uses + "': its " + what + " schema: " + compiled.error().message;
+    }
+    *validator = std::move(*compiled);
+  }
+  // The validator checks every step's `with:` against it: compiled once, here.
+  step.signature.input_validator = &step.input_validator;
+  return "";
+}
+
+}  // namespace
+
 struct PluginHost::Impl {
   PluginHostOptions options;
   // Plugins are declared before the libraries so their step objects (which
@@ -340,8 +369,8 @@ struct PluginHost::Impl {
     }
     for (const auto& existing : plugins) {
       if (existing->name == def->name) {
-        problem(path,
-                std::string("a plugin named '") + def->name + "' is already loaded from " + existing->path.string());
+        problem(path, std::string("a plugin named '") + def->name + "' is already " +
+                          (existing->builtin ? "built into linkhub" : "loaded from " + existing->path.string()));
         return false;
       }
     }
@@ -378,30 +407,18 @@ struct PluginHost::Impl {
       step->plugin = plugin.get();
       step->signature.uses = plugin->name + "." + sd.name;
       step->signature.description = sd.description ? sd.description : "";
-      for (auto [text, schema, validator, what] :
-           {std::tuple{sd.input_schema, &step->signature.input_schema, &step->input_validator, "input"},
-            std::tuple{sd.output_schema, &step->signature.output_schema, &step->output_validator, "output"}}) {
+      for (auto [text, schema, what] : {std::tuple{sd.input_schema, &step->signature.input_schema, "input"},
+                                        std::tuple{sd.output_schema, &step->signature.output_schema, "output"}}) {
         *schema = text == nullptr ? Json::object() : Json::parse(text, nullptr, false);
         if (schema->is_discarded()) {
           problem(path, "step '" + step->signature.uses + "': its " + what + " schema is not valid JSON");
           return false;
         }
-        if (auto unsupported = unsupported_schema_keywords(*schema); !unsupported.empty()) {
-          const auto& u = unsupported.front();
-          problem(path, "step '" + step->signature.uses + "': its " + what + " schema uses '" + u.keyword + "'" +
-                            (u.pointer.empty() ? "" : " at '" + u.pointer + "'") +
-                            ", a keyword linkhub's validator does not support (sdk/README.md, Schemas, lists them)");
-          return false;
-        }
-        auto compiled = JsonSchema::compile(*schema);
-        if (!compiled) {
-          problem(path, "step '" + step->signature.uses + "': its " + what + " schema: " + compiled.error().message);
-          return false;
-        }
-        *validator = std::move(*compiled);
       }
-      // The validator checks every step's `with:` against it: compiled once, here.
-      step->signature.input_validator = &step->input_validator;
+      if (std::string why = compile_schemas(*step); !why.empty()) {
+        problem(path, why);
+        return false;
+      }
       plugin->steps.push_back(std::move(step));
     }
     for (const auto& step : plugin->steps) {
@@ -418,6 +435,16 @@ PluginHost::PluginHost() : PluginHost(PluginHostOptions{}) {}
 
 PluginHost::PluginHost(PluginHostOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  auto builtin = builtin_workflow_plugin();
+  for (auto& step : builtin->steps) {
+    step->plugin = builtin.get();
+    // The engine's own schemas: a failure here is a bug caught by every test.
+    if (std::string why = compile_schemas(*step); !why.empty()) {
+      throw std::logic_error("built-in " + why);
+    }
+    impl_->steps[step->signature.uses] = step.get();
+  }
+  impl_->plugins.push_back(std::move(builtin));
 }
 
 PluginHost::~PluginHost() {
@@ -530,6 +557,16 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   ctx.circuit_check = &ctx_circuit_check;
   ctx.circuit_record = &ctx_circuit_record;
 
+  if (step.native) {
+    try {
+      return checked_output(step, step.native(call, Json::parse(input_json, nullptr, false)));
+    } catch (const std::exception& e) {
+      StepOutcome failed;
+      failed.code = error_codes::internal;
+      failed.error = "step " + step.signature.uses + " failed: " + e.what();
+      return failed;
+    }
+  }
   const lh_step_def& def = *step.def;
   StepOutcome outcome;
   void* instance = def.create != nullptr ? def.create(def.user_data) : nullptr;
@@ -574,11 +611,18 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
       return outcome;
     }
   }
+  return checked_output(step, std::move(outcome));
+}
+
+StepOutcome PluginHost::checked_output(const LoadedStep& step, StepOutcome outcome) {
+  if (outcome.status != LH_OK) {
+    return outcome;
+  }
   if (auto violations = step.output_validator.validate(outcome.output); !violations.empty()) {
     outcome.status = LH_ERROR;
     outcome.bad_output = true;
     outcome.code = error_codes::bad_output;
-    outcome.error = "step " + uses + " returned output that does not match its output schema: " +
+    outcome.error = "step " + step.signature.uses + " returned output that does not match its output schema: " +
                     (violations[0].pointer.empty() ? "" : violations[0].pointer + ": ") + violations[0].message;
     outcome.output = Json();
   }

@@ -52,6 +52,23 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+Json created_payload(const RunRecord& run) {
+  Json payload{{"workflow", run.workflow}};
+  if (run.origin.is_object()) {
+    payload["origin"] = run.origin;
+  }
+  return payload;
+}
+
+int run_depth(const RunStore& store, std::string_view run_id) {
+  const auto events = store.get_events(run_id, 0, 1);
+  if (events.empty() || !events.front().payload.contains("origin")) {
+    return 0;
+  }
+  const Json& origin = events.front().payload["origin"];
+  return origin.is_object() ? origin.value("depth", 0) : 0;
+}
+
 std::string new_run_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const uint64_t ms = static_cast<uint64_t>(now_ms());

@@ -7,6 +7,7 @@
 #include <linkhub/engine/validator.hpp>
 
 #include "expression_references.hpp"
+#include "workflow_start_check.hpp"
 
 #include <algorithm>
 #include <map>
@@ -194,6 +195,8 @@ class SkippedOutputLint {
 
 Diagnostics lint_workflow(const Workflow& workflow) {
   Diagnostics d = SkippedOutputLint(workflow).run();
+  Diagnostics starts = check_workflow_starts(workflow, Severity::Warning);
+  d.insert(d.end(), starts.begin(), starts.end());
   sort_diagnostics(d);
   return d;
 }

@@ -5,9 +5,11 @@
 #include <linkhub/engine/suggest.hpp>
 #include <linkhub/engine/template.hpp>
 #include <linkhub/engine/validator.hpp>
+
 #include <linkhub/lua/sandbox.hpp>
 
 #include "expression_references.hpp"
+#include "workflow_start_check.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -421,6 +423,8 @@ class Validator {
 
 Diagnostics validate_workflow(const Workflow& workflow, const StepCatalog& catalog) {
   Diagnostics d = Validator(workflow, catalog).run();
+  Diagnostics starts = check_workflow_starts(workflow, Severity::Error);
+  d.insert(d.end(), starts.begin(), starts.end());
   sort_diagnostics(d);
   return d;
 }

@@ -25,8 +25,9 @@ import subprocess
 import sys
 import tempfile
 
-# What an excerpt cannot satisfy on its own: the steps and inputs around it.
-CONTEXT_CODES = {"unknown-need", "unknown-step-ref", "unknown-input-ref"}
+# What an excerpt cannot satisfy on its own: the steps and inputs around it,
+# and the workflows beside it (workflow.start's target).
+CONTEXT_CODES = {"unknown-need", "unknown-step-ref", "unknown-input-ref", "unknown-workflow"}
 FENCE = re.compile(r"^```ya?ml[ \t]*\n(.*?)^```", re.S | re.M)
 MARK = re.compile(r"<!--\s*example:\s*fails\s+([a-z0-9_,\s-]+?)\s*-->\s*$")
 

@@ -229,8 +229,7 @@ RunRecord SqlStore::create_run(RunRecord run) {
           soci::use(run.id), soci::use(run.workflow), soci::use(run.workflow_version), soci::use(run.workflow_hash),
           soci::use(status), soci::use(inputs), soci::use(outputs), soci::use(run.error),
           soci::use(run.idempotency_key, key_ind), soci::use(created);
-      EventRecord ev{
-          run.id, 0, run.created_ms, to_string(EventType::RunCreated), "", -1, Json{{"workflow", run.workflow}}};
+      EventRecord ev{run.id, 0, run.created_ms, to_string(EventType::RunCreated), "", -1, created_payload(run)};
       impl_->insert_event(sql, ev);
       impl_->notify(sql);
     });

@@ -23,7 +23,7 @@ Json plugin_json(const LoadedPlugin& plugin, bool with_schemas) {
               {"version", plugin.version},
               {"description", plugin.description},
               {"api_version", plugin_api_version_text(plugin.api_version)},
-              {"path", plugin.path.string()},
+              {"path", plugin.builtin ? Json(nullptr) : Json(plugin.path.string())},
               {"steps", steps}};
 }
 
@@ -130,7 +130,8 @@ int cmd_plugins_describe(const GlobalOptions& global, const std::string& name) {
     }
     return 0;
   }
-  std::cout << plugin->name << " " << plugin->version << " (" << plugin->path.string() << ")\n"
+  std::cout << plugin->name << " " << plugin->version << " ("
+            << (plugin->builtin ? std::string("built into linkhub") : plugin->path.string()) << ")\n"
             << "  " << plugin->description << "\n";
   for (const auto* step : steps) {
     std::cout << "\n  " << step->signature.uses << ": " << step->signature.description << "\n";

@@ -33,6 +33,8 @@ struct Diagnostic {
 
 // The warnings' codes.
 inline constexpr std::string_view kUnguardedSkippedOutput = "unguarded-skipped-output";
+// workflow.start names a workflow that is no file beside this one (it may be registered when the step runs).
+inline constexpr std::string_view kUnknownWorkflow = "unknown-workflow";
 
 using Diagnostics = std::vector<Diagnostic>;
 

@@ -19,6 +19,7 @@
 namespace linkhub {
 
 class CircuitBreakers;
+class RunStarter;
 
 struct ExecutorOptions {
   int threads = 2;
@@ -48,6 +49,9 @@ struct ExecutorOptions {
   std::vector<std::string> http_allow;
   // The process's per-host circuit breakers for plugins' outbound HTTP; null = none.
   std::shared_ptr<CircuitBreakers> circuit_breakers;
+  // Starts child runs for workflow.start steps (a Node sets its own); null:
+  // those steps fail with code unavailable.
+  std::shared_ptr<RunStarter> run_starter;
 };
 
 struct StepResult {

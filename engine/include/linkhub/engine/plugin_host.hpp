@@ -19,6 +19,9 @@
 namespace linkhub {
 
 struct LoadedPlugin;
+struct StepCall;
+struct StepOutcome;
+class RunStarter;
 
 // A step type offered by a loaded plugin, with its schemas compiled once.
 struct LoadedStep {
@@ -27,6 +30,9 @@ struct LoadedStep {
   JsonSchema output_validator;
   const lh_step_def* def = nullptr;
   const LoadedPlugin* plugin = nullptr;
+  // A step the engine itself implements (def is null): called instead of the
+  // C ABI, with the input already checked; its output is checked the same way.
+  std::function<StepOutcome(const StepCall&, const Json& input)> native;
 };
 
 struct LoadedPlugin {
@@ -35,6 +41,7 @@ struct LoadedPlugin {
   std::string description;
   std::filesystem::path path;
   uint32_t api_version = 0;
+  bool builtin = false;  // the engine's own steps (path is empty)
   std::vector<std::unique_ptr<LoadedStep>> steps;
   // What the plugin handed to host->set_plugin_state() during init (API 1.1).
   void* state = nullptr;
@@ -56,6 +63,7 @@ struct PluginProblem {
 struct StepCall {
   std::string run_id;
   std::string step_id;
+  int index = -1;  // the foreach item, -1 for the step as a whole
   std::string idempotency_key;
   std::string artifact_dir;
   std::string workflow_dir;
@@ -73,6 +81,8 @@ struct StepCall {
   // circuit_record). Unset: every call may go and nothing is recorded.
   std::function<int64_t(std::string_view host)> circuit_check;
   std::function<void(std::string_view host, bool ok)> circuit_record;
+  // Starts other workflows' runs (the built-in workflow.start); null outside a node's run.
+  RunStarter* runs = nullptr;
 };
 
 // "ok", "error", "retryable error", "cancelled", "invalid input", or
@@ -104,6 +114,9 @@ struct PluginHostOptions {
   std::function<void(const std::filesystem::path& library, lh_log_level, std::string_view)> log;
 };
 
+// Every host offers the engine's built-in steps first, as the plugin
+// `workflow` (a library of that name is refused): workflow.start.
+//
 // Loads plugin libraries (absolute paths, RTLD_LOCAL), checks the API version
 // before any other call, and invokes steps through the C ABI. A library that
 // is not a plugin, has the wrong version, fails or throws in init, or repeats a
@@ -142,6 +155,8 @@ class PluginHost : public StepCatalog {
   StepOutcome invoke(const LoadedStep& step, const StepCall& call, std::string_view input_json) const;
 
  private:
+  // Fails an LH_OK outcome whose output breaks the step's output schema.
+  static StepOutcome checked_output(const LoadedStep& step, StepOutcome outcome);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

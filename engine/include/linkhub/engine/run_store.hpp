@@ -32,6 +32,10 @@ struct RunRecord {
   std::string error_code;       // error_codes.hpp; empty when the run did not fail
   Json error_details;           // an object or null
   std::string idempotency_key;  // empty when none was given
+  // Who started the run, when a step of another run did (workflow.start):
+  // {parent_run_id, parent_step, depth}; null otherwise. Kept in the run's
+  // run.created event, written with the run.
+  Json origin;
   int64_t created_ms = 0;
   int64_t started_ms = 0;
   int64_t finished_ms = 0;
@@ -89,6 +93,13 @@ class RunStore {
   virtual std::vector<StepRecord> get_steps(std::string_view run_id) const = 0;
   virtual std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const = 0;
 };
+
+// The payload of a run's run.created event: {workflow} and, for a run
+// another run's step started, its origin.
+Json created_payload(const RunRecord& run);
+// The depth of a run in a chain of runs started by steps (workflow.start):
+// 0 for a run nobody's step started; read from its run.created event.
+int run_depth(const RunStore& store, std::string_view run_id);
 
 // A new random, time-ordered run id (UUIDv7 text).
 std::string new_run_id();
