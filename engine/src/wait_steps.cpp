@@ -46,9 +46,9 @@ const char* const kSleepInput = R"json({
 
 const char* const kSleepOutput = R"json({
   "type": "object",
-  "required": ["until"],
+  "required": ["until_ms"],
   "properties": {
-    "until": {"type": "integer", "description": "when the sleep ended (ms since the epoch)"},
+    "until_ms": {"type": "integer", "description": "when the sleep ended (ms since the epoch)"},
     "slept_ms": {"type": "integer", "description": "how long the step slept, across restarts"}
   }
 })json";
@@ -160,7 +160,7 @@ Result<WaitSpec> wait_spec(std::string_view uses, const Json& with, int64_t now)
 
 Json wait_output(std::string_view uses, const WaitRecord& wait) {
   if (uses == kSleepStep) {
-    return Json{{"until", wait.deadline_ms}, {"slept_ms", std::max<int64_t>(0, wait.resolved_ms - wait.created_ms)}};
+    return Json{{"until_ms", wait.deadline_ms}, {"slept_ms", std::max<int64_t>(0, wait.resolved_ms - wait.created_ms)}};
   }
   const bool received = wait.state == "received";
   return Json{{"received", received},
