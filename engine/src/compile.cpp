@@ -69,6 +69,9 @@ Result<std::shared_ptr<const Plan>> make_plan(Workflow workflow, const PluginHos
       ps.needs.push_back(it->second);
       plan->steps[it->second].dependents.push_back(i);
     }
+    if (ps.type->plugin == nullptr) {
+      continue;  // a step of the engine's own (core.wait_for): no plugin config, no step_concurrency slot
+    }
     const std::string& plugin = ps.type->plugin->name;
     ps.plugin_config =
         options.plugin_configs.contains(plugin) ? options.plugin_configs[plugin].dump() : std::string("{}");

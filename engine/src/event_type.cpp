@@ -6,8 +6,8 @@
 namespace linkhub {
 namespace {
 
-const std::array<std::pair<EventType, std::string>, 16>& table() {
-  static const std::array<std::pair<EventType, std::string>, 16> names{{
+const std::array<std::pair<EventType, std::string>, 20>& table() {
+  static const std::array<std::pair<EventType, std::string>, 20> names{{
       {EventType::RunCreated, "run.created"},
       {EventType::RunStarted, "run.started"},
       {EventType::RunResumed, "run.resumed"},
@@ -24,6 +24,10 @@ const std::array<std::pair<EventType, std::string>, 16>& table() {
       {EventType::StepCancelled, "step.cancelled"},
       {EventType::ItemSucceeded, "item.succeeded"},
       {EventType::ItemFailed, "item.failed"},
+      {EventType::StepWaiting, "step.waiting"},
+      {EventType::RunWaiting, "run.waiting"},
+      {EventType::WaitReceived, "wait.received"},
+      {EventType::WaitTimedOut, "wait.timed_out"},
   }};
   return names;
 }

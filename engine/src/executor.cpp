@@ -12,6 +12,7 @@
 #include "plan.hpp"
 #include "thread_pool.hpp"
 #include "timer_queue.hpp"
+#include "wait_steps.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -71,6 +72,9 @@ struct StepRun {
   std::unordered_map<int, int> prior_item_attempts;
   std::unordered_map<int, Json> prior_item_outputs;  // succeeded items keep their output
   std::vector<char> item_preset;                     // per item: finished before this process
+  // core.wait_for / core.sleep: waiting for its event or deadline, no thread held.
+  bool parked = false;
+  WaitRecord wait;
 
   // Takes the next items to start, up to `limit` in flight, passing over items already done.
   void take_items(size_t limit, std::vector<size_t>& launch) {
@@ -103,6 +107,9 @@ struct RunState {
   std::condition_variable done_cv;
   std::vector<StepRun> steps;
   size_t remaining = 0;
+  // Steps ready or under way (not parked, not finished). When it drops to 0
+  // with steps remaining, all that is left waits: the run is parked.
+  size_t active_steps = 0;
   bool failed = false;
   Error failure;
   bool done = false;
@@ -348,7 +355,9 @@ struct Executor::Impl {
       }
     }
     if (!ps.foreach) {
-      return run_attempt(run, i, -1, sr.prior_attempts + 1, nullptr);
+      // A wait resumed after its run was parked is the same attempt, still waiting.
+      const int attempt = is_builtin(*ps.type) ? std::max(1, sr.prior_attempts) : sr.prior_attempts + 1;
+      return run_attempt(run, i, -1, attempt, nullptr);
     }
     auto items = ps.foreach->render(sandbox, bindings(*run, nullptr, nullptr));
     if (!items) {
@@ -433,6 +442,9 @@ struct Executor::Impl {
       return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(),
                           Error{"with: " + problem->message, error_codes::invalid_input, std::move(problem->details)},
                           0);
+    }
+    if (is_builtin(*ps.type)) {
+      return run_wait(run, i, index, attempt, item, std::move(in));
     }
 
     const std::string key = run->record.id + "/" + ps.decl->id + (index >= 0 ? "/" + std::to_string(index) : "");
@@ -524,6 +536,165 @@ struct Executor::Impl {
     mask(outcome.details);  // a plugin may quote a secret in its details as in its message
     return attempt_done(run, i, index, attempt, item, outcome.status, std::move(outcome.output),
                         Error{std::move(outcome.error), std::move(outcome.code), std::move(outcome.details)}, elapsed);
+  }
+
+  // core.wait_for / core.sleep: registers the wait in the store, then either
+  // finishes at once (it was resolved already: a resumed run) or parks the
+  // step; once nothing else of the run is under way, the run is parked.
+  std::optional<size_t> run_wait(const std::shared_ptr<RunState>& run, size_t i, int index, int attempt,
+                                 const Json* item, Json in) {
+    const PlanStep& ps = run->plan->steps[i];
+    const std::string& uses = ps.type->signature.uses;
+    if (index >= 0) {
+      return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(),
+                          Error{uses + " cannot run inside foreach", error_codes::invalid_input}, 0);
+    }
+    if (!store.supports_waits()) {
+      return attempt_done(run, i, index, attempt, item, LH_ERROR, Json(),
+                          Error{uses + " parks its run in the run database; this executor's store keeps no waits "
+                                       "(use linkhub run, worker or serve)",
+                                error_codes::unavailable},
+                          0);
+    }
+    const int64_t now = now_ms();
+    auto spec = wait_spec(uses, in, now);
+    if (!spec) {
+      return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(),
+                          Error{"with: " + spec.error().message, spec.error().code}, 0);
+    }
+    WaitRecord wait = store.begin_wait(WaitRecord{run->record.id, ps.decl->id, spec->key, spec->deadline_ms, now});
+    {
+      RunLock lock(*this, *run);
+      StepRun& sr = run->steps[i];
+      if (!sr.started) {
+        sr.started = true;
+        sr.start_us = steady_us();
+      }
+      sr.attempts = attempt;
+      StepRecord rec = step_record(*run, i, -1, attempt, StepStatus::Waiting);
+      rec.input = std::move(in);
+      rec.started_ms = now;
+      Json payload{{"attempt", attempt}};
+      if (!wait.key.empty()) {
+        payload["key"] = wait.key;
+      }
+      if (wait.deadline_ms != 0) {
+        payload["deadline_ms"] = wait.deadline_ms;
+      }
+      record(*run, std::move(rec),
+             EventRecord{"", 0, 0, to_string(EventType::StepWaiting), "", -1, std::move(payload)});
+    }
+    if (wait.state != "waiting") {
+      return attempt_done(run, i, -1, attempt, nullptr, LH_OK, wait_output(uses, wait), Error{}, 0);
+    }
+    RunLock lock(*this, *run);
+    StepRun& sr = run->steps[i];
+    sr.parked = true;
+    sr.wait = std::move(wait);
+    if (--run->active_steps == 0) {
+      park(run, lock.held);
+    }
+    return std::nullopt;
+  }
+
+  // Everything of the run that is left waits (called with run->mutex held,
+  // nothing under way). The store parks it (status waiting, no lease) unless
+  // a wait was resolved meanwhile: those steps go on here instead.
+  void park(const std::shared_ptr<RunState>& run, std::unique_lock<std::mutex>& lock) {
+    if (run->cancelled) {
+      cancel_parked(run, lock);
+      return;
+    }
+    Json waits = Json::array();
+    for (size_t i = 0; i < run->steps.size(); ++i) {
+      const StepRun& sr = run->steps[i];
+      if (sr.parked) {
+        waits.push_back(
+            Json{{"step", run->plan->steps[i].decl->id}, {"key", sr.wait.key}, {"deadline_ms", sr.wait.deadline_ms}});
+      }
+    }
+    EventRecord event{
+        run->record.id, 0, now_ms(), to_string(EventType::RunWaiting), "", -1, Json{{"waits", std::move(waits)}}};
+    mask(event);
+    EventRecord copy = event;
+    lock.unlock();
+    flush(*run);  // every step's state is stored before the run is parked
+    auto resolved = store.park_run(run->record.id, std::move(event));
+    if (resolved.empty()) {
+      emit(copy);
+    }
+    lock.lock();
+    if (resolved.empty()) {
+      end_parked(run, lock);
+      return;
+    }
+    size_t resumed = 0;
+    for (const WaitRecord& w : resolved) {
+      if (w.state == "cancelled") {
+        run->cancelled = true;
+        cancel_parked(run, lock);
+        return;
+      }
+      for (size_t i = 0; i < run->steps.size(); ++i) {
+        StepRun& sr = run->steps[i];
+        if (sr.parked && run->plan->steps[i].decl->id == w.step_id) {
+          sr.parked = false;
+          ++run->active_steps;
+          ++resumed;
+          const Json output = wait_output(run->plan->steps[i].type->signature.uses, w);
+          pool.submit([this, run, i, attempt = sr.attempts, output] {
+            if (auto next = attempt_done(run, i, -1, attempt, nullptr, LH_OK, output, Error{}, 0)) {
+              process_step(run, *next);
+            }
+          });
+        }
+      }
+    }
+    if (resumed == 0) {
+      // Cannot happen (the store reports waits of waiting steps only); should
+      // it, the run leaves this node with its lease, and is resumed elsewhere.
+      end_parked(run, lock);
+    }
+  }
+
+  // The run was cancelled: its parked steps end cancelled (and with them, the run).
+  void cancel_parked(const std::shared_ptr<RunState>& run, std::unique_lock<std::mutex>& lock) {
+    std::vector<size_t> parked;
+    for (size_t i = 0; i < run->steps.size(); ++i) {
+      if (run->steps[i].parked) {
+        run->steps[i].parked = false;
+        parked.push_back(i);
+      }
+    }
+    run->active_steps += parked.size();
+    for (size_t i : parked) {
+      if (auto next = finish_step(run, i, StepStatus::Cancelled, Json(nullptr),
+                                  Error{"the run was cancelled while it waited", error_codes::cancelled}, lock)) {
+        pool.submit([this, run, d = *next] { process_step(run, d); });
+      }
+    }
+  }
+
+  // The run is parked in the store: this process forgets it (Node: the run
+  // leaves `held`; wait() answers status waiting).
+  void end_parked(const std::shared_ptr<RunState>& run, std::unique_lock<std::mutex>& lock) {
+    run->record.status = RunStatus::Waiting;
+    run->done = true;
+    const RunRecord rec = run->record;
+    lock.unlock();
+    run->done_cv.notify_all();
+    if (options.on_run_finished) {
+      options.on_run_finished(rec);
+    }
+    {
+      std::lock_guard g(runs_mutex);
+      if (options.on_run_finished) {
+        runs.erase(rec.id);
+      }
+      --active;
+    }
+    runs_cv.notify_all();
+    lock.lock();
   }
 
   std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt) const {
@@ -706,8 +877,14 @@ struct Executor::Impl {
         ready.push_back(d);
       }
     }
+    --run->active_steps;
+    run->active_steps += ready.size();
     if (--run->remaining == 0) {
       finish_run(run, lock);
+      return std::nullopt;
+    }
+    if (run->active_steps == 0) {
+      park(run, lock);  // what is left waits for an event or a deadline
       return std::nullopt;
     }
     if (ready.empty()) {
@@ -863,6 +1040,7 @@ void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord ev
     finish_run(run, lock.held);
     return;
   }
+  run->active_steps = ready.size();
   for (size_t i : ready) {
     pool.submit([this, run, i] { process_step(run, i); });
   }

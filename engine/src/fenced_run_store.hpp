@@ -47,6 +47,14 @@ class FencedRunStore final : public RunStore {
       inner_.append_event(std::move(event));
     }
   }
+  bool supports_waits() const override { return inner_.supports_waits(); }
+  WaitRecord begin_wait(WaitRecord wait) override {
+    return fenced(wait.run_id) ? wait : inner_.begin_wait(std::move(wait));
+  }
+  // A fenced run is another node's now: it is not parked from here.
+  std::vector<WaitRecord> park_run(const std::string& run_id, EventRecord event) override {
+    return fenced(run_id) ? std::vector<WaitRecord>{} : inner_.park_run(run_id, std::move(event));
+  }
   std::optional<RunRecord> get_run(std::string_view run_id) const override { return inner_.get_run(run_id); }
   std::vector<RunRecord> list_runs(size_t limit) const override { return inner_.list_runs(limit); }
   std::vector<StepRecord> get_steps(std::string_view run_id) const override { return inner_.get_steps(run_id); }

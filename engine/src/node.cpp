@@ -176,7 +176,8 @@ struct Node::Impl {
         std::lock_guard lock(mutex);
         held.erase(run.id);
         if (!given_away) {
-          ++stats.finished;
+          // A parked run is done here too: whoever gets its event resumes it.
+          ++(run.status == RunStatus::Waiting ? stats.parked : stats.finished);
           batch_done += batch.count(run.id);
         }
       }
@@ -381,6 +382,19 @@ struct Node::Impl {
     }
   }
 
+  // Wait deadlines (core.wait_for timeouts, core.sleep) are the cluster's:
+  // every node times out what is due, in one transaction per pass, and the
+  // runs that woke are claimed like any queued run. Returns when to look again.
+  Clock::time_point expire_waits() {
+    const int64_t now = now_ms();
+    const int64_t next = store.expire_waits(now);
+    auto again = Clock::now() + std::chrono::seconds(1);  // waits other nodes register meanwhile
+    if (next > 0 && next - now < 1000) {
+      again = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(next - now, 1));
+    }
+    return again;
+  }
+
   bool finished_work() {
     std::lock_guard lock(mutex);
     if (!batch.empty()) {
@@ -397,11 +411,15 @@ struct Node::Impl {
   void run() {
     auto next_heartbeat = Clock::now();
     auto next_schedule_check = Clock::now();
+    auto next_deadline_check = Clock::now();
     const auto beat = std::max(options.lease / 3, std::chrono::milliseconds(50));
     while (!stopping && !finished_work()) {
       if (Clock::now() >= next_schedule_check) {
         fire_schedules();
         next_schedule_check = Clock::now() + std::chrono::seconds(1);
+      }
+      if (Clock::now() >= next_deadline_check) {
+        next_deadline_check = expire_waits();
       }
       const size_t claimed = claim();
       if (Clock::now() >= next_heartbeat) {
@@ -418,6 +436,9 @@ struct Node::Impl {
         continue;  // there may be more
       }
       auto wait = std::min({options.poll, beat, std::chrono::milliseconds(1000)});
+      const auto to_deadline =
+          std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline_check - Clock::now());
+      wait = std::clamp(to_deadline, std::chrono::milliseconds(1), wait);
       store.wait_for_work(wait);
     }
     // Let what runs here finish; heartbeat meanwhile so no other node takes

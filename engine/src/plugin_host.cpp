@@ -2,6 +2,7 @@
 #include <linkhub/engine/plugin_host.hpp>
 
 #include "builtin_steps.hpp"
+#include "wait_steps.hpp"
 
 #include <dlfcn.h>
 #include <boost/dll/shared_library.hpp>
@@ -511,6 +512,11 @@ const LoadedPlugin* PluginHost::plugin(std::string_view name) const {
 }
 
 const LoadedStep* PluginHost::step(std::string_view uses) const {
+  // The engine's own steps (core.wait_for, core.sleep) come first: a plugin
+  // cannot park a run, so one offering the same name is never called.
+  if (const LoadedStep* builtin = builtin_step(uses)) {
+    return builtin;
+  }
   auto it = impl_->steps.find(uses);
   return it == impl_->steps.end() ? nullptr : it->second;
 }
@@ -521,14 +527,23 @@ const StepSignature* PluginHost::find_signature(std::string_view uses) const {
 }
 
 std::vector<std::string> PluginHost::all_uses() const {
-  std::vector<std::string> out;
+  std::vector<std::string> out = builtin_step_names();
   for (const auto& [uses, step] : impl_->steps) {
-    out.push_back(uses);
+    if (builtin_step(uses) == nullptr) {
+      out.push_back(uses);
+    }
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
 StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std::string_view input_json) const {
+  if (step.def == nullptr) {
+    StepOutcome refused;
+    refused.code = error_codes::invalid_input;
+    refused.error = step.signature.uses + " is built into the engine and runs only as a step of a workflow";
+    return refused;
+  }
   CallState state;
   state.call = &call;
   state.step = &step;

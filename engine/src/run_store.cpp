@@ -18,6 +18,8 @@ std::string_view to_string(RunStatus status) {
       return "failed";
     case RunStatus::Cancelled:
       return "cancelled";
+    case RunStatus::Waiting:
+      return "waiting";
   }
   return "unknown";
 }
@@ -38,6 +40,8 @@ std::string_view to_string(StepStatus status) {
       return "skipped";
     case StepStatus::Cancelled:
       return "cancelled";
+    case StepStatus::Waiting:
+      return "waiting";
   }
   return "unknown";
 }

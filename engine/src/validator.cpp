@@ -5,7 +5,7 @@
 #include <linkhub/engine/suggest.hpp>
 #include <linkhub/engine/template.hpp>
 #include <linkhub/engine/validator.hpp>
-
+#include <linkhub/engine/waits.hpp>
 #include <linkhub/lua/sandbox.hpp>
 
 #include "expression_references.hpp"
@@ -37,6 +37,7 @@ class Validator {
   Diagnostics run() {
     for (const auto& step : wf_.steps) {
       check_uses_and_with(step);
+      check_wait_step(step);
       check_needs(step);
     }
     check_cycles();
@@ -225,6 +226,49 @@ class Validator {
         const std::string what = v.pointer.empty() ? "`with:`" : "input '" + v.pointer.substr(1) + "'";
         add(v.pointer.empty() && wf_.keys.count(with_pointer) == 0 ? step.pointer : p, step.id,
             v.code == "type" ? "input-type" : "invalid-input", what + " of " + step.uses + ": " + v.message);
+      }
+    }
+  }
+
+  // core.wait_for and core.sleep: what their schemas cannot say. Values
+  // that hold a template are checked when the step runs.
+  void check_wait_step(const StepDecl& step) {
+    if (step.uses != kWaitForStep && step.uses != kSleepStep) {
+      return;
+    }
+    if (step.foreach) {
+      add(step.pointer + "/foreach", step.id, "wait-in-foreach",
+          step.uses + " parks the whole run and cannot run per item of a foreach; wait in its own step", true);
+    }
+    const Json& with = step.with;
+    if (!with.is_object()) {
+      return;
+    }
+    for (const char* field : {"timeout", "for"}) {
+      if (with.contains(field) && with[field].is_string() && !holds_template(with, std::string("/") + field)) {
+        auto d = parse_duration(with[field].get<std::string>());
+        if (!d || d->count() <= 0) {
+          add(step.pointer + "/with/" + field, step.id, "invalid-input",
+              std::string("input '") + field + "' of " + step.uses + ": '" + with[field].get<std::string>() +
+                  "' is not a positive duration (\"30s\", \"5m\", \"24h\", \"1h30m\")");
+        }
+      }
+    }
+    if (step.uses == kWaitForStep && with.contains("key") && with["key"].is_string() && !holds_template(with, "/key")) {
+      if (auto problem = event_key_problem(with["key"].get<std::string>())) {
+        add(step.pointer + "/with/key", step.id, "invalid-input", "input 'key' of " + step.uses + ": " + *problem);
+      }
+    }
+    if (step.uses == kSleepStep) {
+      const bool has_for = with.contains("for"), has_until = with.contains("until");
+      if (has_for == has_until) {
+        add(wf_.keys.count(step.pointer + "/with") ? step.pointer + "/with" : step.pointer, step.id, "invalid-input",
+            "core.sleep takes either `for` (a duration) or `until` (a time), not both and not neither", true);
+      } else if (has_until && with["until"].is_string() && !holds_template(with, "/until") &&
+                 !parse_timestamp_ms(with["until"].get<std::string>())) {
+        add(step.pointer + "/with/until", step.id, "invalid-input",
+            "input 'until' of core.sleep: '" + with["until"].get<std::string>() +
+                "' is not an RFC 3339 time such as \"2026-12-24T18:00:00Z\"");
       }
     }
   }

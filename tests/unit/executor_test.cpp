@@ -512,7 +512,7 @@ INSTANTIATE_TEST_SUITE_P(Threads, ExecutorTest, ::testing::Values(1, 2, 8),
 
 TEST(EventTypes, EveryTypeHasOneNameThatParsesBack) {
   std::set<std::string> names;
-  for (int i = 0; i <= static_cast<int>(EventType::ItemFailed); ++i) {
+  for (int i = 0; i <= static_cast<int>(EventType::WaitTimedOut); ++i) {
     const auto type = static_cast<EventType>(i);
     const std::string& name = to_string(type);
     EXPECT_TRUE(names.insert(name).second) << name;

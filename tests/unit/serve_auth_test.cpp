@@ -178,6 +178,7 @@ TEST_F(ServeAuthTest, TheRolesOfTheRoutesAreTheOnesTheIssueAsksFor) {
       {"POST /api/v1/workflows/{name}/runs", http::Role::Operator},
       {"POST /api/v1/runs/{id}/cancel", http::Role::Operator},
       {"POST /api/v1/runs/{id}/retry", http::Role::Operator},
+      {"POST /api/v1/events/{key}", http::Role::Operator},
       {"POST /api/v1/dead-letters/{run}/{step}/requeue", http::Role::Operator},
       {"POST /api/v1/products", http::Role::Operator},
       {"PATCH /api/v1/products/{id}", http::Role::Operator},

@@ -86,6 +86,20 @@ const sdk::MigrationTrack& engine_track() {
                "ALTER TABLE lh_steps ADD COLUMN error_code TEXT NOT NULL DEFAULT ''",
                "ALTER TABLE lh_steps ADD COLUMN error_details TEXT NOT NULL DEFAULT 'null'",
            }},
+          {7,
+           "durable waits: steps parked until an event with a key arrives or a deadline passes",
+           {
+               // One row per waiting step (core.wait_for, core.sleep with key ''),
+               // kept until its run finishes. state: waiting | received | timed_out;
+               // event: the delivered payload (JSON text). deadline_ms 0: none.
+               "CREATE TABLE lh_waits ("
+               " run_id TEXT NOT NULL, step_id TEXT NOT NULL, wait_key TEXT NOT NULL, deadline_ms BIGINT NOT NULL,"
+               " created_ms BIGINT NOT NULL, state TEXT NOT NULL DEFAULT 'waiting', event TEXT NOT NULL DEFAULT 'null',"
+               " resolved_ms BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (run_id, step_id))",
+               // Delivery: the oldest wait on a key. Deadlines: the earliest first.
+               "CREATE INDEX lh_waits_key ON lh_waits (wait_key, state, created_ms)",
+               "CREATE INDEX lh_waits_deadline ON lh_waits (state, deadline_ms)",
+           }},
       }};
   return track;
 }

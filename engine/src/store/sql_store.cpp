@@ -27,6 +27,8 @@ RunStatus parse_run_status(const std::string& s) {
     return RunStatus::Failed;
   if (s == "cancelled")
     return RunStatus::Cancelled;
+  if (s == "waiting")
+    return RunStatus::Waiting;
   return RunStatus::Queued;
 }
 
@@ -34,7 +36,7 @@ StepStatus parse_step_status(const std::string& s) {
   static const std::pair<const char*, StepStatus> names[] = {
       {"pending", StepStatus::Pending},     {"running", StepStatus::Running}, {"retrying", StepStatus::Retrying},
       {"succeeded", StepStatus::Succeeded}, {"failed", StepStatus::Failed},   {"skipped", StepStatus::Skipped},
-      {"cancelled", StepStatus::Cancelled}};
+      {"cancelled", StepStatus::Cancelled}, {"waiting", StepStatus::Waiting}};
   for (const auto& [name, status] : names) {
     if (s == name) {
       return status;
@@ -258,6 +260,9 @@ void SqlStore::update_run(const RunRecord& run, EventRecord event) {
         soci::use(run.error_code), soci::use(details), soci::use(run.id);
     event.run_id = run.id;
     impl_->insert_event(sql, event);
+    if (final_run(status)) {
+      sql << "DELETE FROM lh_waits WHERE run_id = :id", soci::use(run.id);  // their outcomes are in the steps now
+    }
   });
   if (final_run(std::string(to_string(run.status)))) {
     impl_->forget_seq(run.id);
@@ -636,12 +641,13 @@ bool SqlStore::request_cancel(const std::string& run_id) {
     if (!sql.got_data() || final_run(status)) {
       return false;
     }
-    if (status == "queued" && expires < now_ms()) {
+    if ((status == "queued" && expires < now_ms()) || status == "waiting") {
       // Nobody holds it: cancel it here.
       const long long now = now_ms();
       sql << "UPDATE lh_runs SET status = 'cancelled', error = 'the run was cancelled before it started', "
              "error_code = 'cancelled', finished_ms = :t WHERE id = :id",
           soci::use(now), soci::use(run_id);
+      sql << "DELETE FROM lh_waits WHERE run_id = :id", soci::use(run_id);
       impl_->forget_seq(run_id);
       EventRecord ev{run_id,
                      0,
@@ -741,6 +747,208 @@ std::vector<DeadLetter> SqlStore::dead_letters(const std::string& run_id, size_t
       out.push_back(std::move(copy));
     }
     return out;
+  });
+}
+
+// ---------------------------------------------------------------- waits
+
+namespace {
+
+constexpr const char* kWaitColumns = "run_id, step_id, wait_key, deadline_ms, created_ms, state, event, resolved_ms";
+
+struct WaitRow {
+  WaitRecord w;
+  long long deadline = 0, created = 0, resolved = 0;
+  std::string event;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(w.run_id));
+    st.exchange(soci::into(w.step_id));
+    st.exchange(soci::into(w.key));
+    st.exchange(soci::into(deadline));
+    st.exchange(soci::into(created));
+    st.exchange(soci::into(w.state));
+    st.exchange(soci::into(event));
+    st.exchange(soci::into(resolved));
+  }
+  WaitRecord record() const {
+    WaitRecord r = w;
+    r.deadline_ms = deadline;
+    r.created_ms = created;
+    r.resolved_ms = resolved;
+    r.event = parse_json(event);
+    return r;
+  }
+};
+
+template <class... Uses>
+std::vector<WaitRecord> query_waits(soci::session& sql, const std::string& sql_text, Uses&&... uses) {
+  std::vector<WaitRecord> out;
+  WaitRow row;
+  soci::statement st(sql);
+  row.bind(st);
+  (st.exchange(soci::use(uses)), ...);
+  st.alloc();
+  st.prepare(sql_text);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    out.push_back(row.record());
+  }
+  return out;
+}
+
+}  // namespace
+
+WaitRecord SqlStore::begin_wait(WaitRecord wait) {
+  return impl_->db->write([&](soci::session& sql) {
+    const long long deadline = wait.deadline_ms;
+    const long long created = wait.created_ms != 0 ? wait.created_ms : now_ms();
+    // A step that waits again (its run was resumed) keeps its first deadline and any outcome.
+    sql << "INSERT INTO lh_waits (run_id, step_id, wait_key, deadline_ms, created_ms) VALUES (:r, :s, :k, :d, :c) "
+           "ON CONFLICT (run_id, step_id) DO NOTHING",
+        soci::use(wait.run_id), soci::use(wait.step_id), soci::use(wait.key), soci::use(deadline), soci::use(created);
+    auto rows =
+        query_waits(sql, std::string("SELECT ") + kWaitColumns + " FROM lh_waits WHERE run_id = :r AND step_id = :s",
+                    wait.run_id, wait.step_id);
+    return rows.empty() ? wait : rows.front();
+  });
+}
+
+std::vector<WaitRecord> SqlStore::park_run(const std::string& run_id, EventRecord event) {
+  const bool pg = postgres();
+  auto resolved = impl_->db->write([&](soci::session& sql) {
+    std::string status;
+    int cancel = 0;
+    // The run's row first: a delivery that resolves a wait then updates it
+    // after this transaction, and finds the run waiting.
+    sql << std::string("SELECT status, cancel_requested FROM lh_runs WHERE id = :id") + (pg ? " FOR UPDATE" : ""),
+        soci::use(run_id), soci::into(status), soci::into(cancel);
+    if (!sql.got_data() || status != "running") {
+      return std::vector<WaitRecord>{};
+    }
+    if (cancel != 0) {
+      WaitRecord cancelled;
+      cancelled.run_id = run_id;
+      cancelled.state = "cancelled";
+      return std::vector<WaitRecord>{cancelled};
+    }
+    // Resolved waits of steps that still wait (a step that took its outcome up is finished).
+    auto done = query_waits(sql,
+                            std::string("SELECT ") + kWaitColumns +
+                                " FROM lh_waits WHERE run_id = :r AND state <> 'waiting' AND step_id IN "
+                                "(SELECT step_id FROM lh_steps WHERE run_id = :r2 AND item_index = -1 AND "
+                                "status = 'waiting')",
+                            run_id, run_id);
+    if (!done.empty()) {
+      return done;
+    }
+    sql << "UPDATE lh_runs SET status = 'waiting', lease_owner = '', lease_expires_ms = 0 WHERE id = :id",
+        soci::use(run_id);
+    event.run_id = run_id;
+    impl_->insert_event(sql, event);
+    return done;
+  });
+  if (resolved.empty()) {
+    impl_->forget_seq(run_id);  // whoever resumes it writes its next events
+  }
+  return resolved;
+}
+
+namespace {
+
+// Makes a parked run runnable with an event saying why (in the transaction
+// that resolved its wait); a run still held by a node is left to it.
+void wake_run(soci::session& sql, const WaitRecord& w, const std::string& type, long long now) {
+  soci::statement st = (sql.prepare << "UPDATE lh_runs SET status = 'queued', lease_owner = '', lease_expires_ms = 0 "
+                                       "WHERE id = :id AND status = 'waiting'",
+                        soci::use(w.run_id));
+  st.execute(true);
+  if (st.get_affected_rows() == 0) {
+    return;
+  }
+  // Nobody holds a waiting run: its next event number is the table's.
+  long long seq = 0;
+  sql << "SELECT COALESCE(MAX(seq), 0) + 1 FROM lh_events WHERE run_id = :r", soci::use(w.run_id), soci::into(seq);
+  const std::string payload = Json{{"step", w.step_id}, {"key", w.key}}.dump();
+  const std::string empty;
+  const int index = -1;
+  sql << "INSERT INTO lh_events (run_id, seq, time_ms, type, step_id, item_index, payload) "
+         "VALUES (:r, :s, :t, :y, :st, :i, :p)",
+      soci::use(w.run_id), soci::use(seq), soci::use(now), soci::use(type), soci::use(w.step_id), soci::use(index),
+      soci::use(payload);
+}
+
+}  // namespace
+
+Delivery SqlStore::deliver_event(const std::string& key, const Json& payload) {
+  const bool pg = postgres();
+  Delivery out = impl_->db->write([&](soci::session& sql) {
+    // The oldest wait on the key; SKIP LOCKED: two deliveries at once take two waits, or one finds none.
+    auto waits = query_waits(sql,
+                             std::string("SELECT ") + kWaitColumns +
+                                 " FROM lh_waits WHERE wait_key = :k AND state = 'waiting' "
+                                 "ORDER BY created_ms, run_id LIMIT 1" +
+                                 (pg ? " FOR UPDATE SKIP LOCKED" : ""),
+                             key);
+    if (waits.empty()) {
+      return Delivery{};
+    }
+    const WaitRecord& w = waits.front();
+    const long long now = now_ms();
+    const std::string text = payload.dump();
+    sql << "UPDATE lh_waits SET state = 'received', event = :e, resolved_ms = :t "
+           "WHERE run_id = :r AND step_id = :s AND state = 'waiting'",
+        soci::use(text), soci::use(now), soci::use(w.run_id), soci::use(w.step_id);
+    wake_run(sql, w, to_string(EventType::WaitReceived), now);
+    impl_->notify(sql);
+    return Delivery{true, w.run_id, w.step_id};
+  });
+  if (out.delivered) {
+    impl_->forget_seq(out.run_id);
+    impl_->signal->wake_local();
+  }
+  return out;
+}
+
+int64_t SqlStore::expire_waits(int64_t now_ms_value) {
+  const bool pg = postgres();
+  const long long now = now_ms_value;
+  bool woke = false;
+  const long long next = impl_->db->write([&](soci::session& sql) {
+    auto due = query_waits(sql,
+                           std::string("SELECT ") + kWaitColumns +
+                               " FROM lh_waits WHERE state = 'waiting' AND deadline_ms > 0 AND deadline_ms <= :n "
+                               "ORDER BY deadline_ms LIMIT 1000" +
+                               (pg ? " FOR UPDATE SKIP LOCKED" : ""),
+                           now);
+    for (const auto& w : due) {
+      sql << "UPDATE lh_waits SET state = 'timed_out', resolved_ms = :t WHERE run_id = :r AND step_id = :s "
+             "AND state = 'waiting'",
+          soci::use(now), soci::use(w.run_id), soci::use(w.step_id);
+      wake_run(sql, w, to_string(EventType::WaitTimedOut), now);
+      impl_->forget_seq(w.run_id);
+    }
+    if (!due.empty()) {
+      impl_->notify(sql);
+      woke = true;
+    }
+    long long earliest = 0;
+    soci::indicator ind = soci::i_ok;
+    sql << "SELECT MIN(deadline_ms) FROM lh_waits WHERE state = 'waiting' AND deadline_ms > 0",
+        soci::into(earliest, ind);
+    return ind == soci::i_ok ? earliest : 0LL;
+  });
+  if (woke) {
+    impl_->signal->wake_local();
+  }
+  return next;
+}
+
+std::vector<WaitRecord> SqlStore::waits(const std::string& run_id) const {
+  return impl_->db->read([&](soci::session& sql) {
+    return query_waits(
+        sql, std::string("SELECT ") + kWaitColumns + " FROM lh_waits WHERE run_id = :r ORDER BY created_ms", run_id);
   });
 }
 

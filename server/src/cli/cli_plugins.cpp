@@ -107,6 +107,17 @@ int cmd_plugins_describe(const GlobalOptions& global, const std::string& name) {
     return 2;
   }
   const size_t dot = name.find('.');
+  // The engine's own steps (core.wait_for, core.sleep) belong to no plugin.
+  if (const LoadedStep* builtin = env->host->step(name); builtin != nullptr && builtin->plugin == nullptr) {
+    if (global.format == "json") {
+      std::cout << step_json(*builtin).dump(2) << "\n";
+      return 0;
+    }
+    std::cout << builtin->signature.uses << " (built into the engine): " << builtin->signature.description << "\n";
+    print_fields(builtin->signature.input_schema, "with");
+    print_fields(builtin->signature.output_schema, "outputs");
+    return 0;
+  }
   const LoadedPlugin* plugin = env->host->plugin(name.substr(0, dot));
   if (plugin == nullptr) {
     std::cerr << "linkhub: no loaded plugin is named '" << name.substr(0, dot) << "' (see `linkhub plugins list`)\n";

@@ -1,8 +1,8 @@
 #include "cli_batch.hpp"
 #include "cli_common.hpp"
 
-#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/compile.hpp>
+#include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/node.hpp>
 
@@ -223,6 +223,21 @@ int execute_and_report(const GlobalOptions& global, Environment& env, SqlStore& 
   }
   const bool finished =
       run->status == RunStatus::Succeeded || run->status == RunStatus::Failed || run->status == RunStatus::Cancelled;
+  if (run->status == RunStatus::Waiting) {
+    // Parked by core.wait_for / core.sleep: durable in the database, this process is not needed.
+    if (json) {
+      std::cout << run_document(store, *run).dump(2) << "\n";
+    } else {
+      std::cout << "run " << run->id << " waiting";
+      for (const auto& w : store.waits(run->id)) {
+        std::cout << (w.key.empty() ? "" : " for " + terminal_safe(w.key))
+                  << (w.deadline_ms == 0 ? "" : " until " + format_time(w.deadline_ms) + " UTC");
+      }
+      std::cout << "\n(an event delivered with POST /api/v1/events/KEY, or the deadline, makes it runnable; "
+                   "`linkhub worker` or `linkhub serve` then resume it)\n";
+    }
+    return 0;
+  }
   if (!finished) {
     std::cerr << "linkhub: run " << run_id << " is " << to_string(run->status)
               << " on another node; follow it with `linkhub runs show " << run_id << "`\n";

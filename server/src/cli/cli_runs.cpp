@@ -54,6 +54,19 @@ Json step_json(const StepRecord& s) {
   return j;
 }
 
+// A run's durable waits (core.wait_for, core.sleep) while it is unfinished.
+Json waits_doc(const std::vector<WaitRecord>& waits) {
+  Json out = Json::array();
+  for (const auto& w : waits) {
+    out.push_back(Json{{"step", w.step_id},
+                       {"key", w.key.empty() ? Json(nullptr) : Json(w.key)},
+                       {"deadline_ms", w.deadline_ms == 0 ? Json(nullptr) : Json(w.deadline_ms)},
+                       {"state", w.state},
+                       {"since_ms", w.created_ms}});
+  }
+  return out;
+}
+
 // " [not_found]" after a status, so a reader sees the class before the prose.
 std::string coded(const std::string& code) {
   return code.empty() ? "" : " [" + terminal_safe(code) + "]";
@@ -125,6 +138,7 @@ int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool e
   }
   const auto steps = (*store)->get_steps(run_id);
   const auto letters = (*store)->dead_letters(run_id, 1000);
+  const auto waits = (*store)->waits(run_id);
   std::vector<EventRecord> evs;
   if (events) {
     evs = (*store)->get_events(run_id, 0, 1000000);
@@ -136,6 +150,9 @@ int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool e
       doc["steps"].push_back(step_json(s));
     }
     doc["dead_letters"] = letters.size();
+    if (!waits.empty()) {
+      doc["waits"] = waits_doc(waits);
+    }
     if (events) {
       doc["events"] = Json::array();
       for (const auto& e : evs) {
@@ -154,6 +171,12 @@ int cmd_runs_show(const GlobalOptions& global, const std::string& run_id, bool e
             << "inputs    " << run->inputs.dump() << "\n";
   if (run->status == RunStatus::Succeeded) {
     std::cout << "outputs   " << run->outputs.dump() << "\n";
+  }
+  for (const auto& w : waits) {
+    std::cout << "waits     " << terminal_safe(w.step_id) << ": "
+              << (w.key.empty() ? std::string("sleeps") : "key " + terminal_safe(w.key))
+              << (w.deadline_ms == 0 ? std::string(", no deadline") : ", until " + format_time(w.deadline_ms) + " UTC")
+              << (w.state == "waiting" ? "" : " (" + w.state + ", resuming)") << "\n";
   }
   std::cout << "steps\n";
   for (const auto& s : steps) {

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   auto* runs_list_cmd = runs->add_subcommand("list", "the newest runs first");
   runs_list_cmd->add_option("--workflow", runs_list.workflow, "only runs of this workflow");
   runs_list_cmd->add_option("--status", runs_list.status, "only runs with this status")
-      ->check(CLI::IsMember({"queued", "running", "succeeded", "failed", "cancelled"}));
+      ->check(CLI::IsMember({"queued", "running", "waiting", "succeeded", "failed", "cancelled"}));
   runs_list_cmd->add_option("--limit", runs_list.limit, "at most N runs (default 20)");
   add_global(runs_list_cmd);
   std::string run_id;

@@ -26,9 +26,12 @@ Reply list_dead_letters(Call& call);
 Reply get_dead_letters(Call& call);
 Reply requeue_dead_letters(Call& call);
 
-// handlers_events.cpp
+// handlers_events.cpp (a run's own events)
 Reply list_events(Call& call);
 Reply stream_events(Call& call);
+
+// handlers_wait_events.cpp (events for runs waiting on a key: core.wait_for)
+Reply deliver_wait_event(Call& call);
 
 // handlers_products.cpp
 Reply list_products(Call& call);

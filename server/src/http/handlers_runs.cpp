@@ -10,7 +10,8 @@
 namespace linkhub::http {
 namespace {
 
-constexpr std::array<std::string_view, 5> kRunStatuses = {"queued", "running", "succeeded", "failed", "cancelled"};
+constexpr std::array<std::string_view, 6> kRunStatuses = {"queued",    "running", "waiting",
+                                                          "succeeded", "failed",  "cancelled"};
 
 ApiResult<RunRecord> find_run(Call& call) {
   const std::string& id = call.param("id");
@@ -37,8 +38,8 @@ Reply list_runs(Call& call) {
   if (auto it = query.find("status"); it != query.end()) {
     if (std::find(kRunStatuses.begin(), kRunStatuses.end(), it->second) == kRunStatuses.end()) {
       return Reply::error(bad_request("bad_parameter",
-                                      "query parameter 'status': expected queued, running, succeeded, failed or "
-                                      "cancelled, found '" +
+                                      "query parameter 'status': expected queued, running, waiting, succeeded, failed "
+                                      "or cancelled, found '" +
                                           it->second.substr(0, 64) + "'",
                                       Json{{"parameter", "status"}}));
     }

@@ -34,6 +34,18 @@ Json step_json(const StepRecord& s) {
 
 }  // namespace
 
+Json waits_json(const std::vector<WaitRecord>& waits) {
+  Json out = Json::array();
+  for (const auto& w : waits) {
+    out.push_back(Json{{"step", w.step_id},
+                       {"key", w.key.empty() ? Json(nullptr) : Json(w.key)},
+                       {"deadline_ms", w.deadline_ms == 0 ? Json(nullptr) : Json(w.deadline_ms)},
+                       {"state", w.state},
+                       {"since_ms", w.created_ms}});
+  }
+  return out;
+}
+
 bool is_final(RunStatus status) {
   return status == RunStatus::Succeeded || status == RunStatus::Failed || status == RunStatus::Cancelled;
 }

@@ -31,5 +31,7 @@ Json key_json(const ApiKeyRecord& key);
 Json user_json(const UserRecord& user);
 
 bool is_final(RunStatus status);
+// A run's durable waits (core.wait_for, core.sleep): step, key, deadline, state.
+Json waits_json(const std::vector<WaitRecord>& waits);
 
 }  // namespace linkhub::http

@@ -39,7 +39,7 @@ Json role() {
 }
 
 Json run_status() {
-  return Json{{"type", "string"}, {"enum", {"queued", "running", "succeeded", "failed", "cancelled"}}};
+  return Json{{"type", "string"}, {"enum", {"queued", "running", "waiting", "succeeded", "failed", "cancelled"}}};
 }
 
 // A failed run's or step's code (engine/include/linkhub/engine/error_codes.hpp):
@@ -58,8 +58,9 @@ Json step_schema() {
   return object(
       {{"step", str()},
        {"index", integer()},
-       {"status", Json{{"type", "string"},
-                       {"enum", {"pending", "running", "retrying", "succeeded", "failed", "skipped", "cancelled"}}}},
+       {"status",
+        Json{{"type", "string"},
+             {"enum", {"pending", "running", "retrying", "waiting", "succeeded", "failed", "skipped", "cancelled"}}}},
        {"attempts", integer()},
        {"started_ms", integer()},
        {"finished_ms", integer()},
@@ -136,6 +137,13 @@ Json components() {
   run_detail["properties"]["outputs"] = Json{{"type", "object"}};
   run_detail["properties"]["dead_letters"] = integer();
   run_detail["properties"]["steps"] = array_of(ref("Step"));
+  // core.wait_for / core.sleep steps of an unfinished run: what each waits for, until when.
+  run_detail["properties"]["waits"] = array_of(object({{"step", str()},
+                                                       {"key", nullable(str())},
+                                                       {"deadline_ms", nullable(integer())},
+                                                       {"state", Json{{"enum", {"waiting", "received", "timed_out"}}}},
+                                                       {"since_ms", integer()}},
+                                                      {"step", "state"}));
   Json schemas{
       {"Error", object({{"error", object({{"code", str()}, {"message", str()}, {"details", Json{{"type", "object"}}}},
                                          {"code", "message", "details"})}},
@@ -161,6 +169,11 @@ Json components() {
                            {"replay", Json{{"type", "boolean"}, {"description", "Webhooks: a replayed delivery."}}},
                            {"links", object({{"self", str()}, {"events", str()}, {"stream", str()}})}},
                           {"run_id", "status"})},
+      {"EventDelivered", object({{"delivered", Json{{"type", "boolean"}}},
+                                 {"key", str()},
+                                 {"run_id", str()},
+                                 {"step", Json{{"type", "string"}, {"description", "The core.wait_for step."}}}},
+                                {"delivered", "key", "run_id", "step"})},
       {"TriggerRequest", Json{{"type", "object"},
                               {"properties", {{"inputs", Json{{"type", "object"}}}}},
                               {"additionalProperties", false}}},

@@ -26,6 +26,11 @@ enum class EventType {
   StepCancelled,
   ItemSucceeded,
   ItemFailed,
+  // Durable waits (core.wait_for, core.sleep).
+  StepWaiting,   // a step waits for {key, deadline_ms}
+  RunWaiting,    // the run is parked: {waits: [{step, key, deadline_ms}]}
+  WaitReceived,  // an event for the run's wait arrived: {step, key}
+  WaitTimedOut,  // a wait's deadline passed: {step, key}
 };
 
 // "run.created", "step.failed", ...

@@ -37,6 +37,7 @@ struct NodeStats {
   size_t lost = 0;      // leases taken over by another node
   size_t fired = 0;     // cron runs created
   size_t released = 0;  // runs handed back to the queue at shutdown
+  size_t parked = 0;    // runs that left this node to wait (core.wait_for, core.sleep)
 };
 
 // Stores the workflow (by content hash) and its cron schedules, so every

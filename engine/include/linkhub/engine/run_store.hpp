@@ -10,8 +10,10 @@
 
 namespace linkhub {
 
-enum class RunStatus { Queued, Running, Succeeded, Failed, Cancelled };
-enum class StepStatus { Pending, Running, Retrying, Succeeded, Failed, Skipped, Cancelled };
+// Waiting: parked by core.wait_for / core.sleep (docs/durable-runs.md, Waits):
+// no node holds it until its event arrives or its deadline passes.
+enum class RunStatus { Queued, Running, Succeeded, Failed, Cancelled, Waiting };
+enum class StepStatus { Pending, Running, Retrying, Succeeded, Failed, Skipped, Cancelled, Waiting };
 
 std::string_view to_string(RunStatus status);
 std::string_view to_string(StepStatus status);
@@ -70,6 +72,20 @@ struct EventRecord {
   Json payload = Json::object();
 };
 
+// A step parked until an event with `key` arrives or `deadline_ms` passes
+// (core.wait_for; core.sleep has an empty key). state: waiting, received
+// (event holds the payload) or timed_out.
+struct WaitRecord {
+  std::string run_id;
+  std::string step_id;
+  std::string key;
+  int64_t deadline_ms = 0;  // since the epoch; 0 = none
+  int64_t created_ms = 0;
+  std::string state = "waiting";
+  Json event;  // the delivered payload (state received)
+  int64_t resolved_ms = 0;
+};
+
 // Where run state lives. Every transition goes through here before the
 // executor acts on it, so a store that persists (SQL) can resume a run from
 // its last finished step. Implementations are thread-safe.
@@ -92,6 +108,21 @@ class RunStore {
   virtual std::vector<RunRecord> list_runs(size_t limit) const = 0;
   virtual std::vector<StepRecord> get_steps(std::string_view run_id) const = 0;
   virtual std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const = 0;
+
+  // Durable waits (docs/durable-runs.md). A store that keeps runs across
+  // processes offers them; others make core.wait_for fail with a clear error.
+  virtual bool supports_waits() const { return false; }
+  // Registers a step's wait, or returns the one already registered for it
+  // (same deadline, and its outcome when it was resolved meanwhile).
+  virtual WaitRecord begin_wait(WaitRecord wait) { return wait; }
+  // Parks the running run (status waiting, no lease) with `event`, unless one
+  // of its waits was resolved meanwhile: those are returned and the run stays
+  // running here.
+  virtual std::vector<WaitRecord> park_run(const std::string& run_id, EventRecord event) {
+    (void)run_id;
+    (void)event;
+    return {};
+  }
 };
 
 // The payload of a run's run.created event: {workflow} and, for a run

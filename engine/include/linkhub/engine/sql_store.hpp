@@ -9,6 +9,7 @@
 
 #include <linkhub/engine/result.hpp>
 #include <linkhub/engine/run_store.hpp>
+#include <linkhub/engine/waits.hpp>
 
 #include <chrono>
 #include <memory>
@@ -105,6 +106,18 @@ class SqlStore final : public RunStore {
   std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const override;
 
   std::vector<RunRecord> list_runs(const RunFilter& filter) const;
+
+  // --- durable waits (docs/durable-runs.md, Waits)
+  bool supports_waits() const override { return true; }
+  WaitRecord begin_wait(WaitRecord wait) override;
+  std::vector<WaitRecord> park_run(const std::string& run_id, EventRecord event) override;
+  // linkhub::deliver_event (waits.hpp), which checks the key first.
+  Delivery deliver_event(const std::string& key, const Json& payload);
+  // Times out the waits whose deadline is at or before `now` (their runs
+  // become runnable); returns the next deadline still ahead (0: none).
+  int64_t expire_waits(int64_t now);
+  // A run's waits: waiting or resolved, kept until the run finishes.
+  std::vector<WaitRecord> waits(const std::string& run_id) const;
 
   // Workflows, keyed by content hash: a run keeps the version it started with.
   void save_workflow(const StoredWorkflow& workflow);
