@@ -124,6 +124,7 @@ StepOutcome start(const StepCall& call, const Json& input) {
       return failure(LH_ERROR, error_codes::cancelled, who + " was cancelled", details);
     case RunStatus::Queued:
     case RunStatus::Running:
+    case RunStatus::Waiting:  // parked by its own core.wait_for: still going
       break;
   }
   if (call.cancelled != nullptr && call.cancelled->load()) {

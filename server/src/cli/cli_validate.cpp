@@ -1,4 +1,5 @@
 #include "cli_common.hpp"
+#include "http/whatsapp_trigger.hpp"
 
 #include <linkhub/engine/validator.hpp>
 
@@ -16,6 +17,11 @@ int cmd_validate(const GlobalOptions& global, const std::vector<std::string>& fi
   Diagnostics all;
   for (const auto& file : files) {
     Diagnostics found = check_workflow_file(file, *env->host);
+    // Triggers only `linkhub serve` runs are the server's to check.
+    if (auto loaded = load_workflow_file(file); loaded.workflow) {
+      Diagnostics triggers = http::whatsapp_trigger_problems(*loaded.workflow);
+      found.insert(found.end(), triggers.begin(), triggers.end());
+    }
     all.insert(all.end(), found.begin(), found.end());
   }
   if (strict) {

@@ -17,6 +17,10 @@ Reply delete_workflow(Call& call);
 // handlers_hooks.cpp
 Reply webhook_run(Call& call);
 
+// handlers_whatsapp.cpp
+Reply whatsapp_handshake(Call& call);
+Reply whatsapp_delivery(Call& call);
+
 // handlers_runs.cpp
 Reply list_runs(Call& call);
 Reply get_run(Call& call);
