@@ -538,7 +538,7 @@ std::vector<std::string> PluginHost::all_uses() const {
 }
 
 StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std::string_view input_json) const {
-  if (step.def == nullptr) {
+  if (step.def == nullptr && !step.native) {  // core.wait_for, core.sleep: the executor parks them
     StepOutcome refused;
     refused.code = error_codes::invalid_input;
     refused.error = step.signature.uses + " is built into the engine and runs only as a step of a workflow";

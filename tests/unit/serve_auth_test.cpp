@@ -144,6 +144,16 @@ TEST_F(ServeAuthTest, EveryRouteAnswersEachRoleAsItDeclares) {
       }
       continue;
     }
+    if (route.pattern == "/api/v1/whatsapp/webhook") {
+      // Meta's verify token (GET) and signature (POST) are the credential: a
+      // linkhub key is neither, so every caller without them is refused alike.
+      const bool get = route.method == "GET";
+      for (const auto& key : {std::string(), keys.at(http::Role::Admin)}) {
+        expect_error(client_with(key)->send(request), get ? 403 : 401,
+                     get ? "verification_refused" : "missing_signature");
+      }
+      continue;
+    }
     if (route.role == http::Role::Public) {
       EXPECT_NE(anonymous.status, 401) << what << ": a public route asked for credentials: " << anonymous.body;
       EXPECT_NE(anonymous.status, 403) << what << ": " << anonymous.body;
@@ -187,12 +197,14 @@ TEST_F(ServeAuthTest, TheRolesOfTheRoutesAreTheOnesTheIssueAsksFor) {
       {"PUT /api/v1/workflows/{name}", http::Role::Admin},
       {"DELETE /api/v1/workflows/{name}", http::Role::Admin},
       {"POST /api/v1/hooks/{workflow}", http::Role::Public},
+      {"POST /api/v1/whatsapp/webhook", http::Role::Public},
       {"POST /api/v1/workflows/validate", http::Role::Viewer},
       {"POST /api/v1/auth/login", http::Role::Public},
       {"POST /api/v1/auth/refresh", http::Role::Public},
       {"POST /api/v1/auth/logout", http::Role::Public},
   };
-  const std::set<std::string> public_reads{"/healthz", "/readyz", "/api/v1/openapi.json", "/media/{hash}"};
+  const std::set<std::string> public_reads{"/healthz", "/readyz", "/api/v1/openapi.json", "/media/{hash}",
+                                           "/api/v1/whatsapp/webhook"};
   for (const auto& route : app_->router().routes()) {
     const std::string what = route.method + " " + route.pattern;
     http::Role expected = http::Role::Viewer;

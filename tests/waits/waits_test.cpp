@@ -121,7 +121,7 @@ class WaitsTest : public ::testing::TestWithParam<std::string> {
     exec.threads = 2;
     exec.artifact_dir = ::testing::TempDir() + "/waits-artifacts";
     NodeOptions o;
-    o.lease = std::chrono::milliseconds(600);
+    o.lease = std::chrono::seconds(5);  // far past any heartbeat delay of a busy machine: no test here wants a takeover
     o.poll = std::chrono::milliseconds(100);
     o.only_runs = std::move(ids);
     o.scheduler = false;

@@ -74,10 +74,18 @@ TEST_P(CatalogUpsert, KeepsTheProductInCanonicalForm) {
   EXPECT_EQ(product["video"]["duration_s"], 12.5);
 }
 
+// A result with its `replayed` flag (true on a repeat of an applied key) left out.
+Json first_answer(Json result) {
+  result.erase("replayed");
+  return result;
+}
+
 TEST_P(CatalogUpsert, TheSameIdempotencyKeyTwiceHasOneEffect) {
   const Json first = ok("upsert", sample_product("7303"), "run-1/save/0");
   const Json repeat = ok("upsert", sample_product("7303"), "run-1/save/0");
-  EXPECT_EQ(repeat, first);  // the very same result, created: true included
+  EXPECT_FALSE(first.contains("replayed"));
+  EXPECT_EQ(repeat["replayed"], true);
+  EXPECT_EQ(first_answer(repeat), first);  // the very same result, created: true included
   const Json product = ok("get", {{"product_id", first["product_id"]}})["product"];
   EXPECT_EQ(product["version"], 1);
   EXPECT_EQ(product["price_history"].size(), 1u);
@@ -86,7 +94,7 @@ TEST_P(CatalogUpsert, TheSameIdempotencyKeyTwiceHasOneEffect) {
   Json cheaper = sample_product("7303");
   cheaper["price"]["amount"] = 49.99;
   EXPECT_EQ(ok("upsert", cheaper, "run-2/save/0")["version"], 2);
-  EXPECT_EQ(ok("upsert", sample_product("7303"), "run-1/save/0"), first);
+  EXPECT_EQ(first_answer(ok("upsert", sample_product("7303"), "run-1/save/0")), first);
   const Json after = ok("get", {{"product_id", first["product_id"]}})["product"];
   EXPECT_EQ(after["version"], 2);
   EXPECT_EQ(after["price"]["amount"], 49.99);
@@ -181,7 +189,7 @@ TEST_P(CatalogUpsert, ConcurrentRetriesOfOneStepApplyItOnce) {
   }
   for (const StepResult& out : outcomes) {
     ASSERT_EQ(out.status, LH_OK) << out.error;
-    EXPECT_EQ(out.output, outcomes[0].output);
+    EXPECT_EQ(first_answer(out.output), first_answer(outcomes[0].output));
   }
   EXPECT_EQ(outcomes[0].output["created"], true);
   EXPECT_EQ(catalog_test::query_sql(url_, "SELECT COUNT(*) FROM catalog_price_history"), std::vector<std::string>{"1"});
