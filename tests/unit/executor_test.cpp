@@ -2,9 +2,9 @@
 // and 8 threads. Order is asserted from the recorded events, never from time.
 #include "builtin_plugins.hpp"
 
+#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
-#include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/memory_run_store.hpp>
 #include <linkhub/engine/plugin_host.hpp>

@@ -63,7 +63,8 @@ void start_triggered_runs(Call& call, const Json& message, Routed& routed) {
     if (!takes) {
       continue;
     }
-    auto started = start_run(call.services, entry, message_inputs(*entry.workflow, message), "whatsapp:" + entry.workflow->name + ":" + id);
+    auto started = start_run(call.services, entry, message_inputs(*entry.workflow, message),
+                             "whatsapp:" + entry.workflow->name + ":" + id);
     if (!started) {
       // The workflow cannot take this message (a required input it lacks):
       // a fault of the workflow, not of the delivery Meta would repeat.
