@@ -35,10 +35,7 @@ else
   echo "* The S3 server did NOT start: the S3 storage tests are SKIPPED.         *" >&2
   echo "************************************************************************" >&2
 fi
-# The waits suite (label waits) is left out until a node that runs only given
-# runs stops reliably when its last one parks: under full load it hung twice
-# (run_node in tests/waits). `ctest -L waits` runs it by hand.
-(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 300 -LE waits)
+(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 300)
 
 # Fuzzing smoke, on request (FUZZ_SECONDS set): every libFuzzer target runs for
 # a bounded time on top of the corpus replay ctest already did. Not by default

@@ -142,7 +142,8 @@ struct Node::Impl {
   // With only_runs: the ones not claimed yet, and how many have finished.
   std::deque<std::string> pending;
   std::set<std::string> batch;
-  // Child runs that the batch's runs started (workflow.start), not yet in `pending`.
+  // Runs of the batch to look at again, not yet in `pending`: the child runs
+  // that its runs started (workflow.start), and runs given away meanwhile.
   std::vector<std::string> adopted;
   std::shared_ptr<ChildRuns> child_runs;
   size_t batch_done = 0;
@@ -179,6 +180,8 @@ struct Node::Impl {
           // A parked run is done here too: whoever gets its event resumes it.
           ++(run.status == RunStatus::Waiting ? stats.parked : stats.finished);
           batch_done += batch.count(run.id);
+        } else if (batch.count(run.id) != 0) {
+          adopted.push_back(run.id);  // its fate is the store's now: claim_batch looks again
         }
       }
       child_runs->finished();

@@ -218,6 +218,20 @@ TEST_P(SqlStoreTest, WorkflowConcurrencyHoldsAcrossClaimers) {
   EXPECT_TRUE(free_claimed);
 }
 
+// The heartbeat that follows a park must not take the parked run for one
+// another node took: the node would drop the park from its books and a batch
+// (`linkhub run`) would wait for that run for ever.
+TEST_P(SqlStoreTest, AParkedRunIsNotReportedLostToTheNodeThatParkedIt) {
+  RunRecord run = new_run();
+  ASSERT_EQ(store_->claim_runs("node", 1, 60s).size(), 1u);
+  RunRecord running = *store_->get_run(run.id);
+  running.status = RunStatus::Running;
+  store_->update_run(running, EventRecord{run.id, 0, 0, "run.started", "", -1, Json::object()});
+  EXPECT_TRUE(store_->park_run(run.id, EventRecord{run.id, 0, 0, "run.waiting", "", -1, Json::object()}).empty());
+  ASSERT_EQ(store_->get_run(run.id)->status, RunStatus::Waiting);
+  EXPECT_TRUE(store_->renew_leases("node", {run.id}, 60s).lost.empty());
+}
+
 TEST_P(SqlStoreTest, CancelsAQueuedRunAtOnceAndFlagsARunningOne) {
   RunRecord queued = new_run();
   EXPECT_TRUE(store_->request_cancel(queued.id));

@@ -569,7 +569,9 @@ LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<st
         std::string holder, status;
         sql << "SELECT lease_owner, status FROM lh_runs WHERE id = :id", soci::use(id), soci::into(holder),
             soci::into(status);
-        if (sql.got_data() && !final_run(status) && holder != owner) {
+        // A parked run has no holder: the node that parked it is only
+        // finishing its bookkeeping, nobody took it away.
+        if (sql.got_data() && !final_run(status) && status != "waiting" && holder != owner) {
           check.lost.push_back(id);
         }
       }
