@@ -4,6 +4,7 @@
 // Run on one core: taskset -c 0 build/bin/media_bench
 //   BM_Thumbnails720p60s   media.thumbnails with its defaults (3 frames, 320 and 720 wide, JPEG and WebP)
 //   BM_Probe720p60s        media.probe
+//   BM_ThumbnailsFromCover720x1280  media.thumbnails on a cover image (no video: oembed, apify)
 // Goal: thumbnails under 300 ms. Counters: frames decoded, thumbnails written.
 #include "builtin_plugins.hpp"
 #include "child_process.hpp"
@@ -20,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace linkhub {
 namespace {
@@ -44,26 +46,40 @@ std::string ffmpeg_program() {
   std::abort();
 }
 
-const fs::path& bench_video() {
-  static const fs::path video = [] {
-    const fs::path path = kDir / "testsrc2_hue_1280x720_30fps_60s.mp4";
-    if (fs::exists(path)) {
-      return path;
-    }
-    fs::create_directories(kDir);
-    const fs::path partial = kDir / "partial.mp4";
-    test::ChildProcess ffmpeg({ffmpeg_program(), "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                               "testsrc2=size=1280x720:rate=30:duration=60,hue=H=2*PI*t/20", "-c:v", "libx264",
-                               "-preset", "veryfast", "-pix_fmt", "yuv420p", partial.string()});
-    const test::ChildProcess::Status status = ffmpeg.wait();
-    if (!status.exited || status.code != 0) {
-      std::fprintf(stderr, "cannot make the bench video with ffmpeg: %s\n", ffmpeg.transcript().c_str());
-      std::abort();
-    }
-    fs::rename(partial, path);
+// Makes `name` in kDir once with ffmpeg from a lavfi source and `args` (output options).
+fs::path made_once(const std::string& name, const std::string& source, const std::vector<std::string>& args) {
+  const fs::path path = kDir / name;
+  if (fs::exists(path)) {
     return path;
-  }();
+  }
+  fs::create_directories(kDir);
+  const fs::path partial = kDir / ("partial-" + name);
+  std::vector<std::string> argv = {ffmpeg_program(), "-nostdin", "-loglevel", "error", "-y", "-f",
+                                   "lavfi",          "-i",       source};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back(partial.string());
+  test::ChildProcess ffmpeg(argv);
+  const test::ChildProcess::Status status = ffmpeg.wait();
+  if (!status.exited || status.code != 0) {
+    std::fprintf(stderr, "cannot make %s with ffmpeg: %s\n", name.c_str(), ffmpeg.transcript().c_str());
+    std::abort();
+  }
+  fs::rename(partial, path);
+  return path;
+}
+
+const fs::path& bench_video() {
+  static const fs::path video =
+      made_once("testsrc2_hue_1280x720_30fps_60s.mp4", "testsrc2=size=1280x720:rate=30:duration=60,hue=H=2*PI*t/20",
+                {"-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"});
   return video;
+}
+
+// A TikTok cover: one 720x1280 JPEG, what oembed and apify give instead of a video.
+const fs::path& bench_cover() {
+  static const fs::path cover =
+      made_once("testsrc2_720x1280_cover.jpg", "testsrc2=size=720x1280:rate=1:duration=1", {"-frames:v", "1"});
+  return cover;
 }
 
 void run_step(benchmark::State& state, const std::string& uses, const Json& input) {
@@ -100,6 +116,11 @@ void BM_Probe720p60s(benchmark::State& state) {
   run_step(state, "media.probe", {{"path", bench_video().string()}});
 }
 BENCHMARK(BM_Probe720p60s)->Unit(benchmark::kMillisecond);
+
+void BM_ThumbnailsFromCover720x1280(benchmark::State& state) {
+  run_step(state, "media.thumbnails", {{"path", bench_cover().string()}});
+}
+BENCHMARK(BM_ThumbnailsFromCover720x1280)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace linkhub
