@@ -228,13 +228,18 @@ function M.classify(message, expect)
     end
   end
 
-  local best, best_score = nil, 0
+  -- The language with the most words; a tie ("hai": hi in Indonesian, two
+  -- in Vietnamese) says nothing, and the conversation keeps its language.
+  local best, best_score, tied = nil, 0, false
   for _, lang in ipairs({ "en", "pt", "es", "id", "vi" }) do
-    if (score[lang] or 0) > best_score then
-      best, best_score = lang, score[lang]
+    local s = score[lang] or 0
+    if s > best_score then
+      best, best_score, tied = lang, s, false
+    elseif s == best_score and s > 0 then
+      tied = true
     end
   end
-  result.lang = best
+  result.lang = not tied and best or nil
 
   if result.product_id and (result.buy or not result.price) then
     result.intent = "buy"
