@@ -69,7 +69,8 @@ M.numbers = {
 
 -- Words several languages share say nothing about the language.
 M.neutral = { ok = true, okay = true, no = true, tres = true, cinco = true, order = true, menu = true,
-              comprar = true, compro = true, pedido = true, claro = true, confirmo = true, start = true }
+              comprar = true, compro = true, pedido = true, pedir = true, claro = true, confirmo = true,
+              start = true }
 
 -- Accented Latin letters (Vietnamese included) and what they fold to.
 local accents = {
