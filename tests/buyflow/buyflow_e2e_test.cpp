@@ -498,5 +498,28 @@ TEST_F(BuyFlow, SpanishAndVietnameseCustomersBuyInTheirLanguage) {
   EXPECT_EQ(orders_of(vy).size(), 1u);
 }
 
+TEST_F(BuyFlow, AConversationLeftIdleEndsPolitely) {
+  // This copy waits 1 s for the customer instead of 30 minutes.
+  const fs::path yaml = dir_.path() / "workflows" / "whatsapp-buy.yaml";
+  std::string text = read_file(yaml);
+  const std::string idle = "idle_timeout: { type: string, default: 30m,";
+  ASSERT_NE(text.find(idle), std::string::npos);
+  text.replace(text.find(idle), idle.size(), "idle_timeout: { type: string, default: 1s,");
+  std::ofstream(yaml, std::ios::trunc) << text;
+  serve();
+  const std::string dan = "4915550009999";
+  post(text_message(dan, "wamid.I1", "hallo"));
+  const auto sent = settle(dan, 2, true);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(body_of(sent[1]), "Percakapan ini saya tutup dulu. Kirim HALO kapan saja untuk belanja lagi!");
+  const auto run = run_of(dan);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->status, RunStatus::Succeeded) << run->error;
+  EXPECT_EQ(run->outputs.value("stage", ""), "ended") << run->outputs;
+  EXPECT_TRUE(orders_of(dan).empty());
+  // The next message starts a new conversation.
+  EXPECT_EQ(post(text_message(dan, "wamid.I2", "hi"))["runs_started"], 1);
+}
+
 }  // namespace
 }  // namespace linkhub
