@@ -192,8 +192,8 @@ FINAL = """\
         language: "${{{{ inputs.seller_template_language }}}}"
         body: "${{{{ steps.receipt.outputs.result.seller }}}}"
 outputs:
-  order_number: "${{{{ steps.order.outputs.order.number }}}}"
-  order_id: "${{{{ steps.order.outputs.order.id }}}}"
+  order_number: "${{{{ (steps.order.outputs.order or {{}}).number }}}}"
+  order_id: "${{{{ (steps.order.outputs.order or {{}}).id }}}}"
   stage: |-
     ${{{{ (function()
           local stage = nil
