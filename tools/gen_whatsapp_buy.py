@@ -53,6 +53,7 @@ SENDS = """\
     uses: whatsapp.send
     needs: [turn_{i}]
     if: "${{{{ steps.turn_{i}.outputs.result.kind == 'text' }}}}"
+    continue_on_error: true  # a goodbye refused (the customer opted out meanwhile) must not fail the conversation
     with: {{ to: "+${{{{ inputs.from }}}}", text: "${{{{ steps.turn_{i}.outputs.result.reply.text }}}}" }}
   - id: list_{i}
     uses: whatsapp.send

@@ -306,6 +306,16 @@ outputs:
     return out;
   }
 
+  // The workflow copy waits 1 s for the customer instead of 30 minutes.
+  void wait_one_second() {
+    const fs::path yaml = dir_.path() / "workflows" / "whatsapp-buy.yaml";
+    std::string text = read_file(yaml);
+    const std::string idle = "idle_timeout: { type: string, default: 30m,";
+    ASSERT_NE(text.find(idle), std::string::npos);
+    text.replace(text.find(idle), idle.size(), "idle_timeout: { type: string, default: 1s,");
+    std::ofstream(yaml, std::ios::trunc) << text;
+  }
+
   test::TempDir dir_{"linkhub-buyflow-"};
   CloudStandIn api_;
   std::string db_;
@@ -499,13 +509,7 @@ TEST_F(BuyFlow, SpanishAndVietnameseCustomersBuyInTheirLanguage) {
 }
 
 TEST_F(BuyFlow, AConversationLeftIdleEndsPolitely) {
-  // This copy waits 1 s for the customer instead of 30 minutes.
-  const fs::path yaml = dir_.path() / "workflows" / "whatsapp-buy.yaml";
-  std::string text = read_file(yaml);
-  const std::string idle = "idle_timeout: { type: string, default: 30m,";
-  ASSERT_NE(text.find(idle), std::string::npos);
-  text.replace(text.find(idle), idle.size(), "idle_timeout: { type: string, default: 1s,");
-  std::ofstream(yaml, std::ios::trunc) << text;
+  wait_one_second();
   serve();
   const std::string dan = "4915550009999";
   post(text_message(dan, "wamid.I1", "hallo"));
@@ -519,6 +523,25 @@ TEST_F(BuyFlow, AConversationLeftIdleEndsPolitely) {
   EXPECT_TRUE(orders_of(dan).empty());
   // The next message starts a new conversation.
   EXPECT_EQ(post(text_message(dan, "wamid.I2", "hi"))["runs_started"], 1);
+}
+
+TEST_F(BuyFlow, ACustomerWhoSaysStopMidConversationGetsNothingMore) {
+  wait_one_second();
+  serve();
+  const std::string eli = "5511987650010";
+  post(text_message(eli, "wamid.S1", "hi"));
+  settle(eli, 1);
+  // The plugin opts the contact out before any workflow sees the message.
+  const json stop = post(text_message(eli, "wamid.S2", "PARAR"));
+  EXPECT_EQ(stop["opted_out"], 1) << stop;
+  EXPECT_EQ(stop["to_waiting_runs"], 0) << stop;
+  // The run times out; its goodbye is refused before the API, and the run still ends.
+  const auto sent = settle(eli, 1, true);
+  EXPECT_EQ(sent.size(), 1u) << "a message reached the API after the opt-out";
+  const auto run = run_of(eli);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->status, RunStatus::Succeeded) << run->error;
+  EXPECT_EQ(run->outputs.value("stage", ""), "ended") << run->outputs;
 }
 
 }  // namespace
