@@ -60,9 +60,15 @@ SENDS = """\
     needs: [turn_{i}]
     if: "${{{{ steps.turn_{i}.outputs.result.kind == 'list' }}}}"
     with: {{ to: "+${{{{ inputs.from }}}}", list: "${{{{ steps.turn_{i}.outputs.result.reply.list }}}}" }}
-  - id: buttons_{i}
+  - id: photo_{i}
     uses: whatsapp.send
     needs: [turn_{i}]
+    if: "${{{{ steps.turn_{i}.outputs.result.photo ~= nil }}}}"
+    continue_on_error: true  # the card goes out without its picture rather than not at all
+    with: {{ to: "+${{{{ inputs.from }}}}", image: "${{{{ steps.turn_{i}.outputs.result.photo }}}}" }}
+  - id: buttons_{i}
+    uses: whatsapp.send
+    needs: [turn_{i}, photo_{i}]
     if: "${{{{ steps.turn_{i}.outputs.result.kind == 'buttons' }}}}"
     with: {{ to: "+${{{{ inputs.from }}}}", buttons: "${{{{ steps.turn_{i}.outputs.result.reply.buttons }}}}" }}
   - id: card_{i}

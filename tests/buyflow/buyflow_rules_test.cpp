@@ -210,6 +210,21 @@ TEST_F(BuyFlowTurn, AProductWithAPictureGetsAProductCard) {
   EXPECT_EQ(card["reply"]["product"]["body"].get<std::string>().rfind("Linen shirt\n24.50 USD\nA Linen shirt", 0), 0u);
 }
 
+TEST_F(BuyFlowTurn, AStoredCoverGoesOutAsAPhotoBeforeTheCard) {
+  const std::string hash = "sha256:" + std::string(64, 'a');
+  Json cap = featured_[1];
+  cap["cover"] = {{"hash", hash}, {"width", 720}, {"height", 1280}};
+  const Json card = say(text("buy 2"), {{"found", true}, {"product", cap}});
+  EXPECT_EQ(card["kind"], "buttons");
+  EXPECT_EQ(card["photo"], (Json{{"artifact", hash}, {"caption", "Sun cap"}}));
+  // A public picture makes a product card instead, with no photo of its own.
+  Json shirt = featured_[0];
+  shirt["cover"] = {{"hash", hash}};
+  const Json product_card = say(text("buy 1"), {{"found", true}, {"product", shirt}});
+  EXPECT_EQ(product_card["kind"], "product");
+  EXPECT_FALSE(product_card.contains("photo")) << product_card;
+}
+
 TEST_F(BuyFlowTurn, AnUnknownCodeSaysSoAndListsTheProducts) {
   const Json out = say(text("BUY 99"), {{"found", false}, {"product", nullptr}});
   EXPECT_EQ(out["kind"], "list");

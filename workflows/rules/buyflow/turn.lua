@@ -13,6 +13,7 @@
 --   max_quantity = the most one order may ask for }
 -- result = { state = {stage, lang, product, size, quantity},
 --            reply = {kind = "text"|"list"|"buttons"|"product", <kind> = whatsapp.send's field} or nil,
+--            kind = reply.kind or "none", photo = {artifact, caption} to send before the reply, or nil,
 --            order = {product_id, quantity, variant, title, lang, ...} when the customer confirmed,
 --            done = the conversation is over (ordered, cancelled for good, idle) }
 local msg = require("buyflow.messages")
@@ -44,6 +45,14 @@ function M.product_of(p)
   if image == nil and type(p.thumbnails) == "table" and type(p.thumbnails[1]) == "table" then
     image = p.thumbnails[1].url
   end
+  -- Without a public picture, the stored cover or first thumbnail goes out
+  -- as an image of its own (whatsapp.send uploads the artifact), then the card.
+  local photo = nil
+  if type(p.cover) == "table" and type(p.cover.hash) == "string" then
+    photo = p.cover.hash
+  elseif type(p.thumbnails) == "table" and type(p.thumbnails[1]) == "table" then
+    photo = p.thumbnails[1].hash
+  end
   local price = type(p.price) == "table" and p.price or {}
   return {
     id = p.product_id,
@@ -53,6 +62,7 @@ function M.product_of(p)
     currency = price.currency,
     sizes = sizes,
     image = type(image) == "string" and image:match("^https?://") and image or nil,
+    photo = type(photo) == "string" and photo or nil,
   }
 end
 
@@ -134,6 +144,9 @@ local function card(lang, product)
   if reply.kind == "buttons" and product.image then
     return { kind = "product", product = { image = product.image, body = reply.buttons.body,
                                            buttons = reply.buttons.buttons } }
+  end
+  if product.photo and not product.image then
+    reply.photo = { artifact = product.photo, caption = msg.cut(product.title, 1024) }
   end
   return reply
 end
@@ -303,6 +316,7 @@ function M.run(input)
     out.reply = { kind = "text", text = msg.say(out.state.lang, "closing") }
   end
   out.kind = out.reply and out.reply.kind or "none"
+  out.photo = out.reply and out.reply.photo or nil
   return out
 end
 
