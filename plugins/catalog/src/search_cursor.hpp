@@ -16,7 +16,8 @@ struct CursorPosition {
 
 std::string encode_cursor(const CursorPosition& after, const std::string& sort, const std::string& search_fingerprint);
 
-// Throws a permanent sdk::StepError saying what is wrong with `cursor`.
-CursorPosition decode_cursor(const std::string& cursor, const std::string& sort, const std::string& search_fingerprint);
+// Throws a permanent sdk::StepError of `step` saying what is wrong with `cursor`.
+CursorPosition decode_cursor(const std::string& cursor, const std::string& sort, const std::string& search_fingerprint,
+                             const std::string& step = "catalog.search");
 
 }  // namespace linkhub::catalog
