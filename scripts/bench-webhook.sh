@@ -6,7 +6,8 @@
 # distinct deliveries open loop at a fixed rate. Reports p50/p95/p99/max of
 # the time from each delivery's due time to the end of its 200 answer.
 # Usage: scripts/bench-webhook.sh [BUILD_DIR]
-#   env: BENCH_RATE (500/s), BENCH_SECONDS (10), BENCH_CONNECTIONS (16), BENCH_THREADS (serve's, 2)
+#   env: BENCH_RATE (500/s), BENCH_SECONDS (10), BENCH_CONNECTIONS (16), BENCH_THREADS (serve's, 2),
+#        BENCH_RUNS=0 (no workflow: the ack verifies, stores and deduplicates but starts nothing)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${LINKHUB_BUILD_DIR:-$root/build}}
@@ -19,7 +20,7 @@ source "$root/scripts/whatsapp-sandbox-lib.sh"
 trap 'sandbox_cleanup; rm -rf "$work"' EXIT
 
 mkdir -p "$work/workflows"
-cat >"$work/workflows/note.yaml" <<'YAML'
+[[ "${BENCH_RUNS:-1}" == 0 ]] || cat >"$work/workflows/note.yaml" <<'YAML'
 name: note
 inputs:
   from: { type: string, required: true }

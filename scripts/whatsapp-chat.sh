@@ -17,6 +17,9 @@ lines=("$@")
 ((${#lines[@]})) || lines=("hi" "BUY 1" "2" "yes")
 config=${LINKHUB_CONFIG:-$root/examples/linkhub.yaml}
 from=${LINKHUB_CHAT_FROM:-5511987654321}
+# The shop answers a line with several messages at once; the stand-in has no
+# pace of its own (the plugin's pace rule is tested in plugins/whatsapp/tests).
+export LINKHUB_PLUGIN_WHATSAPP_RECIPIENT_INTERVAL_MS=${LINKHUB_PLUGIN_WHATSAPP_RECIPIENT_INTERVAL_MS:-0}
 
 work=$(mktemp -d /tmp/linkhub-whatsapp-chat.XXXXXX)
 # shellcheck source=scripts/whatsapp-sandbox-lib.sh
