@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034  # linkhub and work come from, and the URLs go to, the caller
 # Sourced by scripts/whatsapp-chat.sh and scripts/bench-webhook.sh: start
 # `linkhub whatsapp-sandbox serve` and `linkhub serve` on loopback (ephemeral
 # ports, read from their "listening" log lines), and stop both on exit.
@@ -7,7 +8,9 @@ sandbox_pid=""
 serve_pid=""
 sandbox_cleanup() {
   for pid in "$serve_pid" "$sandbox_pid"; do
-    [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+    if [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null || true
+    fi
   done
 }
 

@@ -200,12 +200,28 @@ steps:
       text: "echo: ${{ inputs.text }}"
 )yaml";
 
+// A reply-button tap gets its own answer.
+constexpr const char* kTapYaml = R"yaml(name: tap
+inputs:
+  from: { type: string, required: true }
+  button: { type: object, required: true }
+triggers:
+  - whatsapp: { on: message, type: interactive }
+steps:
+  - id: reply
+    uses: whatsapp.send
+    with:
+      to: "+${{ inputs.from }}"
+      text: "tapped ${{ inputs.button.id }}"
+)yaml";
+
 class ChatAgainstServe : public ::testing::Test {
  protected:
   void SetUp() override {
     cloud_.start();
     fs::create_directories(dir_.path() / "workflows");
     std::ofstream(dir_.path() / "workflows" / "echo.yaml") << kEchoYaml;
+    std::ofstream(dir_.path() / "workflows" / "tap.yaml") << kTapYaml;
     serve_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{LINKHUB_BINARY, "serve", "--listen", "127.0.0.1:0", "--db",
                                  (dir_.path() / "linkhub.db").string(), "--workflows",
@@ -241,7 +257,7 @@ class ChatAgainstServe : public ::testing::Test {
 };
 
 TEST_F(ChatAgainstServe, TheScriptedCustomerGetsTheWorkflowsRepliesInOrder) {
-  auto driver = chat(kAppSecret, {"hi", "BUY 1", "2"});
+  auto driver = chat(kAppSecret, {"hi", "BUY 1", "2", "@button:again:Again"});
   const auto status = driver.wait();
   ASSERT_TRUE(status.exited && status.code == 0) << driver.transcript() << "\n--- serve:\n" << serve_->transcript();
   const std::string& transcript = driver.transcript();
@@ -253,7 +269,7 @@ TEST_F(ChatAgainstServe, TheScriptedCustomerGetsTheWorkflowsRepliesInOrder) {
     ASSERT_NE(found, std::string::npos) << "missing, in order: " << line << "\n" << transcript;
     at = found + line.size();
   }
-  EXPECT_EQ(cloud_.last_seq(), 3) << transcript;
+  EXPECT_EQ(cloud_.last_seq(), 4) << transcript;
   EXPECT_EQ(transcript.find(kAppSecret), std::string::npos);
 }
 

@@ -61,6 +61,18 @@ class Replies {
   int64_t last_ = 0;
 };
 
+// What the customer did, as the transcript shows it: a tap prints like the
+// button or row it chose.
+std::string customer_line(const Json& message) {
+  if (message.value("type", "") != "interactive") {
+    return message["text"].value("body", "");
+  }
+  const Json& interactive = message["interactive"];
+  const bool button = interactive.value("type", "") == "button_reply";
+  const Json& reply = interactive[button ? "button_reply" : "list_reply"];
+  return std::string(button ? "taps [" : "picks [") + reply.value("title", "") + "]{" + reply.value("id", "") + "}";
+}
+
 }  // namespace
 
 int run_chat(const ChatOptions& options, std::ostream& out, std::ostream& err) {
@@ -77,8 +89,8 @@ int run_chat(const ChatOptions& options, std::ostream& out, std::ostream& err) {
     const std::string prefix = fresh_wamid_prefix();
     int index = 0;
     for (const std::string& line : options.lines) {
-      out << transcript_entry("customer > ", {line}) << std::flush;
       const Json message = customer_message(options.customer, line, prefix + std::to_string(++index), unix_now_s());
+      out << transcript_entry("customer > ", {customer_line(message)}) << std::flush;
       const std::string body = delivery_body(options.customer, options.business, message);
       const PlainAnswer ack = server.request(
           "POST", webhook.path_and_query, body,
