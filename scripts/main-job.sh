@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job, offline, on the embedded default: installs what is missing,
 # builds, renders the bundled sample videos, runs tiktok-to-catalog over every
-# sample link into SQLite (.linkhub/linkhub.db) and prints the catalog.
+# sample link into SQLite (.linkhub/linkhub.db), prints the catalog, then
+# plays a WhatsApp conversation with the buy flow against a loopback Cloud API
+# stand-in (scripts/whatsapp-chat.sh) and prints its transcript.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
@@ -23,3 +25,10 @@ echo "== tiktok-to-catalog over examples/links.jsonl"
 
 echo "== the catalog"
 "$linkhub" run workflows/catalog-report.yaml --config examples/linkhub.yaml --output table 2>/dev/null
+
+echo "== a WhatsApp conversation with the shop (offline: a loopback Cloud API stand-in)"
+if [[ -f workflows/whatsapp-buy.yaml ]]; then
+  scripts/whatsapp-chat.sh workflows/whatsapp-buy.yaml "hi" "BUY 1" "2" "yes"
+else
+  echo "skipped: workflows/whatsapp-buy.yaml (the buy flow) is not in this checkout yet"
+fi

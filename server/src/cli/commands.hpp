@@ -99,4 +99,30 @@ struct PluginCheckCliOptions {
 };
 int cmd_plugins_check(const GlobalOptions& global, const PluginCheckCliOptions& options);
 
+// `linkhub whatsapp-sandbox ...` (cli_sandbox.cpp): the development stand-in
+// for the WhatsApp Cloud API, the scripted customer, the webhook benchmark.
+int cmd_sandbox_serve(const std::string& listen);
+struct SandboxChatCliOptions {
+  std::string webhook;                                 // --webhook URL of linkhub serve's WhatsApp webhook
+  std::string sandbox;                                 // --sandbox URL of the stand-in
+  std::string app_secret_env = "WHATSAPP_APP_SECRET";  // --app-secret-env NAME
+  std::string from;                                    // --from: the customer's number
+  std::string name = "Customer";                       // --name: the customer's profile name
+  std::string phone_number_id = "1122334455667";       // --phone-number-id: the shop's number id
+  double timeout_s = 30;                               // --timeout: for the first reply to a line
+  double settle_s = 1.5;                               // --settle: quiet time that ends a line's replies
+  std::vector<std::string> lines;
+};
+int cmd_sandbox_chat(const SandboxChatCliOptions& options);
+struct SandboxBenchCliOptions {
+  std::string webhook;
+  std::string app_secret_env = "WHATSAPP_APP_SECRET";
+  std::string phone_number_id = "1122334455667";
+  double rate = 500;
+  double duration_s = 10;
+  int connections = 16;
+  std::string text = "bench";
+};
+int cmd_sandbox_bench(const SandboxBenchCliOptions& options);
+
 }  // namespace linkhub::cli

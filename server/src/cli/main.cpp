@@ -172,6 +172,45 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"viewer", "operator", "admin"}));
   add_global(users_role_cmd);
 
+  auto* sandbox = app.add_subcommand(
+      "whatsapp-sandbox",
+      "development: a loopback WhatsApp Cloud API stand-in, a scripted customer, a webhook benchmark");
+  sandbox->require_subcommand(1);
+  std::string sandbox_listen = "127.0.0.1:0";
+  auto* sandbox_serve = sandbox->add_subcommand(
+      "serve",
+      "answer the Cloud API's send and media calls on loopback, keep the messages, serve them at "
+      "GET /_sandbox/messages (until SIGTERM)");
+  sandbox_serve->add_option("--listen", sandbox_listen, "HOST:PORT, a loopback address (default 127.0.0.1:0)");
+  SandboxChatCliOptions chat;
+  auto* sandbox_chat = sandbox->add_subcommand(
+      "chat", "play a customer: each line a signed webhook delivery to linkhub, then print the shop's replies");
+  sandbox_chat->add_option("--webhook", chat.webhook, "linkhub's webhook, http://HOST:PORT/api/v1/whatsapp/webhook")
+      ->required();
+  sandbox_chat->add_option("--sandbox", chat.sandbox, "the stand-in's base URL (http://127.0.0.1:PORT)")->required();
+  sandbox_chat->add_option("--app-secret-env", chat.app_secret_env,
+                           "the environment variable holding the app secret (default WHATSAPP_APP_SECRET)");
+  sandbox_chat->add_option("--from", chat.from, "the customer's number, digits with country code")->required();
+  sandbox_chat->add_option("--name", chat.name, "the customer's profile name (default Customer)");
+  sandbox_chat->add_option("--phone-number-id", chat.phone_number_id, "the shop's phone number id in deliveries");
+  sandbox_chat->add_option("--timeout", chat.timeout_s, "seconds to wait for the first reply to a line (default 30)")
+      ->check(CLI::Range(0.1, 3600.0));
+  sandbox_chat->add_option("--settle", chat.settle_s, "quiet seconds that end a line's replies (default 1.5)")
+      ->check(CLI::Range(0.05, 60.0));
+  sandbox_chat->add_option("lines", chat.lines, "what the customer says, in order; @button:ID or @list:ID taps")
+      ->required();
+  SandboxBenchCliOptions bench;
+  auto* sandbox_bench = sandbox->add_subcommand(
+      "bench", "webhook acknowledgement latency at a fixed rate, open loop, signed distinct deliveries");
+  sandbox_bench->add_option("--webhook", bench.webhook, "linkhub's webhook URL")->required();
+  sandbox_bench->add_option("--app-secret-env", bench.app_secret_env, "the environment variable with the app secret");
+  sandbox_bench->add_option("--phone-number-id", bench.phone_number_id, "the shop's phone number id in deliveries");
+  sandbox_bench->add_option("--rate", bench.rate, "deliveries per second (default 500)")->check(CLI::Range(1.0, 1e5));
+  sandbox_bench->add_option("--duration", bench.duration_s, "seconds (default 10)")->check(CLI::Range(0.1, 3600.0));
+  sandbox_bench->add_option("--connections", bench.connections, "parallel keep-alive connections (default 16)")
+      ->check(CLI::Range(1, 512));
+  sandbox_bench->add_option("--text", bench.text, "the messages' text, numbered (default bench)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -180,6 +219,15 @@ int main(int argc, char** argv) {
   }
   for (const auto& dir : plugin_dirs) {
     global.plugin_dirs.emplace_back(dir);
+  }
+  if (*sandbox_serve) {
+    return cmd_sandbox_serve(sandbox_listen);
+  }
+  if (*sandbox_chat) {
+    return cmd_sandbox_chat(chat);
+  }
+  if (*sandbox_bench) {
+    return cmd_sandbox_bench(bench);
   }
   if (*validate) {
     return cmd_validate(global, files, strict);
