@@ -54,6 +54,19 @@ inline Json fixture_json(const std::string& name) {
   return Json::parse(read_fixture(name));
 }
 
+// The body of the first error example in Meta's OpenAPI document with `code`
+// (and `where_contains` in where it was found).
+inline Json openapi_error(int code, const std::string& where_contains = "") {
+  for (const Json& example : fixture_json("meta_whatsapp_openapi_error_examples.json")) {
+    if (example["body"]["error"].value("code", 0) == code &&
+        example["where"].get<std::string>().find(where_contains) != std::string::npos) {
+      return example["body"];
+    }
+  }
+  ADD_FAILURE() << "no OpenAPI error example with code " << code;
+  return Json();
+}
+
 inline const sdk::testing::Plugin& plugin() {
   static const sdk::testing::Plugin whatsapp(fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_whatsapp.so");
   return whatsapp;
