@@ -64,6 +64,33 @@ std::string accepted_wamid(const std::string& body) {
   return {};
 }
 
+// A template's header media given by artifact hash ({type: image, image:
+// {artifact}}) is uploaded like an image message's, and named by its media id.
+void upload_template_media(sdk::Context& ctx, const sdk::http::Client& http, const Settings& settings,
+                           const std::string& token, Json& body) {
+  Json& components = body["template"]["components"];
+  if (!components.is_array()) {
+    return;
+  }
+  for (Json& component : components) {
+    if (!component.is_object() || component.value("type", "") != "header" || !component.contains("parameters")) {
+      continue;
+    }
+    for (Json& p : component["parameters"]) {
+      const std::string type = p.is_object() ? p.value("type", "") : std::string();
+      if (type != "image" && type != "document" && type != "video") {
+        continue;
+      }
+      Json& media = p[type];
+      if (media.is_object() && media.contains("artifact") && media["artifact"].is_string()) {
+        const std::string hash = media["artifact"].get<std::string>();
+        media.erase("artifact");
+        media["id"] = upload_artifact(ctx, http, settings, token, hash);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Json SendStep::input_schema() {
@@ -83,7 +110,8 @@ Json SendStep::input_schema() {
             {"product", object("A product card: {image (URL), body, buttons: [{id, title}] (1 to 3), footer}")},
             {"template",
              object("A template: {name, language, header: [params], body: [params], buttons: [{index, sub_type, "
-                    "parameters}]}; a param is a string or the API's parameter object")},
+                    "parameters}]}; a param is a string or the API's parameter object; a header image, document "
+                    "or video may name an artifact ({type: image, image: {artifact: hash}}): it is uploaded")},
             {"reply_to", {{"type", "string"}, {"description", "The wamid of the message this one answers"}}},
             {"on_error",
              {{"type", "string"},
@@ -174,6 +202,9 @@ Json SendStep::send(sdk::Context& ctx, const Json& input) {
     Json& media = body[message.kind];
     media.erase("artifact");
     media["id"] = upload_artifact(ctx, http, settings, token, message.artifact);
+  }
+  if (message.kind == "template") {
+    upload_template_media(ctx, http, settings, token, body);
   }
   request.body = body.dump();
   const sdk::http::Response response = http.send(request);
