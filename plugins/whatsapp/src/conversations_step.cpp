@@ -59,8 +59,7 @@ Json ConversationsStep::input_schema() {
              {{"type", {"string", "null"}},
               {"maxLength", kMaxQuery},
               {"description", "Part of the wa_id or of the profile name (ASCII letters in any case)"}}}}},
-          {"additionalProperties", false},
-          {"examples", {{{"limit", 20}}}}};
+          {"additionalProperties", false}};
 }
 
 Json ConversationsStep::output_schema() {

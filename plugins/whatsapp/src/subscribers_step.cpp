@@ -31,8 +31,7 @@ Json SubscribersStep::input_schema() {
          {{"type", "boolean"},
           {"default", false},
           {"description", "Only contacts who opted in with a word such as START (default: also those who wrote)"}}}}},
-      {"additionalProperties", false},
-      {"examples", {{{"limit", 100}}}}};
+      {"additionalProperties", false}};
 }
 
 Json SubscribersStep::output_schema() {
