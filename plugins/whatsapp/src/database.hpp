@@ -32,11 +32,24 @@ class Database {
   // times), so fn must only touch the database.
   template <class F>
   auto write(F&& fn) {
+    return transact(postgres() ? "BEGIN" : "BEGIN IMMEDIATE", std::forward<F>(fn));
+  }
+
+  // Runs fn(session&) in one read transaction (a consistent snapshot; on
+  // SQLite it takes no write lock, so readers never queue behind senders).
+  template <class F>
+  auto read(F&& fn) {
+    return transact(postgres() ? "BEGIN READ ONLY" : "BEGIN", std::forward<F>(fn));
+  }
+
+ private:
+  template <class F>
+  auto transact(const char* begin, F&& fn) {
     std::lock_guard lock(mutex_);
     for (int attempt = 1;; ++attempt) {
       try {
         soci::session& sql = session();
-        Transaction tx(sql, postgres() ? "BEGIN" : "BEGIN IMMEDIATE");
+        Transaction tx(sql, begin);
         if constexpr (std::is_void_v<decltype(fn(sql))>) {
           fn(sql);
           tx.commit();
@@ -52,7 +65,6 @@ class Database {
     }
   }
 
- private:
   static constexpr int kMaxAttempts = 5;
 
   class Transaction {

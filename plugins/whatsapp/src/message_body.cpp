@@ -305,7 +305,7 @@ MessageBody build_message_body(const Json& input) {
     bad("input", "must be an object");
   }
   std::vector<std::string> known = message_kinds();
-  known.insert(known.end(), {"to", "reply_to"});
+  known.insert(known.end(), {"to", "reply_to", "on_error"});  // on_error: send_step.cpp
   check_known(input, known, "");
   MessageBody out;
   std::string why;

@@ -38,6 +38,16 @@ sdk::MigrationTrack track() {
                 // Fixed one-second windows per sending number.
                 "CREATE TABLE whatsapp_rate ("
                 " scope TEXT PRIMARY KEY, window_ms BIGINT NOT NULL, used BIGINT NOT NULL)",
+            }},
+           {2,
+            "conversations: each contact's last message time, messages by their own time",
+            {
+                // The conversation list's order (newest activity first) without scanning every message.
+                "ALTER TABLE whatsapp_contacts ADD COLUMN last_message_ms BIGINT",
+                "UPDATE whatsapp_contacts SET last_message_ms = (SELECT MAX(m.sent_ms) FROM whatsapp_messages m"
+                " WHERE m.wa_id = whatsapp_contacts.wa_id)",
+                "CREATE INDEX whatsapp_contacts_by_activity ON whatsapp_contacts (last_message_ms, wa_id)",
+                "CREATE INDEX whatsapp_messages_by_time ON whatsapp_messages (wa_id, sent_ms, created_ms, wamid)",
             }}}};
 }
 

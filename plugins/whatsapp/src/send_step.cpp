@@ -20,7 +20,33 @@ constexpr const char* kStep = "whatsapp.send";
 constexpr size_t kMaxAnswerBytes = 1 << 20;
 
 Json output(const std::string& wamid, const std::string& wa_id, const std::string& kind, bool replayed) {
-  return {{"message_id", wamid}, {"to", "+" + wa_id}, {"type", kind}, {"replayed", replayed}};
+  return {{"message_id", wamid}, {"to", "+" + wa_id}, {"type", kind}, {"replayed", replayed}, {"sent", true}};
+}
+
+// on_error: report: a failure that concerns this recipient or this message
+// becomes the output, so a foreach over many recipients goes on past it.
+// Retryable failures still fail the attempt (the engine retries them), and
+// so does a refused token: every other send would fail the same way.
+bool reportable(const sdk::StepError& e) {
+  return !e.retryable() && e.code() != sdk::errors::unauthorized.value;
+}
+
+Json failed_output(const Json& input, const sdk::StepError& e) {
+  std::string kind;
+  for (const std::string& k : message_kinds()) {
+    if (input.contains(k) && !input[k].is_null()) {
+      kind = k;
+    }
+  }
+  const auto to = input.find("to");
+  return {{"to", to != input.end() && to->is_string() ? to->get<std::string>() : std::string()},
+          {"type", kind},
+          {"replayed", false},
+          {"sent", false},
+          {"error",
+           {{"code", e.code().empty() ? std::string("internal") : e.code()},
+            {"message", e.what()},
+            {"details", e.details().is_object() ? e.details() : Json::object()}}}};
 }
 
 // The wamid of a 200 answer: {"messages": [{"id": "wamid..."}], ...}.
@@ -36,6 +62,33 @@ std::string accepted_wamid(const std::string& body) {
     }
   }
   return {};
+}
+
+// A template's header media given by artifact hash ({type: image, image:
+// {artifact}}) is uploaded like an image message's, and named by its media id.
+void upload_template_media(sdk::Context& ctx, const sdk::http::Client& http, const Settings& settings,
+                           const std::string& token, Json& body) {
+  Json& components = body["template"]["components"];
+  if (!components.is_array()) {
+    return;
+  }
+  for (Json& component : components) {
+    if (!component.is_object() || component.value("type", "") != "header" || !component.contains("parameters")) {
+      continue;
+    }
+    for (Json& p : component["parameters"]) {
+      const std::string type = p.is_object() ? p.value("type", "") : std::string();
+      if (type != "image" && type != "document" && type != "video") {
+        continue;
+      }
+      Json& media = p[type];
+      if (media.is_object() && media.contains("artifact") && media["artifact"].is_string()) {
+        const std::string hash = media["artifact"].get<std::string>();
+        media.erase("artifact");
+        media["id"] = upload_artifact(ctx, http, settings, token, hash);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -57,24 +110,55 @@ Json SendStep::input_schema() {
             {"product", object("A product card: {image (URL), body, buttons: [{id, title}] (1 to 3), footer}")},
             {"template",
              object("A template: {name, language, header: [params], body: [params], buttons: [{index, sub_type, "
-                    "parameters}]}; a param is a string or the API's parameter object")},
-            {"reply_to", {{"type", "string"}, {"description", "The wamid of the message this one answers"}}}}},
+                    "parameters}]}; a param is a string or the API's parameter object; a header image, document "
+                    "or video may name an artifact ({type: image, image: {artifact: hash}}): it is uploaded")},
+            {"reply_to", {{"type", "string"}, {"description", "The wamid of the message this one answers"}}},
+            {"on_error",
+             {{"type", "string"},
+              {"enum", {"fail", "report"}},
+              {"default", "fail"},
+              {"description",
+               "fail: a failed send fails the step. report: a permanent failure other than a refused token is "
+               "returned as {sent: false, error} so a foreach over recipients goes on"}}}}},
           {"required", {"to"}},
           {"additionalProperties", false}};
 }
 
 Json SendStep::output_schema() {
-  return {{"type", "object"},
-          {"properties",
-           {{"message_id", {{"type", "string"}, {"description", "The message's wamid"}}},
-            {"to", {{"type", "string"}, {"description", "The recipient, E.164"}}},
-            {"type", {{"type", "string"}, {"description", "The message kind sent (text, image, ..., template)"}}},
-            {"replayed",
-             {{"type", "boolean"}, {"description", "True when the wamid was recorded by an earlier attempt"}}}}},
-          {"required", {"message_id", "to", "type", "replayed"}}};
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"message_id", {{"type", "string"}, {"description", "The message's wamid"}}},
+        {"to", {{"type", "string"}, {"description", "The recipient, E.164"}}},
+        {"type", {{"type", "string"}, {"description", "The message kind sent (text, image, ..., template)"}}},
+        {"replayed", {{"type", "boolean"}, {"description", "True when the wamid was recorded by an earlier attempt"}}},
+        {"sent", {{"type", "boolean"}, {"description", "False only for a failure reported (on_error: report)"}}},
+        {"error",
+         {{"type", "object"},
+          {"description", "With sent false: {code, message, details} of the failure, as a step error has them"}}}}},
+      {"required", {"to", "type", "replayed", "sent"}}};
 }
 
 Json SendStep::run(sdk::Context& ctx, const Json& input) {
+  const auto on_error = input.find("on_error");
+  const bool report =
+      on_error != input.end() && on_error->is_string() && on_error->get_ref<const std::string&>() == "report";
+  if (on_error != input.end() && !report && !(on_error->is_string() && on_error->get<std::string>() == "fail")) {
+    throw sdk::StepError(sdk::errors::invalid_input, std::string(kStep) + ": `on_error` must be fail or report", false,
+                         {{"field", "on_error"}});
+  }
+  try {
+    return send(ctx, input);
+  } catch (const sdk::StepError& e) {
+    if (!report || !reportable(e)) {
+      throw;
+    }
+    ctx.warn(std::string(kStep) + ": not sent, reported (on_error: report): " + e.what());
+    return failed_output(input, e);
+  }
+}
+
+Json SendStep::send(sdk::Context& ctx, const Json& input) {
   const Settings settings = read_settings(ctx, kStep);
   const MessageBody message = build_message_body(input);
   if (settings.phone_number_id.empty()) {
@@ -118,6 +202,9 @@ Json SendStep::run(sdk::Context& ctx, const Json& input) {
     Json& media = body[message.kind];
     media.erase("artifact");
     media["id"] = upload_artifact(ctx, http, settings, token, message.artifact);
+  }
+  if (message.kind == "template") {
+    upload_template_media(ctx, http, settings, token, body);
   }
   request.body = body.dump();
   const sdk::http::Response response = http.send(request);

@@ -16,6 +16,9 @@ class SendStep : public sdk::Step {
   static sdk::Json input_schema();
   static sdk::Json output_schema();
   sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;
+
+ private:
+  sdk::Json send(sdk::Context& ctx, const sdk::Json& input);
 };
 
 // A webhook delivery from Meta: the signature checked, contacts, messages and
@@ -49,6 +52,43 @@ class LinkStep : public sdk::Step {
   static constexpr const char* name = "link";
   static constexpr const char* description =
       "Builds a wa.me click-to-chat link to a number (E.164), with an optional prefilled text.";
+  static sdk::Json input_schema();
+  static sdk::Json output_schema();
+  sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;
+};
+
+// The conversation list: contacts by latest activity, cursor-paged.
+class ConversationsStep : public sdk::Step {
+ public:
+  static constexpr const char* name = "conversations";
+  static constexpr const char* description =
+      "Lists conversations (contacts with messages), newest activity first: name, opt-out, the last message, "
+      "counts in and out, whether the 24-hour window is open; cursor-paged, optionally filtered by q.";
+  static sdk::Json input_schema();
+  static sdk::Json output_schema();
+  sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;
+};
+
+// One conversation: the contact and its messages, newest first, with statuses.
+class ConversationStep : public sdk::Step {
+ public:
+  static constexpr const char* name = "conversation";
+  static constexpr const char* description =
+      "One contact's conversation: the contact and its messages in and out, newest first, each with its current "
+      "status and every status Meta reported (with errors); paged backwards with `before`. not_found for an "
+      "unknown wa_id.";
+  static sdk::Json input_schema();
+  static sdk::Json output_schema();
+  sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;
+};
+
+// Who an announcement may go to (never a contact who opted out), by wa_id, cursor-paged.
+class SubscribersStep : public sdk::Step {
+ public:
+  static constexpr const char* name = "subscribers";
+  static constexpr const char* description =
+      "Lists the contacts an announcement may go to: not opted out, and opted in or having written to the number "
+      "(opted_in_only: opted in only); by wa_id, cursor-paged, for a foreach of whatsapp.send templates.";
   static sdk::Json input_schema();
   static sdk::Json output_schema();
   sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;

@@ -147,6 +147,26 @@ void record_send(soci::session& sql, const std::string& key, const std::string& 
          "VALUES (:m, 'out', :w, :t, :b, 'accepted', :s, :c, :u) ON CONFLICT (wamid) DO NOTHING",
       soci::use(wamid), soci::use(wa_id), soci::use(kind), soci::use(text), soci::use(now), soci::use(now),
       soci::use(now);
+  sql << "UPDATE whatsapp_contacts SET last_message_ms = CASE WHEN last_message_ms IS NULL OR last_message_ms < :t "
+         "THEN :t2 ELSE last_message_ms END WHERE wa_id = :w",
+      soci::use(now), soci::use(now), soci::use(wa_id);
+  // Meta may report a status before the record is written (the webhook
+  // raced the send): those statuses are stored already, so the message
+  // starts at the furthest of them.
+  std::string status;
+  std::string best;
+  soci::statement st = (sql.prepare << "SELECT status FROM whatsapp_message_statuses WHERE wamid = :m",
+                        soci::into(status), soci::use(wamid));
+  st.execute();
+  while (st.fetch()) {
+    if (status_rank(status) > status_rank(best)) {
+      best = status;
+    }
+  }
+  if (!best.empty() && status_rank(best) > 0) {
+    sql << "UPDATE whatsapp_messages SET status = :s, updated_ms = :u WHERE wamid = :m AND status = 'accepted'",
+        soci::use(best), soci::use(now), soci::use(wamid);
+  }
 }
 
 StoredDelivery store_delivery(soci::session& sql, const WebhookDelivery& delivery, long long now) {
@@ -178,6 +198,9 @@ StoredDelivery store_delivery(soci::session& sql, const WebhookDelivery& deliver
              "whatsapp_contacts.last_inbound_ms < excluded.last_inbound_ms THEN excluded.last_inbound_ms "
              "ELSE whatsapp_contacts.last_inbound_ms END, updated_ms = excluded.updated_ms",
           soci::use(m.from), soci::use(name, name_ind), soci::use(at), soci::use(now), soci::use(now);
+      sql << "UPDATE whatsapp_contacts SET last_message_ms = CASE WHEN last_message_ms IS NULL OR "
+             "last_message_ms < :t THEN :t2 ELSE last_message_ms END WHERE wa_id = :w",
+          soci::use(at), soci::use(at), soci::use(m.from);
     }
     int opted_out = 0;
     soci::indicator ind = soci::i_null;

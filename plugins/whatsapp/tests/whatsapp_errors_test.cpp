@@ -9,17 +9,6 @@
 namespace linkhub::whatsapp_test {
 namespace {
 
-Json openapi_error(int code, const std::string& where_contains = "") {
-  for (const Json& example : fixture_json("meta_whatsapp_openapi_error_examples.json")) {
-    if (example["body"]["error"].value("code", 0) == code &&
-        example["where"].get<std::string>().find(where_contains) != std::string::npos) {
-      return example["body"];
-    }
-  }
-  ADD_FAILURE() << "no OpenAPI error example with code " << code;
-  return Json();
-}
-
 Json pywa_error(const std::string& name) {
   return {{"error", fixture_json("whatsapp_error_objects_pywa_tests.json").at(name)}};
 }

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -54,6 +55,19 @@ inline Json fixture_json(const std::string& name) {
   return Json::parse(read_fixture(name));
 }
 
+// The body of the first error example in Meta's OpenAPI document with `code`
+// (and `where_contains` in where it was found).
+inline Json openapi_error(int code, const std::string& where_contains = "") {
+  for (const Json& example : fixture_json("meta_whatsapp_openapi_error_examples.json")) {
+    if (example["body"]["error"].value("code", 0) == code &&
+        example["where"].get<std::string>().find(where_contains) != std::string::npos) {
+      return example["body"];
+    }
+  }
+  ADD_FAILURE() << "no OpenAPI error example with code " << code;
+  return Json();
+}
+
 inline const sdk::testing::Plugin& plugin() {
   static const sdk::testing::Plugin whatsapp(fs::path(LINKHUB_PLUGIN_BUILD_DIR) / "linkhub_whatsapp.so");
   return whatsapp;
@@ -74,6 +88,21 @@ class CloudStandIn {
       if (before_answer_) {
         before_answer_();
       }
+      const Json sent = Json::parse(request.body, nullptr, false);
+      const std::string to =
+          sent.is_object() && sent.contains("to") && sent["to"].is_string() ? sent["to"].get<std::string>() : "";
+      if (const auto it = by_recipient_.find(to); it != by_recipient_.end()) {
+        return it->second;
+      }
+      if (answers_.empty() && numbered_) {
+        return test::Response{200,
+                              "application/json",
+                              Json{{"messaging_product", "whatsapp"},
+                                   {"contacts", {{{"input", to}, {"wa_id", to}}}},
+                                   {"messages", {{{"id", "wamid.standin." + std::to_string(requests_.size())}}}}}
+                                  .dump(),
+                              {}};
+      }
       if (answers_.empty()) {
         return test::Response{
             200, "application/json", read_fixture("whatsapp_send_message_success_response_openapi.json"), {}};
@@ -93,6 +122,26 @@ class CloudStandIn {
   void answer(int status, const std::string& body, std::map<std::string, std::string> headers = {}) {
     std::lock_guard lock(mutex_);
     answers_.push_back({status, "application/json", body, std::move(headers)});
+  }
+  // Every message to `to` (digits) gets this answer, whatever the queue holds.
+  void answer_for(const std::string& to, int status, const std::string& body) {
+    std::lock_guard lock(mutex_);
+    by_recipient_[to] = {status, "application/json", body, {}};
+  }
+  // Successes carry a new wamid each (wamid.standin.<n>) instead of the recorded one.
+  void number_wamids() {
+    std::lock_guard lock(mutex_);
+    numbered_ = true;
+  }
+  // The recipients (digits) of every message request so far, in arrival order.
+  std::vector<std::string> recipients() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& r : requests_) {
+      const Json body = Json::parse(r.body, nullptr, false);
+      out.push_back(body.is_object() ? body.value("to", "") : "");
+    }
+    return out;
   }
   // Runs when a request has arrived, before it is answered.
   void before_answer(std::function<void()> hook) {
@@ -122,6 +171,8 @@ class CloudStandIn {
   test::LoopbackServer server_;
   mutable std::mutex mutex_;
   std::deque<test::Response> answers_;
+  std::map<std::string, test::Response> by_recipient_;
+  bool numbered_ = false;
   std::vector<test::Request> requests_;
   std::vector<test::Request> uploads_;
   std::function<void()> before_answer_;

@@ -44,6 +44,10 @@ Reply create_product(Call& call);
 Reply update_product(Call& call);
 Reply delete_product(Call& call);
 
+// handlers_conversations.cpp
+Reply list_conversations(Call& call);
+Reply get_conversation(Call& call);
+
 // handlers_media.cpp
 Reply get_artifact(Call& call);
 Reply get_media(Call& call);

@@ -143,6 +143,11 @@ std::vector<Route> api_routes() {
           "The catalog plugin is not loaded (plugin_unavailable), or its database is busy or unreachable "
           "(step_unavailable: try again).");
   const ResponseDoc bad_catalog = err(502, "The catalog plugin answered something that is not a product.");
+  const ResponseDoc no_whatsapp =
+      err(503,
+          "The whatsapp plugin is not loaded (plugin_unavailable), or its database is busy or unreachable "
+          "(step_unavailable: try again).");
+  const ResponseDoc bad_whatsapp = err(502, "The whatsapp plugin answered something that is not a conversation.");
   const ParamDoc idempotency_key{
       "Idempotency-Key",
       "Same key, same answer: a repeat returns the first answer and changes nothing (1 to 200 visible ASCII "
@@ -567,6 +572,40 @@ std::vector<Route> api_routes() {
             {ResponseDoc{204, "Deleted.", nullptr, "application/json"}, bad_id, unknown_product,
              err(409, "The Idempotency-Key was used before with another request."), no_catalog, bad_catalog},
             {idempotency_key}},
+      // WhatsApp conversations live in the whatsapp plugin: these routes invoke its steps, 503 without it.
+      Route{"GET",
+            "/api/v1/conversations",
+            Role::Viewer,
+            list_conversations,
+            "List WhatsApp conversations",
+            "Contacts with at least one message (whatsapp.conversations), newest activity first: profile name, "
+            "opt-out, the last message in one line with its status, messages in and out, and whether the 24-hour "
+            "service window is open (free-form messages allowed, not only templates). Pass next_cursor back as "
+            "?cursor with the same q for the next page.",
+            {ParamDoc{"q", "Part of the wa_id or of the profile name (ASCII letters in any case; at most 200 bytes)."},
+             int_query("limit", "Page size, 1 to 100 (default 50)."),
+             ParamDoc{"cursor", "The next_cursor of the previous page (opaque)."}},
+            std::nullopt,
+            {ok(200, "A page of conversations.", ref("ConversationList")),
+             err(400, "limit or q is out of range, or the cursor is not one given out (details.parameter names it)."),
+             no_whatsapp, bad_whatsapp}},
+      Route{"GET",
+            "/api/v1/conversations/{wa_id}",
+            Role::Viewer,
+            get_conversation,
+            "Show a WhatsApp conversation",
+            "One contact and its messages in and out (whatsapp.conversation), newest first, each with its current "
+            "status (received; accepted, sent, delivered, read, failed) and every status Meta reported with its "
+            "time and error. Pass next_before back as ?before for older messages. {wa_id} is the contact's "
+            "number in digits, country code first, no '+'.",
+            {int_query("limit", "Messages per page, 1 to 100 (default 50)."),
+             ParamDoc{"before", "The next_before of the previous page (opaque)."}},
+            std::nullopt,
+            {ok(200, "The contact and a page of its messages.", ref("Conversation")),
+             err(400,
+                 "wa_id is not digits, limit is out of range, or before is not a cursor given out "
+                 "(details.parameter names it)."),
+             err(404, "No contact has this wa_id (unknown_contact)."), no_whatsapp, bad_whatsapp}},
       // Artifacts (thumbnails, videos) by content hash (HEAD, as on every GET route: the headers alone).
       artifact_route(),
       media_route(),
