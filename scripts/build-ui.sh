@@ -6,6 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: build-ui.sh OUTPUT_DIR}
+mkdir -p "$out" && out=$(cd "$out" && pwd)  # absolute: the build runs in ui/
 ui=$root/ui
 if ! command -v npm >/dev/null 2>&1; then
   echo "build-ui: npm is missing (scripts/setup.sh installs it); the console is not built" >&2
