@@ -19,8 +19,13 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status}`}>{status}</span>;
 }
 
-export function Json({ value }: { value: unknown }) {
-  return <pre className="json">{value === undefined ? "—" : JSON.stringify(value, null, 2)}</pre>;
+// Focusable: a long value scrolls, and keyboard users must be able to scroll it too.
+export function Json({ value, label }: { value: unknown; label: string }) {
+  return (
+    <pre className="json" tabIndex={0} role="region" aria-label={label}>
+      {value === undefined ? "—" : JSON.stringify(value, null, 2)}
+    </pre>
+  );
 }
 
 export function formatTime(ms: number | null | undefined): string {

@@ -29,9 +29,9 @@ function StepRow({ step, canRetryFrom, onRetryFrom }: { step: StepState; canRetr
       <details>
         <summary>Input and output of {step.step}</summary>
         <h3>Input</h3>
-        <Json value={step.input} />
+        <Json value={step.input} label={`Input of ${step.step}`} />
         <h3>Output</h3>
-        <Json value={step.output} />
+        <Json value={step.output} label={`Output of ${step.step}`} />
         {step.items && step.items.length > 0 && (
           <>
             <h3>Items</h3>
@@ -177,9 +177,9 @@ export function Run() {
       <section aria-labelledby="io">
         <h2 id="io">Inputs and outputs</h2>
         <h3>Inputs</h3>
-        <Json value={run.inputs} />
+        <Json value={run.inputs} label="Run inputs" />
         <h3>Outputs</h3>
-        <Json value={run.outputs} />
+        <Json value={run.outputs} label="Run outputs" />
       </section>
     </>
   );
