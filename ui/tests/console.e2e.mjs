@@ -39,6 +39,7 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const work = mkdtempSync(join(tmpdir(), "linkhub-console-"));
 mkdirSync(join(work, "workflows"));
 mkdirSync(artifacts, { recursive: true });
+rmSync(join(artifacts, "failure.png"), { force: true }); // a previous run's
 copyFileSync(join(repo, "workflows", "diamond.yaml"), join(work, "workflows", "diamond.yaml"));
 cpSync(join(repo, "workflows", "rules"), join(work, "workflows", "rules"), { recursive: true });
 const config = join(work, "linkhub.yaml");
