@@ -15,3 +15,10 @@ ci=()
 cmake -S "$root" -B "$build" -G Ninja -DLINKHUB_WERROR=$werror "${ci[@]}" "$@" >/dev/null
 # LINKHUB_BUILD_TARGET=runtime builds only the binary and its plugins (the main job).
 cmake --build "$build" -j"$(nproc)" ${LINKHUB_BUILD_TARGET:+--target "$LINKHUB_BUILD_TARGET"}
+# The web console (ui/, npm) next to the binary as <build>/share/linkhub/ui;
+# the runtime-only target (the main job) serves no console and skips it.
+if [[ "${LINKHUB_BUILD_TARGET:-}" == "runtime" ]]; then
+  echo "build: the web console (ui/) is not built for the runtime target (scripts/build-ui.sh builds it)"
+else
+  "$root/scripts/build-ui.sh" "$build/share/linkhub/ui"
+fi

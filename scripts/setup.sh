@@ -15,6 +15,7 @@ PACKAGES=(
   libopencv-dev ffmpeg
   libsodium-dev libyaml-dev libssl-dev libicu-dev
   json-schema-test-suite
+  chromium
 )
 
 missing=()

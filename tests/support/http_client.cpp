@@ -79,7 +79,9 @@ HttpAnswer HttpClient::send(const HttpRequest& r) {
   Poco::StreamCopier::copyToString(in, answer.body);
   answer.status = static_cast<int>(response.getStatus());
   for (const auto& [name, value] : response) {
-    answer.headers[lower(name)] = value;
+    std::string& kept = answer.headers[lower(name)];
+    // Set-Cookie cannot be folded with commas (RFC 6265): each one on its own line.
+    kept = kept.empty() || lower(name) != "set-cookie" ? value : kept + "\n" + value;
   }
   return answer;
 }

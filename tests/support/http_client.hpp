@@ -17,7 +17,7 @@ namespace linkhub::test {
 struct HttpAnswer {
   int status = 0;
   std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;  // lower-case names; several Set-Cookie: one a line
   nlohmann::json json() const;                 // null when the body is not JSON
   std::string header(const std::string& lower_name) const;
 };

@@ -202,6 +202,9 @@ TEST_F(ServeAuthTest, TheRolesOfTheRoutesAreTheOnesTheIssueAsksFor) {
       {"POST /api/v1/auth/login", http::Role::Public},
       {"POST /api/v1/auth/refresh", http::Role::Public},
       {"POST /api/v1/auth/logout", http::Role::Public},
+      {"POST /api/v1/auth/session", http::Role::Public},
+      {"DELETE /api/v1/auth/session", http::Role::Public},
+      {"POST /api/v1/auth/session/refresh", http::Role::Public},
   };
   const std::set<std::string> public_reads{"/healthz", "/readyz", "/api/v1/openapi.json", "/media/{hash}",
                                            "/api/v1/whatsapp/webhook"};

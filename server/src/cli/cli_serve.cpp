@@ -104,6 +104,9 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   serve.limits.step_timeout = net.step_timeout;
   serve.media.public_url = net.public_url;
   serve.media.link_ttl = std::chrono::duration_cast<std::chrono::seconds>(net.media_link_ttl);
+  // Installed like the plugins: the build tree mirrors <prefix>/bin and <prefix>/share/linkhub/ui.
+  serve.ui_dir =
+      net.ui_dir.empty() ? (executable_dir() / ".." / "share" / "linkhub" / "ui").lexically_normal() : net.ui_dir;
   serve.http.max_requests_per_connection = static_cast<int>(net.max_requests_per_connection);
   serve.http.max_header_bytes = static_cast<size_t>(net.max_header_bytes);
   serve.http.max_url_bytes = static_cast<size_t>(net.max_url_bytes);

@@ -121,6 +121,7 @@ class Call {
   bool tls() const;
   // The header's value; empty when absent.
   std::string header(const std::string& name) const;
+  const Incoming& request() const { return request_; }
   MediaType media_type() const;
 
   // The body: 413 past max_body_bytes, 415 when a non-empty body's media

@@ -44,7 +44,7 @@ constexpr const char* kKeys =
     "listen_tls, tls_cert, tls_key, trusted_proxies, header_timeout, body_timeout, idle_timeout, step_timeout, "
     "max_requests_per_connection, max_connections, max_header_bytes, max_url_bytes, workers, max_streams, "
     "max_streams_per_principal, max_waits, max_waits_per_principal, max_upload_bytes, max_uploads, "
-    "max_uploads_per_principal, public_url or media_link_ttl";
+    "max_uploads_per_principal, public_url, media_link_ttl or ui_dir";
 
 std::string env_name(std::string_view key) {
   std::string name = "LINKHUB_SERVE_";
@@ -123,6 +123,8 @@ std::optional<std::string> apply(ServeConfig& serve, const std::string& key, con
     serve.tls_key = text;
   } else if (key == "trusted_proxies") {
     serve.trusted_proxies = split_commas(text);
+  } else if (key == "ui_dir") {
+    serve.ui_dir = text;
   } else if (key == "public_url") {
     auto url = parse_public_url(text);
     if (!url && !text.empty()) {
@@ -163,7 +165,10 @@ std::optional<Error> apply_serve_section(ServeConfig& serve, const fs::path& fil
       return Error{config_location(file, kv.first) + ": " + *error};
     }
     // Relative certificate paths are relative to the configuration file, like artifact_dir.
-    fs::path* path = key == "tls_cert" ? &serve.tls_cert : key == "tls_key" ? &serve.tls_key : nullptr;
+    fs::path* path = key == "tls_cert"  ? &serve.tls_cert
+                     : key == "tls_key" ? &serve.tls_key
+                     : key == "ui_dir"  ? &serve.ui_dir
+                                        : nullptr;
     if (path != nullptr && path->is_relative()) {
       *path = file.parent_path() / *path;
     }
@@ -172,7 +177,7 @@ std::optional<Error> apply_serve_section(ServeConfig& serve, const fs::path& fil
 }
 
 std::optional<Error> apply_serve_environment(ServeConfig& serve) {
-  std::vector<std::string> keys = {"listen_tls", "tls_cert", "tls_key", "trusted_proxies", "public_url"};
+  std::vector<std::string> keys = {"listen_tls", "tls_cert", "tls_key", "trusted_proxies", "public_url", "ui_dir"};
   for (const auto& d : kDurations) {
     keys.emplace_back(d.key);
   }

@@ -49,6 +49,8 @@ struct ServeConfig {
   // request's Host), and how long a signed /media link in an API answer stays good.
   std::string public_url;
   std::chrono::milliseconds media_link_ttl{std::chrono::hours(24 * 7)};
+  // The web console's built files (docs/api.md, "Web console"); empty: <binary's folder>/../share/linkhub/ui.
+  std::filesystem::path ui_dir;
 };
 
 std::optional<Error> apply_serve_section(ServeConfig& serve, const std::filesystem::path& file, const YAML::Node& node);

@@ -1,5 +1,8 @@
 #include "http/dispatcher.hpp"
 
+#include "http/session.hpp"
+#include "http/static_files.hpp"
+
 #include <linkhub/engine/store_error.hpp>
 
 #include <algorithm>
@@ -166,6 +169,18 @@ Reply Dispatcher::dispatch(const Incoming& request, const std::string& request_i
   }
   if (match.route == nullptr) {
     if (match.allowed.empty()) {
+      if ((request.method == "GET" || request.method == "HEAD") && services_.console &&
+          console_path(target->segments)) {
+        if (auto file = services_.console->serve(target->segments, request.header("Accept-Encoding"))) {
+          route_label = "console";
+          return std::move(*file);
+        }
+        if (!services_.console->installed()) {
+          return Reply::error(not_found("console_not_installed",
+                                        "the web console is not built into serve.ui_dir: run scripts/build.sh, or "
+                                        "point serve.ui_dir at ui/'s build"));
+        }
+      }
       const std::string& uri = request.target;
       const std::string path = uri.substr(0, std::min<size_t>(uri.find('?'), 200));
       return Reply::error(not_found("unknown_route", "there is no route " + request.method + " " + path,
@@ -213,7 +228,21 @@ ApiResult<std::optional<Principal>> Dispatcher::authorize(const Incoming& reques
     return std::optional<Principal>();
   }
   const std::string& address = request.client;
-  auto who = services_.auth.authenticate(request.header("Authorization"), request.header("X-API-Key"), address);
+  std::string authorization = request.header("Authorization");
+  const std::string api_key = request.header("X-API-Key");
+  if (authorization.empty() && api_key.empty()) {
+    // The console's cookie session (session.hpp): its access token, with the CSRF check for changes.
+    const std::string session = cookie_value(request.header("Cookie"), kSessionCookie);
+    if (!session.empty()) {
+      if (!safe_method(request.method)) {
+        if (auto refused = csrf_refusal(request)) {
+          return *refused;
+        }
+      }
+      authorization = "Bearer " + session;
+    }
+  }
+  auto who = services_.auth.authenticate(authorization, api_key, address);
   if (!who) {
     return who.error();
   }

@@ -69,6 +69,10 @@ Reply login(Call& call);
 Reply refresh(Call& call);
 Reply logout(Call& call);
 Reply whoami(Call& call);
+// The console's cookie session (session.hpp): sign in, renew, sign out.
+Reply session_login(Call& call);
+Reply session_refresh(Call& call);
+Reply session_logout(Call& call);
 Reply list_keys(Call& call);
 Reply create_key(Call& call);
 Reply revoke_key(Call& call);

@@ -1,6 +1,7 @@
 // /api/v1/auth (login, refresh, logout, who am I), /api/v1/keys and /api/v1/users.
 #include "http/handlers.hpp"
 #include "http/json_views.hpp"
+#include "http/session.hpp"
 
 namespace linkhub::http {
 namespace {
@@ -15,7 +16,74 @@ Reply tokens(const ApiResult<Json>& result) {
   return reply;
 }
 
+// The tokens go into cookies; the body says who signed in and for how long, never a token.
+Reply session_cookies(Call& call, const ApiResult<Json>& result) {
+  if (!result) {
+    return Reply::error(result.error());
+  }
+  const Json& tokens = *result;
+  Reply reply = Reply::json(200, Json{{"user", tokens["user"]},
+                                      {"role", tokens["role"]},
+                                      {"expires_in", tokens["expires_in"]},
+                                      {"refresh_expires_in", tokens["refresh_expires_in"]}});
+  const bool secure = call.tls();
+  reply.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, tokens.value("access_token", ""), "/",
+                                                      std::chrono::seconds(tokens.value("expires_in", 0)), secure));
+  reply.headers.emplace_back("Set-Cookie",
+                             set_cookie(kRefreshCookie, tokens.value("refresh_token", ""), kRefreshCookiePath,
+                                        std::chrono::seconds(tokens.value("refresh_expires_in", 0)), secure));
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+void clear_session_cookies(Call& call, Reply& reply) {
+  reply.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, "", "/", std::chrono::seconds(0), call.tls()));
+  reply.headers.emplace_back("Set-Cookie",
+                             set_cookie(kRefreshCookie, "", kRefreshCookiePath, std::chrono::seconds(0), call.tls()));
+}
+
 }  // namespace
+
+Reply session_login(Call& call) {
+  if (auto refused = csrf_refusal(call.request())) {
+    return Reply::error(*refused);
+  }
+  auto request = call.parsed_body(parse_login_body);
+  if (!request) {
+    return Reply::error(request.error());
+  }
+  return session_cookies(call, call.services.auth.login(request->username, request->password, call.client_address()));
+}
+
+Reply session_refresh(Call& call) {
+  if (auto refused = csrf_refusal(call.request())) {
+    return Reply::error(*refused);
+  }
+  const std::string token = cookie_value(call.header("Cookie"), kRefreshCookie);
+  if (token.empty()) {
+    return Reply::error(ApiError{401, "unauthenticated", "there is no console session to renew: sign in"});
+  }
+  Reply reply = session_cookies(call, call.services.auth.refresh(token, call.client_address()));
+  if (reply.status == 401) {
+    clear_session_cookies(call, reply);  // a dead session's cookies are of no more use
+  }
+  return reply;
+}
+
+Reply session_logout(Call& call) {
+  if (auto refused = csrf_refusal(call.request())) {
+    return Reply::error(*refused);
+  }
+  const std::string token = cookie_value(call.header("Cookie"), kRefreshCookie);
+  if (!token.empty()) {
+    // Ends the login everywhere; an already dead token changes nothing, and the cookies go either way.
+    (void)call.services.auth.logout(token, call.client_address());
+  }
+  Reply reply = Reply::json(200, Json{{"signed_out", true}});
+  clear_session_cookies(call, reply);
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
 
 Reply login(Call& call) {
   auto request = call.parsed_body(parse_login_body);

@@ -5,6 +5,7 @@
 #include "http/media.hpp"
 #include "http/routes.hpp"
 #include "http/run_metrics.hpp"
+#include "http/static_files.hpp"
 
 #include <linkhub/engine/event_type.hpp>
 
@@ -117,6 +118,9 @@ Result<uint16_t> ServeApp::start() {
       std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets, s.options.executor.circuit_breakers);
   s.services->steps.artifact_remote = s.options.executor.artifact_remote;
   s.services->media = s.options.media;
+  if (!s.options.ui_dir.empty()) {
+    s.services->console = std::make_shared<const StaticFiles>(s.options.ui_dir);
+  }
   if (!s.options.executor.artifact_dir.empty()) {
     s.services->artifacts =
         std::make_shared<const ArtifactStore>(s.options.executor.artifact_dir, s.options.executor.artifact_remote);

@@ -27,6 +27,7 @@ struct ServeOptions {
   bool worker = true;  // false: only queue runs, for `linkhub worker` nodes to execute
   ServeLimits limits;
   MediaSettings media;
+  std::filesystem::path ui_dir;  // the web console's built files, served at /; empty: no console
   AuthOptions auth;
   RateLimitOptions rate_limit;
   NodeOptions node;

@@ -27,6 +27,7 @@
 namespace linkhub::http {
 
 class MediaSigner;
+class StaticFiles;
 
 struct ServeLimits {
   size_t max_body_bytes = size_t{1} << 20;
@@ -93,6 +94,7 @@ struct Services {
   MediaSettings media;
   std::shared_ptr<const ArtifactStore> artifacts;   // null: no artifact store (404 for every artifact)
   std::shared_ptr<const MediaSigner> media_signer;  // the cluster's link key, from the database
+  std::shared_ptr<const StaticFiles> console;       // the web console's files; null: none served
 };
 
 }  // namespace linkhub::http

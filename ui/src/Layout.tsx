@@ -1,0 +1,34 @@
+import { NavLink, useNavigate } from "react-router";
+import { useSession } from "./session";
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const { me, signOut } = useSession();
+  const navigate = useNavigate();
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">linkhub</span>
+        <nav aria-label="Main">
+          <NavLink to="/runs">Runs</NavLink>
+          <NavLink to="/workflows">Workflows</NavLink>
+        </nav>
+        <span className="who">
+          {me?.name} <span className="muted">({me?.role})</span>
+        </span>
+        <button
+          type="button"
+          onClick={async () => {
+            await signOut();
+            navigate("/sign-in");
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main id="main">{children}</main>
+    </>
+  );
+}
