@@ -194,6 +194,7 @@ TEST_F(ServeAuthTest, TheRolesOfTheRoutesAreTheOnesTheIssueAsksFor) {
       {"PATCH /api/v1/products/{id}", http::Role::Operator},
       {"POST /api/v1/uploads", http::Role::Operator},
       {"DELETE /api/v1/products/{id}", http::Role::Operator},
+      {"PATCH /api/v1/orders/{id}", http::Role::Operator},
       {"PUT /api/v1/workflows/{name}", http::Role::Admin},
       {"DELETE /api/v1/workflows/{name}", http::Role::Admin},
       {"POST /api/v1/hooks/{workflow}", http::Role::Public},

@@ -146,8 +146,7 @@ Json OrderCreateStep::input_schema() {
             {"customer_name", {{"type", {"string", "null"}}, {"maxLength", kMaxOrderNameChars}}},
             {"note", {{"type", {"string", "null"}}, {"maxLength", kMaxOrderNoteChars}}}}},
           {"required", {"product_id", "quantity", "customer_wa_id"}},
-          {"additionalProperties", false},
-          {"examples", {{{"product_id", 42}, {"quantity", 2}, {"variant", "M"}, {"customer_wa_id", "15551234567"}}}}};
+          {"additionalProperties", false}};  // no `examples`: each needs a product that `plugins check` lacks
 }
 
 Json OrderCreateStep::output_schema() {

@@ -43,6 +43,13 @@ Reply get_product(Call& call);
 Reply create_product(Call& call);
 Reply update_product(Call& call);
 Reply delete_product(Call& call);
+// GET /api/v1/products/feed.csv: every priced product in Meta's commerce-catalog columns.
+Reply product_feed(Call& call);
+
+// handlers_orders.cpp (the catalog plugin's orders)
+Reply list_orders(Call& call);
+Reply get_order(Call& call);
+Reply update_order(Call& call);
 
 // handlers_conversations.cpp
 Reply list_conversations(Call& call);

@@ -4,8 +4,10 @@
 #include "http/handlers.hpp"
 #include "http/media.hpp"
 #include "http/product_create.hpp"
+#include "http/product_feed.hpp"
 #include "http/products.hpp"
 #include "http/step_call.hpp"
+#include "http/whatsapp_product_link.hpp"
 
 #include <linkhub/engine/run_store.hpp>
 
@@ -65,6 +67,7 @@ Reply list_products(Call& call) {
   Json body{{"products", std::move((*output)["items"])}, {"next_cursor", std::move((*output)["next_cursor"])}};
   for (Json& product : body["products"]) {
     link_media(call, product);
+    add_whatsapp_link(call, product);
   }
   if (output->contains("total")) {
     body["total"] = (*output)["total"];
@@ -87,7 +90,41 @@ Reply get_product(Call& call) {
     return Reply::error(unknown_product(product_id));
   }
   link_media(call, (*output)["product"]);
+  add_whatsapp_link(call, (*output)["product"]);
   return Reply::json(200, std::move((*output)["product"]));
+}
+
+Reply product_feed(Call& call) {
+  // The whole catalog, a page of catalog.search at a time (keyset paging: a
+  // product added meanwhile waits for the next sync, none is repeated);
+  // bounded so a cursor that never ends cannot hold the request forever.
+  constexpr int kPageSize = 100;
+  constexpr int kMaxPages = 10000;
+  std::string csv = feed_header();
+  Json input{{"limit", kPageSize}, {"sort", "newest"}};
+  for (int page = 0; page < kMaxPages; ++page) {
+    auto output = catalog_step(call, "catalog.search", input, search_output_problem);
+    if (!output) {
+      return Reply::error(output.error());
+    }
+    for (Json& product : (*output)["items"]) {
+      link_media(call, product);
+      add_whatsapp_link(call, product);
+      if (auto row = feed_row(product)) {
+        csv += *row;
+      }
+    }
+    if (!(*output)["next_cursor"].is_string()) {
+      Reply reply = Reply::plain(200, "text/csv; charset=utf-8", std::move(csv));
+      reply.headers.emplace_back("Content-Disposition", "inline; filename=\"products.csv\"");
+      return reply;
+    }
+    input["cursor"] = (*output)["next_cursor"];
+  }
+  return Reply::error(
+      ApiError{500, "feed_too_large",
+               "the catalog has more than " + std::to_string(kPageSize * kMaxPages) + " products; the feed stops there",
+               Json::object()});
 }
 
 Reply create_product(Call& call) {

@@ -87,6 +87,10 @@ Json category() {
 // A product as the catalog plugin keeps it (plugins/catalog/README.md).
 Json product_schema() {
   const Json open_object{{"type", "object"}};
+  const Json whatsapp_link{{"type", "string"},
+                           {"description",
+                            "https://wa.me/<the shop's number>?text=BUY%20<product_id>; only when "
+                            "plugins.whatsapp.business_number is set and the whatsapp plugin is loaded"}};
   return object({{"product_id", integer()},
                  {"source", str()},
                  {"video_id", str()},
@@ -111,8 +115,33 @@ Json product_schema() {
                  {"version", integer()},
                  {"added_at", str()},
                  {"updated_at", str()},
-                 {"run_id", nullable(str())}},
+                 {"run_id", nullable(str())},
+                 {"whatsapp_link", whatsapp_link}},
                 {"product_id", "source", "video_id", "version"});
+}
+
+// An order as the catalog plugin keeps it (plugins/catalog/README.md, catalog.order_create).
+Json order_schema() {
+  const Json change =
+      object({{"status", str()}, {"at_ms", integer()}, {"note", nullable(str())}, {"by", nullable(str())}},
+             {"status", "at_ms"});
+  return object(
+      {{"id", integer()},
+       {"number", Json{{"type", "string"}, {"description", "LH- and the id, at least 6 digits: LH-000042"}}},
+       {"product_id", integer()},
+       {"product_title", nullable(str())},
+       {"quantity", integer()},
+       {"variant", nullable(str())},
+       {"unit_price", price()},
+       {"total", price()},
+       {"customer_wa_id", str()},
+       {"customer_name", nullable(str())},
+       {"status", Json{{"type", "string"}, {"enum", {"requested", "confirmed", "cancelled", "fulfilled"}}}},
+       {"history", array_of(change)},
+       {"created_ms", integer()},
+       {"updated_ms", integer()},
+       {"run_id", nullable(str())}},
+      {"id", "number", "product_id", "quantity", "unit_price", "total", "customer_wa_id", "status", "history"});
 }
 
 Json components() {
@@ -308,6 +337,15 @@ Json components() {
                                {"messages", array_of(ref("ConversationMessage"))},
                                {"next_before", nullable(str())}},
                               {"contact", "messages", "next_before"})},
+      {"Order", order_schema()},
+      {"OrderList",
+       object({{"orders", array_of(ref("Order"))}, {"next_cursor", nullable(str())}}, {"orders", "next_cursor"})},
+      {"OrderPatch", Json{{"type", "object"},
+                          {"properties",
+                           {{"status", Json{{"type", "string"}, {"enum", {"confirmed", "cancelled", "fulfilled"}}}},
+                            {"note", nullable(str())}}},
+                          {"required", {"status"}},
+                          {"additionalProperties", false}}},
       {"ProductPatch", Json{{"type", "object"},
                             {"properties",
                              {{"title", nullable(str())},
