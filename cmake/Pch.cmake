@@ -13,7 +13,10 @@
 # scripts/fuzz.sh export it), or every file that uses a PCH is a cache miss.
 option(LINKHUB_PCH "Precompile the heavy third-party headers (JSON, GoogleTest)" ON)
 
-# What the engine, the server, the binary and the plugins precompile.
+# What the engine and the plugins precompile (the server, the binary, the test
+# plugins and the smaller test executables do not yet: each needs a full
+# -Werror build first, as GCC 12 reports false -Warray-bounds with a PCH in
+# some files: plugins/CMakeLists.txt).
 set(LINKHUB_PCH_HEADERS <nlohmann/json.hpp> <string> <vector> <map>)
 # What the test executables precompile (one PCH, built for unit_tests, reused
 # by every test executable whose compile flags match).
