@@ -2,6 +2,13 @@
 # Configures and builds linkhub into ./build (or $LINKHUB_BUILD_DIR).
 # Extra arguments go to cmake's configure step, e.g. -DLINKHUB_SANITIZE=ON.
 set -euo pipefail
+# ccache caches files built with a precompiled header (cmake/Pch.cmake) only
+# with this sloppiness (kept on top of the user's own).
+if [[ -z "${CCACHE_SLOPPINESS:-}" ]] && command -v ccache >/dev/null; then
+  sloppy=$(ccache --get-config sloppiness 2>/dev/null || true)
+  [[ "$sloppy" == *pch_defines* && "$sloppy" == *time_macros* ]] ||
+    export CCACHE_SLOPPINESS="${sloppy:+$sloppy, }pch_defines, time_macros"
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${LINKHUB_BUILD_DIR:-$root/build}
 werror=OFF

@@ -9,6 +9,13 @@
 # directory, never into tests/fuzz/corpus: copy an input there by hand (with
 # a name that says what it is) when it is worth keeping.
 set -euo pipefail
+# ccache caches files built with a precompiled header (cmake/Pch.cmake) only
+# with this sloppiness (kept on top of the user's own).
+if [[ -z "${CCACHE_SLOPPINESS:-}" ]] && command -v ccache >/dev/null; then
+  sloppy=$(ccache --get-config sloppiness 2>/dev/null || true)
+  [[ "$sloppy" == *pch_defines* && "$sloppy" == *time_macros* ]] ||
+    export CCACHE_SLOPPINESS="${sloppy:+$sloppy, }pch_defines, time_macros"
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${LINKHUB_FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
