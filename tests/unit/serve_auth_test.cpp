@@ -129,6 +129,9 @@ TEST_F(ServeAuthTest, EveryRouteAnswersEachRoleAsItDeclares) {
     HttpRequest request;
     request.method = route.method;
     request.target = std::regex_replace(route.pattern, std::regex("\\{[a-z_]+\\}"), "dummy");
+    // The console's session routes want their CSRF header from every caller
+    // (docs/security.md); it changes nothing for keys, which never use cookies.
+    request.headers["X-Linkhub-Console"] = "1";
     if (route.method == "POST") {
       request.body = "{}";
       request.content_type = "application/json";
@@ -151,6 +154,13 @@ TEST_F(ServeAuthTest, EveryRouteAnswersEachRoleAsItDeclares) {
       for (const auto& key : {std::string(), keys.at(http::Role::Admin)}) {
         expect_error(client_with(key)->send(request), get ? 403 : 401,
                      get ? "verification_refused" : "missing_signature");
+      }
+      continue;
+    }
+    if (route.pattern == "/api/v1/auth/session/refresh") {
+      // Its credential is the console's refresh cookie: no key stands in for it.
+      for (const auto& key : {std::string(), keys.at(http::Role::Admin)}) {
+        expect_error(client_with(key)->send(request), 401, "unauthenticated");
       }
       continue;
     }
