@@ -9,18 +9,8 @@
 namespace linkhub::http {
 namespace {
 
-ApiResult<Json> whatsapp_step(Call& call, const std::string& uses, const Json& input,
-                              const std::function<std::string(const Json&)>& problem_of) {
-  auto output = invoke_step(call, uses, input, "", conversation_failure);
-  if (!output) {
-    return output;
-  }
-  if (const std::string problem = problem_of(*output); !problem.empty()) {
-    call.services.log.warn("step.bad_output",
-                           Json{{"step", uses}, {"request_id", call.request_id}, {"problem", problem}});
-    return bad_plugin_output(uses, problem);
-  }
-  return output;
+ApiResult<Json> whatsapp_step(Call& call, const std::string& uses, const Json& input, const OutputCheck& problem_of) {
+  return invoke_checked_step(call, uses, input, problem_of, conversation_failure);
 }
 
 }  // namespace

@@ -28,18 +28,9 @@ ApiResult<std::string> idempotency_key(Call& call) {
 }
 
 // Invokes `uses` and checks its output with `problem_of` (empty: usable).
-ApiResult<Json> catalog_step(Call& call, const std::string& uses, const Json& input,
-                             const std::function<std::string(const Json&)>& problem_of, const std::string& key = "") {
-  auto output = invoke_step(call, uses, input, key, catalog_failure);
-  if (!output) {
-    return output;
-  }
-  if (const std::string problem = problem_of(*output); !problem.empty()) {
-    call.services.log.warn("step.bad_output",
-                           Json{{"step", uses}, {"request_id", call.request_id}, {"problem", problem}});
-    return bad_plugin_output(uses, problem);
-  }
-  return output;
+ApiResult<Json> catalog_step(Call& call, const std::string& uses, const Json& input, const OutputCheck& problem_of,
+                             const std::string& key = "") {
+  return invoke_checked_step(call, uses, input, problem_of, catalog_failure, key);
 }
 
 // Absolute signed links to the product's thumbnails, cover and video, which a

@@ -36,6 +36,20 @@ ApiError bad_plugin_output(const std::string& uses, const std::string& problem) 
                   Json{{"plugin", plugin_of(uses)}, {"step", uses}}};
 }
 
+ApiResult<Json> invoke_checked_step(Call& call, const std::string& uses, const Json& input, const OutputCheck& check,
+                                    const StepFailureMap& map_failure, const std::string& idempotency_key) {
+  auto output = invoke_step(call, uses, input, idempotency_key, map_failure);
+  if (!output) {
+    return output;
+  }
+  if (const std::string problem = check(*output); !problem.empty()) {
+    call.services.log.warn("step.bad_output",
+                           Json{{"step", uses}, {"request_id", call.request_id}, {"problem", problem}});
+    return bad_plugin_output(uses, problem);
+  }
+  return output;
+}
+
 ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& input, const std::string& idempotency_key,
                             const StepFailureMap& map_failure) {
   const std::string plugin = plugin_of(uses);

@@ -36,4 +36,12 @@ ApiResult<Json> invoke_step(Call& call, const std::string& uses, const Json& inp
 // what the route needs; `problem` says what is wrong with it.
 ApiError bad_plugin_output(const std::string& uses, const std::string& problem);
 
+// What is wrong with a step's output for a route; empty when it is usable.
+using OutputCheck = std::function<std::string(const Json& output)>;
+
+// invoke_step, then `check` on its output: a problem is logged
+// (step.bad_output, with the request id) and answered 502 bad_plugin_output.
+ApiResult<Json> invoke_checked_step(Call& call, const std::string& uses, const Json& input, const OutputCheck& check,
+                                    const StepFailureMap& map_failure, const std::string& idempotency_key = "");
+
 }  // namespace linkhub::http
