@@ -11,19 +11,6 @@ using sdk::Json;
 
 namespace {
 
-std::string trimmed(const std::string& s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  size_t begin = 0;
-  size_t end = s.size();
-  while (begin < end && space(s[begin])) {
-    ++begin;
-  }
-  while (end > begin && space(s[end - 1])) {
-    --end;
-  }
-  return s.substr(begin, end - begin);
-}
-
 std::string quoted(const char* key) {
   return std::string("`") + key + "`";
 }
@@ -47,7 +34,7 @@ std::optional<std::string> read_text(const Json& input, const char* key, size_t 
       errors.add(quoted(key), "must be a string, found " + describe(*it));
       return std::nullopt;
     }
-    value = trimmed(it->get<std::string>());
+    value = trim_space(it->get<std::string>());
   }
   if (value.empty()) {
     if (required) {
@@ -119,7 +106,7 @@ std::optional<int64_t> read_order_id(const Json& input, FieldErrors& errors) {
     return it->get<int64_t>();
   }
   if (it->is_string()) {
-    if (const auto id = order_id_from_number(trimmed(it->get<std::string>()))) {
+    if (const auto id = order_id_from_number(trim_space(it->get<std::string>()))) {
       return id;
     }
   }

@@ -38,19 +38,6 @@ const std::vector<std::string>& product_fields() {
   return fields;
 }
 
-std::string trim(const std::string& s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  size_t begin = 0;
-  size_t end = s.size();
-  while (begin < end && space(s[begin])) {
-    ++begin;
-  }
-  while (end > begin && space(s[end - 1])) {
-    --end;
-  }
-  return s.substr(begin, end - begin);
-}
-
 bool has_control_character(const std::string& s, bool allow_line_breaks) {
   return std::any_of(s.begin(), s.end(), [&](char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -81,7 +68,7 @@ class ProductReader {
       errors_.add(quoted(field), "must be a string or null, found " + describe(*it));
       return std::nullopt;
     }
-    std::string value = trim(it->get<std::string>());
+    std::string value = trim_space(it->get<std::string>());
     if (value.empty()) {
       return std::nullopt;
     }
@@ -226,9 +213,9 @@ class ProductReader {
         errors_.add(quoted(field), "must be a string, found " + describe(value[i]));
         continue;
       }
-      std::string word = trim(value[i].get<std::string>());
+      std::string word = trim_space(value[i].get<std::string>());
       if (strip_hash) {
-        word = trim(
+        word = trim_space(
             word.substr(word.find_first_not_of('#') == std::string::npos ? word.size() : word.find_first_not_of('#')));
       }
       if (word.empty()) {
@@ -256,7 +243,7 @@ class ProductReader {
     for (size_t i = 0; i < value.size(); ++i) {
       const std::string field = "cta[" + std::to_string(i) + "]";
       if (value[i].is_string()) {
-        const std::string text = trim(value[i].get<std::string>());
+        const std::string text = trim_space(value[i].get<std::string>());
         if (text.empty() || utf8_length(text) > kMaxCtaChars) {
           errors_.add(quoted(field), "must be 1 to " + std::to_string(kMaxCtaChars) + " characters");
         } else {
@@ -385,7 +372,8 @@ std::optional<std::string> canonical_category_path(const std::string& text) {
   size_t start = 0;
   while (true) {
     const size_t at = text.find(sep, start);
-    const std::string segment = trim(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+    const std::string segment =
+        trim_space(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
     if (segment.empty()) {
       return std::nullopt;
     }

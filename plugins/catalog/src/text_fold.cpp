@@ -140,4 +140,17 @@ size_t utf8_length(std::string_view text) {
   return count;
 }
 
+std::string trim_space(std::string_view text) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  size_t begin = 0;
+  size_t end = text.size();
+  while (begin < end && space(text[begin])) {
+    ++begin;
+  }
+  while (end > begin && space(text[end - 1])) {
+    --end;
+  }
+  return std::string(text.substr(begin, end - begin));
+}
+
 }  // namespace linkhub::catalog

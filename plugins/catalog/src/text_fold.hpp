@@ -22,4 +22,7 @@ std::string search_text(std::string_view text);
 // The number of characters (code points) of UTF-8 text; a broken byte counts as one.
 size_t utf8_length(std::string_view text);
 
+// `text` without the ASCII white space (space, \t \n \r \f \v) at its ends.
+std::string trim_space(std::string_view text);
+
 }  // namespace linkhub::catalog
