@@ -2,7 +2,7 @@
 // twins, cache headers, the Content-Security-Policy, nothing outside its
 // folder) and the browser session (cookie flags, the CSRF defence, sign-out),
 // while API keys and Bearer tokens work as before. The browser end of it is
-// ui/tests/console.e2e.mjs (ctest console.e2e).
+// ui/tests/*.e2e.mjs (ctest console.*).
 #include "serve_fixture.hpp"
 
 #include "auth/credentials.hpp"
