@@ -11,21 +11,26 @@ if [[ -z "${CCACHE_SLOPPINESS:-}" ]] && command -v ccache >/dev/null; then
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${LINKHUB_BUILD_DIR:-$root/build}
-werror=OFF
-[[ "${CI:-}" == "true" || "${LINKHUB_WERROR:-}" == "ON" ]] && werror=ON
+# -Werror: on in CI and with LINKHUB_WERROR=ON, off with LINKHUB_WERROR=OFF;
+# otherwise an existing build folder keeps what it was configured with (the
+# main job after a test build must not flip it and rebuild everything).
+werror=()
+if [[ "${CI:-}" == "true" ]]; then
+  werror=(-DLINKHUB_WERROR=ON)
+elif [[ -n "${LINKHUB_WERROR:-}" ]]; then
+  werror=(-DLINKHUB_WERROR="$LINKHUB_WERROR")
+elif [[ ! -f "$build/CMakeCache.txt" ]]; then
+  werror=(-DLINKHUB_WERROR=OFF)
+fi
 # CI has 30 minutes on 2 cores for the whole build and every test: no debug
 # info (much of the compile and link time of the test binaries; the same -O2
 # and so the same warnings) and no benchmarks (run by hand, scripts/bench-*.sh).
 ci=()
 [[ "${CI:-}" == "true" ]] && ci=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG"
   "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" -DLINKHUB_BUILD_BENCH=OFF)
-cmake -S "$root" -B "$build" -G Ninja -DLINKHUB_WERROR=$werror "${ci[@]}" "$@" >/dev/null
+cmake -S "$root" -B "$build" -G Ninja "${werror[@]}" "${ci[@]}" "$@" >/dev/null
 # LINKHUB_BUILD_TARGET=runtime builds only the binary and its plugins (the main job).
 cmake --build "$build" -j"$(nproc)" ${LINKHUB_BUILD_TARGET:+--target "$LINKHUB_BUILD_TARGET"}
-# The web console (ui/, npm) next to the binary as <build>/share/linkhub/ui;
-# the runtime-only target (the main job) serves no console and skips it.
-if [[ "${LINKHUB_BUILD_TARGET:-}" == "runtime" ]]; then
-  echo "build: the web console (ui/) is not built for the runtime target (scripts/build-ui.sh builds it)"
-else
-  "$root/scripts/build-ui.sh" "$build/share/linkhub/ui"
-fi
+# The web console (ui/, npm) next to the binary as <build>/share/linkhub/ui,
+# for the runtime target too: after the main job, `linkhub serve` serves it.
+"$root/scripts/build-ui.sh" "$build/share/linkhub/ui"

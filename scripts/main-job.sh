@@ -32,3 +32,10 @@ if [[ -f workflows/whatsapp-buy.yaml ]]; then
 else
   echo "skipped: workflows/whatsapp-buy.yaml (the buy flow) is not in this checkout yet"
 fi
+
+echo "== the web console on this catalog"
+cat <<HINT
+  $linkhub users create admin --role admin --config examples/linkhub.yaml   # asks for a password
+  $linkhub serve --config examples/linkhub.yaml --workflows workflows
+  then open http://127.0.0.1:8080/ and sign in; tiktok-to-catalog's form takes any link of examples/links.jsonl
+HINT
