@@ -11,11 +11,25 @@ import { consoleTest, repo } from "./harness.mjs";
 const diamondYaml = readFileSync(join(repo, "workflows", "diamond.yaml"), "utf8");
 const lineOf = (text, needle) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
 
-// The 1-based line numbers of the editor's lines that carry an error mark.
+// The line numbers (from the editor's gutter) of the lines that carry an error mark.
 async function markedLines(page) {
-  return page.locator("[data-editor=yaml] .cm-content").evaluate((content) =>
-    [...content.querySelectorAll(".cm-line")].flatMap((line, i) => (line.querySelector(".cm-lintRange-error") ? [i + 1] : [])),
-  );
+  return page.locator("[data-editor=yaml] .cm-editor").evaluate((editor) => {
+    const numbers = [...editor.querySelectorAll(".cm-lineNumbers .cm-gutterElement")];
+    const lines = new Set([...editor.querySelectorAll(".cm-lintRange-error")].map((m) => m.closest(".cm-line")));
+    return [...lines].map((line) => {
+      const top = line.getBoundingClientRect().top;
+      const number = numbers.find((n) => Math.abs(n.getBoundingClientRect().top - top) < 2);
+      return number ? Number(number.textContent) : -1;
+    });
+  });
+}
+
+// Puts the editor's cursor at the end of a line, by keyboard (the editor draws only the lines in view).
+async function endOfLine(page, line) {
+  await page.locator("[data-editor=yaml] .cm-content").focus();
+  await page.keyboard.press("Control+Home");
+  for (let i = 1; i < line; i++) await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("End");
 }
 
 await consoleTest("workflows", { workflows: ["diamond.yaml", "whatsapp-buy.yaml"] }, async (h) => {
@@ -51,8 +65,7 @@ await consoleTest("workflows", { workflows: ["diamond.yaml", "whatsapp-buy.yaml"
   // A broken step reference typed in: the API's diagnostic, marked at its line.
   const needsLine = lineOf(diamondYaml, "needs: [variants, inventory]");
   assert.ok(needsLine > 0);
-  await page.locator(".cm-line", { hasText: "needs: [variants, inventory]" }).click();
-  await page.keyboard.press("End");
+  await endOfLine(page, needsLine);
   await page.keyboard.press("Backspace");
   await page.keyboard.type("x]");
   const broken = page.locator('.diagnostics li[data-code="unknown-need"]');
@@ -66,8 +79,12 @@ await consoleTest("workflows", { workflows: ["diamond.yaml", "whatsapp-buy.yaml"
   assert.equal(apiDiagnostic.line, needsLine);
   assert.equal(await broken.getAttribute("data-line"), String(needsLine), "listed at the line the API names");
   assert.ok((await broken.textContent()).includes(apiDiagnostic.message), "with the API's message");
+  // The lint marks sit on the lines the API names (the mistyped need, and the expression that used it).
+  const apiLines = [...new Set(expected.body.diagnostics.filter((d) => d.severity === "error").map((d) => d.line))].sort((a, b) => a - b);
+  assert.ok(apiLines.includes(needsLine));
   await page.locator(".cm-lintRange-error").first().waitFor();
-  assert.deepEqual(await markedLines(page), [needsLine], "the lint mark sits on the broken line");
+  assert.deepEqual((await markedLines(page)).sort((a, b) => a - b), apiLines, "the lint marks sit on the broken lines");
+  assert.equal(await page.locator(".diagnostics li").count(), expected.body.diagnostics.length, "each diagnostic listed");
   await h.check("workflow (diagnostic)");
 
   // Replacing it with the broken text: the API refuses, shown as code and message.
@@ -109,7 +126,7 @@ await consoleTest("workflows", { workflows: ["diamond.yaml", "whatsapp-buy.yaml"
   await page.locator("[data-valid=true]").waitFor();
   const newText = await page.locator("[data-editor=yaml] .cm-content").evaluate((c) => [...c.querySelectorAll(".cm-line")].map((l) => l.textContent).join("\n"));
   const usesLine = lineOf(newText, "uses: core.log");
-  await page.locator(".cm-line", { hasText: "uses: core.log" }).click();
+  await endOfLine(page, usesLine);
   await page.keyboard.press("Home");
   await page.keyboard.type(" ");
   const syntax = page.locator('.diagnostics li[data-code="yaml-syntax"]');
@@ -121,6 +138,7 @@ await consoleTest("workflows", { workflows: ["diamond.yaml", "whatsapp-buy.yaml"
   await page.getByRole("button", { name: "Register workflow", exact: true }).click();
   await page.getByRole("alert").filter({ hasText: "invalid_workflow" }).waitFor();
   assert.equal((await h.api("GET", "/api/v1/workflows/my-workflow")).status, 404, "refused: not registered");
+  await page.locator("[data-editor=yaml] .cm-content").focus(); // back into the editor from the button
   await page.keyboard.press("Control+z");
   await page.locator("[data-valid=true]").waitFor();
   await page.getByRole("button", { name: "Register workflow", exact: true }).click();

@@ -12,7 +12,9 @@ export interface DagStep {
   needs: string[];
 }
 
-export const dagStatuses = ["succeeded", "failed", "running", "queued", "waiting", "skipped", "cancelled"] as const;
+// A step's statuses (engine/src/run_store.cpp), in the legend's order; the
+// legend lists those the graph shows.
+export const dagStatuses = ["succeeded", "failed", "running", "retrying", "waiting", "pending", "queued", "skipped", "cancelled"];
 const notRun = "not run";
 
 // The details of a step: an element with id `step-<id>` (the workflow page) or
@@ -30,32 +32,31 @@ function showStep(id: string): boolean {
   return true;
 }
 
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses?: Record<string, string>; label: string }) {
   const [layout, setLayout] = useState<Layout | null>(null);
   const [failed, setFailed] = useState<string>("");
   const marker = `dag-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
-  const shape = JSON.stringify(steps.map((s) => [s.id, s.needs]));
+  // Wide enough for the step's plugin step and any status.
+  const sized = steps.map((s) => ({ id: s.id, needs: s.needs, width: nodeWidth(s.id, s.uses.length > 9 ? s.uses : "cancelled") }));
+  const shape = JSON.stringify(sized);
 
   useEffect(() => {
     let live = true;
     import("./layout")
-      .then((m) => live && setLayout(m.layoutDag(steps)))
+      .then((m) => live && setLayout(m.layoutDag(sized)))
       .catch((e) => live && setFailed(String(e)));
     return () => {
       live = false;
     };
-    // The layout depends on the ids and edges only, not on the array's identity.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The layout depends on the ids, sizes and edges only, not on the array's identity.
   }, [shape]);
 
   if (failed) return <p className="error">The graph could not be drawn: {failed}</p>;
   if (!layout) return <p role="status">Drawing the graph…</p>;
   const byId = new Map(steps.map((s) => [s.id, s]));
   const statusOf = (id: string) => statuses?.[id] ?? notRun;
+  const shown = new Set(steps.map((s) => statusOf(s.id)));
+  const legend = [...dagStatuses, notRun].filter((s) => shown.has(s)).concat([...shown].filter((s) => !dagStatuses.includes(s) && s !== notRun));
 
   return (
     <figure className="dag">
@@ -63,7 +64,7 @@ export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses
         <span className="visually-hidden">{label}. Legend: </span>
         {statuses && (
           <ul aria-label="Legend">
-            {[...dagStatuses, notRun].map((s) => (
+            {legend.map((s) => (
               <li key={s}>
                 <svg width="14" height="14" aria-hidden="true">
                   <rect x="1" y="1" width="12" height="12" rx="3" className={`dag-box dag-${s.replace(" ", "-")}`} />
@@ -121,16 +122,19 @@ export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses
                 <rect
                   x={n.x}
                   y={n.y}
-                  width={nodeWidth}
+                  width={n.width}
                   height={nodeHeight}
                   rx="6"
                   className={`dag-box dag-${statuses ? status.replace(" ", "-") : "plain"}`}
                 />
-                <text x={n.x + 10} y={n.y + 19} className="dag-name">
-                  {shorten(n.id, 22)}
-                </text>
-                <text x={n.x + 10} y={n.y + 36} className="dag-sub">
-                  {shorten(statuses ? status : step.uses, 26)}
+                {/* One text element: its visible text ("name status") is the start of the link's name. */}
+                <text>
+                  <tspan x={n.x + 10} y={n.y + 19} className="dag-name">
+                    {n.id}
+                  </tspan>{" "}
+                  <tspan x={n.x + 10} y={n.y + 36} className="dag-sub">
+                    {statuses ? status : step.uses}
+                  </tspan>
                 </text>
               </a>
             );

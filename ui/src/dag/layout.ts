@@ -2,16 +2,18 @@
 // dynamically (DagView's `import("./layout")`), so dagre stays out of the
 // console's first load.
 import dagre from "@dagrejs/dagre";
-import { nodeHeight, nodeWidth } from "./geometry";
+import { nodeHeight } from "./geometry";
 
 export interface DagNodeInput {
   id: string;
   needs: string[];
+  width: number;
 }
 export interface PlacedNode {
   id: string;
   x: number; // top-left corner
   y: number;
+  width: number;
 }
 export interface PlacedEdge {
   from: string;
@@ -32,7 +34,7 @@ export function layoutDag(nodes: DagNodeInput[]): Layout {
   g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 44, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
   const known = new Set(nodes.map((n) => n.id));
-  for (const n of nodes) g.setNode(n.id, { width: nodeWidth, height: nodeHeight });
+  for (const n of nodes) g.setNode(n.id, { width: n.width, height: nodeHeight });
   for (const n of nodes) for (const need of n.needs) if (known.has(need)) g.setEdge(need, n.id);
   dagre.layout(g);
   const graph = g.graph();
@@ -41,7 +43,7 @@ export function layoutDag(nodes: DagNodeInput[]): Layout {
     height: Math.ceil(graph.height ?? 0),
     nodes: nodes.map((n) => {
       const p = g.node(n.id);
-      return { id: n.id, x: p.x - nodeWidth / 2, y: p.y - nodeHeight / 2 };
+      return { id: n.id, x: p.x - n.width / 2, y: p.y - nodeHeight / 2, width: n.width };
     }),
     edges: g.edges().map((e) => ({ from: e.v, to: e.w, points: g.edge(e).points ?? [] })),
   };

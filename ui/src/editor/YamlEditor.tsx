@@ -102,7 +102,9 @@ export default function YamlEditor({
           ),
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
-          EditorView.contentAttributes.of({ "aria-label": label }),
+          // tabindex: the text is focusable anyway (contenteditable); saying so lets
+          // axe see that its scrolling box can be reached by keyboard.
+          EditorView.contentAttributes.of({ "aria-label": label, tabindex: "0" }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
           }),
@@ -112,7 +114,6 @@ export default function YamlEditor({
     });
     return () => view.destroy();
     // One editor per mount: `initial` seeds it, later text lives in the editor.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [readOnly]);
 
   return <div className="yaml-editor" ref={host} data-editor="yaml" />;
