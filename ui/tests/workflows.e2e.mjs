@@ -60,6 +60,9 @@ await consoleTest("workflows", { workflows: ["diamond.yaml", "whatsapp-buy.yaml"
   await editor.waitFor();
   await page.locator("[data-valid=true]").waitFor();
   assert.equal(await page.getByRole("textbox", { name: "YAML of diamond", exact: true }).count(), 1, "the editor is named");
+  // CodeMirror styles itself in its shadow root (adoptedStyleSheets), never with a <style> the CSP would refuse.
+  assert.equal(await page.evaluate(() => document.querySelectorAll("style").length), 0, "no <style> element in the document");
+  assert.ok(await page.locator("[data-editor=yaml]").evaluate((host) => host.shadowRoot.adoptedStyleSheets.length > 0));
   await h.check("workflow (dag and editor)");
 
   // A broken step reference typed in: the API's diagnostic, marked at its line.

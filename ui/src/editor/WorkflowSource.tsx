@@ -33,13 +33,16 @@ export function WorkflowSource({
   canRegister,
   registerLabel,
   onRegistered,
+  headingLevel = 3,
 }: {
   name?: string; // fixed for a registered workflow; otherwise read from the YAML
   initial: string;
   canRegister: boolean;
   registerLabel: string;
   onRegistered: (answer: PutAnswer) => void;
+  headingLevel?: 2 | 3; // of "Diagnostics", under the page's own headings
 }) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   const [text, setText] = useState(initial);
   const [diagnostics, setDiagnostics] = useState<SourceDiagnostic[] | null>(null);
   const [validateError, setValidateError] = useState<unknown>(null);
@@ -88,7 +91,7 @@ export function WorkflowSource({
         />
       </Suspense>
       <ErrorBox error={validateError} />
-      <h3 id="diagnostics-heading">Diagnostics</h3>
+      <Heading id="diagnostics-heading">Diagnostics</Heading>
       <div aria-live="polite" aria-labelledby="diagnostics-heading" role="region">
         {diagnostics === null ? (
           <p className="muted">Not checked yet.</p>

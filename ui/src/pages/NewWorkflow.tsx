@@ -30,6 +30,7 @@ export function NewWorkflow() {
         initial={template}
         canRegister={me?.role === "admin"}
         registerLabel="Register workflow"
+        headingLevel={2}
         onRegistered={(answer) => navigate(`/workflows/${encodeURIComponent(answer.name)}`)}
       />
     </>

@@ -69,7 +69,7 @@ export function Plugins() {
       {list.plugins.map((p) => (
         <details key={p.name} className="plugin" data-plugin={p.name}>
           <summary>
-            <strong>{p.name}</strong> {p.version} <span className="muted">({p.steps.length} steps, API {p.api_version})</span>
+            <strong>{p.name}</strong> {p.version} <span className="muted">({p.steps.length} step{p.steps.length === 1 ? "" : "s"}, API {p.api_version})</span>
           </summary>
           {p.description && <p>{p.description}</p>}
           {p.steps.map((s) => (
@@ -77,9 +77,9 @@ export function Plugins() {
               <summary>
                 <code>{s.uses}</code> {s.description && <span className="muted">{s.description}</span>}
               </summary>
-              <h3>Input of {s.uses}</h3>
+              <h2 className="schema-heading">Input of {s.uses}</h2>
               <Schema schema={s.input_schema} label={`Input of ${s.uses}`} />
-              <h3>Output of {s.uses}</h3>
+              <h2 className="schema-heading">Output of {s.uses}</h2>
               <Schema schema={s.output_schema} label={`Output of ${s.uses}`} />
             </details>
           ))}
