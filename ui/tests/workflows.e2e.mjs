@@ -120,6 +120,10 @@ await consoleTest("workflows", { workflows: ["diamond.yaml", "whatsapp-buy.yaml"
   const wanted = (await h.api("GET", "/api/v1/workflows/whatsapp-buy")).body.dag.nodes.length;
   assert.equal(await big.getAttribute("data-steps"), String(wanted));
   assert.equal(await big.locator("a.dag-node").count(), wanted);
+  const fullWidth = (await big.boundingBox()).width;
+  await page.getByRole("button", { name: "Fit the graph to the width", exact: true }).click();
+  assert.ok((await big.boundingBox()).width < fullWidth, "fitted, the graph is narrower");
+  assert.equal(await page.getByRole("button", { name: "Fit the graph to the width", exact: true }).getAttribute("aria-pressed"), "true");
   await h.check("workflow (69 steps)");
 
   // An admin registers a new workflow: a bad indentation first (marked at its line, refused), then fixed.
@@ -146,6 +150,13 @@ await consoleTest("workflows", { workflows: ["diamond.yaml", "whatsapp-buy.yaml"
   await page.locator("[data-valid=true]").waitFor();
   await page.getByRole("button", { name: "Register workflow", exact: true }).click();
   await page.getByRole("heading", { name: "my-workflow", exact: true }).waitFor();
+  // Replacing it from its page: a new description, then "Replace workflow".
+  await page.locator("[data-valid=true]").waitFor();
+  await endOfLine(page, lineOf(newText, "description:"));
+  await page.keyboard.type(" Replaced.");
+  await page.getByRole("button", { name: "Replace workflow", exact: true }).click();
+  await page.getByText("Workflow my-workflow version 1: replaced.").waitFor();
+  assert.match((await h.api("GET", "/api/v1/workflows/my-workflow")).body.source, /in one line\. Replaced\./);
   await page.getByRole("link", { name: "Workflows", exact: true }).click();
   await page.getByRole("link", { name: "my-workflow", exact: true }).click();
   await page.getByRole("button", { name: "Start run", exact: true }).click();

@@ -35,6 +35,7 @@ function showStep(id: string): boolean {
 export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses?: Record<string, string>; label: string }) {
   const [layout, setLayout] = useState<Layout | null>(null);
   const [failed, setFailed] = useState<string>("");
+  const [fit, setFit] = useState(false);
   const marker = `dag-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
   // Wide enough for the step's plugin step and any status.
   const sized = steps.map((s) => ({ id: s.id, needs: s.needs, width: nodeWidth(s.id, s.uses.length > 9 ? s.uses : "cancelled") }));
@@ -74,10 +75,15 @@ export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses
             ))}
           </ul>
         )}
+        {layout.width > 900 && (
+          <button type="button" className="small" aria-pressed={fit} onClick={() => setFit(!fit)}>
+            Fit the graph to the width
+          </button>
+        )}
       </figcaption>
       <div className="dag-scroll" tabIndex={0} role="region" aria-label={`${label} (scrolls)`}>
         <svg
-          className="dag-svg"
+          className={fit ? "dag-svg dag-fit" : "dag-svg"}
           width={layout.width}
           height={layout.height}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
