@@ -33,7 +33,7 @@ function showStep(id: string): boolean {
 }
 
 export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses?: Record<string, string>; label: string }) {
-  const [layout, setLayout] = useState<Layout | null>(null);
+  const [drawn, setDrawn] = useState<{ shape: string; layout: Layout } | null>(null);
   const [failed, setFailed] = useState<string>("");
   const [fit, setFit] = useState(false);
   const marker = `dag-arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
@@ -44,7 +44,7 @@ export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses
   useEffect(() => {
     let live = true;
     import("./layout")
-      .then((m) => live && setLayout(m.layoutDag(sized)))
+      .then((m) => live && setDrawn({ shape, layout: m.layoutDag(sized) }))
       .catch((e) => live && setFailed(String(e)));
     return () => {
       live = false;
@@ -53,7 +53,9 @@ export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses
   }, [shape]);
 
   if (failed) return <p className="error">The graph could not be drawn: {failed}</p>;
-  if (!layout) return <p role="status">Drawing the graph…</p>;
+  // A layout of other steps (the workflow was just replaced) waits for its successor.
+  if (!drawn || drawn.shape !== shape) return <p role="status">Drawing the graph…</p>;
+  const layout = drawn.layout;
   const byId = new Map(steps.map((s) => [s.id, s]));
   const statusOf = (id: string) => statuses?.[id] ?? notRun;
   const shown = new Set(steps.map((s) => statusOf(s.id)));
@@ -62,7 +64,7 @@ export function DagView({ steps, statuses, label }: { steps: DagStep[]; statuses
   return (
     <figure className="dag">
       <figcaption className="dag-legend">
-        <span className="visually-hidden">{label}. Legend: </span>
+        <span className="visually-hidden">{label}{statuses ? ". Legend:" : ""}</span>
         {statuses && (
           <ul aria-label="Legend">
             {legend.map((s) => (
