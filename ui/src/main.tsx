@@ -8,6 +8,8 @@ import { Runs } from "./pages/Runs";
 import { Run } from "./pages/Run";
 import { Workflows } from "./pages/Workflows";
 import { Workflow } from "./pages/Workflow";
+import { NewWorkflow } from "./pages/NewWorkflow";
+import { Plugins } from "./pages/Plugins";
 import "./styles.css";
 
 function Guarded({ children }: { children: React.ReactNode }) {
@@ -27,6 +29,8 @@ function App() {
       <Route path="/runs/:id" element={<Guarded><Run /></Guarded>} />
       <Route path="/workflows" element={<Guarded><Workflows /></Guarded>} />
       <Route path="/workflows/:name" element={<Guarded><Workflow /></Guarded>} />
+      <Route path="/new-workflow" element={<Guarded><NewWorkflow /></Guarded>} />
+      <Route path="/plugins" element={<Guarded><Plugins /></Guarded>} />
       <Route path="*" element={<Guarded><h1>Not found</h1><p>No page here.</p></Guarded>} />
     </Routes>
   );

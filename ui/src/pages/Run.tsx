@@ -3,6 +3,7 @@ import { Link, useParams } from "react-router";
 import { api, atLeast, finished, type RunDetail, type StepState } from "../api";
 import { ErrorBox, Json, PageHeading, StatusBadge, formatDuration, formatTime } from "../components";
 import { followRun } from "../live";
+import { RunDag } from "../dag/RunDag";
 import { useSession } from "../session";
 
 function StepRow({ step, canRetryFrom, onRetryFrom }: { step: StepState; canRetryFrom: boolean; onRetryFrom: (s: string) => void }) {
@@ -157,6 +158,10 @@ export function Run() {
           </ul>
         </section>
       )}
+      <section aria-labelledby="run-graph">
+        <h2 id="run-graph">Graph</h2>
+        <RunDag workflow={run.workflow} steps={run.steps} />
+      </section>
       <section aria-labelledby="steps">
         <h2 id="steps">Steps</h2>
         {run.steps.length === 0 ? (

@@ -2,10 +2,12 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { api, type WorkflowSummary } from "../api";
 import { ErrorBox, PageHeading, StatusBadge, formatTime } from "../components";
+import { useSession } from "../session";
 
 export function Workflows() {
   const [workflows, setWorkflows] = useState<WorkflowSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { me } = useSession();
   useEffect(() => {
     api<{ workflows: WorkflowSummary[] }>("/api/v1/workflows")
       .then((w) => setWorkflows(w.workflows))
@@ -15,6 +17,7 @@ export function Workflows() {
   return (
     <>
       <PageHeading>Workflows</PageHeading>
+      {me?.role === "admin" && <p><Link to="/new-workflow">New workflow</Link></p>}
       <ErrorBox error={error} />
       {!workflows && !error && <p role="status">Loading…</p>}
       {workflows && workflows.length === 0 && <p>No workflows are registered.</p>}
