@@ -8,6 +8,10 @@ import { Runs } from "./pages/Runs";
 import { Run } from "./pages/Run";
 import { Workflows } from "./pages/Workflows";
 import { Workflow } from "./pages/Workflow";
+import { Products } from "./pages/Products";
+import { Product, ProductNew } from "./pages/Product";
+import { Conversation, Conversations } from "./pages/Conversations";
+import { Order, Orders } from "./pages/Orders";
 import "./styles.css";
 
 function Guarded({ children }: { children: React.ReactNode }) {
@@ -27,6 +31,13 @@ function App() {
       <Route path="/runs/:id" element={<Guarded><Run /></Guarded>} />
       <Route path="/workflows" element={<Guarded><Workflows /></Guarded>} />
       <Route path="/workflows/:name" element={<Guarded><Workflow /></Guarded>} />
+      <Route path="/products" element={<Guarded><Products /></Guarded>} />
+      <Route path="/products/new" element={<Guarded><ProductNew /></Guarded>} />
+      <Route path="/products/:id" element={<Guarded><Product /></Guarded>} />
+      <Route path="/conversations" element={<Guarded><Conversations /></Guarded>} />
+      <Route path="/conversations/:wa_id" element={<Guarded><Conversation /></Guarded>} />
+      <Route path="/orders" element={<Guarded><Orders /></Guarded>} />
+      <Route path="/orders/:id" element={<Guarded><Order /></Guarded>} />
       <Route path="*" element={<Guarded><h1>Not found</h1><p>No page here.</p></Guarded>} />
     </Routes>
   );
