@@ -63,7 +63,7 @@ function PriceHistory({ history }: { history: ProductDoc["price_history"] }) {
               <tr key={i}>
                 <td>{formatAt(h.at)}</td>
                 <td>{h.amount === null ? "removed" : formatMoney({ amount: h.amount, currency: h.currency ?? "" })}</td>
-                <td>{h.run_id ? <Link to={`/runs/${h.run_id}`}>run {h.run_id.slice(0, 8)}</Link> : "an edit"}</td>
+                <td>{h.run_id ? <Link to={`/runs/${h.run_id}`}>run {h.run_id.slice(0, 8)}</Link> : "by hand (the API)"}</td>
               </tr>
             ))}
           </tbody>
