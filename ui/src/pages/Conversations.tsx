@@ -145,7 +145,7 @@ function MessageItem({ m }: { m: Message }) {
       )}
       {failure && (
         <p className="error">
-          <code>{failure.code ?? "failed"}</code>: {failure.title ?? ""} {failure.message ?? ""}
+          <code>{failure.code ?? "failed"}</code>: {[failure.title, failure.message].filter((t, i, all) => t && all.indexOf(t) === i).join(": ")}
         </p>
       )}
     </li>
