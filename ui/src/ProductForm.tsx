@@ -149,11 +149,11 @@ export function ProductForm({
       {field("description", "Description", "area")}
       <div className="field-row">
         {field("amount", "Price", "number")}
-        {field("currency", "Currency", "text", "three letters: USD, EUR, BRL")}
+        {field("currency", "Currency", "text", "three letters, such as USD, EUR, BRL")}
       </div>
       <div className="field-row">
-        {field("category_id", "Category id", "text", "sneakers")}
-        {field("category_path", "Category path", "text", "fashion/shoes/sneakers")}
+        {field("category_id", "Category id", "text", "such as sneakers")}
+        {field("category_path", "Category path", "text", "such as fashion/shoes/sneakers")}
       </div>
       {field("tags", "Tags", "text", "separated by commas")}
       <button type="submit" disabled={busy}>

@@ -194,13 +194,21 @@ try {
     // ---- edit: a refusal next to its field, then the new price read back ----
     const amount = page.locator(`#edit-${productId}-amount`);
     const currency = page.locator(`#edit-${productId}-currency`);
+    // A negative amount breaks catalog.update's input schema (400 invalid_input, details.field price.amount).
+    await amount.fill("-5");
+    await page.getByRole("button", { name: "Save changes", exact: true }).click();
+    const amountError = page.locator(`#edit-${productId}-amount-error`);
+    await amountError.waitFor();
+    assert.match(await amountError.textContent(), /^invalid_input: /, "the schema's refusal next to the price");
+    // A four-letter currency breaks the catalog's own rule (422 invalid_product, details.field price.currency).
     await amount.fill("19.5");
     await currency.fill("EURO");
     await page.getByRole("button", { name: "Save changes", exact: true }).click();
     const currencyError = page.locator(`#edit-${productId}-currency-error`);
     await currencyError.waitFor();
     const refusal = await currencyError.textContent();
-    assert.match(refusal, /^(invalid_product|invalid_input): /, `the API's code next to the currency: ${refusal}`);
+    assert.match(refusal, /^invalid_product: /, `the API's code next to the currency: ${refusal}`);
+    assert.equal(await amountError.count(), 0, "only the field the API names is marked");
     assert.equal(await currency.getAttribute("aria-invalid"), "true");
     await h.check("product (refused edit)");
     await currency.fill("EUR");
