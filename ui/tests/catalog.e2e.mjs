@@ -371,6 +371,8 @@ try {
     assert.equal((await h.api("PATCH", `/api/v1/orders/${order.id}`, { status: "cancelled" })).status, 200);
     await page.getByRole("button", { name: "Mark fulfilled", exact: true }).click();
     await page.getByRole("alert").filter({ hasText: "invalid_transition" }).waitFor();
+    await page.locator("#order-status .badge-cancelled").waitFor(); // the page reads the order again
+    assert.equal(await page.getByRole("button", { name: /^Mark / }).count(), 0, "a cancelled order offers no move");
     await h.check("order (refused move)");
     assert.equal((await h.api("GET", `/api/v1/orders/${order.id}`)).body.status, "cancelled");
     await page.goto(`${base}/products/${walletId}`);

@@ -5,7 +5,7 @@
 // a refusal (409 invalid_transition) is shown as the API states it.
 import { useCallback, useEffect, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
-import { api, atLeast } from "../api";
+import { api, ApiError, atLeast } from "../api";
 import { ErrorBox, PageHeading, StatusBadge, formatTime } from "../components";
 import { useSession } from "../session";
 import { formatMoney, nextStatuses, orderStatuses, type Order as OrderDoc, type OrderStatus } from "../shop";
@@ -178,6 +178,10 @@ export function Order() {
       setNote("");
     } catch (e) {
       setChangeError(e);
+      // The order moved on elsewhere: show where it is now (the refusal stays).
+      if (e instanceof ApiError && e.code === "invalid_transition") {
+        api<OrderDoc>(`/api/v1/orders/${encodeURIComponent(id)}`).then(setOrder).catch(() => undefined);
+      }
     } finally {
       setBusy(false);
     }
