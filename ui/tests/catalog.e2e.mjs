@@ -169,8 +169,9 @@ try {
     await page.getByLabel("Min price", { exact: true }).fill("");
     await page.getByRole("button", { name: "Search", exact: true }).click();
 
-    // ---- the product's page ----
-    await card.getByRole("link").click();
+    // ---- the product's page (opened from the keyboard: the card's title is a real link) ----
+    await card.getByRole("link").focus();
+    await page.keyboard.press("Enter");
     await page.locator("#product-price").waitFor();
     const product = (await h.api("GET", `/api/v1/products/${productId}`)).body;
     await page.getByRole("heading", { level: 1, name: product.title, exact: true }).waitFor();
@@ -327,7 +328,8 @@ try {
     await page.locator("#order-status .badge-requested").waitFor();
     await h.check("order");
     await page.getByLabel("Note (optional)", { exact: true }).fill("paid by bank transfer");
-    await page.getByRole("button", { name: "Mark confirmed", exact: true }).click();
+    await page.getByRole("button", { name: "Mark confirmed", exact: true }).focus();
+    await page.keyboard.press("Enter");
     await page.locator("#order-status .badge-confirmed").waitFor();
     const confirmed = (await h.api("GET", `/api/v1/orders/${order.id}`)).body;
     assert.equal(confirmed.status, "confirmed");

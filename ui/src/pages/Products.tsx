@@ -46,7 +46,8 @@ export function Products() {
 
   const query = useCallback(
     (after: string | null) => {
-      const q = new URLSearchParams({ limit: String(pageSize), include_total: "true" });
+      const q = new URLSearchParams({ limit: String(pageSize) });
+      if (!after) q.set("include_total", "true"); // counted once, for the first page
       for (const n of filterNames) {
         const v = params.get(n);
         if (v) q.set(n, v);
