@@ -382,6 +382,21 @@ try {
     await page.getByRole("button", { name: "Delete for good", exact: true }).click();
     await page.getByRole("heading", { level: 1, name: "Catalog", exact: true }).waitFor();
     assert.equal((await h.api("GET", `/api/v1/products/${walletId}`)).status, 404);
+
+    // ---- paging: more products than a page holds, each shown once ----
+    for (let i = 1; i <= 25; i++) {
+      const made = await h.api("POST", "/api/v1/products", { title: `Paging sample ${i}`, price: { amount: i, currency: "USD" } });
+      assert.equal(made.status, 201, made.text);
+    }
+    const total = (await h.api("GET", "/api/v1/products?include_total=true&limit=1")).body.total;
+    await page.getByRole("link", { name: "Catalog", exact: true }).click();
+    await page.getByText(`${total} products`, { exact: true }).waitFor();
+    assert.equal(await page.locator("li.card").count(), 24, "the first page");
+    await page.getByRole("button", { name: "Load more", exact: true }).click();
+    await page.locator("li.card").nth(total - 1).waitFor();
+    const shown = await page.locator("li.card").evaluateAll((cards) => cards.map((c) => c.dataset.product));
+    assert.equal(new Set(shown).size, total, "every product once");
+    assert.equal(await page.getByRole("button", { name: "Load more", exact: true }).count(), 0, "the last page");
   });
 } finally {
   for (const child of ours) child.kill("SIGTERM");

@@ -3,7 +3,7 @@
 // contact's thread, newest first, with each message's direction, kind, text
 // and delivery status, and whether the contact opted out.
 import { useCallback, useEffect, useState } from "react";
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useLocation, useParams, useSearchParams } from "react-router";
 import { api } from "../api";
 import { ErrorBox, PageHeading, StatusBadge, formatTime } from "../components";
 import type { ContactSummary, Message, Thread } from "../shop";
@@ -13,6 +13,7 @@ const pageSize = 50;
 export function Conversations() {
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
+  const visit = useLocation().key; // following the nav link again reads the list again
   const [draft, setDraft] = useState(q);
   const [contacts, setContacts] = useState<ContactSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -43,7 +44,7 @@ export function Conversations() {
         setError(e);
       })
       .finally(() => setLoading(false));
-  }, [query, q]);
+  }, [query, q, visit]);
 
   const more = async () => {
     try {

@@ -4,7 +4,7 @@
 // admins, a button for each status it may move to (PATCH /api/v1/orders/{id});
 // a refusal (409 invalid_transition) is shown as the API states it.
 import { useCallback, useEffect, useState } from "react";
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useLocation, useParams, useSearchParams } from "react-router";
 import { api, ApiError, atLeast } from "../api";
 import { ErrorBox, PageHeading, StatusBadge, formatTime } from "../components";
 import { useSession } from "../session";
@@ -16,6 +16,7 @@ const filterNames = ["status", "customer", "product"] as const;
 export function Orders() {
   const [params, setParams] = useSearchParams();
   const paramsKey = params.toString();
+  const visit = useLocation().key; // following the nav link again reads the list again
   const [draft, setDraft] = useState<Record<string, string>>({});
   const [orders, setOrders] = useState<OrderDoc[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -50,7 +51,7 @@ export function Orders() {
         setError(e);
       })
       .finally(() => setLoading(false));
-  }, [query]);
+  }, [query, visit]);
 
   const more = async () => {
     try {

@@ -2,7 +2,7 @@
 // /media links), searched and filtered with GET /api/v1/products's own
 // parameters (kept in the address), paged by cursor.
 import { useCallback, useEffect, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link, useLocation, useSearchParams } from "react-router";
 import { api, atLeast } from "../api";
 import { ErrorBox, PageHeading } from "../components";
 import { useSession } from "../session";
@@ -43,6 +43,7 @@ export function Products() {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const paramsKey = params.toString();
+  const visit = useLocation().key; // following the "Catalog" link again reads the catalog again
 
   const query = useCallback(
     (after: string | null) => {
@@ -74,7 +75,7 @@ export function Products() {
         setError(e);
       })
       .finally(() => setLoading(false));
-  }, [query]);
+  }, [query, visit]);
 
   const more = async () => {
     try {
