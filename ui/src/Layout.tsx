@@ -14,6 +14,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <nav aria-label="Main">
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/workflows">Workflows</NavLink>
+          <NavLink to="/products">Catalog</NavLink>
+          <NavLink to="/conversations">Conversations</NavLink>
+          <NavLink to="/orders">Orders</NavLink>
           <NavLink to="/plugins">Plugins</NavLink>
         </nav>
         <span className="who">

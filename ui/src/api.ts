@@ -64,6 +64,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (!response.ok) {
     throw await toError(response);
   }
+  if (response.status === 204) {
+    return undefined as T; // DELETE answers no body
+  }
   return (await response.json()) as T;
 }
 

@@ -10,6 +10,10 @@ import { Workflows } from "./pages/Workflows";
 import { Workflow } from "./pages/Workflow";
 import { NewWorkflow } from "./pages/NewWorkflow";
 import { Plugins } from "./pages/Plugins";
+import { Products } from "./pages/Products";
+import { Product, ProductNew } from "./pages/Product";
+import { Conversation, Conversations } from "./pages/Conversations";
+import { Order, Orders } from "./pages/Orders";
 import "./styles.css";
 
 function Guarded({ children }: { children: React.ReactNode }) {
@@ -31,6 +35,13 @@ function App() {
       <Route path="/workflows/:name" element={<Guarded><Workflow /></Guarded>} />
       <Route path="/new-workflow" element={<Guarded><NewWorkflow /></Guarded>} />
       <Route path="/plugins" element={<Guarded><Plugins /></Guarded>} />
+      <Route path="/products" element={<Guarded><Products /></Guarded>} />
+      <Route path="/products/new" element={<Guarded><ProductNew /></Guarded>} />
+      <Route path="/products/:id" element={<Guarded><Product /></Guarded>} />
+      <Route path="/conversations" element={<Guarded><Conversations /></Guarded>} />
+      <Route path="/conversations/:wa_id" element={<Guarded><Conversation /></Guarded>} />
+      <Route path="/orders" element={<Guarded><Orders /></Guarded>} />
+      <Route path="/orders/:id" element={<Guarded><Order /></Guarded>} />
       <Route path="*" element={<Guarded><h1>Not found</h1><p>No page here.</p></Guarded>} />
     </Routes>
   );
