@@ -21,7 +21,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { binary, consoleTest, repo } from "./harness.mjs";
@@ -252,9 +252,6 @@ try {
     await h.check("new product");
 
     // ---- a customer buys the wallet over WhatsApp ----
-    // The harness's rules_dir is the workflows folder (for `file: rules/x.lua`),
-    // where the buy flow's `require "buyflow.intent"` looks for buyflow/intent.lua.
-    cpSync(join(h.work, "workflows", "rules", "buyflow"), join(h.work, "workflows", "buyflow"), { recursive: true });
     // A worker that stays between the customer's lines (the run waits for
     // each one; --exit-when-idle would leave while it waits).
     const worker = spawn(binary, ["worker", "--config", h.configPath, "--no-scheduler", "--workflow", join(h.work, "workflows", "whatsapp-buy.yaml")], { stdio: ["ignore", "ignore", "pipe"] });

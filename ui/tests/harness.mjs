@@ -57,7 +57,7 @@ export async function consoleTest(name, { workflows = ["diamond.yaml"], worker =
   const configPath = join(work, "linkhub.yaml");
   writeFileSync(
     configPath,
-    `database: ${join(work, "linkhub.db")}\nartifact_dir: ${join(work, "artifacts")}\nrules_dir: ${join(work, "workflows")}\n${config}`,
+    `database: ${join(work, "linkhub.db")}\nartifact_dir: ${join(work, "artifacts")}\n${config}`,
   );
   const children = [];
 
