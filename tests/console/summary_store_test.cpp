@@ -1,11 +1,13 @@
-// SqlStore::summary, the numbers behind GET /api/v1/summary: the same suite on
+// read_run_summary, the numbers behind GET /api/v1/summary: the same suite on
 // SQLite and on PostgreSQL (LINKHUB_TEST_PG). Runs are made with chosen
 // creation times relative to a fixed `now`, so every expected count is known.
 #include "test_databases.hpp"
 
-#include <linkhub/engine/sql_store.hpp>
+#include <linkhub/engine/run_summary.hpp>
 
 #include <gtest/gtest.h>
+
+#include <map>
 
 namespace linkhub {
 namespace {
@@ -45,7 +47,11 @@ class SummaryStoreTest : public ::testing::TestWithParam<std::string> {
   void step(const RunRecord& run, const std::string& id, int index, StepStatus status, int64_t started,
             int64_t finished) {
     store_->transition(StepRecord{run.id, id, index, 1, status, Json(), Json(), "", started, finished},
-                       EventRecord{"", 0, 0, "step.x", id, index, Json::object()});
+                       EventRecord{"", 0, 0,
+                                   status == StepStatus::Succeeded ? "step.succeeded"
+                                   : status == StepStatus::Failed  ? "step.failed"
+                                                                   : "step.started",
+                                   id, index, Json::object()});
   }
 
   std::unique_ptr<SqlStore> store_;
@@ -60,7 +66,7 @@ TEST_P(SummaryStoreTest, CountsRunsPerMinuteOverTheLastHourOnly) {
   run_at(minute_start - 59 * kMinute);  // the oldest minute shown
   run_at(minute_start - 60 * kMinute);  // just outside
   run_at(now_ - 3 * 60 * kMinute);      // hours ago
-  const RunSummary s = store_->summary(now_, 100);
+  const RunSummary s = read_run_summary(*store_, now_, 100);
   ASSERT_EQ(s.created_per_minute.size(), 60u);
   EXPECT_EQ(s.minute_start_ms, minute_start - 59 * kMinute);
   EXPECT_EQ(s.created_per_minute[59], 2);
@@ -84,7 +90,7 @@ TEST_P(SummaryStoreTest, CountsOutcomesOfTheLastHourAndDayAndTheQueue) {
   waiting.status = RunStatus::Waiting;
   store_->update_run(waiting, EventRecord{"", 0, 0, "run.waiting", "", -1, Json::object()});
 
-  const RunSummary s = store_->summary(now_, 100);
+  const RunSummary s = read_run_summary(*store_, now_, 100);
   EXPECT_EQ(s.last_hour.succeeded, 1);
   EXPECT_EQ(s.last_hour.failed, 1);
   EXPECT_EQ(s.last_hour.cancelled, 0);
@@ -108,7 +114,7 @@ TEST_P(SummaryStoreTest, ListsNodesByTheRunsTheirLeasesHold) {
   store_->renew_leases("node-b", {b1.id}, -1000ms);
   finish(a2, RunStatus::Succeeded);  // a finished run no longer counts
 
-  const RunSummary s = store_->summary(now_ms(), 100);
+  const RunSummary s = read_run_summary(*store_, now_ms(), 100);
   ASSERT_EQ(s.nodes.size(), 2u);
   EXPECT_EQ(s.nodes[0].node, "node-a");
   EXPECT_EQ(s.nodes[0].runs, 1);
@@ -131,7 +137,7 @@ TEST_P(SummaryStoreTest, GivesFinishedStepDurationsOfTheLastDayBounded) {
   RunRecord old = run_at(now_ - 2 * 24 * 60 * kMinute, "hash-old");
   step(old, "fetch", -1, StepStatus::Succeeded, 1000, 9000);
 
-  RunSummary s = store_->summary(now_, 100);
+  RunSummary s = read_run_summary(*store_, now_, 100);
   EXPECT_FALSE(s.steps_truncated);
   ASSERT_EQ(s.steps.size(), 3u);
   std::map<std::string, RunSummary::StepTime> by_id;
@@ -146,7 +152,7 @@ TEST_P(SummaryStoreTest, GivesFinishedStepDurationsOfTheLastDayBounded) {
   EXPECT_EQ(by_id["each"].index, 0);
   EXPECT_EQ(by_id["each"].duration_ms, 40);
 
-  s = store_->summary(now_, 2);
+  s = read_run_summary(*store_, now_, 2);
   EXPECT_TRUE(s.steps_truncated);
   EXPECT_EQ(s.steps.size(), 2u);
 }

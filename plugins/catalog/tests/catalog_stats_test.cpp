@@ -28,7 +28,8 @@ TEST_P(CatalogStats, CountsProductsAndOrdersPerDayOldestFirst) {
   const int64_t old_product = upsert(sample_product("s3"));
   ok("order_create", {{"product_id", product}, {"quantity", 1}, {"customer_wa_id", "15551234567"}});
   const int64_t old_order =
-      ok("order_create", {{"product_id", product}, {"quantity", 2}, {"customer_wa_id", "15551234567"}})["order"]["id"];
+      ok("order_create", {{"product_id", product}, {"quantity", 2}, {"customer_wa_id", "15551234567"}})["order"]["id"]
+          .get<int64_t>();
   // Move one product to three days ago, one order to two days ago, and one of each out of the window.
   const int64_t day = today();
   catalog_test::exec_sql(url_, {"UPDATE catalog_products SET added_ms = " + std::to_string((day - 3) * kDayMs + 5) +

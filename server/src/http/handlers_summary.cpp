@@ -1,11 +1,13 @@
 // GET /api/v1/summary: the console's Overview. The run numbers come from the
-// run store (SqlStore::summary, bounded windows), the business numbers from
+// run database (read_run_summary, bounded windows), the business numbers from
 // the plugins that keep them (catalog.stats, whatsapp.stats), so the server
 // reads none of their tables. A plugin that is not loaded or fails leaves its
-// part null with the reason; the rest of the answer stands.
+// part {available: false, error}; the rest of the answer stands.
 #include "http/handlers.hpp"
 #include "http/run_metrics.hpp"
 #include "http/step_call.hpp"
+
+#include <linkhub/engine/run_summary.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -83,7 +85,7 @@ Json slowest_steps_json(const SqlStore& store, const RunSummary& s) {
 OutputCheck daily_series_check(std::vector<std::pair<std::string, std::vector<std::string>>> series) {
   return [series = std::move(series)](const Json& output) -> std::string {
     for (const auto& [name, fields] : series) {
-      if (!output.contains(name) || !output[name].is_array() || output[name].size() != kDays) {
+      if (!output.contains(name) || !output[name].is_array() || output[name].size() != static_cast<size_t>(kDays)) {
         return name + " is not an array of " + std::to_string(kDays) + " days";
       }
       for (const Json& day : output[name]) {
@@ -117,14 +119,13 @@ Json plugin_part(Call& call, const std::string& uses, const OutputCheck& check) 
 
 Reply get_summary(Call& call) {
   const Services& services = call.services;
-  const RunSummary s = services.store.summary(now_ms(), kMaxStepRows);
+  const RunSummary s = read_run_summary(services.store, now_ms(), kMaxStepRows);
   Json nodes = Json::array();
   for (const auto& node : s.nodes) {
     nodes.push_back(Json{{"node", node.node},
                          {"runs", node.runs},
                          {"live_runs", node.live_runs},
                          {"lease_expires_ms", node.lease_expires_ms},
-                         {"last_heartbeat_ms", node.lease_expires_ms - services.lease.count()},
                          {"alive", node.lease_expires_ms >= s.now_ms}});
   }
   Json answer{

@@ -306,7 +306,6 @@ Json components() {
                                        {"runs", integer()},
                                        {"live_runs", integer()},
                                        {"lease_expires_ms", integer()},
-                                       {"last_heartbeat_ms", integer()},
                                        {"alive", Json{{"type", "boolean"}}}}))},
             {"slowest_steps", object({{"window_ms", integer()},
                                       {"truncated", Json{{"type", "boolean"}}},

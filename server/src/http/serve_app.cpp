@@ -118,7 +118,6 @@ Result<uint16_t> ServeApp::start() {
       std::make_shared<const StepInvoker>(s.host, s.options.executor.secrets, s.options.executor.circuit_breakers);
   s.services->steps.artifact_remote = s.options.executor.artifact_remote;
   s.services->media = s.options.media;
-  s.services->lease = s.options.node.lease;
   if (!s.options.ui_dir.empty()) {
     s.services->console = std::make_shared<const StaticFiles>(s.options.ui_dir);
   }

@@ -85,10 +85,7 @@ struct Services {
   ServeLimits limits;
   bool worker = true;                     // this process executes runs (no --no-worker)
   std::function<NodeStats()> node_stats;  // this process's node, when it has one
-  // The nodes' lease (every node of a cluster shares the configuration): a
-  // node's last heartbeat is its latest lease expiry minus this.
-  std::chrono::milliseconds lease{15000};
-  std::atomic<bool> draining{false};  // shutting down: readyz says 503
+  std::atomic<bool> draining{false};      // shutting down: readyz says 503
   StepSettings steps;
   std::map<std::string, std::string> secrets;  // the configuration's, by name: webhook triggers verify with these
   Slots streams;                               // open event streams (configured from limits at start)

@@ -26,7 +26,7 @@ export interface Summary {
   generated_ms: number;
   runs: { per_minute: { start_ms: number; counts: number[] }; last_hour: Outcomes; last_day: Outcomes };
   queue: { queued: number; running: number; waiting: number };
-  nodes: { node: string; runs: number; live_runs: number; lease_expires_ms: number; last_heartbeat_ms: number; alive: boolean }[];
+  nodes: { node: string; runs: number; live_runs: number; lease_expires_ms: number; alive: boolean }[];
   slowest_steps: {
     window_ms: number;
     truncated: boolean;
@@ -234,7 +234,7 @@ export function Overview() {
                     <th scope="col">Node</th>
                     <th scope="col">Runs held</th>
                     <th scope="col">Under a live lease</th>
-                    <th scope="col">Last heartbeat</th>
+                    <th scope="col">Lease held until</th>
                     <th scope="col">State</th>
                   </tr>
                 </thead>
@@ -246,7 +246,7 @@ export function Overview() {
                       </td>
                       <td>{n.runs}</td>
                       <td>{n.live_runs}</td>
-                      <td>{formatTime(n.last_heartbeat_ms)}</td>
+                      <td>{formatTime(n.lease_expires_ms)}</td>
                       <td>{n.alive ? "alive" : "lease lapsed"}</td>
                     </tr>
                   ))}

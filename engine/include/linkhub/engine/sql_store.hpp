@@ -84,44 +84,6 @@ struct Schedule {
   int64_t last_fire_ms = 0;
 };
 
-// The numbers behind the console's Overview (GET /api/v1/summary), read with
-// bounded work: every query is limited to a time window that an index on
-// lh_runs covers, and the step rows to `max_steps`.
-struct RunSummary {
-  int64_t now_ms = 0;
-  // Runs created in each of the last 60 minutes, oldest first; minute i
-  // starts at minute_start_ms + i * 60000 (the current minute is the last).
-  int64_t minute_start_ms = 0;
-  std::vector<int64_t> created_per_minute;
-  // Runs created in the window, by how they stand now.
-  struct Outcomes {
-    int64_t succeeded = 0, failed = 0, cancelled = 0, unfinished = 0;
-  };
-  Outcomes last_hour, last_day;
-  // The queue as it is now.
-  int64_t queued = 0, running = 0, waiting = 0;
-  // A node known by the runs it holds: unfinished runs under its lease. A node
-  // holding nothing is not seen.
-  struct NodeLeases {
-    std::string node;
-    int64_t runs = 0;              // unfinished runs whose lease it holds or held last
-    int64_t live_runs = 0;         // of those, the ones whose lease has not lapsed
-    int64_t lease_expires_ms = 0;  // the latest expiry: its last heartbeat plus the lease
-  };
-  std::vector<NodeLeases> nodes;  // by node id
-  // Finished steps (and foreach items) of runs created in the last day, newest runs first.
-  struct StepTime {
-    std::string workflow_hash;
-    std::string step_id;
-    int index = -1;
-    std::string status;  // succeeded | failed
-    int64_t duration_ms = 0;
-    int64_t finished_ms = 0;
-  };
-  std::vector<StepTime> steps;
-  bool steps_truncated = false;  // more than max_steps rows were in the window
-};
-
 class SqlStore final : public RunStore {
  public:
   // `url`: a SQLite path (or sqlite:PATH) or a postgresql:// URL. Applies
@@ -194,9 +156,6 @@ class SqlStore final : public RunStore {
 
   // Unfinished runs (queued or running).
   size_t queue_depth() const;
-
-  // RunSummary at `now` (ms since the epoch), with at most `max_steps` step rows.
-  RunSummary summary(int64_t now, size_t max_steps) const;
 
   std::vector<DeadLetter> dead_letters(const std::string& run_id, size_t limit) const;
 
