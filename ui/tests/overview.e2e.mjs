@@ -1,7 +1,8 @@
 // The Overview page against the summary route: `/` lands on it; after a
 // diamond run that succeeds, one that fails (a size its Lua rule does not
 // know) and a product added by hand, the cards, charts and tables show what
-// GET /api/v1/summary answers; a viewer sees it too.
+// GET /api/v1/summary answers; "Refresh now" brings a new run in; an API
+// error is shown as code and message; a viewer sees the page too.
 import assert from "node:assert/strict";
 import { consoleTest } from "./harness.mjs";
 
@@ -66,11 +67,29 @@ await consoleTest("overview", { workflows: ["diamond.yaml"], worker: true }, asy
   assert.equal(await page.locator("details").first().getAttribute("open"), "");
   await h.check("overview");
 
+  // "Refresh now" asks again: a third run shows up in the last hour's count.
+  const third = await h.api("POST", "/api/v1/workflows/diamond/runs?wait=60s", {});
+  assert.equal(third.body.status, "succeeded", third.text);
+  await page.getByRole("button", { name: "Refresh now", exact: true }).click();
+  await page.locator('[data-metric="failure_rate_day"]').filter({ hasText: "33.3 %" }).waitFor();
+  // An API error is shown as the API states it; the last numbers stay.
+  await page.route("**/api/v1/summary", (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      body: JSON.stringify({ error: { code: "database_unreachable", message: "the run database does not answer" } }),
+    }),
+  );
+  await page.getByRole("button", { name: "Refresh now", exact: true }).click();
+  await page.getByRole("alert").filter({ hasText: "database_unreachable" }).filter({ hasText: "the run database does not answer" }).waitFor();
+  assert.equal(await metric("failure_rate_day"), "33.3 %");
+  await page.unroute("**/api/v1/summary");
+
   // A viewer sees the same page; the route answers a viewer.
   await h.signOut();
   await h.signIn("viewer");
   await page.goto(`${base}/overview`);
-  await page.locator('[data-metric="failure_rate_day"]').filter({ hasText: "50.0 %" }).waitFor();
+  await page.locator('[data-metric="failure_rate_day"]').filter({ hasText: "33.3 %" }).waitFor();
   const asViewer = await h.api("GET", "/api/v1/summary");
   assert.equal(asViewer.status, 200);
   await h.check("overview (viewer)");
