@@ -12,6 +12,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <header className="top">
         <span className="brand">linkhub</span>
         <nav aria-label="Main">
+          <NavLink to="/overview">Overview</NavLink>
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/workflows">Workflows</NavLink>
           <NavLink to="/products">Catalog</NavLink>

@@ -5,6 +5,7 @@ import { SessionProvider, useSession } from "./session";
 import { Layout } from "./Layout";
 import { SignIn } from "./pages/SignIn";
 import { Runs } from "./pages/Runs";
+import { Overview } from "./pages/Overview";
 import { Run } from "./pages/Run";
 import { Workflows } from "./pages/Workflows";
 import { Workflow } from "./pages/Workflow";
@@ -28,7 +29,8 @@ function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignIn />} />
-      <Route path="/" element={<Navigate to="/runs" replace />} />
+      <Route path="/" element={<Navigate to="/overview" replace />} />
+      <Route path="/overview" element={<Guarded><Overview /></Guarded>} />
       <Route path="/runs" element={<Guarded><Runs /></Guarded>} />
       <Route path="/runs/:id" element={<Guarded><Run /></Guarded>} />
       <Route path="/workflows" element={<Guarded><Workflows /></Guarded>} />

@@ -114,6 +114,10 @@ const std::vector<TwoDialects>& migrations() {
            " at_ms BIGINT NOT NULL, note TEXT, by_whom TEXT)",
            "CREATE INDEX catalog_order_history_by_order ON catalog_order_history (order_id, id)",
        }},
+      {4,
+       "orders by time (catalog.stats counts them per day)",
+       {"CREATE INDEX catalog_orders_by_created ON catalog_orders (created_ms)"},
+       {"CREATE INDEX catalog_orders_by_created ON catalog_orders (created_ms)"}},
   };
   return all;
 }

@@ -48,6 +48,11 @@ sdk::MigrationTrack track() {
                 " WHERE m.wa_id = whatsapp_contacts.wa_id)",
                 "CREATE INDEX whatsapp_contacts_by_activity ON whatsapp_contacts (last_message_ms, wa_id)",
                 "CREATE INDEX whatsapp_messages_by_time ON whatsapp_messages (wa_id, sent_ms, created_ms, wamid)",
+            }},
+           {3,
+            "messages by their own time across contacts (whatsapp.stats counts them per day)",
+            {
+                "CREATE INDEX whatsapp_messages_by_sent ON whatsapp_messages (sent_ms)",
             }}}};
 }
 

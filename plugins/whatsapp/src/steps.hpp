@@ -94,4 +94,16 @@ class SubscribersStep : public sdk::Step {
   sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;
 };
 
+// Messages in and out per UTC day, for the console's Overview (GET /api/v1/summary).
+class StatsStep : public sdk::Step {
+ public:
+  static constexpr const char* name = "stats";
+  static constexpr const char* description =
+      "Messages received and sent on each of the last `days` UTC days (today included), oldest first, by each "
+      "message's own time (Meta's timestamp for received ones, the send for sent ones).";
+  static sdk::Json input_schema();
+  static sdk::Json output_schema();
+  sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;
+};
+
 }  // namespace linkhub::whatsapp

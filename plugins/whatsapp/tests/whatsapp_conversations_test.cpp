@@ -6,6 +6,9 @@
 #include "test_databases.hpp"
 #include "whatsapp_test_support.hpp"
 
+#include <ctime>
+#include <map>
+
 namespace linkhub::whatsapp_test {
 namespace {
 
@@ -313,6 +316,39 @@ TEST_P(WhatsAppConversations, OnErrorReportReturnsARecipientsPermanentFailureAnd
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.code, "rate_limited");
   expect_no_secret(r);
+}
+
+TEST_P(WhatsAppConversations, StatsCountMessagesInAndOutPerDayByTheirOwnTime) {
+  seed();
+  // The day of each received message, from the timestamps seed() gave them.
+  std::map<std::string, long long> expected_in;
+  for (long long at_s : {t0, t0 + 5, t0 + 10, t0 - 2 * 86400, t0 - 2 * 86400 + 30, t0 + 20}) {
+    const std::time_t t = static_cast<std::time_t>(at_s);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char day[16];
+    std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    ++expected_in[day];
+  }
+  const StepResult r = h.call("stats", {{"days", 5}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  const Json& days = r.output["messages_per_day"];
+  ASSERT_EQ(days.size(), 5u) << r.output.dump();
+  std::map<std::string, long long> in;
+  long long out = 0;
+  for (const Json& d : days) {
+    if (d["in"].get<long long>() > 0) {
+      in[d["day"].get<std::string>()] = d["in"].get<long long>();
+    }
+    out += d["out"].get<long long>();
+  }
+  EXPECT_EQ(in, expected_in);
+  EXPECT_EQ(out, 2);  // the reply to Ana and Diego's template, sent just now
+  EXPECT_LT(days[0]["day"].get<std::string>(), days[4]["day"].get<std::string>());
+  // One day: only today's; the window is bounded.
+  EXPECT_EQ(h.call("stats", {{"days", 1}}).output["messages_per_day"].size(), 1u);
+  EXPECT_EQ(h.call("stats", {{"days", 0}}).code, "invalid_input");
+  EXPECT_EQ(h.call("stats", {{"weeks", 1}}).code, "invalid_input");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WhatsAppConversations, ::testing::ValuesIn(test::all_sql_backends()),

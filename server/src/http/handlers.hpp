@@ -37,6 +37,9 @@ Reply stream_events(Call& call);
 // handlers_wait_events.cpp (events for runs waiting on a key: core.wait_for)
 Reply deliver_wait_event(Call& call);
 
+// handlers_summary.cpp (the console's Overview)
+Reply get_summary(Call& call);
+
 // handlers_products.cpp
 Reply list_products(Call& call);
 Reply get_product(Call& call);

@@ -187,6 +187,23 @@ std::vector<Route> api_routes() {
             std::nullopt,
             {ResponseDoc{200, "Prometheus text exposition format.", Json{{"type", "string"}}, "text/plain"}}},
       Route{"GET",
+            "/api/v1/summary",
+            Role::Viewer,
+            get_summary,
+            "Overview numbers",
+            "What the console's Overview shows, computed on the server with bounded work: runs created per minute "
+            "over the last 60 minutes; the runs created in the last hour and the last 24 hours by how they stand "
+            "(failure_rate: failed over finished, null when none finished); the queue (queued, running, waiting); "
+            "the nodes known by the runs their leases hold (a node holding nothing is not listed; its last heartbeat "
+            "was its latest lease expiry minus LINKHUB_LEASE); the 10 slowest plugin steps by p95 over the steps of "
+            "the runs created in the last 24 hours (at most 20,000 step rows: truncated says when more were "
+            "there); and, for the last `days` UTC days, products added and orders (catalog.stats) and WhatsApp "
+            "messages in and out (whatsapp.stats). A plugin that is not loaded or fails leaves its part as "
+            "{available: false, error: {code, message}}; the rest of the answer stands.",
+            {},
+            std::nullopt,
+            {ok(200, "The numbers.", ref("Summary"))}},
+      Route{"GET",
             "/api/v1/openapi.json",
             Role::Public,
             openapi,

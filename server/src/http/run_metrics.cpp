@@ -5,6 +5,18 @@
 
 namespace linkhub::http {
 
+WorkflowSteps workflow_steps(const SqlStore& store, const std::string& hash) {
+  WorkflowSteps steps;
+  if (auto stored = store.load_workflow(hash)) {
+    if (auto loaded = load_workflow_text(stored->source, stored->file); loaded.workflow) {
+      for (const auto& step : loaded.workflow->steps) {
+        steps[step.id] = WorkflowStep{step.uses, step.foreach.has_value()};
+      }
+    }
+  }
+  return steps;
+}
+
 std::shared_ptr<const RunMetrics::Steps> RunMetrics::steps_of(const std::string& hash) {
   {
     std::lock_guard lock(mutex_);
@@ -12,14 +24,7 @@ std::shared_ptr<const RunMetrics::Steps> RunMetrics::steps_of(const std::string&
       return it->second;
     }
   }
-  auto steps = std::make_shared<Steps>();
-  if (auto stored = store_.load_workflow(hash)) {
-    if (auto loaded = load_workflow_text(stored->source, stored->file); loaded.workflow) {
-      for (const auto& step : loaded.workflow->steps) {
-        (*steps)[step.id] = StepInfo{step.uses, step.foreach.has_value()};
-      }
-    }
-  }
+  auto steps = std::make_shared<const Steps>(workflow_steps(store_, hash));
   std::lock_guard lock(mutex_);
   return versions_.emplace(hash, std::move(steps)).first->second;
 }

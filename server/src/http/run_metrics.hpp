@@ -15,6 +15,15 @@
 
 namespace linkhub::http {
 
+// A stored workflow version's steps, by step id: the plugin step each uses
+// and whether it is a foreach (empty when the version is not stored).
+struct WorkflowStep {
+  std::string uses;
+  bool foreach = false;
+};
+using WorkflowSteps = std::unordered_map<std::string, WorkflowStep>;
+WorkflowSteps workflow_steps(const SqlStore& store, const std::string& hash);
+
 class RunMetrics {
  public:
   RunMetrics(SqlStore& store, Metrics& metrics) : store_(store), metrics_(metrics) {}
@@ -22,11 +31,7 @@ class RunMetrics {
   void on_event(const EventRecord& event);
 
  private:
-  struct StepInfo {
-    std::string uses;
-    bool foreach = false;
-  };
-  using Steps = std::unordered_map<std::string, StepInfo>;  // by step id
+  using Steps = WorkflowSteps;
   struct RunInfo {
     std::string workflow;
     std::shared_ptr<const Steps> steps;
