@@ -14,6 +14,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <nav aria-label="Main">
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/workflows">Workflows</NavLink>
+          {me?.role === "admin" && <><NavLink to="/keys">Keys</NavLink><NavLink to="/users">Users</NavLink></>}
         </nav>
         <span className="who">
           {me?.name} <span className="muted">({me?.role})</span>

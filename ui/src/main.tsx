@@ -8,6 +8,8 @@ import { Runs } from "./pages/Runs";
 import { Run } from "./pages/Run";
 import { Workflows } from "./pages/Workflows";
 import { Workflow } from "./pages/Workflow";
+import { Keys } from "./pages/Keys";
+import { Users } from "./pages/Users";
 import "./styles.css";
 
 function Guarded({ children }: { children: React.ReactNode }) {
@@ -27,6 +29,8 @@ function App() {
       <Route path="/runs/:id" element={<Guarded><Run /></Guarded>} />
       <Route path="/workflows" element={<Guarded><Workflows /></Guarded>} />
       <Route path="/workflows/:name" element={<Guarded><Workflow /></Guarded>} />
+      <Route path="/keys" element={<Guarded><Keys /></Guarded>} />
+      <Route path="/users" element={<Guarded><Users /></Guarded>} />
       <Route path="*" element={<Guarded><h1>Not found</h1><p>No page here.</p></Guarded>} />
     </Routes>
   );
