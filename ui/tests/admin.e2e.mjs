@@ -71,7 +71,7 @@ await consoleTest("admin", { workflows: ["diamond.yaml"] }, async (h) => {
   assert.ok(!JSON.stringify((await h.api("GET", "/api/v1/users")).body).includes("argon2"), "no hash in the list");
 
   await grace.getByLabel("Role of grace", { exact: true }).selectOption("viewer");
-  await grace.getByRole("button", { name: "Change the role of grace", exact: true }).click();
+  await grace.getByRole("button", { name: "Change role of grace", exact: true }).click();
   await page.getByRole("status").filter({ hasText: "grace is now viewer" }).waitFor();
   await h.check("users (role changed)");
   const oldSession = await direct(base, "GET", "/api/v1/auth/me", { token: before.body.access_token });
@@ -81,7 +81,7 @@ await consoleTest("admin", { workflows: ["diamond.yaml"] }, async (h) => {
   // ---- The last admin cannot be demoted: the API's code and message are shown.
   const admin = page.locator('tr[data-user="admin"]');
   await admin.getByLabel("Role of admin", { exact: true }).selectOption("operator");
-  await admin.getByRole("button", { name: "Change the role of admin", exact: true }).click();
+  await admin.getByRole("button", { name: "Change role of admin", exact: true }).click();
   const alert = page.getByRole("alert").filter({ hasText: "last_admin" });
   await alert.waitFor();
   assert.match(await alert.innerText(), /last_admin.*HTTP 409.*last enabled admin/s);

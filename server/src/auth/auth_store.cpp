@@ -258,8 +258,9 @@ bool apply_user_change(soci::session& sql, const std::string& name, const UserCh
 
 bool AuthStore::set_password(const std::string& name, const std::string& password_hash) {
   const long long now = now_ms();
-  return store_.database().write(
-      [&](soci::session& sql) { return apply_user_change(sql, name, UserChange{{}, {}, password_hash}, now); });
+  return store_.database().write([&](soci::session& sql) {
+    return apply_user_change(sql, name, UserChange{{}, {}, password_hash}, now);
+  });
 }
 
 bool AuthStore::set_role(const std::string& name, const std::string& role) {
@@ -267,14 +268,16 @@ bool AuthStore::set_role(const std::string& name, const std::string& role) {
     return false;
   }
   const long long now = now_ms();
-  return store_.database().write(
-      [&](soci::session& sql) { return apply_user_change(sql, name, UserChange{role, {}, {}}, now); });
+  return store_.database().write([&](soci::session& sql) {
+    return apply_user_change(sql, name, UserChange{role, {}, {}}, now);
+  });
 }
 
 bool AuthStore::set_disabled(const std::string& name, bool disabled) {
   const long long now = now_ms();
-  return store_.database().write(
-      [&](soci::session& sql) { return apply_user_change(sql, name, UserChange{{}, disabled, {}}, now); });
+  return store_.database().write([&](soci::session& sql) {
+    return apply_user_change(sql, name, UserChange{{}, disabled, {}}, now);
+  });
 }
 
 UserUpdate AuthStore::update_user(const std::string& name, const UserChange& change) {

@@ -216,9 +216,9 @@ ApiResult<NewUserBody> parse_new_user_body(std::string_view body) {
     return *unknown;
   }
   NewUserBody out;
-  for (auto [field, what, into] : {std::tuple{"name", "the user name", &out.name},
-                                   std::tuple{"role", "viewer, operator or admin", &out.role},
-                                   std::tuple{"password", "the new user's password", &out.password}}) {
+  for (auto [field, what, into] :
+       {std::tuple{"name", "the user name", &out.name}, std::tuple{"role", "viewer, operator or admin", &out.role},
+        std::tuple{"password", "the new user's password", &out.password}}) {
     auto value = string_field(*object, field, what, true);
     if (!value) {
       return value.error();

@@ -37,10 +37,10 @@ Reply create_user(Call& call) {
     return Reply::error(request.error());
   }
   if (!valid_user_name(request->name)) {
-    return Reply::error(unprocessable("bad_name",
-                                      "field 'name': use 1 to 64 letters, digits, '.', '_', '-' or '@', found '" +
-                                          request->name.substr(0, 80) + "'",
-                                      Json{{"field", "name"}}));
+    return Reply::error(unprocessable(
+        "bad_name",
+        "field 'name': use 1 to 64 letters, digits, '.', '_', '-' or '@', found '" + request->name.substr(0, 80) + "'",
+        Json{{"field", "name"}}));
   }
   if (!valid_role(request->role)) {
     return Reply::error(bad_role(request->role));
@@ -49,13 +49,13 @@ Reply create_user(Call& call) {
     return Reply::error(*weak);
   }
   AuthStore& store = call.services.auth.store();
-  const ApiError taken = conflict("user_exists", "a user named '" + request->name + "' already exists",
-                                  Json{{"field", "name"}});
+  const ApiError taken =
+      conflict("user_exists", "a user named '" + request->name + "' already exists", Json{{"field", "name"}});
   if (store.find_user(request->name)) {
     return Reply::error(taken);  // before the costly hash
   }
-  auto user = store.create_user(request->name,
-                                hash_password(request->password, call.services.auth.password_cost()), request->role);
+  auto user = store.create_user(request->name, hash_password(request->password, call.services.auth.password_cost()),
+                                request->role);
   if (!user) {
     return Reply::error(taken);  // made by another request meanwhile (the name and role were checked above)
   }

@@ -404,11 +404,11 @@ Json components() {
                                  {"properties", {{"name", str()}, {"role", role()}, {"password", str()}}},
                                  {"required", {"name", "role", "password"}},
                                  {"additionalProperties", false}}},
-      {"UserChangeRequest", Json{{"type", "object"},
-                                 {"properties",
-                                  {{"role", role()}, {"disabled", Json{{"type", "boolean"}}}, {"password", str()}}},
-                                 {"minProperties", 1},
-                                 {"additionalProperties", false}}},
+      {"UserChangeRequest",
+       Json{{"type", "object"},
+            {"properties", {{"role", role()}, {"disabled", Json{{"type", "boolean"}}}, {"password", str()}}},
+            {"minProperties", 1},
+            {"additionalProperties", false}}},
   };
   Json security{
       {"bearer",

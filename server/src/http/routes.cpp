@@ -860,15 +860,13 @@ std::vector<Route> api_routes() {
             "(at once on this node, within seconds on the others). The last enabled admin user cannot be "
             "demoted or disabled (admin API keys do not count: they can be revoked).",
             {},
-            BodyDoc{{"application/json"},
-                    ref("UserChangeRequest"),
-                    "What to change.",
-                    Json{{"role", "viewer"}}},
+            BodyDoc{{"application/json"}, ref("UserChangeRequest"), "What to change.", Json{{"role", "viewer"}}},
             {ok(200, "Changed: the user as stored now.", ref("User")), malformed, too_large, wrong_media,
              err(404, "No user has this name (unknown_user)."),
              err(409, "The change would leave no enabled admin user (last_admin)."),
-             err(422, "The role is not viewer, operator or admin (bad_role), or the password is too short "
-                      "(weak_password).")}},
+             err(422,
+                 "The role is not viewer, operator or admin (bad_role), or the password is too short "
+                 "(weak_password).")}},
   };
 }
 

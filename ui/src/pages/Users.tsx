@@ -28,7 +28,6 @@ function PasswordReset({ user, onChanged }: { user: User; onChanged: (error: unk
   return (
     <form
       className="row-form"
-      aria-label={`New password for ${user.name}`}
       onSubmit={async (e) => {
         e.preventDefault();
         try {
@@ -83,7 +82,6 @@ function UserRow({ user, self, onChanged }: { user: User; self: boolean; onChang
       <td>
         <form
           className="row-form"
-          aria-label={`Role of ${user.name}`}
           onSubmit={(e) => {
             e.preventDefault();
             change({ role }, `${user.name} is now ${role}; their sessions were ended.`);
@@ -97,7 +95,7 @@ function UserRow({ user, self, onChanged }: { user: User; self: boolean; onChang
               <option key={r}>{r}</option>
             ))}
           </select>
-          <button type="submit" className="small" disabled={role === user.role} aria-label={`Change the role of ${user.name}`}>
+          <button type="submit" className="small" disabled={role === user.role} aria-label={`Change role of ${user.name}`}>
             Change role
           </button>
         </form>
