@@ -2,6 +2,7 @@
 // /api/v1/conversations[/{wa_id}] (path, query parameters, cursors), as an
 // order id, and as a plugin's failure or output for those routes: a step
 // input or a 4xx ApiError, never a crash.
+#include "http/body.hpp"
 #include "http/conversations.hpp"
 #include "http/orders.hpp"
 #include "http/query.hpp"
