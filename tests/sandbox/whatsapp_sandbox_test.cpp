@@ -73,6 +73,8 @@ TEST(WhatsappSandbox, RefusesMalformedRequestsWithCloudApiErrors) {
   expect_cloud_error(malformed, 400, 100);
   EXPECT_EQ(malformed.body["error"]["error_data"]["messaging_product"], "whatsapp");
   expect_cloud_error(cloud.handle(post(path, "[1, 2]")), 400, 100);
+  // Found by sandbox_cloud_fuzz: a number too large for a double is nlohmann's out_of_range, not a parse_error.
+  expect_cloud_error(cloud.handle(post(path, R"({"messaging_product": "whatsapp", "to": "1", "n": 1e999})")), 400, 100);
   expect_cloud_error(cloud.handle(post(path, json{{"to", "5511987654321"}, {"text", {{"body", "x"}}}}.dump())), 400,
                      100);
   expect_cloud_error(

@@ -19,6 +19,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <NavLink to="/conversations">Conversations</NavLink>
           <NavLink to="/orders">Orders</NavLink>
           <NavLink to="/plugins">Plugins</NavLink>
+          {me?.role === "admin" && <><NavLink to="/keys">Keys</NavLink><NavLink to="/users">Users</NavLink></>}
         </nav>
         <span className="who">
           {me?.name} <span className="muted">({me?.role})</span>

@@ -138,5 +138,25 @@ export interface WorkflowDetail {
   dag: { nodes: { id: string; uses: string }[] };
 }
 
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  created_ms: number;
+  last_used_ms: number | null;
+  revoked_ms: number | null;
+}
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+  note: string;
+}
+export interface User {
+  name: string;
+  role: Role;
+  created_ms: number;
+  disabled: boolean;
+}
+export const roles: Role[] = ["viewer", "operator", "admin"];
+
 export const atLeast = (role: Role | undefined, needed: Role) =>
   role !== undefined && ["viewer", "operator", "admin"].indexOf(role) >= ["viewer", "operator", "admin"].indexOf(needed);

@@ -15,6 +15,8 @@ import { Products } from "./pages/Products";
 import { Product, ProductNew } from "./pages/Product";
 import { Conversation, Conversations } from "./pages/Conversations";
 import { Order, Orders } from "./pages/Orders";
+import { Keys } from "./pages/Keys";
+import { Users } from "./pages/Users";
 import "./styles.css";
 
 function Guarded({ children }: { children: React.ReactNode }) {
@@ -44,6 +46,8 @@ function App() {
       <Route path="/conversations/:wa_id" element={<Guarded><Conversation /></Guarded>} />
       <Route path="/orders" element={<Guarded><Orders /></Guarded>} />
       <Route path="/orders/:id" element={<Guarded><Order /></Guarded>} />
+      <Route path="/keys" element={<Guarded><Keys /></Guarded>} />
+      <Route path="/users" element={<Guarded><Users /></Guarded>} />
       <Route path="*" element={<Guarded><h1>Not found</h1><p>No page here.</p></Guarded>} />
     </Routes>
   );

@@ -207,16 +207,59 @@ std::vector<UserRecord> AuthStore::list_users() const {
       [&](soci::session& sql) { return query_users(sql, "SELECT " LH_USER_COLUMNS " FROM lh_users ORDER BY name"); });
 }
 
+namespace {
+
+// The lock (pg_advisory_xact_lock) that serialises changes which could remove
+// the last admin; SQLite's write transactions are serial already.
+constexpr long long kAdminChangeLock = 7212101;
+
+// Writes `change` to the user (the caller checked it) and ends their logins:
+// the token generation moves, and their refresh tokens are revoked unless the
+// change only re-enables them. False when there is no such user.
+bool apply_user_change(soci::session& sql, const std::string& name, const UserChange& change, long long now) {
+  std::string sets = "updated_ms = :t, token_generation = token_generation + 1";
+  long long disabled_ms = 0;
+  if (change.role) {
+    sets += ", role = :r";
+  }
+  if (change.password_hash) {
+    sets += ", password_hash = :p";
+  }
+  if (change.disabled) {
+    sets += ", disabled_ms = :d";
+    disabled_ms = *change.disabled ? now : 0;
+  }
+  soci::statement st(sql);
+  st.exchange(soci::use(now, "t"));
+  if (change.role) {
+    st.exchange(soci::use(*change.role, "r"));
+  }
+  if (change.password_hash) {
+    st.exchange(soci::use(*change.password_hash, "p"));
+  }
+  if (change.disabled) {
+    st.exchange(soci::use(disabled_ms, "d"));
+  }
+  st.exchange(soci::use(name, "n"));
+  st.alloc();
+  st.prepare("UPDATE lh_users SET " + sets + " WHERE name = :n");
+  st.define_and_bind();
+  st.execute(true);
+  const bool found = st.get_affected_rows() == 1;
+  const bool only_enabled = !change.role && !change.password_hash && change.disabled && !*change.disabled;
+  if (found && !only_enabled) {
+    sql << "UPDATE lh_refresh_tokens SET revoked_ms = :t WHERE user_name = :n AND revoked_ms = 0", soci::use(now),
+        soci::use(name);
+  }
+  return found;
+}
+
+}  // namespace
+
 bool AuthStore::set_password(const std::string& name, const std::string& password_hash) {
   const long long now = now_ms();
   return store_.database().write([&](soci::session& sql) {
-    const bool found = execute_update(sql,
-                                      "UPDATE lh_users SET password_hash = :p, updated_ms = :t, "
-                                      "token_generation = token_generation + 1 WHERE name = :n",
-                                      password_hash, now, name) == 1;
-    sql << "UPDATE lh_refresh_tokens SET revoked_ms = :t WHERE user_name = :n AND revoked_ms = 0", soci::use(now),
-        soci::use(name);
-    return found;
+    return apply_user_change(sql, name, UserChange{{}, {}, password_hash}, now);
   });
 }
 
@@ -226,30 +269,45 @@ bool AuthStore::set_role(const std::string& name, const std::string& role) {
   }
   const long long now = now_ms();
   return store_.database().write([&](soci::session& sql) {
-    const bool found =
-        execute_update(sql,
-                       "UPDATE lh_users SET role = :r, updated_ms = :t, token_generation = token_generation + 1 "
-                       "WHERE name = :n",
-                       role, now, name) == 1;
-    sql << "UPDATE lh_refresh_tokens SET revoked_ms = :t WHERE user_name = :n AND revoked_ms = 0", soci::use(now),
-        soci::use(name);
-    return found;
+    return apply_user_change(sql, name, UserChange{role, {}, {}}, now);
   });
 }
 
 bool AuthStore::set_disabled(const std::string& name, bool disabled) {
   const long long now = now_ms();
-  const long long disabled_ms = disabled ? now : 0;
   return store_.database().write([&](soci::session& sql) {
-    const bool found = execute_update(sql,
-                                      "UPDATE lh_users SET disabled_ms = :d, updated_ms = :t, "
-                                      "token_generation = token_generation + 1 WHERE name = :n",
-                                      disabled_ms, now, name) == 1;
-    if (disabled) {
-      sql << "UPDATE lh_refresh_tokens SET revoked_ms = :t WHERE user_name = :n AND revoked_ms = 0", soci::use(now),
-          soci::use(name);
+    return apply_user_change(sql, name, UserChange{{}, disabled, {}}, now);
+  });
+}
+
+UserUpdate AuthStore::update_user(const std::string& name, const UserChange& change) {
+  if (change.role && !valid_role(*change.role)) {
+    return UserUpdate::BadRole;
+  }
+  const long long now = now_ms();
+  const bool postgres = store_.database().postgres();
+  return store_.database().write([&](soci::session& sql) {
+    if (postgres) {
+      sql << "SELECT pg_advisory_xact_lock(" << kAdminChangeLock << ")";
     }
-    return found;
+    std::string role;
+    long long disabled_ms = 0;
+    sql << "SELECT role, disabled_ms FROM lh_users WHERE name = :n", soci::use(name), soci::into(role),
+        soci::into(disabled_ms);
+    if (!sql.got_data()) {
+      return UserUpdate::NoSuchUser;
+    }
+    const bool admin_now = role == "admin" && disabled_ms == 0;
+    const bool admin_after = change.role.value_or(role) == "admin" && !change.disabled.value_or(disabled_ms != 0);
+    if (admin_now && !admin_after) {
+      long long others = 0;
+      sql << "SELECT COUNT(*) FROM lh_users WHERE role = 'admin' AND disabled_ms = 0 AND name <> :n", soci::use(name),
+          soci::into(others);
+      if (others == 0) {
+        return UserUpdate::LastAdmin;
+      }
+    }
+    return apply_user_change(sql, name, change, now) ? UserUpdate::Changed : UserUpdate::NoSuchUser;
   });
 }
 

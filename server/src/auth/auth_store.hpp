@@ -50,6 +50,23 @@ struct RefreshTokenRecord {
   int64_t revoked_ms = 0;
 };
 
+// What PATCH /api/v1/users/{name} and `linkhub users set-role|disable|enable`
+// change about a user: only the fields that are set.
+struct UserChange {
+  std::optional<std::string> role;
+  std::optional<bool> disabled;
+  std::optional<std::string> password_hash;  // hash_password's encoding
+};
+
+enum class UserUpdate {
+  Changed,
+  NoSuchUser,
+  BadRole,
+  // The change would leave no enabled admin user: refused, nothing changed.
+  // Admin API keys do not count: an admin can revoke them at any time.
+  LastAdmin,
+};
+
 // A new API key: the record as stored, and the full key to show once.
 struct CreatedApiKey {
   ApiKeyRecord record;
@@ -82,6 +99,11 @@ class AuthStore {
   bool set_password(const std::string& name, const std::string& password_hash);
   bool set_role(const std::string& name, const std::string& role);
   bool set_disabled(const std::string& name, bool disabled);
+  // Applies `change` in one transaction, refusing one that would demote or
+  // disable the last enabled admin user (checked and written under one lock,
+  // so two admins demoting each other at once cannot both succeed). Like the
+  // setters above, it ends the user's logins and access tokens.
+  UserUpdate update_user(const std::string& name, const UserChange& change);
   // Moves the user's token generation: every access token already issued to
   // them is refused from now on (within the servers' cache time). False when
   // there is no such user.

@@ -1,7 +1,7 @@
 // `linkhub keys ...` and `linkhub users ...`: API keys and console users in
 // the run database that `linkhub serve` authenticates against. A key is
 // printed once, when it is made; passwords are read without echo (or from
-// stdin with --password-stdin) and stored as salted PBKDF2 hashes.
+// stdin with --password-stdin) and stored as Argon2id hashes.
 #include "cli_common.hpp"
 #include "http/json_views.hpp"
 
@@ -302,16 +302,25 @@ int cmd_users_update(const GlobalOptions& global, const std::string& name, const
     std::cerr << "linkhub: no user named '" << name << "' (see `linkhub users list`)\n";
     return 1;
   }
+  UserChange change;
   if (!options.role.empty()) {
-    auth.set_role(name, options.role);
+    change.role = options.role;
+  }
+  if (options.disable || options.enable) {
+    change.disabled = options.disable;
+  }
+  // The same rule as PATCH /api/v1/users/{name}: the last enabled admin stays.
+  if (auth.update_user(name, change) == UserUpdate::LastAdmin) {
+    std::cerr << "linkhub: " << name << " is the last enabled admin: make another admin first; nothing was changed\n";
+    return 1;
+  }
+  if (change.role) {
     std::cout << name << " now has the role " << options.role << "; its logins were ended\n";
   }
   if (options.disable) {
-    auth.set_disabled(name, true);
     std::cout << "disabled " << name << ": it cannot log in, and its tokens stop working within seconds\n";
   }
   if (options.enable) {
-    auth.set_disabled(name, false);
     std::cout << "enabled " << name << "\n";
   }
   return 0;

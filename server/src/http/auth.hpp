@@ -72,6 +72,8 @@ class Auth {
   std::string access_token(const UserRecord& user) const;
 
   AuthStore& store() { return store_; }
+  // What new passwords are hashed at (the configured Argon2id cost).
+  PasswordCost password_cost() const { return options_.password_cost; }
   // Drops a cached key (after a revocation through the API).
   void forget_key(const std::string& id);
   // Drops a cached user (after their token generation moved here).

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 namespace linkhub::http {
@@ -204,6 +205,60 @@ ApiResult<KeyBody> parse_key_body(std::string_view body) {
     return name.error();
   }
   return KeyBody{std::move(*role), std::move(*name)};
+}
+
+ApiResult<NewUserBody> parse_new_user_body(std::string_view body) {
+  auto object = parse_json_object(body);
+  if (!object) {
+    return object.error();
+  }
+  if (auto unknown = only_fields(*object, {"name", "role", "password"})) {
+    return *unknown;
+  }
+  NewUserBody out;
+  for (auto [field, what, into] :
+       {std::tuple{"name", "the user name", &out.name}, std::tuple{"role", "viewer, operator or admin", &out.role},
+        std::tuple{"password", "the new user's password", &out.password}}) {
+    auto value = string_field(*object, field, what, true);
+    if (!value) {
+      return value.error();
+    }
+    *into = std::move(*value);
+  }
+  return out;
+}
+
+ApiResult<UserChangeBody> parse_user_change_body(std::string_view body) {
+  auto object = parse_json_object(body);
+  if (!object) {
+    return object.error();
+  }
+  if (auto unknown = only_fields(*object, {"role", "disabled", "password"})) {
+    return *unknown;
+  }
+  UserChangeBody out;
+  for (auto [field, what, into] : {std::tuple{"role", "viewer, operator or admin", &out.role},
+                                   std::tuple{"password", "the new password", &out.password}}) {
+    if (object->contains(field) && !(*object)[field].is_null()) {
+      auto value = string_field(*object, field, what, true);
+      if (!value) {
+        return value.error();
+      }
+      *into = std::move(*value);
+    }
+  }
+  if (object->contains("disabled") && !(*object)["disabled"].is_null()) {
+    const Json& disabled = (*object)["disabled"];
+    if (!disabled.is_boolean()) {
+      return wrong_type("disabled", "true or false", disabled);
+    }
+    out.disabled = disabled.get<bool>();
+  }
+  if (!out.role && !out.disabled && !out.password) {
+    return bad_request("missing_field", "nothing to change: send 'role', 'disabled' or 'password'",
+                       Json{{"field", "role"}});
+  }
+  return out;
 }
 
 MediaType classify_media_type(std::string_view content_type) {

@@ -5,6 +5,7 @@
 
 #include "http/api_error.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,23 @@ struct KeyBody {
   std::string name;
 };
 ApiResult<KeyBody> parse_key_body(std::string_view body);
+
+// POST /users: {"name", "role", "password"} (all required). The password is
+// never quoted back in an error.
+struct NewUserBody {
+  std::string name;
+  std::string role;
+  std::string password;
+};
+ApiResult<NewUserBody> parse_new_user_body(std::string_view body);
+
+// PATCH /users/{name}: {"role"?, "disabled"?, "password"?}, at least one.
+struct UserChangeBody {
+  std::optional<std::string> role;
+  std::optional<bool> disabled;
+  std::optional<std::string> password;
+};
+ApiResult<UserChangeBody> parse_user_change_body(std::string_view body);
 
 // The Idempotency-Key header: 1 to 200 visible ASCII characters.
 ApiResult<std::string> parse_idempotency_key(std::string_view value);

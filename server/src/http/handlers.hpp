@@ -88,4 +88,8 @@ Reply create_key(Call& call);
 Reply revoke_key(Call& call);
 Reply list_users(Call& call);
 
+// handlers_users.cpp: an admin creates users and changes their role, password or disabling.
+Reply create_user(Call& call);
+Reply update_user(Call& call);
+
 }  // namespace linkhub::http

@@ -445,6 +445,15 @@ Json components() {
        object({{"name", str()}, {"role", role()}, {"created_ms", integer()}, {"disabled", Json{{"type", "boolean"}}}},
               {"name", "role"})},
       {"UserList", object({{"users", array_of(ref("User"))}}, {"users"})},
+      {"CreateUserRequest", Json{{"type", "object"},
+                                 {"properties", {{"name", str()}, {"role", role()}, {"password", str()}}},
+                                 {"required", {"name", "role", "password"}},
+                                 {"additionalProperties", false}}},
+      {"UserChangeRequest",
+       Json{{"type", "object"},
+            {"properties", {{"role", role()}, {"disabled", Json{{"type", "boolean"}}}, {"password", str()}}},
+            {"minProperties", 1},
+            {"additionalProperties", false}}},
   };
   Json security{
       {"bearer",

@@ -849,6 +849,41 @@ std::vector<Route> api_routes() {
             {},
             std::nullopt,
             {ok(200, "The users.", ref("UserList"))}},
+      Route{"POST",
+            "/api/v1/users",
+            Role::Admin,
+            create_user,
+            "Create a user",
+            "What `linkhub users create` does: a user who can sign in with this name and password. The password "
+            "must have at least 12 characters; only its Argon2id hash is stored, and no answer, error or log line "
+            "shows either.",
+            {},
+            BodyDoc{{"application/json"},
+                    ref("CreateUserRequest"),
+                    "The user's name, role and first password.",
+                    Json{{"name", "grace"}, {"role", "operator"}, {"password", "a long passphrase"}}},
+            {ok(201, "Created.", ref("User")), malformed, too_large, wrong_media,
+             err(409, "A user with this name exists (user_exists)."),
+             err(422,
+                 "The name is not 1 to 64 letters, digits, '.', '_', '-', '@' (bad_name), the role is not viewer, "
+                 "operator or admin (bad_role), or the password is too short (weak_password).")}},
+      Route{"PATCH",
+            "/api/v1/users/{name}",
+            Role::Admin,
+            update_user,
+            "Change a user",
+            "A new role, disabling or enabling, or a new password (any of them, at least one). Every change but "
+            "enabling ends the user's logins: their refresh tokens are revoked and their access tokens refused "
+            "(at once on this node, within seconds on the others). The last enabled admin user cannot be "
+            "demoted or disabled (admin API keys do not count: they can be revoked).",
+            {},
+            BodyDoc{{"application/json"}, ref("UserChangeRequest"), "What to change.", Json{{"role", "viewer"}}},
+            {ok(200, "Changed: the user as stored now.", ref("User")), malformed, too_large, wrong_media,
+             err(404, "No user has this name (unknown_user)."),
+             err(409, "The change would leave no enabled admin user (last_admin)."),
+             err(422,
+                 "The role is not viewer, operator or admin (bad_role), or the password is too short "
+                 "(weak_password).")}},
   };
 }
 

@@ -14,6 +14,7 @@
 
 #include "http/api_error.hpp"
 #include "http/call.hpp"
+#include "http/cookies.hpp"
 
 #include <chrono>
 #include <optional>
@@ -26,14 +27,6 @@ inline constexpr const char* kSessionCookie = "lh_session";
 inline constexpr const char* kRefreshCookie = "lh_refresh";
 inline constexpr const char* kRefreshCookiePath = "/api/v1/auth/session";
 inline constexpr const char* kConsoleHeader = "X-Linkhub-Console";
-
-// The value of cookie `name` in a Cookie header; empty when absent.
-std::string cookie_value(std::string_view cookie_header, std::string_view name);
-
-// A Set-Cookie value: HttpOnly, SameSite=Strict, Secure over TLS; an empty
-// value with max_age 0 deletes the cookie.
-std::string set_cookie(std::string_view name, std::string_view value, std::string_view path,
-                       std::chrono::seconds max_age, bool secure);
 
 // Whether the method changes nothing (no CSRF check).
 bool safe_method(std::string_view method);

@@ -94,6 +94,20 @@ std::string digits_of(const std::string& number) {
   return digits;
 }
 
+SandboxRequest sandbox_request(std::string method, const std::string& uri, std::string authorization,
+                               std::string body) {
+  SandboxRequest request;
+  request.method = std::move(method);
+  const Poco::URI parsed(uri);
+  request.path = parsed.getPath();
+  for (const auto& [name, value] : parsed.getQueryParameters()) {
+    request.query[name] = value;
+  }
+  request.authorization = std::move(authorization);
+  request.body = std::move(body);
+  return request;
+}
+
 // The HTTP side: Poco's server, one handler turning requests into handle() calls.
 struct CloudSandbox::Listener {
   std::unique_ptr<Poco::Net::HTTPServer> server;
@@ -106,15 +120,9 @@ class SandboxHandler : public Poco::Net::HTTPRequestHandler {
   explicit SandboxHandler(CloudSandbox* sandbox) : sandbox_(sandbox) {}
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
     SandboxRequest request;
-    request.method = req.getMethod();
     SandboxAnswer answer;
     try {
-      const Poco::URI uri(req.getURI());
-      request.path = uri.getPath();
-      for (const auto& [name, value] : uri.getQueryParameters()) {
-        request.query[name] = value;
-      }
-      request.authorization = req.get("Authorization", "");
+      request = sandbox_request(req.getMethod(), req.getURI(), req.get("Authorization", ""), "");
       const bool media = request.path.size() >= 6 && request.path.compare(request.path.size() - 6, 6, "/media") == 0;
       // Media bytes are counted and dropped; a message body is read up to its limit.
       std::istream& in = req.stream();
@@ -234,7 +242,8 @@ SandboxAnswer CloudSandbox::send_message(const std::string& phone_number_id, con
   Json body;
   try {
     body = Json::parse(request.body);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and out_of_range for a number too large for a double (1e999).
     return invalid_parameter("Invalid parameter", std::string("the request body is not JSON: ") + e.what());
   }
   if (!body.is_object()) {

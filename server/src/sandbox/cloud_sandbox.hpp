@@ -38,6 +38,11 @@ struct SandboxRequest {
   std::string authorization;
   std::string body;
 };
+// The request line's URI into path and query (decoded, as Poco::URI does),
+// with the other parts as given: what the listener hands handle(). Throws
+// Poco::SyntaxException for a malformed URI (the listener answers 400).
+SandboxRequest sandbox_request(std::string method, const std::string& uri, std::string authorization, std::string body);
+
 struct SandboxAnswer {
   int status = 200;
   Json body;
