@@ -14,6 +14,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <nav aria-label="Main">
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/workflows">Workflows</NavLink>
+          <NavLink to="/dead-letters">Dead letters</NavLink>
         </nav>
         <span className="who">
           {me?.name} <span className="muted">({me?.role})</span>

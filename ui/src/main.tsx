@@ -8,6 +8,7 @@ import { Runs } from "./pages/Runs";
 import { Run } from "./pages/Run";
 import { Workflows } from "./pages/Workflows";
 import { Workflow } from "./pages/Workflow";
+import { DeadLetters } from "./pages/DeadLetters";
 import "./styles.css";
 
 function Guarded({ children }: { children: React.ReactNode }) {
@@ -27,6 +28,7 @@ function App() {
       <Route path="/runs/:id" element={<Guarded><Run /></Guarded>} />
       <Route path="/workflows" element={<Guarded><Workflows /></Guarded>} />
       <Route path="/workflows/:name" element={<Guarded><Workflow /></Guarded>} />
+      <Route path="/dead-letters" element={<Guarded><DeadLetters /></Guarded>} />
       <Route path="*" element={<Guarded><h1>Not found</h1><p>No page here.</p></Guarded>} />
     </Routes>
   );

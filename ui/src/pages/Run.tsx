@@ -4,6 +4,9 @@ import { api, atLeast, finished, type RunDetail, type StepState } from "../api";
 import { ErrorBox, Json, PageHeading, StatusBadge, formatDuration, formatTime } from "../components";
 import { followRun } from "../live";
 import { useSession } from "../session";
+import { useRunEvents } from "../runEvents";
+import { Timeline } from "../Timeline";
+import { RunLogs } from "../RunLogs";
 
 function StepRow({ step, canRetryFrom, onRetryFrom }: { step: StepState; canRetryFrom: boolean; onRetryFrom: (s: string) => void }) {
   return (
@@ -93,6 +96,8 @@ export function Run() {
     return followRun(id, () => void reload());
   }, [id, loaded, done, reload]);
 
+  const { events, truncated, error: eventsError } = useRunEvents(id, run);
+
   const act = async (path: string, body?: unknown, what = "") => {
     setActionError(null);
     setNotice("");
@@ -157,6 +162,7 @@ export function Run() {
           </ul>
         </section>
       )}
+      <Timeline steps={run.steps} events={events} now={Date.now()} />
       <section aria-labelledby="steps">
         <h2 id="steps">Steps</h2>
         {run.steps.length === 0 ? (
@@ -174,6 +180,8 @@ export function Run() {
           </ol>
         )}
       </section>
+      <RunLogs steps={run.steps} events={events} truncated={truncated} />
+      <ErrorBox error={eventsError} />
       <section aria-labelledby="io">
         <h2 id="io">Inputs and outputs</h2>
         <h3>Inputs</h3>
