@@ -120,7 +120,8 @@ TEST_P(RunsStream, LastEventIdResumesTheRunsStreamAfterThatEvent) {
   const std::string second = post("/api/v1/workflows/hello/runs?wait=30s", R"({"inputs": {"name": "b"}})").json()["id"];
   size_t expected = 0;
   for (const auto& id : {first, second}) {
-    for (const auto& e : get("/api/v1/runs/" + id + "/events").json()["events"]) {
+    const auto page = get("/api/v1/runs/" + id + "/events").json();
+    for (const auto& e : page["events"]) {
       expected += e["type"].get<std::string>().rfind("run.", 0) == 0 ? 1 : 0;
     }
   }
