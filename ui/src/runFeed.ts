@@ -3,7 +3,11 @@
 // carries the run as it is now, so the list updates a row without asking.
 // The browser's EventSource resumes with Last-Event-ID after a network
 // hiccup; a refused stream (an expired cookie) renews the session and reopens.
-import { renewSession, type RunSummary } from "./api";
+// The check is a GET of /auth/me (which renews only on a 401), never a bare
+// renewal: a stream also "fails" when the page goes away, and a refresh sent
+// then rotates the tokens while the leaving page never stores the new cookies,
+// which signed the next page out.
+import { api, type Me, type RunSummary } from "./api";
 
 export interface RunChange {
   type: string;
@@ -32,7 +36,11 @@ export function followRuns(workflow: string, onChange: (change: RunChange) => vo
     source.onerror = async () => {
       if (source?.readyState === EventSource.CLOSED && !stopped && renewals < 3) {
         renewals += 1;
-        if (await renewSession()) open();
+        const signedIn = await api<Me>("/api/v1/auth/me").then(
+          () => true,
+          () => false,
+        );
+        if (signedIn && !stopped) open();
       }
     };
   };
