@@ -23,6 +23,8 @@ export function useRunEvents(id: string, version: unknown): { events: RunEvent[]
   const [error, setError] = useState<unknown>(null);
   const last = useRef(0);
   const busy = useRef(false);
+  const currentId = useRef(id);
+  currentId.current = id;
 
   useEffect(() => {
     last.current = 0;
@@ -30,33 +32,43 @@ export function useRunEvents(id: string, version: unknown): { events: RunEvent[]
     setTruncated(false);
   }, [id]);
 
+  // One read at a time; a change that comes during a read makes it read again
+  // after, so the last events of a run that just ended are never left out.
+  const again = useRef(false);
   useEffect(() => {
-    if (busy.current) return;
+    if (busy.current) {
+      again.current = true;
+      return;
+    }
     busy.current = true;
-    let cancelled = false;
+    const from = id;
     (async () => {
       try {
-        for (let page = 0; page < maxPages; page++) {
-          const got = await api<{ events: RunEvent[]; next_after: number }>(
-            `/api/v1/runs/${encodeURIComponent(id)}/events?after=${last.current}&limit=${pageSize}`,
-          );
-          if (cancelled) return;
-          if (got.events.length > 0) {
-            last.current = got.next_after;
-            setEvents((es) => [...es, ...got.events]);
+        do {
+          again.current = false;
+          let page = 0;
+          for (; page < maxPages; page++) {
+            const got = await api<{ events: RunEvent[]; next_after: number }>(
+              `/api/v1/runs/${encodeURIComponent(from)}/events?after=${last.current}&limit=${pageSize}`,
+            );
+            if (from !== currentId.current) return;
+            if (got.events.length > 0) {
+              last.current = got.next_after;
+              setEvents((es) => [...es, ...got.events]);
+            }
+            if (got.events.length < pageSize) break;
           }
-          if (got.events.length < pageSize) return;
-        }
-        setTruncated(true);
+          if (page === maxPages) {
+            setTruncated(true);
+            return;
+          }
+        } while (again.current);
       } catch (e) {
-        if (!cancelled) setError(e);
+        if (from === currentId.current) setError(e);
       } finally {
         busy.current = false;
       }
     })();
-    return () => {
-      cancelled = true;
-    };
   }, [id, version]);
 
   return { events, truncated, error };
