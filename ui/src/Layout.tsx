@@ -15,6 +15,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <NavLink to="/overview">Overview</NavLink>
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/workflows">Workflows</NavLink>
+          <NavLink to="/dead-letters">Dead letters</NavLink>
           <NavLink to="/products">Catalog</NavLink>
           <NavLink to="/conversations">Conversations</NavLink>
           <NavLink to="/orders">Orders</NavLink>

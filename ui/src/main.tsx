@@ -17,6 +17,7 @@ import { Conversation, Conversations } from "./pages/Conversations";
 import { Order, Orders } from "./pages/Orders";
 import { Keys } from "./pages/Keys";
 import { Users } from "./pages/Users";
+import { DeadLetters } from "./pages/DeadLetters";
 import "./styles.css";
 
 function Guarded({ children }: { children: React.ReactNode }) {
@@ -48,6 +49,7 @@ function App() {
       <Route path="/orders/:id" element={<Guarded><Order /></Guarded>} />
       <Route path="/keys" element={<Guarded><Keys /></Guarded>} />
       <Route path="/users" element={<Guarded><Users /></Guarded>} />
+      <Route path="/dead-letters" element={<Guarded><DeadLetters /></Guarded>} />
       <Route path="*" element={<Guarded><h1>Not found</h1><p>No page here.</p></Guarded>} />
     </Routes>
   );

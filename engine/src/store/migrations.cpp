@@ -100,6 +100,11 @@ const sdk::MigrationTrack& engine_track() {
                "CREATE INDEX lh_waits_key ON lh_waits (wait_key, state, created_ms)",
                "CREATE INDEX lh_waits_deadline ON lh_waits (state, deadline_ms)",
            }},
+          {8,
+           "events by time, for the feed of every run's changes",
+           {
+               "CREATE INDEX lh_events_time ON lh_events (time_ms, run_id, seq)",
+           }},
       }};
   return track;
 }

@@ -6,6 +6,7 @@
 #include "work_signal.hpp"
 
 #include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 namespace linkhub {
@@ -350,6 +351,49 @@ std::vector<RunRecord> SqlStore::list_runs(const RunFilter& filter) const {
                           "ORDER BY created_ms DESC, id DESC LIMIT :n",
                       filter.workflow, filter.workflow, filter.status, filter.status, since, since, until, until, after,
                       after, after, filter.after_id, limit);
+  });
+}
+
+bool operator<(const EventCursor& a, const EventCursor& b) {
+  return std::tie(a.time_ms, a.run_id, a.seq) < std::tie(b.time_ms, b.run_id, b.seq);
+}
+
+std::vector<RunChange> SqlStore::run_changes(const EventCursor& after, size_t limit) const {
+  const int n = static_cast<int>(std::min<size_t>(limit, 100000));
+  const long long time = after.time_ms;
+  const long long seq = after.seq;
+  return impl_->db->read([&](soci::session& sql) {
+    std::vector<RunChange> out;
+    RunRow row;
+    long long event_time = 0, event_seq = 0;
+    std::string type;
+    soci::statement st(sql);
+    row.bind(st);
+    st.exchange(soci::into(event_time));
+    st.exchange(soci::into(event_seq));
+    st.exchange(soci::into(type));
+    st.exchange(soci::use(time));
+    st.exchange(soci::use(time));
+    st.exchange(soci::use(after.run_id));
+    st.exchange(soci::use(after.run_id));
+    st.exchange(soci::use(seq));
+    st.exchange(soci::use(n));
+    st.alloc();
+    // The range on time_ms alone first, so both databases walk lh_events_time.
+    st.prepare(std::string("SELECT ") + kRunColumns +
+               ", e.time_ms, e.seq, e.type FROM lh_events e JOIN lh_runs ON lh_runs.id = e.run_id "
+               "WHERE e.time_ms >= :t AND e.type LIKE 'run.%' AND (e.time_ms > :t2 OR e.run_id > :r "
+               "OR (e.run_id = :r2 AND e.seq > :s)) ORDER BY e.time_ms, e.run_id, e.seq LIMIT :n");
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) {
+      RunChange change;
+      change.run = row.record();
+      change.at = EventCursor{event_time, change.run.id, event_seq};
+      change.type = type;
+      out.push_back(std::move(change));
+    }
+    return out;
   });
 }
 

@@ -34,6 +34,9 @@ Reply requeue_dead_letters(Call& call);
 Reply list_events(Call& call);
 Reply stream_events(Call& call);
 
+// handlers_runs_stream.cpp (every run's run-level events, for lists)
+Reply stream_runs(Call& call);
+
 // handlers_wait_events.cpp (events for runs waiting on a key: core.wait_for)
 Reply deliver_wait_event(Call& call);
 

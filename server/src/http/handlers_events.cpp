@@ -2,6 +2,7 @@
 #include "http/handlers.hpp"
 #include "http/json_views.hpp"
 #include "http/sse.hpp"
+#include "http/stream_slot.hpp"
 
 #include <algorithm>
 
@@ -111,21 +112,10 @@ Reply stream_events(Call& call) {
   if (!services.store.get_run(id)) {
     return Reply::error(not_found("unknown_run", "no run with id '" + id + "'", Json{{"run_id", id}}));
   }
-  auto taken = services.streams.acquire(call.principal ? call.principal->label() : call.client_address());
-  if (taken.full != Slots::Full::No) {
-    const bool total = taken.full == Slots::Full::Total;
-    const size_t cap = total ? services.streams.total() : services.streams.per_principal();
-    Reply reply = Reply::error(
-        ApiError{503, "too_many_streams",
-                 std::string(total ? "the server has" : "this API key or user has") +
-                     " the most event streams open at once (" + std::to_string(cap) +
-                     (total ? ", max_streams" : ", max_streams_per_principal") + "); close one or retry later",
-                 Json{{"limit", cap}, {"scope", total ? "server" : "principal"}, {"retry_after_s", 5}}});
-    reply.headers.emplace_back("Retry-After", "5");
-    return reply;
-  }
   auto feed = std::make_shared<RunFeed>(services, id, *start);
-  feed->slot = std::move(taken.slot);
+  if (auto full = take_stream_slot(call, *feed)) {
+    return std::move(*full);
+  }
   feed->headers = {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};  // proxies must not hold events back
   feed->watch_run = id;
   feed->poll_every = services.limits.poll;

@@ -378,6 +378,24 @@ std::vector<Route> api_routes() {
             {ok(200, "A page of runs.", ref("RunList")), bad_param,
              err(400, "The cursor is not one this server gave out.")}},
       Route{"GET",
+            "/api/v1/runs/stream",
+            Role::Viewer,
+            stream_runs,
+            "Follow every run live (SSE)",
+            "Server-Sent Events for lists of runs: each run-level event of any run (run.created, run.started, "
+            "run.waiting, run.requeued, run.succeeded, ...) as `id: <time_ms>-<seq>-<run_id>` and `data: "
+            "{type, run_id, seq, time_ms, run}`, where run is the run as it is now (as GET /api/v1/runs lists it). "
+            "Without Last-Event-ID or ?after it starts from now. Events are read again for 2 s behind the newest "
+            "one, so one committed late is still sent once; a reconnect with Last-Event-ID goes on after that id. "
+            "Heartbeats, the hour's maximum and the stream caps are those of a run's stream.",
+            {ParamDoc{"after", "Start after this event id (Last-Event-ID wins when both are sent)."},
+             ParamDoc{"workflow", "Only runs of this workflow."}},
+            std::nullopt,
+            {ResponseDoc{200, "An event stream.", Json{{"type", "string"}}, "text/event-stream"},
+             err(400, "Last-Event-ID or ?after is not an id this stream gave out (bad_parameter)."),
+             err(503, "Too many event streams open (too_many_streams; Retry-After).")},
+            {ParamDoc{"Last-Event-ID", "Resume after this event id (a reconnecting EventSource sends it)."}}},
+      Route{"GET",
             "/api/v1/runs/{id}",
             Role::Viewer,
             get_run,

@@ -5,7 +5,14 @@
 namespace linkhub::http {
 
 void RunWatch::notify(const std::string& run_id, bool ended) {
-  std::vector<Listener> wake;
+  wake(run_id, ended);
+  if (ended && run_id != kAnyRun) {
+    wake(kAnyRun, true);
+  }
+}
+
+void RunWatch::wake(const std::string& run_id, bool ended) {
+  std::vector<Listener> woken;
   {
     std::lock_guard lock(mutex_);
     auto it = runs_.find(run_id);
@@ -16,12 +23,12 @@ void RunWatch::notify(const std::string& run_id, bool ended) {
     it->second.ended += ended ? 1 : 0;
     for (const auto& [id, listener] : listeners_) {
       if (listener.first == run_id) {
-        wake.push_back(listener.second);
+        woken.push_back(listener.second);
       }
     }
   }
   changed_.notify_all();
-  for (const auto& w : wake) {
+  for (const auto& w : woken) {
     w(false);
   }
 }

@@ -17,6 +17,10 @@ namespace linkhub::http {
 
 class RunWatch {
  public:
+  // The key of the followers of every run (the runs feed): woken by each
+  // notification that may have ended a run or changed it from outside (cancel, retry).
+  static constexpr const char* kAnyRun = "*";
+
   // Something happened to `run_id` (its event is already stored); `ended`
   // when the run reached a final status (or may have changed it: cancel, retry).
   void notify(const std::string& run_id, bool ended = true);
@@ -54,6 +58,7 @@ class RunWatch {
   };
 
  private:
+  void wake(const std::string& key, bool ended);
   struct Entry {
     uint64_t version = 0;  // every notification
     uint64_t ended = 0;    // the ones that may have ended the run

@@ -5,6 +5,9 @@ import { ErrorBox, Json, PageHeading, StatusBadge, formatDuration, formatTime } 
 import { followRun } from "../live";
 import { RunDag } from "../dag/RunDag";
 import { useSession } from "../session";
+import { useRunEvents } from "../runEvents";
+import { Timeline } from "../Timeline";
+import { RunLogs } from "../RunLogs";
 
 function StepRow({ step, canRetryFrom, onRetryFrom }: { step: StepState; canRetryFrom: boolean; onRetryFrom: (s: string) => void }) {
   return (
@@ -94,6 +97,8 @@ export function Run() {
     return followRun(id, () => void reload());
   }, [id, loaded, done, reload]);
 
+  const { events, truncated, error: eventsError } = useRunEvents(id, run);
+
   const act = async (path: string, body?: unknown, what = "") => {
     setActionError(null);
     setNotice("");
@@ -162,6 +167,7 @@ export function Run() {
         <h2 id="run-graph">Graph</h2>
         <RunDag workflow={run.workflow} steps={run.steps} />
       </section>
+      <Timeline steps={run.steps} events={events} now={Date.now()} />
       <section aria-labelledby="steps">
         <h2 id="steps">Steps</h2>
         {run.steps.length === 0 ? (
@@ -179,6 +185,8 @@ export function Run() {
           </ol>
         )}
       </section>
+      <RunLogs steps={run.steps} events={events} truncated={truncated} />
+      <ErrorBox error={eventsError} />
       <section aria-labelledby="io">
         <h2 id="io">Inputs and outputs</h2>
         <h3>Inputs</h3>

@@ -68,6 +68,22 @@ struct RunFilter {
   std::string after_id;
 };
 
+// A place in the order of every run's events: (time_ms, run_id, seq).
+struct EventCursor {
+  int64_t time_ms = 0;
+  std::string run_id;
+  int64_t seq = 0;
+};
+bool operator<(const EventCursor& a, const EventCursor& b);
+
+// A run-level event (run.created, run.started, run.failed, ...) with its run
+// as it is now: what a list of runs needs to update a row.
+struct RunChange {
+  EventCursor at;
+  std::string type;
+  RunRecord run;
+};
+
 struct LeaseCheck {
   std::vector<std::string> lost;              // another node holds these now: stop them
   std::vector<std::string> cancel_requested;  // `runs cancel` asked for these
@@ -106,6 +122,8 @@ class SqlStore final : public RunStore {
   std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const override;
 
   std::vector<RunRecord> list_runs(const RunFilter& filter) const;
+  // Run-level events of every run strictly after `after`, in cursor order.
+  std::vector<RunChange> run_changes(const EventCursor& after, size_t limit) const;
 
   // --- durable waits (docs/durable-runs.md, Waits)
   bool supports_waits() const override { return true; }

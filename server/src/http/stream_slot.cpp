@@ -1,0 +1,26 @@
+#include "http/stream_slot.hpp"
+
+#include "http/services.hpp"
+
+namespace linkhub::http {
+
+std::optional<Reply> take_stream_slot(Call& call, Feed& feed) {
+  Slots& streams = call.services.streams;
+  auto taken = streams.acquire(call.principal ? call.principal->label() : call.client_address());
+  if (taken.full == Slots::Full::No) {
+    feed.slot = std::move(taken.slot);
+    return std::nullopt;
+  }
+  const bool total = taken.full == Slots::Full::Total;
+  const size_t cap = total ? streams.total() : streams.per_principal();
+  Reply reply = Reply::error(
+      ApiError{503, "too_many_streams",
+               std::string(total ? "the server has" : "this API key or user has") +
+                   " the most event streams open at once (" + std::to_string(cap) +
+                   (total ? ", max_streams" : ", max_streams_per_principal") + "); close one or retry later",
+               Json{{"limit", cap}, {"scope", total ? "server" : "principal"}, {"retry_after_s", 5}}});
+  reply.headers.emplace_back("Retry-After", "5");
+  return reply;
+}
+
+}  // namespace linkhub::http
