@@ -1,34 +1,43 @@
-// Follows a run's events over GET /api/v1/runs/{id}/events/stream: the
-// session cookie authenticates the EventSource. `onEvent` gets each event's
-// type; the stream is closed at `end` (the run finished) or when the caller
-// stops. An error (an expired cookie) renews the session once and reopens.
-import { renewSession } from "./api";
+// Server-sent event streams the console follows (a run's events, the runs
+// feed): the session cookie authenticates the EventSource. The browser's
+// EventSource resumes with Last-Event-ID after a network hiccup by itself; a
+// refused stream (an expired cookie) is closed: then the session is checked
+// with GET /auth/me (which renews the cookie only on a 401) and the stream
+// reopened, a few times. Never a bare renewal: a stream also "fails" when the
+// page goes away, and a refresh sent then rotates the tokens while the leaving
+// page never stores the new cookies, which signed the next page out.
+import { api, type Me } from "./api";
 
-export function followRun(id: string, onEvent: (type: string) => void): () => void {
+export interface StreamHandlers {
+  onMessage: (data: string) => void;
+  onOpen?: () => void;
+  // Named events (`event: end`), each with its handler.
+  named?: Record<string, (data: string) => void>;
+}
+
+// Opens `url` and keeps it open until the returned function is called.
+export function followStream(url: string, handlers: StreamHandlers): () => void {
   let source: EventSource | null = null;
   let stopped = false;
-  let renewals = 0;
+  let reopenings = 0;
   const open = () => {
-    source = new EventSource(`/api/v1/runs/${encodeURIComponent(id)}/events/stream`);
+    source = new EventSource(url);
+    source.onopen = () => handlers.onOpen?.();
     source.onmessage = (m) => {
-      renewals = 0;
-      try {
-        onEvent(JSON.parse(m.data).type ?? "");
-      } catch {
-        onEvent("");
-      }
+      reopenings = 0;
+      handlers.onMessage(m.data);
     };
-    source.addEventListener("end", () => {
-      source?.close();
-      onEvent("end");
-    });
+    for (const [name, handler] of Object.entries(handlers.named ?? {})) {
+      source.addEventListener(name, (m) => handler((m as MessageEvent).data));
+    }
     source.onerror = async () => {
-      // EventSource reconnects by itself after network hiccups; a refused
-      // stream (401) closes it: renew the cookie and open again, a few times.
-      if (source?.readyState === EventSource.CLOSED && !stopped && renewals < 3) {
-        renewals += 1;
-        if (await renewSession()) open();
-      }
+      if (source?.readyState !== EventSource.CLOSED || stopped || reopenings >= 3) return;
+      reopenings += 1;
+      const signedIn = await api<Me>("/api/v1/auth/me").then(
+        () => true,
+        () => false,
+      );
+      if (signedIn && !stopped) open();
     };
   };
   open();
@@ -36,4 +45,26 @@ export function followRun(id: string, onEvent: (type: string) => void): () => vo
     stopped = true;
     source?.close();
   };
+}
+
+// A run's events (GET /api/v1/runs/{id}/events/stream): `onEvent` gets each
+// event's type, and "end" when the run finished (the server closes then).
+export function followRun(id: string, onEvent: (type: string) => void): () => void {
+  let stop = () => {};
+  stop = followStream(`/api/v1/runs/${encodeURIComponent(id)}/events/stream`, {
+    onMessage: (data) => {
+      try {
+        onEvent(JSON.parse(data).type ?? "");
+      } catch {
+        onEvent("");
+      }
+    },
+    named: {
+      end: () => {
+        stop();
+        onEvent("end");
+      },
+    },
+  });
+  return stop;
 }
