@@ -13,6 +13,15 @@
 # another file's are compiled ALONE (below); a new test file that collides
 # shows as a "redefinition" error: give its helper another name, or add the
 # file to its target's ALONE list.
+#
+# Known limit: a plugin's test headers put sdk::testing names (StepResult,
+# FakeContext) into namespace linkhub, where the engine's headers define their
+# own, so a plugin's tests and the engine's or server's tests cannot share a
+# batch. In unit_tests the 16 plugin test files come first (the glob's order)
+# and fill exactly 2 batches; a 17th would share a batch with tests/unit files
+# ("redefinition of struct linkhub::sdk::testing::StepResult"). The fix is to
+# make the batches here, by kind (UNITY_BUILD_MODE GROUP with a UNITY_GROUP per
+# 8 files of one kind), not yet done; meanwhile list such a file ALONE.
 option(LINKHUB_UNITY "Compile the test executables in unity batches" ON)
 set(LINKHUB_UNITY_BATCH_SIZE 8 CACHE STRING "Test files per unity batch (LINKHUB_UNITY)")
 
