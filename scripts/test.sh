@@ -35,7 +35,10 @@ else
   echo "* The S3 server did NOT start: the S3 storage tests are SKIPPED.         *" >&2
   echo "************************************************************************" >&2
 fi
-(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 300)
+# Two tests per core (LINKHUB_TEST_JOBS to change it): the long tests mostly
+# wait on the processes, servers and sockets they start (the slowest ones use
+# 10-40 % of a core), so one per core left the cores idle much of the run.
+(cd "$build" && ctest --output-on-failure -j"${LINKHUB_TEST_JOBS:-$(($(nproc) * 2))}" --timeout 300)
 
 # Fuzzing smoke, on request (FUZZ_SECONDS set): every libFuzzer target runs for
 # a bounded time on top of the corpus replay ctest already did. Not by default
