@@ -1,7 +1,7 @@
 // /api/v1/runs/{id}/events: a run's events as pages, or live as Server-Sent Events.
 #include "http/handlers.hpp"
 #include "http/json_views.hpp"
-#include "http/sse.hpp"
+#include "http/sse_feed.hpp"
 #include "http/stream_slot.hpp"
 
 #include <algorithm>
@@ -11,13 +11,9 @@ namespace {
 
 constexpr size_t kStreamBatch = 500;  // events read per query while catching up
 
-std::string compact(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
 // One open stream: what it has sent, read from the store when the server
 // polls it. It counts itself in /metrics for as long as it lives.
-class RunFeed final : public Feed {
+class RunFeed final : public SseFeed {
  public:
   RunFeed(Services& services, std::string run_id, int64_t after)
       : services_(services), run_id_(std::move(run_id)), last_(after) {
@@ -51,13 +47,6 @@ class RunFeed final : public Feed {
       }
       return next;
     }
-  }
-  std::string heartbeat() override { return sse_comment("heartbeat"); }
-  std::string expired() override {
-    return sse_comment("the stream reached its maximum duration; reconnect with Last-Event-ID to go on");
-  }
-  std::string closing() override {
-    return sse_comment("the server is shutting down; reconnect with Last-Event-ID to go on");
   }
 
  private:
@@ -113,17 +102,7 @@ Reply stream_events(Call& call) {
     return Reply::error(not_found("unknown_run", "no run with id '" + id + "'", Json{{"run_id", id}}));
   }
   auto feed = std::make_shared<RunFeed>(services, id, *start);
-  if (auto full = take_stream_slot(call, *feed)) {
-    return std::move(*full);
-  }
-  feed->headers = {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};  // proxies must not hold events back
-  feed->watch_run = id;
-  feed->poll_every = services.limits.poll;
-  feed->heartbeat_every = services.limits.stream_heartbeat;
-  feed->max_duration = services.limits.stream_max_duration;
-  Reply reply;
-  reply.feed = std::move(feed);
-  return reply;
+  return start_stream(call, std::move(feed), id);
 }
 
 }  // namespace linkhub::http

@@ -3,7 +3,7 @@
 // Server-Sent Events, so a list of runs follows them all on one connection.
 #include "http/handlers.hpp"
 #include "http/json_views.hpp"
-#include "http/sse.hpp"
+#include "http/sse_feed.hpp"
 #include "http/stream_slot.hpp"
 
 #include <linkhub/engine/sql_store.hpp>
@@ -45,7 +45,7 @@ ApiResult<EventCursor> parse_cursor(const std::string& what, const std::string& 
   return EventCursor{*time, text.substr(second + 1), *seq};
 }
 
-class RunsFeed final : public Feed {
+class RunsFeed final : public SseFeed {
  public:
   RunsFeed(Services& services, EventCursor start, std::string workflow)
       : services_(services), floor_(start), last_(std::move(start)), workflow_(std::move(workflow)) {
@@ -95,17 +95,7 @@ class RunsFeed final : public Feed {
     return next;
   }
 
-  std::string heartbeat() override { return sse_comment("heartbeat"); }
-  std::string expired() override {
-    return sse_comment("the stream reached its maximum duration; reconnect with Last-Event-ID to go on");
-  }
-  std::string closing() override {
-    return sse_comment("the server is shutting down; reconnect with Last-Event-ID to go on");
-  }
-
  private:
-  static std::string compact(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
   Services& services_;
   const EventCursor floor_;
   EventCursor last_;
@@ -140,17 +130,7 @@ Reply stream_runs(Call& call) {
     workflow = it->second;
   }
   auto feed = std::make_shared<RunsFeed>(services, start, workflow);
-  if (auto full = take_stream_slot(call, *feed)) {
-    return std::move(*full);
-  }
-  feed->headers = {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};  // proxies must not hold events back
-  feed->watch_run = RunWatch::kAnyRun;
-  feed->poll_every = services.limits.poll;
-  feed->heartbeat_every = services.limits.stream_heartbeat;
-  feed->max_duration = services.limits.stream_max_duration;
-  Reply reply;
-  reply.feed = std::move(feed);
-  return reply;
+  return start_stream(call, std::move(feed), RunWatch::kAnyRun);
 }
 
 }  // namespace linkhub::http

@@ -23,4 +23,19 @@ std::optional<Reply> take_stream_slot(Call& call, Feed& feed) {
   return reply;
 }
 
+Reply start_stream(Call& call, std::shared_ptr<Feed> feed, std::string watch_run) {
+  if (auto full = take_stream_slot(call, *feed)) {
+    return std::move(*full);
+  }
+  const auto& limits = call.services.limits;
+  feed->headers = {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};
+  feed->watch_run = std::move(watch_run);
+  feed->poll_every = limits.poll;
+  feed->heartbeat_every = limits.stream_heartbeat;
+  feed->max_duration = limits.stream_max_duration;
+  Reply reply;
+  reply.feed = std::move(feed);
+  return reply;
+}
+
 }  // namespace linkhub::http

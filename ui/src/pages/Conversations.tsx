@@ -2,59 +2,27 @@
 // /api/v1/conversations, paged by cursor). /conversations/:wa_id: a
 // contact's thread, newest first, with each message's direction, kind, text
 // and delivery status, and whether the contact opted out.
-import { useCallback, useEffect, useState } from "react";
-import { Link, useLocation, useParams, useSearchParams } from "react-router";
+import { useEffect, useState } from "react";
+import { Link, useParams } from "react-router";
 import { api } from "../api";
+import { useCursorList } from "../cursorList";
 import { ErrorBox, PageHeading, StatusBadge, formatTime } from "../components";
 import type { ContactSummary, Message, Thread } from "../shop";
 
 const pageSize = 50;
 
 export function Conversations() {
-  const [params, setParams] = useSearchParams();
-  const q = params.get("q") ?? "";
-  const visit = useLocation().key; // following the nav link again reads the list again
-  const [draft, setDraft] = useState(q);
-  const [contacts, setContacts] = useState<ContactSummary[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-
-  const query = useCallback(
-    (after: string | null) => {
-      const p = new URLSearchParams({ limit: String(pageSize) });
-      if (q) p.set("q", q);
-      if (after) p.set("cursor", after);
-      return `/api/v1/conversations?${p}`;
-    },
-    [q],
-  );
-
-  useEffect(() => {
-    setDraft(q);
-    setLoading(true);
-    setError(null);
-    api<{ conversations: ContactSummary[]; next_cursor: string | null }>(query(null))
-      .then((page) => {
-        setContacts(page.conversations);
-        setCursor(page.next_cursor);
-      })
-      .catch((e) => {
-        setContacts([]);
-        setError(e);
-      })
-      .finally(() => setLoading(false));
-  }, [query, q, visit]);
-
-  const more = async () => {
-    try {
-      const page = await api<{ conversations: ContactSummary[]; next_cursor: string | null }>(query(cursor));
-      setContacts((cs) => [...cs, ...page.conversations]);
-      setCursor(page.next_cursor);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const {
+    draft,
+    setDraft,
+    apply,
+    items: contacts,
+    cursor,
+    error,
+    loading,
+    more,
+    filtered,
+  } = useCursorList<ContactSummary>({ path: "/api/v1/conversations", itemsKey: "conversations", filterNames: ["q"], pageSize });
 
   return (
     <>
@@ -65,18 +33,18 @@ export function Conversations() {
         aria-label="Search conversations"
         onSubmit={(e) => {
           e.preventDefault();
-          setParams(draft.trim() ? { q: draft.trim() } : {});
+          apply(draft);
         }}
       >
         <label htmlFor="filter-q">Number or name</label>
-        <input id="filter-q" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <input id="filter-q" value={draft.q ?? ""} onChange={(e) => setDraft({ q: e.target.value })} />
         <button type="submit">Search</button>
       </form>
       <ErrorBox error={error} />
       {loading ? (
         <p role="status">Loading…</p>
       ) : contacts.length === 0 ? (
-        !error && <p>No conversations{q ? " match this search" : " yet"}.</p>
+        !error && <p>No conversations{filtered ? " match this search" : " yet"}.</p>
       ) : (
         <table className="contacts">
           <caption className="visually-hidden">Contacts, newest activity first</caption>

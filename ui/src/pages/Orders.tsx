@@ -3,9 +3,10 @@
 // /orders/:id: an order with its status history and, for operators and
 // admins, a button for each status it may move to (PATCH /api/v1/orders/{id});
 // a refusal (409 invalid_transition) is shown as the API states it.
-import { useCallback, useEffect, useState } from "react";
-import { Link, useLocation, useParams, useSearchParams } from "react-router";
+import { useEffect, useState } from "react";
+import { Link, useParams } from "react-router";
 import { api, ApiError, atLeast } from "../api";
+import { useCursorList } from "../cursorList";
 import { ErrorBox, PageHeading, StatusBadge, formatTime } from "../components";
 import { useSession } from "../session";
 import { formatMoney, nextStatuses, orderStatuses, type Order as OrderDoc, type OrderStatus } from "../shop";
@@ -14,60 +15,12 @@ const pageSize = 50;
 const filterNames = ["status", "customer", "product"] as const;
 
 export function Orders() {
-  const [params, setParams] = useSearchParams();
-  const paramsKey = params.toString();
-  const visit = useLocation().key; // following the nav link again reads the list again
-  const [draft, setDraft] = useState<Record<string, string>>({});
-  const [orders, setOrders] = useState<OrderDoc[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-
-  const query = useCallback(
-    (after: string | null) => {
-      const q = new URLSearchParams({ limit: String(pageSize) });
-      for (const n of filterNames) {
-        const v = params.get(n);
-        if (v) q.set(n, v);
-      }
-      if (after) q.set("cursor", after);
-      return `/api/v1/orders?${q}`;
-    },
-    [paramsKey],
-  );
-
-  useEffect(() => {
-    setDraft(Object.fromEntries(filterNames.map((n) => [n, params.get(n) ?? ""])));
-    setLoading(true);
-    setError(null);
-    api<{ orders: OrderDoc[]; next_cursor: string | null }>(query(null))
-      .then((page) => {
-        setOrders(page.orders);
-        setCursor(page.next_cursor);
-      })
-      .catch((e) => {
-        setOrders([]);
-        setCursor(null);
-        setError(e);
-      })
-      .finally(() => setLoading(false));
-  }, [query, visit]);
-
-  const more = async () => {
-    try {
-      const page = await api<{ orders: OrderDoc[]; next_cursor: string | null }>(query(cursor));
-      setOrders((os) => [...os, ...page.orders]);
-      setCursor(page.next_cursor);
-    } catch (e) {
-      setError(e);
-    }
-  };
-
-  const apply = (next: Record<string, string>) => {
-    const p = new URLSearchParams();
-    for (const n of filterNames) if (next[n]?.trim()) p.set(n, next[n].trim());
-    setParams(p);
-  };
+  const { draft, setDraft, apply, items: orders, cursor, error, loading, more, filtered } = useCursorList<OrderDoc>({
+    path: "/api/v1/orders",
+    itemsKey: "orders",
+    filterNames,
+    pageSize,
+  });
 
   return (
     <>
@@ -105,7 +58,7 @@ export function Orders() {
       {loading ? (
         <p role="status">Loading…</p>
       ) : orders.length === 0 ? (
-        !error && <p>No orders{paramsKey ? " match these filters" : " yet"}.</p>
+        !error && <p>No orders{filtered ? " match these filters" : " yet"}.</p>
       ) : (
         <table className="orders">
           <caption className="visually-hidden">Orders, newest first</caption>

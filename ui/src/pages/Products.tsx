@@ -1,12 +1,12 @@
 // /products: the catalog as cards with their thumbnails (the API's signed
 // /media links), searched and filtered with GET /api/v1/products's own
 // parameters (kept in the address), paged by cursor.
-import { useCallback, useEffect, useState } from "react";
-import { Link, useLocation, useSearchParams } from "react-router";
-import { api, atLeast } from "../api";
+import { Link } from "react-router";
+import { atLeast } from "../api";
+import { useCursorList } from "../cursorList";
 import { ErrorBox, PageHeading } from "../components";
 import { useSession } from "../session";
-import { formatMoney, pictureOf, type Product, type ProductList } from "../shop";
+import { formatMoney, pictureOf, type Product } from "../shop";
 
 const pageSize = 24;
 const filterNames = ["q", "category", "min_price", "max_price", "currency", "sort"] as const;
@@ -33,59 +33,24 @@ export function ProductCard({ product }: { product: Product }) {
 
 export function Products() {
   const { me } = useSession();
-  const [params, setParams] = useSearchParams();
-  const [draft, setDraft] = useState<Record<string, string>>(() =>
-    Object.fromEntries(filterNames.map((n) => [n, params.get(n) ?? ""])),
-  );
-  const [products, setProducts] = useState<Product[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [total, setTotal] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const paramsKey = params.toString();
-  const visit = useLocation().key; // following the "Catalog" link again reads the catalog again
-
-  const query = useCallback(
-    (after: string | null) => {
-      const q = new URLSearchParams({ limit: String(pageSize) });
-      if (!after) q.set("include_total", "true"); // counted once, for the first page
-      for (const n of filterNames) {
-        const v = params.get(n);
-        if (v) q.set(n, v);
-      }
-      if (after) q.set("cursor", after);
-      return `/api/v1/products?${q}`;
-    },
-    [paramsKey],
-  );
-
-  useEffect(() => {
-    setDraft(Object.fromEntries(filterNames.map((n) => [n, params.get(n) ?? ""])));
-    setLoading(true);
-    setError(null);
-    api<ProductList>(query(null))
-      .then((page) => {
-        setProducts(page.products);
-        setCursor(page.next_cursor);
-        setTotal(page.total ?? null);
-      })
-      .catch((e) => {
-        setProducts([]);
-        setCursor(null);
-        setError(e);
-      })
-      .finally(() => setLoading(false));
-  }, [query, visit]);
-
-  const more = async () => {
-    try {
-      const page = await api<ProductList>(query(cursor));
-      setProducts((ps) => [...ps, ...page.products]);
-      setCursor(page.next_cursor);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const {
+    draft,
+    setDraft,
+    apply,
+    items: products,
+    cursor,
+    total,
+    error,
+    loading,
+    more,
+    filtered,
+  } = useCursorList<Product>({
+    path: "/api/v1/products",
+    itemsKey: "products",
+    filterNames,
+    pageSize,
+    firstPage: { include_total: "true" }, // counted once, for the first page
+  });
 
   const field = (name: (typeof filterNames)[number], label: string, type = "text") => (
     <div className="field">
@@ -114,9 +79,7 @@ export function Products() {
         aria-label="Search the catalog"
         onSubmit={(e) => {
           e.preventDefault();
-          const next = new URLSearchParams();
-          for (const n of filterNames) if (draft[n].trim()) next.set(n, draft[n].trim());
-          setParams(next);
+          apply(draft);
         }}
       >
         {field("q", "Search")}
@@ -139,7 +102,7 @@ export function Products() {
       {loading ? (
         <p role="status">Loading…</p>
       ) : products.length === 0 ? (
-        !error && <p>No products{paramsKey ? " match this search" : " yet"}.</p>
+        !error && <p>No products{filtered ? " match this search" : " yet"}.</p>
       ) : (
         <>
           {total !== null && <p className="muted">{total === 1 ? "1 product" : `${total} products`}</p>}
