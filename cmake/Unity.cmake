@@ -14,14 +14,12 @@
 # shows as a "redefinition" error: give its helper another name, or add the
 # file to its target's ALONE list.
 #
-# Known limit: a plugin's test headers put sdk::testing names (StepResult,
-# FakeContext) into namespace linkhub, where the engine's headers define their
-# own, so a plugin's tests and the engine's or server's tests cannot share a
-# batch. In unit_tests the 16 plugin test files come first (the glob's order)
-# and fill exactly 2 batches; a 17th would share a batch with tests/unit files
-# ("redefinition of struct linkhub::sdk::testing::StepResult"). The fix is to
-# make the batches here, by kind (UNITY_BUILD_MODE GROUP with a UNITY_GROUP per
-# 8 files of one kind), not yet done; meanwhile list such a file ALONE.
+# A plugin's test headers put sdk::testing names (StepResult, FakeContext)
+# into namespace linkhub, where the engine's headers define their own, so a
+# plugin's tests and the engine's or server's tests cannot share a batch: the
+# batches are made here, by kind (UNITY_BUILD_MODE GROUP: files under a
+# plugins/ folder in their own batches, the others in theirs), in the order
+# the target lists them.
 option(LINKHUB_UNITY "Compile the test executables in unity batches" ON)
 set(LINKHUB_UNITY_BATCH_SIZE 8 CACHE STRING "Test files per unity batch (LINKHUB_UNITY)")
 
@@ -32,8 +30,30 @@ function(linkhub_unity target)
   if(NOT LINKHUB_UNITY)
     return()
   endif()
-  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${LINKHUB_UNITY_BATCH_SIZE})
-  if(ARG_ALONE)
-    set_source_files_properties(${ARG_ALONE} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
-  endif()
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_MODE GROUP)
+  set(alone "")
+  foreach(file ${ARG_ALONE})
+    get_filename_component(file "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND alone "${file}")
+  endforeach()
+  get_target_property(sources ${target} SOURCES)
+  set(count_plugin 0)
+  set(count_host 0)
+  foreach(file ${sources})
+    if(NOT file MATCHES "\\.cpp$")
+      continue()
+    endif()
+    get_filename_component(file "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(file IN_LIST alone)
+      continue()  # not in a group: compiled on its own
+    endif()
+    if(file MATCHES "/plugins/")
+      set(kind plugin)
+    else()
+      set(kind host)
+    endif()
+    math(EXPR batch "${count_${kind}} / ${LINKHUB_UNITY_BATCH_SIZE}")
+    set_source_files_properties("${file}" PROPERTIES UNITY_GROUP "${target}_${kind}_${batch}")
+    math(EXPR count_${kind} "${count_${kind}} + 1")
+  endforeach()
 endfunction()
