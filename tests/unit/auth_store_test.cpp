@@ -184,7 +184,7 @@ std::vector<int> recorded_versions(SqlStore& store, const std::string& table) {
 }
 
 TEST_P(AuthStoreTest, TheAuthTablesAreTheServersOwnMigrationTrack) {
-  EXPECT_EQ(recorded_versions(*store_, "lh_schema_migrations"), (std::vector<int>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(recorded_versions(*store_, "lh_schema_migrations"), (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8}));
   EXPECT_EQ(recorded_versions(*store_, "lh_auth_schema_migrations"), (std::vector<int>{1, 2}));
   EXPECT_EQ(latest_auth_schema_version(), 2);
   AuthStore again(*store_);  // migrating twice changes nothing

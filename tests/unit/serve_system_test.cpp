@@ -134,6 +134,9 @@ TEST_F(ServeTest, TheOpenApiDocumentDescribesExactlyTheRouteTable) {
     request.method = method;
     std::transform(request.method.begin(), request.method.end(), request.method.begin(), ::toupper);
     request.target = std::regex_replace(path, std::regex("\\{[a-z]+\\}"), "nope");
+    if (path == "/api/v1/runs/stream") {
+      request.target += "?after=x";  // an accepted stream never ends: a bad resume id answers 400 at once
+    }
     const auto answer = send(request);
     EXPECT_NE(answer.status, 405) << method << " " << path;
     const auto j = answer.json();

@@ -31,7 +31,7 @@ export const password = {
 };
 
 // Runs `body(h)` with a fresh data directory, the given workflows (file names
-// under workflows/, with workflows/rules beside them), the three users, a
+// under workflows/, with workflows/rules beside them; a .lua file goes into rules/), the three users, a
 // `linkhub serve` (no worker unless `worker: true`) and a chromium page; then
 // checks that no page broke its CSP or had a serious axe violation, and
 // cleans up. `name` names the screenshot folder.
@@ -52,14 +52,19 @@ export async function consoleTest(name, { workflows = ["diamond.yaml"], worker =
   mkdirSync(join(work, "workflows"));
   mkdirSync(artifacts, { recursive: true });
   rmSync(join(artifacts, "failure.png"), { force: true }); // a previous run's
-  for (const file of workflows) copyFileSync(join(repo, "workflows", file), join(work, "workflows", basename(file)));
   cpSync(join(repo, "workflows", "rules"), join(work, "workflows", "rules"), { recursive: true });
+  // A .lua file goes into the rules/ folder, where `file: rules/x.lua` finds it.
+  for (const file of workflows) {
+    const to = file.endsWith(".lua") ? join(work, "workflows", "rules", basename(file)) : join(work, "workflows", basename(file));
+    copyFileSync(join(repo, "workflows", file), to);
+  }
   const configPath = join(work, "linkhub.yaml");
   writeFileSync(
     configPath,
     `database: ${join(work, "linkhub.db")}\nartifact_dir: ${join(work, "artifacts")}\n${config}`,
   );
   const children = [];
+  let stopping = false;
 
   const cli = (args, input) => {
     const r = spawnSync(binary, [...args, "--config", configPath], { input, encoding: "utf8", timeout: 60_000 });
@@ -77,7 +82,7 @@ export async function consoleTest(name, { workflows = ["diamond.yaml"], worker =
       let buffer = "";
       const timer = setTimeout(() => reject(new Error(`serve did not start: ${buffer.slice(-2000)}`)), 60_000);
       child.stderr.on("data", (chunk) => {
-        buffer += chunk;
+        buffer = (buffer + chunk).slice(-65536);
         const line = buffer.split("\n").find((l) => l.includes("serve.listening"));
         if (line) {
           clearTimeout(timer);
@@ -85,7 +90,11 @@ export async function consoleTest(name, { workflows = ["diamond.yaml"], worker =
           resolve(fields.port ?? fields.fields?.port);
         }
       });
-      child.on("exit", (code) => reject(new Error(`serve exited (${code}): ${buffer.slice(-2000)}`)));
+      // Before it listens that fails the start; after, it is logged (a test that then fails says why).
+      child.on("exit", (code, signal) => {
+        if (!stopping) console.log(`serve exited (${code ?? signal}): ${buffer.slice(-2000)}`);
+        reject(new Error(`serve exited (${code ?? signal}): ${buffer.slice(-2000)}`));
+      });
     });
   };
 
@@ -173,6 +182,7 @@ export async function consoleTest(name, { workflows = ["diamond.yaml"], worker =
     if (page) await page.screenshot({ path: join(artifacts, "failure.png"), fullPage: true }).catch(() => undefined);
     throw e;
   } finally {
+    stopping = true;
     await context?.close().catch(() => undefined);
     for (const child of children) child.kill("SIGTERM");
     rmSync(work, { recursive: true, force: true });

@@ -29,7 +29,7 @@ await consoleTest(
   async (h) => {
     const { page, base } = h;
     assert.ok(filler, "LINKHUB_RUNS_FILL names the runs_fill tool (ctest sets it)");
-    const rule = join(h.work, "workflows", "flaky-gate.lua");
+    const rule = join(h.work, "workflows", "rules", "flaky-gate.lua");
     const openGate = () => writeFileSync(rule, "return { item = input.item, open = true }\n");
     const closeGate = () => writeFileSync(rule, 'error("the gate is closed for " .. tostring(input.item))\n');
 
