@@ -5,7 +5,7 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../api";
-import { useCursorList } from "../cursorList";
+import { LoadMore, useCursorList } from "../cursorList";
 import { ErrorBox, PageHeading, StatusBadge, formatTime } from "../components";
 import type { ContactSummary, Message, Thread } from "../shop";
 
@@ -89,11 +89,7 @@ export function Conversations() {
           </tbody>
         </table>
       )}
-      {cursor && (
-        <button type="button" onClick={() => void more()}>
-          Load more
-        </button>
-      )}
+      <LoadMore cursor={cursor} more={more} />
     </>
   );
 }

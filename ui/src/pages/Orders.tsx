@@ -6,7 +6,7 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
 import { api, ApiError, atLeast } from "../api";
-import { useCursorList } from "../cursorList";
+import { LoadMore, useCursorList } from "../cursorList";
 import { ErrorBox, PageHeading, StatusBadge, formatTime } from "../components";
 import { useSession } from "../session";
 import { formatMoney, nextStatuses, orderStatuses, type Order as OrderDoc, type OrderStatus } from "../shop";
@@ -95,11 +95,7 @@ export function Orders() {
           </tbody>
         </table>
       )}
-      {cursor && (
-        <button type="button" onClick={() => void more()}>
-          Load more
-        </button>
-      )}
+      <LoadMore cursor={cursor} more={more} />
     </>
   );
 }

@@ -3,7 +3,7 @@
 // parameters (kept in the address), paged by cursor.
 import { Link } from "react-router";
 import { atLeast } from "../api";
-import { useCursorList } from "../cursorList";
+import { LoadMore, useCursorList } from "../cursorList";
 import { ErrorBox, PageHeading } from "../components";
 import { useSession } from "../session";
 import { formatMoney, pictureOf, type Product } from "../shop";
@@ -113,11 +113,7 @@ export function Products() {
           </ul>
         </>
       )}
-      {cursor && (
-        <button type="button" onClick={() => void more()}>
-          Load more
-        </button>
-      )}
+      <LoadMore cursor={cursor} more={more} />
     </>
   );
 }

@@ -78,3 +78,13 @@ export function useCursorList<T>({ path, itemsKey, filterNames, pageSize, firstP
 
   return { draft, setDraft, apply, items, cursor, total, error, loading, more, filtered: paramsKey !== "" };
 }
+
+// The button under a cursor-paged list, while the API says there is more.
+export function LoadMore({ cursor, more }: { cursor: string | null; more: () => Promise<void> }) {
+  if (!cursor) return null;
+  return (
+    <button type="button" onClick={() => void more()}>
+      Load more
+    </button>
+  );
+}
