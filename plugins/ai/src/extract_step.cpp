@@ -44,9 +44,22 @@ std::string caption_of(const Json& input) {
   return it->get<std::string>();
 }
 
+// An optional text input; the engine validates inputs, but a direct call may not.
+std::string optional_text(const Json& input, const char* key, std::string fallback) {
+  const auto it = input.find(key);
+  if (it == input.end() || it->is_null()) {
+    return fallback;
+  }
+  if (!it->is_string()) {
+    throw sdk::StepError(sdk::errors::invalid_input,
+                         std::string("ai.extract: `") + key + "` must be a string, found " + it->dump().substr(0, 40));
+  }
+  return it->get<std::string>();
+}
+
 // Low confidences: the heuristics know the title, the language and the tags,
 // not brands, variants or sentiment.
-Json builtin_extract(const std::string& caption, const Json& input) {
+Json builtin_extract(const std::string& caption, const std::string& translate_to) {
   CaptionAnalysis a;
   try {
     a = analyse_caption(caption);
@@ -69,7 +82,9 @@ Json builtin_extract(const std::string& caption, const Json& input) {
           {"materials", nothing},
           {"description", {{"value", a.title}, {"language", a.language.code}, {"confidence", titled ? 0.2 : 0.0}}},
           {"translated_description",
-           {{"value", nullptr}, {"language", input.value("translate_to", Json(nullptr))}, {"confidence", 0}}},
+           {{"value", nullptr},
+            {"language", translate_to.empty() ? Json(nullptr) : Json(translate_to)},
+            {"confidence", 0}}},
           {"sentiment", {{"value", "neutral"}, {"confidence", 0}}},
           {"keywords", {{"value", std::move(keywords)}, {"confidence", keywords_confidence}}}};
 }
@@ -146,30 +161,30 @@ Json ExtractStep::output_schema() {
 
 Json ExtractStep::run(sdk::Context& ctx, const Json& input) {
   const std::string caption = caption_of(input);
+  const std::string translate_to = optional_text(input, "translate_to", "");
   const AiSettings settings = read_ai_settings(ctx.plugin_config(), "ai.extract");
   Json out;
-  if (chosen_backend(settings, input) == "llm") {
-    std::string user = "Caption:\n" + caption +
-                       "\n\nTranslate the description to: " + input.value("translate_to", std::string("(none)"));
+  if (chosen_backend(settings, input, "ai.extract") == "llm") {
+    const std::string workflow(ctx.workflow_dir());
     LlmTask task{"ai.extract",
                  kPromptVersion,
-                 std::move(user),
+                 "Caption:\n" + caption + "\n\nTranslate the description to: " +
+                     (translate_to.empty() ? std::string("(none)") : translate_to),
                  "catalog_entry",
                  answer_schema(),
-                 input.value("budget_key",
-                             ctx.workflow_dir().empty() ? std::string("default") : std::string(ctx.workflow_dir()))};
+                 optional_text(input, "budget_key", workflow.empty() ? std::string("default") : workflow)};
     LlmOutcome llm = run_llm(ctx, settings, task);
     if (llm.value) {
       out = std::move(*llm.value);
       out.update(llm.report);
       return out;
     }
-    out = builtin_extract(caption, input);
+    out = builtin_extract(caption, translate_to);
     out["backend"] = "builtin";
     out["fallback_reason"] = llm.fallback_reason;
     return out;
   }
-  out = builtin_extract(caption, input);
+  out = builtin_extract(caption, translate_to);
   out["backend"] = "builtin";
   return out;
 }

@@ -41,11 +41,16 @@ LlmOutcome fall_back(const LlmSettings* s, const LlmTask& task, const sdk::Conte
 
 }  // namespace
 
-std::string chosen_backend(const AiSettings& settings, const Json& input) {
-  if (const auto b = input.find("backend"); b != input.end() && b->is_string()) {
-    return b->get<std::string>();
+std::string chosen_backend(const AiSettings& settings, const Json& input, const std::string& step) {
+  const auto b = input.find("backend");
+  if (b == input.end() || b->is_null()) {
+    return settings.backend;
   }
-  return settings.backend;
+  if (!b->is_string() || (*b != "builtin" && *b != "llm")) {
+    throw sdk::StepError(sdk::errors::invalid_input,
+                         step + ": unknown backend " + b->dump().substr(0, 40) + "; available: builtin, llm");
+  }
+  return b->get<std::string>();
 }
 
 LlmOutcome run_llm(const sdk::Context& ctx, const AiSettings& settings, const LlmTask& task) {

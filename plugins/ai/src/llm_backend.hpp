@@ -30,8 +30,8 @@ struct LlmOutcome {
   sdk::Json report = sdk::Json::object();  // backend, model, prompt_version, cached, usage ...
 };
 
-// The `backend` input if given, else plugins.ai.backend.
-std::string chosen_backend(const AiSettings& settings, const sdk::Json& input);
+// The `backend` input if given, else plugins.ai.backend; StepError for an unknown one.
+std::string chosen_backend(const AiSettings& settings, const sdk::Json& input, const std::string& step);
 
 // Throws StepError only when the fallback is off (or the settings are wrong).
 LlmOutcome run_llm(const sdk::Context& ctx, const AiSettings& settings, const LlmTask& task);

@@ -101,8 +101,7 @@ TEST(AiLlmExtract, AnAnswerBreakingTheSchemaTwiceFallsBackToBuiltinWithTheReason
   EXPECT_NE(why.find("breaks the schema"), std::string::npos) << why;
   // Fields are checked in name order: "brand" is the first one missing.
   EXPECT_NE(why.find("the field \"brand\" is missing"), std::string::npos) << why;
-  EXPECT_NE(h.api.body(1)["messages"][3]["content"].get<std::string>().find("\"brand\" is missing"),
-            std::string::npos);
+  EXPECT_NE(h.api.body(1)["messages"][3]["content"].get<std::string>().find("\"brand\" is missing"), std::string::npos);
 
   // Without the fallback the step fails, saying the same.
   h.llm_config["fallback"] = false;
