@@ -137,24 +137,7 @@ Json ExtractStep::input_schema() {
 
 Json ExtractStep::output_schema() {
   Json schema = answer_schema();
-  Json& p = schema["properties"];
-  p["backend"] = {{"type", "string"}, {"enum", {"builtin", "llm"}}};
-  p["fallback_reason"] = {{"type", "string"}, {"description", "Why the built-in extractors answered instead of llm"}};
-  p["model"] = {{"type", "string"}};
-  p["prompt_version"] = {{"type", "string"}};
-  p["cached"] = {{"type", "boolean"}};
-  p["requests"] = {{"type", "integer"}, {"minimum", 0}};
-  p["repairs"] = {{"type", "integer"}, {"minimum", 0}};
-  const Json count = {{"type", "integer"}, {"minimum", 0}};
-  const Json usage = {{"type", "object"},
-                      {"properties",
-                       {{"prompt_tokens", count},
-                        {"completion_tokens", count},
-                        {"total_tokens", count},
-                        {"cost_usd", {{"type", {"number", "null"}}}}}}};
-  p["usage"] = usage;
-  p["cached_usage"] = usage;
-  schema["required"].push_back("backend");
+  add_report_schema(schema);
   schema.erase("additionalProperties");
   return schema;
 }

@@ -1,6 +1,9 @@
 #include "json_check.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <regex>
+#include <set>
 
 namespace linkhub::ai {
 namespace {
@@ -84,6 +87,12 @@ std::string check(const Json& schema, const Json& v, const std::string& at) {
     if (const auto m = schema.find("maxLength"); m != schema.end() && n > m->get<size_t>()) {
       return at + ": the string is longer than " + m->dump();
     }
+    // ECMAScript syntax, as JSON Schema says; only the step schemas' own patterns get here.
+    if (const auto p = schema.find("pattern");
+        p != schema.end() && p->is_string() &&
+        !std::regex_search(v.get<std::string>(), std::regex(p->get<std::string>()))) {
+      return at + ": \"" + v.get<std::string>().substr(0, 40) + "\" does not match " + p->get<std::string>();
+    }
   }
   if (v.is_array()) {
     if (const auto m = schema.find("minItems"); m != schema.end() && v.size() < m->get<size_t>()) {
@@ -123,7 +132,88 @@ std::string check(const Json& schema, const Json& v, const std::string& at) {
   return {};
 }
 
+std::set<std::string> required_of(const Json& schema) {
+  std::set<std::string> out;
+  if (const auto r = schema.find("required"); r != schema.end() && r->is_array()) {
+    for (const Json& name : *r) {
+      out.insert(name.get<std::string>());
+    }
+  }
+  return out;
+}
+
+Json nullable(Json schema) {
+  if (const auto t = schema.find("type"); t != schema.end()) {
+    if (t->is_string() && *t != "null") {
+      *t = Json::array({*t, "null"});
+    } else if (t->is_array() && std::find(t->begin(), t->end(), "null") == t->end()) {
+      t->push_back("null");
+    }
+  } else if (const auto any = schema.find("anyOf"); any != schema.end()) {
+    any->push_back({{"type", "null"}});
+  }
+  return schema;
+}
+
 }  // namespace
+
+Json strict_schema(const Json& schema) {
+  if (!schema.is_object()) {
+    return schema;
+  }
+  Json out = schema;
+  out.erase("examples");
+  out.erase("default");
+  if (const auto items = out.find("items"); items != out.end()) {
+    *items = strict_schema(*items);
+  }
+  if (const auto any = out.find("anyOf"); any != out.end() && any->is_array()) {
+    for (Json& option : *any) {
+      option = strict_schema(option);
+    }
+  }
+  if (const auto properties = out.find("properties"); properties != out.end() && properties->is_object()) {
+    const std::set<std::string> required = required_of(schema);
+    Json all = Json::array();
+    for (auto& [key, property] : properties->items()) {
+      property = required.count(key) > 0 ? strict_schema(property) : nullable(strict_schema(property));
+      all.push_back(key);
+    }
+    out["required"] = std::move(all);
+    out["additionalProperties"] = false;
+  }
+  return out;
+}
+
+void drop_optional_nulls(const Json& schema, Json& value) {
+  if (!schema.is_object()) {
+    return;
+  }
+  if (value.is_array()) {
+    if (const auto items = schema.find("items"); items != schema.end()) {
+      for (Json& item : value) {
+        drop_optional_nulls(*items, item);
+      }
+    }
+    return;
+  }
+  const auto properties = schema.find("properties");
+  if (!value.is_object() || properties == schema.end()) {
+    return;
+  }
+  const std::set<std::string> required = required_of(schema);
+  for (const auto& [key, property] : properties->items()) {
+    const auto it = value.find(key);
+    if (it == value.end()) {
+      continue;
+    }
+    if (it->is_null() && required.count(key) == 0) {
+      value.erase(it);
+    } else {
+      drop_optional_nulls(property, *it);
+    }
+  }
+}
 
 std::string schema_violation(const sdk::Json& schema, const sdk::Json& value) {
   std::string why = check(schema, value, "");

@@ -4,6 +4,7 @@
 #include "llm_store.hpp"
 #include "prompts.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace linkhub::ai {
@@ -40,6 +41,30 @@ LlmOutcome fall_back(const LlmSettings* s, const LlmTask& task, const sdk::Conte
 }
 
 }  // namespace
+
+void add_report_schema(Json& schema) {
+  Json& p = schema["properties"];
+  p["backend"] = {{"type", "string"}, {"enum", {"builtin", "llm"}}};
+  p["fallback_reason"] = {{"type", "string"}, {"description", "Why the built-in extractors answered instead of llm"}};
+  p["model"] = {{"type", "string"}};
+  p["prompt_version"] = {{"type", "string"}};
+  p["cached"] = {{"type", "boolean"}};
+  p["requests"] = {{"type", "integer"}, {"minimum", 0}};
+  p["repairs"] = {{"type", "integer"}, {"minimum", 0}};
+  const Json count = {{"type", "integer"}, {"minimum", 0}};
+  const Json usage = {{"type", "object"},
+                      {"properties",
+                       {{"prompt_tokens", count},
+                        {"completion_tokens", count},
+                        {"total_tokens", count},
+                        {"cost_usd", {{"type", {"number", "null"}}}}}}};
+  p["usage"] = usage;
+  p["cached_usage"] = usage;
+  Json& required = schema["required"];
+  if (std::find(required.begin(), required.end(), "backend") == required.end()) {
+    required.push_back("backend");
+  }
+}
 
 std::string chosen_backend(const AiSettings& settings, const Json& input, const std::string& step) {
   const auto b = input.find("backend");

@@ -30,6 +30,10 @@ struct LlmOutcome {
   sdk::Json report = sdk::Json::object();  // backend, model, prompt_version, cached, usage ...
 };
 
+// Adds what run_llm reports (backend, fallback_reason, model, usage ...) to a
+// step's output schema; `backend` becomes required.
+void add_report_schema(sdk::Json& output_schema);
+
 // The `backend` input if given, else plugins.ai.backend; StepError for an unknown one.
 std::string chosen_backend(const AiSettings& settings, const sdk::Json& input, const std::string& step);
 

@@ -32,5 +32,29 @@ TEST(AiSchemaCheck, NamesWhereAndWhat) {
   EXPECT_EQ(schema_violation(kSchema, Json::array()), "/: expected object, found an array");
 }
 
+TEST(AiSchemaCheck, StrictFormRequiresEverythingAndNullsTheOptional) {
+  const Json schema = {{"type", "object"},
+                       {"properties", {{"a", {{"type", "string"}}}, {"b", {{"type", "integer"}}}}},
+                       {"required", {"a"}},
+                       {"examples", Json::array()}};
+  const Json strict = strict_schema(schema);
+  EXPECT_EQ(strict["required"], Json({"a", "b"}));
+  EXPECT_EQ(strict["additionalProperties"], false);
+  EXPECT_EQ(strict["properties"]["a"]["type"], "string");
+  EXPECT_EQ(strict["properties"]["b"]["type"], Json({"integer", "null"}));
+  EXPECT_FALSE(strict.contains("examples"));
+  Json answer = {{"a", "x"}, {"b", nullptr}};
+  EXPECT_EQ(schema_violation(strict, answer), "");
+  drop_optional_nulls(schema, answer);
+  EXPECT_EQ(answer, Json({{"a", "x"}}));
+  EXPECT_EQ(schema_violation(schema, answer), "");
+}
+
+TEST(AiSchemaCheck, ChecksPatterns) {
+  const Json schema = {{"type", "string"}, {"pattern", "^[A-Z]{3}$"}};
+  EXPECT_EQ(schema_violation(schema, "USD"), "");
+  EXPECT_EQ(schema_violation(schema, "usd"), "/: \"usd\" does not match ^[A-Z]{3}$");
+}
+
 }  // namespace
 }  // namespace linkhub::ai

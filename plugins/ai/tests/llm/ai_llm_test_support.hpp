@@ -143,6 +143,11 @@ class Harness {
     prepare(ctx);
     return test::run_checked_step(plugin(), "extract", ctx, input);
   }
+  StepResult extract_with_step(const std::string& step, const Json& input) const {
+    FakeContext ctx;
+    prepare(ctx);
+    return test::run_checked_step(plugin(), step, ctx, input);
+  }
   StepResult extract_with(FakeContext& ctx, const Json& input) const {
     return test::run_checked_step(plugin(), "extract", ctx, input);
   }
