@@ -20,7 +20,7 @@ const JsonSchema& input_schema(std::string_view uses) {
 }
 
 TEST(AiSchemas, CaptionRefusesAnUnknownBackendBeforeTheStepRuns) {
-  EXPECT_FALSE(input_schema("ai.caption").validate({{"caption", "x"}, {"backend", "llm"}}).empty());
+  EXPECT_FALSE(input_schema("ai.caption").validate({{"caption", "x"}, {"backend", "gpt"}}).empty());
   EXPECT_TRUE(input_schema("ai.caption").validate({{"caption", "x"}, {"backend", "builtin"}}).empty());
 }
 

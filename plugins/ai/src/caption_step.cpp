@@ -1,9 +1,8 @@
 #include "caption_step.hpp"
 
-#include "backends.hpp"
 #include "caption.hpp"
-
-#include <array>
+#include "json_check.hpp"
+#include "llm_backend.hpp"
 
 namespace linkhub::ai {
 namespace {
@@ -67,7 +66,53 @@ Json builtin_caption(sdk::Context& ctx, const Json& input) {
           {"language_confidence", a.language.confidence}};
 }
 
-constexpr std::array<Backend, 1> kBackends = {{{"builtin", &builtin_caption}}};
+constexpr const char* kPromptVersion = "caption.v1";
+
+// What the model must answer: the step's output without the backend's report,
+// in strict form (optional fields nullable, dropped again afterwards).
+Json caption_fields() {
+  Json schema = CaptionStep::output_schema();
+  for (const char* key : {"backend", "fallback_reason", "model", "prompt_version", "cached", "requests", "repairs",
+                          "usage", "cached_usage"}) {
+    schema["properties"].erase(key);
+  }
+  Json required = Json::array();
+  for (const Json& name : schema["required"]) {
+    if (name != "backend") {
+      required.push_back(name);
+    }
+  }
+  schema["required"] = std::move(required);
+  return schema;
+}
+
+Json llm_caption(sdk::Context& ctx, const AiSettings& settings, const Json& input) {
+  if (!input.contains("caption") && !input.contains("text")) {
+    throw sdk::StepError("ai.caption: the input has no caption (give `caption`, or `text`)");
+  }
+  const Json& text = input.contains("caption") ? input.at("caption") : input.at("text");
+  if (!text.is_string()) {
+    throw sdk::StepError(sdk::errors::invalid_input, "ai.caption: the caption must be a string");
+  }
+  std::string user = "Caption:\n" + text.get<std::string>();
+  if (const auto hint = input.find("default_currency"); hint != input.end() && hint->is_string()) {
+    user += "\n\nCurrency of amounts written without one: " + hint->get<std::string>();
+  }
+  const Json fields = caption_fields();
+  const std::string workflow(ctx.workflow_dir());
+  LlmTask task{"ai.caption",       kPromptVersion,        std::move(user),
+               "caption_analysis", strict_schema(fields), workflow.empty() ? std::string("default") : workflow};
+  LlmOutcome llm = run_llm(ctx, settings, task);
+  if (!llm.value) {
+    Json out = builtin_caption(ctx, input);
+    out["fallback_reason"] = llm.fallback_reason;
+    return out;
+  }
+  Json out = std::move(*llm.value);
+  drop_optional_nulls(fields, out);
+  out.update(llm.report);
+  return out;
+}
 
 Json string_array() {
   return {{"type", "array"}, {"items", {{"type", "string"}}}};
@@ -82,9 +127,10 @@ Json CaptionStep::input_schema() {
             {"text", {{"type", "string"}, {"description", "Same as caption, for workflows that call it text"}}},
             {"backend",
              {{"type", "string"},
-              {"enum", backend_names(kBackends)},
-              {"default", "builtin"},
-              {"description", "Which extractor runs: builtin (offline)"}}},
+              {"enum", {"builtin", "llm"}},
+              {"description",
+               "Which extractor runs: builtin (offline) or llm (an OpenAI-compatible model); default "
+               "plugins.ai.backend"}}},
             {"default_currency",
              {{"type", "string"},
               {"pattern", "^[A-Za-z]{3}$"},
@@ -98,7 +144,7 @@ Json CaptionStep::input_schema() {
 
 Json CaptionStep::output_schema() {
   const Json number_0_1 = {{"type", "number"}, {"minimum", 0}, {"maximum", 1}};
-  return {
+  Json schema = {
       {"type", "object"},
       {"properties",
        {{"backend", {{"type", "string"}}},
@@ -140,10 +186,16 @@ Json CaptionStep::output_schema() {
       {"required",
        {"backend", "hashtags", "mentions", "prices", "discount_codes", "calls_to_action", "products", "title",
         "language", "language_confidence"}}};
+  add_report_schema(schema);
+  return schema;
 }
 
 Json CaptionStep::run(sdk::Context& ctx, const Json& input) {
-  return pick_backend(kBackends, input, "ai.caption").run(ctx, input);
+  const AiSettings settings = read_ai_settings(ctx.plugin_config(), "ai.caption");
+  if (chosen_backend(settings, input, "ai.caption") == "llm") {
+    return llm_caption(ctx, settings, input);
+  }
+  return builtin_caption(ctx, input);
 }
 
 }  // namespace linkhub::ai

@@ -72,9 +72,9 @@ TEST(AiCaption, TakesTextAsAnotherNameForCaption) {
 }
 
 TEST(AiCaption, RefusesAnUnknownBackendNamingTheAvailableOnes) {
-  const StepResult out = caption({{"caption", "Mug £8"}, {"backend", "llm"}});
+  const StepResult out = caption({{"caption", "Mug £8"}, {"backend", "gpt"}});
   EXPECT_EQ(out.status, LH_ERROR);
-  EXPECT_NE(out.error.find("unknown backend \"llm\""), std::string::npos) << out.error;
+  EXPECT_NE(out.error.find("unknown backend \"gpt\""), std::string::npos) << out.error;
   EXPECT_NE(out.error.find("builtin"), std::string::npos) << out.error;
   // The engine catches it earlier, from the input schema's enum (tests/unit/ai_schemas_test.cpp).
   EXPECT_EQ(caption({{"caption", "Mug £8"}, {"backend", "builtin"}}).status, LH_OK);

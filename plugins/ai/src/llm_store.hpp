@@ -1,0 +1,47 @@
+#pragma once
+// The ai plugin's own tables (track "ai", SQLite or PostgreSQL), in
+// plugins.ai.database or else the run database, so every node of a cluster
+// shares them:
+// - ai_llm_cache: a model's validated answer under (base URL, model, prompt
+//   version, input hash), so a replayed or retried run does not pay twice;
+// - ai_llm_budget: tokens spent per workflow and UTC day, the daily budget.
+
+#include <linkhub/plugin.hpp>
+#include <linkhub/plugin_database.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace linkhub::ai {
+
+void migrate(sdk::PluginDatabase& database);
+
+class Databases : public sdk::PluginDatabases {
+ public:
+  explicit Databases(const sdk::PluginInit&) : PluginDatabases("ai", &migrate) {}
+};
+
+// The database for a step, or nullptr when there is none (no run database,
+// no plugins.ai.database): the model is then called without cache or budget.
+sdk::PluginDatabase* database_for(const sdk::Context& ctx, const std::string& configured);
+
+struct CacheKey {
+  std::string base_url;
+  std::string model;
+  std::string prompt_version;
+  std::string input_hash;  // sha256 hex of what the prompt was built from
+  std::string digest() const;
+};
+
+std::string sha256_hex(const std::string& data);
+
+std::optional<sdk::Json> cached_answer(sdk::PluginDatabase& db, const CacheKey& key);
+void store_answer(sdk::PluginDatabase& db, const CacheKey& key, const sdk::Json& answer);
+
+// Tokens spent today (UTC) under `scope`, and adding to them (atomic, so
+// nodes of a cluster add up).
+int64_t tokens_spent_today(sdk::PluginDatabase& db, const std::string& scope);
+void add_tokens_today(sdk::PluginDatabase& db, const std::string& scope, int64_t tokens);
+
+}  // namespace linkhub::ai
