@@ -1,0 +1,110 @@
+#include "text_regions.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+
+namespace linkhub::media {
+
+namespace {
+
+// Boxes that overlap (after padding) become one, so a word split by a wide
+// gap or a line's accents are read together.
+std::vector<cv::Rect> merged(std::vector<cv::Rect> boxes) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    for (size_t i = 0; i < boxes.size() && !changed; ++i) {
+      for (size_t j = i + 1; j < boxes.size(); ++j) {
+        if ((boxes[i] & boxes[j]).area() > 0) {
+          boxes[i] |= boxes[j];
+          boxes.erase(boxes.begin() + static_cast<std::ptrdiff_t>(j));
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return boxes;
+}
+
+int odd_at_least_3(int n) {
+  n = std::max(n, 3);
+  return n % 2 == 0 ? n + 1 : n;
+}
+
+}  // namespace
+
+std::vector<cv::Rect> find_text_regions(const cv::Mat& grey) {
+  CV_Assert(grey.type() == CV_8UC1);
+  if (grey.cols < 8 || grey.rows < 8) {
+    return {};
+  }
+  cv::Mat gradient;
+  cv::morphologyEx(grey, gradient, cv::MORPH_GRADIENT, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
+  cv::Mat edges;
+  const double otsu = cv::threshold(gradient, edges, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  if (otsu < kMinEdge) {
+    cv::threshold(gradient, edges, kMinEdge, 255, cv::THRESH_BINARY);
+  }
+  // Joins the letters of a line; the width follows the frame so a 720p and
+  // a 360p frame join the same share of a line.
+  const int join = std::max(5, grey.cols / 120);
+  cv::Mat joined;
+  cv::morphologyEx(edges, joined, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {join, 1}));
+
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(joined, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  const cv::Rect frame(0, 0, grey.cols, grey.rows);
+  std::vector<cv::Rect> boxes;
+  for (const auto& contour : contours) {
+    const cv::Rect box = cv::boundingRect(contour);
+    // Too small to read, or taller than a third of the frame (a shape, not a line).
+    if (box.height < 8 || box.width < 6 || box.height > grey.rows / 3) {
+      continue;
+    }
+    // Writing is dense with edges, but not solid: a filled shape's inside has none.
+    const double fill = cv::countNonZero(edges(box)) / static_cast<double>(box.area());
+    if (fill < 0.12 || fill > 0.9) {
+      continue;
+    }
+    const int pad = std::max(4, box.height / 4);
+    boxes.push_back(cv::Rect(box.x - pad, box.y - pad, box.width + 2 * pad, box.height + 2 * pad) & frame);
+  }
+  boxes = merged(std::move(boxes));
+  if (boxes.size() > static_cast<size_t>(kMaxTextRegions)) {
+    std::stable_sort(boxes.begin(), boxes.end(),
+                     [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+    boxes.resize(kMaxTextRegions);
+  }
+  std::sort(boxes.begin(), boxes.end(),
+            [](const cv::Rect& a, const cv::Rect& b) { return a.y != b.y ? a.y < b.y : a.x < b.x; });
+  return boxes;
+}
+
+TextRegion prepare_region(const cv::Mat& grey, const cv::Rect& box) {
+  TextRegion region;
+  region.box = box;
+  // Small print is enlarged (Tesseract reads lines of 30-50 pixels best), big
+  // titles shrunk (fewer pixels, same words).
+  region.scale = std::clamp(static_cast<double>(kLineHeight) / box.height, 0.25, 4.0);
+  cv::Mat scaled;
+  cv::resize(grey(box), scaled, {}, region.scale, region.scale, region.scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+
+  // The text is the minority of the region's pixels: when the bright side is
+  // the minority, the text is light on dark and is inverted.
+  cv::Mat split;
+  cv::threshold(scaled, split, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  if (static_cast<size_t>(cv::countNonZero(split)) * 2 < split.total()) {
+    cv::bitwise_not(scaled, scaled);
+  }
+  cv::Mat binary;
+  cv::adaptiveThreshold(scaled, binary, 255, cv::ADAPTIVE_THRESH_GAUSSIAN_C, cv::THRESH_BINARY,
+                        odd_at_least_3(scaled.rows), 8);
+  region.margin = 12;
+  cv::copyMakeBorder(binary, region.binary, region.margin, region.margin, region.margin, region.margin,
+                     cv::BORDER_CONSTANT, cv::Scalar(255));
+  return region;
+}
+
+}  // namespace linkhub::media
