@@ -8,15 +8,28 @@ namespace linkhub::media {
 
 namespace {
 
-// Boxes that overlap (after padding) become one, so a word split by a wide
-// gap or a line's accents are read together.
+// Two boxes of one line: they overlap, or they share most of their height
+// and the gap between them is less than a letter high (a space between
+// words is narrower than that, the gap between columns of text wider).
+bool same_line(const cv::Rect& a, const cv::Rect& b) {
+  if ((a & b).area() > 0) {
+    return true;
+  }
+  const int shared = std::min(a.y + a.height, b.y + b.height) - std::max(a.y, b.y);
+  const int low = std::min(a.height, b.height);
+  const int gap = std::max(a.x, b.x) - std::min(a.x + a.width, b.x + b.width);
+  return shared > low / 2 && gap < std::max(a.height, b.height);
+}
+
+// The boxes of one line (words, a line's accents) become one, so Tesseract
+// reads the line whole.
 std::vector<cv::Rect> merged(std::vector<cv::Rect> boxes) {
   bool changed = true;
   while (changed) {
     changed = false;
     for (size_t i = 0; i < boxes.size() && !changed; ++i) {
       for (size_t j = i + 1; j < boxes.size(); ++j) {
-        if ((boxes[i] & boxes[j]).area() > 0) {
+        if (same_line(boxes[i], boxes[j])) {
           boxes[i] |= boxes[j];
           boxes.erase(boxes.begin() + static_cast<std::ptrdiff_t>(j));
           changed = true;

@@ -29,7 +29,7 @@ struct TextRegion {
 // At most this many regions per frame (the largest first): bounds the OCR time on busy frames.
 constexpr int kMaxTextRegions = 24;
 // Gradient strength (0-255) below which an edge is ignored.
-constexpr int kMinEdge = 40;
+constexpr int kMinEdge = 28;
 // Line height the regions are scaled to for Tesseract.
 constexpr int kLineHeight = 48;
 
