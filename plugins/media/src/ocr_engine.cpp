@@ -4,6 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <omp.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -115,8 +116,13 @@ bool has_letter_or_digit(const std::string& word) {
 }
 
 std::vector<OcrWord> read_region(tesseract::TessBaseAPI& api, const TextRegion& region, double to_frame,
-                                 double min_confidence) {
+                                 const cv::Rect& frame, double min_confidence) {
   const cv::Mat& image = region.binary;
+  // Debian's Tesseract runs its LSTM with OpenMP teams of a fixed size; on a
+  // busy worker (or one pinned to a core) those threads fight over the CPU
+  // and reading a frame took 4x longer. Dynamic teams shrink to the cores
+  // that are free (libgomp: online CPUs minus the load average, at least 1).
+  omp_set_dynamic(1);
   api.SetImage(image.data, image.cols, image.rows, 1, static_cast<int>(image.step));
   std::vector<OcrWord> words;
   if (api.Recognize(nullptr) != 0) {
@@ -146,7 +152,7 @@ std::vector<OcrWord> read_region(tesseract::TessBaseAPI& api, const TextRegion& 
     const auto frame_y = [&](int y) {
       return static_cast<int>(std::lround(((y - region.margin) / region.scale + region.box.y) * to_frame));
     };
-    word.box = cv::Rect(cv::Point(frame_x(left), frame_y(top)), cv::Point(frame_x(right), frame_y(bottom)));
+    word.box = cv::Rect(cv::Point(frame_x(left), frame_y(top)), cv::Point(frame_x(right), frame_y(bottom))) & frame;
     words.push_back(std::move(word));
   } while (it->Next(tesseract::RIL_WORD));
   return words;
@@ -211,6 +217,7 @@ OcrResult read_text(const cv::Mat& frame, const OcrOptions& options, const Inter
     to_frame = static_cast<double>(grey.cols) / kMaxOcrWidth;
     cv::resize(grey, grey, {}, 1 / to_frame, 1 / to_frame, cv::INTER_AREA);
   }
+  const cv::Rect frame_box(0, 0, frame.cols, frame.rows);
   OcrResult result;
   const std::vector<cv::Rect> boxes = find_text_regions(grey);
   result.regions = static_cast<int>(boxes.size());
@@ -220,7 +227,8 @@ OcrResult read_text(const cv::Mat& frame, const OcrOptions& options, const Inter
   BorrowedEngine engine(joined(options.languages, "+"));
   for (const cv::Rect& box : boxes) {
     interrupt.check("reading text");
-    std::vector<OcrWord> words = read_region(*engine, prepare_region(grey, box), to_frame, options.min_confidence);
+    std::vector<OcrWord> words =
+        read_region(*engine, prepare_region(grey, box), to_frame, frame_box, options.min_confidence);
     if (words.empty()) {
       continue;
     }
