@@ -227,8 +227,9 @@ OcrResult read_text(const cv::Mat& frame, const OcrOptions& options, const Inter
   BorrowedEngine engine(joined(options.languages, "+"));
   for (const cv::Rect& box : boxes) {
     interrupt.check("reading text");
+    const bool light = looks_light_on_dark(grey, box);
     std::vector<OcrWord> words =
-        read_region(*engine, prepare_region(grey, box), to_frame, frame_box, options.min_confidence);
+        read_region(*engine, prepare_region(grey, box, light), to_frame, frame_box, options.min_confidence);
     if (words.empty()) {
       continue;
     }

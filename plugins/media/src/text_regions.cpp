@@ -8,17 +8,20 @@ namespace linkhub::media {
 
 namespace {
 
-// Two boxes of one line: they overlap, or they share most of their height
-// and the gap between them is less than a letter high (a space between
-// words is narrower than that, the gap between columns of text wider).
+// Two boxes of one line: they share most of their height and the gap
+// between them is less than a letter high (a space between words is narrower
+// than that, the gap between columns of text wider); or one lies mostly
+// inside the other (an accent, a dot). A line that merely touches a busy
+// patch of footage stays apart from it, so the line keeps its scale.
 bool same_line(const cv::Rect& a, const cv::Rect& b) {
-  if ((a & b).area() > 0) {
+  const int low = std::min(a.height, b.height);
+  const int high = std::max(a.height, b.height);
+  if ((a & b).area() * 2 > std::min(a.area(), b.area())) {
     return true;
   }
   const int shared = std::min(a.y + a.height, b.y + b.height) - std::max(a.y, b.y);
-  const int low = std::min(a.height, b.height);
   const int gap = std::max(a.x, b.x) - std::min(a.x + a.width, b.x + b.width);
-  return shared > low / 2 && gap < std::max(a.height, b.height);
+  return high < 2 * low && shared > low / 2 && gap < high;
 }
 
 // The boxes of one line (words, a line's accents) become one, so Tesseract
@@ -95,7 +98,13 @@ std::vector<cv::Rect> find_text_regions(const cv::Mat& grey) {
   return boxes;
 }
 
-TextRegion prepare_region(const cv::Mat& grey, const cv::Rect& box) {
+bool looks_light_on_dark(const cv::Mat& grey, const cv::Rect& box) {
+  cv::Mat split;
+  cv::threshold(grey(box), split, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return static_cast<size_t>(cv::countNonZero(split)) * 2 < split.total();
+}
+
+TextRegion prepare_region(const cv::Mat& grey, const cv::Rect& box, bool light_on_dark) {
   TextRegion region;
   region.box = box;
   // Small print is enlarged (Tesseract reads lines of 30-50 pixels best), big
@@ -104,11 +113,7 @@ TextRegion prepare_region(const cv::Mat& grey, const cv::Rect& box) {
   cv::Mat scaled;
   cv::resize(grey(box), scaled, {}, region.scale, region.scale, region.scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
 
-  // The text is the minority of the region's pixels: when the bright side is
-  // the minority, the text is light on dark and is inverted.
-  cv::Mat split;
-  cv::threshold(scaled, split, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-  if (static_cast<size_t>(cv::countNonZero(split)) * 2 < split.total()) {
+  if (light_on_dark) {
     cv::bitwise_not(scaled, scaled);
   }
   cv::Mat binary;

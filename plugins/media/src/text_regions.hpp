@@ -36,7 +36,12 @@ constexpr int kLineHeight = 48;
 // Line-shaped regions of `grey` (8-bit, one channel) that probably hold text, top to bottom.
 std::vector<cv::Rect> find_text_regions(const cv::Mat& grey);
 
-// The region of `grey` binarised and scaled for OCR.
-TextRegion prepare_region(const cv::Mat& grey, const cv::Rect& box);
+// A guess at the text's polarity: the text is the minority of a line's
+// pixels, so when the bright side is the minority the text is light on dark.
+bool looks_light_on_dark(const cv::Mat& grey, const cv::Rect& box);
+
+// The region of `grey` binarised and scaled for OCR, inverted first when
+// the text is light on dark.
+TextRegion prepare_region(const cv::Mat& grey, const cv::Rect& box, bool light_on_dark);
 
 }  // namespace linkhub::media
