@@ -76,7 +76,7 @@ std::vector<cv::Rect> find_text_regions(const cv::Mat& grey) {
   for (const auto& contour : contours) {
     const cv::Rect box = cv::boundingRect(contour);
     // Too small to read, or taller than a third of the frame (a shape, not a line).
-    if (box.height < 8 || box.width < 6 || box.height > grey.rows / 3) {
+    if (box.height < 8 || box.width < 4 || box.height > grey.rows / 3) {
       continue;
     }
     // Writing is dense with edges, but not solid: a filled shape's inside has none.
@@ -88,6 +88,10 @@ std::vector<cv::Rect> find_text_regions(const cv::Mat& grey) {
     boxes.push_back(cv::Rect(box.x - pad, box.y - pad, box.width + 2 * pad, box.height + 2 * pad) & frame);
   }
   boxes = merged(std::move(boxes));
+  // A line no wider than high is a dot, a bar or a shape (two characters
+  // with their padding are wider); only after merging, since a word's
+  // letters can be separate blobs.
+  std::erase_if(boxes, [](const cv::Rect& box) { return box.width * 10 <= box.height * 11; });
   if (boxes.size() > static_cast<size_t>(kMaxTextRegions)) {
     std::stable_sort(boxes.begin(), boxes.end(),
                      [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
