@@ -30,15 +30,33 @@ struct Options {
 std::vector<std::string> languages_of(const sdk::Context& ctx, const Json& input) {
   Json value = input.contains("languages") ? input["languages"] : Json();
   const char* where = "'languages'";
+  bool from_config = false;
   if (value.is_null()) {
     const Json config = ctx.plugin_config();
     if (config.is_object() && config.contains("ocr_languages")) {
       value = config["ocr_languages"];
       where = "plugins.media.ocr_languages in the config";
+      from_config = true;
     }
   }
   if (value.is_null()) {
     return {"eng"};
+  }
+  // The config may come from LINKHUB_PLUGIN_MEDIA_OCR_LANGUAGES=eng,por: a string.
+  if (value.is_string() && from_config) {
+    std::vector<std::string> languages;
+    std::string code;
+    for (const char c : value.get<std::string>() + ",") {
+      if (c == ',' || c == '+' || c == ' ') {
+        if (!code.empty()) {
+          languages.push_back(code);
+        }
+        code.clear();
+      } else {
+        code += c;
+      }
+    }
+    return languages;
   }
   if (!value.is_array()) {
     throw sdk::StepError(std::string(where) +

@@ -267,6 +267,11 @@ TEST_F(MediaOcr, LanguagesComeFromTheInputThenTheConfig) {
   r = ocr(file, {{"languages", {"eng", "por"}}});
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.output["languages"], Json({"eng", "por"}));
+  // As LINKHUB_PLUGIN_MEDIA_OCR_LANGUAGES=por,eng gives it: one string.
+  ctx_.plugin_config = {{"ocr_languages", "por,eng"}};
+  r = ocr(file);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.output["languages"], Json({"por", "eng"}));
 }
 
 TEST_F(MediaOcr, RefusesLanguagesThatAreNotInstalled) {
@@ -278,7 +283,7 @@ TEST_F(MediaOcr, RefusesLanguagesThatAreNotInstalled) {
   EXPECT_TRUE(mentions(r.error, "eng, fra, ind, por, spa, vie")) << r.error;
   EXPECT_TRUE(mentions(r.error, "tesseract-ocr-tlh")) << r.error;
 
-  ctx_.plugin_config = {{"ocr_languages", "eng"}};
+  ctx_.plugin_config = {{"ocr_languages", 42}};
   r = ocr(file);
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(mentions(r.error, "plugins.media.ocr_languages in the config must be a list")) << r.error;
