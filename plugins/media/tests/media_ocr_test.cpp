@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace linkhub {
 namespace {
@@ -254,6 +255,25 @@ TEST_F(MediaOcr, ReadsTheChosenFramesOfAVideo) {
   EXPECT_EQ(text.find("PRICE 49.90 USD"), text.rfind("PRICE 49.90 USD")) << text;
   for (const Json& f : r.output["frames"]) {
     EXPECT_TRUE(mentions(f.value("text", ""), "PRICE 49.90 USD")) << f.dump();
+  }
+}
+
+// Steps running at once each take their own Tesseract engine from the pool
+// (one engine is not thread-safe): every reading is the same.
+TEST_F(MediaOcr, ConcurrentStepsReadTheSame) {
+  const fs::path file = frame("concurrent", {{"Flash sale 12.50", 64, "black", 150, 300}});
+  std::vector<StepResult> results(4);
+  std::vector<std::thread> threads;
+  for (StepResult& result : results) {
+    threads.emplace_back([&] { result = steps_.run("ocr", {{"path", file.string()}, {"languages", {"eng", "spa"}}}); });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  for (const StepResult& r : results) {
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.output.value("text", ""), "Flash sale 12.50");
+    EXPECT_EQ(r.output["frames"], results[0].output["frames"]);
   }
 }
 
