@@ -13,6 +13,8 @@ PACKAGES=(
   clang-format clang-tidy clang libclang-rt-dev
   curl python3 wrk
   libopencv-dev ffmpeg
+  libtesseract-dev tesseract-ocr-eng tesseract-ocr-por tesseract-ocr-spa
+  tesseract-ocr-ind tesseract-ocr-vie tesseract-ocr-fra
   libsodium-dev libyaml-dev libssl-dev libicu-dev
   json-schema-test-suite
   chromium
