@@ -5,11 +5,15 @@
 // `block: true` makes the first execution of a key log "blocking <key>" and
 // wait for cancellation, so a test can kill the process while it runs; only in
 // a process started with LINKHUB_EFFECTS_BLOCK=1, so the others run through.
+// `sleep_ms: N` makes every execution take N ms before its effect (stopping
+// early if cancelled), so scripts/chaos.sh's faults land mid-step; each log
+// line ends with `at=<ms since the epoch>` so a fault can be matched to it.
 #include <linkhub/plugin.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -46,7 +50,10 @@ class Record : public linkhub::sdk::Step {
   static constexpr const char* description = "records one effect per idempotency key";
   static linkhub::sdk::Json input_schema() {
     return {{"type", "object"},
-            {"properties", {{"label", {{"type", "string"}}}, {"block", {{"type", "boolean"}}}}},
+            {"properties",
+             {{"label", {{"type", "string"}}},
+              {"block", {{"type", "boolean"}}},
+              {"sleep_ms", {{"type", "integer"}, {"minimum", 0}, {"maximum", 60000}}}}},
             {"additionalProperties", false}};
   }
   static linkhub::sdk::Json output_schema() { return {{"type", "object"}}; }
@@ -60,8 +67,17 @@ class Record : public linkhub::sdk::Step {
     fs::create_directories(dir / "effects");
     fs::create_directories(dir / "blocked");
     const std::string key(ctx.idempotency_key());
-    append_line(dir / "executions.log",
-                key + " attempt=" + std::to_string(ctx.attempt()) + " pid=" + std::to_string(getpid()));
+    const auto at_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    append_line(dir / "executions.log", key + " attempt=" + std::to_string(ctx.attempt()) +
+                                            " pid=" + std::to_string(getpid()) + " at=" + std::to_string(at_ms));
+    const auto sleep_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(input.value("sleep_ms", 0));
+    while (std::chrono::steady_clock::now() < sleep_until && !ctx.cancelled()) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          std::chrono::milliseconds(10), sleep_until - std::chrono::steady_clock::now()));
+    }
+    ctx.throw_if_cancelled();
     if (input.value("block", false) && std::getenv("LINKHUB_EFFECTS_BLOCK") != nullptr) {
       const fs::path marker = dir / "blocked" / file_name(key);
       if (!fs::exists(marker)) {

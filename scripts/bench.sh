@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and prints ONE table of measured values against the
+# goals of issue 16 (same machine, same run):
+#   in memory   engine_bench: 1,000-step chain (µs per step), foreach over 10,000 items (µs per item), 1 thread
+#   SQLite      durable_bench, one node: 1,000 three-step runs back to back (runs/s, median
+#               trigger-to-finish), one three-step run at a time (median), a 40-step chain (median)
+#   PostgreSQL  durable_bench: 1,000 three-step runs with 1 node and with 3 nodes (runs/s), on a
+#               PostgreSQL cluster of this script's own (its own port and data directory)
+#   HTTP        `linkhub serve` on SQLite: POST ...?wait=30s of a three-step workflow on 8
+#               connections (finished runs/s), and triggers at a fixed 1,000/s (p99, open loop)
+#   Node-RED    the same three steps (http in -> 3 function nodes -> http response), installed
+#               from npm into a scratch folder, driven by the same load program (tests/tools/lh_load.cpp)
+# n8n is not run (hundreds of MB from npm); see README "Benchmarks".
+# With BENCH_ALL=1 it also runs the other benchmarks (waits_bench, ai_bench,
+# media_bench, scripts/bench-serve.sh) and prints their own output after the table.
+#
+# Usage: scripts/bench.sh [BUILD_DIR]
+# Env: BENCH_SECONDS (10: each HTTP phase), BENCH_RATE (1000), BENCH_NODE_RED_DIR (the scratch
+# folder, kept between runs: /tmp/linkhub-bench-node-red), BENCH_SKIP (space-separated: engine
+# sqlite postgres http nodered), BENCH_ALL.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-${LINKHUB_BUILD_DIR:-$root/build}}
+build=$(cd "$build" 2>/dev/null && pwd || echo "$build")
+bin=$build/bin
+seconds=${BENCH_SECONDS:-10}
+rate=${BENCH_RATE:-1000}
+nodered_dir=${BENCH_NODE_RED_DIR:-/tmp/linkhub-bench-node-red}
+skip=" ${BENCH_SKIP:-} "
+for f in linkhub engine_bench durable_bench lh_load; do
+  [[ -x $bin/$f ]] || { echo "bench: $bin/$f is missing (cmake --build build --target $f)" >&2; exit 2; }
+done
+
+work=$(mktemp -d /tmp/linkhub-bench.XXXXXX)
+server_pid="" nodered_pid="" pg_root=""
+cleanup() {
+  for p in $server_pid $nodered_pid; do
+    kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
+  done
+  [[ -n $pg_root ]] && LINKHUB_PG_ROOT=$pg_root LINKHUB_PG_PORT=$pg_port "$root/scripts/pg.sh" stop >/dev/null 2>&1 || true
+  [[ -n $pg_root ]] && rm -rf "$pg_root"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Rows of the table: goal, measured, target, verdict.
+rows=$work/rows.tsv
+: >"$rows"
+row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$rows"; }
+# verdict VALUE OP TARGET  (OP: le, ge, lt)
+verdict() {
+  python3 -c "import sys; v, op, t = float(sys.argv[1]), sys.argv[2], float(sys.argv[3]); \
+print('met' if {'le': v <= t, 'ge': v >= t, 'lt': v < t}[op] else 'MISSED')" "$1" "$2" "$3" 2>/dev/null || echo "?"
+}
+# A counter or time of one benchmark from Google Benchmark's JSON: json_value FILE NAME FIELD
+json_value() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1]))
+for b in data["benchmarks"]:
+    if b["name"].split("/manual_time")[0].split("/real_time")[0].split("/iterations")[0] == sys.argv[2]:
+        if b.get("error_occurred"):
+            print("error"); break
+        print("%.3f" % b[sys.argv[3]]); break
+else:
+    print("n/a")
+PY
+}
+# A field of lh_load's JSON line.
+load_value() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+echo "bench: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ), build $build"
+
+# --- in memory -----------------------------------------------------------------
+if [[ $skip != *" engine "* ]]; then
+  echo "bench: engine_bench (in memory)..."
+  "$bin/engine_bench" --benchmark_filter='BM_(Chain1000|Foreach10000)/1/' --benchmark_format=json \
+    --benchmark_min_time=2 >"$work/engine.json" 2>/dev/null
+  v=$(json_value "$work/engine.json" BM_Chain1000/1 per_step_us)
+  row "in memory: 1,000-step chain, 1 thread, per step" "$v µs" "≤ 2 µs" "$(verdict "$v" le 2)"
+  v=$(json_value "$work/engine.json" BM_Foreach10000/1 per_step_us)
+  row "in memory: foreach over 10,000 items, 1 thread, per item" "$v µs" "≤ 1 µs" "$(verdict "$v" le 1)"
+fi
+
+# --- durable, SQLite -----------------------------------------------------------
+if [[ $skip != *" sqlite "* ]]; then
+  echo "bench: durable_bench on SQLite..."
+  LINKHUB_TEST_PG="" "$bin/durable_bench" --benchmark_filter='/0/1/' --benchmark_format=json \
+    >"$work/sqlite.json" 2>/dev/null
+  v=$(json_value "$work/sqlite.json" BM_Burst3/0/1 runs_per_s)
+  row "SQLite, 1 node: 1,000 three-step runs back to back" "$v runs/s" "≥ 2,500 runs/s" "$(verdict "$v" ge 2500)"
+  v=$(json_value "$work/sqlite.json" BM_Sequential3/0/1 median_ms)
+  row "SQLite, 1 node: three-step run, trigger to finish, not queued (median)" "$v ms" "< 1 ms" \
+    "$(verdict "$v" lt 1)"
+  v=$(json_value "$work/sqlite.json" BM_Burst3/0/1 median_ms)
+  row "SQLite, 1 node: trigger to finish inside the 1,000 burst (median, queued)" "$v ms" "-" "-"
+  v=$(json_value "$work/sqlite.json" BM_Chain40/0/1 median_ms)
+  row "SQLite, 1 node: 40-step chain, trigger to finish (median)" "$v ms" "< 5 ms" "$(verdict "$v" lt 5)"
+fi
+
+# --- durable, PostgreSQL (a cluster of our own) ----------------------------------
+if [[ $skip != *" postgres "* ]]; then
+  pg_port=$((57000 + RANDOM % 2000))
+  pg_root=$work-pg
+  if url=$(LINKHUB_PG_ROOT=$pg_root LINKHUB_PG_PORT=$pg_port "$root/scripts/pg.sh" start 2>"$work/pg.log"); then
+    echo "bench: durable_bench on PostgreSQL (127.0.0.1:$pg_port)..."
+    LINKHUB_TEST_PG=$url "$bin/durable_bench" --benchmark_filter='BM_Burst3/1/' --benchmark_format=json \
+      >"$work/pg.json" 2>/dev/null
+    one=$(json_value "$work/pg.json" BM_Burst3/1/1 runs_per_s)
+    three=$(json_value "$work/pg.json" BM_Burst3/1/3 runs_per_s)
+    row "PostgreSQL: 1,000 three-step runs, 1 node" "$one runs/s" "-" "-"
+    row "PostgreSQL: 1,000 three-step runs, 3 nodes" "$three runs/s" "≥ 1,500 and ≥ 1 node" \
+      "$( [[ $(verdict "$three" ge 1500) == met && $(verdict "$three" ge "$one") == met ]] && echo met || echo MISSED)"
+    LINKHUB_PG_ROOT=$pg_root LINKHUB_PG_PORT=$pg_port "$root/scripts/pg.sh" stop >/dev/null 2>&1 || true
+  else
+    row "PostgreSQL: 1,000 three-step runs, 1 and 3 nodes" "not run" "PostgreSQL did not start" "?"
+    sed 's/^/  /' "$work/pg.log" >&2
+  fi
+fi
+
+# --- HTTP: linkhub serve on SQLite ------------------------------------------------
+mkdir -p "$work/workflows"
+cat >"$work/workflows/bench3.yaml" <<'YAML'
+name: bench3
+inputs:
+  sku: { type: string, required: true }
+steps:
+  - id: normalise
+    uses: core.transform
+    with: { value: "${{ string.lower(inputs.sku) }}" }
+  - id: label
+    uses: core.transform
+    needs: [normalise]
+    with: { value: "sku-${{ steps.normalise.outputs.value }}" }
+  - id: check
+    uses: core.transform
+    needs: [label]
+    with: { value: "${{ #steps.label.outputs.value > 4 }}" }
+outputs:
+  label: "${{ steps.label.outputs.value }}"
+YAML
+body='{"inputs": {"sku": "SKU-42"}}'
+export LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND=1000000 LINKHUB_RATE_LIMIT_BURST=1000000
+start_server() {
+  rm -f "$work/bench.db"* "$work/server.log"
+  KEY=$("$bin/linkhub" keys create --role operator --name bench --db "$work/bench.db" 2>/dev/null)
+  (cd "$work" && exec "$bin/linkhub" serve --listen 127.0.0.1:0 --db "$work/bench.db" --workflows "$work/workflows" \
+    2>"$work/server.log" >/dev/null) &
+  server_pid=$!
+  port=""
+  for _ in $(seq 1 100); do
+    port=$(grep -m1 '"serve.listening"' "$work/server.log" 2>/dev/null | sed -E 's/.*"port":([0-9]+).*/\1/' || true)
+    [[ -n $port ]] && return 0
+    sleep 0.1  # waiting for a child process to start
+  done
+  echo "bench: linkhub serve did not start:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+}
+stop_server() { kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""; }
+if [[ $skip != *" http "* ]]; then
+  echo "bench: linkhub serve, ?wait on 8 connections, ${seconds}s..."
+  start_server
+  "$bin/lh_load" "http://127.0.0.1:$port/api/v1/workflows/bench3/runs?wait=30s" --connections 8 \
+    --duration "$seconds" --header "Authorization: Bearer $KEY" --body "$body" >"$work/wait.json"
+  stop_server
+  lh_rate=$(load_value "$work/wait.json" ok_per_s)
+  row "HTTP, SQLite: ?wait three-step runs, 8 in flight" "$lh_rate runs/s (p99 $(load_value "$work/wait.json" p99_ms) ms)" \
+    "≥ 4,000 runs/s" "$(verdict "$lh_rate" ge 4000)"
+  echo "bench: linkhub serve, triggers at $rate/s, ${seconds}s..."
+  start_server
+  "$bin/lh_load" "http://127.0.0.1:$port/api/v1/workflows/bench3/runs" --connections 32 --rate "$rate" \
+    --duration "$seconds" --header "Authorization: Bearer $KEY" --body "$body" >"$work/rate.json"
+  stop_server
+  v=$(load_value "$work/rate.json" p99_ms)
+  row "HTTP, SQLite: trigger at a fixed $rate/s, p99 (p50 $(load_value "$work/rate.json" p50_ms) ms, $(load_value "$work/rate.json" ok_per_s)/s answered)" \
+    "$v ms" "< 5 ms" "$(verdict "$v" lt 5)"
+fi
+
+# --- Node-RED: the same three steps ---------------------------------------------
+if [[ $skip != *" nodered "* ]]; then
+  if [[ ! -f $nodered_dir/node_modules/node-red/red.js ]] && command -v npm >/dev/null; then
+    echo "bench: npm install --prefix $nodered_dir node-red..."
+    mkdir -p "$nodered_dir"
+    npm install --prefix "$nodered_dir" node-red --no-audit --no-fund >"$work/npm.log" 2>&1 || tail -5 "$work/npm.log" >&2
+  fi
+  if [[ -f $nodered_dir/node_modules/node-red/red.js ]]; then
+    nr_port=$((59000 + RANDOM % 900))
+    mkdir -p "$work/nodered"
+    cat >"$work/nodered/settings.js" <<JS
+module.exports = { uiHost: "127.0.0.1", uiPort: $nr_port, httpAdminRoot: false, flowFile: "flows.json",
+                   logging: { console: { level: "warn" } }, credentialSecret: false };
+JS
+    # http in -> normalise -> label -> check -> http response: the three core.transform steps of bench3.
+    cat >"$work/nodered/flows.json" <<'JSON'
+[
+ {"id": "tab", "type": "tab", "label": "bench3"},
+ {"id": "in", "z": "tab", "type": "http in", "url": "/bench3", "method": "post", "wires": [["normalise"]]},
+ {"id": "normalise", "z": "tab", "type": "function", "outputs": 1,
+  "func": "msg.normalise = String(msg.payload.inputs.sku).toLowerCase(); return msg;", "wires": [["label"]]},
+ {"id": "label", "z": "tab", "type": "function", "outputs": 1,
+  "func": "msg.label = 'sku-' + msg.normalise; return msg;", "wires": [["check"]]},
+ {"id": "check", "z": "tab", "type": "function", "outputs": 1,
+  "func": "msg.check = msg.label.length > 4; msg.payload = {status: 'succeeded', outputs: {label: msg.label}}; return msg;",
+  "wires": [["out"]]},
+ {"id": "out", "z": "tab", "type": "http response", "statusCode": "200", "wires": []}
+]
+JSON
+    (cd "$work/nodered" && exec node "$nodered_dir/node_modules/node-red/red.js" --userDir "$work/nodered" \
+      --settings "$work/nodered/settings.js" >"$work/nodered.log" 2>&1) &
+    nodered_pid=$!
+    ready=""
+    for _ in $(seq 1 300); do
+      curl -sf -X POST -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$nr_port/bench3" >/dev/null 2>&1 \
+        && { ready=1; break; }
+      sleep 0.1  # waiting for Node-RED to start
+    done
+    if [[ -n $ready ]]; then
+      echo "bench: Node-RED $(node -p "require('$nodered_dir/node_modules/node-red/package.json').version"), 8 connections, ${seconds}s..."
+      "$bin/lh_load" "http://127.0.0.1:$nr_port/bench3" --connections 8 --duration "$seconds" --body "$body" \
+        >"$work/nodered.json"
+      nr_rate=$(load_value "$work/nodered.json" ok_per_s)
+      row "Node-RED: the same three steps, 8 in flight (nothing durable)" \
+        "$nr_rate req/s (p99 $(load_value "$work/nodered.json" p99_ms) ms)" "-" "-"
+      if [[ -n ${lh_rate:-} ]]; then
+        row "HTTP: linkhub ?wait rate / Node-RED rate" "$(python3 -c "print('%.2f' % ($lh_rate / $nr_rate))")" "≥ 1" \
+          "$(verdict "$lh_rate" ge "$nr_rate")"
+      fi
+    else
+      row "Node-RED: the same three steps" "not run" "Node-RED did not start" "?"
+      tail -5 "$work/nodered.log" >&2
+    fi
+    kill -TERM "$nodered_pid" 2>/dev/null && wait "$nodered_pid" 2>/dev/null || true
+    nodered_pid=""
+  else
+    row "Node-RED: the same three steps" "not run" "npm install node-red failed" "?"
+  fi
+fi
+row "n8n: the same three steps" "skipped" "(very large from npm)" "-"
+
+echo
+python3 - "$rows" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+head = ["goal", "measured", "target", "verdict"]
+w = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
+line = lambda r: "| " + " | ".join(c.ljust(w[i]) for i, c in enumerate(r)) + " |"
+print(line(head))
+print("|" + "|".join("-" * (x + 2) for x in w) + "|")
+for r in rows:
+    print(line(r))
+PY
+
+if [[ -n ${BENCH_ALL:-} ]]; then
+  echo
+  for b in waits_bench ai_bench media_bench; do
+    [[ -x $bin/$b ]] || { echo "== $b: not built"; continue; }
+    echo "== $b"
+    "$bin/$b" 2>&1 | tail -20 || true
+  done
+  echo "== scripts/bench-serve.sh"
+  BENCH_SECONDS=$seconds "$root/scripts/bench-serve.sh" "$build" || true
+fi
