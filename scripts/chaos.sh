@@ -177,13 +177,14 @@ key=$(cd "$work" && "$bin" keys create --role operator --name chaos "${common[@]
 # --- the processes -----------------------------------------------------------
 start_worker() {
   local i=$1
-  (cd "$work" && exec "$bin" worker --name "w$i" --threads "$threads" "${common[@]}" \
+  # setsid: each node in a session of its own, as on a real host (no job-control signals from this script's group).
+  (cd "$work" && exec setsid "$bin" worker --name "w$i" --threads "$threads" "${common[@]}" \
     >>"$work/logs/w$i.log" 2>&1) &
   worker_pid[$i]=$!
   echo "${worker_pid[$i]}" >"$work/logs/w$i.pid"
   echo "$(now_ms) w$i ${worker_pid[$i]}" >>"$work/logs/incarnations"
 }
-(cd "$work" && exec "$bin" serve --no-worker --listen 127.0.0.1:0 --workflows "$work/workflows" "${common[@]}" \
+(cd "$work" && exec setsid "$bin" serve --no-worker --listen 127.0.0.1:0 --workflows "$work/workflows" "${common[@]}" \
   >"$work/logs/serve.log" 2>&1) &
 serve_pid=$!
 port=""
@@ -305,7 +306,15 @@ drained_ms=$(($(now_ms) - t0 - seconds * 1000))
 kill "$sampler_pid" 2>/dev/null || true
 wait "$sampler_pid" 2>/dev/null || true
 sampler_pid=""
-# SIGTERM: every node must stop by itself, 0.
+# SIGTERM: every node must stop by itself, 0; a node started again a moment
+# ago first gets to where it handles SIGTERM (its "worker wN on" line).
+for i in $(seq 1 "$nodes"); do
+  started=$(grep -c '^--- w.* restarted\|^--- w.* killed' "$work/logs/w$i.log" || true)
+  for _ in $(seq 1 100); do
+    [[ $(grep -c "^worker w$i on " "$work/logs/w$i.log" || true) -gt $started ]] && break
+    sleep 0.1
+  done
+done
 for i in $(seq 1 "$nodes"); do kill -TERM "${worker_pid[$i]}" 2>/dev/null || true; done
 kill -TERM "$serve_pid" 2>/dev/null || true
 for i in $(seq 1 "$nodes"); do
