@@ -12,6 +12,7 @@
 #   - every acknowledged trigger (2xx) is exactly one run, with that id, succeeded;
 #   - every effect of every succeeded run exists, once (tests/plugins/effects.cpp: one
 #     file per idempotency key), and no effect exists for a step that did not run;
+#   - no step.succeeded or run.succeeded event recorded twice;
 #   - a step executed more than once only where a fault (kill, stop, a crash or a
 #     database restart) hit its node after the execution began;
 #   - no run stuck or failed; no node ended on its own (a crash: its log is shown);
@@ -236,8 +237,8 @@ check_nodes() {
       local code=0
       wait "$p" 2>/dev/null || code=$?
       log_fault "crash w$i $p exit=$code"
-      { echo "--- w$i pid $p ended on its own (exit $code); its last lines:"; grep -v '^{' "$work/logs/w$i.log" | tail -5 || true
-        tail -3 "$work/logs/w$i.log"; } >>"$work/crashes.txt"
+      { echo "--- w$i pid $p ended on its own (exit $code); its last lines:"
+        grep -v '^{' "$work/logs/w$i.log" | tail -4 || true; } >>"$work/crashes.txt"
       echo "--- w$i pid $p restarted" >>"$work/logs/w$i.log"
       start_worker "$i"
     fi
@@ -369,6 +370,14 @@ extra=$(comm -13 "$work/expected.txt" "$work/effects.txt" | head -20)
 echo "== effects: $(wc -l <"$work/effects.txt") files for $(wc -l <"$work/expected.txt") steps of succeeded runs"
 [[ -z $missing ]] || { violation "effects missing for succeeded runs:"; echo "$missing"; }
 [[ -z $extra ]] || { violation "effects of runs that did not succeed:"; echo "$extra"; }
+
+# Events: a step's or a run's end recorded once (a stale node's write would double it).
+sql "SELECT run_id, type, step_id, count(*) FROM lh_events WHERE type IN ('step.succeeded', 'run.succeeded')
+     GROUP BY run_id, type, step_id, item_index HAVING count(*) > 1" >"$work/doubled.txt"
+if [[ -s $work/doubled.txt ]]; then
+  violation "$(wc -l <"$work/doubled.txt") step or run ends recorded more than once (run, event, step, count):"
+  head -10 "$work/doubled.txt"
+fi
 
 # Executions: a key run more than once needs a fault on the node of each
 # earlier execution, after that execution began.
