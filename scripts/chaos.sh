@@ -26,12 +26,12 @@
 #          [--faults kill,stop,pgrestart] [--fault-every S] [--rate R] [--lease S] [--step-ms MS]
 #          [--threads T] [--rss-growth-mb MB] [--seed N] [--keep] [--build DIR]
 # Defaults: postgres, 3 nodes, 5 minutes, every fault the backend has, a fault every 4 s,
-# 30 triggers/s, lease 2 s, steps of 30 ms, 2 threads a node, RSS growth 64 MB.
+# 30 triggers/s, lease 2 s, steps of 80 ms, 4 threads a node, RSS growth 64 MB.
 # Traffic only to 127.0.0.1; every process it starts is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${LINKHUB_BUILD_DIR:-$root/build}
-backend=postgres nodes=3 seconds=300 faults="" fault_every=4 rate=30 lease=2 step_ms=30 threads=2
+backend=postgres nodes=3 seconds=300 faults="" fault_every=4 rate=30 lease=2 step_ms=80 threads=4
 rss_growth_mb=64 seed=$$ keep=0
 
 die() { echo "chaos: $*" >&2; exit 2; }
@@ -426,7 +426,8 @@ fi
 
 # Busy: runs in flight per node, from the samples taken while the load ran.
 echo "== runs in flight per node (sampled each second while the load ran)"
-awk -v t0="$t0" -v t1="$end" '$2 == "inflight" && $1 >= t0 && $1 <= t1 { s[$1] = 1; sum[$3] += $4; if ($4 > mx[$3]) mx[$3] = $4; busy[$3]++ }
+awk -v t0="$t0" -v t1="$end" '$1 >= t0 && $1 <= t1 && $3 == "serve" { s[$1] = 1 }
+     $2 == "inflight" && $1 >= t0 && $1 <= t1 { sum[$3] += $4; if ($4 > mx[$3]) mx[$3] = $4; busy[$3]++ }
      END { for (n in sum) printf "  %-4s mean %.1f  max %d  busy in %d of %d samples\n", n, sum[n] / length(s), mx[n], busy[n], length(s) }' \
   "$samples" | sort
 
