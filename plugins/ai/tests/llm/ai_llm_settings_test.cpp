@@ -26,7 +26,8 @@ TEST(AiLlmSettings, EnvironmentKeysWinAndOpenRouterHeadersAreSent) {
   EXPECT_EQ(body["model"], "openai/gpt-4o-mini");
   EXPECT_EQ(body["stream"], true);
   std::map<std::string, std::string> headers;
-  for (const auto& [name, value] : h.api.requests().at(0).headers) {
+  const test::Request sent = h.api.requests().at(0);
+  for (const auto& [name, value] : sent.headers) {
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     headers[lower] = value;
