@@ -66,14 +66,14 @@ class ExtractThroughServe : public ::testing::Test {
 TEST_F(ExtractThroughServe, ValidatedFieldsThenTheCacheThenTheBuiltinBackendWithTheReason) {
   // 1. A valid answer: validated fields, tokens and cost.
   api_->answer(200, completion(valid_entry().dump()));
-  const Json first = extract(kCaption["caption"]);
+  const Json first = extract(kCaption["caption"].get<std::string>());
   EXPECT_EQ(first["backend"], "llm") << first.dump();
   EXPECT_EQ(first["brand"]["value"], "Nike");
   EXPECT_EQ(first["usage"]["total_tokens"], 27);
   EXPECT_EQ(api_->calls(), 1);
 
   // 2. The same caption again: from the cache, no request.
-  const Json again = extract(kCaption["caption"]);
+  const Json again = extract(kCaption["caption"].get<std::string>());
   EXPECT_EQ(again["cached"], true) << again.dump();
   EXPECT_EQ(again["brand"]["value"], "Nike");
   EXPECT_EQ(api_->calls(), 1);
