@@ -34,10 +34,11 @@ linkhub::test::Response answer_for(const std::string& spec) {
     const int status = std::stoi(spec);
     std::map<std::string, std::string> headers;
     if (status == 429) {
-      headers["Retry-After"] = "1";
+      headers.emplace("Retry-After", "1");  // not operator[] = "1": GCC 12's -Wrestrict misfires on that assignment
     }
-    return {status, "application/json",
-            R"({"error":{"message":"the stand-in answers )" + spec + R"(","type":"standin","code":null}})", headers};
+    std::string body = R"({"error":{"message":"the stand-in answers )";
+    body.append(spec).append(R"(","type":"standin","code":null}})");
+    return {status, "application/json", std::move(body), std::move(headers)};
   }
   std::ifstream in(spec, std::ios::binary);
   if (!in) {
