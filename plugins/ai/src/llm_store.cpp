@@ -123,17 +123,6 @@ void store_answer(sdk::PluginDatabase& db, const CacheKey& key, const Json& answ
   });
 }
 
-int64_t tokens_spent_today(sdk::PluginDatabase& db, const std::string& scope) {
-  const std::string day = utc_day();
-  return db.read([&](soci::session& sql) {
-    long long tokens = 0;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT tokens FROM ai_llm_budget WHERE scope = :s AND day = :d", soci::use(scope), soci::use(day),
-        soci::into(tokens, ind);
-    return sql.got_data() && ind == soci::i_ok ? static_cast<int64_t>(tokens) : int64_t{0};
-  });
-}
-
 TokenClaim claim_tokens_today(sdk::PluginDatabase& db, const std::string& scope, int64_t budget, int64_t estimate) {
   TokenClaim claim;
   claim.day = utc_day();

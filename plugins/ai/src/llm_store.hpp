@@ -39,9 +39,6 @@ std::string sha256_hex(const std::string& data);
 std::optional<sdk::Json> cached_answer(sdk::PluginDatabase& db, const CacheKey& key);
 void store_answer(sdk::PluginDatabase& db, const CacheKey& key, const sdk::Json& answer);
 
-// Tokens spent today (UTC) under `scope`.
-int64_t tokens_spent_today(sdk::PluginDatabase& db, const std::string& scope);
-
 // The daily budget, shared by every node on the database. A request may go
 // while what `scope` spent and claimed today is below `budget`; it claims
 // `estimate` tokens in the same conditional UPDATE, so of two callers that
