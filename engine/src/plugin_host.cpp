@@ -1,4 +1,5 @@
 #include <linkhub/engine/error_codes.hpp>
+#include <linkhub/engine/plugin_counters.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 
 #include "builtin_steps.hpp"
@@ -40,6 +41,7 @@ lh_str view(const std::string& s) {
 struct CallState {
   const StepCall* call = nullptr;
   const LoadedStep* step = nullptr;
+  PluginCounters* counters = nullptr;
   std::string output;
   std::string error;
   std::string error_code;
@@ -136,6 +138,20 @@ void ctx_circuit_record(void* host_data, lh_str host, int ok) {
   if (call->circuit_record && host.data != nullptr) {
     call->circuit_record(std::string_view(host.data, host.len), ok != 0);
   }
+}
+int ctx_add_counter(void* host_data, lh_str name, lh_str labels_json, double amount) {
+  const auto* state = static_cast<CallState*>(host_data);
+  if (state->counters == nullptr || state->step == nullptr || state->step->plugin == nullptr || name.data == nullptr) {
+    return 0;
+  }
+  Json labels;  // null: none
+  if (labels_json.data != nullptr && labels_json.len > 0) {
+    labels = Json::parse(std::string_view(labels_json.data, labels_json.len), nullptr, false);
+    if (!labels.is_object()) {
+      return 0;
+    }
+  }
+  return state->counters->add(state->step->plugin->name, std::string_view(name.data, name.len), labels, amount) ? 1 : 0;
 }
 
 lh_str ctx_plugin_config(void* host_data) {
@@ -279,6 +295,7 @@ struct PluginHost::Impl {
   std::vector<std::unique_ptr<LoadedPlugin>> plugins;
   std::map<std::string, const LoadedStep*, std::less<>> steps;
   std::vector<PluginProblem> problems;
+  PluginCounters counters;
 
   void problem(const fs::path& path, std::string message) { problems.push_back({path, std::move(message)}); }
 
@@ -511,6 +528,10 @@ const LoadedPlugin* PluginHost::plugin(std::string_view name) const {
   return nullptr;
 }
 
+const PluginCounters& PluginHost::counters() const {
+  return impl_->counters;
+}
+
 const LoadedStep* PluginHost::step(std::string_view uses) const {
   // The engine's own steps (core.wait_for, core.sleep) come first: a plugin
   // cannot park a run, so one offering the same name is never called.
@@ -547,6 +568,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   CallState state;
   state.call = &call;
   state.step = &step;
+  state.counters = &impl_->counters;
   lh_context ctx{};
   ctx.struct_size = sizeof(lh_context);
   ctx.host_data = &state;
@@ -571,6 +593,7 @@ StepOutcome PluginHost::invoke(const LoadedStep& step, const StepCall& call, std
   ctx.plugin_state = &ctx_plugin_state;
   ctx.circuit_check = &ctx_circuit_check;
   ctx.circuit_record = &ctx_circuit_record;
+  ctx.add_counter = &ctx_add_counter;
 
   if (step.native) {
     try {

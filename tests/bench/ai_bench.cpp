@@ -6,7 +6,11 @@
 //   BM_Caption100KB    one 100 KB caption
 //   BM_Tags            tagging and categorising one product, taxonomy already loaded
 //   BM_TaxonomyParse   parsing and indexing Google's 5,595-category taxonomy
+//   BM_ExtractCached   ai.extract on the llm backend through the C ABI, answered from the
+//                      response cache (SQLite; warmed once by a loopback stand-in); goal < 1 ms
 #include "builtin_plugins.hpp"
+#include "loopback_server.hpp"
+#include "temp_dir.hpp"
 
 #include "caption.hpp"
 #include "tags.hpp"
@@ -122,6 +126,58 @@ void BM_TaxonomyParse(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TaxonomyParse)->Unit(benchmark::kMillisecond);
+
+void BM_ExtractCached(benchmark::State& state) {
+  const LoadedStep* step = test::builtin_plugins().step("ai.extract");
+  if (step == nullptr) {
+    state.SkipWithError("ai.extract is not built");
+    return;
+  }
+  const Json entry = {{"product_name", {{"value", "Linen shirt"}, {"confidence", 0.9}}},
+                      {"brand", {{"value", nullptr}, {"confidence", 0}}},
+                      {"sizes", {{"value", Json::array()}, {"confidence", 0}}},
+                      {"colours", {{"value", Json::array()}, {"confidence", 0}}},
+                      {"materials", {{"value", {"linen"}}, {"confidence", 0.9}}},
+                      {"description", {{"value", "A linen shirt."}, {"language", "en"}, {"confidence", 0.6}}},
+                      {"translated_description", {{"value", nullptr}, {"language", nullptr}, {"confidence", 0}}},
+                      {"sentiment", {{"value", "positive"}, {"confidence", 0.7}}},
+                      {"keywords", {{"value", {"linen shirt"}}, {"confidence", 0.8}}}};
+  test::LoopbackServer api;
+  api.on("/v1/chat/completions", [&](const test::Request&) {
+    const Json body = {
+        {"object", "chat.completion"},
+        {"model", "bench"},
+        {"choices",
+         {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", entry.dump()}}}, {"finish_reason", "stop"}}}},
+        {"usage", {{"prompt_tokens", 100}, {"completion_tokens", 50}, {"total_tokens", 150}}}};
+    return test::Response{200, "application/json", body.dump(), {}};
+  });
+  api.start();
+  test::TempDir dir("linkhub-ai-bench-");
+  StepCall call;
+  call.plugin_config = Json{{"backend", "llm"}, {"llm", {{"base_url", api.url("/v1")}, {"model", "bench"}}}}.dump();
+  call.secret = [](std::string_view name) -> std::optional<std::string> {
+    return name == "OPENAI_API_KEY" ? std::optional<std::string>("sk-bench") : std::nullopt;
+  };
+  call.http_allow = {"127.0.0.1"};
+  call.database_url = (dir.path() / "ai.db").string();
+  const std::string input = Json{{"caption", kTypical}}.dump();
+  const StepOutcome warm = test::builtin_plugins().invoke(*step, call, input);  // the one request
+  if (warm.status != LH_OK || warm.output.value("backend", "") != "llm") {
+    state.SkipWithError(("warming the cache failed: " + warm.error + warm.output.dump()).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    StepOutcome out = test::builtin_plugins().invoke(*step, call, input);
+    if (out.status != LH_OK || out.output.value("cached", false) != true) {
+      state.SkipWithError("not served from the cache");
+      return;
+    }
+    benchmark::DoNotOptimize(out);
+  }
+  state.counters["requests"] = api.requests("/v1/chat/completions");
+}
+BENCHMARK(BM_ExtractCached)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace linkhub

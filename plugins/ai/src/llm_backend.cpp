@@ -26,6 +26,26 @@ Json usage_of(const LlmSettings& s, int64_t prompt_tokens, int64_t completion_to
   return usage;
 }
 
+// What a request's prompt may cost before the model says: the text's bytes
+// over 3 (English runs about 4 a token, other scripts fewer) and room for
+// the answer. Claimed from the daily budget, then replaced by the real count.
+int64_t estimate_tokens(const std::string& system, const std::string& user) {
+  constexpr int64_t kAnswerAllowance = 1024;
+  return static_cast<int64_t>((system.size() + user.size()) / 3) + kAnswerAllowance;
+}
+
+// Sums for /metrics (linkhub_plugin_counter_total{plugin="ai", counter, model, step}).
+void count_usage(const sdk::Context& ctx, const LlmSettings& s, const LlmTask& task, const LlmAnswer& answer) {
+  const Json labels = {{"model", s.model}, {"step", task.step}};
+  ctx.add_counter("llm_requests", labels, answer.requests);
+  ctx.add_counter("llm_prompt_tokens", labels, static_cast<double>(answer.prompt_tokens));
+  ctx.add_counter("llm_completion_tokens", labels, static_cast<double>(answer.completion_tokens));
+  const Json usage = usage_of(s, answer.prompt_tokens, answer.completion_tokens);
+  if (usage["cost_usd"].is_number()) {
+    ctx.add_counter("llm_cost_usd", labels, usage["cost_usd"].get<double>());
+  }
+}
+
 LlmOutcome fall_back(const LlmSettings* s, const LlmTask& task, const sdk::Context& ctx, std::string reason,
                      const sdk::StepError* error) {
   if (s != nullptr && !s->fallback && error != nullptr) {
@@ -35,6 +55,7 @@ LlmOutcome fall_back(const LlmSettings* s, const LlmTask& task, const sdk::Conte
     throw sdk::StepError(sdk::errors::unavailable, task.step + ": the language model is unavailable: " + reason);
   }
   ctx.warn(task.step + ": the built-in extractors answer: " + reason);
+  ctx.add_counter("llm_fallbacks", {{"step", task.step}}, 1);
   LlmOutcome out;
   out.fallback_reason = std::move(reason);
   return out;
@@ -101,40 +122,53 @@ LlmOutcome run_llm(const sdk::Context& ctx, const AiSettings& settings, const Ll
       report["usage"] = usage_of(s, 0, 0);  // nothing paid this time
       report["cached_usage"] = hit->value("usage", Json::object());
       out.report = std::move(report);
+      ctx.add_counter("llm_cache_hits", {{"model", s.model}, {"step", task.step}}, 1);
       return out;
-    }
-    if (s.daily_token_budget > 0) {
-      const int64_t spent = tokens_spent_today(*db, task.budget_scope);
-      if (spent >= s.daily_token_budget) {
-        return fall_back(&s, task, ctx,
-                         "the daily token budget of " + std::to_string(s.daily_token_budget) + " for \"" +
-                             task.budget_scope + "\" is spent (" + std::to_string(spent) + " tokens today)",
-                         nullptr);
-      }
     }
   }
 
   const Prompt& system = prompt(task.prompt_version);
+  TokenClaim claim;
+  if (db != nullptr && s.daily_token_budget > 0) {
+    claim = claim_tokens_today(*db, task.budget_scope, s.daily_token_budget,
+                               estimate_tokens(std::string(system.text), task.user_content));
+    if (!claim.granted) {
+      return fall_back(&s, task, ctx,
+                       "the daily token budget of " + std::to_string(s.daily_token_budget) + " for \"" +
+                           task.budget_scope + "\" is spent (" + std::to_string(claim.spent) +
+                           " tokens spent or claimed today)",
+                       nullptr);
+    }
+  }
   LlmRequest request;
   request.messages = Json::array({{{"role", "system"}, {"content", std::string(system.text)}},
                                   {{"role", "user"}, {"content", task.user_content}}});
   request.schema_name = task.schema_name;
   request.schema = task.schema;
   LlmAnswer answer;
+  // Whatever happens, the claim becomes what the model counted.
+  const auto settle = [&] {
+    count_usage(ctx, s, task, answer);
+    if (db != nullptr && claim.granted) {
+      settle_tokens(*db, task.budget_scope, claim, answer.prompt_tokens + answer.completion_tokens);
+    }
+  };
   try {
-    answer = complete_structured(ctx, s, *key, request);
+    complete_structured(ctx, s, *key, request, answer);
   } catch (const sdk::StepError& e) {
+    settle();
     if (e.code() == sdk::errors::invalid_input.value) {
       throw;  // a setting is wrong: falling back would hide it
     }
     return fall_back(&s, task, ctx, e.what(), &e);
+  } catch (...) {
+    settle();
+    throw;
   }
+  settle();
   const Json usage = usage_of(s, answer.prompt_tokens, answer.completion_tokens);
   if (db != nullptr) {
     store_answer(*db, cache_key, {{"value", answer.value}, {"usage", usage}, {"model", answer.model}});
-    if (s.daily_token_budget > 0) {
-      add_tokens_today(*db, task.budget_scope, answer.prompt_tokens + answer.completion_tokens);
-    }
   }
   report["cached"] = false;
   report["requests"] = answer.requests;

@@ -43,8 +43,8 @@ std::string api_error(const std::string& body) {
 }
 
 // One HTTP exchange with the retries 429, 5xx and transport failures deserve.
-Json post(const sdk::Context& ctx, const LlmSettings& s, const sdk::http::Client& http, const sdk::http::Request& req,
-          int& requests) {
+sdk::http::Response post(const sdk::Context& ctx, const LlmSettings& s, const sdk::http::Client& http,
+                         const sdk::http::Request& req, int& requests) {
   for (int attempt = 1;; ++attempt) {
     const bool last = attempt >= s.max_attempts;
     std::chrono::milliseconds wait{std::min<int64_t>(250LL << std::min(attempt, 6), s.max_retry_wait.count())};
@@ -92,18 +92,122 @@ Json post(const sdk::Context& ctx, const LlmSettings& s, const sdk::http::Client
                         false, e.details());
       }
     }
-    Json body = Json::parse(response.body, nullptr, false);
-    if (!body.is_object()) {
-      throw StepError(errors::bad_output,
-                      http.who() + ": " + http.describe("POST", req.url) + " answered " +
-                          std::to_string(response.status) + " with a body that is not a JSON object",
-                      true);
-    }
-    return body;
+    return response;
   }
 }
 
+Json json_body(const sdk::http::Client& http, const sdk::http::Request& req, const sdk::http::Response& response) {
+  Json body = Json::parse(response.body, nullptr, false);
+  if (!body.is_object()) {
+    throw StepError(errors::bad_output,
+                    http.who() + ": " + http.describe("POST", req.url) + " answered " +
+                        std::to_string(response.status) + " with a body that is not a JSON object",
+                    true);
+  }
+  return body;
+}
+
 }  // namespace
+
+Json streamed_answer(std::string_view sse) {
+  std::string content;
+  std::string refusal;
+  Json finish_reason;  // null until a chunk gives one
+  Json usage;
+  Json model;
+  bool done = false;
+  size_t events = 0;
+  std::string data;  // the data lines of the event being read, joined by \n
+  const auto dispatch = [&] {
+    if (data.empty()) {
+      return;
+    }
+    ++events;
+    if (data == "[DONE]") {
+      done = true;
+      data.clear();
+      return;
+    }
+    const Json chunk = Json::parse(data, nullptr, false);
+    if (!chunk.is_object()) {
+      throw StepError(
+          errors::bad_output,
+          "ai: the streamed answer's event " + std::to_string(events) + " is not a JSON object: " + data.substr(0, 80),
+          true);
+    }
+    if (const auto e = chunk.find("error"); e != chunk.end() && e->is_object()) {
+      throw StepError(errors::bad_output, "ai: the stream ended with an error: " + e->value("message", std::string()),
+                      true);
+    }
+    if (chunk.contains("model") && chunk["model"].is_string()) {
+      model = chunk["model"];
+    }
+    if (const auto u = chunk.find("usage"); u != chunk.end() && u->is_object()) {
+      usage = *u;
+    }
+    const auto choices = chunk.find("choices");
+    if (choices == chunk.end() || !choices->is_array()) {
+      throw StepError(errors::bad_output,
+                      "ai: the streamed answer's event " + std::to_string(events) + " has no choices list", true);
+    }
+    for (const Json& choice : *choices) {
+      if (!choice.is_object() || choice.value("index", 0) != 0) {
+        continue;
+      }
+      if (const auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
+        if (const auto c = delta->find("content"); c != delta->end() && c->is_string()) {
+          content += c->get<std::string>();
+        }
+        if (const auto r = delta->find("refusal"); r != delta->end() && r->is_string()) {
+          refusal += r->get<std::string>();
+        }
+      }
+      if (const auto f = choice.find("finish_reason"); f != choice.end() && f->is_string()) {
+        finish_reason = *f;
+      }
+    }
+    data.clear();
+  };
+  size_t start = 0;
+  while (start < sse.size() && !done) {
+    size_t end = sse.find('\n', start);
+    if (end == std::string_view::npos) {
+      end = sse.size();
+    }
+    std::string_view line = sse.substr(start, end - start);
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (line.empty()) {
+      dispatch();
+    } else if (line.substr(0, 5) == "data:") {
+      line.remove_prefix(line.size() > 5 && line[5] == ' ' ? 6 : 5);
+      data += (data.empty() ? "" : "\n") + std::string(line);
+    }
+    // Comments (":"), event:, id: and retry: lines carry nothing an answer needs.
+  }
+  dispatch();
+  if (events == 0) {
+    throw StepError(errors::bad_output, "ai: the streamed answer holds no events", true);
+  }
+  Json message = {{"role", "assistant"}, {"content", content}};
+  if (!refusal.empty()) {
+    message["refusal"] = refusal;
+  }
+  Json body = {{"object", "chat.completion"},
+               {"choices", Json::array({{{"index", 0}, {"message", message}, {"finish_reason", finish_reason}}})}};
+  if (content.empty() && refusal.empty() && finish_reason.is_null()) {
+    body["choices"] = Json::array();  // nothing but the usage chunk came
+  }
+  if (!model.is_null()) {
+    body["model"] = model;
+  }
+  if (!usage.is_null()) {
+    body["usage"] = usage;
+  }
+  return body;
+}
 
 std::string answer_content(const Json& body, LlmAnswer& answer) {
   if (const auto usage = body.find("usage"); usage != body.end() && usage->is_object()) {
@@ -147,30 +251,35 @@ std::string answer_content(const Json& body, LlmAnswer& answer) {
   return message["content"].get<std::string>();
 }
 
-LlmAnswer complete_structured(const sdk::Context& ctx, const LlmSettings& s, const std::string& api_key,
-                              const LlmRequest& request) {
+void complete_structured(const sdk::Context& ctx, const LlmSettings& s, const std::string& api_key,
+                         const LlmRequest& request, LlmAnswer& answer) {
   const sdk::http::Client http(ctx, "ai", s.timeout, kMaxAnswerBytes, {api_key});
   sdk::http::Request req;
   req.method = "POST";
   req.url = s.base_url + "/chat/completions";
-  req.headers = {"Content-Type: application/json", "Accept: application/json"};
+  req.headers = {"Content-Type: application/json", s.stream ? "Accept: text/event-stream" : "Accept: application/json"};
   if (!api_key.empty()) {
     req.headers.push_back("Authorization: Bearer " + api_key);
   }
   req.headers.insert(req.headers.end(), s.headers.begin(), s.headers.end());
 
   Json messages = request.messages;
-  LlmAnswer answer;
   for (int round = 0;; ++round) {
-    const Json body = {
-        {"model", s.model},
-        {"messages", messages},
-        {"temperature", 0},
-        {"response_format",
-         {{"type", "json_schema"},
-          {"json_schema", {{"name", request.schema_name}, {"strict", true}, {"schema", request.schema}}}}}};
+    Json body = {{"model", s.model},
+                 {"messages", messages},
+                 {"temperature", 0},
+                 {"response_format",
+                  {{"type", "json_schema"},
+                   {"json_schema", {{"name", request.schema_name}, {"strict", true}, {"schema", request.schema}}}}}};
+    if (s.stream) {
+      // The SDK's client hands over whole bodies: the events are read once
+      // the stream has ended (bounded by kMaxAnswerBytes and the timeout).
+      body["stream"] = true;
+      body["stream_options"] = {{"include_usage", true}};
+    }
     req.body = body.dump();
-    const Json reply = post(ctx, s, http, req, answer.requests);
+    const sdk::http::Response response = post(ctx, s, http, req, answer.requests);
+    const Json reply = s.stream ? streamed_answer(response.body) : json_body(http, req, response);
     const std::string content = answer_content(reply, answer);
     std::string problem;
     Json value = Json::parse(content, nullptr, false);
@@ -179,10 +288,10 @@ LlmAnswer complete_structured(const sdk::Context& ctx, const LlmSettings& s, con
     } else if (std::string why = schema_violation(request.schema, value); !why.empty()) {
       problem = "the answer breaks the schema: " + why;
     }
+    answer.repairs = round;
     if (problem.empty()) {
       answer.value = std::move(value);
-      answer.repairs = round;
-      return answer;
+      return;
     }
     if (round >= s.max_repairs) {
       throw StepError(

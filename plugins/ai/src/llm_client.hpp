@@ -37,10 +37,20 @@ struct LlmRequest {
   sdk::Json schema;
 };
 
-// Throws sdk::StepError (retryable when waiting may help); its message never
-// holds the API key.
-LlmAnswer complete_structured(const sdk::Context& ctx, const LlmSettings& settings, const std::string& api_key,
-                              const LlmRequest& request);
+// Fills `answer`; throws sdk::StepError (retryable when waiting may help),
+// whose message never holds the API key. The tokens of every answer the
+// model gave are in `answer` either way (a failed answer is paid for too).
+// With settings.stream the request asks for server-sent events and the
+// whole event stream is read, then joined (streamed_answer).
+void complete_structured(const sdk::Context& ctx, const LlmSettings& settings, const std::string& api_key,
+                         const LlmRequest& request, LlmAnswer& answer);
+
+// A text/event-stream body of chat.completion.chunk events as the
+// chat.completion body it adds up to: the deltas' content (and refusal)
+// joined, the last finish_reason, the usage of the last chunk (stream_options
+// include_usage). An event that is not a JSON object, or a chunk without a
+// choices list, is a StepError (bad_output) naming the event.
+sdk::Json streamed_answer(std::string_view sse);
 
 // The content of choices[0] when it is a usable answer, else a StepError
 // naming why (length, refusal, no choices, empty). Tokens are added to `answer`.

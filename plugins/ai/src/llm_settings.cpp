@@ -24,15 +24,16 @@ std::string env_name(const std::string& flat) {
                        false, {{"config_key", key}});
 }
 
-// config["llm"][key], else config["llm_" + key] (from the environment).
+// config["llm_" + key] (LINKHUB_PLUGIN_AI_LLM_<KEY>: the environment wins,
+// as it does for every plugin's top-level keys), else config["llm"][key].
 const Json* find(const Json& config, const std::string& key) {
+  if (const auto it = config.find("llm_" + key); it != config.end() && !it->is_null()) {
+    return &*it;
+  }
   if (const auto llm = config.find("llm"); llm != config.end() && llm->is_object()) {
     if (const auto it = llm->find(key); it != llm->end() && !it->is_null()) {
       return &*it;
     }
-  }
-  if (const auto it = config.find("llm_" + key); it != config.end() && !it->is_null()) {
-    return &*it;
   }
   return nullptr;
 }
@@ -133,6 +134,7 @@ AiSettings read_ai_settings(const Json& raw, const std::string& step) {
   s.max_repairs = static_cast<int>(whole(config, "max_repairs", step, 1, 0, 3));
   s.daily_token_budget = whole(config, "daily_token_budget", step, 0, 0, int64_t{1} << 40);
   s.fallback = flag(config, "fallback", step, true);
+  s.stream = flag(config, "stream", step, false);
   if (const Json* prices = find(config, "prices")) {
     if (!prices->is_object()) {
       bad(step, "llm.prices", "must map model names to {input_per_million, output_per_million}");

@@ -18,6 +18,7 @@
 //         max_repairs: 1             # requests more after invalid JSON or a schema violation
 //         daily_token_budget: 0      # per workflow and UTC day; 0: none
 //         fallback: true             # builtin answers when the model cannot
+//         stream: false              # ask for a streamed answer (server-sent events)
 //         prices: {gpt-4o-mini: {input_per_million: 0.15, output_per_million: 0.6}}
 
 #include <linkhub/plugin.hpp>
@@ -41,6 +42,7 @@ struct LlmSettings {
   int max_repairs = 1;
   int64_t daily_token_budget = 0;
   bool fallback = true;
+  bool stream = false;                      // ask for server-sent events (stream: true, include_usage)
   std::optional<double> input_per_million;  // the model's price, when the table has it
   std::optional<double> output_per_million;
   std::string database;  // empty: the run database

@@ -123,24 +123,40 @@ void store_answer(sdk::PluginDatabase& db, const CacheKey& key, const Json& answ
   });
 }
 
-int64_t tokens_spent_today(sdk::PluginDatabase& db, const std::string& scope) {
-  const std::string day = utc_day();
-  return db.read([&](soci::session& sql) {
-    long long tokens = 0;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT tokens FROM ai_llm_budget WHERE scope = :s AND day = :d", soci::use(scope), soci::use(day),
-        soci::into(tokens, ind);
-    return sql.got_data() && ind == soci::i_ok ? static_cast<int64_t>(tokens) : int64_t{0};
+TokenClaim claim_tokens_today(sdk::PluginDatabase& db, const std::string& scope, int64_t budget, int64_t estimate) {
+  TokenClaim claim;
+  claim.day = utc_day();
+  claim.estimate = estimate;
+  const long long n = estimate;
+  const long long limit = budget;
+  db.write([&](soci::session& sql) {
+    sql << "INSERT INTO ai_llm_budget (scope, day, tokens) VALUES (:s, :d, 0) ON CONFLICT (scope, day) DO NOTHING",
+        soci::use(scope), soci::use(claim.day);
+    // One statement checks and claims: PostgreSQL re-reads the row after a
+    // concurrent claim commits, SQLite has one writer at a time.
+    soci::statement update = (sql.prepare << "UPDATE ai_llm_budget SET tokens = tokens + :n"
+                                             " WHERE scope = :s AND day = :d AND tokens < :b",
+                              soci::use(n), soci::use(scope), soci::use(claim.day), soci::use(limit));
+    update.execute(true);
+    claim.granted = update.get_affected_rows() == 1;
+    if (!claim.granted) {
+      long long tokens = 0;
+      sql << "SELECT tokens FROM ai_llm_budget WHERE scope = :s AND day = :d", soci::use(scope), soci::use(claim.day),
+          soci::into(tokens);
+      claim.spent = tokens;
+    }
   });
+  return claim;
 }
 
-void add_tokens_today(sdk::PluginDatabase& db, const std::string& scope, int64_t tokens) {
-  const std::string day = utc_day();
-  const long long n = tokens;
+void settle_tokens(sdk::PluginDatabase& db, const std::string& scope, const TokenClaim& claim, int64_t used) {
+  if (!claim.granted || used == claim.estimate) {
+    return;
+  }
+  const long long delta = used - claim.estimate;
   db.write([&](soci::session& sql) {
-    sql << "INSERT INTO ai_llm_budget (scope, day, tokens) VALUES (:s, :d, :n)"
-           " ON CONFLICT (scope, day) DO UPDATE SET tokens = ai_llm_budget.tokens + excluded.tokens",
-        soci::use(scope), soci::use(day), soci::use(n);
+    sql << "UPDATE ai_llm_budget SET tokens = tokens + :n WHERE scope = :s AND day = :d", soci::use(delta),
+        soci::use(scope), soci::use(claim.day);
   });
 }
 

@@ -39,9 +39,19 @@ std::string sha256_hex(const std::string& data);
 std::optional<sdk::Json> cached_answer(sdk::PluginDatabase& db, const CacheKey& key);
 void store_answer(sdk::PluginDatabase& db, const CacheKey& key, const sdk::Json& answer);
 
-// Tokens spent today (UTC) under `scope`, and adding to them (atomic, so
-// nodes of a cluster add up).
-int64_t tokens_spent_today(sdk::PluginDatabase& db, const std::string& scope);
-void add_tokens_today(sdk::PluginDatabase& db, const std::string& scope, int64_t tokens);
+// The daily budget, shared by every node on the database. A request may go
+// while what `scope` spent and claimed today is below `budget`; it claims
+// `estimate` tokens in the same conditional UPDATE, so of two callers that
+// only one more request fits, one passes and the other sees the claim (the
+// budget is overrun by at most one request). After the request the claim is
+// replaced by what the model really counted (settle), on the claim's day.
+struct TokenClaim {
+  bool granted = false;
+  std::string day;       // UTC, YYYY-MM-DD
+  int64_t estimate = 0;  // what was claimed
+  int64_t spent = 0;     // when refused: spent and claimed today
+};
+TokenClaim claim_tokens_today(sdk::PluginDatabase& db, const std::string& scope, int64_t budget, int64_t estimate);
+void settle_tokens(sdk::PluginDatabase& db, const std::string& scope, const TokenClaim& claim, int64_t used);
 
 }  // namespace linkhub::ai

@@ -108,9 +108,19 @@ TEST(AiTags, HandlesAMegabyteOfText) {
 }
 
 TEST(AiTags, RefusesAnUnknownBackend) {
-  const StepResult out = tags({{"title", "Mug"}, {"backend", "llm"}});
-  EXPECT_EQ(out.status, LH_ERROR);
-  EXPECT_NE(out.error.find("unknown backend \"llm\"; available: builtin"), std::string::npos) << out.error;
+  const StepResult out = tags({{"title", "Mug"}, {"backend", "gpt"}});
+  EXPECT_NE(out.status, LH_OK);
+  EXPECT_NE(out.error.find("unknown backend \"gpt\"; available: builtin, llm"), std::string::npos) << out.error;
+}
+
+// The llm backend itself is tested in tests/llm (ai_llm_tags_test.cpp); unconfigured, the built-in tagger answers.
+TEST(AiTags, TheLlmBackendUnconfiguredFallsBackToTheBuiltinTagger) {
+  const StepResult out = tags({{"title", "Ceramic mug"}, {"backend", "llm"}});
+  ASSERT_EQ(out.status, LH_OK) << out.error;
+  EXPECT_EQ(out.output["backend"], "builtin");
+  EXPECT_NE(out.output["fallback_reason"].get<std::string>().find("plugins.ai.llm.base_url is not set"),
+            std::string::npos)
+      << out.output;
 }
 
 class AiTagsTaxonomyFile : public ::testing::Test {

@@ -215,6 +215,20 @@ class Context {
     return *static_cast<T*>(state);
   }
 
+  // Adds `amount` to this plugin's counter `name` with `labels` (a JSON
+  // object of strings), summed by the host for /metrics
+  // (linkhub_plugin_counter_total). False when the host refused it (a
+  // malformed name or labels, too many series) or has no counters: counting
+  // never fails a step.
+  bool add_counter(std::string_view name, const Json& labels, double amount) const {
+    if (!has(&lh_context::add_counter)) {
+      return false;
+    }
+    const std::string labels_text = labels.is_object() && !labels.empty() ? labels.dump() : std::string();
+    return ctx_->add_counter(ctx_->host_data, {name.data(), name.size()}, {labels_text.data(), labels_text.size()},
+                             amount) != 0;
+  }
+
   const lh_context* raw() const noexcept { return ctx_; }
 
  private:

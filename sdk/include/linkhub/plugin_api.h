@@ -161,6 +161,17 @@ typedef struct lh_context {
    * is not a 5xx/429 and not a transport failure, 0 otherwise). */
   int64_t (*circuit_check)(void* host_data, lh_str host);
   void (*circuit_record)(void* host_data, lh_str host, int ok);
+  /* Adds `amount` (finite, >= 0) to the plugin's counter `name`
+   * ([a-z][a-z0-9_]*, at most 64 bytes) for one set of labels: `labels_json`
+   * is a JSON object of at most 4 string values (names [a-z][a-z0-9_]*, not
+   * "plugin" or "counter"; values at most 128 bytes), or "" for none. The
+   * host keeps the sums for the life of the process and prints them in
+   * /metrics as linkhub_plugin_counter_total{plugin, counter, labels...}; the
+   * plugin label is the host's, never the caller's. Returns 1 when counted, 0
+   * when refused: a malformed name or labels, or a new series past the host's
+   * cap on series (existing series keep counting). A host without this
+   * member counts nothing. */
+  int (*add_counter)(void* host_data, lh_str name, lh_str labels_json, double amount);
 } lh_context;
 
 typedef struct lh_step_def {

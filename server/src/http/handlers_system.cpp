@@ -76,6 +76,7 @@ Reply metrics(Call& call) {
   if (const auto& invoker = call.services.steps.invoker; invoker && invoker->circuit_breakers()) {
     text += circuit_breaker_metrics(invoker->circuit_breakers()->snapshot());
   }
+  text += plugin_counter_metrics(call.services.host.counters());
   return Reply::plain(200, "text/plain; version=0.0.4; charset=utf-8", text);
 }
 

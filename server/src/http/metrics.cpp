@@ -59,6 +59,27 @@ std::string circuit_breaker_metrics(const std::vector<sdk::circuit::Snapshot>& b
   return out;
 }
 
+std::string plugin_counter_metrics(const PluginCounters& counters) {
+  std::string out =
+      "# HELP linkhub_plugin_counter_total What plugins counted (tokens, cost ...), per plugin, counter and the "
+      "plugin's labels.\n"
+      "# TYPE linkhub_plugin_counter_total counter\n";
+  for (const auto& series : counters.snapshot()) {
+    append(out,
+           {"linkhub_plugin_counter_total{", label("plugin", series.plugin), ",", label("counter", series.counter)});
+    for (const auto& [name, value] : series.labels) {
+      append(out, {",", label(name, value)});
+    }
+    append(out, {"} ", number(series.value), "\n"});
+  }
+  append(out, {"# HELP linkhub_plugin_counter_refused_total Counter additions refused (malformed, or a new series "
+               "past the cap).\n"
+               "# TYPE linkhub_plugin_counter_refused_total counter\n"
+               "linkhub_plugin_counter_refused_total ",
+               std::to_string(counters.refused()), "\n"});
+  return out;
+}
+
 std::string label(const std::string& name, const std::string& value) {
   std::string out = name + "=\"";
   for (char c : value) {

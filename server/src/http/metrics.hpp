@@ -5,6 +5,7 @@
 
 #include <linkhub/circuit_breaker.hpp>
 #include <linkhub/engine/node.hpp>
+#include <linkhub/engine/plugin_counters.hpp>
 
 #include <cstdint>
 #include <map>
@@ -19,6 +20,11 @@ namespace linkhub::http {
 // time): linkhub_circuit_state{host} 0 closed, 1 open, 2 half-open, and the
 // times each opened and calls it failed fast.
 std::string circuit_breaker_metrics(const std::vector<sdk::circuit::Snapshot>& breakers);
+
+// What plugins counted through lh_context add_counter (read at scrape time):
+// linkhub_plugin_counter_total{plugin, counter, the plugin's labels}, and
+// linkhub_plugin_counter_refused_total for additions past the series cap.
+std::string plugin_counter_metrics(const PluginCounters& counters);
 
 class Metrics {
  public:

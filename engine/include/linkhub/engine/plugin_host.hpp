@@ -18,6 +18,7 @@
 
 namespace linkhub {
 
+class PluginCounters;
 struct LoadedPlugin;
 struct StepCall;
 struct StepOutcome;
@@ -153,6 +154,9 @@ class PluginHost : public StepCatalog {
   // or a missing set_output become a failed outcome naming the step.
   // The input is NOT validated here (the executor does it, with positions).
   StepOutcome invoke(const LoadedStep& step, const StepCall& call, std::string_view input_json) const;
+
+  // What this host's plugins counted through lh_context add_counter (for /metrics).
+  const PluginCounters& counters() const;
 
  private:
   // Fails an LH_OK outcome whose output breaks the step's output schema.

@@ -31,7 +31,8 @@ TEST_P(AiLlmBackends, AnAnswerIsCachedAndItsTokensCountAgainstTheBudget) {
   const StepResult over = h.extract({{"caption", "Blue mug $8 #mug"}});
   ASSERT_TRUE(over.ok()) << over.error;
   EXPECT_EQ(over.output["backend"], "builtin");
-  EXPECT_NE(over.output["fallback_reason"].get<std::string>().find("(54 tokens today)"), std::string::npos)
+  EXPECT_NE(over.output["fallback_reason"].get<std::string>().find("(54 tokens spent or claimed today)"),
+            std::string::npos)
       << over.output["fallback_reason"];
   EXPECT_EQ(h.api.calls(), 2);
 }

@@ -94,6 +94,10 @@ class OpenAiStandIn {
     std::lock_guard lock(mutex_);
     answers_.push_back({status, "application/json", body, std::move(headers)});
   }
+  void answer_sse(const std::string& body) {
+    std::lock_guard lock(mutex_);
+    answers_.push_back({200, "text/event-stream", body, {}});
+  }
   int calls() const { return server_.requests(kPath); }
   std::vector<test::Request> requests() const {
     std::lock_guard lock(mutex_);
@@ -151,6 +155,7 @@ class Harness {
   StepResult extract_with(FakeContext& ctx, const Json& input) const {
     return test::run_checked_step(plugin(), "extract", ctx, input);
   }
+  StepResult tags(const Json& input) const { return extract_with_step("tags", input); }
   long long number(const std::string& query) const {
     sqlite3* db = nullptr;
     long long out = -1;
@@ -174,6 +179,33 @@ class Harness {
  public:
   std::string database = (dir_.path() / "ai.db").string();
 };
+
+// A text/event-stream body as the API streams `content`: a role chunk, the
+// content in `pieces` deltas, a finish_reason chunk, the usage chunk, [DONE].
+inline std::string sse_of(const std::string& content, int prompt_tokens, int completion_tokens, int pieces = 3,
+                          const std::string& finish = "stop") {
+  const auto event = [](const Json& chunk) { return "data: " + chunk.dump() + "\n\n"; };
+  const Json base = {{"id", "chatcmpl-test"}, {"object", "chat.completion.chunk"}, {"model", kModel}};
+  const auto chunk = [&](const Json& choices) {
+    Json c = base;
+    c["choices"] = choices;
+    return c;
+  };
+  std::string out = event(chunk(
+      Json::array({{{"index", 0}, {"delta", {{"role", "assistant"}, {"content", ""}}}, {"finish_reason", nullptr}}})));
+  const size_t step = content.size() / static_cast<size_t>(pieces) + 1;
+  for (size_t at = 0; at < content.size(); at += step) {
+    out += event(chunk(
+        Json::array({{{"index", 0}, {"delta", {{"content", content.substr(at, step)}}}, {"finish_reason", nullptr}}})));
+  }
+  out += event(chunk(Json::array({{{"index", 0}, {"delta", Json::object()}, {"finish_reason", finish}}})));
+  Json last = chunk(Json::array());
+  last["usage"] = {{"prompt_tokens", prompt_tokens},
+                   {"completion_tokens", completion_tokens},
+                   {"total_tokens", prompt_tokens + completion_tokens}};
+  out += event(last);
+  return out + "data: [DONE]\n\n";
+}
 
 inline const Json kCaption = {
     {"caption", "Nike Air Max 90, sizes 38-44, white/red, genuine leather. Only $89! #sneakers #nike"}};

@@ -199,6 +199,13 @@ class FakeContext {
   std::function<int64_t(std::string_view host)> circuit_check;
   // Every circuit_record(host, ok) call, in order.
   std::vector<std::pair<std::string, bool>> circuit_records;
+  // Every add_counter(name, labels, amount) call, in order (labels as JSON, null for none).
+  struct CounterCall {
+    std::string name;
+    Json labels;
+    double amount = 0;
+  };
+  std::vector<CounterCall> counter_calls;
 
   FakeContext() = default;
   FakeContext(const FakeContext&) = delete;
@@ -384,6 +391,11 @@ class FakeContext {
     };
     c.circuit_record = [](void* h, lh_str host, int ok) {
       self(h).circuit_records.emplace_back(std::string(detail::view(host)), ok != 0);
+    };
+    c.add_counter = [](void* h, lh_str name, lh_str labels, double amount) {
+      const Json parsed = labels.len == 0 ? Json() : Json::parse(detail::view(labels), nullptr, false);
+      self(h).counter_calls.push_back({std::string(detail::view(name)), parsed, amount});
+      return 1;
     };
     return c;
   }
