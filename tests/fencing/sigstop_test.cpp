@@ -186,6 +186,8 @@ TEST_P(SigstopTest, AThawedWorkerWritesNothingIntoTheRunItLostAndGoesOn) {
   auto dropped = frozen->read_until("run " + run + ": ");
   ASSERT_TRUE(dropped.has_value()) << frozen->transcript();
   EXPECT_NE(dropped->find("writes nothing more"), std::string::npos) << *dropped;
+  // Which came first after the thaw, the refused write or the heartbeat, is up to scheduling.
+  RecordProperty("frozen_worker_said", *dropped);
 
   // It serves other runs still: alone now, it finishes a new one.
   const std::string next = enqueue();
