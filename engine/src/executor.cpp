@@ -7,6 +7,7 @@
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/run_starter.hpp>
+#include <linkhub/engine/store_error.hpp>
 #include <linkhub/engine/template.hpp>
 
 #include "plan.hpp"
@@ -18,6 +19,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <iostream>
 #include <mutex>
 #include <random>
 #include <unordered_map>
@@ -114,6 +116,7 @@ struct RunState {
   Error failure;
   bool done = false;
   std::atomic<bool> cancelled{false};
+  std::atomic<bool> unwritable{false};  // a store call for it threw: nothing more is written (store_call)
   std::vector<std::shared_ptr<AttemptControl>> live_attempts;  // for cancel()
   // Writes queued under `mutex` in the order things happened, made after it
   // is released by one writer at a time (Impl::flush): `queued` and `written`
@@ -220,20 +223,50 @@ struct Executor::Impl {
     ++run.queued;
   }
 
-  void write(PendingWrite& w) {
-    EventRecord copy = options.on_event ? w.event : EventRecord{};
-    switch (w.kind) {
-      case PendingWrite::Kind::Transition:
-        store.transition(std::move(w.step), std::move(w.event));
-        break;
-      case PendingWrite::Kind::RunUpdate:
-        store.update_run(w.run, std::move(w.event));
-        break;
-      case PendingWrite::Kind::Event:
-        store.append_event(std::move(w.event));
-        break;
+  void write(RunState& run, PendingWrite& w) {
+    if (run.unwritable) {
+      return;
     }
-    emit(copy);
+    EventRecord copy = options.on_event ? w.event : EventRecord{};
+    const bool stored = store_call(run, [&] {
+      switch (w.kind) {
+        case PendingWrite::Kind::Transition:
+          store.transition(std::move(w.step), std::move(w.event));
+          break;
+        case PendingWrite::Kind::RunUpdate:
+          store.update_run(w.run, std::move(w.event));
+          break;
+        case PendingWrite::Kind::Event:
+          store.append_event(std::move(w.event));
+          break;
+      }
+    });
+    if (stored) {
+      emit(copy);
+    }
+  }
+
+  // Makes a store call for the run on a pool thread. A store that throws
+  // (a Node's does not: it fences the run instead) ends this run only: it is
+  // cancelled here and nothing more of it is written, so what is stored stays
+  // a state the run can be resumed from.
+  template <class F>
+  bool store_call(RunState& run, F&& fn) {
+    try {
+      fn();
+      return true;
+    } catch (const std::exception& e) {
+      if (!run.unwritable.exchange(true)) {
+        std::cerr << "linkhub: run " << run.record.id << ": the run store failed (" << loggable_error_message(e)
+                  << "); the run is cancelled here and records nothing more\n";
+        run.cancelled = true;
+        std::lock_guard lock(run.mutex);
+        for (auto& control : run.live_attempts) {
+          control->cancelled = true;
+        }
+      }
+      return false;
+    }
   }
 
   // Makes the run's queued writes, in order, without holding its mutex while
@@ -253,7 +286,7 @@ struct Executor::Impl {
         PendingWrite w = std::move(run.outbox.front());
         run.outbox.pop_front();
         lock.unlock();
-        write(w);
+        write(run, w);
         lock.lock();
         ++run.written;
         run.written_cv.notify_all();
@@ -520,7 +553,15 @@ struct Executor::Impl {
              EventRecord{"", 0, 0, to_string(EventType::StepStarted), "", index, Json{{"attempt", attempt}}});
     }
     const int64_t t0 = steady_us();
-    StepOutcome outcome = invoker.call(*ps.type, std::move(call), input_text, ps.decl->timeout, control);
+    StepOutcome outcome;
+    if (control->cancelled) {
+      // Cancelled before the plugin was called (or this node stopped owning
+      // the run when it recorded the start): the step's effect is not made here.
+      outcome.status = LH_CANCELLED;
+      outcome.error = "cancelled before it started";
+    } else {
+      outcome = invoker.call(*ps.type, std::move(call), input_text, ps.decl->timeout, control);
+    }
     const int64_t elapsed = steady_us() - t0;
     {
       std::lock_guard lock(run->mutex);
@@ -562,7 +603,8 @@ struct Executor::Impl {
       return attempt_done(run, i, index, attempt, item, LH_INVALID_INPUT, Json(),
                           Error{"with: " + spec.error().message, spec.error().code}, 0);
     }
-    WaitRecord wait = store.begin_wait(WaitRecord{run->record.id, ps.decl->id, spec->key, spec->deadline_ms, now});
+    WaitRecord wait{run->record.id, ps.decl->id, spec->key, spec->deadline_ms, now};
+    store_call(*run, [&] { wait = store.begin_wait(wait); });
     {
       RunLock lock(*this, *run);
       StepRun& sr = run->steps[i];
@@ -619,8 +661,9 @@ struct Executor::Impl {
     EventRecord copy = event;
     lock.unlock();
     flush(*run);  // every step's state is stored before the run is parked
-    auto resolved = store.park_run(run->record.id, std::move(event));
-    if (resolved.empty()) {
+    std::vector<WaitRecord> resolved;
+    const bool parked = store_call(*run, [&] { resolved = store.park_run(run->record.id, std::move(event)); });
+    if (parked && resolved.empty()) {
       emit(copy);
     }
     lock.lock();
@@ -1026,8 +1069,9 @@ void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord ev
   RunRecord stored = run->record;
   mask(stored);
   EventRecord copy = event;
-  store.update_run(stored, std::move(event));
-  emit(copy);
+  if (store_call(*run, [&] { store.update_run(stored, std::move(event)); })) {
+    emit(copy);
+  }
   std::vector<size_t> ready;
   for (size_t i = 0; i < run->steps.size(); ++i) {
     const StepRun& sr = run->steps[i];

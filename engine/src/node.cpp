@@ -9,14 +9,18 @@
 #include "child_runs.hpp"
 #include "fenced_run_store.hpp"
 
+#include <linkhub/engine/store_error.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <iostream>
 #include <mutex>
 #include <random>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 namespace linkhub {
@@ -112,21 +116,65 @@ Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const J
 
 namespace {
 
-// step_concurrency slots in the SQL store, under this node's lease.
+// step_concurrency slots in the SQL store, under this node's lease and the
+// epoch of its claim on the step's run (the holder is the step's idempotency
+// key, "<run id>/<step>[/<item>]"). A stale or failed slot write drops the run.
 class SqlStepLimiter final : public StepLimiter {
  public:
-  SqlStepLimiter(SqlStore& store, std::string owner, std::chrono::milliseconds lease)
-      : store_(store), owner_(std::move(owner)), lease_(lease) {}
+  SqlStepLimiter(SqlStore& store, FencedRunStore& fenced, std::string owner, std::chrono::milliseconds lease)
+      : store_(store), fenced_(fenced), owner_(std::move(owner)), lease_(lease) {}
   bool try_acquire(const std::string& name, int limit, const std::string& holder) override {
-    return store_.try_acquire_slot(name, limit, holder, owner_, lease_);
+    const std::string run = holder.substr(0, holder.find('/'));
+    auto epoch = fenced_.epoch(run);
+    if (!epoch || fenced_.fenced(run)) {
+      return false;  // dropped here: the executor was told to cancel it
+    }
+    try {
+      switch (store_.try_acquire_slot(name, limit, holder, owner_, lease_, HeldRun{run, *epoch})) {
+        case SlotClaim::taken:
+          return true;
+        case SlotClaim::full:
+          return false;
+        case SlotClaim::stale:
+          fenced_.drop(run, FencedRunStore::Drop::stale);
+          return false;
+      }
+    } catch (const std::exception& e) {
+      fenced_.drop(run, FencedRunStore::Drop::failed, loggable_error_message(e));
+    }
+    return false;
   }
-  void release(const std::string& name, const std::string& holder) override { store_.release_slot(name, holder); }
+  void release(const std::string& name, const std::string& holder) override {
+    const std::string run = holder.substr(0, holder.find('/'));
+    if (auto epoch = fenced_.epoch(run)) {
+      try {
+        store_.release_slot(name, holder, HeldRun{run, *epoch});
+      } catch (const std::exception&) {
+        // The slot lapses with the run's lease (renew_leases extends only the slots of runs held).
+      }
+    }
+  }
 
  private:
   SqlStore& store_;
+  FencedRunStore& fenced_;
   std::string owner_;
   std::chrono::milliseconds lease_;
 };
+
+const char* drop_reason(FencedRunStore::Drop why) {
+  switch (why) {
+    case FencedRunStore::Drop::stale:
+      return "the database refused this node's write: another node took the run over (its lease epoch moved on)";
+    case FencedRunStore::Drop::failed:
+      return "a write for it failed";
+    case FencedRunStore::Drop::lost:
+      return "another node took the run over after this node's lease lapsed";
+    case FencedRunStore::Drop::released:
+      return "handed back to the queue";
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -152,7 +200,11 @@ struct Node::Impl {
   std::unordered_map<std::string, std::shared_ptr<const Plan>> plans;  // by workflow hash
 
   Impl(const PluginHost& h, SqlStore& s, ExecutorOptions exec, NodeOptions o)
-      : host(h), store(s), fenced(s), options(std::move(o)) {
+      : host(h),
+        store(s),
+        fenced(s, [this](const std::string& id, FencedRunStore::Drop why,
+                         const std::string& detail) { dropped(id, why, detail); }),
+        options(std::move(o)) {
     if (options.owner.empty()) {
       options.owner = default_owner();
     }
@@ -191,9 +243,37 @@ struct Node::Impl {
       options.max_runs = 4 * static_cast<size_t>(std::max(1, exec.threads));
     }
     if (!exec.step_limits.empty() && !exec.limiter) {
-      exec.limiter = std::make_shared<SqlStepLimiter>(store, options.owner, options.lease);
+      exec.limiter = std::make_shared<SqlStepLimiter>(store, fenced, options.owner, options.lease);
     }
     executor = std::make_unique<Executor>(host, fenced, std::move(exec));
+  }
+
+  // A run this node no longer writes (FencedRunStore::Drop): its steps here
+  // are cancelled and end without a trace in the store; the node goes on with
+  // its other runs. Whoever holds the run now (or claims it once this node's
+  // lease lapses, after a failed write) carries it on from what is stored.
+  void dropped(const std::string& id, FencedRunStore::Drop why, const std::string& detail) {
+    executor->cancel(id);
+    {
+      std::lock_guard lock(mutex);
+      switch (why) {
+        case FencedRunStore::Drop::stale:
+          ++stats.stale_writes;
+          break;
+        case FencedRunStore::Drop::failed:
+          ++stats.failed_writes;
+          break;
+        case FencedRunStore::Drop::lost:
+          ++stats.lost;
+          break;
+        case FencedRunStore::Drop::released:
+          ++stats.released;
+          return;  // give_back says why
+      }
+    }
+    std::cerr << "linkhub: node " << options.owner << ": run " << id << ": " << drop_reason(why)
+              << (detail.empty() ? "" : " (" + detail + ")")
+              << "; its steps here are cancelled, it writes nothing more\n";
   }
 
   // A batch (`linkhub run`) runs what its runs start too, so the command
@@ -230,11 +310,21 @@ struct Node::Impl {
     run.error = error;
     run.error_code = error_codes::invalid_workflow;
     run.finished_ms = now_ms();
-    store.update_run(run, EventRecord{run.id, 0, now_ms(), to_string(EventType::RunFailed), "", -1,
-                                      Json{{"error", error}, {"code", run.error_code}}});
+    fenced.update_run(run, EventRecord{run.id, 0, now_ms(), to_string(EventType::RunFailed), "", -1,
+                                       Json{{"error", error}, {"code", run.error_code}}});
+    forget(run.id, !fenced.fenced(run.id));
+  }
+
+  // The executor never took the run (or is done with it outside on_run_finished).
+  void forget(const std::string& id, bool done) {
+    fenced.unfence(id);
     std::lock_guard lock(mutex);
-    held.erase(run.id);
-    batch_done += batch.count(run.id);
+    held.erase(id);
+    if (done) {
+      batch_done += batch.count(id);
+    } else if (batch.count(id) != 0) {
+      adopted.push_back(id);  // claim_batch looks again
+    }
   }
 
   void start(RunRecord run) {
@@ -244,13 +334,23 @@ struct Node::Impl {
       ++stats.claimed;
       stats.resumed += run.status == RunStatus::Running ? 1 : 0;
     }
-    auto plan = plan_for(run.workflow_hash);
+    fenced.hold(run.id, run.lease_epoch);
+    std::vector<StepRecord> steps;
+    Result<std::shared_ptr<const Plan>> plan = Error{""};
+    try {
+      plan = plan_for(run.workflow_hash);
+      steps = plan ? store.get_steps(run.id) : steps;
+    } catch (const std::exception& e) {
+      // Claimed but not started: the run resumes once this node's lease lapses.
+      std::cerr << "linkhub: node " << options.owner << ": run " << run.id
+                << ": cannot read it to start it: " << loggable_error_message(e) << "\n";
+      forget(run.id, false);
+      return;
+    }
     if (!plan) {
       fail_run(std::move(run), plan.error().message);
       return;
     }
-    const auto steps = store.get_steps(run.id);
-    const std::string id = run.id;
     auto started = executor->resume(*plan, run, steps);
     if (!started) {
       fail_run(std::move(run), started.error().message);
@@ -265,7 +365,7 @@ struct Node::Impl {
     for (size_t i = 0; i < tries && claimed < free && !stopping; ++i) {
       std::string id = std::move(pending.front());
       pending.pop_front();
-      auto runs = store.claim_runs(options.owner, 1, options.lease, id);
+      auto runs = store.claim_runs(options.owner, 1, options.lease, id, busy());
       if (!runs.empty()) {
         start(std::move(runs.front()));
         ++claimed;
@@ -281,6 +381,12 @@ struct Node::Impl {
       }
     }
     return claimed;
+  }
+
+  // Runs still winding down here: not claimed again before they are done.
+  std::vector<std::string> busy() {
+    std::lock_guard lock(mutex);
+    return std::vector<std::string>(held.begin(), held.end());
   }
 
   // Returns how many runs it claimed.
@@ -303,7 +409,7 @@ struct Node::Impl {
     if (is_batch) {
       return claim_batch(free);
     }
-    auto runs = store.claim_runs(options.owner, free, options.lease);
+    auto runs = store.claim_runs(options.owner, free, options.lease, "", busy());
     for (auto& run : runs) {
       start(std::move(run));
     }
@@ -311,22 +417,23 @@ struct Node::Impl {
   }
 
   void heartbeat() {
-    std::vector<std::string> ids;
+    std::vector<HeldRun> runs;
     {
       std::lock_guard lock(mutex);
-      ids.assign(held.begin(), held.end());
+      for (const auto& id : held) {
+        if (auto epoch = fenced.epoch(id)) {
+          runs.push_back(HeldRun{id, *epoch});
+        }
+      }
     }
-    if (ids.empty()) {
+    if (runs.empty()) {
       return;
     }
-    LeaseCheck check = store.renew_leases(options.owner, ids, options.lease);
+    LeaseCheck check = store.renew_leases(options.owner, runs, options.lease);
     for (const auto& id : check.lost) {
       // Another node resumed it after our lease lapsed (we stalled): stop
-      // ours, and keep what it still reports out of the other node's way.
-      fenced.fence(id);
-      executor->cancel(id);
-      std::lock_guard lock(mutex);
-      ++stats.lost;
+      // ours; the database refuses what it would still write.
+      fenced.drop(id, FencedRunStore::Drop::lost);
     }
     for (const auto& id : check.cancel_requested) {
       executor->cancel(id);
@@ -411,6 +518,38 @@ struct Node::Impl {
     return held.size();
   }
 
+  // No database error ends the node: what failed (a claim, a heartbeat, a
+  // schedule) is tried again on a later pass, the first failure of a streak
+  // is logged, and the loop waits a little longer while the failures last.
+  Clock::time_point failing_since{};
+  template <class F>
+  void guard(const char* what, F&& fn) {
+    try {
+      fn();
+      if (failing_since != Clock::time_point{}) {
+        std::cerr << "linkhub: node " << options.owner << ": the database answers again\n";
+        failing_since = {};
+      }
+    } catch (const std::exception& e) {
+      if (failing_since == Clock::time_point{}) {
+        failing_since = Clock::now();
+        std::cerr << "linkhub: node " << options.owner << ": " << what << " failed: " << loggable_error_message(e)
+                  << " (trying again)\n";
+      }
+    }
+  }
+
+  void wait_for_work(std::chrono::milliseconds wait) {
+    if (failing_since != Clock::time_point{}) {
+      wait = std::max(wait, std::chrono::milliseconds(200));  // no busy loop against a failing database
+    }
+    try {
+      store.wait_for_work(wait);
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::max(wait, std::chrono::milliseconds(200)));  // the wake-up channel is down
+    }
+  }
+
   void run() {
     auto next_heartbeat = Clock::now();
     auto next_schedule_check = Clock::now();
@@ -418,31 +557,37 @@ struct Node::Impl {
     const auto beat = std::max(options.lease / 3, std::chrono::milliseconds(50));
     while (!stopping && !finished_work()) {
       if (Clock::now() >= next_schedule_check) {
-        fire_schedules();
+        guard("firing schedules", [&] { fire_schedules(); });
         next_schedule_check = Clock::now() + std::chrono::seconds(1);
       }
       if (Clock::now() >= next_deadline_check) {
-        next_deadline_check = expire_waits();
+        next_deadline_check = Clock::now() + std::chrono::seconds(1);
+        guard("timing out waits", [&] { next_deadline_check = expire_waits(); });
       }
-      const size_t claimed = claim();
+      size_t claimed = 0;
+      guard("claiming runs", [&] { claimed = claim(); });
       if (Clock::now() >= next_heartbeat) {
-        heartbeat();
+        guard("renewing leases", [&] { heartbeat(); });
         next_heartbeat = Clock::now() + beat;
       }
       if (finished_work()) {
         break;
       }
-      if (options.exit_when_idle && claimed == 0 && in_flight() == 0 && store.queue_depth() == 0) {
+      bool idle = false;
+      if (options.exit_when_idle && claimed == 0 && in_flight() == 0) {
+        guard("reading the queue", [&] { idle = store.queue_depth() == 0; });
+      }
+      if (idle) {
         break;
       }
-      if (claimed > 0) {
+      if (claimed > 0 && failing_since == Clock::time_point{}) {
         continue;  // there may be more
       }
       auto wait = std::min({options.poll, beat, std::chrono::milliseconds(1000)});
       const auto to_deadline =
           std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline_check - Clock::now());
       wait = std::clamp(to_deadline, std::chrono::milliseconds(1), wait);
-      store.wait_for_work(wait);
+      wait_for_work(wait);
     }
     // Let what runs here finish; heartbeat meanwhile so no other node takes
     // it. When stopping takes longer than the grace, hand the rest back.
@@ -452,10 +597,9 @@ struct Node::Impl {
         give_back();
         break;
       }
-      heartbeat();
+      guard("renewing leases", [&] { heartbeat(); });
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_back_at - Clock::now());
-      store.wait_for_work(
-          std::clamp(left, std::chrono::milliseconds(1), std::min(beat, std::chrono::milliseconds(200))));
+      wait_for_work(std::clamp(left, std::chrono::milliseconds(1), std::min(beat, std::chrono::milliseconds(200))));
     }
   }
 
@@ -469,18 +613,23 @@ struct Node::Impl {
       ids.assign(held.begin(), held.end());
     }
     for (const auto& id : ids) {
-      fenced.fence(id);
-      store.append_event(EventRecord{id, 0, now_ms(), "run.released", "", -1,
-                                     Json{{"node", options.owner}, {"reason", "the node shut down"}}});
-      store.release(options.owner, id);
-      executor->cancel(id);
-      std::lock_guard lock(mutex);
-      ++stats.released;
+      auto epoch = fenced.epoch(id);
+      if (!epoch || !fenced.drop(id, FencedRunStore::Drop::released)) {
+        continue;  // already dropped: not this node's to hand back
+      }
+      guard("handing a run back", [&] {
+        const HeldRun run{id, *epoch};
+        if (store.append_event(EventRecord{id, 0, now_ms(), "run.released", "", -1,
+                                           Json{{"node", options.owner}, {"reason", "the node shut down"}}},
+                               run.epoch) == LeaseWrite::done) {
+          store.release(options.owner, run);
+        }
+      });
     }
     // Steps that honour cancellation end at once; do not wait long for others.
     const auto until = Clock::now() + std::chrono::seconds(5);
     while (in_flight() > 0 && Clock::now() < until) {
-      store.wait_for_work(std::chrono::milliseconds(50));
+      wait_for_work(std::chrono::milliseconds(50));
     }
   }
 };

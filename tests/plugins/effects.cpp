@@ -3,8 +3,10 @@
 // file <dir>/effects/<key>, created once per idempotency key: a repeat with
 // the same key finds it and returns the recorded result (exactly-once).
 // `block: true` makes the first execution of a key log "blocking <key>" and
-// wait for cancellation, so a test can kill the process while it runs; only in
-// a process started with LINKHUB_EFFECTS_BLOCK=1, so the others run through.
+// wait for cancellation, so a test can kill the process while it runs, or
+// until the test tells it to go on (a file <dir>/release/<key>, for a test
+// that freezes the process meanwhile); only in a process started with
+// LINKHUB_EFFECTS_BLOCK=1, so the others run through.
 // `sleep_ms: N` makes every execution take N ms before its effect (stopping
 // early if cancelled), so scripts/chaos.sh's faults land mid-step; each log
 // line ends with `at=<ms since the epoch>` so a fault can be matched to it.
@@ -83,8 +85,10 @@ class Record : public linkhub::sdk::Step {
       if (!fs::exists(marker)) {
         std::ofstream(marker) << "blocked\n";
         ctx.info("blocking " + key);
-        // Until the test kills this process (bounded: a test that forgot us ends anyway).
-        for (int i = 0; i < 6000 && !ctx.cancelled(); ++i) {
+        // Until the test kills this process or releases the step (bounded: a
+        // test that forgot us ends anyway).
+        const fs::path release = dir / "release" / file_name(key);
+        for (int i = 0; i < 6000 && !ctx.cancelled() && !fs::exists(release); ++i) {
           std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         ctx.throw_if_cancelled();

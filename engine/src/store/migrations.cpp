@@ -105,6 +105,18 @@ const sdk::MigrationTrack& engine_track() {
            {
                "CREATE INDEX lh_events_time ON lh_events (time_ms, run_id, seq)",
            }},
+          {9,
+           "lease epochs: fencing tokens that refuse a stale node's writes",
+           {
+               // Bumped by every claim of the run (and by a cancel or retry made
+               // without its node); every write a node makes for the run carries
+               // the epoch its claim set, and is refused once it is not the run's.
+               "ALTER TABLE lh_runs ADD COLUMN lease_epoch BIGINT NOT NULL DEFAULT 0",
+               // The run and claim a step_concurrency slot was taken under: a
+               // stale node neither takes, renews nor frees a slot.
+               "ALTER TABLE lh_slots ADD COLUMN run_id TEXT NOT NULL DEFAULT ''",
+               "ALTER TABLE lh_slots ADD COLUMN lease_epoch BIGINT NOT NULL DEFAULT -1",
+           }},
       }};
   return track;
 }

@@ -5,6 +5,7 @@
 #include "migrations.hpp"
 #include "work_signal.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
@@ -17,7 +18,10 @@ namespace {
 
 constexpr const char* kRunColumns =
     "id, workflow, workflow_version, workflow_hash, status, inputs, outputs, error, COALESCE(idempotency_key, ''), "
-    "created_ms, started_ms, finished_ms, error_code, error_details";
+    "created_ms, started_ms, finished_ms, error_code, error_details, lease_epoch";
+
+// A write made without a node's lease (RunStore's own methods): no epoch to check.
+constexpr long long kUnfenced = -1;
 
 RunStatus parse_run_status(const std::string& s) {
   if (s == "running")
@@ -55,7 +59,7 @@ Json parse_json(const std::string& text) {
 struct RunRow {
   std::string id, workflow, hash, status, inputs, outputs, error, key, error_code, error_details;
   int version = 1;
-  long long created = 0, started = 0, finished = 0;
+  long long created = 0, started = 0, finished = 0, epoch = 0;
 
   void bind(soci::statement& st) {
     st.exchange(soci::into(id));
@@ -72,6 +76,7 @@ struct RunRow {
     st.exchange(soci::into(finished));
     st.exchange(soci::into(error_code));
     st.exchange(soci::into(error_details));
+    st.exchange(soci::into(epoch));
   }
 
   RunRecord record() const {
@@ -90,6 +95,7 @@ struct RunRow {
     r.created_ms = created;
     r.started_ms = started;
     r.finished_ms = finished;
+    r.lease_epoch = epoch;
     return r;
   }
 };
@@ -155,6 +161,41 @@ struct SqlStore::Impl {
         soci::use(e.run_id), soci::use(seq), soci::use(time), soci::use(e.type), soci::use(e.step_id),
         soci::use(e.index), soci::use(payload);
   }
+
+  // Whether `epoch` is still the run's lease epoch (always, for kUnfenced).
+  // The first statement of every fenced write: a later claim bumped the epoch
+  // otherwise, and the write stores nothing. On PostgreSQL the row stays
+  // locked until the write commits, so a claim (FOR UPDATE) waits for it or
+  // passes it by, and never slips between this check and the commit; SQLite
+  // has one writer at a time (BEGIN IMMEDIATE).
+  bool holds(soci::session& sql, const std::string& run_id, long long epoch) {
+    if (epoch == kUnfenced) {
+      return true;
+    }
+    int found = 0;
+    sql << std::string("SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e") +
+               (db->postgres() ? " FOR SHARE" : ""),
+        soci::use(run_id), soci::use(epoch), soci::into(found);
+    return sql.got_data();
+  }
+
+  // Runs a run's write; a write that throws leaves the cached event numbers
+  // of the run behind (its events may not be stored): read them again.
+  template <class F>
+  auto write_for(const std::string& run_id, F&& fn) {
+    try {
+      return db->write(std::forward<F>(fn));
+    } catch (...) {
+      forget_seq(run_id);
+      throw;
+    }
+  }
+
+  LeaseWrite update_run(const RunRecord& run, EventRecord& event, long long epoch);
+  LeaseWrite transition(StepRecord& step, EventRecord& event, long long epoch);
+  LeaseWrite append_event(EventRecord& event, long long epoch);
+  std::optional<WaitRecord> begin_wait(const WaitRecord& wait, long long epoch);
+  std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord& event, long long epoch);
 
   void notify(soci::session& sql) {
     if (db->postgres()) {
@@ -249,7 +290,18 @@ RunRecord SqlStore::create_run(RunRecord run) {
 }
 
 void SqlStore::update_run(const RunRecord& run, EventRecord event) {
-  impl_->db->write([&](soci::session& sql) {
+  impl_->update_run(run, event, kUnfenced);
+}
+
+LeaseWrite SqlStore::update_run(const RunRecord& run, EventRecord event, int64_t epoch) {
+  return impl_->update_run(run, event, epoch);
+}
+
+LeaseWrite SqlStore::Impl::update_run(const RunRecord& run, EventRecord& event, long long epoch) {
+  const LeaseWrite outcome = write_for(run.id, [&](soci::session& sql) {
+    if (!holds(sql, run.id, epoch)) {
+      return LeaseWrite::stale;
+    }
     const std::string status(to_string(run.status));
     const std::string outputs = run.outputs.dump();
     const long long started = run.started_ms;
@@ -260,18 +312,31 @@ void SqlStore::update_run(const RunRecord& run, EventRecord event) {
         soci::use(status), soci::use(outputs), soci::use(run.error), soci::use(started), soci::use(finished),
         soci::use(run.error_code), soci::use(details), soci::use(run.id);
     event.run_id = run.id;
-    impl_->insert_event(sql, event);
+    insert_event(sql, event);
     if (final_run(status)) {
       sql << "DELETE FROM lh_waits WHERE run_id = :id", soci::use(run.id);  // their outcomes are in the steps now
     }
+    return LeaseWrite::done;
   });
   if (final_run(std::string(to_string(run.status)))) {
-    impl_->forget_seq(run.id);
+    forget_seq(run.id);
   }
+  return outcome;
 }
 
 void SqlStore::transition(StepRecord step, EventRecord event) {
-  impl_->db->write([&](soci::session& sql) {
+  impl_->transition(step, event, kUnfenced);
+}
+
+LeaseWrite SqlStore::transition(StepRecord step, EventRecord event, int64_t epoch) {
+  return impl_->transition(step, event, epoch);
+}
+
+LeaseWrite SqlStore::Impl::transition(StepRecord& step, EventRecord& event, long long epoch) {
+  return write_for(step.run_id, [&](soci::session& sql) {
+    if (!holds(sql, step.run_id, epoch)) {
+      return LeaseWrite::stale;
+    }
     const std::string status(to_string(step.status));
     const std::string input = step.input.dump();
     const std::string output = step.output.dump();
@@ -312,12 +377,27 @@ void SqlStore::transition(StepRecord step, EventRecord event) {
       }
     }
     event.run_id = step.run_id;
-    impl_->insert_event(sql, event);
+    insert_event(sql, event);
+    return LeaseWrite::done;
   });
 }
 
 void SqlStore::append_event(EventRecord event) {
-  impl_->db->write([&](soci::session& sql) { impl_->insert_event(sql, event); });
+  impl_->append_event(event, kUnfenced);
+}
+
+LeaseWrite SqlStore::append_event(EventRecord event, int64_t epoch) {
+  return impl_->append_event(event, epoch);
+}
+
+LeaseWrite SqlStore::Impl::append_event(EventRecord& event, long long epoch) {
+  return write_for(event.run_id, [&](soci::session& sql) {
+    if (!holds(sql, event.run_id, epoch)) {
+      return LeaseWrite::stale;
+    }
+    insert_event(sql, event);
+    return LeaseWrite::done;
+  });
 }
 
 std::optional<RunRecord> SqlStore::get_run(std::string_view run_id) const {
@@ -535,7 +615,7 @@ void SqlStore::put_workflow_head(const WorkflowHead& head) {
 // ---------------------------------------------------------------- queue
 
 std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max, std::chrono::milliseconds lease,
-                                            const std::string& only) {
+                                            const std::string& only, const std::vector<std::string>& busy) {
   if (max == 0) {
     return {};
   }
@@ -543,7 +623,7 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
   std::vector<std::string> claimed = impl_->db->write([&](soci::session& sql) {
     const long long now = now_ms();
     const long long expires = now + lease.count();
-    const int limit = static_cast<int>(std::min<size_t>(max, 1000));
+    const int limit = static_cast<int>(std::min<size_t>(max + busy.size(), 1000));
     std::vector<std::pair<std::string, std::pair<std::string, int>>> candidates;
     {
       std::string id, workflow;
@@ -569,6 +649,9 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
     std::unordered_map<std::string, int> taken;  // per workflow, in this claim
     for (const auto& [id, wf] : candidates) {
       const auto& [workflow, concurrency] = wf;
+      if (ids.size() >= max || std::find(busy.begin(), busy.end(), id) != busy.end()) {
+        continue;
+      }
       if (concurrency > 0) {
         if (pg) {
           // Two nodes must not both see room for the last slot.
@@ -583,7 +666,9 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
         }
       }
       ++taken[workflow];
-      sql << "UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1 WHERE id = :id",
+      // A new epoch: whoever held the run before writes nothing more to it.
+      sql << "UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
+             "lease_epoch = lease_epoch + 1 WHERE id = :id",
           soci::use(owner), soci::use(expires), soci::use(id);
       ids.push_back(id);
     }
@@ -597,6 +682,43 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
     }
   }
   return out;
+}
+
+LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<HeldRun>& runs,
+                                  std::chrono::milliseconds lease) {
+  LeaseCheck check;
+  impl_->db->write([&](soci::session& sql) {
+    const long long expires = now_ms() + lease.count();
+    for (const auto& run : runs) {
+      const long long epoch = run.epoch;
+      soci::statement st = (sql.prepare << "UPDATE lh_runs SET lease_expires_ms = :e WHERE id = :id AND "
+                                           "lease_epoch = :ep AND status IN ('queued', 'running')",
+                            soci::use(expires), soci::use(run.id), soci::use(epoch));
+      st.execute(true);
+      if (st.get_affected_rows() == 0) {
+        long long current = 0;
+        sql << "SELECT lease_epoch FROM lh_runs WHERE id = :id", soci::use(run.id), soci::into(current);
+        // Same epoch: this node parked or finished it and is only finishing
+        // its bookkeeping. Another: claimed since, whatever it is now.
+        if (sql.got_data() && current != epoch) {
+          check.lost.push_back(run.id);
+        }
+      }
+    }
+    // Slots of steps of runs still held under the epoch they were taken with.
+    sql << "UPDATE lh_slots SET expires_ms = :e WHERE owner = :o AND EXISTS (SELECT 1 FROM lh_runs r WHERE "
+           "r.id = lh_slots.run_id AND r.lease_epoch = lh_slots.lease_epoch AND r.status IN ('queued', 'running'))",
+        soci::use(expires), soci::use(owner);
+    std::string id;
+    soci::statement st = (sql.prepare << "SELECT id FROM lh_runs WHERE lease_owner = :o AND cancel_requested = 1 "
+                                         "AND status IN ('queued', 'running')",
+                          soci::use(owner), soci::into(id));
+    st.execute(false);
+    while (st.fetch()) {
+      check.cancel_requested.push_back(id);
+    }
+  });
+  return check;
 }
 
 LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<std::string>& run_ids,
@@ -635,8 +757,17 @@ LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<st
 
 bool SqlStore::try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
                                 std::chrono::milliseconds lease) {
+  return try_acquire_slot(name, limit, holder, owner, lease, HeldRun{"", kUnfenced}) == SlotClaim::taken;
+}
+
+SlotClaim SqlStore::try_acquire_slot(const std::string& name, int limit, const std::string& holder,
+                                     const std::string& owner, std::chrono::milliseconds lease, const HeldRun& run) {
   const bool pg = postgres();
+  const long long epoch = run.epoch;
   return impl_->db->write([&](soci::session& sql) {
+    if (!impl_->holds(sql, run.id, epoch)) {
+      return SlotClaim::stale;
+    }
     if (pg) {
       // Serialises claimers of one name: two nodes must not both see room for the last slot.
       sql << "SELECT pg_advisory_xact_lock(7212004, hashtext(:n))", soci::use(name);
@@ -648,18 +779,20 @@ bool SqlStore::try_acquire_slot(const std::string& name, int limit, const std::s
     sql << "SELECT COUNT(*) FROM lh_slots WHERE name = :n AND holder = :h", soci::use(name), soci::use(holder),
         soci::into(mine);
     if (mine > 0) {
-      sql << "UPDATE lh_slots SET owner = :o, expires_ms = :e WHERE name = :n AND holder = :h", soci::use(owner),
-          soci::use(expires), soci::use(name), soci::use(holder);
-      return true;
+      sql << "UPDATE lh_slots SET owner = :o, expires_ms = :e, run_id = :r, lease_epoch = :ep "
+             "WHERE name = :n AND holder = :h",
+          soci::use(owner), soci::use(expires), soci::use(run.id), soci::use(epoch), soci::use(name), soci::use(holder);
+      return SlotClaim::taken;
     }
     int held = 0;
     sql << "SELECT COUNT(*) FROM lh_slots WHERE name = :n", soci::use(name), soci::into(held);
     if (held >= limit) {
-      return false;
+      return SlotClaim::full;
     }
-    sql << "INSERT INTO lh_slots (name, holder, owner, expires_ms) VALUES (:n, :h, :o, :e)", soci::use(name),
-        soci::use(holder), soci::use(owner), soci::use(expires);
-    return true;
+    sql << "INSERT INTO lh_slots (name, holder, owner, expires_ms, run_id, lease_epoch) "
+           "VALUES (:n, :h, :o, :e, :r, :ep)",
+        soci::use(name), soci::use(holder), soci::use(owner), soci::use(expires), soci::use(run.id), soci::use(epoch);
+    return SlotClaim::taken;
   });
 }
 
@@ -667,6 +800,35 @@ void SqlStore::release_slot(const std::string& name, const std::string& holder) 
   impl_->db->write([&](soci::session& sql) {
     sql << "DELETE FROM lh_slots WHERE name = :n AND holder = :h", soci::use(name), soci::use(holder);
   });
+}
+
+LeaseWrite SqlStore::release_slot(const std::string& name, const std::string& holder, const HeldRun& run) {
+  const long long epoch = run.epoch;
+  return impl_->db->write([&](soci::session& sql) {
+    // The slot as this claim took it: the node that took the run over may
+    // hold the same holder's slot now, under its own epoch.
+    soci::statement st = (sql.prepare << "DELETE FROM lh_slots WHERE name = :n AND holder = :h AND lease_epoch = :ep",
+                          soci::use(name), soci::use(holder), soci::use(epoch));
+    st.execute(true);
+    return impl_->holds(sql, run.id, epoch) ? LeaseWrite::done : LeaseWrite::stale;
+  });
+}
+
+LeaseWrite SqlStore::release(const std::string& owner, const HeldRun& run) {
+  const long long epoch = run.epoch;
+  const bool released = impl_->db->write([&](soci::session& sql) {
+    soci::statement st = (sql.prepare << "UPDATE lh_runs SET lease_expires_ms = 0 WHERE id = :id AND lease_owner = :o "
+                                         "AND lease_epoch = :ep",
+                          soci::use(run.id), soci::use(owner), soci::use(epoch));
+    st.execute(true);
+    if (st.get_affected_rows() == 0) {
+      return false;
+    }
+    impl_->notify(sql);
+    return true;
+  });
+  impl_->forget_seq(run.id);
+  return released ? LeaseWrite::done : LeaseWrite::stale;
 }
 
 void SqlStore::release(const std::string& owner, const std::string& run_id) {
@@ -690,8 +852,9 @@ bool SqlStore::request_cancel(const std::string& run_id) {
     if ((status == "queued" && expires < now_ms()) || status == "waiting") {
       // Nobody holds it: cancel it here.
       const long long now = now_ms();
+      // A new epoch: a node that claimed it and stalled writes nothing more.
       sql << "UPDATE lh_runs SET status = 'cancelled', error = 'the run was cancelled before it started', "
-             "error_code = 'cancelled', finished_ms = :t WHERE id = :id",
+             "error_code = 'cancelled', finished_ms = :t, lease_epoch = lease_epoch + 1 WHERE id = :id",
           soci::use(now), soci::use(run_id);
       sql << "DELETE FROM lh_waits WHERE run_id = :id", soci::use(run_id);
       impl_->forget_seq(run_id);
@@ -735,7 +898,7 @@ Result<RunRecord> SqlStore::requeue_run(const std::string& run_id, const std::ve
       }
       sql << "UPDATE lh_runs SET status = 'queued', outputs = '{}', error = '', error_code = '', "
              "error_details = 'null', finished_ms = 0, lease_owner = '', "
-             "lease_expires_ms = 0, cancel_requested = 0 WHERE id = :id",
+             "lease_expires_ms = 0, cancel_requested = 0, lease_epoch = lease_epoch + 1 WHERE id = :id",
           soci::use(run_id);
       impl_->forget_seq(run_id);
       Json list = Json::array();
@@ -847,7 +1010,18 @@ std::vector<WaitRecord> query_waits(soci::session& sql, const std::string& sql_t
 }  // namespace
 
 WaitRecord SqlStore::begin_wait(WaitRecord wait) {
-  return impl_->db->write([&](soci::session& sql) {
+  return impl_->begin_wait(wait, kUnfenced).value_or(wait);
+}
+
+std::optional<WaitRecord> SqlStore::begin_wait(WaitRecord wait, int64_t epoch) {
+  return impl_->begin_wait(wait, epoch);
+}
+
+std::optional<WaitRecord> SqlStore::Impl::begin_wait(const WaitRecord& wait, long long epoch) {
+  return db->write([&](soci::session& sql) -> std::optional<WaitRecord> {
+    if (!holds(sql, wait.run_id, epoch)) {
+      return std::nullopt;
+    }
     const long long deadline = wait.deadline_ms;
     const long long created = wait.created_ms != 0 ? wait.created_ms : now_ms();
     // A step that waits again (its run was resumed) keeps its first deadline and any outcome.
@@ -862,14 +1036,28 @@ WaitRecord SqlStore::begin_wait(WaitRecord wait) {
 }
 
 std::vector<WaitRecord> SqlStore::park_run(const std::string& run_id, EventRecord event) {
-  const bool pg = postgres();
-  auto resolved = impl_->db->write([&](soci::session& sql) {
+  return impl_->park_run(run_id, event, kUnfenced).value_or(std::vector<WaitRecord>{});
+}
+
+std::optional<std::vector<WaitRecord>> SqlStore::park_run(const std::string& run_id, EventRecord event, int64_t epoch) {
+  return impl_->park_run(run_id, event, epoch);
+}
+
+std::optional<std::vector<WaitRecord>> SqlStore::Impl::park_run(const std::string& run_id, EventRecord& event,
+                                                                long long epoch) {
+  const bool pg = db->postgres();
+  auto resolved = write_for(run_id, [&](soci::session& sql) -> std::optional<std::vector<WaitRecord>> {
     std::string status;
     int cancel = 0;
+    long long current = 0;
     // The run's row first: a delivery that resolves a wait then updates it
     // after this transaction, and finds the run waiting.
-    sql << std::string("SELECT status, cancel_requested FROM lh_runs WHERE id = :id") + (pg ? " FOR UPDATE" : ""),
-        soci::use(run_id), soci::into(status), soci::into(cancel);
+    sql << std::string("SELECT status, cancel_requested, lease_epoch FROM lh_runs WHERE id = :id") +
+               (pg ? " FOR UPDATE" : ""),
+        soci::use(run_id), soci::into(status), soci::into(cancel), soci::into(current);
+    if (sql.got_data() && epoch != kUnfenced && current != epoch) {
+      return std::nullopt;
+    }
     if (!sql.got_data() || status != "running") {
       return std::vector<WaitRecord>{};
     }
@@ -892,11 +1080,11 @@ std::vector<WaitRecord> SqlStore::park_run(const std::string& run_id, EventRecor
     sql << "UPDATE lh_runs SET status = 'waiting', lease_owner = '', lease_expires_ms = 0 WHERE id = :id",
         soci::use(run_id);
     event.run_id = run_id;
-    impl_->insert_event(sql, event);
+    insert_event(sql, event);
     return done;
   });
-  if (resolved.empty()) {
-    impl_->forget_seq(run_id);  // whoever resumes it writes its next events
+  if (resolved && resolved->empty()) {
+    forget_seq(run_id);  // whoever resumes it writes its next events
   }
   return resolved;
 }
@@ -906,8 +1094,9 @@ namespace {
 // Makes a parked run runnable with an event saying why (in the transaction
 // that resolved its wait); a run still held by a node is left to it.
 void wake_run(soci::session& sql, const WaitRecord& w, const std::string& type, long long now) {
-  soci::statement st = (sql.prepare << "UPDATE lh_runs SET status = 'queued', lease_owner = '', lease_expires_ms = 0 "
-                                       "WHERE id = :id AND status = 'waiting'",
+  // A new epoch: the node that parked it has nothing more to say about it.
+  soci::statement st = (sql.prepare << "UPDATE lh_runs SET status = 'queued', lease_owner = '', lease_expires_ms = 0, "
+                                       "lease_epoch = lease_epoch + 1 WHERE id = :id AND status = 'waiting'",
                         soci::use(w.run_id));
   st.execute(true);
   if (st.get_affected_rows() == 0) {

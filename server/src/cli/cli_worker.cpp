@@ -65,11 +65,12 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   const NodeStats stats = node.stats();
   std::cerr << "worker " << node.owner() << ": claimed " << stats.claimed << " runs (" << stats.resumed
             << " resumed), finished " << stats.finished << ", lost " << stats.lost << ", released " << stats.released
-            << ", fired " << stats.fired << " schedules\n";
+            << ", fired " << stats.fired << " schedules, stale writes " << stats.stale_writes << "\n";
   if (global.format == "json") {
-    std::cout << Json{{"owner", node.owner()},      {"claimed", stats.claimed}, {"resumed", stats.resumed},
-                      {"finished", stats.finished}, {"lost", stats.lost},       {"fired", stats.fired},
-                      {"released", stats.released}}
+    std::cout << Json{{"owner", node.owner()},      {"claimed", stats.claimed},
+                      {"resumed", stats.resumed},   {"finished", stats.finished},
+                      {"lost", stats.lost},         {"fired", stats.fired},
+                      {"released", stats.released}, {"stale_writes", stats.stale_writes}}
                      .dump()
               << "\n";
   }

@@ -198,6 +198,13 @@ std::string Metrics::render(size_t queue_depth, const std::optional<NodeStats>& 
             "Runs this node resumed after another node's lease on them lapsed or was given up.", node->resumed);
     counter("linkhub_node_leases_lost_total", "Runs another node took over from this one (it stalled past its lease).",
             node->lost);
+    counter("linkhub_stale_lease_writes_total",
+            "Runs this node dropped because the database refused its write as stale (another node had taken the "
+            "run over).",
+            node->stale_writes);
+    counter("linkhub_node_run_write_failures_total",
+            "Runs this node dropped because a write for them failed (they resume from what is stored).",
+            node->failed_writes);
     counter("linkhub_node_runs_released_total", "Runs this node handed back to the queue when shutting down.",
             node->released);
     counter("linkhub_node_schedules_fired_total", "Cron runs this node created.", node->fired);

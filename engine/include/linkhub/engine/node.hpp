@@ -38,6 +38,11 @@ struct NodeStats {
   size_t fired = 0;     // cron runs created
   size_t released = 0;  // runs handed back to the queue at shutdown
   size_t parked = 0;    // runs that left this node to wait (core.wait_for, core.sleep)
+  // Runs dropped because the database refused a write of this node as stale
+  // (another node had taken the run over: its lease epoch moved on).
+  size_t stale_writes = 0;
+  // Runs dropped because a write for them failed (they resume from what is stored).
+  size_t failed_writes = 0;
 };
 
 // Stores the workflow (by content hash) and its cron schedules, so every

@@ -41,6 +41,9 @@ struct RunRecord {
   int64_t created_ms = 0;
   int64_t started_ms = 0;
   int64_t finished_ms = 0;
+  // The run's fencing token in the SQL store: every claim bumps it, and the
+  // node that claimed the run writes under it (SqlStore, "fencing").
+  int64_t lease_epoch = 0;
 };
 
 // One step of a run, or one foreach item of it (index >= 0). index == -1 is

@@ -84,6 +84,21 @@ struct RunChange {
   RunRecord run;
 };
 
+// A run a node holds, and the lease epoch its claim set (RunRecord::lease_epoch).
+struct HeldRun {
+  std::string id;
+  int64_t epoch = 0;
+};
+
+// What the database said to a write a node made under a run's lease epoch:
+// `stale` when another claim (a node that took the run over after the lease
+// lapsed, a cancel or retry made without the node) bumped the epoch since.
+// Nothing of a stale write is stored.
+enum class LeaseWrite { done, stale };
+
+// try_acquire_slot under a lease epoch: the slot, no room, or a stale epoch.
+enum class SlotClaim { taken, full, stale };
+
 struct LeaseCheck {
   std::vector<std::string> lost;              // another node holds these now: stop them
   std::vector<std::string> cancel_requested;  // `runs cancel` asked for these
@@ -121,6 +136,18 @@ class SqlStore final : public RunStore {
   std::vector<StepRecord> get_steps(std::string_view run_id) const override;
   std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const override;
 
+  // --- fenced writes: what a node writes for a run it claimed, under the
+  // epoch of its claim. Each is one transaction that first checks (and on
+  // PostgreSQL locks, so a claim waits for it) that the epoch is still the
+  // run's, and writes nothing when it is not. The RunStore writes above are
+  // unfenced (runs executed without a node's lease).
+  LeaseWrite update_run(const RunRecord& run, EventRecord event, int64_t epoch);
+  LeaseWrite transition(StepRecord step, EventRecord event, int64_t epoch);
+  LeaseWrite append_event(EventRecord event, int64_t epoch);
+  // nullopt: stale.
+  std::optional<WaitRecord> begin_wait(WaitRecord wait, int64_t epoch);
+  std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord event, int64_t epoch);
+
   std::vector<RunRecord> list_runs(const RunFilter& filter) const;
   // Run-level events of every run strictly after `after`, in cursor order.
   std::vector<RunChange> run_changes(const EventCursor& after, size_t limit) const;
@@ -149,21 +176,30 @@ class SqlStore final : public RunStore {
   // --- the queue
   // Claims up to `max` runs that are queued, or running under a lapsed lease,
   // oldest first, honouring each workflow's `concurrency` across every node.
-  // `only` limits the claim to one run id.
+  // Each claim bumps the run's lease epoch; the records carry the new one.
+  // `only` limits the claim to one run id; runs in `busy` (still winding down
+  // on this node) are not claimed.
   std::vector<RunRecord> claim_runs(const std::string& owner, size_t max, std::chrono::milliseconds lease,
-                                    const std::string& only = "");
+                                    const std::string& only = "", const std::vector<std::string>& busy = {});
   // Extends the leases `owner` holds on `run_ids`; reports the ones it lost and
   // the ones whose cancellation was requested.
   LeaseCheck renew_leases(const std::string& owner, const std::vector<std::string>& run_ids,
                           std::chrono::milliseconds lease);
-  // Gives a run back to the queue (graceful shutdown).
+  // The same under each run's epoch: a run whose epoch moved on is lost
+  // (whatever its status now), and only the slots of runs still held under
+  // their epoch are extended.
+  LeaseCheck renew_leases(const std::string& owner, const std::vector<HeldRun>& runs, std::chrono::milliseconds lease);
+  // Gives a run back to the queue (graceful shutdown); with an epoch, only
+  // while it is still the run's.
   void release(const std::string& owner, const std::string& run_id);
-  // A queued run is cancelled at once; a running one is flagged for its node.
+  LeaseWrite release(const std::string& owner, const HeldRun& run);
+  // A queued run is cancelled at once (bumping its epoch: a node that claimed
+  // it and stalled writes nothing more); a running one is flagged for its node.
   // Returns false when the run is unknown or already finished.
   bool request_cancel(const std::string& run_id);
-  // Forgets the records of `steps` (so they run again) and queues the run.
-  // With `keep_succeeded_items`, foreach items that succeeded stay done. The
-  // run must be finished.
+  // Forgets the records of `steps` (so they run again) and queues the run,
+  // bumping its epoch. With `keep_succeeded_items`, foreach items that
+  // succeeded stay done. The run must be finished.
   Result<RunRecord> requeue_run(const std::string& run_id, const std::vector<std::string>& steps,
                                 bool keep_succeeded_items = false);
   // step_concurrency slots, held by `owner` under its lease (renew_leases
@@ -171,6 +207,11 @@ class SqlStore final : public RunStore {
   bool try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
                         std::chrono::milliseconds lease);
   void release_slot(const std::string& name, const std::string& holder);
+  // The same for a step of `run`, under its epoch: a stale node neither takes
+  // nor frees a slot (the node that took the run over may hold it now).
+  SlotClaim try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
+                             std::chrono::milliseconds lease, const HeldRun& run);
+  LeaseWrite release_slot(const std::string& name, const std::string& holder, const HeldRun& run);
 
   // Unfinished runs (queued or running).
   size_t queue_depth() const;
