@@ -2,8 +2,10 @@
 
 #include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/cron.hpp>
+#include <linkhub/engine/database.hpp>
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
+#include <linkhub/engine/store_error.hpp>
 #include <linkhub/engine/validator.hpp>
 
 #include "child_runs.hpp"
@@ -112,20 +114,46 @@ Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const J
 
 namespace {
 
-// step_concurrency slots in the SQL store, under this node's lease.
+// step_concurrency slots in the SQL store, under this node's lease. While
+// the database is away a slot cannot be taken (the step tries again later),
+// and a slot that could not be given back is given back by the node's loop.
 class SqlStepLimiter final : public StepLimiter {
  public:
   SqlStepLimiter(SqlStore& store, std::string owner, std::chrono::milliseconds lease)
       : store_(store), owner_(std::move(owner)), lease_(lease) {}
   bool try_acquire(const std::string& name, int limit, const std::string& holder) override {
-    return store_.try_acquire_slot(name, limit, holder, owner_, lease_);
+    try {
+      return store_.try_acquire_slot(name, limit, holder, owner_, lease_);
+    } catch (const std::exception&) {
+      return false;
+    }
   }
-  void release(const std::string& name, const std::string& holder) override { store_.release_slot(name, holder); }
+  void release(const std::string& name, const std::string& holder) override {
+    try {
+      store_.release_slot(name, holder);
+    } catch (const std::exception&) {
+      std::lock_guard lock(mutex_);
+      unreleased_.emplace_back(name, holder);
+    }
+  }
+  // The node's loop, once the database answers again.
+  void release_pending() {
+    std::vector<std::pair<std::string, std::string>> slots;
+    {
+      std::lock_guard lock(mutex_);
+      slots.swap(unreleased_);
+    }
+    for (const auto& [name, holder] : slots) {
+      release(name, holder);
+    }
+  }
 
  private:
   SqlStore& store_;
   std::string owner_;
   std::chrono::milliseconds lease_;
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> unreleased_;
 };
 
 }  // namespace
@@ -148,11 +176,25 @@ struct Node::Impl {
   std::shared_ptr<ChildRuns> child_runs;
   size_t batch_done = 0;
   NodeStats stats;
+  // Runs whose write failed: stopped here (cancelled), and once the executor
+  // is done with them, their lease given back so any node resumes them
+  // without waiting for it to lapse.
+  std::set<std::string> to_cancel;
+  std::set<std::string> to_release;
+  std::shared_ptr<SqlStepLimiter> slots;
+  // The database outage under way, if any (the loop waits and retries).
+  bool outage = false;
+  int outage_failures = 0;
+  Clock::time_point outage_since{};
+  std::minstd_rand random{std::random_device{}()};
   std::atomic<bool> stopping{false};
   std::unordered_map<std::string, std::shared_ptr<const Plan>> plans;  // by workflow hash
 
   Impl(const PluginHost& h, SqlStore& s, ExecutorOptions exec, NodeOptions o)
-      : host(h), store(s), fenced(s), options(std::move(o)) {
+      : host(h),
+        store(s),
+        fenced(s, [this](const std::string& id, const std::exception& e) { write_failed(id, e); }),
+        options(std::move(o)) {
     if (options.owner.empty()) {
       options.owner = default_owner();
     }
@@ -191,9 +233,81 @@ struct Node::Impl {
       options.max_runs = 4 * static_cast<size_t>(std::max(1, exec.threads));
     }
     if (!exec.step_limits.empty() && !exec.limiter) {
-      exec.limiter = std::make_shared<SqlStepLimiter>(store, options.owner, options.lease);
+      slots = std::make_shared<SqlStepLimiter>(store, options.owner, options.lease);
+      exec.limiter = slots;
     }
     executor = std::make_unique<Executor>(host, fenced, std::move(exec));
+  }
+
+  // From an executor thread: the run's transition did not reach the
+  // database, so this node can no longer vouch for it (the run is fenced).
+  void write_failed(const std::string& id, const std::exception&) {
+    {
+      std::lock_guard lock(mutex);
+      to_cancel.insert(id);
+      to_release.insert(id);
+      ++stats.dropped;
+    }
+    store.wake_local();
+  }
+
+  // Stops the dropped runs here and gives their leases back once the
+  // executor let go of them; slots that could not be released are released.
+  void settle_dropped() {
+    std::set<std::string> cancel, release;
+    {
+      std::lock_guard lock(mutex);
+      cancel.swap(to_cancel);
+      for (const auto& id : to_release) {
+        if (held.count(id) == 0) {
+          release.insert(id);
+        }
+      }
+    }
+    for (const auto& id : cancel) {
+      executor->cancel(id);
+    }
+    for (const auto& id : release) {
+      store.release(options.owner, id);  // throws while the database is away: tried again next pass
+      std::lock_guard lock(mutex);
+      to_release.erase(id);
+    }
+    if (slots) {
+      slots->release_pending();
+    }
+  }
+
+  // A pass of the loop failed on the database: say so once, and how long to
+  // wait before the next pass (bounded, jittered, growing while it lasts).
+  std::chrono::milliseconds database_failed(const std::exception& e) {
+    if (!outage) {
+      outage = true;
+      outage_since = Clock::now();
+      {
+        std::lock_guard lock(mutex);
+        ++stats.outages;
+      }
+      if (options.on_database) {
+        options.on_database(std::string(database_unavailable(e) ? "database unreachable" : "database error") + ": " +
+                            loggable_error_message(e) + "; retrying with backoff");
+      }
+    }
+    ++outage_failures;
+    const linkhub::store::Backoff backoff{std::chrono::milliseconds(50),
+                                          std::min(options.lease / 3, std::chrono::milliseconds(2000))};
+    return backoff.delay(outage_failures, static_cast<double>(random() % 1000) / 1000.0);
+  }
+
+  void database_answered() {
+    if (!outage) {
+      return;
+    }
+    outage = false;
+    outage_failures = 0;
+    if (options.on_database) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - outage_since).count();
+      options.on_database("database reachable again after " + std::to_string(ms) + " ms");
+    }
   }
 
   // A batch (`linkhub run`) runs what its runs start too, so the command
@@ -240,20 +354,37 @@ struct Node::Impl {
   void start(RunRecord run) {
     {
       std::lock_guard lock(mutex);
+      if (held.count(run.id) != 0) {
+        // Its lease lapsed while the database was away and the executor is
+        // still stopping our earlier copy: hand it back once that is done.
+        to_release.insert(run.id);
+        return;
+      }
       held.insert(run.id);
       ++stats.claimed;
       stats.resumed += run.status == RunStatus::Running ? 1 : 0;
     }
-    auto plan = plan_for(run.workflow_hash);
-    if (!plan) {
-      fail_run(std::move(run), plan.error().message);
-      return;
-    }
-    const auto steps = store.get_steps(run.id);
     const std::string id = run.id;
-    auto started = executor->resume(*plan, run, steps);
-    if (!started) {
-      fail_run(std::move(run), started.error().message);
+    try {
+      auto plan = plan_for(run.workflow_hash);
+      if (!plan) {
+        fail_run(std::move(run), plan.error().message);
+        return;
+      }
+      const auto steps = store.get_steps(run.id);
+      auto started = executor->resume(*plan, run, steps);
+      if (!started) {
+        fail_run(std::move(run), started.error().message);
+      }
+    } catch (const std::exception&) {
+      // Nothing runs here yet: give the run back once the database answers.
+      std::lock_guard lock(mutex);
+      held.erase(id);
+      to_release.insert(id);
+      if (batch.count(id) != 0) {
+        adopted.push_back(id);  // a batch looks at it again
+      }
+      throw;
     }
   }
 
@@ -265,13 +396,22 @@ struct Node::Impl {
     for (size_t i = 0; i < tries && claimed < free && !stopping; ++i) {
       std::string id = std::move(pending.front());
       pending.pop_front();
-      auto runs = store.claim_runs(options.owner, 1, options.lease, id);
+      std::vector<RunRecord> runs;
+      std::optional<RunRecord> rec;
+      try {
+        runs = store.claim_runs(options.owner, 1, options.lease, id);
+        if (runs.empty()) {
+          rec = store.get_run(id);
+        }
+      } catch (const std::exception&) {
+        pending.push_front(std::move(id));  // the database is away: look again next pass
+        throw;
+      }
       if (!runs.empty()) {
-        start(std::move(runs.front()));
+        start(std::move(runs.front()));  // a failure adopts it again
         ++claimed;
         continue;
       }
-      auto rec = store.get_run(id);
       if (!rec || rec->status == RunStatus::Succeeded || rec->status == RunStatus::Failed ||
           rec->status == RunStatus::Cancelled) {
         std::lock_guard lock(mutex);
@@ -417,22 +557,32 @@ struct Node::Impl {
     auto next_deadline_check = Clock::now();
     const auto beat = std::max(options.lease / 3, std::chrono::milliseconds(50));
     while (!stopping && !finished_work()) {
-      if (Clock::now() >= next_schedule_check) {
-        fire_schedules();
-        next_schedule_check = Clock::now() + std::chrono::seconds(1);
+      size_t claimed = 0;
+      bool idle = false;
+      try {
+        settle_dropped();
+        if (Clock::now() >= next_schedule_check) {
+          fire_schedules();
+          next_schedule_check = Clock::now() + std::chrono::seconds(1);
+        }
+        if (Clock::now() >= next_deadline_check) {
+          next_deadline_check = expire_waits();
+        }
+        claimed = claim();
+        if (Clock::now() >= next_heartbeat) {
+          heartbeat();
+          next_heartbeat = Clock::now() + beat;
+        }
+        idle = options.exit_when_idle && claimed == 0 && in_flight() == 0 && store.queue_depth() == 0;
+        database_answered();
+      } catch (const std::exception& e) {
+        // The database went away (or refused this pass): no database error
+        // ends the node. Runs in flight go on until a write of theirs fails;
+        // the loop tries again after a backoff, and a stop() still wakes it.
+        store.wait_for_work(database_failed(e));
+        continue;
       }
-      if (Clock::now() >= next_deadline_check) {
-        next_deadline_check = expire_waits();
-      }
-      const size_t claimed = claim();
-      if (Clock::now() >= next_heartbeat) {
-        heartbeat();
-        next_heartbeat = Clock::now() + beat;
-      }
-      if (finished_work()) {
-        break;
-      }
-      if (options.exit_when_idle && claimed == 0 && in_flight() == 0 && store.queue_depth() == 0) {
+      if (finished_work() || idle) {
         break;
       }
       if (claimed > 0) {
@@ -452,7 +602,12 @@ struct Node::Impl {
         give_back();
         break;
       }
-      heartbeat();
+      try {
+        settle_dropped();
+        heartbeat();
+      } catch (const std::exception& e) {
+        database_failed(e);  // the leases lapse if the outage outlasts them; other nodes resume the runs
+      }
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_back_at - Clock::now());
       store.wait_for_work(
           std::clamp(left, std::chrono::milliseconds(1), std::min(beat, std::chrono::milliseconds(200))));
@@ -470,9 +625,13 @@ struct Node::Impl {
     }
     for (const auto& id : ids) {
       fenced.fence(id);
-      store.append_event(EventRecord{id, 0, now_ms(), "run.released", "", -1,
-                                     Json{{"node", options.owner}, {"reason", "the node shut down"}}});
-      store.release(options.owner, id);
+      try {
+        store.append_event(EventRecord{id, 0, now_ms(), "run.released", "", -1,
+                                       Json{{"node", options.owner}, {"reason", "the node shut down"}}});
+        store.release(options.owner, id);
+      } catch (const std::exception&) {
+        // The database is away: the run's lease lapses instead, and another node resumes it.
+      }
       executor->cancel(id);
       std::lock_guard lock(mutex);
       ++stats.released;

@@ -45,6 +45,7 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   node_options.max_runs = options.max_runs;
   node_options.exit_when_idle = options.exit_when_idle;
   node_options.scheduler = !options.no_scheduler;
+  node_options.on_database = [](const std::string& line) { std::cerr << "worker: " << line << "\n"; };
   ExecutorOptions exec = executor_options(global, env->config, options.threads);
   const int threads = exec.threads;
   Node node(*env->host, **store, std::move(exec), node_options);
@@ -65,7 +66,8 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   const NodeStats stats = node.stats();
   std::cerr << "worker " << node.owner() << ": claimed " << stats.claimed << " runs (" << stats.resumed
             << " resumed), finished " << stats.finished << ", lost " << stats.lost << ", released " << stats.released
-            << ", fired " << stats.fired << " schedules\n";
+            << ", fired " << stats.fired << " schedules, dropped " << stats.dropped << " runs in " << stats.outages
+            << " database outages\n";
   if (global.format == "json") {
     std::cout << Json{{"owner", node.owner()},      {"claimed", stats.claimed}, {"resumed", stats.resumed},
                       {"finished", stats.finished}, {"lost", stats.lost},       {"fired", stats.fired},
