@@ -241,7 +241,8 @@ bool Database::Lease::connection_lost(const std::exception& e) {
   if (db_.postgres()) {
     // After a failure, the connection's own state is the truth: a server
     // that was killed says nothing, so no SQLSTATE tells it.
-    auto* backend = dynamic_cast<soci::postgresql_session_backend*>(slot.session->get_backend());
+    // The backend of a PostgreSQL session (static: libsoci_postgresql exports no typeinfo for it).
+    auto* backend = static_cast<soci::postgresql_session_backend*>(slot.session->get_backend());
     if (backend == nullptr || backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK) {
       slot.broken = true;
     }
