@@ -195,6 +195,9 @@ class Outage : public ::testing::Test {
  protected:
   void prepare(const std::string& db, const std::string& name) {
     db_ = db;
+    // The load is one client as fast as it can go: no rate limit in the way.
+    env_["LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND"] = "100000";
+    env_["LINKHUB_RATE_LIMIT_BURST"] = "100000";
     dir_ = fs::path(::testing::TempDir()) / ("outage-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "workflows");
@@ -214,8 +217,8 @@ class Outage : public ::testing::Test {
     std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$0\" \"$@\" >>" + (dir_ / log).string() + " 2>&1",
                                   LINKHUB_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& a : {"--db", db_, "--config", (dir_ / "linkhub.yaml").string(), "--plugin-dir",
-                                 std::string(LINKHUB_EFFECTS_PLUGIN_DIR)}) {
+    for (const std::string& a : std::vector<std::string>{"--db", db_, "--config", (dir_ / "linkhub.yaml").string(),
+                                                         "--plugin-dir", std::string(LINKHUB_EFFECTS_PLUGIN_DIR)}) {
       argv.push_back(a);
     }
     return std::make_unique<test::ChildProcess>(argv, env_, dir_.string());
@@ -278,7 +281,7 @@ class Outage : public ::testing::Test {
         << "answers other than 2xx and 503 database_unreachable: " << load.unexpected().front() << "\n"
         << logs();
     auto store = SqlStore::open(db_, 1);
-    ASSERT_TRUE(store.has_value()) << store.error().message;
+    ASSERT_TRUE(static_cast<bool>(store)) << store.error().message;
     const auto acked = load.acked_runs();
     size_t unfinished = acked.size();
     std::string last_problem;
