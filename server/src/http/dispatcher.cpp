@@ -55,7 +55,8 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// What RFC 6750 and RFC 6585 ask of 401 and 429 answers, wherever they come from.
+// What RFC 6750 and RFC 6585 ask of 401 and 429 answers, wherever they come
+// from, and a Retry-After on every 503 (details.retry_after_s, else 1 s).
 void add_auth_headers(Reply& reply) {
   if (reply.status == 401 && reply.content_type == "application/json") {
     const std::string code = reply.body["error"].value("code", "");
@@ -340,11 +341,8 @@ std::optional<Reply> Dispatcher::admit(Incoming& request) {
     return std::nullopt;
   }
   Reply reply = Reply::error(*refusal);
-  add_auth_headers(reply);
-  if (reply.status == 503) {
-    reply.headers.emplace_back("Retry-After", "1");
-  }
-  reply.close = true;  // the body is not read
+  add_auth_headers(reply);  // Retry-After on a 503 too
+  reply.close = true;       // the body is not read
   reply.headers.emplace_back("X-Request-Id", request_id);
   const std::string& origin = services_.limits.cors_origin;
   if (!origin.empty() && request.header("Origin") == origin) {
