@@ -2,6 +2,7 @@
 
 #include <linkhub/engine/compile.hpp>
 #include <linkhub/engine/cron.hpp>
+#include <linkhub/engine/database.hpp>
 #include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/event_type.hpp>
 #include <linkhub/engine/validator.hpp>
@@ -365,13 +366,22 @@ struct Node::Impl {
     for (size_t i = 0; i < tries && claimed < free && !stopping; ++i) {
       std::string id = std::move(pending.front());
       pending.pop_front();
-      auto runs = store.claim_runs(options.owner, 1, options.lease, id, busy());
+      std::vector<RunRecord> runs;
+      std::optional<RunRecord> rec;
+      try {
+        runs = store.claim_runs(options.owner, 1, options.lease, id, busy());
+        if (runs.empty()) {
+          rec = store.get_run(id);
+        }
+      } catch (const std::exception&) {
+        pending.push_front(std::move(id));  // the database is away: the batch looks again next pass
+        throw;
+      }
       if (!runs.empty()) {
         start(std::move(runs.front()));
         ++claimed;
         continue;
       }
-      auto rec = store.get_run(id);
       if (!rec || rec->status == RunStatus::Succeeded || rec->status == RunStatus::Failed ||
           rec->status == RunStatus::Cancelled) {
         std::lock_guard lock(mutex);
@@ -519,29 +529,51 @@ struct Node::Impl {
   }
 
   // No database error ends the node: what failed (a claim, a heartbeat, a
-  // schedule) is tried again on a later pass, the first failure of a streak
-  // is logged, and the loop waits a little longer while the failures last.
+  // schedule) is tried again on a later pass. The first failure of a streak
+  // is reported (options.on_database), and the loop waits longer (bounded,
+  // jittered) while the failures last, so nodes do not storm a database that
+  // is coming back.
   Clock::time_point failing_since{};
+  int failures = 0;
   template <class F>
   void guard(const char* what, F&& fn) {
     try {
       fn();
       if (failing_since != Clock::time_point{}) {
-        std::cerr << "linkhub: node " << options.owner << ": the database answers again\n";
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - failing_since).count();
+        report_database("database reachable again after " + std::to_string(ms) + " ms");
         failing_since = {};
+        failures = 0;
       }
     } catch (const std::exception& e) {
+      ++failures;
       if (failing_since == Clock::time_point{}) {
         failing_since = Clock::now();
-        std::cerr << "linkhub: node " << options.owner << ": " << what << " failed: " << loggable_error_message(e)
-                  << " (trying again)\n";
+        {
+          std::lock_guard lock(mutex);
+          ++stats.outages;
+        }
+        report_database(std::string(what) +
+                        " failed: " + (database_unavailable(e) ? "database unreachable: " : "database error: ") +
+                        loggable_error_message(e) + "; retrying with backoff");
       }
+    }
+  }
+
+  void report_database(const std::string& line) {
+    if (options.on_database) {
+      options.on_database(line);
+    } else {
+      std::cerr << "linkhub: node " << options.owner << ": " << line << "\n";
     }
   }
 
   void wait_for_work(std::chrono::milliseconds wait) {
     if (failing_since != Clock::time_point{}) {
-      wait = std::max(wait, std::chrono::milliseconds(200));  // no busy loop against a failing database
+      // No busy loop against a failing database: back off, at most a third of the lease.
+      const store::Backoff backoff{std::chrono::milliseconds(50),
+                                   std::min(options.lease / 3, std::chrono::milliseconds(2000))};
+      wait = std::max(wait, backoff.delay(failures, static_cast<double>(random() % 1000) / 1000.0));
     }
     try {
       store.wait_for_work(wait);

@@ -4,10 +4,54 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <stdexcept>
 
 namespace linkhub::store {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool corrupt_sqlite(const std::string& why) {
+  return why.find("file is not a database") != std::string::npos ||
+         why.find("database disk image is malformed") != std::string::npos;
+}
+
+// LINKHUB_SQLITE_BUSY_TIMEOUT_MS: how long a SQLite write waits for another
+// connection's lock before the database counts as unavailable.
+int sqlite_busy_timeout_ms() {
+  const char* value = std::getenv("LINKHUB_SQLITE_BUSY_TIMEOUT_MS");
+  if (value == nullptr || *value == '\0') {
+    return 30000;
+  }
+  char* end = nullptr;
+  const long ms = std::strtol(value, &end, 10);
+  return (*end == '\0' && ms >= 0 && ms <= 3600000) ? static_cast<int>(ms) : 30000;
+}
+
+double unit_random() {
+  thread_local std::mt19937 random{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random);
+}
+
+}  // namespace
+
+std::chrono::milliseconds Backoff::delay(int failures, double unit) const {
+  auto d = first;
+  for (int i = 1; i < failures && d < cap; ++i) {
+    d *= 2;
+  }
+  d = std::min(d, cap);
+  const auto half = d / 2;
+  return half + std::chrono::milliseconds(
+                    static_cast<long long>(static_cast<double>((d - half).count()) * std::clamp(unit, 0.0, 1.0)));
+}
 
 Result<DatabaseUrl> parse_database_url(const std::string& url) {
   if (url.empty()) {
@@ -20,12 +64,30 @@ Result<DatabaseUrl> parse_database_url(const std::string& url) {
   }
 }
 
+Database::Database(DatabaseUrl url, size_t size) : url_(std::move(url)), slots_(size) {
+  for (size_t i = size; i > 0; --i) {
+    free_.push_back(i - 1);
+  }
+}
+
+Database::~Database() = default;
+
 Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t pool_size) {
   auto parsed = parse_database_url(url);
   if (!parsed) {
     return parsed.error();
   }
   const bool sqlite = parsed->dialect == Dialect::Sqlite;
+  if (!sqlite) {
+    // Defaults the URL's own parameters override (libpq keeps a keyword's
+    // last value): a connection attempt to a server that does not answer
+    // gives up, and a connection to a server that vanished without closing
+    // it (a failover, a cut network) is found dead, within seconds.
+    parsed->connect =
+        "connect_timeout='5' keepalives='1' keepalives_idle='10' keepalives_interval='5' "
+        "keepalives_count='3' " +
+        parsed->connect;
+  }
   if (sqlite) {
     pool_size = 1;
     const std::filesystem::path file = parsed->display;
@@ -35,28 +97,15 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
     }
   }
   std::unique_ptr<Database> db(new Database(std::move(*parsed), std::max<size_t>(1, pool_size)));
+  db->busy_timeout_ms_ = sqlite_busy_timeout_ms();
   try {
-    for (size_t i = 0; i < std::max<size_t>(1, pool_size); ++i) {
-      soci::session& s = db->pool_->at(i);
-      if (sqlite) {
-        s.open(*soci::factory_sqlite3(), db->url_.connect);
-        // WAL: readers never block the writer. synchronous=NORMAL: a commit
-        // survives a killed process (the WAL is written before COMMIT returns);
-        // only a power cut can lose the last commits, as with any WAL database.
-        std::string mode;
-        s << "PRAGMA journal_mode=WAL", soci::into(mode);
-        s << "PRAGMA synchronous=NORMAL";
-        s << "PRAGMA busy_timeout=30000";
-        s << "PRAGMA foreign_keys=ON";
-      } else {
-        s.open(*soci::factory_postgresql(), db->url_.connect);
-        s << "SET client_min_messages TO WARNING";
-      }
+    for (auto& slot : db->slots_) {
+      slot.session = std::make_unique<soci::session>();
+      db->open_session(*slot.session);
     }
   } catch (const std::exception& e) {
     std::string why = e.what();
-    if (why.find("file is not a database") != std::string::npos ||
-        why.find("database disk image is malformed") != std::string::npos) {
+    if (corrupt_sqlite(why)) {
       return Error{"database " + db->display() +
                    " is not a linkhub SQLite database or is corrupt (SQLite says: file is not a database). Move it "
                    "away or point --db at another file."};
@@ -65,6 +114,80 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
     return Error{"cannot open database " + db->display() + ": " + sdk::mask_database_password(why)};
   }
   return db;
+}
+
+void Database::open_session(soci::session& s) const {
+  if (url_.dialect == Dialect::Sqlite) {
+    s.open(*soci::factory_sqlite3(), url_.connect);
+    // WAL: readers never block the writer. synchronous=NORMAL: a commit
+    // survives a killed process (the WAL is written before COMMIT returns);
+    // only a power cut can lose the last commits, as with any WAL database.
+    std::string mode;
+    s << "PRAGMA journal_mode=WAL", soci::into(mode);
+    s << "PRAGMA synchronous=NORMAL";
+    s << "PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms_);
+    s << "PRAGMA foreign_keys=ON";
+  } else {
+    s.open(*soci::factory_postgresql(), url_.connect);
+    s << "SET client_min_messages TO WARNING";
+  }
+}
+
+void Database::throw_unavailable(const std::exception& e) const {
+  if (dynamic_cast<const DatabaseUnavailable*>(&e) != nullptr) {
+    throw DatabaseUnavailable(e.what());
+  }
+  throw DatabaseUnavailable("database " + display() +
+                            " is unavailable: " + sdk::mask_database_password(loggable_error_message(e)));
+}
+
+void Database::connect(Slot& slot) {
+  std::lock_guard attempt(connect_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    if (failures_ > 0 && Clock::now() < next_try_) {
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_try_ - Clock::now());
+      throw DatabaseUnavailable("database " + display() + " is unreachable; the next connection attempt is in " +
+                                std::to_string(wait.count()) + " ms");
+    }
+  }
+  try {
+    auto fresh = std::make_unique<soci::session>();
+    open_session(*fresh);
+    slot.session = std::move(fresh);
+    slot.broken = false;
+    std::lock_guard lock(mutex_);
+    failures_ = 0;
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard lock(mutex_);
+      ++failures_;
+      next_try_ = Clock::now() + backoff_.delay(failures_, unit_random());
+    }
+    throw DatabaseUnavailable("cannot reach database " + display() + ": " +
+                              sdk::mask_database_password(loggable_error_message(e)));
+  }
+}
+
+bool Database::unreachable() const {
+  std::lock_guard lock(mutex_);
+  return failures_ > 0;
+}
+
+std::chrono::milliseconds Database::retry_in() const {
+  std::lock_guard lock(mutex_);
+  if (failures_ == 0) {
+    return std::chrono::milliseconds(0);
+  }
+  return std::max(std::chrono::milliseconds(0),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(next_try_ - Clock::now()));
+}
+
+void Database::drop_connections() {
+  std::lock_guard lock(mutex_);
+  for (size_t i : free_) {
+    slots_[i].broken = true;
+  }
 }
 
 Result<int> Database::migrate(const sdk::MigrationTrack& track, const VersionTable& table) {
@@ -85,23 +208,95 @@ Result<int> Database::migrate(const sdk::MigrationTrack& track, const VersionTab
   }
 }
 
-Database::Tx::Tx(soci::session& sql, Dialect dialect) : sql_(sql) {
-  sql_ << (dialect == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-}
+// ---------------------------------------------------------------- leases
 
-Database::Tx::~Tx() {
-  if (!done_) {
+Database::Lease::Lease(Database& db) : db_(db) {
+  {
+    std::unique_lock lock(db_.mutex_);
+    db_.free_cv_.wait(lock, [&] { return !db_.free_.empty(); });
+    index_ = db_.free_.back();
+    db_.free_.pop_back();
+  }
+  Slot& slot = db_.slots_[index_];
+  if (slot.broken || !slot.session) {
     try {
-      sql_ << "ROLLBACK";
+      db_.connect(slot);
     } catch (...) {
-      // The connection is already broken; nothing was committed.
+      std::lock_guard lock(db_.mutex_);
+      db_.free_.push_back(index_);
+      db_.free_cv_.notify_one();
+      throw;
     }
   }
 }
 
-void Database::Tx::commit() {
-  sql_ << "COMMIT";
-  done_ = true;
+Database::Lease::~Lease() {
+  std::lock_guard lock(db_.mutex_);
+  db_.free_.push_back(index_);
+  db_.free_cv_.notify_one();
+}
+
+bool Database::Lease::connection_lost(const std::exception& e) {
+  Slot& slot = db_.slots_[index_];
+  if (db_.postgres()) {
+    // After a failure, the connection's own state is the truth: a server
+    // that was killed says nothing, so no SQLSTATE tells it.
+    // The backend of a PostgreSQL session (static: libsoci_postgresql exports no typeinfo for it).
+    auto* backend = static_cast<soci::postgresql_session_backend*>(slot.session->get_backend());
+    if (backend == nullptr || backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK) {
+      slot.broken = true;
+    }
+  }
+  if (database_unavailable(e) && db_.postgres()) {
+    slot.broken = true;  // a connection-class error: start afresh rather than trust the session
+  }
+  return slot.broken;
+}
+
+void Database::Lease::begin() {
+  const char* statement = db_.url_.dialect == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+  try {
+    sql() << statement;
+  } catch (const std::exception& e) {
+    if (!connection_lost(e)) {
+      throw;
+    }
+    db_.connect(db_.slots_[index_]);  // idle through a restart: nothing was sent yet, so try again once
+    sql() << statement;
+  }
+  in_tx_ = true;
+}
+
+void Database::Lease::commit() {
+  sql() << "COMMIT";
+  in_tx_ = false;
+}
+
+void Database::Lease::fail(const std::exception& e) {
+  const bool lost = connection_lost(e);
+  if (in_tx_ && !lost) {
+    try {
+      sql() << "ROLLBACK";
+    } catch (const std::exception&) {
+      db_.slots_[index_].broken = true;  // a session in an unknown state is not reused
+    }
+  }
+  in_tx_ = false;
+  if (lost || database_unavailable(e)) {
+    db_.throw_unavailable(e);
+  }
+  throw;
+}
+
+bool Database::Lease::retry_read(const std::exception& e, int attempt) {
+  const bool lost = connection_lost(e);
+  if (lost && attempt == 0) {
+    return true;  // the next Lease reconnects this slot or another
+  }
+  if (lost || database_unavailable(e)) {
+    db_.throw_unavailable(e);
+  }
+  return false;
 }
 
 }  // namespace linkhub::store

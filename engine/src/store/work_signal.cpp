@@ -82,20 +82,26 @@ void WorkSignal::reconnect() {
   if (pg_ != nullptr) {
     PQfinish(pg_);
     pg_ = nullptr;
-    lock_held_ = false;
+    lock_held_ = false;  // the server let it go with the connection
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (failures_ > 0 && now < next_try_) {
+    return;  // backing off: the caller's poll is the fallback meanwhile
   }
   pg_conn* conn = PQconnectdb(pg_connect_.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    PQfinish(conn);
-    return;
+  bool ok = PQstatus(conn) == CONNECTION_OK;
+  if (ok) {
+    PGresult* r = PQexec(conn, "LISTEN linkhub_work");
+    ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
   }
-  PGresult* r = PQexec(conn, "LISTEN linkhub_work");
-  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  PQclear(r);
   if (!ok) {
     PQfinish(conn);
+    ++failures_;
+    next_try_ = now + backoff_.delay(failures_, static_cast<double>(random_() % 1000) / 1000.0);
     return;
   }
+  failures_ = 0;
   pg_ = conn;
 }
 
@@ -120,10 +126,17 @@ void WorkSignal::wait(std::chrono::milliseconds timeout) {
   if (!pg_connect_.empty() && (pg_ == nullptr || PQstatus(pg_) != CONNECTION_OK)) {
     reconnect();  // the database restarted: listen again (the poll below is the fallback meanwhile)
   }
+  if (pg_ != nullptr && PQconsumeInput(pg_) == 0) {
+    // The server is gone (PQconsumeInput found the socket closed): a dead
+    // socket would wake poll() at once, every time. Sleep the timeout out;
+    // the next wait reconnects.
+    PQfinish(pg_);
+    pg_ = nullptr;
+    lock_held_ = false;
+  }
   pollfd fds[2] = {{event_fd_, POLLIN, 0}, {pg_ != nullptr ? PQsocket(pg_) : -1, POLLIN, 0}};
   // A notification may already be buffered from an earlier read.
   if (pg_ != nullptr) {
-    PQconsumeInput(pg_);
     if (PGnotify* note = PQnotifies(pg_)) {
       PQfreemem(note);
       drain();

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <random>
 
 struct pg_conn;
 
@@ -48,6 +49,12 @@ class WorkSignal {
   long long data_version_ = -1;
   std::string pg_connect_;  // empty on SQLite
   pg_conn* pg_ = nullptr;
+  // While the server is unreachable, the LISTEN connection is tried again
+  // under the same backoff as the pool's sessions.
+  Backoff backoff_;
+  int failures_ = 0;
+  std::chrono::steady_clock::time_point next_try_{};
+  std::minstd_rand random_{std::random_device{}()};
   bool lock_held_ = false;
   std::mutex mutex_;
 };

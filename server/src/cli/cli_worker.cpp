@@ -45,6 +45,7 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   node_options.max_runs = options.max_runs;
   node_options.exit_when_idle = options.exit_when_idle;
   node_options.scheduler = !options.no_scheduler;
+  node_options.on_database = [](const std::string& line) { std::cerr << "worker: " << line << "\n"; };
   ExecutorOptions exec = executor_options(global, env->config, options.threads);
   const int threads = exec.threads;
   Node node(*env->host, **store, std::move(exec), node_options);
@@ -65,12 +66,19 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
   const NodeStats stats = node.stats();
   std::cerr << "worker " << node.owner() << ": claimed " << stats.claimed << " runs (" << stats.resumed
             << " resumed), finished " << stats.finished << ", lost " << stats.lost << ", released " << stats.released
-            << ", fired " << stats.fired << " schedules, stale writes " << stats.stale_writes << "\n";
+            << ", fired " << stats.fired << " schedules, stale writes " << stats.stale_writes << ", failed writes "
+            << stats.failed_writes << ", database outages " << stats.outages << "\n";
   if (global.format == "json") {
-    std::cout << Json{{"owner", node.owner()},      {"claimed", stats.claimed},
-                      {"resumed", stats.resumed},   {"finished", stats.finished},
-                      {"lost", stats.lost},         {"fired", stats.fired},
-                      {"released", stats.released}, {"stale_writes", stats.stale_writes}}
+    std::cout << Json{{"owner", node.owner()},
+                      {"claimed", stats.claimed},
+                      {"resumed", stats.resumed},
+                      {"finished", stats.finished},
+                      {"lost", stats.lost},
+                      {"fired", stats.fired},
+                      {"released", stats.released},
+                      {"stale_writes", stats.stale_writes},
+                      {"failed_writes", stats.failed_writes},
+                      {"outages", stats.outages}}
                      .dump()
               << "\n";
   }

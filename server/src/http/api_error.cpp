@@ -1,5 +1,7 @@
 #include "http/api_error.hpp"
 
+#include <algorithm>
+
 namespace linkhub::http {
 
 Json error_body(const ApiError& error) {
@@ -24,6 +26,15 @@ ApiError unprocessable(std::string code, std::string message, Json details) {
 
 ApiError internal_error(std::string message) {
   return ApiError{500, "internal_error", std::move(message), Json::object()};
+}
+
+ApiError database_unreachable(std::chrono::milliseconds retry_in) {
+  // Whole seconds, at least 1: the next connection attempt, rounded up.
+  const long long seconds = std::max(1LL, static_cast<long long>((retry_in.count() + 999) / 1000));
+  return ApiError{503, "database_unreachable",
+                  "the run database does not answer at the moment (it may be restarting); retry in " +
+                      std::to_string(seconds) + " s",
+                  Json{{"retry_after_s", seconds}}};
 }
 
 std::string describe_json_type(const Json& value) {

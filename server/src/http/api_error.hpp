@@ -5,6 +5,7 @@
 
 #include <linkhub/engine/json.hpp>
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <variant>
@@ -26,6 +27,9 @@ ApiError not_found(std::string code, std::string message, Json details = Json::o
 ApiError conflict(std::string code, std::string message, Json details = Json::object());
 ApiError unprocessable(std::string code, std::string message, Json details = Json::object());
 ApiError internal_error(std::string message);
+// 503 database_unreachable: the run database is away for now (a restart, a
+// failover, a lock); the answer carries Retry-After (details.retry_after_s).
+ApiError database_unreachable(std::chrono::milliseconds retry_in = std::chrono::milliseconds(0));
 
 // A value of the wrong JSON type: names the field, what was expected and what was found.
 ApiError wrong_type(const std::string& field, const std::string& expected, const Json& found);

@@ -3,6 +3,7 @@
 #include "http/session.hpp"
 #include "http/static_files.hpp"
 
+#include <linkhub/engine/database.hpp>
 #include <linkhub/engine/store_error.hpp>
 
 #include <algorithm>
@@ -54,7 +55,8 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// What RFC 6750 and RFC 6585 ask of 401 and 429 answers, wherever they come from.
+// What RFC 6750 and RFC 6585 ask of 401 and 429 answers, wherever they come
+// from, and a Retry-After on every 503 (details.retry_after_s, else 1 s).
 void add_auth_headers(Reply& reply) {
   if (reply.status == 401 && reply.content_type == "application/json") {
     const std::string code = reply.body["error"].value("code", "");
@@ -62,7 +64,9 @@ void add_auth_headers(Reply& reply) {
                                                        ? "Bearer realm=\"linkhub\""
                                                        : "Bearer realm=\"linkhub\", error=\"invalid_token\"");
   }
-  if (reply.status == 429 && reply.content_type == "application/json") {
+  const bool has_retry_after = std::any_of(reply.headers.begin(), reply.headers.end(),
+                                           [](const auto& header) { return header.first == "Retry-After"; });
+  if ((reply.status == 429 || reply.status == 503) && !has_retry_after && reply.content_type == "application/json") {
     const Json& details = reply.body["error"]["details"];
     const long long seconds = details.is_object() ? details.value("retry_after_s", 1LL) : 1LL;
     reply.headers.emplace_back("Retry-After", std::to_string(std::max(1LL, seconds)));
@@ -101,11 +105,7 @@ Reply Dispatcher::handle(const Incoming& request) {
     reply = dispatch(request, request_id, cors, route_label, principal);
     add_auth_headers(reply);
   } catch (const std::exception& e) {
-    // The message may hold internals (SQL, paths): the log gets it, the client a reference.
-    services_.log.write("error", "http.exception",
-                        Json{{"request_id", request_id}, {"route", route_label}, {"error", loggable(e)}});
-    reply = Reply::error(internal_error("an unexpected error occurred; quote request id " + request_id));
-    reply.close = true;
+    reply = failure_reply(e, request_id, route_label);
   }
   reply.headers.emplace_back("X-Request-Id", request_id);
   if (cors) {
@@ -118,6 +118,26 @@ Reply Dispatcher::handle(const Incoming& request) {
   // answer always finds that request in it. (So the latency excludes the send.)
   account(route_label, request.method, reply.status, std::chrono::duration<double>(Clock::now() - started).count(),
           request_id, principal, request.client);
+  return reply;
+}
+
+ApiError Dispatcher::failure_error(const std::exception& e, const std::string& request_id, const std::string& route) {
+  if (database_unavailable(e)) {
+    // An outage is expected: a warning, and the client is told to come back.
+    services_.log.write("warn", "http.database_unreachable",
+                        Json{{"request_id", request_id}, {"route", route}, {"error", loggable(e)}});
+    return database_unreachable(services_.store.database().retry_in());
+  }
+  // The message may hold internals (SQL, paths): the log gets it, the client a reference.
+  services_.log.write("error", "http.exception",
+                      Json{{"request_id", request_id}, {"route", route}, {"error", loggable(e)}});
+  return internal_error("an unexpected error occurred; quote request id " + request_id);
+}
+
+Reply Dispatcher::failure_reply(const std::exception& e, const std::string& request_id, const std::string& route) {
+  Reply reply = Reply::error(failure_error(e, request_id, route));
+  add_auth_headers(reply);
+  reply.close = reply.status == 500;
   return reply;
 }
 
@@ -315,19 +335,14 @@ std::optional<Reply> Dispatcher::admit(Incoming& request) {
       refusal = admit_upload(request, *match.route);
     }
   } catch (const std::exception& e) {
-    services_.log.write("error", "http.exception",
-                        Json{{"request_id", request_id}, {"route", match.pattern}, {"error", loggable(e)}});
-    refusal = internal_error("an unexpected error occurred; quote request id " + request_id);
+    refusal = failure_error(e, request_id, match.pattern);
   }
   if (!refusal) {
     return std::nullopt;
   }
   Reply reply = Reply::error(*refusal);
-  add_auth_headers(reply);
-  if (reply.status == 503) {
-    reply.headers.emplace_back("Retry-After", "1");
-  }
-  reply.close = true;  // the body is not read
+  add_auth_headers(reply);  // Retry-After on a 503 too
+  reply.close = true;       // the body is not read
   reply.headers.emplace_back("X-Request-Id", request_id);
   const std::string& origin = services_.limits.cors_origin;
   if (!origin.empty() && request.header("Origin") == origin) {

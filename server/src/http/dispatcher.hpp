@@ -39,6 +39,10 @@ class Dispatcher {
   std::optional<ApiError> admit_upload(Incoming& request, const Route& route);
   void account(const std::string& route, const std::string& method, int status, double seconds,
                const std::string& request_id, const std::string& principal, const std::string& client);
+  // What a handler's exception becomes: 503 database_unreachable (with
+  // Retry-After) when the database is away, otherwise a logged 500.
+  ApiError failure_error(const std::exception& e, const std::string& request_id, const std::string& route);
+  Reply failure_reply(const std::exception& e, const std::string& request_id, const std::string& route);
 
   Services& services_;
 };

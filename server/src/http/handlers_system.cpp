@@ -4,6 +4,9 @@
 #include "http/openapi.hpp"
 
 #include <linkhub/engine/circuit_breakers.hpp>
+#include <linkhub/engine/database.hpp>
+
+#include <algorithm>
 
 namespace linkhub::http {
 
@@ -28,6 +31,7 @@ Reply readyz(Call& call) {
   Json checks = Json::object();
   std::string problem;
   std::string code;
+  long long retry_after_s = 1;
   if (services.draining) {
     code = "shutting_down";
     problem = "the server is shutting down";
@@ -42,6 +46,7 @@ Reply readyz(Call& call) {
       code = "database_unreachable";
       problem = "the run database does not answer";
     }
+    retry_after_s = std::max<long long>(1, (services.store.database().retry_in().count() + 999) / 1000);
   }
   // The engine's built-in steps (workflow.start) run nothing by themselves.
   size_t plugins = 0;
@@ -56,7 +61,7 @@ Reply readyz(Call& call) {
   checks["workflows"] = services.workflows.entries().size();
   checks["worker"] = services.worker;
   if (!code.empty()) {
-    return Reply::error(ApiError{503, code, problem, Json{{"checks", checks}}});
+    return Reply::error(ApiError{503, code, problem, Json{{"checks", checks}, {"retry_after_s", retry_after_s}}});
   }
   return Reply::json(200, Json{{"status", "ready"}, {"checks", std::move(checks)}});
 }

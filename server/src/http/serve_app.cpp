@@ -82,7 +82,13 @@ struct ServeApp::Impl {
         previous(event);
       }
     };
-    node = std::make_unique<Node>(host, store, std::move(exec), options.node);
+    NodeOptions node_options = options.node;
+    if (!node_options.on_database) {
+      node_options.on_database = [this](const std::string& line) {
+        log.warn("node.database", Json{{"message", line}});
+      };
+    }
+    node = std::make_unique<Node>(host, store, std::move(exec), std::move(node_options));
     node_thread = std::thread([this] { node->run(); });
   }
 };

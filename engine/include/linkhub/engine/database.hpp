@@ -1,17 +1,31 @@
 #pragma once
-// A SOCI connection pool on SQLite or PostgreSQL, and transactions that work
+// A pool of SOCI sessions on SQLite or PostgreSQL, and transactions that work
 // the same on both: the SQL store's, and the one handle the server gets for
 // the tables it keeps beside the runs (SqlStore::database(): the auth store).
 // Each owner migrates its tables on its own track (migrate below).
+//
+// Losing the database is an expected outcome (a restart, a failover, a
+// network blip, a SQLite file locked by another program): a failure that
+// says so is thrown as DatabaseUnavailable (store_error.hpp), the session it
+// broke is replaced before it is used again, and new connections are tried
+// with a bounded, jittered backoff shared by the whole pool, so an outage
+// answers at once instead of every caller dialling a dead server. Other SQL
+// errors (a constraint, a bad statement) pass through unchanged: retrying
+// them would fail again.
 
 #include <linkhub/database_url.hpp>
 #include <linkhub/engine/result.hpp>
+#include <linkhub/engine/store_error.hpp>
 #include <linkhub/migrations.hpp>
 
 #include <soci/soci.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace linkhub::store {
 
@@ -20,10 +34,20 @@ using DatabaseUrl = sdk::DatabaseUrl;
 // sdk::parse_database_url, with its complaint as an Error.
 Result<DatabaseUrl> parse_database_url(const std::string& url);
 
+// When to try connecting again after `failures` attempts in a row failed:
+// doubling from `first` up to `cap`, each delay drawn in [delay/2, delay]
+// so nodes that lost the same server do not come back in lockstep.
+struct Backoff {
+  std::chrono::milliseconds first{100};
+  std::chrono::milliseconds cap{5000};
+  std::chrono::milliseconds delay(int failures, double unit_random) const;
+};
+
 class Database {
  public:
   // Opens `pool_size` sessions (SQLite always uses one: it has one writer).
   static Result<std::unique_ptr<Database>> open(const std::string& url, size_t pool_size);
+  ~Database();
 
   Dialect dialect() const { return url_.dialect; }
   bool postgres() const { return url_.dialect == Dialect::Postgres; }
@@ -33,18 +57,27 @@ class Database {
 
   // Runs fn(session&) in one transaction: BEGIN IMMEDIATE on SQLite (so two
   // processes never deadlock upgrading a read lock), BEGIN on PostgreSQL.
-  // Commits when fn returns, rolls back when it throws.
+  // Commits when fn returns, rolls back when it throws. A session whose
+  // connection turns out dead at BEGIN (the server restarted while it was
+  // idle) is reopened and BEGIN tried once more: nothing was sent yet. A
+  // failure after BEGIN is never retried here (fn may have changed things in
+  // memory, and a lost COMMIT may have committed): it is thrown, as
+  // DatabaseUnavailable when the database is unreachable.
   template <class F>
   auto write(F&& fn) {
-    soci::session sql(*pool_);
-    Tx tx(sql, url_.dialect);
-    if constexpr (std::is_void_v<decltype(fn(sql))>) {
-      fn(sql);
-      tx.commit();
-    } else {
-      auto result = fn(sql);
-      tx.commit();
-      return result;
+    Lease lease(*this);
+    try {
+      lease.begin();
+      if constexpr (std::is_void_v<decltype(fn(lease.sql()))>) {
+        fn(lease.sql());
+        lease.commit();
+      } else {
+        auto result = fn(lease.sql());
+        lease.commit();
+        return result;
+      }
+    } catch (const std::exception& e) {
+      lease.fail(e);  // rolls back, rethrows
     }
   }
 
@@ -58,29 +91,80 @@ class Database {
   // Error naming this database and the migration that failed.
   Result<int> migrate(const sdk::MigrationTrack& track, const VersionTable& table);
 
-  // Runs fn(session&) outside an explicit transaction (single statements, reads).
+  // Runs fn(session&) outside an explicit transaction (single statements,
+  // reads). A read that finds its connection dead is run once more on a
+  // reopened session.
   template <class F>
   auto read(F&& fn) {
-    soci::session sql(*pool_);
-    return fn(sql);
+    for (int attempt = 0;; ++attempt) {
+      Lease lease(*this);
+      try {
+        return fn(lease.sql());
+      } catch (const std::exception& e) {
+        if (!lease.retry_read(e, attempt)) {
+          throw;
+        }
+      }
+    }
   }
 
- private:
-  class Tx {
-   public:
-    Tx(soci::session& sql, Dialect dialect);
-    ~Tx();
-    void commit();
+  // True when the last connection attempt failed and none has succeeded
+  // since; how long until the pool tries again.
+  bool unreachable() const;
+  std::chrono::milliseconds retry_in() const;
 
-   private:
-    soci::session& sql_;
-    bool done_ = false;
+  // Marks every idle session for replacement, as a lost connection does (tests).
+  void drop_connections();
+
+ private:
+  struct Slot {
+    std::unique_ptr<soci::session> session;
+    bool broken = false;
   };
 
-  Database(DatabaseUrl url, size_t size) : url_(std::move(url)), pool_(std::make_unique<soci::connection_pool>(size)) {}
+  // One session taken from the pool for one write() or read().
+  class Lease {
+   public:
+    explicit Lease(Database& db);
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+    soci::session& sql() { return *db_.slots_[index_].session; }
+    void begin();
+    void commit();
+    // In a catch block: rolls back, marks the session broken when its
+    // connection is gone, and rethrows (DatabaseUnavailable for an outage).
+    [[noreturn]] void fail(const std::exception& e);
+    // In a catch block: whether a read should run once more (its connection
+    // was dead and has been replaced); otherwise marks and maps like fail().
+    bool retry_read(const std::exception& e, int attempt);
+
+   private:
+    bool connection_lost(const std::exception& e);
+    Database& db_;
+    size_t index_;
+    bool in_tx_ = false;
+  };
+
+  Database(DatabaseUrl url, size_t size);
+  // Opens slot i's session (again), under the backoff; throws DatabaseUnavailable.
+  void connect(Slot& slot);
+  void open_session(soci::session& s) const;
+  [[noreturn]] void throw_unavailable(const std::exception& e) const;
 
   DatabaseUrl url_;
-  std::unique_ptr<soci::connection_pool> pool_;
+  int busy_timeout_ms_ = 30000;
+  Backoff backoff_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable free_cv_;
+  std::vector<Slot> slots_;
+  std::vector<size_t> free_;
+  // Connection attempts: failures in a row, and no attempt before next_try_.
+  int failures_ = 0;
+  std::chrono::steady_clock::time_point next_try_{};
+  std::mutex connect_mutex_;  // one connection attempt at a time
 };
 
 }  // namespace linkhub::store

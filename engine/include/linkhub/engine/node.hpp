@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct NodeOptions {
   // the node hands them back to the queue (their steps are cancelled here and
   // run again, with the same idempotency keys, on whichever node claims them).
   std::chrono::milliseconds shutdown_grace{30000};
+  // Told when the node loses its database (the error, once per outage) and
+  // when it has it back; the node waits and retries meanwhile.
+  std::function<void(const std::string& line)> on_database;
 };
 
 struct NodeStats {
@@ -43,6 +47,7 @@ struct NodeStats {
   size_t stale_writes = 0;
   // Runs dropped because a write for them failed (they resume from what is stored).
   size_t failed_writes = 0;
+  size_t outages = 0;  // times the node lost its database and waited for it
 };
 
 // Stores the workflow (by content hash) and its cron schedules, so every

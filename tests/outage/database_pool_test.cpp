@@ -1,0 +1,240 @@
+// The connection layer without processes: error classification, a session
+// whose connection died replaced before it is used again, a write that lost
+// its connection mid-transaction reported (not retried), the backoff gate
+// while no connection can be made, and SQLite's lock as an outage.
+#include "test_databases.hpp"
+
+#include <linkhub/engine/database.hpp>
+#include <linkhub/engine/store_error.hpp>
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+namespace linkhub {
+namespace {
+
+using store::Backoff;
+using store::Database;
+using namespace std::chrono_literals;
+
+TEST(Backoff, DoublesFromTheFirstDelayUpToTheCapWithJitterInTheUpperHalf) {
+  const Backoff b{100ms, 1000ms};
+  EXPECT_EQ(b.delay(1, 1.0), 100ms);
+  EXPECT_EQ(b.delay(1, 0.0), 50ms);
+  EXPECT_EQ(b.delay(2, 1.0), 200ms);
+  EXPECT_EQ(b.delay(4, 1.0), 800ms);
+  EXPECT_EQ(b.delay(5, 1.0), 1000ms);  // capped
+  EXPECT_EQ(b.delay(60, 1.0), 1000ms);
+  EXPECT_EQ(b.delay(60, 0.0), 500ms);
+  const auto middle = b.delay(3, 0.5);
+  EXPECT_GT(middle, 200ms);
+  EXPECT_LT(middle, 400ms);
+}
+
+// --------------------------------------------------------------- SQLite
+
+std::unique_ptr<Database> open_or_fail(const std::string& url, size_t pool = 1) {
+  auto db = Database::open(url, pool);
+  if (!db) {
+    ADD_FAILURE() << db.error().message;
+    return nullptr;
+  }
+  return std::move(*db);
+}
+
+TEST(DatabaseSqlite, AConstraintViolationIsAnSqlErrorNotAnOutage) {
+  auto db = open_or_fail(test::fresh_database("sqlite"));
+  ASSERT_TRUE(db);
+  db->write([](soci::session& sql) { sql << "CREATE TABLE t (id INTEGER PRIMARY KEY)"; });
+  db->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (1)"; });
+  try {
+    db->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (1)"; });
+    FAIL() << "a duplicate key was accepted";
+  } catch (const DatabaseUnavailable& e) {
+    FAIL() << "a constraint violation was taken for an outage: " << e.what();
+  } catch (const std::exception& e) {
+    EXPECT_FALSE(database_unavailable(e)) << e.what();
+  }
+  // The session is still good, and the failed transaction left nothing.
+  int rows = 0;
+  db->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM t", soci::into(rows); });
+  EXPECT_EQ(rows, 1);
+  EXPECT_FALSE(db->unreachable());
+}
+
+// Another program holds the write lock (BEGIN EXCLUSIVE) past the busy
+// timeout: the write fails as an outage; once the lock goes, writes work.
+// (This is what `linkhub` sees when its SQLite file cannot be written for a
+// while; unlike chmod, a lock stops writers even when the tests run as root.)
+TEST(DatabaseSqlite, AFileLockedPastTheBusyTimeoutIsAnOutageUntilTheLockGoes) {
+  const std::string url = test::fresh_database("sqlite");
+  ::setenv("LINKHUB_SQLITE_BUSY_TIMEOUT_MS", "50", 1);
+  auto db = open_or_fail(url);
+  ::unsetenv("LINKHUB_SQLITE_BUSY_TIMEOUT_MS");
+  ASSERT_TRUE(db);
+  db->write([](soci::session& sql) { sql << "CREATE TABLE t (id INTEGER PRIMARY KEY)"; });
+
+  soci::session locker(*soci::factory_sqlite3(), url);
+  locker << "BEGIN EXCLUSIVE";
+  try {
+    db->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (1)"; });
+    FAIL() << "the write went through a held lock";
+  } catch (const DatabaseUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find(url), std::string::npos) << "the message names the database: " << e.what();
+  }
+  locker << "COMMIT";
+  db->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (1)"; });
+  int rows = 0;
+  db->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM t", soci::into(rows); });
+  EXPECT_EQ(rows, 1);
+}
+
+// --------------------------------------------------------------- PostgreSQL
+
+class DatabasePostgres : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test::postgres_unavailable_reason().empty()) {
+      GTEST_SKIP() << "\n\n*** " << test::postgres_unavailable_reason() << " ***\n";
+    }
+    url_ = test::fresh_database("postgres");
+    ASSERT_FALSE(url_.empty());
+    db_ = open_or_fail(url_, 2);
+    ASSERT_TRUE(db_);
+    db_->write([](soci::session& sql) { sql << "CREATE TABLE t (id INTEGER PRIMARY KEY)"; });
+  }
+
+  // SQL on a connection of the test's own to the same database.
+  std::string admin(const std::string& statement) {
+    PGconn* conn = PQconnectdb(sdk::parse_database_url(url_).connect.c_str());
+    EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    PGresult* r = PQexec(conn, statement.c_str());
+    const auto status = PQresultStatus(r);
+    EXPECT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) << statement << ": " << PQerrorMessage(conn);
+    std::string value = status == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    PQfinish(conn);
+    return value;
+  }
+
+  // Ends every session of the pool on the server side, as a restart does.
+  void kill_pool_connections() {
+    admin(
+        // With a timeout, pg_terminate_backend returns once the backend is gone.
+        "SELECT COUNT(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity WHERE datname = current_database() AND "
+        "pid <> pg_backend_pid()");
+  }
+
+  int count() {
+    int rows = 0;
+    db_->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM t", soci::into(rows); });
+    return rows;
+  }
+
+  std::string url_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(DatabasePostgres, SessionsWhoseConnectionsDiedAreReplacedBeforeTheirNextUse) {
+  kill_pool_connections();
+  // Both pooled sessions are dead; each is found so at BEGIN (or at a read)
+  // and reopened, and the caller sees nothing of it.
+  db_->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (1)"; });
+  db_->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (2)"; });
+  kill_pool_connections();
+  EXPECT_EQ(count(), 2);
+  EXPECT_EQ(count(), 2);
+  EXPECT_FALSE(db_->unreachable());
+}
+
+TEST_F(DatabasePostgres, AConnectionLostInsideATransactionIsReportedAndNotRetried) {
+  int calls = 0;
+  try {
+    db_->write([&](soci::session& sql) {
+      ++calls;
+      sql << "INSERT INTO t (id) VALUES (1)";
+      kill_pool_connections();
+      sql << "INSERT INTO t (id) VALUES (2)";
+    });
+    FAIL() << "a write whose connection died went through";
+  } catch (const DatabaseUnavailable& e) {
+    EXPECT_EQ(std::string(e.what()).find("password"), std::string::npos);
+  }
+  EXPECT_EQ(calls, 1) << "a transaction that may have been half done must not run again by itself";
+  // Nothing of it was committed, and the next write works on a new connection.
+  EXPECT_EQ(count(), 0);
+  db_->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (3)"; });
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_F(DatabasePostgres, ConstraintAndStatementErrorsPassThroughAndKeepTheSession) {
+  db_->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (1)"; });
+  for (const char* statement : {"INSERT INTO t (id) VALUES (1)", "INSERT INTO no_such_table VALUES (1)"}) {
+    try {
+      db_->write([&](soci::session& sql) { sql << statement; });
+      FAIL() << statement << " went through";
+    } catch (const DatabaseUnavailable& e) {
+      FAIL() << statement << ": taken for an outage: " << e.what();
+    } catch (const std::exception& e) {
+      EXPECT_FALSE(database_unavailable(e)) << e.what();
+    }
+  }
+  EXPECT_EQ(count(), 1);
+  EXPECT_FALSE(db_->unreachable());
+}
+
+// No connection can be made (here: the role may no longer connect to the
+// database). The pool says so at once for the backoff's delay instead of
+// dialling again on every call, and connects again once it can.
+TEST_F(DatabasePostgres, WhileNoConnectionCanBeMadeCallsFailFastUntilTheBackoffLetsAnAttemptThrough) {
+  // The test's own connection, opened before the door closes, opens it again.
+  PGconn* keeper = PQconnectdb(sdk::parse_database_url(url_).connect.c_str());
+  ASSERT_EQ(PQstatus(keeper), CONNECTION_OK) << PQerrorMessage(keeper);
+  auto exec = [&](const std::string& statement) {
+    PGresult* r = PQexec(keeper, statement.c_str());
+    EXPECT_TRUE(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
+        << statement << ": " << PQerrorMessage(keeper);
+    PQclear(r);
+  };
+  const std::string database = admin("SELECT current_database()");
+  exec("REVOKE CONNECT ON DATABASE " + database + " FROM PUBLIC, CURRENT_USER");
+  exec(
+      "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = current_database() AND "
+      "pid <> pg_backend_pid()");
+
+  EXPECT_THROW(db_->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (1)"; }), DatabaseUnavailable);
+  EXPECT_TRUE(db_->unreachable());
+  try {
+    count();
+    FAIL() << "a read went through with no connection";
+  } catch (const DatabaseUnavailable& e) {
+    // Within the backoff (100 ms at most after one failure) the pool does not dial.
+    if (db_->retry_in().count() > 0) {
+      EXPECT_NE(std::string(e.what()).find("next connection attempt"), std::string::npos) << e.what();
+    }
+  }
+
+  exec("GRANT CONNECT ON DATABASE " + database + " TO PUBLIC, CURRENT_USER");
+  PQfinish(keeper);
+  // Bounded: the backoff grows to 5 s at most, so 200 tries span well past it.
+  bool written = false;
+  for (int attempt = 0; attempt < 200 && !written; ++attempt) {
+    try {
+      db_->write([](soci::session& sql) { sql << "INSERT INTO t (id) VALUES (1)"; });
+      written = true;
+    } catch (const DatabaseUnavailable&) {
+      std::this_thread::sleep_for(db_->retry_in() + 1ms);  // the pool's own backoff, not a guess
+    }
+  }
+  ASSERT_TRUE(written);
+  EXPECT_FALSE(db_->unreachable());
+  EXPECT_EQ(count(), 1);
+}
+
+}  // namespace
+}  // namespace linkhub
