@@ -83,12 +83,9 @@ void score_captions(const std::filesystem::path& file, bool verbose) {
       ctas.push_back(cta.id + (cta.keyword.empty() ? "" : ":" + cta.keyword));
     }
     std::map<std::string, bool> right = {
-        {"language", a.language.code == want["language"]},
-        {"title", a.title == want["title"]},
-        {"hashtags", Json(a.hashtags) == want["hashtags"]},
-        {"mentions", Json(a.mentions) == want["mentions"]},
-        {"discount_codes", codes == want["discount_codes"]},
-        {"calls_to_action", Json(ctas) == want["calls_to_action"]},
+        {"language", a.language.code == want["language"]},   {"title", a.title == want["title"]},
+        {"hashtags", Json(a.hashtags) == want["hashtags"]},  {"mentions", Json(a.mentions) == want["mentions"]},
+        {"discount_codes", codes == want["discount_codes"]}, {"calls_to_action", Json(ctas) == want["calls_to_action"]},
         {"prices", same_prices(a.prices, want["prices"])},
     };
     if (want.contains("products_include")) {
