@@ -104,7 +104,19 @@ void score_captions(const std::filesystem::path& file, bool verbose) {
       s.add(field, ok);
       whole = whole && ok;
       if (!ok && verbose) {
-        std::printf("  %s: %s wrong\n", c["name"].get<std::string>().c_str(), field.c_str());
+        Json prices = Json::array();
+        for (const Price& p : a.prices) {
+          prices.push_back({p.text, p.amount, p.currency, kind_name(p.kind)});
+        }
+        const Json got = {{"language", a.language.code},
+                          {"title", a.title},
+                          {"hashtags", a.hashtags},
+                          {"mentions", a.mentions},
+                          {"codes", codes},
+                          {"calls_to_action", ctas},
+                          {"prices", prices}};
+        std::printf("  %s: %s wrong; got %s\n", c["name"].get<std::string>().c_str(), field.c_str(),
+                    got.dump().c_str());
       }
     }
     s.add("ALL FIELDS", whole);

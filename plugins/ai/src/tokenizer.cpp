@@ -334,10 +334,14 @@ Tokens::Tokens(std::string_view text) : text_(text) {
           continue;
         }
         // Apostrophes and hyphens stay inside a word when letters surround them.
-        const bool joiner = n.cp == '\'' || n.cp == 0x2019 || n.cp == '-' || n.cp == 0x2010 || n.cp == 0x2011;
+        // So does the full stop of a one-letter Arabic abbreviation ("ر.س").
+        const bool abbreviation = n.cp == '.' && end - pos == 2 && utf8::script_of(last) == utf8::Script::Arabic;
+        const bool joiner =
+            n.cp == '\'' || n.cp == 0x2019 || n.cp == '-' || n.cp == 0x2010 || n.cp == 0x2011 || abbreviation;
         if (joiner && end + n.len < s.size() && utf8::is_letter_or_mark(last)) {
           const utf8::Decoded after = decode(s, end + n.len);
-          if (utf8::is_letter_or_mark(after.cp)) {
+          if (utf8::is_letter_or_mark(after.cp) &&
+              (!abbreviation || utf8::script_of(after.cp) == utf8::Script::Arabic)) {
             end += n.len;
             last = n.cp;
             continue;
