@@ -6,13 +6,13 @@
 namespace linkhub {
 namespace {
 
-Json caption(const std::string& text) {
+Json text_caption(const std::string& text) {
   const StepResult out = ai_test::call("ai.caption", {{"caption", text}});
   EXPECT_EQ(out.status, LH_OK) << out.error;
   return out.output;
 }
 
-std::vector<std::string> cta_ids(const Json& out) {
+std::vector<std::string> text_cta_ids(const Json& out) {
   std::vector<std::string> ids;
   for (const Json& c : out["calls_to_action"]) {
     ids.push_back(c["id"]);
@@ -31,7 +31,7 @@ TEST(AiText, DigitsOfEveryScriptReadAsAmounts) {
                         Case{"ワンピース １９８０円", 1980, "JPY"},  // full-width digits
                         Case{"عطر ٩٩٫٥٠ ر.س", 99.5, "SAR"},          // Arabic-Indic digits, Arabic decimal separator
                         Case{"ساعة ١٬٢٩٩ درهم", 1299, "AED"}}) {     // ... and thousands separator
-    const Json out = caption(c.text);
+    const Json out = text_caption(c.text);
     ASSERT_EQ(out["prices"].size(), 1u) << c.text << ": " << out.dump();
     EXPECT_DOUBLE_EQ(out["prices"][0]["amount"].get<double>(), c.amount) << c.text;
     EXPECT_EQ(out["prices"][0]["currency"], c.currency) << c.text;
@@ -39,16 +39,16 @@ TEST(AiText, DigitsOfEveryScriptReadAsAmounts) {
 }
 
 TEST(AiText, CallsToActionAreFoundInsideTextWithoutSpaces) {
-  EXPECT_EQ(cta_ids(caption("เสื้อสวยมากสั่งเลยวันนี้")), std::vector<std::string>{"order_now"});
-  EXPECT_EQ(cta_ids(caption("新款连衣裙立即购买")), std::vector<std::string>{"shop_now"});
+  EXPECT_EQ(text_cta_ids(text_caption("เสื้อสวยมากสั่งเลยวันนี้")), std::vector<std::string>{"order_now"});
+  EXPECT_EQ(text_cta_ids(text_caption("新款连衣裙立即购买")), std::vector<std::string>{"shop_now"});
 }
 
 TEST(AiText, PricesGluedToWordsOfScriptsWithoutSpacesAreStillPrices) {
-  const Json out = caption("ราคาพิเศษ299บาท");
+  const Json out = text_caption("ราคาพิเศษ299บาท");
   ASSERT_EQ(out["prices"].size(), 1u) << out.dump();
   EXPECT_EQ(out["prices"][0]["currency"], "THB");
   // ...while a Latin code glued to a number stays a code.
-  EXPECT_TRUE(caption("use SAVE20 today")["prices"].empty());
+  EXPECT_TRUE(text_caption("use SAVE20 today")["prices"].empty());
 }
 
 TEST(AiText, FullWidthLettersFoldLikeTheirAsciiForms) {
@@ -58,10 +58,10 @@ TEST(AiText, FullWidthLettersFoldLikeTheirAsciiForms) {
 }
 
 TEST(AiText, LatinCaptionsInLanguagesWithoutFunctionWordListsGetCld2sAnswer) {
-  EXPECT_EQ(caption("Nieuwe zomerjurk van katoen, nu voor maar 25 euro. Bestel vandaag nog!")["language"], "nl");
-  EXPECT_EQ(caption("Yeni sezon keten gömlek sadece 299 TL, hemen sipariş verin")["language"], "tr");
+  EXPECT_EQ(text_caption("Nieuwe zomerjurk van katoen, nu voor maar 25 euro. Bestel vandaag nog!")["language"], "nl");
+  EXPECT_EQ(text_caption("Yeni sezon keten gömlek sadece 299 TL, hemen sipariş verin")["language"], "tr");
   // Strong function-word evidence still decides an English caption.
-  EXPECT_EQ(caption("New linen shirts just dropped! Only $24.99 this week only. Link in bio")["language"], "en");
+  EXPECT_EQ(text_caption("New linen shirts just dropped! Only $24.99 this week only. Link in bio")["language"], "en");
 }
 
 TEST(AiText, BadBytesInScriptsWithoutSpacesAreAClearError) {
