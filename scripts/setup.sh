@@ -15,7 +15,7 @@ PACKAGES=(
   libopencv-dev ffmpeg
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-por tesseract-ocr-spa
   tesseract-ocr-ind tesseract-ocr-vie tesseract-ocr-fra
-  libsodium-dev libyaml-dev libssl-dev libicu-dev
+  libsodium-dev libyaml-dev libssl-dev libicu-dev libcld2-dev
   json-schema-test-suite
   chromium
 )

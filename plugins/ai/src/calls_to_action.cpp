@@ -1,7 +1,9 @@
 #include "calls_to_action.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <initializer_list>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -14,81 +16,38 @@ struct Entry {
 };
 
 // Phrases in English, Spanish, Portuguese, Indonesian, Vietnamese (with and
-// without diacritics where shops drop them), French, German and Italian.
+// without diacritics where shops drop them), French, German, Italian, Thai,
+// Japanese, Chinese, Korean, Arabic and Hindi.
 const Entry kEntries[] = {
     {"link_in_bio",
-     {"link in bio",
-      "link in my bio",
-      "link in our bio",
-      "link in the bio",
-      "link on bio",
-      "link on my bio",
-      "links in bio",
-      "tap the link in bio",
-      "tap the link in my bio",
-      "click the link in bio",
-      "click the link in my bio",
-      "shop the link in bio",
-      "check my bio",
-      "check the bio",
-      "link di bio",
-      "link ada di bio",
-      "klik link di bio",
-      "cek bio",
-      "link na bio",
-      "link na minha bio",
-      "link no perfil",
-      "link en bio",
-      "link en mi bio",
-      "link en la bio",
-      "enlace en bio",
-      "enlace en la bio",
-      "enlace en mi bio",
-      "lien en bio",
-      "lien dans la bio",
-      "lien dans ma bio",
-      "link in der bio",
-      "link in meiner bio",
-      "link nella bio",
-      "link ở bio",
-      "link trong bio",
-      "link ở phần bio",
-      "link o bio",
-      "link trong tiểu sử"}},
-    {"shop_now", {"shop now",           "buy now",           "buy it now",   "add to cart",    "add to basket",
-                  "get yours",          "get yours now",     "grab yours",   "grab yours now", "grab it now",
-                  "shop the look",      "mua ngay",          "săn ngay",     "san ngay",       "beli sekarang",
-                  "buruan beli",        "checkout sekarang", "co ngay",      "compra ya",      "compra ahora",
-                  "cómpralo ya",        "compralo ya",       "compre já",    "compre ja",      "compre agora",
-                  "achetez maintenant", "achète maintenant", "jetzt kaufen", "jetzt shoppen",  "compra ora",
-                  "acquista ora"}},
+     {"link in bio", "link in my bio", "link in our bio", "link in the bio", "link on bio", "link on my bio",
+      "links in bio", "tap the link in bio", "tap the link in my bio", "click the link in bio",
+      "click the link in my bio", "shop the link in bio", "check my bio", "check the bio", "link di bio",
+      "link ada di bio", "klik link di bio", "cek bio", "link na bio", "link na minha bio", "link no perfil",
+      "link en bio", "link en mi bio", "link en la bio", "enlace en bio", "enlace en la bio", "enlace en mi bio",
+      "lien en bio", "lien dans la bio", "lien dans ma bio", "link in der bio", "link in meiner bio", "link nella bio",
+      "link ở bio", "link trong bio", "link ở phần bio", "link o bio", "link trong tiểu sử",
+      // Thai, Japanese, Chinese, Korean, Arabic, Hindi
+      "ลิงก์ในไบโอ", "ลิงก์ในโปรไฟล์", "ลิ้งค์ในไบโอ", "プロフィールのリンク", "プロフのリンク", "主页链接", "链接在主页",
+      "链接在简介", "프로필 링크", "바이오 링크", "الرابط في البايو", "الرابط في البايو", "الرابط في الملف الشخصي",
+      "लिंक बायो में", "बायो में लिंक"}},
+    {"shop_now",
+     {"shop now", "buy now", "buy it now", "add to cart", "add to basket", "get yours", "get yours now", "grab yours",
+      "grab yours now", "grab it now", "shop the look", "mua ngay", "săn ngay", "san ngay", "beli sekarang",
+      "buruan beli", "checkout sekarang", "co ngay", "compra ya", "compra ahora", "cómpralo ya", "compralo ya",
+      "compre já", "compre ja", "compre agora", "achetez maintenant", "achète maintenant", "jetzt kaufen",
+      "jetzt shoppen", "compra ora", "acquista ora",
+      // Thai, Japanese, Chinese, Korean, Arabic, Hindi
+      "ซื้อเลย", "ซื้อเลยตอนนี้", "今すぐ購入", "今すぐ買う", "カートに入れる", "立即购买", "马上抢购", "立即購買",
+      "加入购物车", "지금 구매", "지금 구매하세요", "구매하기", "اشتري الآن", "تسوق الآن", "अभी खरीदें", "अभी ख़रीदें"}},
     {"order_now",
-     {"order now",
-      "order today",
-      "order yours",
-      "pre-order now",
-      "preorder now",
-      "pesan sekarang",
-      "order sekarang",
-      "buruan order",
-      "đặt hàng ngay",
-      "dat hang ngay",
-      "đặt ngay",
-      "chốt đơn",
-      "chot don",
-      "lên đơn",
-      "len don",
-      "encomende já",
-      "encomende agora",
-      "faça seu pedido",
-      "pide ya",
-      "pídelo ya",
-      "haz tu pedido",
-      "commandez",
-      "commande maintenant",
-      "commandez maintenant",
-      "jetzt bestellen",
-      "ordina ora"}},
+     {"order now", "order today", "order yours", "pre-order now", "preorder now", "pesan sekarang", "order sekarang",
+      "buruan order", "đặt hàng ngay", "dat hang ngay", "đặt ngay", "chốt đơn", "chot don", "lên đơn", "len don",
+      "encomende já", "encomende agora", "faça seu pedido", "pide ya", "pídelo ya", "haz tu pedido", "commandez",
+      "commande maintenant", "commandez maintenant", "jetzt bestellen", "ordina ora",
+      // Thai, Japanese, Chinese, Korean, Arabic, Hindi
+      "สั่งเลย", "สั่งซื้อ", "กดสั่งซื้อ", "กดสั่งซื้อได้เลย", "กดสั่งเลย", "今すぐ注文", "ご注文はこちら", "立即下单", "马上下单",
+      "지금 주문", "주문하기", "اطلب الآن", "اطلبي الآن", "اطلب الان", "अभी ऑर्डर करें", "ऑर्डर करें"}},
     {"dm",
      {"dm",
       "dm me",
@@ -166,29 +125,41 @@ const Entry kEntries[] = {
       "escaparate",     "aba loja",           "loja do perfil"}},
     {"click_link",
      {"click the link", "tap the link", "click link", "tap link", "klik link", "bấm vào link", "bấm link", "bam link",
-      "haz clic en el enlace", "clique no link", "clique sur le lien", "klick auf den link"}},
+      "haz clic en el enlace", "clique no link", "clique sur le lien", "klick auf den link",
+      // Thai, Japanese, Chinese, Korean, Arabic, Hindi
+      "คลิกลิงก์", "リンクをクリック", "点击链接", "링크 클릭", "اضغط على الرابط", "लिंक पर क्लिक करें"}},
 };
 
 struct Phrase {
   std::string_view id;
-  std::vector<std::string_view> words;
+  std::vector<std::string> words;
 };
 
-// First word -> phrases starting with it, longest first.
-const std::unordered_map<std::string_view, std::vector<Phrase>>& index() {
+struct Hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using Index = std::unordered_map<std::string, std::vector<Phrase>, Hash, std::equal_to<>>;
+
+// First word -> phrases starting with it, longest first. A phrase is split
+// into words by the tokenizer that splits captions, so a phrase of a script
+// written without spaces ("สั่งเลย", "立即购买") is cut where ICU's
+// dictionary cuts the caption.
+const Index& index() {
   static const auto* table = [] {
-    auto* t = new std::unordered_map<std::string_view, std::vector<Phrase>>();
+    auto* t = new Index();
     for (const Entry& e : kEntries) {
       for (std::string_view text : e.phrases) {
         Phrase p{e.id, {}};
-        size_t start = 0;
-        while (start <= text.size()) {
-          const size_t space = text.find(' ', start);
-          const size_t end = space == std::string_view::npos ? text.size() : space;
-          p.words.push_back(text.substr(start, end - start));
-          start = end + 1;
+        const Tokens words(text);
+        for (size_t i = 0; i < words.size(); ++i) {
+          if (words.is(i, TokenKind::Word)) {
+            p.words.emplace_back(words.lower(i));
+          }
         }
-        (*t)[p.words[0]].push_back(std::move(p));
+        if (!p.words.empty()) {
+          (*t)[p.words[0]].push_back(std::move(p));
+        }
       }
     }
     for (auto& [first, list] : *t) {

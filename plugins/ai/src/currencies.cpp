@@ -68,6 +68,22 @@ const std::unordered_map<std::string_view, Word>& words() {
         {"kč", {"CZK", 0.9, kSuffix}, true},
         {"lei", {"RON", 0.85, kSuffix}, true},
         {"kr", {"SEK", 0.7, kBoth | kNeedsHint}, true},
+        // Arabic: riyal, dirham, pound and their abbreviations (the
+        // tokenizer keeps "ر.س" one word).
+        {"ر.س", {"SAR", 0.95, kBoth}, true},
+        {"ريال", {"SAR", 0.9, kBoth}, true},
+        {"د.إ", {"AED", 0.95, kBoth}, true},
+        {"درهم", {"AED", 0.9, kBoth}, true},
+        {"ج.م", {"EGP", 0.95, kBoth}, true},
+        {"جنيه", {"EGP", 0.85, kBoth}, true},
+        {"د.ك", {"KWD", 0.95, kBoth}, true},
+        {"ر.ق", {"QAR", 0.95, kBoth}, true},
+        // Hindi: rupees
+        {"रुपये", {"INR", 0.95, kSuffix}, true},
+        {"रुपए", {"INR", 0.95, kSuffix}, true},
+        {"रु", {"INR", 0.9, kBoth}, true},
+        // Chinese: 块 (kuai), spoken yuan
+        {"块", {"CNY", 0.85, kSuffix | kLeadingCjk}, true},
     };
     for (const Word& w : named) {
       (*t)[w.text] = w;

@@ -3,6 +3,11 @@
 #include "utf8.hpp"
 #include "words.hpp"
 
+// compact_lang_det.h uses FILE without including <cstdio>.
+#include <cstdio>
+
+#include <cld2/public/compact_lang_det.h>
+
 #include <array>
 #include <bit>
 #include <cmath>
@@ -11,6 +16,10 @@ namespace linkhub::ai {
 namespace {
 
 using words::Latin;
+
+// The function-word confidence above which the caption's own evidence is
+// kept when CLD2 names another language.
+constexpr double kFunctionWordsOutvoteCld2 = 0.5;
 
 struct Evidence {
   std::array<double, words::kLatinCount> latin{};
@@ -103,9 +112,12 @@ bool is_japanese_kanji(char32_t c) {
   }
 }
 
-}  // namespace
+struct Guess {
+  LanguageGuess language;
+  bool by_script = false;  // the letters' script named the language outright
+};
 
-LanguageGuess guess_language(const Tokens& tokens) {
+Guess guess_from_evidence(const Tokens& tokens) {
   Evidence e;
   for (const Token& t : tokens.list()) {
     if (t.kind == TokenKind::Symbol && (t.cp == 0xBF || t.cp == 0xA1)) {
@@ -177,7 +189,7 @@ LanguageGuess guess_language(const Tokens& tokens) {
   const double share = static_cast<double>(best_script->second) / static_cast<double>(e.letters);
   if (share >= 0.4) {
     const double size = best_script->second >= 4 ? 1.0 : 0.7;
-    return {best_script->first, std::round(std::min(0.99, 0.5 + 0.5 * share) * size * 100) / 100};
+    return {{best_script->first, std::round(std::min(0.99, 0.5 + 0.5 * share) * size * 100) / 100}, true};
   }
 
   size_t best = 0;
@@ -197,7 +209,57 @@ LanguageGuess guess_language(const Tokens& tokens) {
   if (confidence < 0.3) {
     return {};
   }
-  return {std::string(words::kLatinCodes[best]), std::round(std::min(0.99, confidence) * 100) / 100};
+  return {{std::string(words::kLatinCodes[best]), std::round(std::min(0.99, confidence) * 100) / 100}, false};
+}
+
+// CLD2 on the caption's words (hashtags, mentions, links, numbers and emoji
+// left out). "und" unless CLD2 calls its answer reliable.
+LanguageGuess cld2_guess(const Tokens& tokens) {
+  std::string text;
+  text.reserve(tokens.text().size());
+  uint32_t line = 0;
+  for (const Token& t : tokens.list()) {
+    if (t.kind == TokenKind::Word || (t.kind == TokenKind::Symbol && t.cp < 0x80)) {
+      text += t.line != line ? '\n' : ' ';
+      text += tokens.raw(t);
+      line = t.line;
+    }
+  }
+  if (text.empty()) {
+    return {};
+  }
+  CLD2::Language top3[3];
+  int percent3[3];
+  int text_bytes = 0;
+  bool reliable = false;
+  const CLD2::Language found = CLD2::DetectLanguageSummary(text.data(), static_cast<int>(text.size()), true, top3,
+                                                           percent3, &text_bytes, &reliable);
+  if (!reliable || found == CLD2::UNKNOWN_LANGUAGE) {
+    return {};
+  }
+  std::string code = CLD2::LanguageCode(found);
+  code = code.substr(0, code.find('-'));  // "zh-Hant" -> "zh"
+  if (code.size() != 2) {
+    return {};  // not an ISO 639-1 code
+  }
+  return {code, std::round(std::min(0.99, percent3[0] / 100.0) * 100) / 100};
+}
+
+}  // namespace
+
+// Scripts that name a language outright (kana, Hangul, Thai, ...) decide,
+// and so does strong function-word evidence for Latin letters: CLD2 mistakes
+// short shop captions (Spanish for Galician, English with "tudung" for
+// Malay) and costs a few microseconds of scoring and a large allocation per
+// call. CLD2 answers where the function words are thin or know no language
+// (Polish, Dutch, Turkish, ...), when it calls its answer reliable.
+LanguageGuess guess_language(const Tokens& tokens) {
+  const Guess own = guess_from_evidence(tokens);
+  if (own.by_script || own.language.confidence >= kFunctionWordsOutvoteCld2) {
+    return own.language;
+  }
+  const LanguageGuess cld2 = cld2_guess(tokens);
+  return cld2.code == "und" ? own.language : cld2;
 }
 
 }  // namespace linkhub::ai

@@ -1,6 +1,7 @@
 #pragma once
-// A language guess from the caption's own evidence: the script of its
-// letters, then function words and telltale letters (ơ, ñ, ß, ã, ...).
+// A language guess: the script of the caption's letters (by ICU), then for
+// Latin letters CLD2 (libcld2) weighed against function words and telltale
+// letters (ơ, ñ, ß, ã, ...). The rule is in language.cpp and the README.
 
 #include "tokenizer.hpp"
 

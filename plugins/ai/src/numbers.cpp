@@ -1,5 +1,7 @@
 #include "numbers.hpp"
 
+#include "utf8.hpp"
+
 #include <charconv>
 #include <vector>
 
@@ -44,7 +46,34 @@ bool valid_leading_group(std::string_view g) {
 
 }  // namespace
 
-std::optional<std::string> parse_amount(std::string_view number) {
+std::string ascii_number(std::string_view number) {
+  std::string out;
+  out.reserve(number.size());
+  for (size_t i = 0; i < number.size();) {
+    const unsigned char c = static_cast<unsigned char>(number[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const utf8::Decoded d = utf8::decode(number, i);
+    if (const int v = utf8::digit_value(d.cp); v >= 0) {
+      out.push_back(static_cast<char>('0' + v));
+    } else if (d.cp == 0x066B || d.cp == 0xFF0E) {
+      out.push_back('.');  // ٫ the Arabic decimal separator, full-width full stop
+    } else if (d.cp == 0x066C || d.cp == 0xFF0C) {
+      out.push_back(',');  // ٬ the Arabic thousands separator, full-width comma
+    } else {
+      out.append(number.substr(i, d.len));  // a grouping space
+    }
+    i += d.len;
+  }
+  return out;
+}
+
+std::optional<std::string> parse_amount(std::string_view raw) {
+  const std::string ascii = ascii_number(raw);
+  const std::string_view number = ascii;
   const std::vector<Group> groups = split(number);
   if (groups.empty() || groups[0].digits.empty()) {
     return std::nullopt;

@@ -9,7 +9,12 @@
 
 namespace linkhub::ai {
 
-// The amount of a Number token as a plain decimal ("1234.56", "150000"), or
+// The number with its digits in ASCII, whatever their script ("٩٩" -> "99",
+// "๒๙๙" -> "299", "१,२९९" -> "1,299", "１９８０" -> "1980"), and the Arabic
+// separators ٫ ٬ as '.' ','. Grouping spaces are kept.
+std::string ascii_number(std::string_view number);
+
+// The amount of a Number token (digits of any script) as a plain decimal ("1234.56", "150000"), or
 // nullopt when the digits are not an amount: dates ("25.12.2024"), phone
 // numbers and codes with leading zeros ("0912"), malformed groupings
 // ("1.2.3"), more than two decimals.

@@ -55,7 +55,7 @@ bool is_number_like(const Tokens& t, size_t i) {
 // Currency words written with a CJK or Thai sign often run into the next
 // word ("1280円です").
 const CurrencyMark* leading_currency_word(const Tokens& t, size_t i) {
-  static constexpr std::string_view kLeading[] = {"円", "元", "원", "บาท"};
+  static constexpr std::string_view kLeading[] = {"円", "元", "块", "원", "บาท"};
   const std::string_view lower = t.lower(i);
   for (std::string_view sign : kLeading) {
     if (lower.size() > sign.size() && lower.substr(0, sign.size()) == sign) {
@@ -333,7 +333,9 @@ bool glued_blocker_before(const Tokens& t, size_t i) {
   }
   const size_t p = i - 1;
   if (t.is(p, TokenKind::Word)) {
-    return word_currency(t, p, kPrefix) == nullptr;  // "SAVE20", "x2", "Top1"; not "Rp150"
+    // "SAVE20", "x2", "Top1"; not "Rp150", nor a word of a script written
+    // without spaces ("仅需99元", "ราคา299บาท").
+    return word_currency(t, p, kPrefix) == nullptr && !utf8::needs_dictionary_breaks(t[p].cp);
   }
   if (t.is(p, TokenKind::Symbol)) {
     switch (t[p].cp) {

@@ -2,7 +2,11 @@
 
 #include "utf8.hpp"
 
+#include <unicode/brkiter.h>
+#include <unicode/utext.h>
+
 #include <array>
+#include <memory>
 
 namespace linkhub::ai {
 namespace {
@@ -111,11 +115,57 @@ size_t url_length(std::string_view s, size_t pos, bool run_start) {
 }
 
 bool is_hashtag_char(char32_t cp) {
-  return cp == '_' || utf8::is_ascii_digit(cp) || utf8::is_letter_or_mark(cp);
+  return cp == '_' || utf8::is_digit(cp) || utf8::is_letter_or_mark(cp);
 }
 
 bool is_word_char(char32_t cp) {
-  return utf8::is_ascii_digit(cp) || utf8::is_letter_or_mark(cp) || cp == '_';
+  return utf8::is_digit(cp) || utf8::is_letter_or_mark(cp) || cp == '_';
+}
+
+// Separators inside an amount when a digit follows: ASCII and full-width
+// '.' ',', and the Arabic decimal and thousands separators (٫ ٬).
+bool is_number_separator(char32_t cp) {
+  return cp == '.' || cp == ',' || cp == 0x066B || cp == 0x066C || cp == 0xFF0C || cp == 0xFF0E;
+}
+
+// ICU's word break iterator for the root locale, which segments Thai, Lao,
+// Khmer, Myanmar, Chinese and Japanese with its dictionaries. Creating one
+// loads those rules and dictionaries: each thread clones a prototype once.
+// Null when ICU cannot make one (the run then stays one word).
+icu::BreakIterator* word_breaks() {
+  static const std::unique_ptr<icu::BreakIterator> prototype = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> b(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    return U_SUCCESS(status) ? std::move(b) : nullptr;
+  }();
+  thread_local const std::unique_ptr<icu::BreakIterator> mine(prototype ? prototype->clone() : nullptr);
+  return mine.get();
+}
+
+// Byte offsets (relative to `run`) where ICU ends the words of a run of
+// letters; {run.size()} when it cannot segment it.
+std::vector<size_t> word_ends(std::string_view run) {
+  icu::BreakIterator* words = word_breaks();
+  UErrorCode status = U_ZERO_ERROR;
+  UText* text =
+      words == nullptr ? nullptr : utext_openUTF8(nullptr, run.data(), static_cast<int64_t>(run.size()), &status);
+  std::vector<size_t> ends;
+  if (text != nullptr && U_SUCCESS(status)) {
+    words->setText(text, status);
+    if (U_SUCCESS(status)) {
+      words->first();
+      for (int32_t e = words->next(); e != icu::BreakIterator::DONE; e = words->next()) {
+        ends.push_back(static_cast<size_t>(e));
+      }
+    }
+  }
+  if (text != nullptr) {
+    utext_close(text);
+  }
+  if (ends.empty() || ends.back() != run.size()) {
+    return {run.size()};
+  }
+  return ends;
 }
 
 }  // namespace
@@ -226,30 +276,45 @@ Tokens::Tokens(std::string_view text) : text_(text) {
         continue;
       }
     }
-    if (utf8::is_ascii_digit(cp)) {
-      size_t end = pos + 1;
-      while (end < s.size()) {
-        const char c = s[end];
-        if (c >= '0' && c <= '9') {
-          ++end;
-        } else if ((c == '.' || c == ',') && end + 1 < s.size() && s[end + 1] >= '0' && s[end + 1] <= '9') {
-          end += 2;
-        } else if (static_cast<unsigned char>(c) >= 0x80) {
-          // No-break and thin spaces group thousands ("1 299,00"): only when
-          // exactly three digits follow.
-          const utf8::Decoded n = decode(s, end);
-          const size_t g = end + n.len;
-          const bool grouping = (n.cp == 0xA0 || n.cp == 0x202F || n.cp == 0x2009) && g + 3 <= s.size() &&
-                                utf8::is_ascii_digit(s[g]) && utf8::is_ascii_digit(s[g + 1]) &&
-                                utf8::is_ascii_digit(s[g + 2]) &&
-                                (g + 3 == s.size() || !utf8::is_ascii_digit(s[g + 3]));
-          if (!grouping) {
-            break;
-          }
-          end = g + 3;
-        } else {
-          break;
+    if (utf8::is_digit(cp)) {
+      // Digits of any script: "299", "๒๙๙", "٩٩", "४९९", "１９８０".
+      auto digit_at = [&](size_t at) -> uint32_t {
+        if (at >= s.size()) {
+          return 0;
         }
+        const utf8::Decoded n = decode(s, at);
+        return utf8::is_digit(n.cp) ? n.len : 0;
+      };
+      size_t end = pos + d.len;
+      while (end < s.size()) {
+        if (const uint32_t len = digit_at(end); len > 0) {
+          end += len;
+          continue;
+        }
+        const utf8::Decoded n = decode(s, end);
+        if (is_number_separator(n.cp) && digit_at(end + n.len) > 0) {
+          end += n.len;
+          continue;
+        }
+        // No-break and thin spaces group thousands ("1 299,00"): only when
+        // exactly three digits follow.
+        if (n.cp == 0xA0 || n.cp == 0x202F || n.cp == 0x2009) {
+          size_t g = end + n.len;
+          int digits = 0;
+          while (digits < 4) {
+            const uint32_t len = digit_at(g);
+            if (len == 0) {
+              break;
+            }
+            g += len;
+            ++digits;
+          }
+          if (digits == 3) {
+            end = g;
+            continue;
+          }
+        }
+        break;
       }
       push(TokenKind::Number, pos, end, cp);
       previous = '0';
@@ -258,23 +323,25 @@ Tokens::Tokens(std::string_view text) : text_(text) {
     }
     if (utf8::is_letter_or_mark(cp)) {
       size_t end = pos + d.len;
-      bool upper = utf8::is_upper(cp);
-      bool lower = utf8::is_lower(cp);
+      bool dictionary = utf8::needs_dictionary_breaks(cp);
       char32_t last = cp;
       while (end < s.size()) {
         const utf8::Decoded n = decode(s, end);
         if (utf8::is_letter_or_mark(n.cp)) {
-          upper = upper || utf8::is_upper(n.cp);
-          lower = lower || utf8::is_lower(n.cp);
+          dictionary = dictionary || utf8::needs_dictionary_breaks(n.cp);
           last = n.cp;
           end += n.len;
           continue;
         }
         // Apostrophes and hyphens stay inside a word when letters surround them.
-        const bool joiner = n.cp == '\'' || n.cp == 0x2019 || n.cp == '-' || n.cp == 0x2010 || n.cp == 0x2011;
+        // So does the full stop of a one-letter Arabic abbreviation ("ر.س").
+        const bool abbreviation = n.cp == '.' && end - pos == 2 && utf8::script_of(last) == utf8::Script::Arabic;
+        const bool joiner =
+            n.cp == '\'' || n.cp == 0x2019 || n.cp == '-' || n.cp == 0x2010 || n.cp == 0x2011 || abbreviation;
         if (joiner && end + n.len < s.size() && utf8::is_letter_or_mark(last)) {
           const utf8::Decoded after = decode(s, end + n.len);
-          if (utf8::is_letter_or_mark(after.cp)) {
+          if (utf8::is_letter_or_mark(after.cp) &&
+              (!abbreviation || utf8::script_of(after.cp) == utf8::Script::Arabic)) {
             end += n.len;
             last = n.cp;
             continue;
@@ -282,10 +349,27 @@ Tokens::Tokens(std::string_view text) : text_(text) {
         }
         break;
       }
-      Token& t = push(TokenKind::Word, pos, end, cp);
-      t.all_upper = upper && !lower;
-      t.capitalised = utf8::is_upper(cp);
-      add_normalised(t, s.substr(pos, end - pos));
+      // Thai, Chinese and Japanese do not put spaces between words: ICU's
+      // dictionaries find them ("สั่งเลย" -> "สั่ง" "เลย").
+      const std::vector<size_t> ends =
+          dictionary ? word_ends(s.substr(pos, end - pos)) : std::vector<size_t>{end - pos};
+      size_t begin = pos;
+      for (const size_t e : ends) {
+        const std::string_view word = s.substr(begin, pos + e - begin);
+        bool upper = false;
+        bool lower = false;
+        for (size_t i = 0; i < word.size();) {
+          const utf8::Decoded n = decode(word, i);
+          upper = upper || utf8::is_upper(n.cp);
+          lower = lower || utf8::is_lower(n.cp);
+          i += n.len;
+        }
+        Token& t = push(TokenKind::Word, begin, pos + e, decode(word, 0).cp);
+        t.all_upper = upper && !lower;
+        t.capitalised = utf8::is_upper(t.cp);
+        add_normalised(t, word);
+        begin = pos + e;
+      }
       previous = 'a';
       pos = end;
       continue;

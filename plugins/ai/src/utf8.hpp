@@ -1,7 +1,8 @@
 #pragma once
-// UTF-8 decoding and the small slice of Unicode character data the
-// extractors need: word characters, emoji, scripts, lowercase, ASCII folding.
-// Hand-written tables, no ICU: the plugin stays dependency-free and fast.
+// UTF-8 decoding and the slice of Unicode character data the extractors
+// need (word characters, digits of every script, emoji, scripts, lowercase,
+// folding), answered by ICU (libicu): its UTF-8 macros, character
+// properties, NFKC case folding and Latin-ASCII transliteration.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,9 +36,16 @@ size_t count(std::string_view text) noexcept;
 
 bool is_space(char32_t cp) noexcept;
 bool is_line_break(char32_t cp) noexcept;
-// Letters and combining marks of any script, plus non-ASCII digits. ASCII
-// digits are not included: the tokenizer treats them as numbers.
+// Letters and combining marks of any script. Digits are not included, of any
+// script: the tokenizer reads them as numbers ("๒๙๙", "४९९", "１９８０").
 bool is_letter_or_mark(char32_t cp) noexcept;
+// Decimal digits of any script (Unicode Nd), and their value (-1 for others).
+bool is_digit(char32_t cp) noexcept;
+int digit_value(char32_t cp) noexcept;
+// Letters of the scripts written without spaces between words (Thai, Lao,
+// Khmer, Myanmar, Han, kana): the tokenizer splits their runs into words with
+// ICU's dictionary word breaks.
+bool needs_dictionary_breaks(char32_t cp) noexcept;
 bool is_mark(char32_t cp) noexcept;
 inline bool is_ascii_digit(char32_t cp) noexcept {
   return cp >= '0' && cp <= '9';
@@ -49,17 +57,16 @@ bool is_emoji(char32_t cp) noexcept;
 enum class Script : uint8_t { Other, Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari, Thai, Hangul, Kana, Han };
 Script script_of(char32_t cp) noexcept;
 
-// Simple (one to one) lowercase mapping for Latin, Greek, Cyrillic, Armenian
-// and fullwidth Latin; other code points map to themselves.
+// Simple (one to one) lowercase mapping (ICU's u_tolower).
 char32_t to_lower(char32_t cp) noexcept;
 bool is_upper(char32_t cp) noexcept;
 bool is_lower(char32_t cp) noexcept;
 
 // Lowercase text.
 void append_lower(std::string& out, std::string_view text);
-// Lowercase text with Latin diacritics removed ("Áo Thun" -> "ao thun",
-// "Straße" -> "strasse"); combining marks after Latin letters are dropped;
-// other scripts are lowercased only.
+// NFKC case folded text with Latin diacritics removed ("Áo Thun" -> "ao thun",
+// "Straße" -> "strasse", "ＳＡＬＥ" -> "sale", "đ" -> "d"); combining marks
+// after Latin letters are dropped; other scripts are NFKC case folded only.
 void append_folded(std::string& out, std::string_view text);
 std::string lower(std::string_view text);
 std::string folded(std::string_view text);

@@ -17,6 +17,13 @@ std::vector<Json> cases() {
   return std::vector<Json>(corpus().begin(), corpus().end());
 }
 
+// Thai, Japanese, Chinese, Korean, Arabic and Hindi: prices with their own
+// digits and signs, calls to action in scripts written without spaces.
+std::vector<Json> asian_cases() {
+  const Json cases = ai_test::read_cases("captions_asia.json");
+  return std::vector<Json>(cases.begin(), cases.end());
+}
+
 TEST(AiCaptionCorpus, HoldsAtLeastSixtyCaptionsInManyLanguagesAndCurrencies) {
   ASSERT_GE(corpus().size(), 60u) << ai_test::test_file("captions.json");
   std::set<std::string> languages;
@@ -84,6 +91,7 @@ TEST_P(AiCaptionCase, GivesItsExpectedResult) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Captions, AiCaptionCase, ::testing::ValuesIn(cases()), ai_test::case_name);
+INSTANTIATE_TEST_SUITE_P(AsianCaptions, AiCaptionCase, ::testing::ValuesIn(asian_cases()), ai_test::case_name);
 
 }  // namespace
 }  // namespace linkhub
