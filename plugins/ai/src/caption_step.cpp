@@ -126,28 +126,28 @@ Json string_array() {
 }  // namespace
 
 Json CaptionStep::input_schema() {
-  Json schema = {{"type", "object"},
-                 {"properties",
-                  {{"caption", {{"type", "string"}, {"description", "The caption (video description), UTF-8"}}},
-                   {"text", {{"type", "string"}, {"description", "Same as caption, for workflows that call it text"}}},
-                   {"backend",
-                    {{"type", "string"},
-                     {"enum", {"builtin", "llm"}},
-                     {"description",
-                      "Which extractor runs: builtin (offline) or llm (an OpenAI-compatible model); default "
-                      "plugins.ai.backend"}}},
-                   {"default_currency",
-                    {{"type", "string"},
-                     {"pattern", "^[A-Za-z]{3}$"},
-                     {"description", "ISO 4217 code for amounts written without one (\"59k\", \"$\" in Canada)"}}}}},
-                 {"anyOf", Json::array({{{"required", {"caption"}}}, {{"required", {"text"}}}})},
-                 {"additionalProperties", false},
-                 {"examples",
-                  {{{"caption", "Red sneakers, now $49.99 (was $79)! Code SAVE20 for 20% off #sneakers #fashion"}},
-                   {{"text", "Serum vitamin C chỉ 159k, link ở bio #skincare"}, {"default_currency", "VND"}},
-                   {{"caption", "Linen shirt, 4 colours #linenshirt"}, {"screen_text", "SUMMER SALE\nonly $24.99"}}}}};
-  schema["properties"].update(screen_input_properties());
-  return schema;
+  return {{"type", "object"},
+          {"properties",
+           {{"caption", {{"type", "string"}, {"description", "The caption (video description), UTF-8"}}},
+            {"text", {{"type", "string"}, {"description", "Same as caption, for workflows that call it text"}}},
+            {"backend",
+             {{"type", "string"},
+              {"enum", {"builtin", "llm"}},
+              {"description",
+               "Which extractor runs: builtin (offline) or llm (an OpenAI-compatible model); default "
+               "plugins.ai.backend"}}},
+            {"default_currency",
+             {{"type", "string"},
+              {"pattern", "^[A-Za-z]{3}$"},
+              {"description", "ISO 4217 code for amounts written without one (\"59k\", \"$\" in Canada)"}}},
+            {"screen_text", screen_input_properties()["screen_text"]},
+            {"screen_min_confidence", screen_input_properties()["screen_min_confidence"]}}},
+          {"anyOf", Json::array({{{"required", {"caption"}}}, {{"required", {"text"}}}})},
+          {"additionalProperties", false},
+          {"examples",
+           {{{"caption", "Red sneakers, now $49.99 (was $79)! Code SAVE20 for 20% off #sneakers #fashion"}},
+            {{"text", "Serum vitamin C chỉ 159k, link ở bio #skincare"}, {"default_currency", "VND"}},
+            {{"caption", "Linen shirt, 4 colours #linenshirt"}, {"screen_text", "SUMMER SALE\nonly $24.99"}}}}};
 }
 
 Json CaptionStep::output_schema() {
