@@ -17,8 +17,12 @@
 #include <linkhub/engine/artifact_store.hpp>
 #include <linkhub/engine/plugin_host.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -42,6 +46,21 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
+std::string ffmpeg_program() {
+  const char* path = std::getenv("PATH");
+  const std::string dirs = path != nullptr ? path : "";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    const size_t end = std::min(dirs.find(':', start), dirs.size());
+    const fs::path candidate = fs::path(dirs.substr(start, end - start)) / "ffmpeg";
+    if (end > start && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate.string();
+    }
+    start = end + 1;
+  }
+  throw std::runtime_error("ffmpeg is not on PATH: run scripts/setup.sh");
+}
+
 // The case's lines, centred one under the other from 60% down the frame.
 fs::path render(const Json& set, const Json& c) {
   const Json& style = set["styles"].at(c["style"].get<std::string>());
@@ -58,10 +77,17 @@ fs::path render(const Json& set, const Json& c) {
     ++n;
   }
   const fs::path out = kDir / (c["name"].get<std::string>() + ".png");
+  const std::string source = style["background"].get<std::string>();  // "testsrc2", "color=c=black"
   std::vector<std::string> argv = {
-      "ffmpeg", "-nostdin", "-loglevel",
-      "error",  "-y",       "-f",
-      "lavfi",  "-i",       style["background"].get<std::string>() + "=size=720x1280:rate=1:duration=1"};
+      ffmpeg_program(),
+      "-nostdin",
+      "-loglevel",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      source + (source.find('=') == std::string::npos ? "=" : ":") + "size=720x1280:rate=1:duration=1"};
   if (!filters.empty()) {
     argv.insert(argv.end(), {"-vf", filters});
   }
