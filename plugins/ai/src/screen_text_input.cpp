@@ -231,6 +231,7 @@ void add_screen_source(Json& out, const Json& input) {
 Json screen_input_properties() {
   return {{"screen_text",
            {{"type", {"string", "object", "array", "null"}},
+            {"items", {{"type", {"string", "object"}}}},  // lines, or media.ocr's words
             {"description",
              "A second source of prices: the text on screen. media.ocr's output (its words with confidences), one "
              "of its frames, a list of its words, a list of lines, or a string. A price shown only there is "

@@ -130,8 +130,8 @@ TEST(AiCaptionScreenText, BadScreenTextIsAnErrorNamingWhere) {
   EXPECT_EQ(number.status, LH_ERROR);
   EXPECT_NE(number.error.find("screen_text"), std::string::npos) << number.error;
 
-  const StepResult confidence =
-      ai_test::call("ai.caption", {{"caption", "shirt"}, {"screen_text", ocr_output({word("$9", 150, 0)})}});
+  const StepResult confidence = ai_test::call(
+      "ai.caption", {{"caption", "shirt"}, {"screen_text", ocr_output(Json::array({word("$9", 150, 0)}))}});
   EXPECT_EQ(confidence.status, LH_ERROR);
   EXPECT_NE(confidence.error.find("screen_text.frames[0].words[0].confidence"), std::string::npos) << confidence.error;
 
