@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, offline, on the embedded default: installs what is missing,
 # builds, renders the bundled sample videos, runs tiktok-to-catalog over every
-# sample link into SQLite (.linkhub/linkhub.db), prints the catalog, then
+# sample link into SQLite (.linkhub/linkhub.db), shows the price it read on
+# screen for the sample whose caption has none, prints the catalog, then
 # plays a WhatsApp conversation with the buy flow against a loopback Cloud API
 # stand-in (scripts/whatsapp-chat.sh) and prints its transcript.
 set -euo pipefail
@@ -22,6 +23,16 @@ echo "== tiktok-to-catalog over examples/links.jsonl"
 # Running it again makes new runs, and the catalog still holds one product per
 # video: catalog.upsert is keyed by the video.
 "$linkhub" run workflows/tiktok-to-catalog.yaml --config examples/linkhub.yaml --inputs-file examples/links.jsonl
+
+echo "== a price shown only on screen (the mug sample's caption has none; media.ocr reads the video)"
+# The same link again: catalog.upsert keeps one product; the run's outputs say where its price came from.
+"$linkhub" run workflows/tiktok-to-catalog.yaml --config examples/linkhub.yaml --format json \
+  --input url=https://www.tiktok.com/@clay.by.maya/video/7378901234567890123 |
+  python3 -c '
+import json, sys
+out = json.load(sys.stdin)["outputs"]
+price = out["product"]["price"] if out.get("product") else None
+print("  %s: %s (price_source: %s)" % (out["reason"], price and "%s %s" % (price["amount"], price["currency"]), out["price_source"]))'
 
 echo "== the catalog"
 "$linkhub" run workflows/catalog-report.yaml --config examples/linkhub.yaml --output table 2>/dev/null

@@ -12,7 +12,7 @@ PACKAGES=(
   libsoci-dev libsqlite3-dev libpq-dev postgresql sqlite3
   clang-format clang-tidy clang libclang-rt-dev
   curl python3 wrk
-  libopencv-dev ffmpeg
+  libopencv-dev ffmpeg fonts-dejavu-core
   libtesseract-dev tesseract-ocr-eng tesseract-ocr-por tesseract-ocr-spa
   tesseract-ocr-ind tesseract-ocr-vie tesseract-ocr-fra
   libsodium-dev libyaml-dev libssl-dev libicu-dev libcld2-dev

@@ -6,6 +6,10 @@
 // with only a cover file, or with neither (local). Every run must save a
 // product; with no video its thumbnails are made of the cover. Bad covers
 // (HTML, a truncated JPEG, too large, a redirect loop) fail with a code.
+// The bundled sample whose price is only on screen gets it in the catalog
+// (media.ocr, then ai.caption's second source); `ocr: false` and a failing
+// OCR step leave the run as it was without it.
+#include "child_process.hpp"
 #include "cli_runner.hpp"
 #include "loopback_server.hpp"
 #include "temp_dir.hpp"
@@ -40,6 +44,10 @@ constexpr const char* kYtdlpUrl = "https://www.tiktok.com/@barudakhb_/video/6984
 // The gate keeps captions that sell something: a price does.
 constexpr const char* kCaption =
     "Obsessed with this linen shirt only $24.99 today! Tap the yellow basket to shop #linenshirt #summerstyle";
+// examples/tiktok/7378901234567890123.info.json: a mug whose caption has no
+// price; the video shows "ONLY $18.50".
+constexpr const char* kMugId = "7378901234567890123";
+constexpr const char* kMugUrl = "https://www.tiktok.com/@clay.by.maya/video/7378901234567890123";
 constexpr int kCoverWidth = 360;  // a portrait cover, as TikTok's are
 constexpr int kCoverHeight = 640;
 
@@ -140,11 +148,14 @@ class TiktokToCatalog : public ::testing::Test {
     return file;
   }
 
-  RunReport run(const Json& tiktok, const std::string& url) const {
+  RunReport run(const Json& tiktok, const std::string& url, const std::string& more_args = "",
+                const std::string& more_config = "") const {
     const fs::path workflow = fs::path(LINKHUB_SOURCE_DIR) / "workflows" / "tiktok-to-catalog.yaml";
+    const fs::path config_file = config(tiktok);
+    std::ofstream(config_file, std::ios::app) << more_config;
     const test::CliResult r =
-        test::run_linkhub("run " + shell_quote(workflow.string()) + " --config " +
-                          shell_quote(config(tiktok).string()) + " --input url=" + shell_quote(url) + " --format json");
+        test::run_linkhub("run " + shell_quote(workflow.string()) + " --config " + shell_quote(config_file.string()) +
+                          " --input url=" + shell_quote(url) + more_args + " --format json");
     RunReport report;
     report.exit_code = r.exit_code;
     report.text = r.describe();
@@ -245,6 +256,23 @@ class TiktokToCatalog : public ::testing::Test {
     return folder.string();
   }
 
+  // The main job's sample whose price is shown only on screen, rendered by
+  // examples/make-samples.sh into samples/; with `caption`, its .info.json says that instead.
+  std::string mug_sample(const std::string& caption = "") {
+    const fs::path folder = dir_.path() / "samples";
+    const fs::path script = fs::path(LINKHUB_SOURCE_DIR) / "examples" / "make-samples.sh";
+    test::ChildProcess render({"/bin/bash", script.string(), folder.string(), kMugId});
+    const test::ChildProcess::Status status = render.wait();
+    EXPECT_TRUE(status.exited && status.code == 0) << render.transcript();
+    if (!caption.empty()) {
+      const fs::path info_file = folder / (std::string(kMugId) + ".info.json");
+      Json info = Json::parse(read_file(info_file));
+      info["description"] = caption;
+      std::ofstream(info_file) << info.dump();
+    }
+    return folder.string();
+  }
+
   Json oembed_config() const { return {{"provider", "oembed"}, {"oembed_base_url", server_.url("")}}; }
 
   test::TempDir dir_{"linkhub-flagship-"};
@@ -327,6 +355,55 @@ TEST_F(TiktokToCatalog, ACoverOverMaxCoverBytesFailsTheFetchWithBadOutput) {
 TEST_F(TiktokToCatalog, ACoverRedirectLoopFailsTheFetchWithBadOutput) {
   oembed_["thumbnail_url"] = server_.url("/loop");
   expect_failure(run(oembed_config(), kA3Url), "fetch", "bad_output", "redirect");
+}
+
+TEST_F(TiktokToCatalog, APriceShownOnlyOnScreenGetsIntoTheCatalog) {
+  const RunReport r = run({{"provider", "local"}, {"local_dir", mug_sample()}}, kMugUrl);
+  ASSERT_EQ(r.exit_code, 0) << r.text;
+  ASSERT_TRUE(r.product().is_object()) << r.text;
+  EXPECT_EQ(r.product()["price"], (Json{{"amount", 18.5}, {"currency", "USD"}})) << r.product().dump(2);
+  EXPECT_EQ(r.doc["outputs"]["price_source"], "screen") << r.text;
+  EXPECT_TRUE(r.doc["outputs"]["price_conflict"].is_null()) << r.text;
+  EXPECT_EQ(r.doc["outputs"]["reason"], "has a price on screen ($18.50)");
+  const Json* ocr = r.step("screen_text");
+  ASSERT_NE(ocr, nullptr) << r.text;
+  EXPECT_NE((*ocr)["outputs"].value("text", "").find("$18.50"), std::string::npos) << ocr->dump(2);
+}
+
+TEST_F(TiktokToCatalog, ACaptionPriceTheScreenContradictsIsKeptAndReported) {
+  const RunReport r =
+      run({{"provider", "local"}, {"local_dir", mug_sample("Stoneware mug, only $22 today! #mug")}}, kMugUrl);
+  ASSERT_EQ(r.exit_code, 0) << r.text;
+  EXPECT_EQ(r.product()["price"], (Json{{"amount", 22}, {"currency", "USD"}})) << r.product().dump(2);
+  EXPECT_EQ(r.doc["outputs"]["price_source"], "caption");
+  const Json& conflict = r.doc["outputs"]["price_conflict"];
+  ASSERT_TRUE(conflict.is_object()) << r.text;
+  EXPECT_EQ(conflict["caption"]["amount"], 22);
+  EXPECT_EQ(conflict["screen"]["amount"], 18.5);
+}
+
+TEST_F(TiktokToCatalog, WithOcrOffThePriceOnScreenIsNotRead) {
+  const RunReport r = run({{"provider", "local"}, {"local_dir", mug_sample()}}, kMugUrl, " --input ocr=false");
+  ASSERT_EQ(r.exit_code, 0) << r.text;
+  ASSERT_TRUE(r.product().is_object()) << "kept for its call to action: " << r.text;
+  EXPECT_TRUE(r.product()["price"].is_null()) << r.product().dump(2);
+  const Json* ocr = r.step("screen_text");
+  ASSERT_NE(ocr, nullptr) << r.text;
+  EXPECT_EQ(ocr->value("status", ""), "skipped");
+  EXPECT_TRUE(r.doc["outputs"]["price_source"].is_null()) << r.text;
+}
+
+TEST_F(TiktokToCatalog, AFailingOcrStepLeavesTheRunAsWithoutIt) {
+  // A language Tesseract does not have fails media.ocr; the run goes on on the caption alone.
+  const RunReport r =
+      run({{"provider", "local"}, {"local_dir", mug_sample()}}, kMugUrl, "", "  media: { ocr_languages: [xxx] }\n");
+  ASSERT_EQ(r.exit_code, 0) << r.text;
+  const Json* ocr = r.step("screen_text");
+  ASSERT_NE(ocr, nullptr) << r.text;
+  EXPECT_EQ(ocr->value("status", ""), "failed") << ocr->dump(2);
+  ASSERT_TRUE(r.product().is_object()) << r.text;
+  EXPECT_TRUE(r.product()["price"].is_null()) << r.product().dump(2);
+  EXPECT_FALSE(r.product()["thumbnails"].empty());
 }
 
 }  // namespace

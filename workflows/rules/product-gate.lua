@@ -3,7 +3,8 @@
 -- "comment BUY"). `input` is ai.caption's output. Returns the best price too.
 -- An exact price beats the low end of a range, which beats "under $20"; among
 -- exact prices the lowest wins ("De R$ 129,90 por R$ 79,90": the sale price),
--- then the more confident.
+-- then the more confident. A price read on screen (ai.caption's screen_text)
+-- is there only when the caption has none.
 local ranks = { exact = 3, range_low = 2, min = 1, max = 1 }
 local function better(p, q)
   local rp, rq = ranks[p.kind] or 0, ranks[q.kind] or 0
@@ -29,7 +30,9 @@ end
 
 local keep = best ~= nil or #ctas > 0
 local reason
-if best ~= nil then
+if best ~= nil and best.source == "screen" then
+  reason = "has a price on screen (" .. best.text .. ")"
+elseif best ~= nil then
   reason = "has a price (" .. best.text .. ")"
 elseif keep then
   reason = "has a call to action (" .. ctas[1] .. ")"

@@ -3,6 +3,7 @@
 #include "caption.hpp"
 #include "json_check.hpp"
 #include "llm_backend.hpp"
+#include "screen_text_input.hpp"
 
 namespace linkhub::ai {
 namespace {
@@ -76,6 +77,10 @@ Json caption_fields() {
                           "usage", "cached_usage"}) {
     schema["properties"].erase(key);
   }
+  for (const char* key : screen_output_keys()) {  // added after the backend answered
+    schema["properties"].erase(key);
+  }
+  schema["properties"]["prices"]["items"]["properties"].erase("source");
   Json required = Json::array();
   for (const Json& name : schema["required"]) {
     if (name != "backend") {
@@ -134,12 +139,15 @@ Json CaptionStep::input_schema() {
             {"default_currency",
              {{"type", "string"},
               {"pattern", "^[A-Za-z]{3}$"},
-              {"description", "ISO 4217 code for amounts written without one (\"59k\", \"$\" in Canada)"}}}}},
+              {"description", "ISO 4217 code for amounts written without one (\"59k\", \"$\" in Canada)"}}},
+            {"screen_text", screen_input_properties()["screen_text"]},
+            {"screen_min_confidence", screen_input_properties()["screen_min_confidence"]}}},
           {"anyOf", Json::array({{{"required", {"caption"}}}, {{"required", {"text"}}}})},
           {"additionalProperties", false},
           {"examples",
            {{{"caption", "Red sneakers, now $49.99 (was $79)! Code SAVE20 for 20% off #sneakers #fashion"}},
-            {{"text", "Serum vitamin C chỉ 159k, link ở bio #skincare"}, {"default_currency", "VND"}}}}};
+            {{"text", "Serum vitamin C chỉ 159k, link ở bio #skincare"}, {"default_currency", "VND"}},
+            {{"caption", "Linen shirt, 4 colours #linenshirt"}, {"screen_text", "SUMMER SALE\nonly $24.99"}}}}};
 }
 
 Json CaptionStep::output_schema() {
@@ -159,7 +167,11 @@ Json CaptionStep::output_schema() {
               {"currency", {{"type", "string"}, {"pattern", "^[A-Z]{3}$"}}},
               {"text", {{"type", "string"}}},
               {"kind", {{"type", "string"}, {"enum", {"exact", "range_low", "range_high", "max", "min"}}}},
-              {"confidence", number_0_1}}},
+              {"confidence", number_0_1},
+              {"source",
+               {{"type", "string"},
+                {"enum", {"caption", "screen"}},
+                {"description", "With screen_text: where the price was read"}}}}},
             {"required", {"amount", "currency", "text", "kind", "confidence"}}}}}},
         {"discount_codes",
          {{"type", "array"},
@@ -186,16 +198,19 @@ Json CaptionStep::output_schema() {
       {"required",
        {"backend", "hashtags", "mentions", "prices", "discount_codes", "calls_to_action", "products", "title",
         "language", "language_confidence"}}};
+  schema["properties"].update(screen_output_properties());
   add_report_schema(schema);
   return schema;
 }
 
 Json CaptionStep::run(sdk::Context& ctx, const Json& input) {
   const AiSettings settings = read_ai_settings(ctx.plugin_config(), "ai.caption");
-  if (chosen_backend(settings, input, "ai.caption") == "llm") {
-    return llm_caption(ctx, settings, input);
+  Json out = chosen_backend(settings, input, "ai.caption") == "llm" ? llm_caption(ctx, settings, input)
+                                                                    : builtin_caption(ctx, input);
+  if (has_screen_text(input)) {
+    add_screen_source(out, input);
   }
-  return builtin_caption(ctx, input);
+  return out;
 }
 
 }  // namespace linkhub::ai

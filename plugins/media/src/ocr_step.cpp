@@ -89,10 +89,15 @@ Json box_json(const cv::Rect& r) {
 
 Json frame_json(const OcrResult& result, int rank, double timestamp_s, int64_t frame_index) {
   Json words = Json::array();
+  int line_number = 0;
   for (const OcrLine& line : result.lines) {
     for (const OcrWord& w : line.words) {
-      words.push_back({{"text", w.text}, {"confidence", rounded(w.confidence, 1)}, {"box", box_json(w.box)}});
+      words.push_back({{"text", w.text},
+                       {"confidence", rounded(w.confidence, 1)},
+                       {"box", box_json(w.box)},
+                       {"line", line_number}});
     }
+    ++line_number;
   }
   return {{"rank", rank},
           {"source_timestamp_s", rounded(timestamp_s)},
@@ -185,12 +190,15 @@ Json OcrStep::output_schema() {
                       {"width", {{"type", "integer"}}},
                       {"height", {{"type", "integer"}}}}},
                     {"required", {"x", "y", "width", "height"}}};
-  const Json word = {{"type", "object"},
-                     {"properties",
-                      {{"text", {{"type", "string"}}},
-                       {"confidence", {{"type", "number"}, {"description", "0-100, Tesseract's"}}},
-                       {"box", box}}},
-                     {"required", {"text", "confidence", "box"}}};
+  const Json word = {
+      {"type", "object"},
+      {"properties",
+       {{"text", {{"type", "string"}}},
+        {"confidence", {{"type", "number"}, {"description", "0-100, Tesseract's"}}},
+        {"box", box},
+        {"line",
+         {{"type", "integer"}, {"description", "which line of the frame's text the word is on, from 0 (top)"}}}}},
+      {"required", {"text", "confidence", "box", "line"}}};
   const Json frame = {
       {"type", "object"},
       {"properties",

@@ -109,6 +109,12 @@ TEST_F(MediaOcr, ReadsDarkTextOnLightWithConfidencesAndBoxes) {
   EXPECT_LT(today.value("y", 0) + today.value("height", 0), 460);
   const Json& only = words[2]["box"];
   EXPECT_GT(today.value("x", 0), only.value("x", 0) + only.value("width", 0));
+  // Each word says its line (what ai.caption's screen_text reads a price from).
+  std::vector<int> lines;
+  for (const Json& w : words) {
+    lines.push_back(w.value("line", -1));
+  }
+  EXPECT_EQ(lines, (std::vector<int>{0, 0, 1, 1})) << words.dump();
 }
 
 // Each of the languages sellers use, with its accented letters, read with its own model.
