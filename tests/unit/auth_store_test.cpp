@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <numeric>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -184,7 +186,9 @@ std::vector<int> recorded_versions(SqlStore& store, const std::string& table) {
 }
 
 TEST_P(AuthStoreTest, TheAuthTablesAreTheServersOwnMigrationTrack) {
-  EXPECT_EQ(recorded_versions(*store_, "lh_schema_migrations"), (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8}));
+  std::vector<int> engine_versions(static_cast<size_t>(store_->schema_version()));
+  std::iota(engine_versions.begin(), engine_versions.end(), 1);
+  EXPECT_EQ(recorded_versions(*store_, "lh_schema_migrations"), engine_versions);  // the engine's own, untouched
   EXPECT_EQ(recorded_versions(*store_, "lh_auth_schema_migrations"), (std::vector<int>{1, 2}));
   EXPECT_EQ(latest_auth_schema_version(), 2);
   AuthStore again(*store_);  // migrating twice changes nothing
