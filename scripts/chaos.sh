@@ -380,9 +380,15 @@ if [[ -s $work/doubled.txt ]]; then
 fi
 
 # Executions: a key run more than once needs a fault on the node of each
-# earlier execution, after that execution began.
-awk 'NR == FNR { if ($2 ~ /^(kill|stop|crash)$/) { n++; ft[n] = $1; fk[n] = $2; fp[n] = $4 }
-                 if ($2 == "pgrestart") { n++; ft[n] = $1; fk[n] = "pgrestart"; fp[n] = "*" } next }
+# earlier execution, after that execution began. A PostgreSQL restart is every
+# node's fault until it is back (a step that began during it cannot record its
+# end). On SQLite a frozen node that holds the file's write lock stalls every
+# node's writes past their busy timeout: those runs are dropped and run again
+# (their effects still once), so there a stop is every node's fault too.
+awk -v backend="$backend" '
+     NR == FNR { if ($2 ~ /^(kill|stop|crash)$/) { n++; ft[n] = $1; fk[n] = $2; fp[n] = $4 }
+                 if ($2 == "cont" && backend == "sqlite") { n++; ft[n] = $1; fk[n] = "stop"; fp[n] = "*" }
+                 if ($2 == "pgrestarted") { n++; ft[n] = $1; fk[n] = "pgrestart"; fp[n] = "*" } next }
      { key = $1; sub("pid=", "", $3); sub("at=", "", $4); c[key]++; pid[key, c[key]] = $3; at[key, c[key]] = $4 }
      END {
        for (key in c) if (c[key] > 1) {
