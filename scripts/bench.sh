@@ -120,25 +120,7 @@ fi
 
 # --- HTTP: linkhub serve on SQLite ------------------------------------------------
 mkdir -p "$work/workflows"
-cat >"$work/workflows/bench3.yaml" <<'YAML'
-name: bench3
-inputs:
-  sku: { type: string, required: true }
-steps:
-  - id: normalise
-    uses: core.transform
-    with: { value: "${{ string.lower(inputs.sku) }}" }
-  - id: label
-    uses: core.transform
-    needs: [normalise]
-    with: { value: "sku-${{ steps.normalise.outputs.value }}" }
-  - id: check
-    uses: core.transform
-    needs: [label]
-    with: { value: "${{ #steps.label.outputs.value > 4 }}" }
-outputs:
-  label: "${{ steps.label.outputs.value }}"
-YAML
+cp "$root/tests/bench/workflows/bench3.yaml" "$work/workflows/"
 body='{"inputs": {"sku": "SKU-42"}}'
 export LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND=1000000 LINKHUB_RATE_LIMIT_BURST=1000000
 start_server() {
