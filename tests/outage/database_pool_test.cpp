@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <cstdlib>
@@ -45,6 +46,19 @@ std::unique_ptr<Database> open_or_fail(const std::string& url, size_t pool = 1) 
     return nullptr;
   }
   return std::move(*db);
+}
+
+// scripts/chaos.sh found it: a query cut off by a PostgreSQL restart fails
+// inside libpq ("server closed the connection unexpectedly") with no SQLSTATE,
+// which SOCI reports as five blanks; the server sends a code with every error
+// of its own.
+TEST(DatabaseErrors, APostgresErrorWithoutSqlstateIsAnOutageOneWithAServerCodeIsNot) {
+  EXPECT_TRUE(database_unavailable(soci::postgresql_soci_error(
+      "Cannot execute query. Fatal error. server closed the connection unexpectedly", "     ")));
+  EXPECT_TRUE(database_unavailable(soci::postgresql_soci_error("connection lost", "08006")));
+  EXPECT_TRUE(database_unavailable(soci::postgresql_soci_error("terminating connection", "57P01")));
+  EXPECT_FALSE(database_unavailable(soci::postgresql_soci_error("duplicate key value", "23505")));
+  EXPECT_FALSE(database_unavailable(soci::postgresql_soci_error("syntax error", "42601")));
 }
 
 TEST(DatabaseSqlite, AConstraintViolationIsAnSqlErrorNotAnOutage) {

@@ -14,7 +14,14 @@ bool database_unavailable(const std::exception& e) {
   }
   if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
     const std::string state = pg->sqlstate();
-    // SOCI reports a lost connection as 08000 even when the server said nothing.
+    // SOCI reports a lost connection as 08000 even when the server said
+    // nothing. An error without any SQLSTATE (SOCI gives five blanks) did not
+    // come from the server, which always sends one: libpq made it itself,
+    // e.g. "server closed the connection unexpectedly" in the middle of a
+    // query while PostgreSQL restarts.
+    if (state.find_first_not_of(' ') == std::string::npos) {
+      return true;
+    }
     return state.compare(0, 2, "08") == 0 || state == "57P01" || state == "57P02" || state == "57P03" ||
            state == "53300";
   }
