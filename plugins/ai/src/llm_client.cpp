@@ -28,12 +28,24 @@ void pause(const sdk::Context& ctx, std::chrono::milliseconds delay) {
   }
 }
 
+// Fields of a model's answer, read without trusting their types: a server
+// that sends "12" for a token count or a number for a message gets a clear
+// bad_output further on, never a JSON library exception.
+std::string text_field(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+int64_t count_field(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
 // The API's own words for an error body ({"error": {"message", "type", "code"}}), short.
 std::string api_error(const std::string& body) {
   const Json parsed = Json::parse(body, nullptr, false);
   if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
     const Json& e = parsed["error"];
-    std::string out = e.value("message", std::string());
+    std::string out = text_field(e, "message");
     if (e.contains("code") && e["code"].is_string()) {
       out += " (" + e["code"].get<std::string>() + ")";
     }
@@ -136,8 +148,7 @@ Json streamed_answer(std::string_view sse) {
           true);
     }
     if (const auto e = chunk.find("error"); e != chunk.end() && e->is_object()) {
-      throw StepError(errors::bad_output, "ai: the stream ended with an error: " + e->value("message", std::string()),
-                      true);
+      throw StepError(errors::bad_output, "ai: the stream ended with an error: " + text_field(*e, "message"), true);
     }
     if (chunk.contains("model") && chunk["model"].is_string()) {
       model = chunk["model"];
@@ -151,7 +162,7 @@ Json streamed_answer(std::string_view sse) {
                       "ai: the streamed answer's event " + std::to_string(events) + " has no choices list", true);
     }
     for (const Json& choice : *choices) {
-      if (!choice.is_object() || choice.value("index", 0) != 0) {
+      if (!choice.is_object() || count_field(choice, "index") != 0) {
         continue;
       }
       if (const auto delta = choice.find("delta"); delta != choice.end() && delta->is_object()) {
@@ -211,8 +222,8 @@ Json streamed_answer(std::string_view sse) {
 
 std::string answer_content(const Json& body, LlmAnswer& answer) {
   if (const auto usage = body.find("usage"); usage != body.end() && usage->is_object()) {
-    answer.prompt_tokens += usage->value("prompt_tokens", int64_t{0});
-    answer.completion_tokens += usage->value("completion_tokens", int64_t{0});
+    answer.prompt_tokens += count_field(*usage, "prompt_tokens");
+    answer.completion_tokens += count_field(*usage, "completion_tokens");
   }
   if (body.contains("model") && body["model"].is_string()) {
     answer.model = body["model"].get<std::string>();
@@ -222,7 +233,7 @@ std::string answer_content(const Json& body, LlmAnswer& answer) {
     throw StepError(errors::bad_output, "ai: the model's answer has no choices", true);
   }
   const Json& choice = choices->at(0);
-  const Json message = choice.value("message", Json::object());
+  const Json message = choice.contains("message") && choice["message"].is_object() ? choice["message"] : Json::object();
   if (message.contains("refusal") && message["refusal"].is_string() && !message["refusal"].get<std::string>().empty()) {
     throw StepError(errors::bad_output,
                     "ai: the model refused: " + message["refusal"].get<std::string>().substr(0, 300), false,
