@@ -360,6 +360,12 @@ if [[ -n $bad_status ]]; then
   violation "$(echo "$bad_status" | wc -l) runs not succeeded after ${drained_ms} ms of drain (stuck or failed):"
   echo "$bad_status" | head -20
   echo "$bad_status" | awk '{print $3}' | sort | uniq -c
+  # Their stories, for the evidence: every event and step record of each.
+  for id in $(echo "$bad_status" | awk '{print $2}' | head -5); do
+    echo "-- run $id: events (seq, ms, type, step, payload), then steps (step, item, attempt, status, error)"
+    sql "SELECT seq, time_ms, type, step_id, payload FROM lh_events WHERE run_id = '$id' ORDER BY seq"
+    sql "SELECT step_id, item_index, attempt, status, error FROM lh_steps WHERE run_id = '$id' ORDER BY started_ms"
+  done | tee "$work/bad_runs.txt" | head -60
 fi
 
 # Effects: one file per idempotency key <run>/<step>; each succeeded run has all three, nothing else has any.
@@ -385,8 +391,15 @@ fi
 # end). On SQLite a frozen node that holds the file's write lock stalls every
 # node's writes past their busy timeout: those runs are dropped and run again
 # (their effects still once), so there a stop is every node's fault too.
+# A node frozen right after it recorded a step's start, before the step's
+# call, calls it on waking after the node that took the run over did: fencing
+# cannot reach into a plugin already being called (its key keeps the effect
+# once), so a later execution by a node that was frozen during the earlier
+# one is explained by that stop.
 awk -v backend="$backend" '
-     NR == FNR { if ($2 ~ /^(kill|stop|crash)$/) { n++; ft[n] = $1; fk[n] = $2; fp[n] = $4 }
+     NR == FNR { if ($2 == "stop") frozen[$4] = $1
+                 if ($2 == "cont" && ($4 in frozen)) { z++; zs[z] = frozen[$4]; ze[z] = $1; zp[z] = $4 }
+                 if ($2 ~ /^(kill|stop|crash)$/) { n++; ft[n] = $1; fk[n] = $2; fp[n] = $4 }
                  if ($2 == "cont" && backend == "sqlite") { n++; ft[n] = $1; fk[n] = "stop"; fp[n] = "*" }
                  if ($2 == "pgrestarted") { n++; ft[n] = $1; fk[n] = "pgrestart"; fp[n] = "*" } next }
      { key = $1; sub("pid=", "", $3); sub("at=", "", $4); c[key]++; pid[key, c[key]] = $3; at[key, c[key]] = $4 }
@@ -397,6 +410,8 @@ awk -v backend="$backend" '
            why = ""
            for (f = 1; f <= n; f++)
              if ((fp[f] == pid[key, j] || fp[f] == "*") && ft[f] >= at[key, j] && ft[f] <= at[key, j + 1]) { why = fk[f]; break }
+           for (f = 1; f <= z && why == ""; f++)
+             if (zp[f] == pid[key, j + 1] && zs[f] <= at[key, j] && ze[f] >= at[key, j] && ze[f] <= at[key, j + 1]) why = "stop-of-the-later-node"
            if (why == "") print "UNEXPLAINED " key " executed at " at[key, j] " by pid " pid[key, j] " and again at " at[key, j + 1] " by pid " pid[key, j + 1]
            else by[why]++
          }

@@ -11,10 +11,18 @@
 // run reaches the database any more. None of these is an exception for the
 // executor's threads: the first drop of a run is reported once to the node,
 // which cancels its steps here and goes on with its other runs.
+//
+// A step's start is the gate before its plugin is called, and it needs the
+// lease live, by the database's reckoning (SqlStore refuses the start) and by
+// this process's monotonic clock: a thread frozen while it recorded the start
+// (SIGSTOP, a paused VM) finds on waking that the lease it counted on may be
+// another node's by now, and does not call the step.
 
 #include <linkhub/engine/sql_store.hpp>
 #include <linkhub/engine/store_error.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -37,10 +45,20 @@ class FencedRunStore final : public RunStore {
 
   FencedRunStore(SqlStore& inner, OnDrop on_drop) : inner_(inner), on_drop_(std::move(on_drop)) {}
 
-  // The node claimed the run under `epoch`: its writes carry it from now on.
-  void hold(const std::string& run_id, int64_t epoch) {
+  using Clock = std::chrono::steady_clock;
+
+  // The node claimed the run under `epoch`, asking at a time from which the
+  // lease is live until `live_until`: its writes carry the epoch from now on.
+  void hold(const std::string& run_id, int64_t epoch, Clock::time_point live_until) {
     std::lock_guard lock(mutex_);
-    runs_[run_id] = Held{epoch, false};
+    runs_[run_id] = Held{epoch, false, live_until};
+  }
+  // A heartbeat asked at a time from which the run's lease is live until `live_until`.
+  void renewed(const std::string& run_id, Clock::time_point live_until) {
+    std::lock_guard lock(mutex_);
+    if (auto it = runs_.find(run_id); it != runs_.end()) {
+      it->second.live_until = std::max(it->second.live_until, live_until);
+    }
   }
   // Once the executor is done with the run (it may be claimed here again later).
   void unfence(const std::string& run_id) {
@@ -80,7 +98,14 @@ class FencedRunStore final : public RunStore {
   }
   void transition(StepRecord step, EventRecord event) override {
     const std::string id = step.run_id;
+    const bool start = step.status == StepStatus::Running;
+    if (start && lapsed(id)) {
+      return;
+    }
     guarded(id, [&](int64_t epoch) { return inner_.transition(std::move(step), std::move(event), epoch); });
+    if (start) {
+      lapsed(id);  // frozen while it wrote?
+    }
   }
   void append_event(EventRecord event) override {
     const std::string id = event.run_id;
@@ -117,7 +142,21 @@ class FencedRunStore final : public RunStore {
   struct Held {
     int64_t epoch = 0;
     bool fenced = false;
+    Clock::time_point live_until = Clock::time_point::max();
   };
+
+  // Drops the run when its lease lapsed by this process's clock.
+  bool lapsed(const std::string& run_id) {
+    {
+      std::lock_guard lock(mutex_);
+      auto it = runs_.find(run_id);
+      if (it == runs_.end() || Clock::now() < it->second.live_until) {
+        return false;
+      }
+    }
+    drop(run_id, Drop::stale, "its lease lapsed before a step could start: this node stalled");
+    return true;
+  }
 
   // Makes write(epoch) unless the run is fenced; a stale or failed write
   // fences it. A run this node never claimed is written without an epoch

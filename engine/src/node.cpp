@@ -166,7 +166,8 @@ class SqlStepLimiter final : public StepLimiter {
 const char* drop_reason(FencedRunStore::Drop why) {
   switch (why) {
     case FencedRunStore::Drop::stale:
-      return "the database refused this node's write: another node took the run over (its lease epoch moved on)";
+      return "the database refused this node's write: another node took the run over (its lease epoch moved on), "
+             "or its lease lapsed before a step could start";
     case FencedRunStore::Drop::failed:
       return "a write for it failed";
     case FencedRunStore::Drop::lost:
@@ -328,14 +329,15 @@ struct Node::Impl {
     }
   }
 
-  void start(RunRecord run) {
+  // `asked`: when the claim was asked for (its lease runs from then, by this process's clock).
+  void start(RunRecord run, Clock::time_point asked) {
     {
       std::lock_guard lock(mutex);
       held.insert(run.id);
       ++stats.claimed;
       stats.resumed += run.status == RunStatus::Running ? 1 : 0;
     }
-    fenced.hold(run.id, run.lease_epoch);
+    fenced.hold(run.id, run.lease_epoch, asked + options.lease);
     std::vector<StepRecord> steps;
     Result<std::shared_ptr<const Plan>> plan = Error{""};
     try {
@@ -368,6 +370,7 @@ struct Node::Impl {
       pending.pop_front();
       std::vector<RunRecord> runs;
       std::optional<RunRecord> rec;
+      const auto asked = Clock::now();
       try {
         runs = store.claim_runs(options.owner, 1, options.lease, id, busy());
         if (runs.empty()) {
@@ -378,7 +381,7 @@ struct Node::Impl {
         throw;
       }
       if (!runs.empty()) {
-        start(std::move(runs.front()));
+        start(std::move(runs.front()), asked);
         ++claimed;
         continue;
       }
@@ -419,9 +422,10 @@ struct Node::Impl {
     if (is_batch) {
       return claim_batch(free);
     }
+    const auto asked = Clock::now();
     auto runs = store.claim_runs(options.owner, free, options.lease, "", busy());
     for (auto& run : runs) {
-      start(std::move(run));
+      start(std::move(run), asked);
     }
     return runs.size();
   }
@@ -439,7 +443,11 @@ struct Node::Impl {
     if (runs.empty()) {
       return;
     }
+    const auto asked = Clock::now();
     LeaseCheck check = store.renew_leases(options.owner, runs, options.lease);
+    for (const auto& run : runs) {
+      fenced.renewed(run.id, asked + options.lease);  // a lost one is dropped just below
+    }
     for (const auto& id : check.lost) {
       // Another node resumed it after our lease lapsed (we stalled): stop
       // ours; the database refuses what it would still write.

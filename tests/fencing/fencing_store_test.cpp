@@ -91,6 +91,25 @@ TEST_P(FencingStoreTest, AStaleStepTransitionAndItsDeadLetterAreRefused) {
   EXPECT_EQ(events(), events_ + 1);
 }
 
+// The gap a 50-second chaos run found: a node thawed after its lease lapsed,
+// before any other node had claimed the run; its epoch was still current, so
+// it recorded a step's start and called the step, and the node that claimed
+// the run a moment later called it again. A step's start now also needs a
+// live lease; what the node reports of work already done still lands.
+TEST_P(FencingStoreTest, AStepStartUnderALapsedLeaseIsRefusedEvenUnclaimed) {
+  store_->renew_leases("node-b", std::vector<HeldRun>{{run_, now_}}, -1000ms);  // b stalls; nobody claims yet
+  EXPECT_EQ(store_->transition(step("s", StepStatus::Running), event("step.started"), now_), LeaseWrite::stale);
+  EXPECT_TRUE(store_->get_steps(run_).empty());
+  EXPECT_EQ(events(), events_);
+  EXPECT_EQ(store_->transition(step("r", StepStatus::Succeeded), event("step.succeeded"), now_), LeaseWrite::done);
+  EXPECT_EQ(store_->get_steps(run_).size(), 1u);
+  EXPECT_EQ(store_->get_run(run_)->lease_epoch, now_);  // still b's until a claim
+
+  store_->renew_leases("node-b", std::vector<HeldRun>{{run_, now_}}, 60s);  // b renewed in time instead
+  EXPECT_EQ(store_->transition(step("s", StepStatus::Running), event("step.started"), now_), LeaseWrite::done);
+  EXPECT_EQ(store_->get_steps(run_).size(), 2u);
+}
+
 TEST_P(FencingStoreTest, AStaleEventIsRefused) {
   EXPECT_EQ(store_->append_event(event("step.log"), old_), LeaseWrite::stale);
   EXPECT_EQ(events(), events_);

@@ -168,14 +168,26 @@ struct SqlStore::Impl {
   // locked until the write commits, so a claim (FOR UPDATE) waits for it or
   // passes it by, and never slips between this check and the commit; SQLite
   // has one writer at a time (BEGIN IMMEDIATE).
-  bool holds(soci::session& sql, const std::string& run_id, long long epoch) {
+  //
+  // `live`: and the lease has not lapsed. A step's start is the gate before
+  // its plugin is called: a node that stalled past its lease must not call it
+  // even when no other node has claimed the run yet, since one may the next
+  // moment and run the step too. The node drops the run; a claim (maybe its
+  // own) carries it on from what is stored.
+  bool holds(soci::session& sql, const std::string& run_id, long long epoch, bool live = false) {
     if (epoch == kUnfenced) {
       return true;
     }
     int found = 0;
-    sql << std::string("SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e") +
-               (db->postgres() ? " FOR SHARE" : ""),
-        soci::use(run_id), soci::use(epoch), soci::into(found);
+    const std::string lock = db->postgres() ? " FOR SHARE" : "";
+    if (live) {
+      const long long now = now_ms();
+      sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e AND lease_expires_ms >= :now" + lock,
+          soci::use(run_id), soci::use(epoch), soci::use(now), soci::into(found);
+    } else {
+      sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e" + lock, soci::use(run_id),
+          soci::use(epoch), soci::into(found);
+    }
     return sql.got_data();
   }
 
@@ -334,7 +346,7 @@ LeaseWrite SqlStore::transition(StepRecord step, EventRecord event, int64_t epoc
 
 LeaseWrite SqlStore::Impl::transition(StepRecord& step, EventRecord& event, long long epoch) {
   return write_for(step.run_id, [&](soci::session& sql) {
-    if (!holds(sql, step.run_id, epoch)) {
+    if (!holds(sql, step.run_id, epoch, step.status == StepStatus::Running)) {
       return LeaseWrite::stale;
     }
     const std::string status(to_string(step.status));
