@@ -2,7 +2,8 @@
 # Plugins and the SDK see only the SDK. Checks, for every source under
 # plugins/ and sdk/ (the plugins' tests included):
 #  1. each `#include <linkhub/...>` (or "linkhub/...") names a header of the
-#     SDK (sdk/include/linkhub/, sdk/testing/include/linkhub/), or is one of
+#     SDK (sdk/include/linkhub/, sdk/testing/include/linkhub/) or of the
+#     plugins' text library (plugins/text/include/linkhub/), or is one of
 #     the ALLOWED exceptions below;
 #  2. each test helper a plugin's test takes from tests/support/ (by
 #     `#include "name.hpp"`) includes no engine or server header either,
@@ -27,7 +28,11 @@ ALLOWED=(
   "plugins/lua/:linkhub/lua/sandbox.hpp"
 )
 
-sdk_headers=$( (cd sdk/include && find linkhub -type f) && (cd sdk/testing/include && find linkhub -type f))
+# plugins/text (linkhub/text/): not the engine but a library of the plugins'
+# own (the search folding the ai and catalog plugins share, on ICU), under
+# this same rule; any plugin may include it.
+sdk_headers=$( (cd sdk/include && find linkhub -type f) && (cd sdk/testing/include && find linkhub -type f) &&
+  (cd plugins/text/include && find linkhub -type f))
 is_sdk_header() { grep -qxF "$1" <<<"$sdk_headers"; }
 is_allowed() {
   local file=$1 header=$2 entry

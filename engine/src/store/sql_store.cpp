@@ -185,8 +185,8 @@ struct SqlStore::Impl {
       sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e AND lease_expires_ms >= :now" + lock,
           soci::use(run_id), soci::use(epoch), soci::use(now), soci::into(found);
     } else {
-      sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e" + lock, soci::use(run_id),
-          soci::use(epoch), soci::into(found);
+      sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e" + lock, soci::use(run_id), soci::use(epoch),
+          soci::into(found);
     }
     return sql.got_data();
   }

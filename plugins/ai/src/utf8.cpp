@@ -1,69 +1,13 @@
 #include "utf8.hpp"
 
-#include <unicode/normalizer2.h>
-#include <unicode/translit.h>
+#include <linkhub/text/search_fold.hpp>
+
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
-#include <memory>
-#include <stdexcept>
-#include <unordered_map>
-
 namespace linkhub::ai::utf8 {
-namespace {
-
-const icu::Normalizer2& normalizer(UNormalization2Mode mode, const char* name) {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* n = icu::Normalizer2::getInstance(nullptr, name, mode, status);
-  if (U_FAILURE(status) || n == nullptr) {
-    throw std::runtime_error(std::string("ai: ICU has no ") + name + " normaliser: " + u_errorName(status));
-  }
-  return *n;
-}
-
-// ICU's normalisers are process-wide singletons: looked up once.
-const icu::Normalizer2& nfkc_casefold() {
-  static const icu::Normalizer2& n = normalizer(UNORM2_COMPOSE, "nfkc_cf");
-  return n;
-}
-const icu::Normalizer2& nfd() {
-  static const icu::Normalizer2& n = normalizer(UNORM2_DECOMPOSE, "nfc");
-  return n;
-}
-const icu::Normalizer2& nfc() {
-  static const icu::Normalizer2& n = normalizer(UNORM2_COMPOSE, "nfc");
-  return n;
-}
-
-// Latin letters that keep no diacritic to drop (đ, ł, ø, æ, ß after case
-// folding ...) spelled in ASCII by ICU's Latin-ASCII transliterator. A
-// transliterator is costly to create and not thread-safe: each thread clones
-// the prototype once and remembers the letters it has spelled.
-std::string_view latin_ascii(char32_t cp) {
-  static const std::unique_ptr<icu::Transliterator> prototype = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance("Latin-ASCII", UTRANS_FORWARD, status));
-    if (U_FAILURE(status) || t == nullptr) {
-      throw std::runtime_error(std::string("ai: ICU has no Latin-ASCII transliterator: ") + u_errorName(status));
-    }
-    return t;
-  }();
-  thread_local const std::unique_ptr<icu::Transliterator> mine(prototype->clone());
-  thread_local std::unordered_map<char32_t, std::string> spelled;
-  auto it = spelled.find(cp);
-  if (it == spelled.end()) {
-    icu::UnicodeString s(static_cast<UChar32>(cp));
-    mine->transliterate(s);
-    std::string out;
-    s.toUTF8String(out);
-    it = spelled.emplace(cp, std::move(out)).first;
-  }
-  return it->second;
-}
-
-}  // namespace
 
 size_t find_invalid(std::string_view s) noexcept {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
@@ -304,47 +248,9 @@ void append_lower(std::string& out, std::string_view text) {
   }
 }
 
-// NFKC with case folding (full-width letters, ligatures, ß -> ss), then the
-// canonical decomposition without the combining marks of Latin letters, then
-// the Latin letters left spelled in ASCII, then composed again.
+// The folding rules are the catalog's too: one place, linkhub/text.
 void append_folded(std::string& out, std::string_view text) {
-  if (is_ascii(text)) {
-    for (char c : text) {
-      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 0x20) : c);
-    }
-    return;
-  }
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::UnicodeString source =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  const icu::UnicodeString decomposed = nfd().normalize(nfkc_casefold().normalize(source, status), status);
-  if (U_FAILURE(status)) {
-    append_lower(out, text);
-    return;
-  }
-  icu::UnicodeString kept;
-  bool latin_base = false;
-  for (int32_t i = 0; i < decomposed.length();) {
-    const UChar32 c = decomposed.char32At(i);
-    i += U16_LENGTH(c);
-    if (is_mark(static_cast<char32_t>(c))) {
-      if (!latin_base) {
-        kept.append(c);
-      }
-      continue;
-    }
-    latin_base = c < 0x80 ? script_of(static_cast<char32_t>(c)) == Script::Latin
-                          : uscript_getScript(c, &status) == USCRIPT_LATIN;
-    if (c >= 0x80 && latin_base) {
-      const std::string_view ascii = latin_ascii(static_cast<char32_t>(c));
-      kept.append(icu::UnicodeString::fromUTF8(icu::StringPiece(ascii.data(), static_cast<int32_t>(ascii.size()))));
-    } else {
-      kept.append(c);
-    }
-  }
-  status = U_ZERO_ERROR;
-  const icu::UnicodeString composed = nfc().normalize(kept, status);
-  (U_FAILURE(status) ? kept : composed).toUTF8String(out);
+  text::append_fold(out, text);
 }
 
 std::string lower(std::string_view text) {

@@ -1,5 +1,7 @@
 #include "migrations.hpp"
 
+#include "product_store.hpp"
+
 #include <linkhub/migrations_soci.hpp>
 #include <linkhub/plugin.hpp>
 
@@ -118,6 +120,21 @@ const std::vector<TwoDialects>& migrations() {
        "orders by time (catalog.stats counts them per day)",
        {"CREATE INDEX catalog_orders_by_created ON catalog_orders (created_ms)"},
        {"CREATE INDEX catalog_orders_by_created ON catalog_orders (created_ms)"}},
+      {5,
+       "search words folded by ICU, Thai, Chinese and Japanese split into words: every product indexed again",
+       {
+           // Marks are word characters: the plugin splits the words, and a Thai
+           // vowel or a Hindi matra is part of its word, not a separator.
+           "DROP TABLE catalog_products_fts",
+           "CREATE VIRTUAL TABLE catalog_products_fts USING fts5("
+           "title, tags, description, tokenize = \"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\")",
+           "CREATE TABLE catalog_reindex (reason TEXT NOT NULL)",
+           "INSERT INTO catalog_reindex (reason) VALUES ('ICU folding')",
+       },
+       {
+           "CREATE TABLE catalog_reindex (reason TEXT NOT NULL)",
+           "INSERT INTO catalog_reindex (reason) VALUES ('ICU folding')",
+       }},
   };
   return all;
 }
@@ -162,6 +179,27 @@ void migrate(CatalogDatabase& database) {
   } catch (const sdk::MigrationError& e) {
     throw sdk::StepError("catalog: the database " + database.display() + ": " + e.what(), retryable);
   }
+  reindex_if_asked(database);
+}
+
+// A migration that changed how words are folded leaves a row in
+// catalog_reindex: every product's words are folded again from its stored
+// document, in one transaction that also clears the request (a crash
+// midway leaves it for the next start; a second process waits on the lock
+// and finds it cleared).
+void reindex_if_asked(CatalogDatabase& database) {
+  database.write([&](soci::session& sql) {
+    if (database.postgres()) {
+      sdk::lock_postgres_migrations(sql, kPostgresMigrationLock);
+    }
+    int asked = 0;
+    sql << "SELECT COUNT(*) FROM catalog_reindex", soci::into(asked);
+    if (asked == 0) {
+      return;
+    }
+    ProductStore(sql, database.dialect()).reindex_all();
+    sql << "DELETE FROM catalog_reindex";
+  });
 }
 
 }  // namespace linkhub::catalog

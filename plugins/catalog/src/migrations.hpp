@@ -17,4 +17,8 @@ int latest_schema_version();
 // database whose catalog schema is newer than this plugin.
 void migrate(CatalogDatabase& database);
 
+// Folds every product's search words again when a migration asked for it
+// (catalog_reindex); migrate() calls it.
+void reindex_if_asked(CatalogDatabase& database);
+
 }  // namespace linkhub::catalog

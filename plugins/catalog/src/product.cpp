@@ -499,16 +499,29 @@ Product normalize_product(const Json& input, const std::string& step) {
                                   std::to_string(kMaxDocumentBytes) + " are allowed");
     errors.throw_if_any(step, "product");
   }
-  p.search_title = search_text(title.value_or(""));
-  p.search_description = search_text(description.value_or(""));
+  index_words(p);
+  return p;
+}
+
+void index_words(Product& p) {
+  const auto text = [&](const char* field) {
+    const Json* value = p.document.is_object() && p.document.contains(field) ? &p.document[field] : nullptr;
+    return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+  };
+  p.search_title = search_text(text("title"));
+  p.search_description = search_text(text("description"));
   std::string words;
-  for (const Json* list : {&tags, &hashtags}) {
-    for (const Json& word : *list) {
-      words += word.get<std::string>() + " ";
+  for (const char* list : {"tags", "hashtags"}) {
+    if (!p.document.is_object() || !p.document.contains(list) || !p.document[list].is_array()) {
+      continue;
+    }
+    for (const Json& word : p.document[list]) {
+      if (word.is_string()) {
+        words += word.get<std::string>() + " ";
+      }
     }
   }
   p.search_tags = search_text(words);
-  return p;
 }
 
 }  // namespace linkhub::catalog

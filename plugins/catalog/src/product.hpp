@@ -49,6 +49,10 @@ constexpr size_t kMaxDocumentBytes = 1024 * 1024;
 // sdk::StepError "<step>: invalid product: ..." naming every bad field.
 Product normalize_product(const sdk::Json& input, const std::string& step);
 
+// Fills the product's folded search words from its document's title,
+// description, tags and hashtags (a stored document, when re-indexing).
+void index_words(Product& product);
+
 // Reads a price object ({amount, currency}) or null; `field` names it in messages.
 // Throws like normalize_product.
 std::optional<Price> read_price(const sdk::Json& value, const std::string& field, const std::string& step);

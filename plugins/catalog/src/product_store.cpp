@@ -4,6 +4,9 @@
 #include "money.hpp"
 #include "sql_query.hpp"
 
+#include <utility>
+#include <vector>
+
 namespace linkhub::catalog {
 
 using sdk::Json;
@@ -216,6 +219,49 @@ bool ProductStore::remove(int64_t id) {
     fts.execute(sql_);
   }
   return true;
+}
+
+size_t ProductStore::reindex_all() {
+  if (dialect_ == Dialect::Sqlite) {
+    sql_ << "DELETE FROM catalog_products_fts";
+  }
+  size_t count = 0;
+  long long after = 0;
+  for (;;) {
+    // A page at a time: nothing else runs on the session while a statement still fetches.
+    std::vector<std::pair<long long, std::string>> page;
+    {
+      long long id = 0;
+      std::string document;
+      soci::statement st = (sql_.prepare << "SELECT id, document FROM catalog_products WHERE id > :a ORDER BY id "
+                                            "LIMIT 500",
+                            soci::use(after), soci::into(id), soci::into(document));
+      st.execute(false);
+      while (st.fetch()) {
+        page.emplace_back(id, document);
+      }
+    }
+    if (page.empty()) {
+      return count;
+    }
+    for (const auto& [id, document] : page) {
+      Product p;
+      p.document = Json::parse(document, nullptr, false);  // unreadable: indexed without words
+      index_words(p);
+      if (dialect_ == Dialect::Postgres) {
+        SqlQuery q;
+        q << "UPDATE catalog_products SET search_tsv = ";
+        bind_tsvector(q, p);
+        q << " WHERE id = ";
+        q.bind(id);
+        q.execute(sql_);
+      } else {
+        index(id, p, false);
+      }
+      after = id;
+      ++count;
+    }
+  }
 }
 
 void ProductStore::record_price(int64_t id, const std::optional<Price>& price, int64_t now, const std::string& run_id) {

@@ -66,6 +66,9 @@ class ProductStore {
   void record_price(int64_t id, const std::optional<Price>& price, int64_t now_ms, const std::string& run_id);
   // [{amount, currency, at, run_id}], oldest first.
   sdk::Json price_history(int64_t id);
+  // Indexes every product again from its stored document (index_words);
+  // returns how many.
+  size_t reindex_all();
 
  private:
   void save_category(const Product& product);

@@ -1,8 +1,9 @@
 #pragma once
 // Folding text for full-text search. The plugin folds both what it indexes and
-// what it is asked for, in C++, so SQLite (FTS5) and PostgreSQL (tsvector,
-// 'simple' configuration) see the same words: "Café Crème" and "cafe creme"
-// meet, and so do "ÇOK" and "çok" (as "cok").
+// what it is asked for, in C++ (linkhub/text: ICU, the ai plugin's rules too),
+// so SQLite (FTS5) and PostgreSQL (tsvector, 'simple' configuration) see the
+// same words: "Café Crème" and "cafe creme" meet, "ÇOK" and "çok" (as "cok"),
+// and Thai, Chinese and Japanese titles are indexed word by word.
 
 #include <string>
 #include <string_view>
@@ -10,10 +11,10 @@
 
 namespace linkhub::catalog {
 
-// The words of `text`, lower case, Latin and Greek letters without their
-// diacritics (é -> e, ß -> ss, Ά -> α), Cyrillic lower case. Words are split
-// at ASCII punctuation, whitespace, symbols and emoji; bytes that are not
-// UTF-8 split words too.
+// The words of `text`, folded (linkhub::text::search_words): lower case,
+// Latin and Greek without diacritics, split at spaces, punctuation, symbols
+// and emoji, and by dictionary in Thai, Lao, Khmer, Myanmar, Chinese and
+// Japanese; bytes that are not UTF-8 split words too.
 std::vector<std::string> search_words(std::string_view text);
 
 // search_words joined by single spaces: what goes into the index.

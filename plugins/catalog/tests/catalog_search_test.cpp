@@ -83,6 +83,30 @@ TEST_P(CatalogSearch, MatchesWordsWhateverTheirCaseAndAccents) {
   EXPECT_EQ(found({{"query", "лёгкие"}}), std::set<int64_t>{russian_});
 }
 
+// Thai, Japanese and Chinese write words without spaces between them: the
+// index holds each word (ICU's dictionary breaks), so one word of a title
+// finds it, and a part of a word does not.
+TEST_P(CatalogSearch, FindsWordsOfScriptsWrittenWithoutSpaces) {
+  const int64_t thai_ =
+      add("7", "เสื้อยืดสีขาว ราคา 299 บาท", "ผ้าฝ้าย", {}, "tshirts", "fashion/tops", 299, "THB", "bkkshop", "th");
+  const int64_t japanese_ =
+      add("8", "東京タワーのマグカップ", "陶器", {}, "mugs", "home/kitchen/mugs", 1980, "JPY", "tokyoya", "ja");
+  const int64_t chinese_ =
+      add("9", "白色运动鞋仅需99元", "", {}, "sneakers", "fashion/shoes/sneakers", 99, "CNY", "shoes88", "zh");
+  EXPECT_EQ(found({{"query", "เสื้อยืด"}}), std::set<int64_t>{thai_});
+  EXPECT_EQ(found({{"query", "สีขาว"}}), std::set<int64_t>{thai_});
+  EXPECT_EQ(found({{"query", "บาท"}}), std::set<int64_t>{thai_});
+  EXPECT_TRUE(found({{"query", "เส"}}).empty()) << "a syllable is not a word";
+  EXPECT_EQ(found({{"query", "東京"}}), std::set<int64_t>{japanese_});
+  EXPECT_EQ(found({{"query", "マグカップ"}}), std::set<int64_t>{japanese_});
+  EXPECT_EQ(found({{"query", "タワー"}}), std::set<int64_t>{japanese_});
+  EXPECT_EQ(found({{"query", "東京タワー"}}), std::set<int64_t>{japanese_});
+  EXPECT_EQ(found({{"query", "运动鞋"}}), std::set<int64_t>{chinese_});
+  EXPECT_EQ(found({{"query", "白色"}}), std::set<int64_t>{chinese_});
+  EXPECT_EQ(found({{"query", "鞋"}}), std::set<int64_t>{chinese_});
+  EXPECT_TRUE(found({{"query", "京都"}}).empty());
+}
+
 TEST_P(CatalogSearch, AQueryOfPunctuationOnlyFindsNothing) {
   const Json out = ok("search", {{"query", "!!! 🔥"}, {"include_total", true}});
   EXPECT_TRUE(out["items"].empty());

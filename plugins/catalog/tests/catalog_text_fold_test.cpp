@@ -37,8 +37,25 @@ TEST(CatalogTextFold, HandlesDecomposedAccentsAndBrokenBytes) {
 }
 
 TEST(CatalogTextFold, KeepsScriptsItDoesNotFold) {
-  EXPECT_EQ(search_words("東京 タワー"), (Words{"東京", "タワー"}));
+  EXPECT_EQ(search_words("東京 大阪"), (Words{"東京", "大阪"}));
   EXPECT_EQ(search_words("مرحبا"), Words{"مرحبا"});
+  EXPECT_EQ(search_words("साड़ी ₹499"), (Words{"साड़ी", "499"}));  // a matra is part of its word
+}
+
+TEST(CatalogTextFold, SplitsScriptsWrittenWithoutSpacesIntoWords) {
+  EXPECT_EQ(search_words("เสื้อยืดสีขาว"), (Words{"เสื้อ", "ยืด", "สี", "ขาว"}));
+  EXPECT_EQ(search_words("ราคา 299 บาท"), (Words{"ราคา", "299", "บาท"}));
+  // Han and kana words of three characters or more: their overlapping pairs.
+  EXPECT_EQ(search_words("東京タワーのマグカップ"),
+            (Words{"東京", "京タ", "タワ", "ワー", "の", "マグ", "グカ", "カッ", "ップ"}));
+  EXPECT_EQ(search_words("白色 运动"), (Words{"白色", "运动"}));
+}
+
+TEST(CatalogTextFold, FoldsWhatNfkcFolds) {
+  // Half-width kana (then paired, as kana of three characters), a ligature.
+  EXPECT_EQ(search_words("ｶﾌｪ ﬁne ＳＡＬＥ"), (Words{"カフ", "フェ", "fine", "sale"}));
+  EXPECT_EQ(search_words("İstanbul"), Words{"istanbul"});
+  EXPECT_EQ(search_words("don't"), (Words{"don", "t"}));
 }
 
 }  // namespace
