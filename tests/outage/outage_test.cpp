@@ -225,10 +225,32 @@ class Outage : public ::testing::Test {
   }
 
   void start_cluster() {
+    launch_cluster();
+    wait_for_port();
+  }
+
+  void launch_cluster() {
     workers_.push_back(start("worker-1.log", {"worker", "--name", "w1", "--threads", "2"}));
     workers_.push_back(start("worker-2.log", {"worker", "--name", "w2", "--threads", "2"}));
     serve_ = start("serve.log", {"serve", "--no-worker", "--listen", "127.0.0.1:0", "--workflows",
                                  (dir_ / "workflows").string(), "--threads", "2"});
+  }
+
+  // Bounded polling of a process's log for a line holding `text`, while the process runs.
+  bool wait_for_log(const std::string& name, const test::ChildProcess& child, const std::string& text) {
+    for (int i = 0; i < 600; ++i) {
+      if (read_file(dir_ / name).find(text) != std::string::npos) {
+        return true;
+      }
+      if (!running(child.pid())) {
+        return false;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  void wait_for_port() {
     // Bounded polling of the log for the line that names the port.
     for (int i = 0; i < 600 && port_ == 0; ++i) {
       std::istringstream lines(read_file(dir_ / "serve.log"));
@@ -373,6 +395,28 @@ TEST_F(Outage, PostgresRestartedAndStoppedUnderLoadLosesNothingAndEveryNodeServe
 
   check_nothing_lost(load);
   std::printf("[ measured ] %zu acknowledged runs, all finished\n", load.acked());
+}
+
+// Nodes that start before their database (a host booting, a database
+// restarting while they deploy) wait for it, saying so, instead of exiting;
+// once it is up they serve as if it had been there all along.
+TEST_F(Outage, NodesStartedBeforeTheirDatabaseWaitForItAndThenServe) {
+  if (const auto why = test::PrivatePostgres::unavailable_reason(); !why.empty()) {
+    GTEST_SKIP() << "\n\n*** " << why << " ***\n";
+  }
+  test::PrivatePostgres pg;
+  ASSERT_FALSE(pg.url().empty()) << pg.error();
+  ASSERT_NO_FATAL_FAILURE(prepare(pg.url(), "pg-late"));
+  ASSERT_TRUE(pg.stop_immediate());
+  launch_cluster();
+  EXPECT_TRUE(wait_for_log("worker-1.log", *workers_[0], "waiting for the database")) << logs();
+  EXPECT_TRUE(wait_for_log("worker-2.log", *workers_[1], "waiting for the database")) << logs();
+  EXPECT_TRUE(wait_for_log("serve.log", *serve_, "waiting for the database")) << logs();
+  ASSERT_TRUE(pg.start());
+  ASSERT_NO_FATAL_FAILURE(wait_for_port());
+  Load load(port_, key_);
+  ASSERT_TRUE(load.wait_acked(20, 120s)) << logs();
+  check_nothing_lost(load);
 }
 
 TEST_F(Outage, SqliteLockedPastTheBusyTimeoutUnderLoadLosesNothingAndEveryNodeServesAgain) {

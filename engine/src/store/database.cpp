@@ -1,4 +1,6 @@
 #include <linkhub/engine/database.hpp>
+#include <linkhub/engine/error_codes.hpp>
+#include <linkhub/engine/store_error.hpp>
 #include <linkhub/migrations_soci.hpp>
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -111,7 +113,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
                    "away or point --db at another file."};
     }
     // libpq's messages can echo the connection string: never show a password.
-    return Error{"cannot open database " + db->display() + ": " + sdk::mask_database_password(why)};
+    // A server that does not answer may yet (it starts, restarts, fails over);
+    // a SQLite file that cannot be opened is a setting to fix.
+    return Error{"cannot open database " + db->display() + ": " + sdk::mask_database_password(why),
+                 sqlite ? "" : error_codes::unavailable};
   }
   return db;
 }
@@ -191,20 +196,26 @@ void Database::drop_connections() {
 }
 
 Result<int> Database::migrate(const sdk::MigrationTrack& track, const VersionTable& table) {
+  bool outage = false;  // the runner rewraps what the database threw: remember what it was
   const auto hooks = sdk::soci_migration_database(
       [&](const std::function<void(soci::session&)>& body) {
-        write([&](soci::session& sql) {
-          if (postgres()) {
-            sdk::lock_postgres_migrations(sql, table.postgres_lock);
-          }
-          body(sql);
-        });
+        try {
+          write([&](soci::session& sql) {
+            if (postgres()) {
+              sdk::lock_postgres_migrations(sql, table.postgres_lock);
+            }
+            body(sql);
+          });
+        } catch (const std::exception& e) {
+          outage = database_unavailable(e);
+          throw;
+        }
       },
       {table.name});
   try {
     return sdk::run_migrations(track, hooks);
   } catch (const std::exception& e) {
-    return Error{"database " + display() + ": " + e.what()};
+    return Error{"database " + display() + ": " + e.what(), outage ? error_codes::unavailable : ""};
   }
 }
 

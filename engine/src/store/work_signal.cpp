@@ -1,5 +1,7 @@
 #include "work_signal.hpp"
 
+#include <linkhub/engine/error_codes.hpp>
+
 #include <libpq-fe.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -22,7 +24,7 @@ Result<std::unique_ptr<WorkSignal>> WorkSignal::open(Database& db) {
     s->pg_connect_ = db.connect_string();
     s->reconnect();
     if (s->pg_ == nullptr) {
-      return Error{"database " + db.display() + ": cannot open the LISTEN connection"};
+      return Error{"database " + db.display() + ": cannot open the LISTEN connection", error_codes::unavailable};
     }
   } else {
     s->sqlite_ = &db;

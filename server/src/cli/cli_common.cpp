@@ -1,10 +1,12 @@
 #include "cli_common.hpp"
 
 #include <linkhub/engine/circuit_breakers.hpp>
+#include <linkhub/engine/error_codes.hpp>
 #include <linkhub/engine/s3_artifact_remote.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +15,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <thread>
 #include <vector>
 
 namespace linkhub::cli {
@@ -60,13 +64,32 @@ Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const 
   return SqlStore::open(database_url(global, config));
 }
 
-std::optional<Session> open_session(const GlobalOptions& global) {
+Result<std::unique_ptr<SqlStore>> open_store_waiting(const GlobalOptions& global, const Config& config) {
+  using namespace std::chrono_literals;
+  auto delay = std::chrono::milliseconds(200);
+  std::optional<std::chrono::steady_clock::time_point> next_report;
+  for (;;) {
+    auto store = open_store(global, config);
+    if (store || store.error().code != error_codes::unavailable) {
+      return store;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (!next_report || now >= *next_report) {
+      std::cerr << "linkhub: waiting for the database: " << store.error().message << "\n";
+      next_report = now + 30s;
+    }
+    std::this_thread::sleep_for(delay);
+    delay = std::min<std::chrono::milliseconds>(delay * 2, 5s);
+  }
+}
+
+std::optional<Session> open_session(const GlobalOptions& global, bool wait_for_database) {
   auto env = open_environment(global);
   if (!env) {
     std::cerr << "linkhub: " << env.error().message << "\n";
     return std::nullopt;
   }
-  auto store = open_store(global, env->config);
+  auto store = wait_for_database ? open_store_waiting(global, env->config) : open_store(global, env->config);
   if (!store) {
     std::cerr << "linkhub: " << store.error().message << "\n";
     return std::nullopt;

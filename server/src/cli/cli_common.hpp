@@ -42,11 +42,18 @@ struct Session {
   Environment env;
   std::unique_ptr<SqlStore> store;
 };
-std::optional<Session> open_session(const GlobalOptions& global);
+// `wait_for_database`: as open_store_waiting (long-running nodes).
+std::optional<Session> open_session(const GlobalOptions& global, bool wait_for_database = false);
 
 // The run database: --db, else the configuration's `database`.
 std::string database_url(const GlobalOptions& global, const Config& config);
 Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const Config& config);
+// open_store for the processes that serve (worker, serve): a database that
+// cannot be reached yet (it starts after them, restarts, fails over) is
+// tried again, 0.2 s doubling to 5 s apart, until it opens; each 30 s of
+// waiting says so on stderr. A permanent failure (a bad URL, a corrupt
+// file, a schema newer than this binary) returns at once.
+Result<std::unique_ptr<SqlStore>> open_store_waiting(const GlobalOptions& global, const Config& config);
 
 // Executor settings from the configuration (threads: `threads` when > 0).
 ExecutorOptions executor_options(const GlobalOptions& global, const Config& config, int threads);

@@ -62,7 +62,7 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
     std::cerr << "linkhub: " << listen.error().message << "\n";
     return 2;
   }
-  auto store = open_store(global, env->config);
+  auto store = open_store_waiting(global, env->config);
   if (!store) {
     std::cerr << "linkhub: " << store.error().message << "\n";
     return 2;

@@ -11,7 +11,7 @@
 namespace linkhub::cli {
 
 int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
-  auto session = open_session(global);
+  auto session = open_session(global, /*wait_for_database=*/true);
   if (!session) {
     return 2;
   }
