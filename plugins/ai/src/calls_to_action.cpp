@@ -154,7 +154,7 @@ const Index& index() {
         const Tokens words(text);
         for (size_t i = 0; i < words.size(); ++i) {
           if (words.is(i, TokenKind::Word)) {
-            p.words.emplace_back(words.lower(i));
+            p.words.emplace_back(words.fold(i));
           }
         }
         if (!p.words.empty()) {
@@ -247,14 +247,16 @@ std::vector<CallToAction> find_calls_to_action(const Tokens& t) {
       i = next - 1;
       continue;
     }
-    const auto it = phrases.find(t.lower(i));
+    // Folded on both sides: "ＳＨＯＰ ＮＯＷ" (full width) and "chot don"
+    // (typed without its diacritics) are the phrases they spell.
+    const auto it = phrases.find(t.fold(i));
     if (it == phrases.end()) {
       continue;
     }
     for (const Phrase& p : it->second) {
       size_t k = 0;
       while (k < p.words.size() && t.is(i + k, TokenKind::Word) && t[i + k].line == t[i].line &&
-             t.lower(i + k) == p.words[k]) {
+             t.fold(i + k) == p.words[k]) {
         ++k;
       }
       if (k == p.words.size()) {

@@ -281,6 +281,9 @@ TEST(AiCaption, CallsToActionAreNormalisedAcrossLanguages) {
       {"cek etalase", "shop_tab"},
       {"click the link", "click_link"},
       {"klik link", "click_link"},
+      {"ＳＨＯＰ ＮＯＷ", "shop_now"},  // full-width Latin, as Japanese and Chinese keyboards type it
+      {"ＬＩＮＫ ＩＮ ＢＩＯ", "link_in_bio"},
+      {"chot don", "order_now"},  // Vietnamese typed without its diacritics
   };
   for (const auto& [text, id] : cases) {
     const Json ctas = analyse(std::string("Mug ") + text)["calls_to_action"];
