@@ -56,6 +56,7 @@ TEST(CatalogTextFold, FoldsWhatNfkcFolds) {
   EXPECT_EQ(search_words("ｶﾌｪ ﬁne ＳＡＬＥ"), (Words{"カフ", "フェ", "fine", "sale"}));
   EXPECT_EQ(search_words("İstanbul"), Words{"istanbul"});
   EXPECT_EQ(search_words("don't"), (Words{"don", "t"}));
+  EXPECT_EQ(search_words("ɶ ᴀʙᴄ"), (Words{"oe", "abc"}));  // small capitals: lower case (found by fuzzing)
 }
 
 }  // namespace

@@ -56,6 +56,7 @@ const icu::UnicodeString& latin_ascii(UChar32 c) {
   if (it == spelled.end()) {
     icu::UnicodeString s(c);
     mine->transliterate(s);
+    s.toLower(icu::Locale::getRoot());  // it spells some small capitals in capitals (ɶ -> OE)
     it = spelled.emplace(c, std::move(s)).first;
   }
   return it->second;
