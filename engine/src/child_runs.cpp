@@ -17,9 +17,9 @@ bool finished_status(RunStatus status) {
 
 }  // namespace
 
-ChildRuns::ChildRuns(SqlStore& store, std::chrono::milliseconds poll,
+ChildRuns::ChildRuns(NodeStores stores, std::chrono::milliseconds poll,
                      std::function<void(const std::string&, const std::string&)> started)
-    : store_(store), poll_(poll), started_(std::move(started)) {}
+    : stores_(stores), poll_(poll), started_(std::move(started)) {}
 
 Result<ChildRuns::Target> ChildRuns::from_file(const fs::path& file, const std::string& name) {
   std::error_code ec;
@@ -47,7 +47,7 @@ Result<ChildRuns::Target> ChildRuns::from_file(const fs::path& file, const std::
   }
   auto workflow = std::make_shared<const Workflow>(std::move(*loaded.workflow));
   // Stored by content like every run's workflow, so any node can run the child.
-  auto hash = register_workflow(store_, *workflow);
+  auto hash = register_workflow(stores_, *workflow);
   if (!hash) {
     return Error{"workflow.start: " + file.string() + ": " + hash.error().message, error_codes::invalid_workflow};
   }
@@ -64,8 +64,8 @@ Result<ChildRuns::Target> ChildRuns::resolve(const ChildRunRequest& request) {
   const bool is_path = names_a_file(wanted);
   if (!is_path) {
     // What the cluster offers under this name (serve's workflows, the API's) comes first.
-    if (auto head = store_.workflow_head(wanted); head && !head->deleted) {
-      if (auto stored = store_.load_workflow(head->hash)) {
+    if (auto head = stores_.workflows.workflow_head(wanted); head && !head->deleted) {
+      if (auto stored = stores_.workflows.load_workflow(head->hash)) {
         LoadResult loaded = load_workflow_text(stored->source, stored->file);
         if (loaded.workflow) {
           return Target{std::make_shared<const Workflow>(std::move(*loaded.workflow)), head->hash};
@@ -94,7 +94,7 @@ Result<ChildRun> ChildRuns::start(const ChildRunRequest& request) {
     return Error{"workflow.start: inputs of workflow '" + wf.name + "': " + inputs.error().message,
                  error_codes::invalid_input, Json{{"workflow", wf.name}}};
   }
-  const int depth = run_depth(store_, request.parent_run_id) + 1;
+  const int depth = run_depth(stores_.runs, request.parent_run_id) + 1;
   if (depth > kMaxChildRunDepth) {
     return Error{"workflow.start: run " + request.parent_run_id + " was itself started " + std::to_string(depth - 1) +
                      " levels deep by other runs' steps, the most linkhub allows (" +
@@ -114,7 +114,7 @@ Result<ChildRun> ChildRuns::start(const ChildRunRequest& request) {
   rec.origin = Json{{"parent_run_id", request.parent_run_id}, {"parent_step", request.parent_step}, {"depth", depth}};
   const std::string fresh = rec.id;
   ChildRun child;
-  child.run = store_.create_run(std::move(rec));
+  child.run = stores_.runs.create_run(std::move(rec));
   child.started = child.run.id == fresh;
   if (!finished_status(child.run.status) && started_) {
     started_(child.run.id, request.parent_run_id);
@@ -128,7 +128,7 @@ std::optional<RunRecord> ChildRuns::wait(const std::string& run_id, std::chrono:
   while (true) {
     const uint64_t seen = finished_count_;
     lock.unlock();
-    auto run = store_.get_run(run_id);
+    auto run = stores_.runs.get_run(run_id);
     lock.lock();
     const auto now = std::chrono::steady_clock::now();
     if (!run || finished_status(run->status) || (cancelled != nullptr && cancelled->load()) || now >= deadline) {

@@ -1,9 +1,9 @@
 #pragma once
-// The RunStarter a Node gives its executor: child runs go into the node's SQL
-// store like any trigger's, and the node hears when runs finish here.
+// The RunStarter a Node gives its executor: child runs go into the node's
+// stores like any trigger's, and the node hears when runs finish here.
 
 #include <linkhub/engine/run_starter.hpp>
-#include <linkhub/engine/sql_store.hpp>
+#include <linkhub/engine/stores.hpp>
 #include <linkhub/engine/workflow.hpp>
 
 #include <condition_variable>
@@ -19,7 +19,7 @@ class ChildRuns final : public RunStarter {
  public:
   // `started(child, parent)`: a child run that is not finished yet was
   // started or found for `parent` (`linkhub run` executes it too).
-  ChildRuns(SqlStore& store, std::chrono::milliseconds poll,
+  ChildRuns(NodeStores stores, std::chrono::milliseconds poll,
             std::function<void(const std::string& child, const std::string& parent)> started);
 
   Result<ChildRun> start(const ChildRunRequest& request) override;
@@ -37,7 +37,7 @@ class ChildRuns final : public RunStarter {
   Result<Target> resolve(const ChildRunRequest& request);
   Result<Target> from_file(const std::filesystem::path& file, const std::string& name);
 
-  SqlStore& store_;
+  NodeStores stores_;
   std::chrono::milliseconds poll_;
   std::function<void(const std::string&, const std::string&)> started_;
 

@@ -18,8 +18,8 @@
 // (SIGSTOP, a paused VM) finds on waking that the lease it counted on may be
 // another node's by now, and does not call the step.
 
-#include <linkhub/engine/sql_store.hpp>
 #include <linkhub/engine/store_error.hpp>
+#include <linkhub/engine/stores.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -43,7 +43,9 @@ class FencedRunStore final : public RunStore {
   // Told once per dropped run, on the thread that made the write; never with a lock of this store held.
   using OnDrop = std::function<void(const std::string& run_id, Drop why, const std::string& detail)>;
 
-  FencedRunStore(SqlStore& inner, OnDrop on_drop) : inner_(inner), on_drop_(std::move(on_drop)) {}
+  // Reads go to `reads`; writes to `inner` under the epoch the run is held by.
+  FencedRunStore(RunStore& reads, LeasedRunWrites& inner, OnDrop on_drop)
+      : reads_(reads), inner_(inner), on_drop_(std::move(on_drop)) {}
 
   using Clock = std::chrono::steady_clock;
 
@@ -92,7 +94,7 @@ class FencedRunStore final : public RunStore {
     return true;
   }
 
-  RunRecord create_run(RunRecord run) override { return inner_.create_run(std::move(run)); }
+  RunRecord create_run(RunRecord run) override { return reads_.create_run(std::move(run)); }
   void update_run(const RunRecord& run, EventRecord event) override {
     guarded(run.id, [&](int64_t epoch) { return inner_.update_run(run, std::move(event), epoch); });
   }
@@ -111,7 +113,7 @@ class FencedRunStore final : public RunStore {
     const std::string id = event.run_id;
     guarded(id, [&](int64_t epoch) { return inner_.append_event(std::move(event), epoch); });
   }
-  bool supports_waits() const override { return inner_.supports_waits(); }
+  bool supports_waits() const override { return reads_.supports_waits(); }
   // A dropped run's wait is not registered: its step parks here and the run
   // leaves this node (park_run below does not park it in the store).
   WaitRecord begin_wait(WaitRecord wait) override {
@@ -131,11 +133,11 @@ class FencedRunStore final : public RunStore {
     });
     return resolved.value_or(std::vector<WaitRecord>{});
   }
-  std::optional<RunRecord> get_run(std::string_view run_id) const override { return inner_.get_run(run_id); }
-  std::vector<RunRecord> list_runs(size_t limit) const override { return inner_.list_runs(limit); }
-  std::vector<StepRecord> get_steps(std::string_view run_id) const override { return inner_.get_steps(run_id); }
+  std::optional<RunRecord> get_run(std::string_view run_id) const override { return reads_.get_run(run_id); }
+  std::vector<RunRecord> list_runs(size_t limit) const override { return reads_.list_runs(limit); }
+  std::vector<StepRecord> get_steps(std::string_view run_id) const override { return reads_.get_steps(run_id); }
   std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const override {
-    return inner_.get_events(run_id, after_seq, limit);
+    return reads_.get_events(run_id, after_seq, limit);
   }
 
  private:
@@ -183,7 +185,8 @@ class FencedRunStore final : public RunStore {
     }
   }
 
-  SqlStore& inner_;
+  RunStore& reads_;
+  LeasedRunWrites& inner_;
   OnDrop on_drop_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Held> runs_;

@@ -80,7 +80,7 @@ Result<std::vector<Schedule>> schedules_of(const Workflow& wf, const std::string
 
 }  // namespace
 
-Result<std::string> register_workflow(SqlStore& store, const Workflow& workflow) {
+Result<std::string> register_workflow(NodeStores stores, const Workflow& workflow) {
   const std::string hash = workflow_hash(workflow);
   auto schedules = schedules_of(workflow, hash, now_ms());
   if (!schedules) {
@@ -88,19 +88,24 @@ Result<std::string> register_workflow(SqlStore& store, const Workflow& workflow)
   }
   std::error_code ec;
   const auto file = workflow.file.empty() ? std::filesystem::path() : std::filesystem::absolute(workflow.file, ec);
-  store.save_workflow(StoredWorkflow{hash, workflow.name, workflow.version, ec ? workflow.file : file.string(),
-                                     workflow.source, workflow.concurrency});
-  store.sync_schedules(workflow.name, *schedules);
+  stores.workflows.save_workflow(StoredWorkflow{hash, workflow.name, workflow.version,
+                                                ec ? workflow.file : file.string(), workflow.source,
+                                                workflow.concurrency});
+  stores.schedules.sync_schedules(workflow.name, *schedules);
   return hash;
 }
 
-Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const Json& inputs,
+Result<std::string> register_workflow(SqlStore& store, const Workflow& workflow) {
+  return register_workflow(NodeStores::of(store), workflow);
+}
+
+Result<RunRecord> enqueue_run(NodeStores stores, const Workflow& workflow, const Json& inputs,
                               const std::string& idempotency_key) {
   auto prepared = Executor::prepare_inputs(workflow, inputs);
   if (!prepared) {
     return prepared.error();
   }
-  auto hash = register_workflow(store, workflow);
+  auto hash = register_workflow(stores, workflow);
   if (!hash) {
     return hash.error();
   }
@@ -110,19 +115,24 @@ Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const J
   rec.workflow_hash = *hash;
   rec.inputs = std::move(*prepared);
   rec.idempotency_key = idempotency_key;
-  return store.create_run(std::move(rec));
+  return stores.runs.create_run(std::move(rec));
+}
+
+Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const Json& inputs,
+                              const std::string& idempotency_key) {
+  return enqueue_run(NodeStores::of(store), workflow, inputs, idempotency_key);
 }
 
 // ---------------------------------------------------------------- node
 
 namespace {
 
-// step_concurrency slots in the SQL store, under this node's lease and the
+// step_concurrency slots in the slot store, under this node's lease and the
 // epoch of its claim on the step's run (the holder is the step's idempotency
 // key, "<run id>/<step>[/<item>]"). A stale or failed slot write drops the run.
-class SqlStepLimiter final : public StepLimiter {
+class SlotStepLimiter final : public StepLimiter {
  public:
-  SqlStepLimiter(SqlStore& store, FencedRunStore& fenced, std::string owner, std::chrono::milliseconds lease)
+  SlotStepLimiter(SlotStore& store, FencedRunStore& fenced, std::string owner, std::chrono::milliseconds lease)
       : store_(store), fenced_(fenced), owner_(std::move(owner)), lease_(lease) {}
   bool try_acquire(const std::string& name, int limit, const std::string& holder) override {
     const std::string run = holder.substr(0, holder.find('/'));
@@ -157,7 +167,7 @@ class SqlStepLimiter final : public StepLimiter {
   }
 
  private:
-  SqlStore& store_;
+  SlotStore& store_;
   FencedRunStore& fenced_;
   std::string owner_;
   std::chrono::milliseconds lease_;
@@ -182,7 +192,7 @@ const char* drop_reason(FencedRunStore::Drop why) {
 
 struct Node::Impl {
   const PluginHost& host;
-  SqlStore& store;
+  NodeStores stores;
   FencedRunStore fenced;  // what the executor writes through
   NodeOptions options;
   std::unique_ptr<Executor> executor;
@@ -201,11 +211,13 @@ struct Node::Impl {
   std::atomic<bool> stopping{false};
   std::unordered_map<std::string, std::shared_ptr<const Plan>> plans;  // by workflow hash
 
-  Impl(const PluginHost& h, SqlStore& s, ExecutorOptions exec, NodeOptions o)
+  Impl(const PluginHost& h, NodeStores s, ExecutorOptions exec, NodeOptions o)
       : host(h),
-        store(s),
-        fenced(s, [this](const std::string& id, FencedRunStore::Drop why,
-                         const std::string& detail) { dropped(id, why, detail); }),
+        stores(s),
+        fenced(s.runs, s.leased,
+               [this](const std::string& id, FencedRunStore::Drop why, const std::string& detail) {
+                 dropped(id, why, detail);
+               }),
         options(std::move(o)) {
     if (options.owner.empty()) {
       options.owner = default_owner();
@@ -222,7 +234,7 @@ struct Node::Impl {
       }
     };
     child_runs = std::make_shared<ChildRuns>(
-        store, options.poll, [this](const std::string& child, const std::string& parent) { adopt(child, parent); });
+        stores, options.poll, [this](const std::string& child, const std::string& parent) { adopt(child, parent); });
     exec.run_starter = child_runs;
     exec.on_run_finished = [this](const RunRecord& run) {
       const bool given_away = fenced.fenced(run.id);
@@ -239,13 +251,13 @@ struct Node::Impl {
         }
       }
       child_runs->finished();
-      store.wake_local();
+      stores.queue.wake_local();
     };
     if (options.max_runs == 0) {
       options.max_runs = 4 * static_cast<size_t>(std::max(1, exec.threads));
     }
     if (!exec.step_limits.empty() && !exec.limiter) {
-      exec.limiter = std::make_shared<SqlStepLimiter>(store, fenced, options.owner, options.lease);
+      exec.limiter = std::make_shared<SlotStepLimiter>(stores.slots, fenced, options.owner, options.lease);
     }
     executor = std::make_unique<Executor>(host, fenced, std::move(exec));
   }
@@ -292,7 +304,7 @@ struct Node::Impl {
     if (auto it = plans.find(hash); it != plans.end()) {
       return it->second;
     }
-    auto stored = store.load_workflow(hash);
+    auto stored = stores.workflows.load_workflow(hash);
     if (!stored) {
       return Error{"its workflow (version " + hash + ") is not in the database"};
     }
@@ -342,7 +354,7 @@ struct Node::Impl {
     Result<std::shared_ptr<const Plan>> plan = Error{""};
     try {
       plan = plan_for(run.workflow_hash);
-      steps = plan ? store.get_steps(run.id) : steps;
+      steps = plan ? stores.runs.get_steps(run.id) : steps;
     } catch (const std::exception& e) {
       // Claimed but not started: the run resumes once this node's lease lapses.
       std::cerr << "linkhub: node " << options.owner << ": run " << run.id
@@ -372,9 +384,9 @@ struct Node::Impl {
       std::optional<RunRecord> rec;
       const auto asked = Clock::now();
       try {
-        runs = store.claim_runs(options.owner, 1, options.lease, id, busy());
+        runs = stores.queue.claim_runs(options.owner, 1, options.lease, id, busy());
         if (runs.empty()) {
-          rec = store.get_run(id);
+          rec = stores.runs.get_run(id);
         }
       } catch (const std::exception&) {
         pending.push_front(std::move(id));  // the database is away: the batch looks again next pass
@@ -423,7 +435,7 @@ struct Node::Impl {
       return claim_batch(free);
     }
     const auto asked = Clock::now();
-    auto runs = store.claim_runs(options.owner, free, options.lease, "", busy());
+    auto runs = stores.queue.claim_runs(options.owner, free, options.lease, "", busy());
     for (auto& run : runs) {
       start(std::move(run), asked);
     }
@@ -444,7 +456,7 @@ struct Node::Impl {
       return;
     }
     const auto asked = Clock::now();
-    LeaseCheck check = store.renew_leases(options.owner, runs, options.lease);
+    LeaseCheck check = stores.queue.renew_leases(options.owner, runs, options.lease);
     for (const auto& run : runs) {
       fenced.renewed(run.id, asked + options.lease);  // a lost one is dropped just below
     }
@@ -461,11 +473,11 @@ struct Node::Impl {
   // Creates the runs of due cron ticks. A run's idempotency key is the tick,
   // so two nodes firing the same tick still make one run.
   void fire_schedules() {
-    if (!options.scheduler || !store.try_scheduler_lock()) {
+    if (!options.scheduler || !stores.schedules.try_scheduler_lock()) {
       return;
     }
     const int64_t now = now_ms();
-    for (const Schedule& s : store.schedules()) {
+    for (const Schedule& s : stores.schedules.schedules()) {
       if (s.next_fire_ms > now) {
         continue;
       }
@@ -493,7 +505,7 @@ struct Node::Impl {
         rec.workflow = s.workflow;
         rec.workflow_hash = s.workflow_hash;
         rec.inputs = s.inputs;
-        if (auto stored = store.load_workflow(s.workflow_hash)) {
+        if (auto stored = stores.workflows.load_workflow(s.workflow_hash)) {
           rec.workflow_version = stored->version;
           if (auto wf = load_workflow_text(stored->source, stored->file); wf.workflow) {
             if (auto prepared = Executor::prepare_inputs(*wf.workflow, s.inputs)) {
@@ -502,11 +514,12 @@ struct Node::Impl {
           }
         }
         rec.idempotency_key = "cron:" + s.workflow + ":" + std::to_string(s.trigger_index) + ":" + std::to_string(t);
-        store.create_run(rec);
+        stores.runs.create_run(rec);
         std::lock_guard lock(mutex);
         ++stats.fired;
       }
-      store.advance_schedule(s.workflow, s.trigger_index, s.next_fire_ms, next.value_or(INT64_MAX), ticks.back());
+      stores.schedules.advance_schedule(s.workflow, s.trigger_index, s.next_fire_ms, next.value_or(INT64_MAX),
+                                        ticks.back());
     }
   }
 
@@ -515,7 +528,7 @@ struct Node::Impl {
   // runs that woke are claimed like any queued run. Returns when to look again.
   Clock::time_point expire_waits() {
     const int64_t now = now_ms();
-    const int64_t next = store.expire_waits(now);
+    const int64_t next = stores.queue.expire_waits(now);
     auto again = Clock::now() + std::chrono::seconds(1);  // waits other nodes register meanwhile
     if (next > 0 && next - now < 1000) {
       again = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(next - now, 1));
@@ -584,7 +597,7 @@ struct Node::Impl {
       wait = std::max(wait, backoff.delay(failures, static_cast<double>(random() % 1000) / 1000.0));
     }
     try {
-      store.wait_for_work(wait);
+      stores.queue.wait_for_work(wait);
     } catch (const std::exception&) {
       std::this_thread::sleep_for(std::max(wait, std::chrono::milliseconds(200)));  // the wake-up channel is down
     }
@@ -615,7 +628,7 @@ struct Node::Impl {
       }
       bool idle = false;
       if (options.exit_when_idle && claimed == 0 && in_flight() == 0) {
-        guard("reading the queue", [&] { idle = store.queue_depth() == 0; });
+        guard("reading the queue", [&] { idle = stores.queue.queue_depth() == 0; });
       }
       if (idle) {
         break;
@@ -659,10 +672,10 @@ struct Node::Impl {
       }
       guard("handing a run back", [&] {
         const HeldRun run{id, *epoch};
-        if (store.append_event(EventRecord{id, 0, now_ms(), "run.released", "", -1,
-                                           Json{{"node", options.owner}, {"reason", "the node shut down"}}},
-                               run.epoch) == LeaseWrite::done) {
-          store.release(options.owner, run);
+        if (stores.leased.append_event(EventRecord{id, 0, now_ms(), "run.released", "", -1,
+                                                   Json{{"node", options.owner}, {"reason", "the node shut down"}}},
+                                       run.epoch) == LeaseWrite::done) {
+          stores.queue.release(options.owner, run);
         }
       });
     }
@@ -674,8 +687,11 @@ struct Node::Impl {
   }
 };
 
+Node::Node(const PluginHost& host, NodeStores stores, ExecutorOptions executor, NodeOptions options)
+    : impl_(std::make_unique<Impl>(host, stores, std::move(executor), std::move(options))) {}
+
 Node::Node(const PluginHost& host, SqlStore& store, ExecutorOptions executor, NodeOptions options)
-    : impl_(std::make_unique<Impl>(host, store, std::move(executor), std::move(options))) {}
+    : Node(host, NodeStores::of(store), std::move(executor), std::move(options)) {}
 
 Node::~Node() = default;
 
@@ -685,7 +701,7 @@ void Node::run() {
 
 void Node::stop() {
   impl_->stopping = true;
-  impl_->store.wake_local();
+  impl_->stores.queue.wake_local();
 }
 
 const std::string& Node::owner() const {

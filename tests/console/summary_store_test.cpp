@@ -109,9 +109,10 @@ TEST_P(SummaryStoreTest, ListsNodesByTheRunsTheirLeasesHold) {
   RunRecord a2 = run_at(now_ - 2);
   RunRecord b1 = run_at(now_ - 1);
   ASSERT_EQ(store_->claim_runs("node-a", 2, 60s).size(), 2u);
-  ASSERT_EQ(store_->claim_runs("node-b", 1, 60s).size(), 1u);
+  const auto b = store_->claim_runs("node-b", 1, 60s);
+  ASSERT_EQ(b.size(), 1u);
   // node-b stopped renewing: its lease lapsed (a negative lease expires at once).
-  store_->renew_leases("node-b", {b1.id}, -1000ms);
+  store_->renew_leases("node-b", std::vector<HeldRun>{{b1.id, b[0].lease_epoch}}, -1000ms);
   finish(a2, RunStatus::Succeeded);  // a finished run no longer counts
 
   const RunSummary s = read_run_summary(*store_, now_ms(), 100);

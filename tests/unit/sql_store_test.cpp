@@ -157,14 +157,15 @@ TEST_P(SqlStoreTest, ClaimsEachRunOnceUntilItsLeaseLapses) {
   EXPECT_EQ(second[0].id, r2.id);
   EXPECT_TRUE(store_->claim_runs("node-c", 5, 60s).empty());
   // node-b dies: its lease lapses (a negative lease expires at once) and node-c takes the run over.
-  store_->renew_leases("node-b", {r2.id}, -1000ms);
+  const std::vector<HeldRun> b_holds{{r2.id, second[0].lease_epoch}};
+  store_->renew_leases("node-b", b_holds, -1000ms);
   auto taken = store_->claim_runs("node-c", 5, 60s);
   ASSERT_EQ(taken.size(), 1u);
   EXPECT_EQ(taken[0].id, r2.id);
   // node-b comes back and learns that it lost the run; node-a still holds its own.
-  LeaseCheck b = store_->renew_leases("node-b", {r2.id}, 60s);
+  LeaseCheck b = store_->renew_leases("node-b", b_holds, 60s);
   EXPECT_EQ(b.lost, std::vector<std::string>{r2.id});
-  LeaseCheck a = store_->renew_leases("node-a", {r1.id}, 60s);
+  LeaseCheck a = store_->renew_leases("node-a", std::vector<HeldRun>{{r1.id, first[0].lease_epoch}}, 60s);
   EXPECT_TRUE(a.lost.empty());
 }
 
@@ -223,13 +224,14 @@ TEST_P(SqlStoreTest, WorkflowConcurrencyHoldsAcrossClaimers) {
 // (`linkhub run`) would wait for that run for ever.
 TEST_P(SqlStoreTest, AParkedRunIsNotReportedLostToTheNodeThatParkedIt) {
   RunRecord run = new_run();
-  ASSERT_EQ(store_->claim_runs("node", 1, 60s).size(), 1u);
+  const auto claimed = store_->claim_runs("node", 1, 60s);
+  ASSERT_EQ(claimed.size(), 1u);
   RunRecord running = *store_->get_run(run.id);
   running.status = RunStatus::Running;
   store_->update_run(running, EventRecord{run.id, 0, 0, "run.started", "", -1, Json::object()});
   EXPECT_TRUE(store_->park_run(run.id, EventRecord{run.id, 0, 0, "run.waiting", "", -1, Json::object()}).empty());
   ASSERT_EQ(store_->get_run(run.id)->status, RunStatus::Waiting);
-  EXPECT_TRUE(store_->renew_leases("node", {run.id}, 60s).lost.empty());
+  EXPECT_TRUE(store_->renew_leases("node", std::vector<HeldRun>{{run.id, claimed[0].lease_epoch}}, 60s).lost.empty());
 }
 
 TEST_P(SqlStoreTest, CancelsAQueuedRunAtOnceAndFlagsARunningOne) {
@@ -240,10 +242,11 @@ TEST_P(SqlStoreTest, CancelsAQueuedRunAtOnceAndFlagsARunningOne) {
   EXPECT_FALSE(store_->request_cancel("nope"));
 
   RunRecord running = new_run();
-  ASSERT_EQ(store_->claim_runs("node", 1, 60s).size(), 1u);
+  const auto claimed = store_->claim_runs("node", 1, 60s);
+  ASSERT_EQ(claimed.size(), 1u);
   EXPECT_TRUE(store_->request_cancel(running.id));
   EXPECT_EQ(store_->get_run(running.id)->status, RunStatus::Queued);  // its node decides
-  LeaseCheck check = store_->renew_leases("node", {running.id}, 60s);
+  LeaseCheck check = store_->renew_leases("node", std::vector<HeldRun>{{running.id, claimed[0].lease_epoch}}, 60s);
   EXPECT_EQ(check.cancel_requested, std::vector<std::string>{running.id});
 }
 

@@ -733,45 +733,6 @@ LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<He
   return check;
 }
 
-LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<std::string>& run_ids,
-                                  std::chrono::milliseconds lease) {
-  LeaseCheck check;
-  impl_->db->write([&](soci::session& sql) {
-    const long long expires = now_ms() + lease.count();
-    for (const auto& id : run_ids) {
-      soci::statement st = (sql.prepare << "UPDATE lh_runs SET lease_expires_ms = :e WHERE id = :id AND "
-                                           "lease_owner = :o AND status IN ('queued', 'running')",
-                            soci::use(expires), soci::use(id), soci::use(owner));
-      st.execute(true);
-      if (st.get_affected_rows() == 0) {
-        std::string holder, status;
-        sql << "SELECT lease_owner, status FROM lh_runs WHERE id = :id", soci::use(id), soci::into(holder),
-            soci::into(status);
-        // A parked run has no holder: the node that parked it is only
-        // finishing its bookkeeping, nobody took it away.
-        if (sql.got_data() && !final_run(status) && status != "waiting" && holder != owner) {
-          check.lost.push_back(id);
-        }
-      }
-    }
-    sql << "UPDATE lh_slots SET expires_ms = :e WHERE owner = :o", soci::use(expires), soci::use(owner);
-    std::string id;
-    soci::statement st = (sql.prepare << "SELECT id FROM lh_runs WHERE lease_owner = :o AND cancel_requested = 1 "
-                                         "AND status IN ('queued', 'running')",
-                          soci::use(owner), soci::into(id));
-    st.execute(false);
-    while (st.fetch()) {
-      check.cancel_requested.push_back(id);
-    }
-  });
-  return check;
-}
-
-bool SqlStore::try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
-                                std::chrono::milliseconds lease) {
-  return try_acquire_slot(name, limit, holder, owner, lease, HeldRun{"", kUnfenced}) == SlotClaim::taken;
-}
-
 SlotClaim SqlStore::try_acquire_slot(const std::string& name, int limit, const std::string& holder,
                                      const std::string& owner, std::chrono::milliseconds lease, const HeldRun& run) {
   const bool pg = postgres();
@@ -808,12 +769,6 @@ SlotClaim SqlStore::try_acquire_slot(const std::string& name, int limit, const s
   });
 }
 
-void SqlStore::release_slot(const std::string& name, const std::string& holder) {
-  impl_->db->write([&](soci::session& sql) {
-    sql << "DELETE FROM lh_slots WHERE name = :n AND holder = :h", soci::use(name), soci::use(holder);
-  });
-}
-
 LeaseWrite SqlStore::release_slot(const std::string& name, const std::string& holder, const HeldRun& run) {
   const long long epoch = run.epoch;
   return impl_->db->write([&](soci::session& sql) {
@@ -841,15 +796,6 @@ LeaseWrite SqlStore::release(const std::string& owner, const HeldRun& run) {
   });
   impl_->forget_seq(run.id);
   return released ? LeaseWrite::done : LeaseWrite::stale;
-}
-
-void SqlStore::release(const std::string& owner, const std::string& run_id) {
-  impl_->db->write([&](soci::session& sql) {
-    sql << "UPDATE lh_runs SET lease_expires_ms = 0 WHERE id = :id AND lease_owner = :o", soci::use(run_id),
-        soci::use(owner);
-    impl_->notify(sql);
-  });
-  impl_->forget_seq(run_id);
 }
 
 bool SqlStore::request_cancel(const std::string& run_id) {

@@ -7,6 +7,7 @@
 
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/sql_store.hpp>
+#include <linkhub/engine/stores.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -52,10 +53,13 @@ struct NodeStats {
 
 // Stores the workflow (by content hash) and its cron schedules, so every
 // node of the cluster can run it and one fires its schedules. Returns the hash.
+Result<std::string> register_workflow(NodeStores stores, const Workflow& workflow);
 Result<std::string> register_workflow(SqlStore& store, const Workflow& workflow);
 
 // Queues a run of `workflow` for the cluster; returns the run (an existing
 // one when `idempotency_key` was used before).
+Result<RunRecord> enqueue_run(NodeStores stores, const Workflow& workflow, const Json& inputs,
+                              const std::string& idempotency_key = "");
 Result<RunRecord> enqueue_run(SqlStore& store, const Workflow& workflow, const Json& inputs,
                               const std::string& idempotency_key = "");
 
@@ -67,6 +71,9 @@ Result<RunRecord> retry_run(SqlStore& store, const std::string& run_id, const st
 
 class Node {
  public:
+  // The node knows its stores by their interfaces (stores.hpp): SqlStore is
+  // all of them; the unit tests give it in-memory ones.
+  Node(const PluginHost& host, NodeStores stores, ExecutorOptions executor, NodeOptions options);
   Node(const PluginHost& host, SqlStore& store, ExecutorOptions executor, NodeOptions options);
   ~Node();
   Node(const Node&) = delete;

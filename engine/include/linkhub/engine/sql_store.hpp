@@ -2,13 +2,13 @@
 // Run state in SQL through SOCI: a SQLite file by default, PostgreSQL shared
 // by many nodes for teams. One schema (versioned migrations) for both.
 //
-// Besides the RunStore interface the executor writes through, this is the
-// durable queue: unfinished runs are rows that nodes claim under a lease
-// (owner, expiry) and heartbeat; a lapsed lease is claimed again by any node,
-// which resumes the run from its last finished step.
+// Every store a node uses (stores.hpp: runs, leased writes, the work queue,
+// slots, schedules, the workflow registry) in one database, plus what the
+// server and the CLI read and write beside them.
 
 #include <linkhub/engine/result.hpp>
 #include <linkhub/engine/run_store.hpp>
+#include <linkhub/engine/stores.hpp>
 #include <linkhub/engine/waits.hpp>
 
 #include <chrono>
@@ -22,27 +22,6 @@ namespace linkhub {
 namespace store {
 class Database;
 }
-
-struct StoredWorkflow {
-  std::string hash;
-  std::string name;
-  int version = 1;
-  std::string file;  // where it was loaded from (its directory resolves relative paths)
-  std::string source;
-  int concurrency = 0;
-};
-
-// Which version of a workflow name the cluster offers. A deleted head keeps
-// its row so a file with unchanged content does not bring the name back.
-struct WorkflowHead {
-  std::string name;
-  std::string hash;
-  std::string origin = "file";  // file | api
-  std::string updated_by;       // the file's path, or "api"
-  bool deleted = false;
-  int64_t updated_ms = 0;
-  std::string file_hash;  // the content a file last registered under this name
-};
 
 struct DeadLetter {
   std::string run_id;
@@ -84,38 +63,12 @@ struct RunChange {
   RunRecord run;
 };
 
-// A run a node holds, and the lease epoch its claim set (RunRecord::lease_epoch).
-struct HeldRun {
-  std::string id;
-  int64_t epoch = 0;
-};
-
-// What the database said to a write a node made under a run's lease epoch:
-// `stale` when another claim (a node that took the run over after the lease
-// lapsed, a cancel or retry made without the node) bumped the epoch since.
-// Nothing of a stale write is stored.
-enum class LeaseWrite { done, stale };
-
-// try_acquire_slot under a lease epoch: the slot, no room, or a stale epoch.
-enum class SlotClaim { taken, full, stale };
-
-struct LeaseCheck {
-  std::vector<std::string> lost;              // another node holds these now: stop them
-  std::vector<std::string> cancel_requested;  // `runs cancel` asked for these
-};
-
-struct Schedule {
-  std::string workflow;
-  int trigger_index = 0;
-  std::string workflow_hash;  // the version its runs start from
-  std::string cron;
-  Json inputs = Json::object();
-  std::string missed = "skip";  // skip | catch_up
-  int64_t next_fire_ms = 0;
-  int64_t last_fire_ms = 0;
-};
-
-class SqlStore final : public RunStore {
+class SqlStore final : public RunStore,
+                       public LeasedRunWrites,
+                       public WorkQueue,
+                       public SlotStore,
+                       public ScheduleStore,
+                       public WorkflowRegistry {
  public:
   // `url`: a SQLite path (or sqlite:PATH) or a postgresql:// URL. Applies
   // migrations; refuses a corrupt file or a schema newer than this binary.
@@ -136,17 +89,13 @@ class SqlStore final : public RunStore {
   std::vector<StepRecord> get_steps(std::string_view run_id) const override;
   std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const override;
 
-  // --- fenced writes: what a node writes for a run it claimed, under the
-  // epoch of its claim. Each is one transaction that first checks (and on
-  // PostgreSQL locks, so a claim waits for it) that the epoch is still the
-  // run's, and writes nothing when it is not. The RunStore writes above are
-  // unfenced (runs executed without a node's lease).
-  LeaseWrite update_run(const RunRecord& run, EventRecord event, int64_t epoch);
-  LeaseWrite transition(StepRecord step, EventRecord event, int64_t epoch);
-  LeaseWrite append_event(EventRecord event, int64_t epoch);
-  // nullopt: stale.
-  std::optional<WaitRecord> begin_wait(WaitRecord wait, int64_t epoch);
-  std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord event, int64_t epoch);
+  // LeasedRunWrites. The RunStore writes above are unfenced (runs executed
+  // without a node's lease: tests, the server's own records).
+  LeaseWrite update_run(const RunRecord& run, EventRecord event, int64_t epoch) override;
+  LeaseWrite transition(StepRecord step, EventRecord event, int64_t epoch) override;
+  LeaseWrite append_event(EventRecord event, int64_t epoch) override;
+  std::optional<WaitRecord> begin_wait(WaitRecord wait, int64_t epoch) override;
+  std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord event, int64_t epoch) override;
 
   std::vector<RunRecord> list_runs(const RunFilter& filter) const;
   // Run-level events of every run strictly after `after`, in cursor order.
@@ -158,82 +107,45 @@ class SqlStore final : public RunStore {
   std::vector<WaitRecord> park_run(const std::string& run_id, EventRecord event) override;
   // linkhub::deliver_event (waits.hpp), which checks the key first.
   Delivery deliver_event(const std::string& key, const Json& payload);
-  // Times out the waits whose deadline is at or before `now` (their runs
-  // become runnable); returns the next deadline still ahead (0: none).
-  int64_t expire_waits(int64_t now);
+  int64_t expire_waits(int64_t now) override;
   // A run's waits: waiting or resolved, kept until the run finishes.
   std::vector<WaitRecord> waits(const std::string& run_id) const;
 
-  // Workflows, keyed by content hash: a run keeps the version it started with.
-  void save_workflow(const StoredWorkflow& workflow);
-  std::optional<StoredWorkflow> load_workflow(const std::string& hash) const;
-  // The workflows on offer: one head per name (deleted ones included, flagged).
-  std::optional<WorkflowHead> workflow_head(const std::string& name) const;
-  std::vector<WorkflowHead> workflow_heads() const;  // by name
-  // Inserts or replaces the head of head.name (updated_ms is set to now when 0).
-  void put_workflow_head(const WorkflowHead& head);
+  // WorkflowRegistry
+  void save_workflow(const StoredWorkflow& workflow) override;
+  std::optional<StoredWorkflow> load_workflow(const std::string& hash) const override;
+  std::optional<WorkflowHead> workflow_head(const std::string& name) const override;
+  std::vector<WorkflowHead> workflow_heads() const override;
+  void put_workflow_head(const WorkflowHead& head) override;
 
-  // --- the queue
-  // Claims up to `max` runs that are queued, or running under a lapsed lease,
-  // oldest first, honouring each workflow's `concurrency` across every node.
-  // Each claim bumps the run's lease epoch; the records carry the new one.
-  // `only` limits the claim to one run id; runs in `busy` (still winding down
-  // on this node) are not claimed.
+  // WorkQueue
   std::vector<RunRecord> claim_runs(const std::string& owner, size_t max, std::chrono::milliseconds lease,
-                                    const std::string& only = "", const std::vector<std::string>& busy = {});
-  // Extends the leases `owner` holds on `run_ids`; reports the ones it lost and
-  // the ones whose cancellation was requested.
-  LeaseCheck renew_leases(const std::string& owner, const std::vector<std::string>& run_ids,
-                          std::chrono::milliseconds lease);
-  // The same under each run's epoch: a run whose epoch moved on is lost
-  // (whatever its status now), and only the slots of runs still held under
-  // their epoch are extended.
-  LeaseCheck renew_leases(const std::string& owner, const std::vector<HeldRun>& runs, std::chrono::milliseconds lease);
-  // Gives a run back to the queue (graceful shutdown); with an epoch, only
-  // while it is still the run's.
-  void release(const std::string& owner, const std::string& run_id);
-  LeaseWrite release(const std::string& owner, const HeldRun& run);
-  // A queued run is cancelled at once (bumping its epoch: a node that claimed
-  // it and stalled writes nothing more); a running one is flagged for its node.
-  // Returns false when the run is unknown or already finished.
-  bool request_cancel(const std::string& run_id);
-  // Forgets the records of `steps` (so they run again) and queues the run,
-  // bumping its epoch. With `keep_succeeded_items`, foreach items that
-  // succeeded stay done. The run must be finished.
+                                    const std::string& only = "", const std::vector<std::string>& busy = {}) override;
+  LeaseCheck renew_leases(const std::string& owner, const std::vector<HeldRun>& runs,
+                          std::chrono::milliseconds lease) override;
+  LeaseWrite release(const std::string& owner, const HeldRun& run) override;
+  bool request_cancel(const std::string& run_id) override;
   Result<RunRecord> requeue_run(const std::string& run_id, const std::vector<std::string>& steps,
-                                bool keep_succeeded_items = false);
-  // step_concurrency slots, held by `owner` under its lease (renew_leases
-  // extends them); a slot whose lease lapsed is free again.
-  bool try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
-                        std::chrono::milliseconds lease);
-  void release_slot(const std::string& name, const std::string& holder);
-  // The same for a step of `run`, under its epoch: a stale node neither takes
-  // nor frees a slot (the node that took the run over may hold it now).
-  SlotClaim try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
-                             std::chrono::milliseconds lease, const HeldRun& run);
-  LeaseWrite release_slot(const std::string& name, const std::string& holder, const HeldRun& run);
+                                bool keep_succeeded_items = false) override;
+  size_t queue_depth() const override;
+  // PostgreSQL: NOTIFY/LISTEN across nodes; SQLite: this process only.
+  void notify_work() override;
+  void wake_local() override;
+  void wait_for_work(std::chrono::milliseconds timeout) override;
 
-  // Unfinished runs (queued or running).
-  size_t queue_depth() const;
+  // SlotStore
+  SlotClaim try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,
+                             std::chrono::milliseconds lease, const HeldRun& run) override;
+  LeaseWrite release_slot(const std::string& name, const std::string& holder, const HeldRun& run) override;
 
   std::vector<DeadLetter> dead_letters(const std::string& run_id, size_t limit) const;
 
-  // --- cron schedules
-  // Makes the schedules of `workflow` exactly `schedules` (keeps next_fire_ms of unchanged ones).
-  void sync_schedules(const std::string& workflow, const std::vector<Schedule>& schedules);
-  std::vector<Schedule> schedules() const;
-  // Moves a schedule on from `expected_next` to `next` (compare-and-set; false when another node did).
+  // ScheduleStore (SQLite: the lock is always this process's)
+  void sync_schedules(const std::string& workflow, const std::vector<Schedule>& schedules) override;
+  std::vector<Schedule> schedules() const override;
   bool advance_schedule(const std::string& workflow, int trigger_index, int64_t expected_next, int64_t next,
-                        int64_t fired);
-  // PostgreSQL: a session-level advisory lock held by one node at a time; SQLite: always true.
-  bool try_scheduler_lock();
-
-  // --- wake-ups. PostgreSQL: NOTIFY/LISTEN across nodes; SQLite: this process only.
-  void notify_work();
-  // Wakes this process's wait_for_work only.
-  void wake_local();
-  // Waits until work may be there (a notification) or `timeout`.
-  void wait_for_work(std::chrono::milliseconds timeout);
+                        int64_t fired) override;
+  bool try_scheduler_lock() override;
 
   // The database under the store, for tables others keep beside the runs on
   // a migration track of their own (the server's auth store):

@@ -1,0 +1,254 @@
+// One conformance suite for every implementation of the stores a node uses
+// (stores.hpp): SqlStore on SQLite and on PostgreSQL (LINKHUB_TEST_PG), and
+// the in-memory one Node's unit tests run on (tests/support/memory_stores).
+// What a node relies on: claims and their epochs, lapsed leases, fenced
+// writes, hand-backs, cancels and requeues, slots, schedules, workflows.
+#include "memory_stores.hpp"
+#include "test_databases.hpp"
+
+#include <linkhub/engine/sql_store.hpp>
+
+#include <gtest/gtest.h>
+
+namespace linkhub {
+namespace {
+
+using namespace std::chrono_literals;
+
+class StoreConformance : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "memory") {
+      memory_ = std::make_unique<test::MemoryStores>();
+      return;
+    }
+    if (GetParam() == "postgres" && !test::postgres_unavailable_reason().empty()) {
+      GTEST_SKIP() << "\n\n*** " << test::postgres_unavailable_reason() << " ***\n";
+    }
+    auto opened = SqlStore::open(test::fresh_database(GetParam()));
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    sql_ = std::move(*opened);
+  }
+
+  NodeStores s() { return sql_ ? NodeStores::of(*sql_) : memory_->stores(); }
+
+  RunRecord queued(const std::string& workflow = "wf", const std::string& hash = "h1") {
+    RunRecord r;
+    r.workflow = workflow;
+    r.workflow_hash = hash;
+    return s().runs.create_run(r);
+  }
+
+  // The run's lease lapses at once (its node stalled): a negative renewal.
+  void lapse(const std::string& owner, const RunRecord& claimed) {
+    s().queue.renew_leases(owner, std::vector<HeldRun>{{claimed.id, claimed.lease_epoch}}, -1000ms);
+  }
+
+  static StepRecord step_of(const std::string& run, const std::string& id, StepStatus status) {
+    StepRecord st;
+    st.run_id = run;
+    st.step_id = id;
+    st.status = status;
+    st.attempt = 1;
+    st.input = Json{{"x", 1}};
+    return st;
+  }
+  static EventRecord event_of(const std::string& run, const std::string& type) {
+    return EventRecord{run, 0, 0, type, "", -1, Json::object()};
+  }
+
+  std::unique_ptr<SqlStore> sql_;
+  std::unique_ptr<test::MemoryStores> memory_;
+};
+
+TEST_P(StoreConformance, ClaimsOldestFirstEachOnceAndBumpsTheEpochEachTime) {
+  const RunRecord first = queued();
+  const RunRecord second = queued();
+  const auto a = s().queue.claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].id, first.id);
+  EXPECT_EQ(a[0].lease_epoch, first.lease_epoch + 1);
+  const auto b = s().queue.claim_runs("node-b", 5, 60s);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].id, second.id);
+  EXPECT_TRUE(s().queue.claim_runs("node-c", 5, 60s).empty()) << "both are held";
+  EXPECT_EQ(s().queue.queue_depth(), 2u);
+}
+
+TEST_P(StoreConformance, ALapsedLeaseIsClaimedAgainAndItsOldHolderLearnsItLostTheRun) {
+  const RunRecord run = queued();
+  const auto a = s().queue.claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  lapse("node-a", a[0]);
+  const auto b = s().queue.claim_runs("node-b", 1, 60s);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].lease_epoch, a[0].lease_epoch + 1);
+  const LeaseCheck old = s().queue.renew_leases("node-a", std::vector<HeldRun>{{run.id, a[0].lease_epoch}}, 60s);
+  EXPECT_EQ(old.lost, std::vector<std::string>{run.id});
+  const LeaseCheck now = s().queue.renew_leases("node-b", std::vector<HeldRun>{{run.id, b[0].lease_epoch}}, 60s);
+  EXPECT_TRUE(now.lost.empty());
+}
+
+TEST_P(StoreConformance, BusyAndOnlyLimitWhatIsClaimed) {
+  const RunRecord first = queued();
+  const RunRecord second = queued();
+  const auto only = s().queue.claim_runs("node", 5, 60s, second.id);
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_EQ(only[0].id, second.id);
+  EXPECT_TRUE(s().queue.claim_runs("node", 5, 60s, "", {first.id}).empty()) << "winding down here";
+}
+
+TEST_P(StoreConformance, WritesUnderAStaleEpochStoreNothing) {
+  const RunRecord run = queued();
+  const auto a = s().queue.claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  lapse("node-a", a[0]);
+  const auto b = s().queue.claim_runs("node-b", 1, 60s);
+  ASSERT_EQ(b.size(), 1u);
+  const size_t events = s().runs.get_events(run.id, 0, 1000).size();
+  RunRecord done = *s().runs.get_run(run.id);
+  done.status = RunStatus::Succeeded;
+  EXPECT_EQ(s().leased.update_run(done, event_of(run.id, "run.succeeded"), a[0].lease_epoch), LeaseWrite::stale);
+  EXPECT_EQ(s().leased.transition(step_of(run.id, "s", StepStatus::Succeeded), event_of(run.id, "step.succeeded"),
+                                  a[0].lease_epoch),
+            LeaseWrite::stale);
+  EXPECT_EQ(s().leased.append_event(event_of(run.id, "step.log"), a[0].lease_epoch), LeaseWrite::stale);
+  EXPECT_FALSE(s().leased.begin_wait(WaitRecord{run.id, "w", "k"}, a[0].lease_epoch).has_value());
+  EXPECT_EQ(s().runs.get_run(run.id)->status, RunStatus::Queued);
+  EXPECT_TRUE(s().runs.get_steps(run.id).empty());
+  EXPECT_EQ(s().runs.get_events(run.id, 0, 1000).size(), events);
+
+  EXPECT_EQ(s().leased.transition(step_of(run.id, "s", StepStatus::Succeeded), event_of(run.id, "step.succeeded"),
+                                  b[0].lease_epoch),
+            LeaseWrite::done);
+  EXPECT_EQ(s().leased.update_run(done, event_of(run.id, "run.succeeded"), b[0].lease_epoch), LeaseWrite::done);
+  EXPECT_EQ(s().runs.get_run(run.id)->status, RunStatus::Succeeded);
+  EXPECT_EQ(s().runs.get_events(run.id, 0, 1000).size(), events + 2);
+}
+
+TEST_P(StoreConformance, AStepStartsOnlyUnderALiveLease) {
+  const RunRecord run = queued();
+  const auto a = s().queue.claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  lapse("node-a", a[0]);  // nobody claimed it yet: the epoch is still a's
+  EXPECT_EQ(s().leased.transition(step_of(run.id, "s", StepStatus::Running), event_of(run.id, "step.started"),
+                                  a[0].lease_epoch),
+            LeaseWrite::stale);
+  EXPECT_EQ(s().leased.transition(step_of(run.id, "r", StepStatus::Succeeded), event_of(run.id, "step.succeeded"),
+                                  a[0].lease_epoch),
+            LeaseWrite::done)
+      << "what was done is still reported";
+  s().queue.renew_leases("node-a", std::vector<HeldRun>{{run.id, a[0].lease_epoch}}, 60s);
+  EXPECT_EQ(s().leased.transition(step_of(run.id, "s", StepStatus::Running), event_of(run.id, "step.started"),
+                                  a[0].lease_epoch),
+            LeaseWrite::done);
+}
+
+TEST_P(StoreConformance, AReleasedRunIsClaimableAtOnceAndAStaleReleaseChangesNothing) {
+  const RunRecord run = queued();
+  const auto a = s().queue.claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(s().queue.release("node-a", HeldRun{run.id, a[0].lease_epoch}), LeaseWrite::done);
+  const auto b = s().queue.claim_runs("node-b", 1, 60s);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(s().queue.release("node-a", HeldRun{run.id, a[0].lease_epoch}), LeaseWrite::stale);
+  EXPECT_TRUE(s().queue.claim_runs("node-c", 1, 60s).empty()) << "b's lease stands";
+}
+
+TEST_P(StoreConformance, ACancelEndsAQueuedRunAtOnceAndFlagsAHeldOne) {
+  const RunRecord queued_run = queued();
+  EXPECT_TRUE(s().queue.request_cancel(queued_run.id));
+  EXPECT_EQ(s().runs.get_run(queued_run.id)->status, RunStatus::Cancelled);
+  EXPECT_FALSE(s().queue.request_cancel(queued_run.id)) << "already finished";
+  EXPECT_FALSE(s().queue.request_cancel("no-such-run"));
+
+  const RunRecord held = queued();
+  const auto a = s().queue.claim_runs("node", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_TRUE(s().queue.request_cancel(held.id));
+  EXPECT_EQ(s().runs.get_run(held.id)->status, RunStatus::Queued) << "its node decides";
+  const LeaseCheck check = s().queue.renew_leases("node", std::vector<HeldRun>{{held.id, a[0].lease_epoch}}, 60s);
+  EXPECT_EQ(check.cancel_requested, std::vector<std::string>{held.id});
+}
+
+TEST_P(StoreConformance, ARequeuedRunForgetsItsStepsAndTakesANewEpoch) {
+  const RunRecord run = queued();
+  const auto a = s().queue.claim_runs("node", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(s().leased.transition(step_of(run.id, "s", StepStatus::Failed), event_of(run.id, "step.failed"),
+                                  a[0].lease_epoch),
+            LeaseWrite::done);
+  EXPECT_FALSE(s().queue.requeue_run(run.id, {"s"}).ok()) << "only a finished run";
+  RunRecord failed = *s().runs.get_run(run.id);
+  failed.status = RunStatus::Failed;
+  ASSERT_EQ(s().leased.update_run(failed, event_of(run.id, "run.failed"), a[0].lease_epoch), LeaseWrite::done);
+  auto again = s().queue.requeue_run(run.id, {"s"});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->status, RunStatus::Queued);
+  EXPECT_TRUE(s().runs.get_steps(run.id).empty());
+  EXPECT_GT(s().runs.get_run(run.id)->lease_epoch, a[0].lease_epoch);
+  const auto b = s().queue.claim_runs("node", 1, 60s);
+  ASSERT_EQ(b.size(), 1u) << "claimable at once";
+}
+
+TEST_P(StoreConformance, SlotsHoldTheLimitAndAStaleNodeNeitherTakesNorFreesOne) {
+  const RunRecord one = queued();
+  const RunRecord two = queued();
+  const auto held = s().queue.claim_runs("node-a", 2, 60s);
+  ASSERT_EQ(held.size(), 2u);
+  const HeldRun h1{held[0].id, held[0].lease_epoch};
+  const HeldRun h2{held[1].id, held[1].lease_epoch};
+  EXPECT_EQ(s().slots.try_acquire_slot("p.s", 1, h1.id + "/s", "node-a", 60s, h1), SlotClaim::taken);
+  EXPECT_EQ(s().slots.try_acquire_slot("p.s", 1, h2.id + "/s", "node-a", 60s, h2), SlotClaim::full);
+  EXPECT_EQ(s().slots.release_slot("p.s", h1.id + "/s", h1), LeaseWrite::done);
+  EXPECT_EQ(s().slots.try_acquire_slot("p.s", 1, h2.id + "/s", "node-a", 60s, h2), SlotClaim::taken);
+  EXPECT_EQ(s().slots.try_acquire_slot("p.s", 1, h1.id + "/s", "node-a", 60s, HeldRun{h1.id, h1.epoch - 1}),
+            SlotClaim::stale);
+  (void)one;
+  (void)two;
+}
+
+TEST_P(StoreConformance, AWorkflowsConcurrencyHoldsAcrossClaims) {
+  s().workflows.save_workflow(StoredWorkflow{"h-limited", "limited", 1, "", "name: limited", 1});
+  queued("limited", "h-limited");
+  queued("limited", "h-limited");
+  EXPECT_EQ(s().queue.claim_runs("node-a", 5, 60s).size(), 1u);
+  EXPECT_TRUE(s().queue.claim_runs("node-b", 5, 60s).empty()) << "one at a time";
+}
+
+TEST_P(StoreConformance, SchedulesAdvanceByCompareAndSetAndKeepTheirNextTickWhenUnchanged) {
+  Schedule daily{"wf", 0, "h1", "0 9 * * *", Json::object(), "skip", 1000, 0};
+  s().schedules.sync_schedules("wf", {daily});
+  EXPECT_TRUE(s().schedules.advance_schedule("wf", 0, 1000, 2000, 1000));
+  EXPECT_FALSE(s().schedules.advance_schedule("wf", 0, 1000, 3000, 1000)) << "another node moved it on";
+  s().schedules.sync_schedules("wf", {daily});  // registered again, unchanged
+  auto all = s().schedules.schedules();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].next_fire_ms, 2000);
+  daily.cron = "0 10 * * *";
+  daily.next_fire_ms = 5000;
+  s().schedules.sync_schedules("wf", {daily});
+  EXPECT_EQ(s().schedules.schedules()[0].next_fire_ms, 5000) << "a changed cron starts from its own next tick";
+  EXPECT_TRUE(s().schedules.try_scheduler_lock()) << "one process: it holds the lock";
+}
+
+TEST_P(StoreConformance, WorkflowsAreKeptByHashAndHeadsByName) {
+  s().workflows.save_workflow(StoredWorkflow{"h1", "shop", 1, "/w/shop.yaml", "name: shop", 0});
+  s().workflows.save_workflow(StoredWorkflow{"h2", "shop", 2, "/w/shop.yaml", "name: shop # v2", 0});
+  ASSERT_TRUE(s().workflows.load_workflow("h1").has_value());
+  EXPECT_EQ(s().workflows.load_workflow("h1")->source, "name: shop");
+  EXPECT_EQ(s().workflows.load_workflow("h2")->version, 2);
+  EXPECT_FALSE(s().workflows.load_workflow("nope").has_value());
+  s().workflows.put_workflow_head(WorkflowHead{"shop", "h2", "file", "/w/shop.yaml", false, 0, "h2"});
+  const auto head = s().workflows.workflow_head("shop");
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->hash, "h2");
+  EXPECT_GT(head->updated_ms, 0);
+  EXPECT_EQ(s().workflows.workflow_heads().size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::Values("memory", "sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace linkhub
