@@ -1,0 +1,229 @@
+#pragma once
+// SqlStore's shared state and helpers, for its implementation files, one per
+// concern (stores.hpp): sql_store.cpp (opening; runs, steps and events, and
+// the leased writes), sql_workflows.cpp, sql_queue.cpp, sql_slots.cpp,
+// sql_waits.cpp, sql_schedules.cpp.
+
+#include <linkhub/engine/database.hpp>
+#include <linkhub/engine/event_type.hpp>
+#include <linkhub/engine/sql_store.hpp>
+
+#include "migrations.hpp"
+#include "work_signal.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <mutex>
+#include <tuple>
+#include <unordered_map>
+
+namespace linkhub {
+
+namespace sql_detail {
+
+using store::Database;
+
+inline constexpr const char* kRunColumns =
+    "id, workflow, workflow_version, workflow_hash, status, inputs, outputs, error, COALESCE(idempotency_key, ''), "
+    "created_ms, started_ms, finished_ms, error_code, error_details, lease_epoch";
+
+// A write made without a node's lease (RunStore's own methods): no epoch to check.
+inline constexpr long long kUnfenced = -1;
+
+inline RunStatus parse_run_status(const std::string& s) {
+  if (s == "running")
+    return RunStatus::Running;
+  if (s == "succeeded")
+    return RunStatus::Succeeded;
+  if (s == "failed")
+    return RunStatus::Failed;
+  if (s == "cancelled")
+    return RunStatus::Cancelled;
+  if (s == "waiting")
+    return RunStatus::Waiting;
+  return RunStatus::Queued;
+}
+
+inline StepStatus parse_step_status(const std::string& s) {
+  static const std::pair<const char*, StepStatus> names[] = {
+      {"pending", StepStatus::Pending},     {"running", StepStatus::Running}, {"retrying", StepStatus::Retrying},
+      {"succeeded", StepStatus::Succeeded}, {"failed", StepStatus::Failed},   {"skipped", StepStatus::Skipped},
+      {"cancelled", StepStatus::Cancelled}, {"waiting", StepStatus::Waiting}};
+  for (const auto& [name, status] : names) {
+    if (s == name) {
+      return status;
+    }
+  }
+  return StepStatus::Pending;
+}
+
+inline Json parse_json(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json(text) : j;
+}
+
+// One row of kRunColumns, bound once and fetched row by row.
+struct RunRow {
+  std::string id, workflow, hash, status, inputs, outputs, error, key, error_code, error_details;
+  int version = 1;
+  long long created = 0, started = 0, finished = 0, epoch = 0;
+
+  void bind(soci::statement& st) {
+    st.exchange(soci::into(id));
+    st.exchange(soci::into(workflow));
+    st.exchange(soci::into(version));
+    st.exchange(soci::into(hash));
+    st.exchange(soci::into(status));
+    st.exchange(soci::into(inputs));
+    st.exchange(soci::into(outputs));
+    st.exchange(soci::into(error));
+    st.exchange(soci::into(key));
+    st.exchange(soci::into(created));
+    st.exchange(soci::into(started));
+    st.exchange(soci::into(finished));
+    st.exchange(soci::into(error_code));
+    st.exchange(soci::into(error_details));
+    st.exchange(soci::into(epoch));
+  }
+
+  RunRecord record() const {
+    RunRecord r;
+    r.id = id;
+    r.workflow = workflow;
+    r.workflow_version = version;
+    r.workflow_hash = hash;
+    r.status = parse_run_status(status);
+    r.inputs = parse_json(inputs);
+    r.outputs = parse_json(outputs);
+    r.error = error;
+    r.error_code = error_code;
+    r.error_details = parse_json(error_details);
+    r.idempotency_key = key;
+    r.created_ms = created;
+    r.started_ms = started;
+    r.finished_ms = finished;
+    r.lease_epoch = epoch;
+    return r;
+  }
+};
+
+// Runs `sql_text` (a SELECT of kRunColumns) with `uses` bound and collects the rows.
+template <class... Uses>
+std::vector<RunRecord> query_runs(soci::session& sql, const std::string& sql_text, Uses&&... uses) {
+  std::vector<RunRecord> out;
+  RunRow row;
+  soci::statement st(sql);
+  row.bind(st);
+  (st.exchange(soci::use(uses)), ...);
+  st.alloc();
+  st.prepare(sql_text);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    out.push_back(row.record());
+  }
+  return out;
+}
+
+inline bool final_run(const std::string& status) {
+  return status == "succeeded" || status == "failed" || status == "cancelled";
+}
+
+}  // namespace sql_detail
+
+struct SqlStore::Impl {
+  using Database = store::Database;
+  static constexpr long long kUnfenced = sql_detail::kUnfenced;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<store::WorkSignal> signal;
+  mutable std::mutex seq_mutex;
+  std::unordered_map<std::string, long long> last_seq;  // per run written by this process
+
+  // The next event number of a run. Only the node holding a run's lease
+  // writes its events, so a per-process counter (seeded from the table) is enough.
+  long long next_seq(soci::session& sql, const std::string& run_id) {
+    std::lock_guard lock(seq_mutex);
+    auto it = last_seq.find(run_id);
+    if (it == last_seq.end()) {
+      long long max = 0;
+      sql << "SELECT COALESCE(MAX(seq), 0) FROM lh_events WHERE run_id = :r", soci::use(run_id), soci::into(max);
+      it = last_seq.emplace(run_id, max).first;
+    }
+    return ++it->second;
+  }
+
+  void forget_seq(const std::string& run_id) {
+    std::lock_guard lock(seq_mutex);
+    last_seq.erase(run_id);
+  }
+
+  void insert_event(soci::session& sql, EventRecord& e) {
+    e.seq = next_seq(sql, e.run_id);
+    if (e.time_ms == 0) {
+      e.time_ms = now_ms();
+    }
+    const std::string payload = e.payload.dump();
+    const long long seq = e.seq;
+    const long long time = e.time_ms;
+    sql << "INSERT INTO lh_events (run_id, seq, time_ms, type, step_id, item_index, payload) "
+           "VALUES (:r, :s, :t, :y, :st, :i, :p)",
+        soci::use(e.run_id), soci::use(seq), soci::use(time), soci::use(e.type), soci::use(e.step_id),
+        soci::use(e.index), soci::use(payload);
+  }
+
+  // Whether `epoch` is still the run's lease epoch (always, for kUnfenced).
+  // The first statement of every fenced write: a later claim bumped the epoch
+  // otherwise, and the write stores nothing. On PostgreSQL the row stays
+  // locked until the write commits, so a claim (FOR UPDATE) waits for it or
+  // passes it by, and never slips between this check and the commit; SQLite
+  // has one writer at a time (BEGIN IMMEDIATE).
+  //
+  // `live`: and the lease has not lapsed. A step's start is the gate before
+  // its plugin is called: a node that stalled past its lease must not call it
+  // even when no other node has claimed the run yet, since one may the next
+  // moment and run the step too. The node drops the run; a claim (maybe its
+  // own) carries it on from what is stored.
+  bool holds(soci::session& sql, const std::string& run_id, long long epoch, bool live = false) {
+    if (epoch == kUnfenced) {
+      return true;
+    }
+    int found = 0;
+    const std::string lock = db->postgres() ? " FOR SHARE" : "";
+    if (live) {
+      const long long now = now_ms();
+      sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e AND lease_expires_ms >= :now" + lock,
+          soci::use(run_id), soci::use(epoch), soci::use(now), soci::into(found);
+    } else {
+      sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e" + lock, soci::use(run_id), soci::use(epoch),
+          soci::into(found);
+    }
+    return sql.got_data();
+  }
+
+  // Runs a run's write; a write that throws leaves the cached event numbers
+  // of the run behind (its events may not be stored): read them again.
+  template <class F>
+  auto write_for(const std::string& run_id, F&& fn) {
+    try {
+      return db->write(std::forward<F>(fn));
+    } catch (...) {
+      forget_seq(run_id);
+      throw;
+    }
+  }
+
+  LeaseWrite update_run(const RunRecord& run, EventRecord& event, long long epoch);
+  LeaseWrite transition(StepRecord& step, EventRecord& event, long long epoch);
+  LeaseWrite append_event(EventRecord& event, long long epoch);
+  std::optional<WaitRecord> begin_wait(const WaitRecord& wait, long long epoch);
+  std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord& event, long long epoch);
+
+  void notify(soci::session& sql) {
+    if (db->postgres()) {
+      sql << "SELECT pg_notify('linkhub_work', '')";
+    }
+  }
+};
+
+}  // namespace linkhub
