@@ -2,12 +2,15 @@
 // (started by scripts/test.sh). Each test gets a fresh database.
 #include "test_databases.hpp"
 
+#include <linkhub/engine/database.hpp>
 #include <linkhub/engine/sql_store.hpp>
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <soci/soci.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -217,6 +220,44 @@ TEST_P(SqlStoreTest, WorkflowConcurrencyHoldsAcrossClaimers) {
   }
   EXPECT_EQ(limited, 2u);
   EXPECT_TRUE(free_claimed);
+}
+
+// A process that stalls inside a transaction (SIGSTOP, a paused VM) must not
+// keep its row locks, and with them a run nobody else can claim, until it
+// wakes: PostgreSQL ends its session (LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+// 30 s by default), the row is free again, and the stalled transaction fails
+// when it goes on, writing nothing.
+TEST_P(SqlStoreTest, PostgresEndsASessionStalledInsideATransaction) {
+  if (GetParam() != "postgres") {
+    GTEST_SKIP() << "PostgreSQL only";
+  }
+  ::setenv("LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS", "200", 1);
+  auto opened = SqlStore::open(url_, 1);
+  ::unsetenv("LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS");
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  std::unique_ptr<SqlStore> stalled = std::move(*opened);
+  const RunRecord run = new_run();
+  bool gone = false;
+  EXPECT_ANY_THROW(stalled->database().write([&](soci::session& sql) {
+    int pid = 0;
+    sql << "SELECT pg_backend_pid() FROM lh_runs WHERE id = :id FOR UPDATE", soci::use(run.id), soci::into(pid);
+    // Stalled with the row locked, until the server has ended the session (bounded polling from another one).
+    for (int i = 0; i < 600 && !gone; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      store_->database().read([&](soci::session& other) {
+        int found = 0;
+        other << "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = :p", soci::use(pid), soci::into(found);
+        gone = found == 0;
+      });
+    }
+    sql << "UPDATE lh_runs SET status = 'failed' WHERE id = :id", soci::use(run.id);
+  }));
+  EXPECT_TRUE(gone) << "PostgreSQL did not end the stalled session";
+  EXPECT_EQ(store_->get_run(run.id)->status, RunStatus::Queued) << "the stalled write stored nothing";
+  store_->database().write([&](soci::session& sql) {
+    int one = 0;  // NOWAIT: an error if the row were still locked
+    sql << "SELECT 1 FROM lh_runs WHERE id = :id FOR UPDATE NOWAIT", soci::use(run.id), soci::into(one);
+  });
 }
 
 // The heartbeat that follows a park must not take the parked run for one

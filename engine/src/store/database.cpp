@@ -25,16 +25,30 @@ bool corrupt_sqlite(const std::string& why) {
          why.find("database disk image is malformed") != std::string::npos;
 }
 
-// LINKHUB_SQLITE_BUSY_TIMEOUT_MS: how long a SQLite write waits for another
-// connection's lock before the database counts as unavailable.
-int sqlite_busy_timeout_ms() {
-  const char* value = std::getenv("LINKHUB_SQLITE_BUSY_TIMEOUT_MS");
+// Milliseconds from the environment variable `name` (0 to one hour), else `fallback`.
+int env_ms(const char* name, int fallback) {
+  const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0') {
-    return 30000;
+    return fallback;
   }
   char* end = nullptr;
   const long ms = std::strtol(value, &end, 10);
-  return (*end == '\0' && ms >= 0 && ms <= 3600000) ? static_cast<int>(ms) : 30000;
+  return (*end == '\0' && ms >= 0 && ms <= 3600000) ? static_cast<int>(ms) : fallback;
+}
+
+// LINKHUB_SQLITE_BUSY_TIMEOUT_MS: how long a SQLite write waits for another
+// connection's lock before the database counts as unavailable.
+int sqlite_busy_timeout_ms() {
+  return env_ms("LINKHUB_SQLITE_BUSY_TIMEOUT_MS", 30000);
+}
+
+// LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS (0: none): PostgreSQL ends a
+// session that sat inside a transaction that long. Every transaction of ours
+// runs its statements back to back, so only a stalled process (SIGSTOP, a
+// paused VM) sits there: its row locks would keep every other node from
+// claiming those runs until it woke.
+int postgres_idle_in_transaction_ms() {
+  return env_ms("LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30000);
 }
 
 double unit_random() {
@@ -84,11 +98,12 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
     // Defaults the URL's own parameters override (libpq keeps a keyword's
     // last value): a connection attempt to a server that does not answer
     // gives up, and a connection to a server that vanished without closing
-    // it (a failover, a cut network) is found dead, within seconds.
+    // it (a failover, a cut network) is found dead, within seconds; a
+    // session stalled inside a transaction is ended by the server.
     parsed->connect =
         "connect_timeout='5' keepalives='1' keepalives_idle='10' keepalives_interval='5' "
-        "keepalives_count='3' " +
-        parsed->connect;
+        "keepalives_count='3' options='-c idle_in_transaction_session_timeout=" +
+        std::to_string(postgres_idle_in_transaction_ms()) + "' " + parsed->connect;
   }
   if (sqlite) {
     pool_size = 1;
