@@ -17,6 +17,8 @@
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace linkhub {
 
@@ -108,11 +110,12 @@ struct RunRow {
   }
 };
 
-// Runs `sql_text` (a SELECT of kRunColumns) with `uses` bound and collects the rows.
-template <class... Uses>
-std::vector<RunRecord> query_runs(soci::session& sql, const std::string& sql_text, Uses&&... uses) {
-  std::vector<RunRecord> out;
-  RunRow row;
+// Runs `sql_text` with `uses` bound and collects its rows through `Row` (a
+// struct that binds its columns with bind(statement) and makes one record()).
+template <class Row, class... Uses>
+auto query_rows(soci::session& sql, const std::string& sql_text, Uses&&... uses) {
+  std::vector<decltype(std::declval<Row&>().record())> out;
+  Row row;
   soci::statement st(sql);
   row.bind(st);
   (st.exchange(soci::use(uses)), ...);
@@ -124,6 +127,12 @@ std::vector<RunRecord> query_runs(soci::session& sql, const std::string& sql_tex
     out.push_back(row.record());
   }
   return out;
+}
+
+// A SELECT of kRunColumns.
+template <class... Uses>
+std::vector<RunRecord> query_runs(soci::session& sql, const std::string& sql_text, Uses&&... uses) {
+  return query_rows<RunRow>(sql, sql_text, std::forward<Uses>(uses)...);
 }
 
 inline bool final_run(const std::string& status) {

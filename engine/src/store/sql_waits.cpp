@@ -37,19 +37,7 @@ struct WaitRow {
 
 template <class... Uses>
 std::vector<WaitRecord> query_waits(soci::session& sql, const std::string& sql_text, Uses&&... uses) {
-  std::vector<WaitRecord> out;
-  WaitRow row;
-  soci::statement st(sql);
-  row.bind(st);
-  (st.exchange(soci::use(uses)), ...);
-  st.alloc();
-  st.prepare(sql_text);
-  st.define_and_bind();
-  st.execute(false);
-  while (st.fetch()) {
-    out.push_back(row.record());
-  }
-  return out;
+  return query_rows<WaitRow>(sql, sql_text, std::forward<Uses>(uses)...);
 }
 
 }  // namespace
