@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -91,14 +90,6 @@ struct StepRun {
   }
 };
 
-// A store write and its event callback, queued under the run's mutex.
-struct PendingWrite {
-  enum class Kind { Transition, RunUpdate, Event } kind;
-  StepRecord step;  // Transition
-  RunRecord run;    // RunUpdate
-  EventRecord event;
-};
-
 struct RunState {
   std::shared_ptr<const Plan> plan;
   RunRecord record;
@@ -121,7 +112,7 @@ struct RunState {
   // Writes queued under `mutex` in the order things happened, made after it
   // is released by one writer at a time (Impl::flush): `queued` and `written`
   // count them, so a thread can wait until its own writes are in the store.
-  std::deque<PendingWrite> outbox;
+  std::vector<RunWrite> outbox;
   uint64_t queued = 0;
   uint64_t written = 0;
   bool writing = false;
@@ -161,6 +152,9 @@ struct Executor::Impl {
   std::shared_ptr<StepLimiter> limiter;
   ArtifactStore artifacts{options.artifact_dir, options.artifact_remote};
 
+  // Writes of starts that waited start_record_after: not on `pool`, whose
+  // threads may all be running steps. Destroyed after the timers that feed it.
+  ThreadPool late_writes{1};
   // Declared last: destroyed first, so no task outlives the state above.
   TimerQueue timers;
   ThreadPool pool;
@@ -215,34 +209,31 @@ struct Executor::Impl {
     event.step_id = step.step_id;
     event.index = step.index;
     event.time_ms = now_ms();
-    enqueue(run, PendingWrite{PendingWrite::Kind::Transition, std::move(step), {}, std::move(event)});
+    enqueue(run, RunWrite{RunWrite::Kind::transition, std::move(step), {}, std::move(event)});
   }
 
-  void enqueue(RunState& run, PendingWrite write) {
+  void enqueue(RunState& run, RunWrite write) {
     run.outbox.push_back(std::move(write));
     ++run.queued;
   }
 
-  void write(RunState& run, PendingWrite& w) {
+  // One batch of the run's writes: one store call (one transaction in a SQL
+  // store); its events are told once it is stored.
+  void write(RunState& run, std::vector<RunWrite>& batch) {
     if (run.unwritable) {
       return;
     }
-    EventRecord copy = options.on_event ? w.event : EventRecord{};
-    const bool stored = store_call(run, [&] {
-      switch (w.kind) {
-        case PendingWrite::Kind::Transition:
-          store.transition(std::move(w.step), std::move(w.event));
-          break;
-        case PendingWrite::Kind::RunUpdate:
-          store.update_run(w.run, std::move(w.event));
-          break;
-        case PendingWrite::Kind::Event:
-          store.append_event(std::move(w.event));
-          break;
+    std::vector<EventRecord> copies;
+    if (options.on_event) {
+      copies.reserve(batch.size());
+      for (const RunWrite& w : batch) {
+        copies.push_back(w.event);
       }
-    });
-    if (stored) {
-      emit(copy);
+    }
+    if (store_call(run, [&] { store.write_all(batch); })) {
+      for (EventRecord& e : copies) {
+        emit(e);
+      }
     }
   }
 
@@ -272,7 +263,8 @@ struct Executor::Impl {
   // Makes the run's queued writes, in order, without holding its mutex while
   // the store or a callback runs; returns once everything queued before the
   // call is written (by this thread or the one already writing), so what a
-  // thread recorded is in the store before it acts on it.
+  // thread recorded is in the store before it acts on it. What queued up
+  // while the last batch was written goes in the next one, together.
   void flush(RunState& run) {
     std::unique_lock lock(run.mutex);
     const uint64_t mine = run.queued;
@@ -283,32 +275,70 @@ struct Executor::Impl {
       }
       run.writing = true;
       while (!run.outbox.empty()) {
-        PendingWrite w = std::move(run.outbox.front());
-        run.outbox.pop_front();
+        std::vector<RunWrite> batch;
+        batch.swap(run.outbox);
+        const size_t n = batch.size();
         lock.unlock();
-        write(run, w);
+        write(run, batch);
         lock.lock();
-        ++run.written;
+        run.written += n;
         run.written_cv.notify_all();
       }
       run.writing = false;
     }
   }
 
-  // The run's mutex; on release the writes queued under it are made (flush).
-  struct RunLock {
-    RunLock(Impl& i, RunState& r) : impl(i), run(r), held(r.mutex) {}
-    ~RunLock() {
-      if (held.owns_lock()) {
-        held.unlock();
+  // A step's start is not written before its plugin is called: a step that
+  // ends within start_record_after has its start written with its end, in
+  // one transaction; a longer one gets it written then, so what is stored
+  // shows it running. A crash in between runs the step again on resume, as
+  // after a crash mid-step (the same idempotency key).
+  void write_start_later(const std::shared_ptr<RunState>& run) {
+    uint64_t queued = 0;
+    {
+      std::lock_guard lock(run->mutex);
+      queued = run->queued;
+    }
+    std::weak_ptr<RunState> weak = run;
+    timers.at(SteadyClock::now() + options.start_record_after, [this, weak, queued] {
+      auto run = weak.lock();
+      if (!run) {
+        return;
       }
-      impl.flush(run);
+      {
+        std::lock_guard lock(run->mutex);
+        if (run->written >= queued) {
+          return;  // written with the step's end already
+        }
+      }
+      late_writes.submit([this, run] { flush(*run); });
+    });
+  }
+
+  // The run's mutex; on release, when writes were queued under it, they are
+  // made (flush), with whatever was queued before them (a step's start
+  // waiting for start_record_after).
+  struct RunLock {
+    RunLock(Impl& i, RunState& r) : impl(i), run(r), held(r.mutex), before(r.queued) {}
+    ~RunLock() {
+      bool queued = false;
+      if (held.owns_lock()) {
+        queued = run.queued != before;
+        held.unlock();
+      } else {
+        std::lock_guard lock(run.mutex);
+        queued = run.queued != before;
+      }
+      if (queued) {
+        impl.flush(run);
+      }
     }
     RunLock(const RunLock&) = delete;
     RunLock& operator=(const RunLock&) = delete;
     Impl& impl;
     RunState& run;
     std::unique_lock<std::mutex> held;
+    uint64_t before;
   };
 
   StepRecord step_record(const RunState& run, size_t i, int index, int attempt, StepStatus status) const {
@@ -533,10 +563,12 @@ struct Executor::Impl {
                      Json{{"level", kLevels[std::min<unsigned>(level, 3)]}, {"message", std::string(message)}}};
       mask(ev);
       RunLock lock(*this, *run);
-      enqueue(*run, PendingWrite{PendingWrite::Kind::Event, {}, {}, std::move(ev)});
+      enqueue(*run, RunWrite{RunWrite::Kind::event, {}, {}, std::move(ev)});
     };
     {
-      RunLock lock(*this, *run);
+      // Not RunLock: the start is written with the step's end, or once the
+      // step has run for start_record_after (write_start_later), not now.
+      std::lock_guard lock(run->mutex);
       if (run->cancelled) {
         control->cancelled = true;
       }
@@ -552,13 +584,22 @@ struct Executor::Impl {
       record(*run, std::move(rec),
              EventRecord{"", 0, 0, to_string(EventType::StepStarted), "", index, Json{{"attempt", attempt}}});
     }
+    bool held_here = true;
+    if (options.start_record_after.count() <= 0) {
+      flush(*run);
+    } else {
+      write_start_later(run);
+      held_here = control->cancelled || store.may_call_step(run->record.id);
+      control->cancelled = control->cancelled || !held_here;
+    }
     const int64_t t0 = steady_us();
     StepOutcome outcome;
     if (control->cancelled) {
       // Cancelled before the plugin was called (or this node stopped owning
       // the run when it recorded the start): the step's effect is not made here.
       outcome.status = LH_CANCELLED;
-      outcome.error = "cancelled before it started";
+      outcome.error = held_here ? "cancelled before it started"
+                                : "not called: this node no longer holds the run (its lease lapsed)";
     } else {
       outcome = invoker.call(*ps.type, std::move(call), input_text, ps.decl->timeout, control);
     }
@@ -604,6 +645,7 @@ struct Executor::Impl {
                           Error{"with: " + spec.error().message, spec.error().code}, 0);
     }
     WaitRecord wait{run->record.id, ps.decl->id, spec->key, spec->deadline_ms, now};
+    flush(*run);  // the run's start, maybe not written yet, comes first
     store_call(*run, [&] { wait = store.begin_wait(wait); });
     {
       RunLock lock(*this, *run);
@@ -984,7 +1026,7 @@ struct Executor::Impl {
     mask(ev);
     RunRecord stored = rec;
     mask(stored);
-    enqueue(*run, PendingWrite{PendingWrite::Kind::RunUpdate, {}, std::move(stored), std::move(ev)});
+    enqueue(*run, RunWrite{RunWrite::Kind::run_update, {}, std::move(stored), std::move(ev)});
     // Waiters see the run done only once everything it recorded is stored.
     lock.unlock();
     flush(*run);
@@ -1068,9 +1110,14 @@ void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord ev
   mask(event);
   RunRecord stored = run->record;
   mask(stored);
-  EventRecord copy = event;
-  if (store_call(*run, [&] { store.update_run(stored, std::move(event)); })) {
-    emit(copy);
+  {
+    // Written with the run's first step records (the run stays claimed
+    // meanwhile): a crash before that resumes it as it was stored.
+    std::lock_guard lock(run->mutex);
+    enqueue(*run, RunWrite{RunWrite::Kind::run_update, {}, std::move(stored), std::move(event)});
+  }
+  if (options.start_record_after.count() <= 0) {
+    flush(*run);
   }
   std::vector<size_t> ready;
   for (size_t i = 0; i < run->steps.size(); ++i) {

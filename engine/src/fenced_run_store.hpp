@@ -109,6 +109,21 @@ class FencedRunStore final : public RunStore {
       lapsed(id);  // frozen while it wrote?
     }
   }
+  void write_all(std::vector<RunWrite>& writes) override {
+    if (writes.empty()) {
+      return;
+    }
+    const std::string id = writes.front().run_id();
+    const bool start = opens_a_step(writes);
+    if (start && lapsed(id)) {
+      return;
+    }
+    guarded(id, [&](int64_t epoch) { return inner_.write_all(id, writes, epoch); });
+    if (start) {
+      lapsed(id);  // frozen while it wrote?
+    }
+  }
+  bool may_call_step(const std::string& run_id) override { return !fenced(run_id) && !lapsed(run_id); }
   void append_event(EventRecord event) override {
     const std::string id = event.run_id;
     guarded(id, [&](int64_t epoch) { return inner_.append_event(std::move(event), epoch); });

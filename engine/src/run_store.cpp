@@ -1,5 +1,7 @@
 #include <linkhub/engine/run_store.hpp>
+#include <linkhub/engine/stores.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -84,6 +86,42 @@ std::string new_run_id() {
                 static_cast<unsigned>(0x8000 | ((r1 >> 12) & 0x3fff)),
                 static_cast<unsigned long long>(r2 & 0xffffffffffffULL));
   return buf;
+}
+
+
+void write_each(RunStore& store, std::vector<RunWrite>& writes) {
+  for (RunWrite& w : writes) {
+    switch (w.kind) {
+      case RunWrite::Kind::transition:
+        store.transition(std::move(w.step), std::move(w.event));
+        break;
+      case RunWrite::Kind::run_update:
+        store.update_run(w.run, std::move(w.event));
+        break;
+      case RunWrite::Kind::event:
+        store.append_event(std::move(w.event));
+        break;
+    }
+  }
+}
+
+bool opens_a_step(const std::vector<RunWrite>& writes) {
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const RunWrite& w = writes[i];
+    if (w.kind != RunWrite::Kind::transition || w.step.status != StepStatus::Running) {
+      continue;
+    }
+    const bool ended = std::any_of(writes.begin() + static_cast<std::ptrdiff_t>(i) + 1, writes.end(),
+                                   [&](const RunWrite& later) {
+                                     return later.kind == RunWrite::Kind::transition &&
+                                            later.step.step_id == w.step.step_id && later.step.index == w.step.index &&
+                                            later.step.status != StepStatus::Running;
+                                   });
+    if (!ended) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace linkhub

@@ -187,6 +187,27 @@ LeaseWrite MemoryStores::append_event(EventRecord event, int64_t epoch) {
   return LeaseWrite::done;
 }
 
+LeaseWrite MemoryStores::write_all(const std::string& run_id, std::vector<RunWrite>& writes, int64_t epoch) {
+  std::lock_guard lock(mutex_);
+  if (!holds(run_id, epoch, opens_a_step(writes))) {
+    return LeaseWrite::stale;
+  }
+  for (RunWrite& w : writes) {
+    switch (w.kind) {
+      case RunWrite::Kind::transition:
+        write_step(std::move(w.step), std::move(w.event));
+        break;
+      case RunWrite::Kind::run_update:
+        write_run(w.run, std::move(w.event));
+        break;
+      case RunWrite::Kind::event:
+        append(runs_.at(run_id), std::move(w.event));
+        break;
+    }
+  }
+  return LeaseWrite::done;
+}
+
 std::optional<WaitRecord> MemoryStores::begin_wait(WaitRecord wait, int64_t epoch) {
   std::lock_guard lock(mutex_);
   return holds(wait.run_id, epoch) ? std::optional<WaitRecord>(std::move(wait)) : std::nullopt;

@@ -48,6 +48,7 @@ class MemoryStores final : public RunStore,
   LeaseWrite update_run(const RunRecord& run, EventRecord event, int64_t epoch) override;
   LeaseWrite transition(StepRecord step, EventRecord event, int64_t epoch) override;
   LeaseWrite append_event(EventRecord event, int64_t epoch) override;
+  LeaseWrite write_all(const std::string& run_id, std::vector<RunWrite>& writes, int64_t epoch) override;
   std::optional<WaitRecord> begin_wait(WaitRecord wait, int64_t epoch) override;
   std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord event, int64_t epoch) override;
 

@@ -1,6 +1,8 @@
 // Store writes and event callbacks run after the run's mutex is released:
 // a callback may call back into the executor, and the stored events keep the
-// order things happened in.
+// order things happened in. What queued up is written together (one
+// write_all: one transaction in a SQL store), and a step's start is written
+// with its end unless the step runs longer than start_record_after.
 #include "builtin_plugins.hpp"
 
 #include <linkhub/engine/compile.hpp>
@@ -10,6 +12,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
 
 namespace linkhub {
 namespace {
@@ -21,6 +26,75 @@ std::shared_ptr<const Plan> compile(const std::string& yaml) {
   EXPECT_TRUE(compiled.ok()) << compiled.first_problem();
   return compiled.plan;
 }
+
+// A MemoryRunStore that keeps each write_all's writes, and may refuse calls.
+class BatchRecordingStore final : public RunStore {
+ public:
+  struct Written {
+    RunWrite::Kind kind;
+    std::string step;
+    StepStatus status;
+    std::string event;
+  };
+
+  RunRecord create_run(RunRecord run) override { return inner_.create_run(std::move(run)); }
+  void update_run(const RunRecord& run, EventRecord event) override { inner_.update_run(run, std::move(event)); }
+  void transition(StepRecord step, EventRecord event) override {
+    inner_.transition(std::move(step), std::move(event));
+  }
+  void append_event(EventRecord event) override { inner_.append_event(std::move(event)); }
+  void write_all(std::vector<RunWrite>& writes) override {
+    std::vector<Written> batch;
+    for (const RunWrite& w : writes) {
+      batch.push_back(Written{w.kind, w.step.step_id, w.step.status, w.event.type});
+    }
+    inner_.write_all(writes);
+    std::lock_guard lock(mutex_);
+    batches_.push_back(std::move(batch));
+  }
+  bool may_call_step(const std::string&) override { return may_call.load(); }
+  std::optional<RunRecord> get_run(std::string_view id) const override { return inner_.get_run(id); }
+  std::vector<RunRecord> list_runs(size_t limit) const override { return inner_.list_runs(limit); }
+  std::vector<StepRecord> get_steps(std::string_view id) const override { return inner_.get_steps(id); }
+  std::vector<EventRecord> get_events(std::string_view id, int64_t after, size_t limit) const override {
+    return inner_.get_events(id, after, limit);
+  }
+
+  std::vector<std::vector<Written>> batches() const {
+    std::lock_guard lock(mutex_);
+    return batches_;
+  }
+  // The batch holding step `id`'s transition to `status`; -1 when none.
+  int batch_of(const std::string& id, StepStatus status) const {
+    const auto all = batches();
+    for (size_t b = 0; b < all.size(); ++b) {
+      for (const Written& w : all[b]) {
+        if (w.kind == RunWrite::Kind::transition && w.step == id && w.status == status) {
+          return static_cast<int>(b);
+        }
+      }
+    }
+    return -1;
+  }
+  int batch_of_event(const std::string& type) const {
+    const auto all = batches();
+    for (size_t b = 0; b < all.size(); ++b) {
+      for (const Written& w : all[b]) {
+        if (w.event == type) {
+          return static_cast<int>(b);
+        }
+      }
+    }
+    return -1;
+  }
+
+  std::atomic<bool> may_call{true};
+
+ private:
+  MemoryRunStore inner_;
+  mutable std::mutex mutex_;
+  std::vector<std::vector<Written>> batches_;
+};
 
 constexpr const char* kChain = R"(
 name: chain
@@ -82,6 +156,94 @@ TEST(ExecutorOutbox, StoredEventsKeepTheRunsOrderAndAreAllInWhenWaitReturns) {
                                           "step.succeeded a", "step.started b",   "step.succeeded b",
                                           "step.started c",   "step.succeeded c", "run.succeeded"};
   EXPECT_EQ(seen, expected);
+}
+
+TEST(ExecutorOutbox, AFastStepsStartIsWrittenWithItsEndAndTheRunsStartWithItsFirstStep) {
+  auto plan = compile(kChain);
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  ExecutorOptions options;
+  options.start_record_after = std::chrono::hours(1);  // every step here ends sooner
+  Executor executor(builtin_plugins(), store, options);
+  auto result = executor.run(plan, Json::object());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->status, RunStatus::Succeeded) << result->error;
+  for (const char* id : {"a", "b", "c"}) {
+    const int started = store.batch_of(id, StepStatus::Running);
+    ASSERT_GE(started, 0) << id << "'s start is written";
+    EXPECT_EQ(started, store.batch_of(id, StepStatus::Succeeded)) << id << ": one write for its start and its end";
+  }
+  EXPECT_EQ(store.batch_of_event("run.started"), store.batch_of("a", StepStatus::Succeeded));
+  EXPECT_LT(store.batch_of("a", StepStatus::Succeeded), store.batch_of("b", StepStatus::Running))
+      << "a's end is written before b is called";
+  std::vector<std::string> seen;
+  for (const auto& e : store.get_events(result->run_id, 0, 1000)) {
+    seen.push_back(e.type + (e.step_id.empty() ? "" : " " + e.step_id));
+  }
+  const std::vector<std::string> expected{"run.created",      "run.started",      "step.started a",
+                                          "step.succeeded a", "step.started b",   "step.succeeded b",
+                                          "step.started c",   "step.succeeded c", "run.succeeded"};
+  EXPECT_EQ(seen, expected) << "the events are all there, in order";
+}
+
+TEST(ExecutorOutbox, WithStartRecordAfterZeroAStepsStartIsWrittenBeforeItIsCalled) {
+  auto plan = compile(kChain);
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  ExecutorOptions options;
+  options.start_record_after = std::chrono::milliseconds(0);
+  Executor executor(builtin_plugins(), store, options);
+  auto result = executor.run(plan, Json::object());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->status, RunStatus::Succeeded) << result->error;
+  for (const char* id : {"a", "b", "c"}) {
+    EXPECT_LT(store.batch_of(id, StepStatus::Running), store.batch_of(id, StepStatus::Succeeded)) << id;
+  }
+}
+
+TEST(ExecutorOutbox, ASlowStepsStartIsWrittenWhileItRuns) {
+  auto plan = compile(R"(
+name: slow
+steps:
+  - id: long
+    uses: core.delay
+    with: { duration: 1h }
+)");
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  ExecutorOptions options;
+  options.start_record_after = std::chrono::milliseconds(20);
+  Executor executor(builtin_plugins(), store, options);
+  auto id = executor.start(plan, Json::object());
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  bool running = false;
+  for (int i = 0; i < 2000 && !running; ++i) {  // bounded: 20 s at most
+    for (const auto& step : store.get_steps(*id)) {
+      running = running || (step.step_id == "long" && step.status == StepStatus::Running);
+    }
+    if (!running) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  EXPECT_TRUE(running) << "the step's start is stored while the step runs";
+  EXPECT_GE(store.batch_of_event("run.started"), 0) << "and the run's start with it";
+  ASSERT_TRUE(executor.cancel(*id));
+  auto result = executor.wait(*id);
+  EXPECT_EQ(result.status, RunStatus::Cancelled) << result.error;
+}
+
+TEST(ExecutorOutbox, AStepIsNotCalledWhenItsRunMayNoLongerBeCalledHere) {
+  auto plan = compile(kChain);
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  store.may_call = false;  // as a node's store says once its lease on the run lapsed
+  Executor executor(builtin_plugins(), store, ExecutorOptions{});
+  auto result = executor.run(plan, Json::object());
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_NE(result->status, RunStatus::Succeeded);
+  ASSERT_FALSE(result->steps.empty());
+  EXPECT_NE(result->steps[0].status, StepStatus::Succeeded) << "a was not called";
+  EXPECT_EQ(store.batch_of("a", StepStatus::Succeeded), -1);
 }
 
 }  // namespace

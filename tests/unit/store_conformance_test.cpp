@@ -144,6 +144,70 @@ TEST_P(StoreConformance, AStepStartsOnlyUnderALiveLease) {
             LeaseWrite::done);
 }
 
+// A run's writes as the executor batches them: the run's start, a step's start and end, a log line.
+std::vector<RunWrite> a_batch(const RunRecord& run, const std::string& step) {
+  RunRecord running = run;
+  running.status = RunStatus::Running;
+  std::vector<RunWrite> writes;
+  writes.push_back(RunWrite{RunWrite::Kind::run_update, {}, running, EventRecord{run.id, 0, 0, "run.started"}});
+  for (StepStatus status : {StepStatus::Running, StepStatus::Succeeded}) {
+    StepRecord st;
+    st.run_id = run.id;
+    st.step_id = step;
+    st.status = status;
+    st.attempt = 1;
+    writes.push_back(RunWrite{RunWrite::Kind::transition, st, {},
+                              EventRecord{run.id, 0, 0, status == StepStatus::Running ? "step.started" : "step.succeeded",
+                                          step}});
+  }
+  writes.push_back(RunWrite{RunWrite::Kind::event, {}, {}, EventRecord{run.id, 0, 0, "step.log", step}});
+  return writes;
+}
+
+TEST_P(StoreConformance, ABatchOfARunsWritesIsStoredWholeInOrderOrNotAtAll) {
+  const RunRecord run = queued();
+  const auto a = s().queue.claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  auto writes = a_batch(run, "s");
+  EXPECT_EQ(s().leased.write_all(run.id, writes, a[0].lease_epoch), LeaseWrite::done);
+  std::vector<std::string> types;
+  int64_t seq = 0;
+  for (const auto& e : s().runs.get_events(run.id, 0, 100)) {
+    types.push_back(e.type);
+    EXPECT_EQ(e.seq, ++seq) << "numbered one by one";
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"run.created", "run.started", "step.started", "step.succeeded", "step.log"}));
+  const auto steps = s().runs.get_steps(run.id);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].status, StepStatus::Succeeded);
+  EXPECT_EQ(s().runs.get_run(run.id)->status, RunStatus::Running);
+
+  lapse("node-a", a[0]);
+  ASSERT_EQ(s().queue.claim_runs("node-b", 1, 60s).size(), 1u);
+  auto stale = a_batch(run, "t");
+  EXPECT_EQ(s().leased.write_all(run.id, stale, a[0].lease_epoch), LeaseWrite::stale);
+  EXPECT_EQ(s().runs.get_events(run.id, 0, 100).size(), types.size()) << "nothing of a stale batch is stored";
+  EXPECT_EQ(s().runs.get_steps(run.id).size(), 1u);
+}
+
+TEST_P(StoreConformance, ABatchThatLeavesAStepStartedNeedsALiveLeaseOneThatEndsItDoesNot) {
+  const RunRecord run = queued();
+  const auto a = s().queue.claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  lapse("node-a", a[0]);  // nobody claimed it yet
+  std::vector<RunWrite> opens{RunWrite{RunWrite::Kind::transition, step_of(run.id, "s", StepStatus::Running), {},
+                                       event_of(run.id, "step.started")}};
+  EXPECT_EQ(s().leased.write_all(run.id, opens, a[0].lease_epoch), LeaseWrite::stale)
+      << "its step would be called under a lapsed lease";
+  std::vector<RunWrite> ran{
+      RunWrite{RunWrite::Kind::transition, step_of(run.id, "s", StepStatus::Running), {},
+               event_of(run.id, "step.started")},
+      RunWrite{RunWrite::Kind::transition, step_of(run.id, "s", StepStatus::Succeeded), {},
+               event_of(run.id, "step.succeeded")}};
+  EXPECT_EQ(s().leased.write_all(run.id, ran, a[0].lease_epoch), LeaseWrite::done)
+      << "the step was called already: what it did is reported";
+}
+
 TEST_P(StoreConformance, AReleasedRunIsClaimableAtOnceAndAStaleReleaseChangesNothing) {
   const RunRecord run = queued();
   const auto a = s().queue.claim_runs("node-a", 1, 60s);

@@ -102,6 +102,17 @@ LeaseWrite SqlStore::Impl::update_run(const RunRecord& run, EventRecord& event, 
     if (!holds(sql, run.id, epoch)) {
       return LeaseWrite::stale;
     }
+    store_run_update(sql, run, event);
+    return LeaseWrite::done;
+  });
+  if (final_run(std::string(to_string(run.status)))) {
+    forget_seq(run.id);
+  }
+  return outcome;
+}
+
+void SqlStore::Impl::store_run_update(soci::session& sql, const RunRecord& run, EventRecord& event) {
+  {
     const std::string status(to_string(run.status));
     const std::string outputs = run.outputs.dump();
     const long long started = run.started_ms;
@@ -116,12 +127,7 @@ LeaseWrite SqlStore::Impl::update_run(const RunRecord& run, EventRecord& event, 
     if (final_run(status)) {
       sql << "DELETE FROM lh_waits WHERE run_id = :id", soci::use(run.id);  // their outcomes are in the steps now
     }
-    return LeaseWrite::done;
-  });
-  if (final_run(std::string(to_string(run.status)))) {
-    forget_seq(run.id);
   }
-  return outcome;
 }
 
 void SqlStore::transition(StepRecord step, EventRecord event) {
@@ -137,6 +143,13 @@ LeaseWrite SqlStore::Impl::transition(StepRecord& step, EventRecord& event, long
     if (!holds(sql, step.run_id, epoch, step.status == StepStatus::Running)) {
       return LeaseWrite::stale;
     }
+    store_transition(sql, step, event);
+    return LeaseWrite::done;
+  });
+}
+
+void SqlStore::Impl::store_transition(soci::session& sql, StepRecord& step, EventRecord& event) {
+  {
     const std::string status(to_string(step.status));
     const std::string input = step.input.dump();
     const std::string output = step.output.dump();
@@ -178,8 +191,7 @@ LeaseWrite SqlStore::Impl::transition(StepRecord& step, EventRecord& event, long
     }
     event.run_id = step.run_id;
     insert_event(sql, event);
-    return LeaseWrite::done;
-  });
+  }
 }
 
 void SqlStore::append_event(EventRecord event) {

@@ -14,6 +14,8 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
@@ -225,6 +227,28 @@ struct SqlStore::Impl {
   LeaseWrite update_run(const RunRecord& run, EventRecord& event, long long epoch);
   LeaseWrite transition(StepRecord& step, EventRecord& event, long long epoch);
   LeaseWrite append_event(EventRecord& event, long long epoch);
+  // One run's batch (sql_batches.cpp): on SQLite, batches that arrive while
+  // another is being committed are committed together (group commit).
+  LeaseWrite write_all(const std::string& run_id, std::vector<RunWrite>& writes, long long epoch);
+  struct Batch {
+    const std::string* run_id;
+    std::vector<RunWrite>* writes;
+    long long epoch;
+    LeaseWrite result = LeaseWrite::stale;
+    std::exception_ptr error;
+    bool done = false;  // under group_mutex
+  };
+  std::mutex group_mutex;
+  std::condition_variable group_cv;
+  std::vector<Batch*> group_queue;
+  bool group_leader = false;
+  void commit_group(const std::vector<Batch*>& group);
+  void commit_alone(Batch& batch);
+  // The batch's writes inside a write(), after its epoch check; true when it ended the run.
+  bool store_batch(soci::session& sql, Batch& batch);
+  // The writes themselves, inside a write() whose epoch check passed.
+  void store_run_update(soci::session& sql, const RunRecord& run, EventRecord& event);
+  void store_transition(soci::session& sql, StepRecord& step, EventRecord& event);
   std::optional<WaitRecord> begin_wait(const WaitRecord& wait, long long epoch);
   std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord& event, long long epoch);
 

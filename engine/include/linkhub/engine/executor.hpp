@@ -9,6 +9,7 @@
 #include <linkhub/engine/workflow.hpp>
 #include <linkhub/lua/sandbox.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -23,6 +24,13 @@ class RunStarter;
 
 struct ExecutorOptions {
   int threads = 2;
+  // A step's start (its record and step.started event) is written once the
+  // step has run this long, or with its end when it ends sooner: one commit
+  // per step instead of two. Before its plugin is called, the store is asked
+  // whether the run may still be called here (RunStore::may_call_step: a
+  // node's lease). 0: written, and its lease checked by the database, before
+  // the plugin is called.
+  std::chrono::milliseconds start_record_after{50};
   lua::Limits expression_limits;
   // Each run's scratch directory is <artifact_dir>/<run id>; the
   // content-addressed store (ctx.put_artifact) is <artifact_dir>/objects.

@@ -89,6 +89,23 @@ struct WaitRecord {
   int64_t resolved_ms = 0;
 };
 
+// One of a run's writes, as the executor queues them: a step's transition,
+// the run's own update, or an event alone; each with the event that explains it.
+struct RunWrite {
+  enum class Kind { transition, run_update, event } kind = Kind::event;
+  StepRecord step;  // transition
+  RunRecord run;    // run_update
+  EventRecord event;
+
+  const std::string& run_id() const {
+    return kind == Kind::run_update ? run.id : kind == Kind::transition ? step.run_id : event.run_id;
+  }
+};
+
+class RunStore;
+// RunStore::write_all one write at a time: for stores with nothing to gain from more.
+void write_each(RunStore& store, std::vector<RunWrite>& writes);
+
 // Where run state lives. Every transition goes through here before the
 // executor acts on it, so a store that persists (SQL) can resume a run from
 // its last finished step. Implementations are thread-safe.
@@ -105,6 +122,18 @@ class RunStore {
   virtual void transition(StepRecord step, EventRecord event) = 0;
   // Events that belong to no transition (plugin log lines).
   virtual void append_event(EventRecord event) = 0;
+  // Makes one run's writes, in order, all or none: a SQL store commits them
+  // together (one transaction where there were as many as writes). The events
+  // get their numbers (seq) here.
+  virtual void write_all(std::vector<RunWrite>& writes) { write_each(*this, writes); }
+  // Asked just before a step's plugin is called while its start is not
+  // stored yet (ExecutorOptions::start_record_after): a node's store says no
+  // once this node may no longer hold the run (its lease lapsed while it
+  // stalled), and the step is not called.
+  virtual bool may_call_step(const std::string& run_id) {
+    (void)run_id;
+    return true;
+  }
 
   virtual std::optional<RunRecord> get_run(std::string_view run_id) const = 0;
   // Newest first.

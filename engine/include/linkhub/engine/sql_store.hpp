@@ -84,6 +84,7 @@ class SqlStore final : public RunStore,
   void update_run(const RunRecord& run, EventRecord event) override;
   void transition(StepRecord step, EventRecord event) override;
   void append_event(EventRecord event) override;
+  void write_all(std::vector<RunWrite>& writes) override;
   std::optional<RunRecord> get_run(std::string_view run_id) const override;
   std::vector<RunRecord> list_runs(size_t limit) const override;
   std::vector<StepRecord> get_steps(std::string_view run_id) const override;
@@ -94,6 +95,7 @@ class SqlStore final : public RunStore,
   LeaseWrite update_run(const RunRecord& run, EventRecord event, int64_t epoch) override;
   LeaseWrite transition(StepRecord step, EventRecord event, int64_t epoch) override;
   LeaseWrite append_event(EventRecord event, int64_t epoch) override;
+  LeaseWrite write_all(const std::string& run_id, std::vector<RunWrite>& writes, int64_t epoch) override;
   std::optional<WaitRecord> begin_wait(WaitRecord wait, int64_t epoch) override;
   std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord event, int64_t epoch) override;
 
