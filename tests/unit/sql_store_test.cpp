@@ -109,6 +109,41 @@ TEST_P(SqlStoreTest, StepTransitionsKeepTheInputOfTheAttemptThatRan) {
   EXPECT_EQ(steps[0].finished_ms, 2000);
 }
 
+// The statements of a run's writes are prepared once per session: a session
+// replaced (its connection lost) starts with none, and its writes go on.
+TEST_P(SqlStoreTest, WritesGoOnWithTheirPreparedStatementsOnASessionThatWasReplaced) {
+  RunRecord r = new_run();
+  const auto claimed = store_->claim_runs("node-a", 1, std::chrono::seconds(60));
+  ASSERT_EQ(claimed.size(), 1u);
+  const int64_t epoch = claimed[0].lease_epoch;
+  auto step = [&](const std::string& id, StepStatus status) {
+    StepRecord st{r.id, id, -1, 1, status, Json{{"step", id}}, Json(), "", 1000, 0};
+    return store_->transition(st, EventRecord{"", 0, 0, status == StepStatus::Running ? "step.started" : "step.succeeded",
+                                              id, -1, Json::object()},
+                              epoch);
+  };
+  EXPECT_EQ(step("a", StepStatus::Running), LeaseWrite::done);
+  EXPECT_EQ(step("a", StepStatus::Succeeded), LeaseWrite::done);
+  store_->database().drop_connections();
+  EXPECT_EQ(step("b", StepStatus::Running), LeaseWrite::done);
+  EXPECT_EQ(step("b", StepStatus::Succeeded), LeaseWrite::done);
+  EXPECT_EQ(store_->transition(StepRecord{r.id, "c", -1, 1, StepStatus::Running, Json(), Json(), "", 1000, 0},
+                               EventRecord{"", 0, 0, "step.started", "c", -1, Json::object()}, epoch + 1),
+            LeaseWrite::stale)
+      << "the prepared epoch check still refuses a stale write";
+  std::vector<int64_t> seqs;
+  for (const auto& e : store_->get_events(r.id, 0, 100)) {
+    seqs.push_back(e.seq);
+  }
+  EXPECT_EQ(seqs, (std::vector<int64_t>{1, 2, 3, 4, 5}));
+  const auto steps = store_->get_steps(r.id);
+  ASSERT_EQ(steps.size(), 2u);
+  for (const auto& st : steps) {
+    EXPECT_EQ(st.status, StepStatus::Succeeded) << st.step_id;
+    EXPECT_EQ(st.input, (Json{{"step", st.step_id}})) << "the start's input is kept";
+  }
+}
+
 TEST_P(SqlStoreTest, EventsAreNumberedInOrderAndPageable) {
   RunRecord r = new_run();
   for (int i = 0; i < 25; ++i) {

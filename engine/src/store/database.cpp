@@ -88,6 +88,15 @@ Database::Database(DatabaseUrl url, size_t size) : url_(std::move(url)), slots_(
 
 Database::~Database() = default;
 
+StatementCache& Database::statements(soci::session& sql) {
+  std::lock_guard lock(mutex_);
+  auto& cache = statements_[&sql];
+  if (!cache) {
+    cache = std::make_unique<StatementCache>();
+  }
+  return *cache;
+}
+
 Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t pool_size) {
   auto parsed = parse_database_url(url);
   if (!parsed) {
@@ -174,6 +183,10 @@ void Database::connect(Slot& slot) {
   try {
     auto fresh = std::make_unique<soci::session>();
     open_session(*fresh);
+    {
+      std::lock_guard lock(mutex_);
+      statements_.erase(slot.session.get());  // prepared on the session being replaced
+    }
     slot.session = std::move(fresh);
     slot.broken = false;
     std::lock_guard lock(mutex_);

@@ -74,6 +74,7 @@ RunRecord SqlStore::create_run(RunRecord run) {
           soci::use(status), soci::use(inputs), soci::use(outputs), soci::use(run.error),
           soci::use(run.idempotency_key, key_ind), soci::use(created);
       EventRecord ev{run.id, 0, run.created_ms, to_string(EventType::RunCreated), "", -1, created_payload(run)};
+      impl_->first_seq(run.id);
       impl_->insert_event(sql, ev);
       impl_->notify(sql);
     });
@@ -113,18 +114,19 @@ LeaseWrite SqlStore::Impl::update_run(const RunRecord& run, EventRecord& event, 
 
 void SqlStore::Impl::store_run_update(soci::session& sql, const RunRecord& run, EventRecord& event) {
   {
-    const std::string status(to_string(run.status));
-    const std::string outputs = run.outputs.dump();
-    const long long started = run.started_ms;
-    const long long finished = run.finished_ms;
-    const std::string details = run.error_details.dump();
-    sql << "UPDATE lh_runs SET status = :s, outputs = :o, error = :e, started_ms = :st, finished_ms = :f, "
-           "error_code = :ec, error_details = :ed WHERE id = :id",
-        soci::use(status), soci::use(outputs), soci::use(run.error), soci::use(started), soci::use(finished),
-        soci::use(run.error_code), soci::use(details), soci::use(run.id);
+    auto& q = db->statements(sql).get<RunUpdate>(sql);
+    q.run_id = run.id;
+    q.status = std::string(to_string(run.status));
+    q.outputs = run.outputs.dump();
+    q.error = run.error;
+    q.started = run.started_ms;
+    q.finished = run.finished_ms;
+    q.error_code = run.error_code;
+    q.details = run.error_details.dump();
+    q.st.execute(true);
     event.run_id = run.id;
     insert_event(sql, event);
-    if (final_run(status)) {
+    if (final_run(q.status)) {
       sql << "DELETE FROM lh_waits WHERE run_id = :id", soci::use(run.id);  // their outcomes are in the steps now
     }
   }
@@ -150,26 +152,20 @@ LeaseWrite SqlStore::Impl::transition(StepRecord& step, EventRecord& event, long
 
 void SqlStore::Impl::store_transition(soci::session& sql, StepRecord& step, EventRecord& event) {
   {
-    const std::string status(to_string(step.status));
-    const std::string input = step.input.dump();
-    const std::string output = step.output.dump();
-    const long long started = step.started_ms;
-    const long long finished = step.finished_ms;
-    // A step's end is recorded without its input: keep the input and start
-    // time of the attempt that ran.
-    const std::string details = step.error_details.dump();
-    sql << "INSERT INTO lh_steps (run_id, step_id, item_index, attempt, status, input, output, error, started_ms, "
-           "finished_ms, error_code, error_details) VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1, :ec, :ed) "
-           "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempt = excluded.attempt, "
-           "status = excluded.status, "
-           "input = CASE WHEN excluded.input = 'null' THEN lh_steps.input ELSE excluded.input END, "
-           "output = excluded.output, error = excluded.error, "
-           "started_ms = CASE WHEN excluded.started_ms = 0 THEN lh_steps.started_ms ELSE excluded.started_ms END, "
-           "finished_ms = excluded.finished_ms, error_code = excluded.error_code, "
-           "error_details = excluded.error_details",
-        soci::use(step.run_id), soci::use(step.step_id), soci::use(step.index), soci::use(step.attempt),
-        soci::use(status), soci::use(input), soci::use(output), soci::use(step.error), soci::use(started),
-        soci::use(finished), soci::use(step.error_code), soci::use(details);
+    auto& q = db->statements(sql).get<StepUpsert>(sql);
+    q.run_id = step.run_id;
+    q.step_id = step.step_id;
+    q.index = step.index;
+    q.attempt = step.attempt;
+    q.status = std::string(to_string(step.status));
+    q.input = step.input.dump();
+    q.output = step.output.dump();
+    q.error = step.error;
+    q.started = step.started_ms;
+    q.finished = step.finished_ms;
+    q.error_code = step.error_code;
+    q.details = step.error_details.dump();
+    q.st.execute(true);
     if (step.status == StepStatus::Failed && step.attempt >= 1) {
       // A step (or item) that ran and exhausted its retries: a dead letter.
       // A foreach step's own record only sums up its items: they are the letters.

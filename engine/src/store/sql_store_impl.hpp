@@ -9,6 +9,7 @@
 #include <linkhub/engine/sql_store.hpp>
 
 #include "migrations.hpp"
+#include "sql_statements.hpp"
 #include "work_signal.hpp"
 
 #include <soci/soci.h>
@@ -164,6 +165,12 @@ struct SqlStore::Impl {
     return ++it->second;
   }
 
+  // A run just inserted has no events yet: its first is 1.
+  void first_seq(const std::string& run_id) {
+    std::lock_guard lock(seq_mutex);
+    last_seq[run_id] = 0;
+  }
+
   void forget_seq(const std::string& run_id) {
     std::lock_guard lock(seq_mutex);
     last_seq.erase(run_id);
@@ -174,13 +181,15 @@ struct SqlStore::Impl {
     if (e.time_ms == 0) {
       e.time_ms = now_ms();
     }
-    const std::string payload = e.payload.dump();
-    const long long seq = e.seq;
-    const long long time = e.time_ms;
-    sql << "INSERT INTO lh_events (run_id, seq, time_ms, type, step_id, item_index, payload) "
-           "VALUES (:r, :s, :t, :y, :st, :i, :p)",
-        soci::use(e.run_id), soci::use(seq), soci::use(time), soci::use(e.type), soci::use(e.step_id),
-        soci::use(e.index), soci::use(payload);
+    auto& q = db->statements(sql).get<sql_detail::EventInsert>(sql);
+    q.run_id = e.run_id;
+    q.seq = e.seq;
+    q.time = e.time_ms;
+    q.type = e.type;
+    q.step_id = e.step_id;
+    q.index = e.index;
+    q.payload = e.payload.dump();
+    q.st.execute(true);
   }
 
   // Whether `epoch` is still the run's lease epoch (always, for kUnfenced).
@@ -199,17 +208,17 @@ struct SqlStore::Impl {
     if (epoch == kUnfenced) {
       return true;
     }
-    int found = 0;
-    const std::string lock = db->postgres() ? " FOR SHARE" : "";
     if (live) {
-      const long long now = now_ms();
-      sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e AND lease_expires_ms >= :now" + lock,
-          soci::use(run_id), soci::use(epoch), soci::use(now), soci::into(found);
-    } else {
-      sql << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e" + lock, soci::use(run_id), soci::use(epoch),
-          soci::into(found);
+      auto& q = db->statements(sql).get<sql_detail::HoldsLiveLease>(sql);
+      q.run_id = run_id;
+      q.epoch = epoch;
+      q.now = now_ms();
+      return sql_detail::found_one(q.st);
     }
-    return sql.got_data();
+    auto& q = db->statements(sql).get<sql_detail::HoldsEpoch>(sql);
+    q.run_id = run_id;
+    q.epoch = epoch;
+    return sql_detail::found_one(q.st);
   }
 
   // Runs a run's write; a write that throws leaves the cached event numbers

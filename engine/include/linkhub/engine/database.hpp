@@ -25,6 +25,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <typeindex>
+#include <unordered_map>
 #include <vector>
 
 namespace linkhub::store {
@@ -41,6 +43,30 @@ struct Backoff {
   std::chrono::milliseconds first{100};
   std::chrono::milliseconds cap{5000};
   std::chrono::milliseconds delay(int failures, double unit_random) const;
+};
+
+// A statement prepared once on a session and kept with it, with the
+// variables it is bound to: a derived type holds both (its constructor
+// prepares it), and each use sets the variables and executes it. SQLite
+// would otherwise parse the statement again on every use.
+struct CachedStatement {
+  virtual ~CachedStatement() = default;
+};
+
+// The statements one session keeps prepared, one per type.
+class StatementCache {
+ public:
+  template <class T>
+  T& get(soci::session& sql) {
+    auto& slot = items_[std::type_index(typeid(T))];
+    if (!slot) {
+      slot = std::make_unique<T>(sql);
+    }
+    return static_cast<T&>(*slot);
+  }
+
+ private:
+  std::unordered_map<std::type_index, std::unique_ptr<CachedStatement>> items_;
 };
 
 class Database {
@@ -108,6 +134,10 @@ class Database {
     }
   }
 
+  // The statements `sql` (a session of this pool, leased to the caller) keeps
+  // prepared; they go with the session when it is replaced.
+  StatementCache& statements(soci::session& sql);
+
   // True when the last connection attempt failed and none has succeeded
   // since; how long until the pool tries again.
   bool unreachable() const;
@@ -160,6 +190,8 @@ class Database {
   mutable std::mutex mutex_;
   std::condition_variable free_cv_;
   std::vector<Slot> slots_;
+  // Per session; declared after slots_ so its statements go before their sessions.
+  std::unordered_map<const soci::session*, std::unique_ptr<StatementCache>> statements_;
   std::vector<size_t> free_;
   // Connection attempts: failures in a row, and no attempt before next_try_.
   int failures_ = 0;

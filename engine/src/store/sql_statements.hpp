@@ -1,0 +1,102 @@
+#pragma once
+// The statements of a run's writes, the ones every step makes: prepared once
+// per session (store::StatementCache) instead of parsed on every use. Each
+// holds the variables it is bound to; set them, then `st.execute(true)`.
+
+#include <linkhub/engine/database.hpp>
+
+#include <soci/soci.h>
+
+#include <string>
+
+namespace linkhub::sql_detail {
+
+inline std::string for_share(soci::session& sql) {
+  return sql.get_backend_name() == "postgresql" ? " FOR SHARE" : "";
+}
+
+// Executes a cached query of at most one row: whether it found one. The
+// query is then run to its end: a SQLite statement left on a row would keep
+// its read snapshot open after the transaction commits.
+inline bool found_one(soci::statement& st) {
+  const bool found = st.execute(true);
+  if (found) {
+    st.fetch();
+  }
+  return found;
+}
+
+// Whether the run is still held under `epoch` (SqlStore::Impl::holds).
+struct HoldsEpoch final : store::CachedStatement {
+  std::string run_id;
+  long long epoch = 0;
+  int found = 0;
+  soci::statement st;
+  explicit HoldsEpoch(soci::session& sql)
+      : st((sql.prepare << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e" + for_share(sql),
+            soci::use(run_id), soci::use(epoch), soci::into(found))) {}
+};
+
+// The same, with the lease live at `now`.
+struct HoldsLiveLease final : store::CachedStatement {
+  std::string run_id;
+  long long epoch = 0;
+  long long now = 0;
+  int found = 0;
+  soci::statement st;
+  explicit HoldsLiveLease(soci::session& sql)
+      : st((sql.prepare << "SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e AND lease_expires_ms >= :now" +
+                               for_share(sql),
+            soci::use(run_id), soci::use(epoch), soci::use(now), soci::into(found))) {}
+};
+
+struct EventInsert final : store::CachedStatement {
+  std::string run_id, type, step_id, payload;
+  long long seq = 0, time = 0;
+  int index = -1;
+  soci::statement st;
+  explicit EventInsert(soci::session& sql)
+      : st((sql.prepare << "INSERT INTO lh_events (run_id, seq, time_ms, type, step_id, item_index, payload) "
+                           "VALUES (:r, :s, :t, :y, :st, :i, :p)",
+            soci::use(run_id), soci::use(seq), soci::use(time), soci::use(type), soci::use(step_id), soci::use(index),
+            soci::use(payload))) {}
+};
+
+// A run's status, outputs and times (its lease is the queue's).
+struct RunUpdate final : store::CachedStatement {
+  std::string run_id, status, outputs, error, error_code, details;
+  long long started = 0, finished = 0;
+  soci::statement st;
+  explicit RunUpdate(soci::session& sql)
+      : st((sql.prepare << "UPDATE lh_runs SET status = :s, outputs = :o, error = :e, started_ms = :st, "
+                           "finished_ms = :f, error_code = :ec, error_details = :ed WHERE id = :id",
+            soci::use(status), soci::use(outputs), soci::use(error), soci::use(started), soci::use(finished),
+            soci::use(error_code), soci::use(details), soci::use(run_id))) {}
+};
+
+// A step's (or item's) record. A step's end is recorded without its input:
+// the input and start time of the attempt that ran are kept.
+struct StepUpsert final : store::CachedStatement {
+  std::string run_id, step_id, status, input, output, error, error_code, details;
+  int index = -1, attempt = 0;
+  long long started = 0, finished = 0;
+  soci::statement st;
+  explicit StepUpsert(soci::session& sql)
+      : st((sql.prepare
+                << "INSERT INTO lh_steps (run_id, step_id, item_index, attempt, status, input, output, error, "
+                   "started_ms, finished_ms, error_code, error_details) "
+                   "VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1, :ec, :ed) "
+                   "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempt = excluded.attempt, "
+                   "status = excluded.status, "
+                   "input = CASE WHEN excluded.input = 'null' THEN lh_steps.input ELSE excluded.input END, "
+                   "output = excluded.output, error = excluded.error, "
+                   "started_ms = CASE WHEN excluded.started_ms = 0 THEN lh_steps.started_ms "
+                   "ELSE excluded.started_ms END, "
+                   "finished_ms = excluded.finished_ms, error_code = excluded.error_code, "
+                   "error_details = excluded.error_details",
+            soci::use(run_id), soci::use(step_id), soci::use(index), soci::use(attempt), soci::use(status),
+            soci::use(input), soci::use(output), soci::use(error), soci::use(started), soci::use(finished),
+            soci::use(error_code), soci::use(details))) {}
+};
+
+}  // namespace linkhub::sql_detail
