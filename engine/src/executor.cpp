@@ -116,6 +116,7 @@ struct RunState {
   uint64_t queued = 0;
   uint64_t written = 0;
   bool writing = false;
+  bool late_write_timer = false;  // a timer will write what waits for start_record_after
   std::condition_variable written_cv;
 };
 
@@ -294,24 +295,33 @@ struct Executor::Impl {
   // shows it running. A crash in between runs the step again on resume, as
   // after a crash mid-step (the same idempotency key).
   void write_start_later(const std::shared_ptr<RunState>& run) {
-    uint64_t queued = 0;
-    {
-      std::lock_guard lock(run->mutex);
-      queued = run->queued;
+    std::lock_guard lock(run->mutex);
+    if (!run->late_write_timer) {
+      arm_late_write(run);
     }
+  }
+
+  // One timer per run at a time (called with run->mutex held): when it
+  // fires, what was queued before it was armed and is still not written gets
+  // written; a start queued since is looked at by the next timer. So a
+  // start is written once its step has run between one and two times
+  // start_record_after.
+  void arm_late_write(const std::shared_ptr<RunState>& run) {
+    run->late_write_timer = true;
+    const uint64_t queued = run->queued;
     std::weak_ptr<RunState> weak = run;
     timers.at(SteadyClock::now() + options.start_record_after, [this, weak, queued] {
       auto run = weak.lock();
       if (!run) {
         return;
       }
-      {
-        std::lock_guard lock(run->mutex);
-        if (run->written >= queued) {
-          return;  // written with the step's end already
-        }
+      std::lock_guard lock(run->mutex);
+      run->late_write_timer = false;
+      if (run->written < queued) {
+        late_writes.submit([this, run] { flush(*run); });
+      } else if (run->written < run->queued && !run->done) {
+        arm_late_write(run);
       }
-      late_writes.submit([this, run] { flush(*run); });
     });
   }
 
