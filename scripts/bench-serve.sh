@@ -90,6 +90,9 @@ LUA
 }
 export LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND=${LINKHUB_RATE_LIMIT_REQUESTS_PER_SECOND:-1000000}
 export LINKHUB_RATE_LIMIT_BURST=${LINKHUB_RATE_LIMIT_BURST:-1000000}
+# ?wait holds a server thread: by default 2 per principal, and the rest are
+# answered 202 at once (not finished). The ?wait load has 8 in flight under one key.
+printf 'serve:\n  max_waits: 16\n  max_waits_per_principal: 16\n' >"$work/linkhub.yaml"
 
 # Starts the server on an ephemeral port; sets $port from its "serve.listening" log line.
 start_server() {

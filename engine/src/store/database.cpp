@@ -81,7 +81,8 @@ Result<DatabaseUrl> parse_database_url(const std::string& url) {
 }
 
 Database::Database(DatabaseUrl url, size_t size) : url_(std::move(url)), slots_(size) {
-  for (size_t i = size; i > 0; --i) {
+  const size_t first = url_.dialect == Dialect::Sqlite ? 1 : 0;  // SQLite's session 0 writes
+  for (size_t i = size; i > first; --i) {
     free_.push_back(i - 1);
   }
 }
@@ -115,7 +116,6 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
         std::to_string(postgres_idle_in_transaction_ms()) + "' " + parsed->connect;
   }
   if (sqlite) {
-    pool_size = 1;
     const std::filesystem::path file = parsed->display;
     std::error_code ec;
     if (file.has_parent_path()) {
@@ -221,6 +221,9 @@ void Database::drop_connections() {
   for (size_t i : free_) {
     slots_[i].broken = true;
   }
+  if (url_.dialect == Dialect::Sqlite && !writer_busy_) {
+    slots_[0].broken = true;
+  }
 }
 
 Result<int> Database::migrate(const sdk::MigrationTrack& track, const VersionTable& table) {
@@ -249,30 +252,44 @@ Result<int> Database::migrate(const sdk::MigrationTrack& track, const VersionTab
 
 // ---------------------------------------------------------------- leases
 
-Database::Lease::Lease(Database& db) : db_(db) {
+Database::Lease::Lease(Database& db, Use use) : db_(db) {
   {
     std::unique_lock lock(db_.mutex_);
-    db_.free_cv_.wait(lock, [&] { return !db_.free_.empty(); });
-    index_ = db_.free_.back();
-    db_.free_.pop_back();
+    // SQLite with one session: it reads as well.
+    writer_ = db_.url_.dialect == Dialect::Sqlite && (use == Use::write || db_.slots_.size() == 1);
+    if (writer_) {
+      db_.free_cv_.wait(lock, [&] { return !db_.writer_busy_; });
+      db_.writer_busy_ = true;
+      index_ = 0;
+    } else {
+      db_.free_cv_.wait(lock, [&] { return !db_.free_.empty(); });
+      index_ = db_.free_.back();
+      db_.free_.pop_back();
+    }
   }
   Slot& slot = db_.slots_[index_];
   if (slot.broken || !slot.session) {
     try {
       db_.connect(slot);
     } catch (...) {
-      std::lock_guard lock(db_.mutex_);
-      db_.free_.push_back(index_);
-      db_.free_cv_.notify_one();
+      give_back();
       throw;
     }
   }
 }
 
 Database::Lease::~Lease() {
+  give_back();
+}
+
+void Database::Lease::give_back() {
   std::lock_guard lock(db_.mutex_);
-  db_.free_.push_back(index_);
-  db_.free_cv_.notify_one();
+  if (writer_) {
+    db_.writer_busy_ = false;
+  } else {
+    db_.free_.push_back(index_);
+  }
+  db_.free_cv_.notify_all();  // writers and readers wait on it for different things
 }
 
 bool Database::Lease::connection_lost(const std::exception& e) {

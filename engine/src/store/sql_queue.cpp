@@ -18,23 +18,13 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
     const int limit = static_cast<int>(std::min<size_t>(max + busy.size(), 1000));
     std::vector<std::pair<std::string, std::pair<std::string, int>>> candidates;
     {
-      std::string id, workflow;
-      int concurrency = 0;
-      // SKIP LOCKED: nodes claiming at once each get different rows instead of
-      // queueing behind one another. SQLite has one writer: BEGIN IMMEDIATE serialises.
-      std::string q =
-          "SELECT r.id, r.workflow, COALESCE(w.concurrency, 0) FROM lh_runs r "
-          "LEFT JOIN lh_workflows w ON w.hash = r.workflow_hash "
-          "WHERE r.status IN ('queued', 'running') AND r.lease_expires_ms < :now AND (:only = '' OR r.id = :only2) "
-          "ORDER BY r.created_ms LIMIT :n";
-      if (pg) {
-        q += " FOR UPDATE OF r SKIP LOCKED";
-      }
-      soci::statement st = (sql.prepare << q, soci::use(now), soci::use(only), soci::use(only), soci::use(limit),
-                            soci::into(id), soci::into(workflow), soci::into(concurrency));
-      st.execute(false);
-      while (st.fetch()) {
-        candidates.push_back({id, {workflow, concurrency}});
+      auto& q = impl_->db->statements(sql).get<ClaimCandidates>(sql);
+      q.now = now;
+      q.only = only;
+      q.limit = limit;
+      q.st.execute(false);
+      while (q.st.fetch()) {  // to the end: nothing of it stays open
+        candidates.push_back({q.id, {q.workflow, q.concurrency}});
       }
     }
     std::vector<std::string> ids;
@@ -58,10 +48,11 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
         }
       }
       ++taken[workflow];
-      // A new epoch: whoever held the run before writes nothing more to it.
-      sql << "UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
-             "lease_epoch = lease_epoch + 1 WHERE id = :id",
-          soci::use(owner), soci::use(expires), soci::use(id);
+      auto& claim = impl_->db->statements(sql).get<ClaimRun>(sql);
+      claim.owner = owner;
+      claim.expires = expires;
+      claim.run_id = id;
+      claim.st.execute(true);
       ids.push_back(id);
     }
     return ids;

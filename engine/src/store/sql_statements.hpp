@@ -99,4 +99,35 @@ struct StepUpsert final : store::CachedStatement {
             soci::use(error_code), soci::use(details))) {}
 };
 
+// Runs a node may claim: queued, or running under a lapsed lease; oldest
+// first. SKIP LOCKED: nodes claiming at once each get different rows instead
+// of queueing behind one another. SQLite has one writer: BEGIN IMMEDIATE serialises.
+struct ClaimCandidates final : store::CachedStatement {
+  long long now = 0;
+  std::string only;
+  int limit = 0;
+  std::string id, workflow;
+  int concurrency = 0;
+  soci::statement st;
+  explicit ClaimCandidates(soci::session& sql)
+      : st((sql.prepare << std::string("SELECT r.id, r.workflow, COALESCE(w.concurrency, 0) FROM lh_runs r "
+                                       "LEFT JOIN lh_workflows w ON w.hash = r.workflow_hash "
+                                       "WHERE r.status IN ('queued', 'running') AND r.lease_expires_ms < :now "
+                                       "AND (:only = '' OR r.id = :only2) ORDER BY r.created_ms LIMIT :n") +
+                               (sql.get_backend_name() == "postgresql" ? " FOR UPDATE OF r SKIP LOCKED" : ""),
+            soci::use(now), soci::use(only), soci::use(only), soci::use(limit), soci::into(id), soci::into(workflow),
+            soci::into(concurrency))) {}
+};
+
+// A claim: a new epoch, so whoever held the run before writes nothing more to it.
+struct ClaimRun final : store::CachedStatement {
+  std::string owner, run_id;
+  long long expires = 0;
+  soci::statement st;
+  explicit ClaimRun(soci::session& sql)
+      : st((sql.prepare << "UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
+                           "lease_epoch = lease_epoch + 1 WHERE id = :id",
+            soci::use(owner), soci::use(expires), soci::use(run_id))) {}
+};
+
 }  // namespace linkhub::sql_detail

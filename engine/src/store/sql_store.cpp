@@ -210,10 +210,8 @@ LeaseWrite SqlStore::Impl::append_event(EventRecord& event, long long epoch) {
 
 std::optional<RunRecord> SqlStore::get_run(std::string_view run_id) const {
   const std::string id(run_id);
-  auto rows = impl_->db->read([&](soci::session& sql) {
-    return query_runs(sql, std::string("SELECT ") + kRunColumns + " FROM lh_runs WHERE id = :id", id);
-  });
-  return rows.empty() ? std::nullopt : std::optional<RunRecord>(rows.front());
+  return impl_->db->read(
+      [&](soci::session& sql) { return impl_->db->statements(sql).get<RunById>(sql).find(id); });
 }
 
 std::vector<RunRecord> SqlStore::list_runs(size_t limit) const {

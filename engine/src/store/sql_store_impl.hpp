@@ -138,6 +138,29 @@ std::vector<RunRecord> query_runs(soci::session& sql, const std::string& sql_tex
   return query_rows<RunRow>(sql, sql_text, std::forward<Uses>(uses)...);
 }
 
+// One run by id, prepared once per session.
+struct RunById final : store::CachedStatement {
+  std::string run_id;
+  RunRow row;
+  soci::statement st;
+  explicit RunById(soci::session& sql) : st(sql) {
+    row.bind(st);
+    st.exchange(soci::use(run_id));
+    st.alloc();
+    st.prepare(std::string("SELECT ") + kRunColumns + " FROM lh_runs WHERE id = :id");
+    st.define_and_bind();
+  }
+  std::optional<RunRecord> find(const std::string& id) {
+    run_id = id;
+    if (!st.execute(true)) {
+      return std::nullopt;
+    }
+    RunRecord found = row.record();
+    st.fetch();  // to the query's end: see found_one
+    return found;
+  }
+};
+
 inline bool final_run(const std::string& status) {
   return status == "succeeded" || status == "failed" || status == "cancelled";
 }

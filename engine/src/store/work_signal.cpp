@@ -168,7 +168,7 @@ bool WorkSignal::others_committed() {
   }
   long long version = 0;
   try {
-    sqlite_->read([&](soci::session& sql) { sql << "PRAGMA data_version", soci::into(version); });
+    sqlite_->read_on_writer([&](soci::session& sql) { sql << "PRAGMA data_version", soci::into(version); });
   } catch (const std::exception&) {
     return true;  // cannot tell: waking costs one claim, sleeping could miss work
   }

@@ -71,7 +71,10 @@ class StatementCache {
 
 class Database {
  public:
-  // Opens `pool_size` sessions (SQLite always uses one: it has one writer).
+  // Opens `pool_size` sessions. SQLite has one writer: its first session
+  // makes every write(), the others (when pool_size > 1) serve read() in
+  // parallel with it (WAL: readers see what was committed and never block
+  // the writer).
   static Result<std::unique_ptr<Database>> open(const std::string& url, size_t pool_size);
   ~Database();
 
@@ -91,7 +94,7 @@ class Database {
   // DatabaseUnavailable when the database is unreachable.
   template <class F>
   auto write(F&& fn) {
-    Lease lease(*this);
+    Lease lease(*this, Use::write);
     try {
       lease.begin();
       if constexpr (std::is_void_v<decltype(fn(lease.sql()))>) {
@@ -122,8 +125,22 @@ class Database {
   // reopened session.
   template <class F>
   auto read(F&& fn) {
+    return read_with(Use::read, std::forward<F>(fn));
+  }
+  // A read on the session that writes (SQLite's PRAGMA data_version counts
+  // the commits of other connections only: this process's own are not news).
+  template <class F>
+  auto read_on_writer(F&& fn) {
+    return read_with(Use::write, std::forward<F>(fn));
+  }
+
+ private:
+  enum class Use { write, read };
+
+  template <class F>
+  auto read_with(Use use, F&& fn) {
     for (int attempt = 0;; ++attempt) {
-      Lease lease(*this);
+      Lease lease(*this, use);
       try {
         return fn(lease.sql());
       } catch (const std::exception& e) {
@@ -134,6 +151,7 @@ class Database {
     }
   }
 
+ public:
   // The statements `sql` (a session of this pool, leased to the caller) keeps
   // prepared; they go with the session when it is replaced.
   StatementCache& statements(soci::session& sql);
@@ -155,7 +173,7 @@ class Database {
   // One session taken from the pool for one write() or read().
   class Lease {
    public:
-    explicit Lease(Database& db);
+    Lease(Database& db, Use use);
     ~Lease();
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -172,8 +190,10 @@ class Database {
 
    private:
     bool connection_lost(const std::exception& e);
+    void give_back();
     Database& db_;
     size_t index_;
+    bool writer_ = false;  // SQLite's writing session
     bool in_tx_ = false;
   };
 
@@ -192,7 +212,8 @@ class Database {
   std::vector<Slot> slots_;
   // Per session; declared after slots_ so its statements go before their sessions.
   std::unordered_map<const soci::session*, std::unique_ptr<StatementCache>> statements_;
-  std::vector<size_t> free_;
+  std::vector<size_t> free_;  // SQLite: its reading sessions only
+  bool writer_busy_ = false;  // SQLite: session 0 is leased
   // Connection attempts: failures in a row, and no attempt before next_try_.
   int failures_ = 0;
   std::chrono::steady_clock::time_point next_try_{};
