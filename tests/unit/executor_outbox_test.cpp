@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -64,28 +65,25 @@ class BatchRecordingStore final : public RunStore {
     std::lock_guard lock(mutex_);
     return batches_;
   }
-  // The batch holding step `id`'s transition to `status`; -1 when none.
-  int batch_of(const std::string& id, StepStatus status) const {
+  // The first batch holding a write `match` accepts; -1 when none.
+  template <class Match>
+  int first_batch(Match match) const {
     const auto all = batches();
     for (size_t b = 0; b < all.size(); ++b) {
-      for (const Written& w : all[b]) {
-        if (w.kind == RunWrite::Kind::transition && w.step == id && w.status == status) {
-          return static_cast<int>(b);
-        }
+      if (std::any_of(all[b].begin(), all[b].end(), match)) {
+        return static_cast<int>(b);
       }
     }
     return -1;
   }
+  // The batch holding step `id`'s transition to `status`.
+  int batch_of(const std::string& id, StepStatus status) const {
+    return first_batch([&](const Written& w) {
+      return w.kind == RunWrite::Kind::transition && w.step == id && w.status == status;
+    });
+  }
   int batch_of_event(const std::string& type) const {
-    const auto all = batches();
-    for (size_t b = 0; b < all.size(); ++b) {
-      for (const Written& w : all[b]) {
-        if (w.event == type) {
-          return static_cast<int>(b);
-        }
-      }
-    }
-    return -1;
+    return first_batch([&](const Written& w) { return w.event == type; });
   }
 
   std::atomic<bool> may_call{true};
@@ -111,6 +109,19 @@ steps:
     needs: [b]
     with: { value: 3 }
 )";
+
+// The stored events of a run of kChain, each as "type step".
+const std::vector<std::string> kChainStory{"run.created",      "run.started",      "step.started a",
+                                           "step.succeeded a", "step.started b",   "step.succeeded b",
+                                           "step.started c",   "step.succeeded c", "run.succeeded"};
+
+std::vector<std::string> event_story(const RunStore& store, const std::string& run_id) {
+  std::vector<std::string> seen;
+  for (const auto& e : store.get_events(run_id, 0, 1000)) {
+    seen.push_back(e.type + (e.step_id.empty() ? "" : " " + e.step_id));
+  }
+  return seen;
+}
 
 TEST(ExecutorOutbox, AnEventCallbackMayCancelTheRunItReportsOn) {
   auto plan = compile(kChain);
@@ -148,14 +159,7 @@ TEST(ExecutorOutbox, StoredEventsKeepTheRunsOrderAndAreAllInWhenWaitReturns) {
   auto result = executor.run(plan, Json::object());
   ASSERT_TRUE(result.ok()) << result.error().message;
   ASSERT_EQ(result->status, RunStatus::Succeeded) << result->error;
-  std::vector<std::string> seen;
-  for (const auto& e : store.get_events(result->run_id, 0, 1000)) {
-    seen.push_back(e.type + (e.step_id.empty() ? "" : " " + e.step_id));
-  }
-  const std::vector<std::string> expected{"run.created",      "run.started",      "step.started a",
-                                          "step.succeeded a", "step.started b",   "step.succeeded b",
-                                          "step.started c",   "step.succeeded c", "run.succeeded"};
-  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(event_story(store, result->run_id), kChainStory);
 }
 
 TEST(ExecutorOutbox, AFastStepsStartIsWrittenWithItsEndAndTheRunsStartWithItsFirstStep) {
@@ -176,14 +180,7 @@ TEST(ExecutorOutbox, AFastStepsStartIsWrittenWithItsEndAndTheRunsStartWithItsFir
   EXPECT_EQ(store.batch_of_event("run.started"), store.batch_of("a", StepStatus::Succeeded));
   EXPECT_LT(store.batch_of("a", StepStatus::Succeeded), store.batch_of("b", StepStatus::Running))
       << "a's end is written before b is called";
-  std::vector<std::string> seen;
-  for (const auto& e : store.get_events(result->run_id, 0, 1000)) {
-    seen.push_back(e.type + (e.step_id.empty() ? "" : " " + e.step_id));
-  }
-  const std::vector<std::string> expected{"run.created",      "run.started",      "step.started a",
-                                          "step.succeeded a", "step.started b",   "step.succeeded b",
-                                          "step.started c",   "step.succeeded c", "run.succeeded"};
-  EXPECT_EQ(seen, expected) << "the events are all there, in order";
+  EXPECT_EQ(event_story(store, result->run_id), kChainStory) << "the events are all there, in order";
 }
 
 TEST(ExecutorOutbox, WithStartRecordAfterZeroAStepsStartIsWrittenBeforeItIsCalled) {
