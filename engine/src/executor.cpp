@@ -593,6 +593,7 @@ struct Executor::Impl {
       rec.started_ms = now_ms();
       record(*run, std::move(rec),
              EventRecord{"", 0, 0, to_string(EventType::StepStarted), "", index, Json{{"attempt", attempt}}});
+      run->outbox.back().gates_call = options.start_record_after.count() <= 0;
     }
     bool held_here = true;
     if (options.start_record_after.count() <= 0) {

@@ -114,7 +114,7 @@ class FencedRunStore final : public RunStore {
       return;
     }
     const std::string id = writes.front().run_id();
-    const bool start = opens_a_step(writes);
+    const bool start = gates_a_call(writes);
     if (start && lapsed(id)) {
       return;
     }

@@ -105,23 +105,8 @@ void write_each(RunStore& store, std::vector<RunWrite>& writes) {
   }
 }
 
-bool opens_a_step(const std::vector<RunWrite>& writes) {
-  for (size_t i = 0; i < writes.size(); ++i) {
-    const RunWrite& w = writes[i];
-    if (w.kind != RunWrite::Kind::transition || w.step.status != StepStatus::Running) {
-      continue;
-    }
-    const bool ended = std::any_of(writes.begin() + static_cast<std::ptrdiff_t>(i) + 1, writes.end(),
-                                   [&](const RunWrite& later) {
-                                     return later.kind == RunWrite::Kind::transition &&
-                                            later.step.step_id == w.step.step_id && later.step.index == w.step.index &&
-                                            later.step.status != StepStatus::Running;
-                                   });
-    if (!ended) {
-      return true;
-    }
-  }
-  return false;
+bool gates_a_call(const std::vector<RunWrite>& writes) {
+  return std::any_of(writes.begin(), writes.end(), [](const RunWrite& w) { return w.gates_call; });
 }
 
 }  // namespace linkhub

@@ -189,7 +189,7 @@ LeaseWrite MemoryStores::append_event(EventRecord event, int64_t epoch) {
 
 LeaseWrite MemoryStores::write_all(const std::string& run_id, std::vector<RunWrite>& writes, int64_t epoch) {
   std::lock_guard lock(mutex_);
-  if (!holds(run_id, epoch, opens_a_step(writes))) {
+  if (!holds(run_id, epoch, gates_a_call(writes))) {
     return LeaseWrite::stale;
   }
   for (RunWrite& w : writes) {
@@ -254,6 +254,9 @@ std::vector<RunRecord> MemoryStores::claim_runs(const std::string& owner, size_t
 
 LeaseCheck MemoryStores::renew_leases(const std::string& owner, const std::vector<HeldRun>& held,
                                       std::chrono::milliseconds lease) {
+  if (renewals_fail) {
+    throw std::runtime_error("renewals fail (test)");
+  }
   std::lock_guard lock(mutex_);
   LeaseCheck check;
   const int64_t expires = now_ms() + lease.count();

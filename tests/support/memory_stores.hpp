@@ -10,6 +10,7 @@
 
 #include <condition_variable>
 #include <map>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -33,6 +34,8 @@ class MemoryStores final : public RunStore,
   // holder's lease lapsed (no heartbeat can come in between); nullopt when
   // the run is unknown or finished.
   std::optional<RunRecord> take_over(const std::string& run_id, const std::string& owner);
+  // For tests: every lease renewal throws (the database is away for the heartbeats).
+  std::atomic<bool> renewals_fail{false};
 
   // RunStore
   RunRecord create_run(RunRecord run) override;

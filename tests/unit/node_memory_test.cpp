@@ -123,6 +123,38 @@ TEST_F(NodeOnMemoryStores, RunsEveryQueuedRunToItsEnd) {
   EXPECT_EQ(memory_.queue_depth(), 0u);
 }
 
+// A step called under a live lease whose start is written once the lease has
+// lapsed (no heartbeat could renew it), with nobody having taken the run
+// over: the late start is not a gate, the step's result is kept, and the
+// step is not called a second time.
+TEST_F(NodeOnMemoryStores, AStepStartWrittenAfterTheLeaseLapsedUnclaimedKeepsWhatTheStepDid) {
+  const Workflow wf = load(R"(name: one_long
+steps:
+  - id: long
+    uses: core.delay
+    with: { duration: 900ms }
+)");
+  auto run = enqueue_run(memory_.stores(), wf, Json::object());
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  memory_.renewals_fail = true;
+  ExecutorOptions exec = executor_options();
+  exec.start_record_after = std::chrono::milliseconds(400);  // later than the lease
+  NodeOptions options = node_options(false);
+  options.lease = std::chrono::milliseconds(200);
+  Node node(builtin_plugins(), memory_.stores(), std::move(exec), options);
+  std::thread worker([&] { node.run(); });
+  // Bounded polling: until the run ends or the node claims it a second time.
+  for (int i = 0; i < 400 && memory_.get_run(run->id)->status != RunStatus::Succeeded && node.stats().claimed < 2;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  node.stop();
+  worker.join();
+  EXPECT_EQ(memory_.get_run(run->id)->status, RunStatus::Succeeded);
+  EXPECT_EQ(node.stats().claimed, 1u) << "the run was not dropped and claimed again: its step ran once";
+  EXPECT_EQ(node.stats().stale_writes, 0u);
+}
+
 TEST_F(NodeOnMemoryStores, ARunTakenOverWhileItsStepRanIsDroppedWithoutAWriteAndTheNodeGoesOn) {
   const Workflow slow = load(kMemorySlow);
   auto lost = enqueue_run(memory_.stores(), slow, Json::object());

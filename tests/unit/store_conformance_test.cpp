@@ -190,22 +190,31 @@ TEST_P(StoreConformance, ABatchOfARunsWritesIsStoredWholeInOrderOrNotAtAll) {
   EXPECT_EQ(s().runs.get_steps(run.id).size(), 1u);
 }
 
-TEST_P(StoreConformance, ABatchThatLeavesAStepStartedNeedsALiveLeaseOneThatEndsItDoesNot) {
+TEST_P(StoreConformance, ABatchThatGatesAStepsCallNeedsALiveLeaseOthersTheEpochOnly) {
   const RunRecord run = queued();
   const auto a = s().queue.claim_runs("node-a", 1, 60s);
   ASSERT_EQ(a.size(), 1u);
   lapse("node-a", a[0]);  // nobody claimed it yet
-  std::vector<RunWrite> opens{RunWrite{RunWrite::Kind::transition, step_of(run.id, "s", StepStatus::Running), {},
-                                       event_of(run.id, "step.started")}};
-  EXPECT_EQ(s().leased.write_all(run.id, opens, a[0].lease_epoch), LeaseWrite::stale)
+  auto start = [&](const std::string& step, bool gates_call) {
+    RunWrite w{RunWrite::Kind::transition, step_of(run.id, step, StepStatus::Running), {},
+               event_of(run.id, "step.started")};
+    w.gates_call = gates_call;
+    return w;
+  };
+  std::vector<RunWrite> gate{start("s", true)};
+  EXPECT_EQ(s().leased.write_all(run.id, gate, a[0].lease_epoch), LeaseWrite::stale)
       << "its step would be called under a lapsed lease";
-  std::vector<RunWrite> ran{
-      RunWrite{RunWrite::Kind::transition, step_of(run.id, "s", StepStatus::Running), {},
-               event_of(run.id, "step.started")},
-      RunWrite{RunWrite::Kind::transition, step_of(run.id, "s", StepStatus::Succeeded), {},
-               event_of(run.id, "step.succeeded")}};
+  std::vector<RunWrite> late{start("s", false)};
+  EXPECT_EQ(s().leased.write_all(run.id, late, a[0].lease_epoch), LeaseWrite::done)
+      << "a start written while its step runs: the step was called under a live lease";
+  std::vector<RunWrite> ran{start("t", false), RunWrite{RunWrite::Kind::transition,
+                                                        step_of(run.id, "t", StepStatus::Succeeded), {},
+                                                        event_of(run.id, "step.succeeded")}};
   EXPECT_EQ(s().leased.write_all(run.id, ran, a[0].lease_epoch), LeaseWrite::done)
-      << "the step was called already: what it did is reported";
+      << "what was done is reported while the epoch is the run's";
+  ASSERT_EQ(s().queue.claim_runs("node-b", 1, 60s).size(), 1u);
+  std::vector<RunWrite> stale{start("u", false)};
+  EXPECT_EQ(s().leased.write_all(run.id, stale, a[0].lease_epoch), LeaseWrite::stale) << "but not after a takeover";
 }
 
 TEST_P(StoreConformance, AReleasedRunIsClaimableAtOnceAndAStaleReleaseChangesNothing) {

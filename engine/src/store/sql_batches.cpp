@@ -64,7 +64,7 @@ LeaseWrite SqlStore::Impl::write_all(const std::string& run_id, std::vector<RunW
 
 bool SqlStore::Impl::store_batch(soci::session& sql, Batch& batch) {
   const std::string& run_id = *batch.run_id;
-  if (!holds(sql, run_id, batch.epoch, opens_a_step(*batch.writes))) {
+  if (!holds(sql, run_id, batch.epoch, gates_a_call(*batch.writes))) {
     batch.result = LeaseWrite::stale;
     return false;
   }

@@ -96,6 +96,10 @@ struct RunWrite {
   StepRecord step;  // transition
   RunRecord run;    // run_update
   EventRecord event;
+  // A step's start written just before its plugin is called (the executor
+  // with start_record_after 0): the write is the gate of the call, and needs
+  // the lease live. A start written later (the step was called already) does not.
+  bool gates_call = false;
 
   const std::string& run_id() const {
     return kind == Kind::run_update ? run.id : kind == Kind::transition ? step.run_id : event.run_id;

@@ -95,15 +95,16 @@ class LeasedRunWrites {
   virtual std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord event,
                                                           int64_t epoch) = 0;
   // One run's writes (all for `run_id`), in order, under one check of the
-  // epoch: all stored or, when stale, none. Starts need a live lease as
-  // above, except a start whose step ends later in the same batch: its
-  // plugin was called already (the executor checks the lease before it calls
-  // a step whose start it has not written yet: ExecutorOptions::start_record_after).
+  // epoch: all stored or, when stale, none. A batch holding a start that
+  // gates its step's call (RunWrite::gates_call) needs the lease live, as a
+  // start does above; other starts are written after their step was called
+  // (the executor asked may_call_step before it called it:
+  // ExecutorOptions::start_record_after) and need the epoch only.
   virtual LeaseWrite write_all(const std::string& run_id, std::vector<RunWrite>& writes, int64_t epoch) = 0;
 };
 
-// Whether a batch holds a step start that is not ended within it (and so needs a live lease).
-bool opens_a_step(const std::vector<RunWrite>& writes);
+// Whether a batch holds a start that gates its step's call (and so needs a live lease).
+bool gates_a_call(const std::vector<RunWrite>& writes);
 
 // The durable queue: unfinished runs that nodes claim under a lease (owner,
 // expiry) and heartbeat; a lapsed lease is claimed again by any node, which
