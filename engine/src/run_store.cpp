@@ -88,7 +88,6 @@ std::string new_run_id() {
   return buf;
 }
 
-
 void write_each(RunStore& store, std::vector<RunWrite>& writes) {
   for (RunWrite& w : writes) {
     switch (w.kind) {

@@ -8,9 +8,9 @@
 
 #include <linkhub/engine/stores.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
-#include <atomic>
 #include <mutex>
 #include <string>
 #include <unordered_map>

@@ -40,9 +40,7 @@ class BatchRecordingStore final : public RunStore {
 
   RunRecord create_run(RunRecord run) override { return inner_.create_run(std::move(run)); }
   void update_run(const RunRecord& run, EventRecord event) override { inner_.update_run(run, std::move(event)); }
-  void transition(StepRecord step, EventRecord event) override {
-    inner_.transition(std::move(step), std::move(event));
-  }
+  void transition(StepRecord step, EventRecord event) override { inner_.transition(std::move(step), std::move(event)); }
   void append_event(EventRecord event) override { inner_.append_event(std::move(event)); }
   void write_all(std::vector<RunWrite>& writes) override {
     std::vector<Written> batch;
@@ -78,9 +76,8 @@ class BatchRecordingStore final : public RunStore {
   }
   // The batch holding step `id`'s transition to `status`.
   int batch_of(const std::string& id, StepStatus status) const {
-    return first_batch([&](const Written& w) {
-      return w.kind == RunWrite::Kind::transition && w.step == id && w.status == status;
-    });
+    return first_batch(
+        [&](const Written& w) { return w.kind == RunWrite::Kind::transition && w.step == id && w.status == status; });
   }
   int batch_of_event(const std::string& type) const {
     return first_batch([&](const Written& w) { return w.event == type; });

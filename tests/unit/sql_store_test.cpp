@@ -118,8 +118,9 @@ TEST_P(SqlStoreTest, WritesGoOnWithTheirPreparedStatementsOnASessionThatWasRepla
   const int64_t epoch = claimed[0].lease_epoch;
   auto step = [&](const std::string& id, StepStatus status) {
     StepRecord st{r.id, id, -1, 1, status, Json{{"step", id}}, Json(), "", 1000, 0};
-    return store_->transition(st, EventRecord{"", 0, 0, status == StepStatus::Running ? "step.started" : "step.succeeded",
-                                              id, -1, Json::object()},
+    return store_->transition(st,
+                              EventRecord{"", 0, 0, status == StepStatus::Running ? "step.started" : "step.succeeded",
+                                          id, -1, Json::object()},
                               epoch);
   };
   EXPECT_EQ(step("a", StepStatus::Running), LeaseWrite::done);

@@ -156,9 +156,11 @@ std::vector<RunWrite> a_batch(const RunRecord& run, const std::string& step) {
     st.step_id = step;
     st.status = status;
     st.attempt = 1;
-    writes.push_back(RunWrite{RunWrite::Kind::transition, st, {},
-                              EventRecord{run.id, 0, 0, status == StepStatus::Running ? "step.started" : "step.succeeded",
-                                          step}});
+    writes.push_back(
+        RunWrite{RunWrite::Kind::transition,
+                 st,
+                 {},
+                 EventRecord{run.id, 0, 0, status == StepStatus::Running ? "step.started" : "step.succeeded", step}});
   }
   writes.push_back(RunWrite{RunWrite::Kind::event, {}, {}, EventRecord{run.id, 0, 0, "step.log", step}});
   return writes;
@@ -176,7 +178,8 @@ TEST_P(StoreConformance, ABatchOfARunsWritesIsStoredWholeInOrderOrNotAtAll) {
     types.push_back(e.type);
     EXPECT_EQ(e.seq, ++seq) << "numbered one by one";
   }
-  EXPECT_EQ(types, (std::vector<std::string>{"run.created", "run.started", "step.started", "step.succeeded", "step.log"}));
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"run.created", "run.started", "step.started", "step.succeeded", "step.log"}));
   const auto steps = s().runs.get_steps(run.id);
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_EQ(steps[0].status, StepStatus::Succeeded);
@@ -196,8 +199,8 @@ TEST_P(StoreConformance, ABatchThatGatesAStepsCallNeedsALiveLeaseOthersTheEpochO
   ASSERT_EQ(a.size(), 1u);
   lapse("node-a", a[0]);  // nobody claimed it yet
   auto start = [&](const std::string& step, bool gates_call) {
-    RunWrite w{RunWrite::Kind::transition, step_of(run.id, step, StepStatus::Running), {},
-               event_of(run.id, "step.started")};
+    RunWrite w{
+        RunWrite::Kind::transition, step_of(run.id, step, StepStatus::Running), {}, event_of(run.id, "step.started")};
     w.gates_call = gates_call;
     return w;
   };
@@ -208,7 +211,8 @@ TEST_P(StoreConformance, ABatchThatGatesAStepsCallNeedsALiveLeaseOthersTheEpochO
   EXPECT_EQ(s().leased.write_all(run.id, late, a[0].lease_epoch), LeaseWrite::done)
       << "a start written while its step runs: the step was called under a live lease";
   std::vector<RunWrite> ran{start("t", false), RunWrite{RunWrite::Kind::transition,
-                                                        step_of(run.id, "t", StepStatus::Succeeded), {},
+                                                        step_of(run.id, "t", StepStatus::Succeeded),
+                                                        {},
                                                         event_of(run.id, "step.succeeded")}};
   EXPECT_EQ(s().leased.write_all(run.id, ran, a[0].lease_epoch), LeaseWrite::done)
       << "what was done is reported while the epoch is the run's";

@@ -82,18 +82,17 @@ struct StepUpsert final : store::CachedStatement {
   long long started = 0, finished = 0;
   soci::statement st;
   explicit StepUpsert(soci::session& sql)
-      : st((sql.prepare
-                << "INSERT INTO lh_steps (run_id, step_id, item_index, attempt, status, input, output, error, "
-                   "started_ms, finished_ms, error_code, error_details) "
-                   "VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1, :ec, :ed) "
-                   "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempt = excluded.attempt, "
-                   "status = excluded.status, "
-                   "input = CASE WHEN excluded.input = 'null' THEN lh_steps.input ELSE excluded.input END, "
-                   "output = excluded.output, error = excluded.error, "
-                   "started_ms = CASE WHEN excluded.started_ms = 0 THEN lh_steps.started_ms "
-                   "ELSE excluded.started_ms END, "
-                   "finished_ms = excluded.finished_ms, error_code = excluded.error_code, "
-                   "error_details = excluded.error_details",
+      : st((sql.prepare << "INSERT INTO lh_steps (run_id, step_id, item_index, attempt, status, input, output, error, "
+                           "started_ms, finished_ms, error_code, error_details) "
+                           "VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1, :ec, :ed) "
+                           "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempt = excluded.attempt, "
+                           "status = excluded.status, "
+                           "input = CASE WHEN excluded.input = 'null' THEN lh_steps.input ELSE excluded.input END, "
+                           "output = excluded.output, error = excluded.error, "
+                           "started_ms = CASE WHEN excluded.started_ms = 0 THEN lh_steps.started_ms "
+                           "ELSE excluded.started_ms END, "
+                           "finished_ms = excluded.finished_ms, error_code = excluded.error_code, "
+                           "error_details = excluded.error_details",
             soci::use(run_id), soci::use(step_id), soci::use(index), soci::use(attempt), soci::use(status),
             soci::use(input), soci::use(output), soci::use(error), soci::use(started), soci::use(finished),
             soci::use(error_code), soci::use(details))) {}

@@ -210,8 +210,7 @@ LeaseWrite SqlStore::Impl::append_event(EventRecord& event, long long epoch) {
 
 std::optional<RunRecord> SqlStore::get_run(std::string_view run_id) const {
   const std::string id(run_id);
-  return impl_->db->read(
-      [&](soci::session& sql) { return impl_->db->statements(sql).get<RunById>(sql).find(id); });
+  return impl_->db->read([&](soci::session& sql) { return impl_->db->statements(sql).get<RunById>(sql).find(id); });
 }
 
 std::vector<RunRecord> SqlStore::list_runs(size_t limit) const {
