@@ -277,8 +277,11 @@ while [[ $(now_ms) -lt $end ]]; do
       log_fault "stop w$i $p"
       frozen_until=$(($(now_ms) + 2 * lease * 1000 + 1000))
       while [[ $(now_ms) -lt $frozen_until ]]; do sleep 0.2; done
-      kill -CONT "$p" 2>/dev/null || true
+      # Logged before the signal: the node may act the moment it wakes, and
+      # an execution stamped before a later-logged thaw looked like one made
+      # while frozen (a 10-minute run flagged one so, 1 ms apart).
       log_fault "cont w$i $p"
+      kill -CONT "$p" 2>/dev/null || true
       ;;
     pgrestart)
       log_fault "pgrestart - -"
