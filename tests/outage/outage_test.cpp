@@ -419,6 +419,29 @@ TEST_F(Outage, NodesStartedBeforeTheirDatabaseWaitForItAndThenServe) {
   check_nothing_lost(load);
 }
 
+// A node asked to stop while it waits for its database stops (exit 0), as
+// it would once serving: a deploy that gives up on a database still down
+// must not find its nodes killed by their own SIGTERM.
+TEST_F(Outage, NodesWaitingForTheirDatabaseStopOnSigtermAndExitZero) {
+  if (const auto why = test::PrivatePostgres::unavailable_reason(); !why.empty()) {
+    GTEST_SKIP() << "\n\n*** " << why << " ***\n";
+  }
+  test::PrivatePostgres pg;
+  ASSERT_FALSE(pg.url().empty()) << pg.error();
+  ASSERT_NO_FATAL_FAILURE(prepare(pg.url(), "pg-never"));
+  ASSERT_TRUE(pg.stop_immediate());
+  launch_cluster();
+  EXPECT_TRUE(wait_for_log("worker-1.log", *workers_[0], "waiting for the database")) << logs();
+  EXPECT_TRUE(wait_for_log("worker-2.log", *workers_[1], "waiting for the database")) << logs();
+  EXPECT_TRUE(wait_for_log("serve.log", *serve_, "waiting for the database")) << logs();
+  for (auto* child : {workers_[0].get(), workers_[1].get(), serve_.get()}) {
+    child->kill(SIGTERM);
+    const auto status = child->wait();
+    EXPECT_TRUE(status.exited && status.code == 0) << "signal " << status.signal << "\n" << logs();
+  }
+  EXPECT_NE(logs().find("stopped by SIGTERM while waiting for the database"), std::string::npos) << logs();
+}
+
 TEST_F(Outage, SqliteLockedPastTheBusyTimeoutUnderLoadLosesNothingAndEveryNodeServesAgain) {
   ASSERT_NO_FATAL_FAILURE(prepare(test::fresh_database("sqlite"), "sqlite"));
   env_["LINKHUB_SQLITE_BUSY_TIMEOUT_MS"] = "300";

@@ -78,12 +78,22 @@ Result<std::unique_ptr<SqlStore>> open_store_waiting(const GlobalOptions& global
       std::cerr << "linkhub: waiting for the database: " << store.error().message << "\n";
       next_report = now + 30s;
     }
-    std::this_thread::sleep_for(delay);
+    // Asked to stop while it waits (the caller blocked these): it stops.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    const timespec pause{static_cast<time_t>(delay.count() / 1000), static_cast<long>(delay.count() % 1000) * 1000000L};
+    if (const int sig = sigtimedwait(&stop, nullptr, &pause); sig > 0) {
+      return Error{std::string("stopped by ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                       " while waiting for the database",
+                   error_codes::cancelled};
+    }
     delay = std::min<std::chrono::milliseconds>(delay * 2, 5s);
   }
 }
 
-std::optional<Session> open_session(const GlobalOptions& global, bool wait_for_database) {
+std::optional<Session> open_session(const GlobalOptions& global, bool wait_for_database, bool* stopped) {
   auto env = open_environment(global);
   if (!env) {
     std::cerr << "linkhub: " << env.error().message << "\n";
@@ -91,6 +101,9 @@ std::optional<Session> open_session(const GlobalOptions& global, bool wait_for_d
   }
   auto store = wait_for_database ? open_store_waiting(global, env->config) : open_store(global, env->config);
   if (!store) {
+    if (stopped != nullptr) {
+      *stopped = store.error().code == error_codes::cancelled;
+    }
     std::cerr << "linkhub: " << store.error().message << "\n";
     return std::nullopt;
   }

@@ -43,7 +43,9 @@ struct Session {
   std::unique_ptr<SqlStore> store;
 };
 // `wait_for_database`: as open_store_waiting (long-running nodes).
-std::optional<Session> open_session(const GlobalOptions& global, bool wait_for_database = false);
+// `stopped` (when given) tells whether a wait for the database ended on SIGTERM or SIGINT.
+std::optional<Session> open_session(const GlobalOptions& global, bool wait_for_database = false,
+                                    bool* stopped = nullptr);
 
 // The run database: --db, else the configuration's `database`.
 std::string database_url(const GlobalOptions& global, const Config& config);
@@ -52,7 +54,8 @@ Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const 
 // cannot be reached yet (it starts after them, restarts, fails over) is
 // tried again, 0.2 s doubling to 5 s apart, until it opens; each 30 s of
 // waiting says so on stderr. A permanent failure (a bad URL, a corrupt
-// file, a schema newer than this binary) returns at once.
+// file, a schema newer than this binary) returns at once, and so does
+// SIGTERM or SIGINT (the caller blocks them first) with code `cancelled`.
 Result<std::unique_ptr<SqlStore>> open_store_waiting(const GlobalOptions& global, const Config& config);
 
 // Executor settings from the configuration (threads: `threads` when > 0).

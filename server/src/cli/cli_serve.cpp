@@ -4,6 +4,8 @@
 
 #include "http/serve_app.hpp"
 
+#include <linkhub/engine/error_codes.hpp>
+
 #include <malloc.h>
 #include <sys/resource.h>
 
@@ -65,7 +67,7 @@ int cmd_serve(const GlobalOptions& global, const ServeCliOptions& options) {
   auto store = open_store_waiting(global, env->config);
   if (!store) {
     std::cerr << "linkhub: " << store.error().message << "\n";
-    return 2;
+    return store.error().code == error_codes::cancelled ? 0 : 2;  // stopped while it waited
   }
 
   http::ServeOptions serve;

@@ -11,9 +11,18 @@
 namespace linkhub::cli {
 
 int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
-  auto session = open_session(global, /*wait_for_database=*/true);
+  // SIGTERM / SIGINT: stop claiming, let the runs in flight finish (for at
+  // most shutdown_grace, then hand them back to the queue), exit 0. Blocked
+  // from here, so one that comes while the database is awaited stops that too.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  bool stopped = false;
+  auto session = open_session(global, /*wait_for_database=*/true, &stopped);
   if (!session) {
-    return 2;
+    return stopped ? 0 : 2;
   }
   auto* env = &session->env;
   auto* store = &session->store;
@@ -30,13 +39,6 @@ int cmd_worker(const GlobalOptions& global, const WorkerOptions& options) {
     }
   }
 
-  // SIGTERM / SIGINT: stop claiming, let the runs in flight finish (for at
-  // most shutdown_grace, then hand them back to the queue), exit 0.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   NodeOptions node_options;
   node_options.owner = options.owner;
