@@ -338,6 +338,17 @@ class Outage : public ::testing::Test {
     }
   }
 
+  // Two workers and serve --no-worker started while `pg` is down: each says it waits.
+  void launch_while_postgres_is_down(test::PrivatePostgres& pg, const std::string& name) {
+    ASSERT_FALSE(pg.url().empty()) << pg.error();
+    ASSERT_NO_FATAL_FAILURE(prepare(pg.url(), name));
+    ASSERT_TRUE(pg.stop_immediate());
+    launch_cluster();
+    EXPECT_TRUE(wait_for_log("worker-1.log", *workers_[0], "waiting for the database")) << logs();
+    EXPECT_TRUE(wait_for_log("worker-2.log", *workers_[1], "waiting for the database")) << logs();
+    EXPECT_TRUE(wait_for_log("serve.log", *serve_, "waiting for the database")) << logs();
+  }
+
   std::string db_, key_;
   fs::path dir_;
   std::map<std::string, std::string> env_;
@@ -405,13 +416,7 @@ TEST_F(Outage, NodesStartedBeforeTheirDatabaseWaitForItAndThenServe) {
     GTEST_SKIP() << "\n\n*** " << why << " ***\n";
   }
   test::PrivatePostgres pg;
-  ASSERT_FALSE(pg.url().empty()) << pg.error();
-  ASSERT_NO_FATAL_FAILURE(prepare(pg.url(), "pg-late"));
-  ASSERT_TRUE(pg.stop_immediate());
-  launch_cluster();
-  EXPECT_TRUE(wait_for_log("worker-1.log", *workers_[0], "waiting for the database")) << logs();
-  EXPECT_TRUE(wait_for_log("worker-2.log", *workers_[1], "waiting for the database")) << logs();
-  EXPECT_TRUE(wait_for_log("serve.log", *serve_, "waiting for the database")) << logs();
+  ASSERT_NO_FATAL_FAILURE(launch_while_postgres_is_down(pg, "pg-late"));
   ASSERT_TRUE(pg.start());
   ASSERT_NO_FATAL_FAILURE(wait_for_port());
   Load load(port_, key_);
@@ -427,13 +432,7 @@ TEST_F(Outage, NodesWaitingForTheirDatabaseStopOnSigtermAndExitZero) {
     GTEST_SKIP() << "\n\n*** " << why << " ***\n";
   }
   test::PrivatePostgres pg;
-  ASSERT_FALSE(pg.url().empty()) << pg.error();
-  ASSERT_NO_FATAL_FAILURE(prepare(pg.url(), "pg-never"));
-  ASSERT_TRUE(pg.stop_immediate());
-  launch_cluster();
-  EXPECT_TRUE(wait_for_log("worker-1.log", *workers_[0], "waiting for the database")) << logs();
-  EXPECT_TRUE(wait_for_log("worker-2.log", *workers_[1], "waiting for the database")) << logs();
-  EXPECT_TRUE(wait_for_log("serve.log", *serve_, "waiting for the database")) << logs();
+  ASSERT_NO_FATAL_FAILURE(launch_while_postgres_is_down(pg, "pg-never"));
   for (auto* child : {workers_[0].get(), workers_[1].get(), serve_.get()}) {
     child->kill(SIGTERM);
     const auto status = child->wait();
