@@ -159,16 +159,23 @@ TEST(ExecutorOutbox, StoredEventsKeepTheRunsOrderAndAreAllInWhenWaitReturns) {
   EXPECT_EQ(event_story(store, result->run_id), kChainStory);
 }
 
-TEST(ExecutorOutbox, AFastStepsStartIsWrittenWithItsEndAndTheRunsStartWithItsFirstStep) {
+// kChain run to its end on `store`, its starts written after `start_record_after`.
+void run_chain(BatchRecordingStore& store, std::chrono::milliseconds start_record_after, RunResult& out) {
   auto plan = compile(kChain);
   ASSERT_NE(plan, nullptr);
-  BatchRecordingStore store;
   ExecutorOptions options;
-  options.start_record_after = std::chrono::hours(1);  // every step here ends sooner
+  options.start_record_after = start_record_after;
   Executor executor(builtin_plugins(), store, options);
   auto result = executor.run(plan, Json::object());
   ASSERT_TRUE(result.ok()) << result.error().message;
   ASSERT_EQ(result->status, RunStatus::Succeeded) << result->error;
+  out = *result;
+}
+
+TEST(ExecutorOutbox, AFastStepsStartIsWrittenWithItsEndAndTheRunsStartWithItsFirstStep) {
+  BatchRecordingStore store;
+  RunResult result;
+  ASSERT_NO_FATAL_FAILURE(run_chain(store, std::chrono::hours(1), result));  // every step here ends sooner
   for (const char* id : {"a", "b", "c"}) {
     const int started = store.batch_of(id, StepStatus::Running);
     ASSERT_GE(started, 0) << id << "'s start is written";
@@ -177,19 +184,13 @@ TEST(ExecutorOutbox, AFastStepsStartIsWrittenWithItsEndAndTheRunsStartWithItsFir
   EXPECT_EQ(store.batch_of_event("run.started"), store.batch_of("a", StepStatus::Succeeded));
   EXPECT_LT(store.batch_of("a", StepStatus::Succeeded), store.batch_of("b", StepStatus::Running))
       << "a's end is written before b is called";
-  EXPECT_EQ(event_story(store, result->run_id), kChainStory) << "the events are all there, in order";
+  EXPECT_EQ(event_story(store, result.run_id), kChainStory) << "the events are all there, in order";
 }
 
 TEST(ExecutorOutbox, WithStartRecordAfterZeroAStepsStartIsWrittenBeforeItIsCalled) {
-  auto plan = compile(kChain);
-  ASSERT_NE(plan, nullptr);
   BatchRecordingStore store;
-  ExecutorOptions options;
-  options.start_record_after = std::chrono::milliseconds(0);
-  Executor executor(builtin_plugins(), store, options);
-  auto result = executor.run(plan, Json::object());
-  ASSERT_TRUE(result.ok()) << result.error().message;
-  ASSERT_EQ(result->status, RunStatus::Succeeded) << result->error;
+  RunResult result;
+  ASSERT_NO_FATAL_FAILURE(run_chain(store, std::chrono::milliseconds(0), result));
   for (const char* id : {"a", "b", "c"}) {
     EXPECT_LT(store.batch_of(id, StepStatus::Running), store.batch_of(id, StepStatus::Succeeded)) << id;
   }
