@@ -209,6 +209,12 @@ struct Node::Impl {
   size_t batch_done = 0;
   NodeStats stats;
   std::atomic<bool> stopping{false};
+  // Under `mutex`: whether submit() may start runs here (from construction
+  // until run() leaves its main loop), and the room submits took between
+  // their check and start().
+  bool accepting = true;
+  size_t reserved = 0;
+  std::mutex plans_mutex;  // start() runs on the node's thread and on submit()'s callers
   std::unordered_map<std::string, std::shared_ptr<const Plan>> plans;  // by workflow hash
 
   Impl(const PluginHost& h, NodeStores s, ExecutorOptions exec, NodeOptions o)
@@ -301,6 +307,7 @@ struct Node::Impl {
   }
 
   Result<std::shared_ptr<const Plan>> plan_for(const std::string& hash) {
+    std::lock_guard lock(plans_mutex);
     if (auto it = plans.find(hash); it != plans.end()) {
       return it->second;
     }
@@ -341,8 +348,9 @@ struct Node::Impl {
     }
   }
 
-  // `asked`: when the claim was asked for (its lease runs from then, by this process's clock).
-  void start(RunRecord run, Clock::time_point asked) {
+  // `asked`: when the claim was asked for (its lease runs from then, by this
+  // process's clock). `created`: the claim created the run (no steps stored yet).
+  void start(RunRecord run, Clock::time_point asked, bool created = false) {
     {
       std::lock_guard lock(mutex);
       held.insert(run.id);
@@ -354,7 +362,7 @@ struct Node::Impl {
     Result<std::shared_ptr<const Plan>> plan = Error{""};
     try {
       plan = plan_for(run.workflow_hash);
-      steps = plan ? stores.runs.get_steps(run.id) : steps;
+      steps = plan && !created ? stores.runs.get_steps(run.id) : steps;
     } catch (const std::exception& e) {
       // Claimed but not started: the run resumes once this node's lease lapses.
       std::cerr << "linkhub: node " << options.owner << ": run " << run.id
@@ -370,6 +378,34 @@ struct Node::Impl {
     if (!started) {
       fail_run(std::move(run), started.error().message);
     }
+  }
+
+  RunRecord submit(RunRecord run) {
+    {
+      std::lock_guard lock(mutex);
+      if (!accepting || stopping || !batch.empty() || held.size() + reserved >= options.max_runs) {
+        return stores.runs.create_run(std::move(run));
+      }
+      ++reserved;
+    }
+    struct Unreserve {
+      Impl& node;
+      ~Unreserve() {
+        std::lock_guard lock(node.mutex);
+        --node.reserved;
+      }
+    } unreserve{*this};
+    const auto asked = Clock::now();
+    run.status = RunStatus::Queued;
+    CreatedRun created = stores.queue.create_claimed_run(std::move(run), options.owner, options.lease);
+    if (created.claimed) {
+      {
+        std::lock_guard lock(mutex);
+        ++stats.submitted;
+      }
+      start(created.run, asked, true);
+    }
+    return created.run;
   }
 
   // Claims runs of the batch one by one, each once; a run that another live
@@ -419,7 +455,8 @@ struct Node::Impl {
     size_t free = 0;
     {
       std::lock_guard lock(mutex);
-      free = options.max_runs > held.size() ? options.max_runs - held.size() : 0;
+      const size_t busy_here = held.size() + reserved;
+      free = options.max_runs > busy_here ? options.max_runs - busy_here : 0;
     }
     if (free == 0 || stopping) {
       return 0;
@@ -546,7 +583,12 @@ struct Node::Impl {
 
   size_t in_flight() {
     std::lock_guard lock(mutex);
-    return held.size();
+    return held.size() + reserved;
+  }
+
+  void stop_accepting() {
+    std::lock_guard lock(mutex);
+    accepting = false;
   }
 
   // No database error ends the node: what failed (a claim, a heartbeat, a
@@ -642,6 +684,7 @@ struct Node::Impl {
       wait = std::clamp(to_deadline, std::chrono::milliseconds(1), wait);
       wait_for_work(wait);
     }
+    stop_accepting();  // what submit() started is waited for below (in_flight)
     // Let what runs here finish; heartbeat meanwhile so no other node takes
     // it. When stopping takes longer than the grace, hand the rest back.
     const auto give_back_at = Clock::now() + options.shutdown_grace;
@@ -706,6 +749,10 @@ void Node::stop() {
 
 const std::string& Node::owner() const {
   return impl_->options.owner;
+}
+
+RunRecord Node::submit(RunRecord run) {
+  return impl_->submit(std::move(run));
 }
 
 NodeStats Node::stats() const {

@@ -54,6 +54,8 @@ class Cluster {
     if (auto hash = register_workflow(*stores_[0], wf); !hash) {
       error = hash.error().message;
       return;
+    } else {
+      hash_ = *hash;
     }
     for (auto& store : stores_) {
       ExecutorOptions exec;
@@ -88,11 +90,19 @@ class Cluster {
     }
   }
 
-  // Queues a run; returns its id and when it was triggered.
+  // Triggers a run as `linkhub serve` does: the workflow was registered once
+  // (above), and the first node, which received the trigger, creates the run,
+  // claimed by itself when it has room (Node::submit), queued otherwise.
+  // Returns its id and when it was triggered.
   std::pair<std::string, Clock::time_point> trigger(const Workflow& wf) {
     const auto at = Clock::now();
-    auto run = enqueue_run(*stores_[0], wf, Json::object());
-    return {run ? run->id : std::string(), at};
+    RunRecord rec;
+    rec.workflow = wf.name;
+    rec.workflow_version = wf.version;
+    rec.workflow_hash = hash_;
+    auto inputs = Executor::prepare_inputs(wf, Json::object());
+    rec.inputs = inputs ? *inputs : Json::object();
+    return {nodes_[0]->submit(std::move(rec)).id, at};
   }
 
   void wait_for(size_t finished) {
@@ -114,6 +124,7 @@ class Cluster {
 
  private:
   std::vector<std::unique_ptr<SqlStore>> stores_;
+  std::string hash_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;

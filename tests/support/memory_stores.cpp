@@ -49,6 +49,13 @@ std::optional<RunRecord> MemoryStores::take_over(const std::string& run_id, cons
 // ---------------------------------------------------------------- runs
 
 RunRecord MemoryStores::create_run(RunRecord run) {
+  bool claimed = false;
+  return create(std::move(run), "", {}, claimed);
+}
+
+RunRecord MemoryStores::create(RunRecord run, const std::string& owner, std::chrono::milliseconds lease,
+                               bool& claimed) {
+  claimed = false;
   {
     std::lock_guard lock(mutex_);
     if (!run.idempotency_key.empty()) {
@@ -64,14 +71,22 @@ RunRecord MemoryStores::create_run(RunRecord run) {
       run.created_ms = now_ms();
     }
     run.status = RunStatus::Queued;
-    run.lease_epoch = 0;
+    const int64_t now = now_ms();
+    claimed = !owner.empty() && has_room(run, 0, now);
+    run.lease_epoch = claimed ? 1 : 0;
     order_.push_back(run.id);
     Run& stored = runs_[run.id];
     stored.record = run;
+    if (claimed) {
+      stored.owner = owner;
+      stored.lease_expires_ms = now + lease.count();
+    }
     append(stored,
            EventRecord{run.id, 0, 0, std::string(to_string(EventType::RunCreated)), "", -1, created_payload(run)});
   }
-  wake_local();
+  if (!claimed) {
+    wake_local();
+  }
   return run;
 }
 
@@ -232,16 +247,8 @@ std::vector<RunRecord> MemoryStores::claim_runs(const std::string& owner, size_t
         std::find(busy.begin(), busy.end(), id) != busy.end()) {
       continue;
     }
-    const auto wf = workflows_.find(run.record.workflow_hash);
-    if (wf != workflows_.end() && wf->second.concurrency > 0) {
-      int running = taken[run.record.workflow];
-      for (const auto& [other_id, other] : runs_) {
-        running +=
-            other.record.workflow == run.record.workflow && unfinished(other) && other.lease_expires_ms >= now ? 1 : 0;
-      }
-      if (running >= wf->second.concurrency) {
-        continue;
-      }
+    if (!has_room(run.record, taken[run.record.workflow], now)) {
+      continue;
     }
     ++taken[run.record.workflow];
     run.owner = owner;
@@ -250,6 +257,24 @@ std::vector<RunRecord> MemoryStores::claim_runs(const std::string& owner, size_t
     out.push_back(run.record);
   }
   return out;
+}
+
+bool MemoryStores::has_room(const RunRecord& run, int taken, int64_t now) const {
+  const auto wf = workflows_.find(run.workflow_hash);
+  if (wf == workflows_.end() || wf->second.concurrency <= 0) {
+    return true;
+  }
+  int running = taken;
+  for (const auto& [id, other] : runs_) {
+    running += other.record.workflow == run.workflow && unfinished(other) && other.lease_expires_ms >= now ? 1 : 0;
+  }
+  return running < wf->second.concurrency;
+}
+
+CreatedRun MemoryStores::create_claimed_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease) {
+  bool claimed = false;
+  RunRecord created = create(std::move(run), owner, lease, claimed);
+  return CreatedRun{std::move(created), claimed};
 }
 
 LeaseCheck MemoryStores::renew_leases(const std::string& owner, const std::vector<HeldRun>& held,

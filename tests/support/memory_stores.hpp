@@ -58,6 +58,7 @@ class MemoryStores final : public RunStore,
   // WorkQueue
   std::vector<RunRecord> claim_runs(const std::string& owner, size_t max, std::chrono::milliseconds lease,
                                     const std::string& only = "", const std::vector<std::string>& busy = {}) override;
+  CreatedRun create_claimed_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease) override;
   LeaseCheck renew_leases(const std::string& owner, const std::vector<HeldRun>& runs,
                           std::chrono::milliseconds lease) override;
   LeaseWrite release(const std::string& owner, const HeldRun& run) override;
@@ -111,6 +112,9 @@ class MemoryStores final : public RunStore,
   void write_run(const RunRecord& run, EventRecord event);
   void write_step(StepRecord step, EventRecord event);
   static bool unfinished(const Run& run);
+  // Whether the run's workflow may have one more run held under a live lease (`taken`: claimed meanwhile).
+  bool has_room(const RunRecord& run, int taken, int64_t now) const;
+  RunRecord create(RunRecord run, const std::string& owner, std::chrono::milliseconds lease, bool& claimed);
 
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Run> runs_;

@@ -99,6 +99,29 @@ class NodeOnMemoryStores : public ::testing::Test {
     return exec;
   }
 
+  // A run of `wf` as a trigger makes it (Node::submit's argument).
+  RunRecord trigger_of(const Workflow& wf, const Json& inputs, const std::string& key = "") {
+    auto hash = register_workflow(memory_.stores(), wf);
+    EXPECT_TRUE(hash.ok());
+    RunRecord run;
+    run.workflow = wf.name;
+    run.workflow_hash = hash.ok() ? *hash : "";
+    run.inputs = inputs;
+    run.idempotency_key = key;
+    return run;
+  }
+
+  // Bounded polling of the store: until the run has `status` (30 s at most).
+  bool reaches(const std::string& run_id, RunStatus status) {
+    for (int i = 0; i < 600; ++i) {
+      if (memory_.get_run(run_id)->status == status) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
   test::MemoryStores memory_;
 };
 
@@ -203,6 +226,87 @@ TEST_F(NodeOnMemoryStores, ACancellationAskedElsewhereStopsTheRunningStep) {
   for (const auto& e : memory_.get_events(run->id, 0, 100000)) {
     EXPECT_FALSE(e.type == "step.started" && e.step_id == "after") << "what needed the cancelled step never ran";
   }
+}
+
+TEST_F(NodeOnMemoryStores, ARunSubmittedToAWorkingNodeIsCreatedClaimedAndRunHere) {
+  const Workflow wf = load(kMemoryQuick);
+  Node node(builtin_plugins(), memory_.stores(), executor_options(), node_options(false));
+  std::thread worker([&] { node.run(); });
+  std::vector<std::string> ids;
+  for (const char* word : {"one", "two", "three"}) {
+    const RunRecord run = node.submit(trigger_of(wf, {{"word", word}}));
+    EXPECT_EQ(run.lease_epoch, 1) << "claimed by its creation";
+    ids.push_back(run.id);
+  }
+  for (const auto& id : ids) {
+    EXPECT_TRUE(reaches(id, RunStatus::Succeeded));
+  }
+  node.stop();
+  worker.join();
+  EXPECT_EQ(node.stats().submitted, 3u);
+  EXPECT_EQ(node.stats().claimed, 3u);
+  EXPECT_EQ(node.stats().finished, 3u);
+  for (const auto& id : ids) {
+    const auto run = memory_.get_run(id);
+    EXPECT_EQ(run->lease_epoch, 1) << "never claimed again";
+    EXPECT_EQ(run->outputs["b"], run->inputs["word"].get<std::string>() + "!");
+    const auto events = memory_.get_events(id, 0, 100);
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_EQ(events[0].type, "run.created");
+    EXPECT_EQ(events[1].type, "run.started");
+  }
+}
+
+TEST_F(NodeOnMemoryStores, ARunSubmittedTwiceWithOneKeyIsOneRun) {
+  const Workflow wf = load(kMemoryQuick);
+  Node node(builtin_plugins(), memory_.stores(), executor_options(), node_options(false));
+  std::thread worker([&] { node.run(); });
+  const RunRecord first = node.submit(trigger_of(wf, {{"word", "once"}}, "order-1"));
+  ASSERT_TRUE(reaches(first.id, RunStatus::Succeeded));
+  const RunRecord second = node.submit(trigger_of(wf, {{"word", "twice"}}, "order-1"));
+  node.stop();
+  worker.join();
+  EXPECT_EQ(second.id, first.id);
+  EXPECT_EQ(second.status, RunStatus::Succeeded) << "the run the key named, as stored";
+  EXPECT_EQ(node.stats().submitted, 1u);
+  EXPECT_EQ(node.stats().claimed, 1u);
+}
+
+TEST_F(NodeOnMemoryStores, ARunSubmittedToAFullNodeIsQueuedAndClaimedOnceThereIsRoom) {
+  const Workflow slow = load(kMemorySlow);
+  const Workflow quick = load(kMemoryQuick);
+  Started started;
+  NodeOptions options = node_options(false);
+  options.max_runs = 1;
+  Node node(builtin_plugins(), memory_.stores(), watching(started), options);
+  std::thread worker([&] { node.run(); });
+  const RunRecord busy = node.submit(trigger_of(slow, Json::object()));
+  ASSERT_TRUE(started.wait_for(busy.id, "wait"));
+  const RunRecord waiting = node.submit(trigger_of(quick, {{"word", "later"}}));
+  EXPECT_EQ(waiting.lease_epoch, 0) << "not claimed: the node had no room";
+  EXPECT_EQ(memory_.get_run(waiting.id)->status, RunStatus::Queued);
+  EXPECT_TRUE(memory_.request_cancel(busy.id));
+  EXPECT_TRUE(reaches(busy.id, RunStatus::Cancelled));
+  EXPECT_TRUE(reaches(waiting.id, RunStatus::Succeeded)) << "claimed from the queue once the slow run ended";
+  node.stop();
+  worker.join();
+  EXPECT_EQ(node.stats().submitted, 1u);
+  EXPECT_EQ(node.stats().claimed, 2u);
+}
+
+TEST_F(NodeOnMemoryStores, ARunSubmittedAfterTheNodeStoppedIsQueuedForAnother) {
+  const Workflow wf = load(kMemoryQuick);
+  Node node(builtin_plugins(), memory_.stores(), executor_options(), node_options(false));
+  std::thread worker([&] { node.run(); });
+  node.stop();
+  worker.join();
+  const RunRecord run = node.submit(trigger_of(wf, {{"word", "late"}}));
+  EXPECT_EQ(run.lease_epoch, 0);
+  EXPECT_EQ(node.stats().submitted, 0u);
+  Node next(builtin_plugins(), memory_.stores(), executor_options(), node_options(true));
+  next.run();
+  EXPECT_EQ(memory_.get_run(run.id)->status, RunStatus::Succeeded);
+  EXPECT_EQ(next.stats().claimed, 1u);
 }
 
 }  // namespace

@@ -91,6 +91,7 @@ TEST_F(ServeTest, MetricsCountRunsStepsAndRequests) {
            "linkhub_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n",
            "linkhub_queue_depth 0\n",
            "linkhub_node_runs_claimed_total 2\n",
+           "linkhub_node_runs_taken_at_trigger_total 2\n",  // created claimed: the node had room
            "linkhub_node_lease_reclaims_total 0\n",
            "linkhub_node_runs_released_total 0\n",
            "# TYPE linkhub_step_duration_seconds histogram\n",

@@ -293,6 +293,68 @@ TEST_P(StoreConformance, AWorkflowsConcurrencyHoldsAcrossClaims) {
   EXPECT_TRUE(s().queue.claim_runs("node-b", 5, 60s).empty()) << "one at a time";
 }
 
+TEST_P(StoreConformance, ARunCreatedClaimedIsItsCreatorsUntilItsLeaseLapses) {
+  RunRecord fresh;
+  fresh.workflow = "wf";
+  fresh.workflow_hash = "h1";
+  fresh.idempotency_key = "order-7";
+  const CreatedRun mine = s().queue.create_claimed_run(fresh, "node-a", 60s);
+  ASSERT_TRUE(mine.claimed);
+  EXPECT_EQ(mine.run.status, RunStatus::Queued);
+  EXPECT_EQ(mine.run.lease_epoch, 1);
+  const auto stored = s().runs.get_run(mine.run.id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->lease_epoch, 1);
+  const auto events = s().runs.get_events(mine.run.id, 0, 10);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "run.created");
+  EXPECT_EQ(events[0].seq, 1);
+  EXPECT_TRUE(s().queue.claim_runs("node-b", 5, 60s).empty()) << "node-a holds it from its creation";
+  EXPECT_EQ(s().queue.queue_depth(), 1u);
+
+  // Its creator writes under the claim's epoch, renews it, and is told of a cancel.
+  ASSERT_EQ(s().leased.transition(step_of(mine.run.id, "s", StepStatus::Running), event_of(mine.run.id, "step.started"),
+                                  mine.run.lease_epoch),
+            LeaseWrite::done);
+  EXPECT_TRUE(s().queue.request_cancel(mine.run.id));
+  EXPECT_EQ(s().runs.get_run(mine.run.id)->status, RunStatus::Queued) << "held: its node decides";
+  const LeaseCheck check =
+      s().queue.renew_leases("node-a", std::vector<HeldRun>{{mine.run.id, mine.run.lease_epoch}}, 60s);
+  EXPECT_TRUE(check.lost.empty());
+  EXPECT_EQ(check.cancel_requested, std::vector<std::string>{mine.run.id});
+
+  // The same key again: the run it named, not claimed again.
+  fresh.id.clear();
+  const CreatedRun again = s().queue.create_claimed_run(fresh, "node-b", 60s);
+  EXPECT_FALSE(again.claimed);
+  EXPECT_EQ(again.run.id, mine.run.id);
+  EXPECT_EQ(s().runs.get_run(mine.run.id)->lease_epoch, 1);
+
+  // Its creator stalls past the lease: another node takes the run over, and the creator's writes are stale.
+  lapse("node-a", mine.run);
+  const auto b = s().queue.claim_runs("node-b", 5, 60s);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].id, mine.run.id);
+  EXPECT_EQ(b[0].lease_epoch, 2);
+  EXPECT_EQ(s().leased.append_event(event_of(mine.run.id, "log"), mine.run.lease_epoch), LeaseWrite::stale);
+}
+
+TEST_P(StoreConformance, ARunCreatedWhileItsWorkflowsConcurrencyIsFullIsQueuedUnclaimed) {
+  s().workflows.save_workflow(StoredWorkflow{"h-limited", "limited", 1, "", "name: limited", 1});
+  RunRecord fresh;
+  fresh.workflow = "limited";
+  fresh.workflow_hash = "h-limited";
+  const CreatedRun first = s().queue.create_claimed_run(fresh, "node-a", 60s);
+  EXPECT_TRUE(first.claimed);
+  const CreatedRun second = s().queue.create_claimed_run(fresh, "node-a", 60s);
+  EXPECT_FALSE(second.claimed) << "one at a time";
+  EXPECT_NE(second.run.id, first.run.id);
+  EXPECT_EQ(s().runs.get_run(second.run.id)->status, RunStatus::Queued);
+  EXPECT_TRUE(s().queue.claim_runs("node-b", 5, 60s).empty()) << "still one at a time";
+  lapse("node-a", first.run);
+  EXPECT_EQ(s().queue.claim_runs("node-b", 5, 60s).size(), 1u);
+}
+
 TEST_P(StoreConformance, SchedulesAdvanceByCompareAndSetAndKeepTheirNextTickWhenUnchanged) {
   Schedule daily{"wf", 0, "h1", "0 9 * * *", Json::object(), "skip", 1000, 0};
   s().schedules.sync_schedules("wf", {daily});

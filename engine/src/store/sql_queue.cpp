@@ -11,7 +11,6 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
   if (max == 0) {
     return {};
   }
-  const bool pg = impl_->db->postgres();
   std::vector<std::string> claimed = impl_->db->write([&](soci::session& sql) {
     const long long now = now_ms();
     const long long expires = now + lease.count();
@@ -34,18 +33,8 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
       if (ids.size() >= max || std::find(busy.begin(), busy.end(), id) != busy.end()) {
         continue;
       }
-      if (concurrency > 0) {
-        if (pg) {
-          // Two nodes must not both see room for the last slot.
-          sql << "SELECT pg_advisory_xact_lock(7212003, hashtext(:w))", soci::use(workflow);
-        }
-        int running = 0;
-        sql << "SELECT COUNT(*) FROM lh_runs WHERE workflow = :w AND status IN ('queued', 'running') "
-               "AND lease_expires_ms >= :now",
-            soci::use(workflow), soci::use(now), soci::into(running);
-        if (running + taken[workflow] >= concurrency) {
-          continue;
-        }
+      if (!impl_->has_room(sql, workflow, concurrency, taken[workflow], now)) {
+        continue;
       }
       ++taken[workflow];
       auto& claim = impl_->db->statements(sql).get<ClaimRun>(sql);
@@ -65,6 +54,26 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
     }
   }
   return out;
+}
+
+bool SqlStore::Impl::has_room(soci::session& sql, const std::string& workflow, int concurrency, int taken,
+                              long long now) {
+  if (concurrency <= 0) {
+    return true;
+  }
+  if (db->postgres()) {
+    // Two nodes must not both see room for the last slot.
+    sql << "SELECT pg_advisory_xact_lock(7212003, hashtext(:w))", soci::use(workflow);
+  }
+  int running = 0;
+  sql << "SELECT COUNT(*) FROM lh_runs WHERE workflow = :w AND status IN ('queued', 'running') "
+         "AND lease_expires_ms >= :now",
+      soci::use(workflow), soci::use(now), soci::into(running);
+  return running + taken < concurrency;
+}
+
+CreatedRun SqlStore::create_claimed_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease) {
+  return impl_->create_run(std::move(run), owner, lease);
 }
 
 LeaseCheck SqlStore::renew_leases(const std::string& owner, const std::vector<HeldRun>& runs,

@@ -42,18 +42,22 @@ const std::string& SqlStore::display_url() const {
 }
 
 RunRecord SqlStore::create_run(RunRecord run) {
+  return impl_->create_run(std::move(run), "", {}).run;
+}
+
+CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease) {
   auto existing = [&]() -> std::optional<RunRecord> {
     if (run.idempotency_key.empty()) {
       return std::nullopt;
     }
-    auto rows = impl_->db->read([&](soci::session& sql) {
+    auto rows = db->read([&](soci::session& sql) {
       return query_runs(sql, std::string("SELECT ") + kRunColumns + " FROM lh_runs WHERE idempotency_key = :k",
                         run.idempotency_key);
     });
     return rows.empty() ? std::nullopt : std::optional<RunRecord>(rows.front());
   };
   if (auto found = existing()) {
-    return *found;
+    return CreatedRun{*found, false};
   }
   if (run.id.empty()) {
     run.id = new_run_id();
@@ -61,33 +65,55 @@ RunRecord SqlStore::create_run(RunRecord run) {
   if (run.created_ms == 0) {
     run.created_ms = now_ms();
   }
+  bool claimed = false;
   try {
-    impl_->db->write([&](soci::session& sql) {
-      const std::string status(to_string(run.status));
-      const std::string inputs = run.inputs.dump();
-      const std::string outputs = run.outputs.dump();
-      soci::indicator key_ind = run.idempotency_key.empty() ? soci::i_null : soci::i_ok;
-      const long long created = run.created_ms;
-      sql << "INSERT INTO lh_runs (id, workflow, workflow_version, workflow_hash, status, inputs, outputs, error, "
-             "idempotency_key, created_ms) VALUES (:id, :w, :v, :h, :s, :in, :out, :e, :k, :c)",
-          soci::use(run.id), soci::use(run.workflow), soci::use(run.workflow_version), soci::use(run.workflow_hash),
-          soci::use(status), soci::use(inputs), soci::use(outputs), soci::use(run.error),
-          soci::use(run.idempotency_key, key_ind), soci::use(created);
+    db->write([&](soci::session& sql) {
+      const long long now = now_ms();
+      claimed = false;
+      if (!owner.empty()) {
+        auto& c = db->statements(sql).get<WorkflowConcurrency>(sql);
+        c.hash = run.workflow_hash;
+        c.concurrency = 0;
+        found_one(c.st);
+        claimed = has_room(sql, run.workflow, c.concurrency, 0, now);
+      }
+      auto& q = db->statements(sql).get<RunInsert>(sql);
+      q.id = run.id;
+      q.workflow = run.workflow;
+      q.version = run.workflow_version;
+      q.hash = run.workflow_hash;
+      q.status = std::string(to_string(run.status));
+      q.inputs = run.inputs.dump();
+      q.outputs = run.outputs.dump();
+      q.error = run.error;
+      q.key = run.idempotency_key;
+      q.key_ind = run.idempotency_key.empty() ? soci::i_null : soci::i_ok;
+      q.created = run.created_ms;
+      q.owner = claimed ? owner : "";
+      q.expires = claimed ? now + lease.count() : 0;
+      q.epoch = claimed ? 1 : 0;
+      q.claims = claimed ? 1 : 0;
+      q.st.execute(true);
       EventRecord ev{run.id, 0, run.created_ms, to_string(EventType::RunCreated), "", -1, created_payload(run)};
-      impl_->first_seq(run.id);
-      impl_->insert_event(sql, ev);
-      impl_->notify(sql);
+      first_seq(run.id);
+      insert_event(sql, ev);
+      if (!claimed) {
+        notify(sql);  // a claimed run is this node's: no other node needs waking
+      }
     });
   } catch (const std::exception&) {
     // Another node created the run with this key between our read and write.
     if (auto found = existing()) {
-      impl_->forget_seq(run.id);
-      return *found;
+      forget_seq(run.id);
+      return CreatedRun{*found, false};
     }
     throw;
   }
-  impl_->signal->wake_local();
-  return run;
+  run.lease_epoch = claimed ? 1 : 0;
+  if (!claimed) {
+    signal->wake_local();
+  }
+  return CreatedRun{std::move(run), claimed};
 }
 
 void SqlStore::update_run(const RunRecord& run, EventRecord event) {

@@ -256,6 +256,12 @@ struct SqlStore::Impl {
     }
   }
 
+  // A new run (and its run.created event); claimed by `owner` for `lease`
+  // when `owner` is not empty and its workflow's concurrency has room.
+  CreatedRun create_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease);
+  // Whether `workflow` may have `taken` more runs held under a live lease
+  // (its `concurrency`, 0: unlimited), inside a claim's write (sql_queue.cpp).
+  bool has_room(soci::session& sql, const std::string& workflow, int concurrency, int taken, long long now);
   LeaseWrite update_run(const RunRecord& run, EventRecord& event, long long epoch);
   LeaseWrite transition(StepRecord& step, EventRecord& event, long long epoch);
   LeaseWrite append_event(EventRecord& event, long long epoch);

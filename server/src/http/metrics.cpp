@@ -194,6 +194,9 @@ std::string Metrics::render(size_t queue_depth, const std::optional<NodeStats>& 
     };
     counter("linkhub_node_runs_claimed_total", "Runs this node claimed from the queue (new or resumed).",
             node->claimed);
+    counter("linkhub_node_runs_taken_at_trigger_total",
+            "Of the runs claimed, those this node created already claimed when it received their trigger.",
+            node->submitted);
     counter("linkhub_node_lease_reclaims_total",
             "Runs this node resumed after another node's lease on them lapsed or was given up.", node->resumed);
     counter("linkhub_node_leases_lost_total", "Runs another node took over from this one (it stalled past its lease).",

@@ -148,6 +148,7 @@ Result<uint16_t> ServeApp::start() {
     // HTTP server stops before the node goes, so none sees it gone either.
     s.start_node();
     s.services->node_stats = [&s] { return s.node->stats(); };
+    s.services->submit_run = [&s](RunRecord run) { return s.node->submit(std::move(run)); };
   }
   s.http = std::make_unique<HttpServer>(*s.services, s.options.http);
   try {

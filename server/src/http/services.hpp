@@ -85,7 +85,10 @@ struct Services {
   ServeLimits limits;
   bool worker = true;                     // this process executes runs (no --no-worker)
   std::function<NodeStats()> node_stats;  // this process's node, when it has one
-  std::atomic<bool> draining{false};      // shutting down: readyz says 503
+  // Stores a triggered run: this process's node takes it at once when it
+  // has room (Node::submit); without a node, queued for the cluster.
+  std::function<RunRecord(RunRecord)> submit_run;
+  std::atomic<bool> draining{false};  // shutting down: readyz says 503
   StepSettings steps;
   std::map<std::string, std::string> secrets;  // the configuration's, by name: webhook triggers verify with these
   Slots streams;                               // open event streams (configured from limits at start)

@@ -36,8 +36,9 @@ struct NodeOptions {
 };
 
 struct NodeStats {
-  size_t claimed = 0;  // runs this node took (new or resumed)
-  size_t resumed = 0;  // of them, runs another node (or a killed process) had started
+  size_t claimed = 0;    // runs this node took (new or resumed)
+  size_t resumed = 0;    // of them, runs another node (or a killed process) had started
+  size_t submitted = 0;  // of them, runs created here already claimed (Node::submit)
   size_t finished = 0;
   size_t lost = 0;      // leases taken over by another node
   size_t fired = 0;     // cron runs created
@@ -81,6 +82,15 @@ class Node {
 
   // Works until stop(), until every one of `only_runs` finished, or (exit_when_idle) until idle.
   void run();
+  // Stores a new run for the cluster, as RunStore::create_run does (an
+  // idempotency key used before gives the run it named). From construction
+  // until run() leaves its main loop (stop(), or nothing left to do), while
+  // this node has room for another run, the run is created already
+  // claimed by this node, in the transaction that stores it, and started
+  // here at once: no claim, no wait for the node's loop
+  // (WorkQueue::create_claimed_run). Otherwise it is queued for any node.
+  // Thread-safe; throws what the store throws.
+  RunRecord submit(RunRecord run);
   // Thread-safe; run() returns once the runs in flight have finished, or
   // once shutdown_grace has passed and they were handed back to the queue.
   void stop();

@@ -39,6 +39,14 @@ enum class LeaseWrite { done, stale };
 // try_acquire_slot under a lease epoch: the slot, no room, or a stale epoch.
 enum class SlotClaim { taken, full, stale };
 
+// A run made by WorkQueue::create_claimed_run: claimed by the caller, or one
+// that existed (its idempotency key was used before) or could not be claimed
+// (its workflow's `concurrency` is full), queued for any node.
+struct CreatedRun {
+  RunRecord run;
+  bool claimed = false;
+};
+
 struct LeaseCheck {
   std::vector<std::string> lost;              // another node holds these now: stop them
   std::vector<std::string> cancel_requested;  // `runs cancel` asked for these
@@ -120,6 +128,12 @@ class WorkQueue {
   virtual std::vector<RunRecord> claim_runs(const std::string& owner, size_t max, std::chrono::milliseconds lease,
                                             const std::string& only = "",
                                             const std::vector<std::string>& busy = {}) = 0;
+  // Creates a run already claimed by `owner`, in the transaction that stores
+  // it: the node that received the trigger runs it without a claim's round
+  // trip (lease and epoch as a claim sets them). An idempotency key used
+  // before gives the run it named, unclaimed; a workflow whose `concurrency`
+  // is full gets its run queued, unclaimed (RunStore::create_run).
+  virtual CreatedRun create_claimed_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease) = 0;
   // Extends the leases `owner` holds under each run's epoch: a run whose
   // epoch moved on is lost (whatever its status now), and only the slots of
   // runs still held under their epoch are extended. Also reports the runs
