@@ -87,12 +87,14 @@ if [[ $skip != *" sqlite "* ]]; then
   echo "bench: durable_bench on SQLite..."
   LINKHUB_TEST_PG="" "$bin/durable_bench" --benchmark_filter='/0/1/' --benchmark_format=json \
     >"$work/sqlite.json" 2>/dev/null
-  v=$(json_value "$work/sqlite.json" BM_Burst3/0/1 runs_per_s)
-  row "SQLite, 1 node: 1,000 three-step runs back to back" "$v runs/s" "≥ 2,500 runs/s" "$(verdict "$v" ge 2500)"
+  v=$(json_value "$work/sqlite.json" BM_Burst3/0/1/1 runs_per_s)
+  row "SQLite, 1 node: 1,000 three-step runs back to back, 1 client" "$v runs/s" "≥ 2,500 runs/s" "$(verdict "$v" ge 2500)"
+  v=$(json_value "$work/sqlite.json" BM_Burst3/0/1/4 runs_per_s)
+  row "SQLite, 1 node: the same, 4 clients triggering at once" "$v runs/s" "≥ 2,500 runs/s" "$(verdict "$v" ge 2500)"
   v=$(json_value "$work/sqlite.json" BM_Sequential3/0/1 median_ms)
   row "SQLite, 1 node: three-step run, trigger to finish, not queued (median)" "$v ms" "< 1 ms" \
     "$(verdict "$v" lt 1)"
-  v=$(json_value "$work/sqlite.json" BM_Burst3/0/1 median_ms)
+  v=$(json_value "$work/sqlite.json" BM_Burst3/0/1/1 median_ms)
   row "SQLite, 1 node: trigger to finish inside the 1,000 burst (median, queued)" "$v ms" "-" "-"
   v=$(json_value "$work/sqlite.json" BM_Chain40/0/1 median_ms)
   row "SQLite, 1 node: 40-step chain, trigger to finish (median)" "$v ms" "< 5 ms" "$(verdict "$v" lt 5)"
@@ -106,11 +108,13 @@ if [[ $skip != *" postgres "* ]]; then
     echo "bench: durable_bench on PostgreSQL (127.0.0.1:$pg_port)..."
     LINKHUB_TEST_PG=$url "$bin/durable_bench" --benchmark_filter='BM_Burst3/1/' --benchmark_format=json \
       >"$work/pg.json" 2>/dev/null
-    one=$(json_value "$work/pg.json" BM_Burst3/1/1 runs_per_s)
-    three=$(json_value "$work/pg.json" BM_Burst3/1/3 runs_per_s)
-    row "PostgreSQL: 1,000 three-step runs, 1 node" "$one runs/s" "-" "-"
-    row "PostgreSQL: 1,000 three-step runs, 3 nodes" "$three runs/s" "≥ 1,500 and ≥ 1 node" \
-      "$( [[ $(verdict "$three" ge 1500) == met && $(verdict "$three" ge "$one") == met ]] && echo met || echo MISSED)"
+    for clients in 1 4; do
+      one=$(json_value "$work/pg.json" BM_Burst3/1/1/$clients runs_per_s)
+      three=$(json_value "$work/pg.json" BM_Burst3/1/3/$clients runs_per_s)
+      row "PostgreSQL: 1,000 three-step runs, $clients client(s), 1 node" "$one runs/s" "-" "-"
+      row "PostgreSQL: 1,000 three-step runs, $clients client(s), 3 nodes" "$three runs/s" "≥ 1,500 and ≥ 1 node" \
+        "$( [[ $(verdict "$three" ge 1500) == met && $(verdict "$three" ge "$one") == met ]] && echo met || echo MISSED)"
+    done
     LINKHUB_PG_ROOT=$pg_root LINKHUB_PG_PORT=$pg_port "$root/scripts/pg.sh" stop >/dev/null 2>&1 || true
   else
     row "PostgreSQL: 1,000 three-step runs, 1 and 3 nodes" "not run" "PostgreSQL did not start" "?"

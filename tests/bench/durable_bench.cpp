@@ -5,7 +5,10 @@
 // Arguments of each benchmark: backend (0 = SQLite, 1 = PostgreSQL), nodes.
 //   BM_Chain40        one run of a 40-step chain of no-op steps, trigger to finish
 //   BM_Sequential3    3-step runs one after the other: trigger-to-finish latency
-//   BM_Burst3         1,000 3-step runs triggered back to back: runs/s and latency under load
+//   BM_Burst3         1,000 3-step runs triggered back to back: runs/s and latency under load;
+//                     a third argument: how many clients trigger at once (as HTTP clients
+//                     would), each sending its next trigger when the last was acknowledged,
+//                     to the nodes in turn (as a load balancer would)
 // Nodes are in this process, each with its own connection pool (as separate
 // processes would be); SQLite databases are files in the temporary directory.
 #include "builtin_plugins.hpp"
@@ -94,7 +97,7 @@ class Cluster {
   // (above), and the first node, which received the trigger, creates the run,
   // claimed by itself when it has room (Node::submit), queued otherwise.
   // Returns its id and when it was triggered.
-  std::pair<std::string, Clock::time_point> trigger(const Workflow& wf) {
+  std::pair<std::string, Clock::time_point> trigger(const Workflow& wf, size_t node = 0) {
     const auto at = Clock::now();
     RunRecord rec;
     rec.workflow = wf.name;
@@ -102,7 +105,7 @@ class Cluster {
     rec.workflow_hash = hash_;
     auto inputs = Executor::prepare_inputs(wf, Json::object());
     rec.inputs = inputs ? *inputs : Json::object();
-    return {nodes_[0]->submit(std::move(rec)).id, at};
+    return {nodes_[node % nodes_.size()]->submit(std::move(rec)).id, at};
   }
 
   void wait_for(size_t finished) {
@@ -217,12 +220,20 @@ void BM_Burst3(benchmark::State& state) {
       state.SkipWithError(cluster.error.c_str());
       return;
     }
-    std::vector<std::pair<std::string, Clock::time_point>> triggered;
-    triggered.reserve(kRuns);
+    const auto clients = static_cast<size_t>(state.range(2));
+    std::vector<std::pair<std::string, Clock::time_point>> triggered(kRuns);
     state.ResumeTiming();
     const auto start = Clock::now();
-    for (size_t i = 0; i < kRuns; ++i) {
-      triggered.push_back(cluster.trigger(wf));
+    std::vector<std::thread> senders;
+    for (size_t c = 0; c < clients; ++c) {
+      senders.emplace_back([&, c] {
+        for (size_t i = c; i < kRuns; i += clients) {
+          triggered[i] = cluster.trigger(wf, i);
+        }
+      });
+    }
+    for (auto& t : senders) {
+      t.join();
     }
     cluster.wait_for(kRuns);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -240,7 +251,11 @@ void BM_Burst3(benchmark::State& state) {
     state.ResumeTiming();
   }
 }
-BENCHMARK(BM_Burst3)->ArgsProduct({{0, 1}, {1, 3}})->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Burst3)
+    ->ArgsProduct({{0, 1}, {1, 3}, {1, 4}})
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace linkhub

@@ -71,11 +71,7 @@ CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, s
       const long long now = now_ms();
       claimed = false;
       if (!owner.empty()) {
-        auto& c = db->statements(sql).get<WorkflowConcurrency>(sql);
-        c.hash = run.workflow_hash;
-        c.concurrency = 0;
-        found_one(c.st);
-        claimed = has_room(sql, run.workflow, c.concurrency, 0, now);
+        claimed = has_room(sql, run.workflow, concurrency_of(sql, run.workflow_hash), 0, now);
       }
       auto& q = db->statements(sql).get<RunInsert>(sql);
       q.id = run.id;
@@ -114,6 +110,23 @@ CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, s
     signal->wake_local();
   }
   return CreatedRun{std::move(run), claimed};
+}
+
+int SqlStore::Impl::concurrency_of(soci::session& sql, const std::string& hash) {
+  {
+    std::lock_guard lock(concurrency_mutex);
+    if (auto it = concurrency_by_hash.find(hash); it != concurrency_by_hash.end()) {
+      return it->second;
+    }
+  }
+  auto& q = db->statements(sql).get<WorkflowConcurrency>(sql);
+  q.hash = hash;
+  q.concurrency = 0;
+  if (found_one(q.st)) {
+    std::lock_guard lock(concurrency_mutex);
+    concurrency_by_hash.emplace(hash, q.concurrency);
+  }
+  return q.concurrency;
 }
 
 void SqlStore::update_run(const RunRecord& run, EventRecord event) {

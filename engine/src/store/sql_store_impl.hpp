@@ -262,6 +262,11 @@ struct SqlStore::Impl {
   // Whether `workflow` may have `taken` more runs held under a live lease
   // (its `concurrency`, 0: unlimited), inside a claim's write (sql_queue.cpp).
   bool has_room(soci::session& sql, const std::string& workflow, int concurrency, int taken, long long now);
+  // A workflow version's `concurrency`: part of its source, so fixed for its
+  // hash; read once per process (0 for a version not registered yet is not kept).
+  int concurrency_of(soci::session& sql, const std::string& hash);
+  std::mutex concurrency_mutex;
+  std::unordered_map<std::string, int> concurrency_by_hash;
   LeaseWrite update_run(const RunRecord& run, EventRecord& event, long long epoch);
   LeaseWrite transition(StepRecord& step, EventRecord& event, long long epoch);
   LeaseWrite append_event(EventRecord& event, long long epoch);
