@@ -19,15 +19,18 @@ void RunWatch::wake(const std::string& run_id, bool ended) {
     if (it == runs_.end()) {
       return;  // nobody follows it: the common case, kept cheap
     }
-    ++it->second.version;
-    it->second.ended += ended ? 1 : 0;
+    Entry& entry = it->second;
+    ++entry.version;
+    entry.ended += ended ? 1 : 0;
+    if (ended || entry.every_event > 0) {
+      entry.changed.notify_all();
+    }
     for (const auto& [id, listener] : listeners_) {
       if (listener.first == run_id) {
         woken.push_back(listener.second);
       }
     }
   }
-  changed_.notify_all();
   for (const auto& w : woken) {
     w(false);
   }
@@ -38,11 +41,13 @@ void RunWatch::close() {
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
+    for (auto& [id, entry] : runs_) {
+      entry.changed.notify_all();
+    }
     for (const auto& [id, listener] : listeners_) {
       wake.push_back(listener.second);
     }
   }
-  changed_.notify_all();
   for (const auto& w : wake) {
     w(true);
   }
@@ -87,13 +92,18 @@ RunWatch::Subscription::Subscription(RunWatch& watch, std::string run_id, bool e
   std::lock_guard lock(watch_.mutex_);
   Entry& entry = watch_.runs_[run_id_];
   ++entry.followers;
+  entry.every_event += ends_only_ ? 0 : 1;
   seen_ = ends_only_ ? entry.ended : entry.version;
 }
 
 RunWatch::Subscription::~Subscription() {
   std::lock_guard lock(watch_.mutex_);
   auto it = watch_.runs_.find(run_id_);
-  if (it != watch_.runs_.end() && --it->second.followers == 0) {
+  if (it == watch_.runs_.end()) {
+    return;
+  }
+  it->second.every_event -= ends_only_ ? 0 : 1;
+  if (--it->second.followers == 0) {
     watch_.runs_.erase(it);
   }
 }
@@ -106,10 +116,9 @@ void RunWatch::Subscription::mark() {
 
 RunWatch::Subscription::Woke RunWatch::Subscription::wait(std::chrono::milliseconds timeout) {
   std::unique_lock lock(watch_.mutex_);
-  const bool woke = watch_.changed_.wait_for(lock, timeout, [&] {
-    const Entry& entry = watch_.runs_[run_id_];
-    return watch_.closed_ || (ends_only_ ? entry.ended : entry.version) != seen_;
-  });
+  Entry& entry = watch_.runs_[run_id_];  // kept while this follower is (node-based map: the reference stays good)
+  const bool woke = entry.changed.wait_for(
+      lock, timeout, [&] { return watch_.closed_ || (ends_only_ ? entry.ended : entry.version) != seen_; });
   if (watch_.closed_) {
     return Woke::Closed;
   }

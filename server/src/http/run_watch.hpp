@@ -59,13 +59,18 @@ class RunWatch {
 
  private:
   void wake(const std::string& key, bool ended);
+  // A followed run. Its own condition variable: a notification wakes the
+  // followers of that run only (with one for every run, each of a busy
+  // server's events woke every request blocked in ?wait), and a
+  // notification that did not end the run wakes only followers of every event.
   struct Entry {
     uint64_t version = 0;  // every notification
     uint64_t ended = 0;    // the ones that may have ended the run
     int followers = 0;
+    int every_event = 0;  // of them, Subscriptions without ends_only
+    std::condition_variable changed;
   };
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
   std::unordered_map<std::string, Entry> runs_;  // only runs somebody follows
   bool closed_ = false;
   uint64_t next_listener_ = 0;
