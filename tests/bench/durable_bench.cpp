@@ -14,6 +14,7 @@
 #include "builtin_plugins.hpp"
 #include "test_databases.hpp"
 
+#include <linkhub/engine/config.hpp>
 #include <linkhub/engine/node.hpp>
 #include <linkhub/engine/workflow.hpp>
 
@@ -62,7 +63,7 @@ class Cluster {
     }
     for (auto& store : stores_) {
       ExecutorOptions exec;
-      exec.threads = 2;
+      exec.threads = Config{}.effective_threads();  // as `linkhub worker` without --threads
       exec.artifact_dir = "/tmp/linkhub-bench-artifacts";
       exec.on_event = [this](const EventRecord& e) {
         if (e.type.rfind("run.", 0) == 0 && e.type != "run.started" && e.type != "run.resumed") {

@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--inputs-file", run.inputs_file,
                       "a JSON file with an object of inputs; a .jsonl file runs once per line (a batch)");
   run_cmd->add_option("--output", run.output, "print only this output of the run (text as is, else JSON)");
-  run_cmd->add_option("--threads", run.threads, "worker threads (default: config, else the number of cores)")
+  run_cmd
+      ->add_option("--threads", run.threads, "worker threads (default: config, else 8 or the number of cores if more)")
       ->check(CLI::Range(1, 1024));
   run_cmd->add_flag("--detach", run.detach, "queue the run for the nodes on the database, print its id, return");
   run_cmd->add_option("--idempotency-key", run.idempotency_key, "same key, same run: a repeat returns the first");
@@ -47,7 +48,9 @@ int main(int argc, char** argv) {
 
   WorkerOptions worker;
   auto* worker_cmd = app.add_subcommand("worker", "join the nodes on a database: claim runs and execute them");
-  worker_cmd->add_option("--threads", worker.threads, "worker threads (default: config, else the number of cores)")
+  worker_cmd
+      ->add_option("--threads", worker.threads,
+                   "worker threads (default: config, else 8 or the number of cores if more)")
       ->check(CLI::Range(1, 1024));
   worker_cmd->add_option("--max-runs", worker.max_runs, "runs in flight on this node (default: 4 x threads)");
   worker_cmd->add_option("--workflow", worker.workflows, "register FILE (and its cron schedules) first (repeatable)");
@@ -62,7 +65,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--workflows", serve.workflow_dirs,
                         "register every workflow YAML under DIR (repeatable; default ./workflows when present)");
   serve_cmd->add_flag("--no-worker", serve.no_worker, "only serve the API; `linkhub worker` nodes execute the runs");
-  serve_cmd->add_option("--threads", serve.threads, "worker threads (default: config, else the number of cores)")
+  serve_cmd
+      ->add_option("--threads", serve.threads,
+                   "worker threads (default: config, else 8 or the number of cores if more)")
       ->check(CLI::Range(1, 1024));
   add_global(serve_cmd);
 

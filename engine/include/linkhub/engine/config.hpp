@@ -87,7 +87,7 @@ struct StorageConfig {
 
 struct Config {
   std::filesystem::path file;  // empty when defaults only
-  int threads = 0;             // 0 = number of cores (at least 2)
+  int threads = 0;             // 0 = 8, or the number of cores when more (effective_threads)
   std::vector<std::filesystem::path> plugin_dirs;
   std::filesystem::path artifact_dir = ".linkhub/artifacts";
   // Where lua.rule reads `file:` rules (absolute; empty = each workflow file's rules/ folder).
