@@ -348,9 +348,8 @@ struct Node::Impl {
     }
   }
 
-  // `asked`: when the claim was asked for (its lease runs from then, by this
-  // process's clock). `created`: the claim created the run (no steps stored yet).
-  void start(RunRecord run, Clock::time_point asked, bool created = false) {
+  // `asked`: when the claim was asked for (its lease runs from then, by this process's clock).
+  void start(RunRecord run, Clock::time_point asked) {
     {
       std::lock_guard lock(mutex);
       held.insert(run.id);
@@ -362,7 +361,12 @@ struct Node::Impl {
     Result<std::shared_ptr<const Plan>> plan = Error{""};
     try {
       plan = plan_for(run.workflow_hash);
-      steps = plan && !created ? stores.runs.get_steps(run.id) : steps;
+      // A queued run claimed for the first time (epoch 1, also when created
+      // claimed) has no steps stored: steps are written with or after the
+      // run's start (status running), and a retried run keeps its steps under
+      // a later epoch (requeue_run bumps it).
+      const bool no_steps = run.status == RunStatus::Queued && run.lease_epoch == 1;
+      steps = plan && !no_steps ? stores.runs.get_steps(run.id) : steps;
     } catch (const std::exception& e) {
       // Claimed but not started: the run resumes once this node's lease lapses.
       std::cerr << "linkhub: node " << options.owner << ": run " << run.id
@@ -403,7 +407,7 @@ struct Node::Impl {
         std::lock_guard lock(mutex);
         ++stats.submitted;
       }
-      start(created.run, asked, true);
+      start(created.run, asked);
     }
     return created.run;
   }

@@ -68,6 +68,10 @@ TEST_P(StoreConformance, ClaimsOldestFirstEachOnceAndBumpsTheEpochEachTime) {
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].id, first.id);
   EXPECT_EQ(a[0].lease_epoch, first.lease_epoch + 1);
+  EXPECT_EQ(a[0].workflow, "wf") << "the claim gives the whole run";
+  EXPECT_EQ(a[0].workflow_hash, "h1");
+  EXPECT_EQ(a[0].status, RunStatus::Queued);
+  EXPECT_EQ(a[0].created_ms, first.created_ms);
   const auto b = s().queue.claim_runs("node-b", 5, 60s);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0].id, second.id);

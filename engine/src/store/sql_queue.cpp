@@ -11,7 +11,7 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
   if (max == 0) {
     return {};
   }
-  std::vector<std::string> claimed = impl_->db->write([&](soci::session& sql) {
+  std::vector<RunRecord> claimed = impl_->db->write([&](soci::session& sql) {
     const long long now = now_ms();
     const long long expires = now + lease.count();
     const int limit = static_cast<int>(std::min<size_t>(max + busy.size(), 1000));
@@ -26,11 +26,11 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
         candidates.push_back({q.id, {q.workflow, q.concurrency}});
       }
     }
-    std::vector<std::string> ids;
+    std::vector<RunRecord> runs;
     std::unordered_map<std::string, int> taken;  // per workflow, in this claim
     for (const auto& [id, wf] : candidates) {
       const auto& [workflow, concurrency] = wf;
-      if (ids.size() >= max || std::find(busy.begin(), busy.end(), id) != busy.end()) {
+      if (runs.size() >= max || std::find(busy.begin(), busy.end(), id) != busy.end()) {
         continue;
       }
       if (!impl_->has_room(sql, workflow, concurrency, taken[workflow], now)) {
@@ -40,20 +40,16 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
       auto& claim = impl_->db->statements(sql).get<ClaimRun>(sql);
       claim.owner = owner;
       claim.expires = expires;
-      claim.run_id = id;
-      claim.st.execute(true);
-      ids.push_back(id);
+      if (auto run = claim.claim(id)) {
+        runs.push_back(std::move(*run));
+      }
     }
-    return ids;
+    return runs;
   });
-  std::vector<RunRecord> out;
-  for (const auto& id : claimed) {
-    impl_->forget_seq(id);  // another node may have written events since we last held it
-    if (auto run = get_run(id)) {
-      out.push_back(std::move(*run));
-    }
+  for (const auto& run : claimed) {
+    impl_->forget_seq(run.id);  // another node may have written events since we last held it
   }
-  return out;
+  return claimed;
 }
 
 bool SqlStore::Impl::has_room(soci::session& sql, const std::string& workflow, int concurrency, int taken,

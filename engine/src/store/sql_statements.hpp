@@ -144,15 +144,4 @@ struct ClaimCandidates final : store::CachedStatement {
             soci::into(concurrency))) {}
 };
 
-// A claim: a new epoch, so whoever held the run before writes nothing more to it.
-struct ClaimRun final : store::CachedStatement {
-  std::string owner, run_id;
-  long long expires = 0;
-  soci::statement st;
-  explicit ClaimRun(soci::session& sql)
-      : st((sql.prepare << "UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
-                           "lease_epoch = lease_epoch + 1 WHERE id = :id",
-            soci::use(owner), soci::use(expires), soci::use(run_id))) {}
-};
-
 }  // namespace linkhub::sql_detail

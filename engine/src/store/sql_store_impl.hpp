@@ -161,6 +161,36 @@ struct RunById final : store::CachedStatement {
   }
 };
 
+// A claim: a new epoch, so whoever held the run before writes nothing more
+// to it. RETURNING: the claimed run comes back with the claim, not from a
+// read after it.
+struct ClaimRun final : store::CachedStatement {
+  std::string owner, run_id;
+  long long expires = 0;
+  RunRow row;
+  soci::statement st;
+  explicit ClaimRun(soci::session& sql) : st(sql) {
+    row.bind(st);
+    st.exchange(soci::use(owner));
+    st.exchange(soci::use(expires));
+    st.exchange(soci::use(run_id));
+    st.alloc();
+    st.prepare(std::string("UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
+                           "lease_epoch = lease_epoch + 1 WHERE id = :id RETURNING ") +
+               kRunColumns);
+    st.define_and_bind();
+  }
+  std::optional<RunRecord> claim(const std::string& id) {
+    run_id = id;
+    if (!st.execute(true)) {
+      return std::nullopt;
+    }
+    RunRecord claimed = row.record();
+    st.fetch();  // to the statement's end: see found_one
+    return claimed;
+  }
+};
+
 inline bool final_run(const std::string& status) {
   return status == "succeeded" || status == "failed" || status == "cancelled";
 }
