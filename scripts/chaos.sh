@@ -24,7 +24,10 @@
 #
 # Usage: scripts/chaos.sh [--backend postgres|sqlite] [--nodes N] [--minutes M | --seconds S]
 #          [--faults kill,stop,pgrestart] [--fault-every S] [--rate R] [--lease S] [--step-ms MS]
-#          [--threads T] [--rss-growth-mb MB] [--seed N] [--keep] [--build DIR]
+#          [--threads T] [--rss-growth-mb MB] [--seed N] [--serve-worker] [--keep] [--build DIR]
+# --serve-worker: serve runs a node too, so it takes the runs it receives
+# (created claimed, docs/durable-runs.md) while it has room; faults still hit
+# the workers only (and every node through pgrestart).
 # Defaults: postgres, 3 nodes, 5 minutes, every fault the backend has, a fault every 4 s,
 # 30 triggers/s, lease 2 s, steps of 80 ms, 4 threads a node, RSS growth 64 MB.
 # Traffic only to 127.0.0.1; every process it starts is stopped on exit.
@@ -32,7 +35,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${LINKHUB_BUILD_DIR:-$root/build}
 backend=postgres nodes=3 seconds=300 faults="" fault_every=4 rate=30 lease=2 step_ms=80 threads=4
-rss_growth_mb=64 seed=$$ keep=0
+rss_growth_mb=64 seed=$$ keep=0 serve_worker=0
 
 die() { echo "chaos: $*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
@@ -50,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --rss-growth-mb) rss_growth_mb=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --keep) keep=1; shift ;;
+    --serve-worker) serve_worker=1; shift ;;
     --build) build=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (--help lists them)" ;;
@@ -185,8 +189,10 @@ start_worker() {
   echo "${worker_pid[$i]}" >"$work/logs/w$i.pid"
   echo "$(now_ms) w$i ${worker_pid[$i]}" >>"$work/logs/incarnations"
 }
-(cd "$work" && exec setsid "$bin" serve --no-worker --listen 127.0.0.1:0 --workflows "$work/workflows" "${common[@]}" \
-  >"$work/logs/serve.log" 2>&1) &
+serve_node=(--no-worker)
+[[ $serve_worker == 1 ]] && serve_node=(--threads "$threads")
+(cd "$work" && exec setsid "$bin" serve "${serve_node[@]}" --listen 127.0.0.1:0 --workflows "$work/workflows" \
+  "${common[@]}" >"$work/logs/serve.log" 2>&1) &
 serve_pid=$!
 port=""
 for _ in $(seq 1 200); do
@@ -199,7 +205,7 @@ done
 for i in $(seq 1 "$nodes"); do start_worker "$i"; done
 
 t0=$(now_ms)
-echo "chaos: $backend, $nodes workers + serve --no-worker on 127.0.0.1:$port, ${seconds}s, faults [${faults:-none}]" \
+echo "chaos: $backend, $nodes workers + serve ${serve_node[*]} on 127.0.0.1:$port, ${seconds}s, faults [${faults:-none}]" \
   "every ~${fault_every}s, $rate triggers/s, lease ${lease}s, 3 steps of ${step_ms} ms, seed $seed, in $work"
 
 # Every second: runs in flight per node (from the database) and each process's RSS.

@@ -385,12 +385,14 @@ struct Node::Impl {
   }
 
   RunRecord submit(RunRecord run) {
+    bool room = false;
     {
       std::lock_guard lock(mutex);
-      if (!accepting || stopping || !batch.empty() || held.size() + reserved >= options.max_runs) {
-        return stores.runs.create_run(std::move(run));
-      }
-      ++reserved;
+      room = accepting && !stopping && batch.empty() && held.size() + reserved < options.max_runs;
+      reserved += room ? 1 : 0;
+    }
+    if (!room) {
+      return stores.runs.create_run(std::move(run));  // queued for any node
     }
     struct Unreserve {
       Impl& node;
