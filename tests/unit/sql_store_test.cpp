@@ -94,6 +94,50 @@ TEST_P(SqlStoreTest, ConcurrentCreatesWithOneKeyMakeOneRun) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u);
 }
 
+// Creates are committed in the group commit of other writes (SQLite): a
+// create whose key another made first fails alone, and the creates beside it
+// in its group are stored, each with its run.created event numbered 1.
+TEST_P(SqlStoreTest, ConcurrentCreatesWithSharedAndOwnKeysEachGetTheirRun) {
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 10;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < kRounds; ++round) {
+        RunRecord r;
+        r.workflow = "wf";
+        r.workflow_hash = "h";
+        // Even threads share one key per round; odd ones have their own.
+        r.idempotency_key = "round-" + std::to_string(round) + (t % 2 == 0 ? "" : "-own-" + std::to_string(t));
+        ids[static_cast<size_t>(t)].push_back(store_->create_run(r).id);
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  std::set<std::string> all;
+  for (int round = 0; round < kRounds; ++round) {
+    std::set<std::string> shared;
+    for (int t = 0; t < kThreads; ++t) {
+      const std::string& id = ids[static_cast<size_t>(t)][static_cast<size_t>(round)];
+      all.insert(id);
+      if (t % 2 == 0) {
+        shared.insert(id);
+      }
+    }
+    EXPECT_EQ(shared.size(), 1u) << "round " << round << ": one run for the shared key";
+  }
+  EXPECT_EQ(all.size(), static_cast<size_t>(kRounds * (1 + kThreads / 2)));
+  for (const auto& id : all) {
+    const auto events = store_->get_events(id, 0, 10);
+    ASSERT_EQ(events.size(), 1u) << id;
+    EXPECT_EQ(events[0].type, "run.created");
+    EXPECT_EQ(events[0].seq, 1);
+  }
+}
+
 TEST_P(SqlStoreTest, StepTransitionsKeepTheInputOfTheAttemptThatRan) {
   RunRecord r = new_run();
   StepRecord running{r.id, "fetch", -1, 1, StepStatus::Running, Json{{"url", "x"}}, Json(), "", 1000, 0};

@@ -8,7 +8,8 @@
 // a stale one stores nothing and the others are stored. Nobody waits for a
 // group to fill: a lone batch is committed at once. When a group's
 // transaction fails, each of its batches is tried again alone, so an error
-// reaches the caller whose write caused it and nobody else.
+// reaches the caller whose write caused it and nobody else. A new run's
+// insert (a trigger) is a batch too.
 //
 // PostgreSQL commits on a pool of connections in parallel, and one
 // transaction locking several runs' rows could deadlock with a heartbeat
@@ -31,39 +32,48 @@ LeaseWrite SqlStore::write_all(const std::string& run_id, std::vector<RunWrite>&
 }
 
 LeaseWrite SqlStore::Impl::write_all(const std::string& run_id, std::vector<RunWrite>& writes, long long epoch) {
-  Batch mine{&run_id, &writes, epoch};
-  if (db->postgres()) {
-    commit_alone(mine);
-  } else {
-    // `done` is read and written under group_mutex only.
-    std::unique_lock lock(group_mutex);
-    group_queue.push_back(&mine);
-    while (!mine.done) {
-      if (group_leader) {
-        group_cv.wait(lock);
-        continue;
-      }
-      group_leader = true;
-      std::vector<Batch*> group;
-      group.swap(group_queue);  // holds `mine`: no leader took it, or it would be done
-      lock.unlock();
-      commit_group(group);
-      lock.lock();
-      for (Batch* batch : group) {
-        batch->done = true;  // under the lock: its caller reads it under the lock
-      }
-      group_leader = false;
-      group_cv.notify_all();
-    }
-  }
+  Batch mine{&run_id, &writes, epoch, {}};
+  commit(mine);
   if (mine.error) {
     std::rethrow_exception(mine.error);
   }
   return mine.result;
 }
 
+void SqlStore::Impl::commit(Batch& mine) {
+  if (db->postgres()) {
+    commit_alone(mine);
+    return;
+  }
+  // `done` is read and written under group_mutex only.
+  std::unique_lock lock(group_mutex);
+  group_queue.push_back(&mine);
+  while (!mine.done) {
+    if (group_leader) {
+      group_cv.wait(lock);
+      continue;
+    }
+    group_leader = true;
+    std::vector<Batch*> group;
+    group.swap(group_queue);  // holds `mine`: no leader took it, or it would be done
+    lock.unlock();
+    commit_group(group);
+    lock.lock();
+    for (Batch* batch : group) {
+      batch->done = true;  // under the lock: its caller reads it under the lock
+    }
+    group_leader = false;
+    group_cv.notify_all();
+  }
+}
+
 bool SqlStore::Impl::store_batch(soci::session& sql, Batch& batch) {
   const std::string& run_id = *batch.run_id;
+  if (batch.create) {
+    batch.create(sql);
+    batch.result = LeaseWrite::done;
+    return false;
+  }
   if (!holds(sql, run_id, batch.epoch, gates_a_call(*batch.writes))) {
     batch.result = LeaseWrite::stale;
     return false;

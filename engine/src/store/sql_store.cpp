@@ -67,36 +67,43 @@ CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, s
   }
   bool claimed = false;
   try {
-    db->write([&](soci::session& sql) {
-      const long long now = now_ms();
-      claimed = false;
-      if (!owner.empty()) {
-        claimed = has_room(sql, run.workflow, concurrency_of(sql, run.workflow_hash), 0, now);
-      }
-      auto& q = db->statements(sql).get<RunInsert>(sql);
-      q.id = run.id;
-      q.workflow = run.workflow;
-      q.version = run.workflow_version;
-      q.hash = run.workflow_hash;
-      q.status = std::string(to_string(run.status));
-      q.inputs = run.inputs.dump();
-      q.outputs = run.outputs.dump();
-      q.error = run.error;
-      q.key = run.idempotency_key;
-      q.key_ind = run.idempotency_key.empty() ? soci::i_null : soci::i_ok;
-      q.created = run.created_ms;
-      q.owner = claimed ? owner : "";
-      q.expires = claimed ? now + lease.count() : 0;
-      q.epoch = claimed ? 1 : 0;
-      q.claims = claimed ? 1 : 0;
-      q.st.execute(true);
-      EventRecord ev{run.id, 0, run.created_ms, to_string(EventType::RunCreated), "", -1, created_payload(run)};
-      first_seq(run.id);
-      insert_event(sql, ev);
-      if (!claimed) {
-        notify(sql);  // a claimed run is this node's: no other node needs waking
-      }
-    });
+    // In the group commit of the runs' writes (SQLite): a trigger waits for
+    // one commit among theirs, not for a commit of its own after them.
+    Batch mine{&run.id, nullptr, kUnfenced, [&](soci::session& sql) {
+                 const long long now = now_ms();
+                 claimed = false;
+                 if (!owner.empty()) {
+                   claimed = has_room(sql, run.workflow, concurrency_of(sql, run.workflow_hash), 0, now);
+                 }
+                 auto& q = db->statements(sql).get<RunInsert>(sql);
+                 q.id = run.id;
+                 q.workflow = run.workflow;
+                 q.version = run.workflow_version;
+                 q.hash = run.workflow_hash;
+                 q.status = std::string(to_string(run.status));
+                 q.inputs = run.inputs.dump();
+                 q.outputs = run.outputs.dump();
+                 q.error = run.error;
+                 q.key = run.idempotency_key;
+                 q.key_ind = run.idempotency_key.empty() ? soci::i_null : soci::i_ok;
+                 q.created = run.created_ms;
+                 q.owner = claimed ? owner : "";
+                 q.expires = claimed ? now + lease.count() : 0;
+                 q.epoch = claimed ? 1 : 0;
+                 q.claims = claimed ? 1 : 0;
+                 q.st.execute(true);
+                 EventRecord ev{run.id, 0,  run.created_ms,      to_string(EventType::RunCreated),
+                                "",     -1, created_payload(run)};
+                 first_seq(run.id);
+                 insert_event(sql, ev);
+                 if (!claimed) {
+                   notify(sql);  // a claimed run is this node's: no other node needs waking
+                 }
+               }};
+    commit(mine);
+    if (mine.error) {
+      std::rethrow_exception(mine.error);
+    }
   } catch (const std::exception&) {
     // Another node created the run with this key between our read and write.
     if (auto found = existing()) {

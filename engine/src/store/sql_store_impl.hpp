@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
@@ -303,10 +304,13 @@ struct SqlStore::Impl {
   // One run's batch (sql_batches.cpp): on SQLite, batches that arrive while
   // another is being committed are committed together (group commit).
   LeaseWrite write_all(const std::string& run_id, std::vector<RunWrite>& writes, long long epoch);
+  // A run's writes under its epoch, or (`create`) the insert of a new run:
+  // triggers are committed in the groups of the runs' writes too.
   struct Batch {
     const std::string* run_id;
     std::vector<RunWrite>* writes;
     long long epoch;
+    std::function<void(soci::session&)> create;
     LeaseWrite result = LeaseWrite::stale;
     std::exception_ptr error;
     bool done = false;  // under group_mutex
@@ -315,6 +319,8 @@ struct SqlStore::Impl {
   std::condition_variable group_cv;
   std::vector<Batch*> group_queue;
   bool group_leader = false;
+  // Commits the batch, in a group on SQLite, alone on PostgreSQL; its error is in `error`.
+  void commit(Batch& batch);
   void commit_group(const std::vector<Batch*>& group);
   void commit_alone(Batch& batch);
   // The batch's writes inside a write(), after its epoch check; true when it ended the run.
