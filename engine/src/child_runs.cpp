@@ -18,8 +18,9 @@ bool finished_status(RunStatus status) {
 }  // namespace
 
 ChildRuns::ChildRuns(NodeStores stores, std::chrono::milliseconds poll,
-                     std::function<void(const std::string&, const std::string&)> started)
-    : stores_(stores), poll_(poll), started_(std::move(started)) {}
+                     std::function<void(const std::string&, const std::string&)> started,
+                     std::function<RunRecord(RunRecord)> create)
+    : stores_(stores), poll_(poll), started_(std::move(started)), create_(std::move(create)) {}
 
 Result<ChildRuns::Target> ChildRuns::from_file(const fs::path& file, const std::string& name) {
   std::error_code ec;
@@ -114,7 +115,7 @@ Result<ChildRun> ChildRuns::start(const ChildRunRequest& request) {
   rec.origin = Json{{"parent_run_id", request.parent_run_id}, {"parent_step", request.parent_step}, {"depth", depth}};
   const std::string fresh = rec.id;
   ChildRun child;
-  child.run = stores_.runs.create_run(std::move(rec));
+  child.run = create_(std::move(rec));
   child.started = child.run.id == fresh;
   if (!finished_status(child.run.status) && started_) {
     started_(child.run.id, request.parent_run_id);

@@ -18,9 +18,11 @@ namespace linkhub {
 class ChildRuns final : public RunStarter {
  public:
   // `started(child, parent)`: a child run that is not finished yet was
-  // started or found for `parent` (`linkhub run` executes it too).
+  // started or found for `parent` (`linkhub run` executes it too). `create`
+  // stores a new child run (the node's submit: taken here when it has room).
   ChildRuns(NodeStores stores, std::chrono::milliseconds poll,
-            std::function<void(const std::string& child, const std::string& parent)> started);
+            std::function<void(const std::string& child, const std::string& parent)> started,
+            std::function<RunRecord(RunRecord)> create);
 
   Result<ChildRun> start(const ChildRunRequest& request) override;
   std::optional<RunRecord> wait(const std::string& run_id, std::chrono::steady_clock::time_point deadline,
@@ -40,6 +42,7 @@ class ChildRuns final : public RunStarter {
   NodeStores stores_;
   std::chrono::milliseconds poll_;
   std::function<void(const std::string&, const std::string&)> started_;
+  std::function<RunRecord(RunRecord)> create_;
 
   std::mutex mutex_;
   std::condition_variable changed_;

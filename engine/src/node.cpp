@@ -240,7 +240,8 @@ struct Node::Impl {
       }
     };
     child_runs = std::make_shared<ChildRuns>(
-        stores, options.poll, [this](const std::string& child, const std::string& parent) { adopt(child, parent); });
+        stores, options.poll, [this](const std::string& child, const std::string& parent) { adopt(child, parent); },
+        [this](RunRecord run) { return submit(std::move(run)); });
     exec.run_starter = child_runs;
     exec.on_run_finished = [this](const RunRecord& run) {
       const bool given_away = fenced.fenced(run.id);

@@ -246,6 +246,31 @@ TEST_P(ChildRunsTest, WaitingStepReturnsTheChildsOutputs) {
   EXPECT_EQ(parent.outputs["note"], "imported https://example.test/waited");
 }
 
+// A node serving the queue (not `linkhub run`'s batch) takes the child run
+// its step starts, created claimed, instead of queueing it for a claim.
+TEST_P(ChildRunsTest, AServingNodeTakesTheChildRunItsStepStarts) {
+  Compiled compiled = compile_workflow_file((dir_ / "wait.yaml").string(), test::builtin_plugins());
+  ASSERT_TRUE(compiled.ok()) << compiled.first_problem();
+  auto parent = enqueue_run(*store_, *compiled.workflow, Json::object());
+  ASSERT_TRUE(parent.ok()) << parent.error().message;
+  ExecutorOptions exec;
+  exec.threads = 2;
+  exec.artifact_dir = dir_ / "artifacts";
+  NodeOptions options;
+  options.scheduler = false;
+  options.exit_when_idle = true;
+  Node node(test::builtin_plugins(), *store_, std::move(exec), options);
+  node.run();
+  const RunRecord done = *store_->get_run(parent->id);
+  ASSERT_EQ(done.status, RunStatus::Succeeded) << done.error;
+  EXPECT_EQ(done.outputs["note"], "imported https://example.test/waited");
+  const auto children = runs_of("import-video");
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_EQ(children[0].lease_epoch, 1) << "created claimed, never claimed again";
+  EXPECT_EQ(node.stats().submitted, 1u);
+  EXPECT_EQ(node.stats().claimed, 2u);
+}
+
 TEST_P(ChildRunsTest, WorkflowsStartingEachOtherStopAtTheDepthLimit) {
   run("ping.yaml");
   const auto pings = runs_of("ping");

@@ -195,7 +195,8 @@ std::string Metrics::render(size_t queue_depth, const std::optional<NodeStats>& 
     counter("linkhub_node_runs_claimed_total", "Runs this node claimed from the queue (new or resumed).",
             node->claimed);
     counter("linkhub_node_runs_taken_at_trigger_total",
-            "Of the runs claimed, those this node created already claimed when it received their trigger.",
+            "Of the runs claimed, those this node created already claimed: a trigger it received, or a child run one "
+            "of its steps started.",
             node->submitted);
     counter("linkhub_node_lease_reclaims_total",
             "Runs this node resumed after another node's lease on them lapsed or was given up.", node->resumed);

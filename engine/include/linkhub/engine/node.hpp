@@ -38,7 +38,7 @@ struct NodeOptions {
 struct NodeStats {
   size_t claimed = 0;    // runs this node took (new or resumed)
   size_t resumed = 0;    // of them, runs another node (or a killed process) had started
-  size_t submitted = 0;  // of them, runs created here already claimed (Node::submit)
+  size_t submitted = 0;  // of them, runs created here already claimed (Node::submit: triggers, child runs)
   size_t finished = 0;
   size_t lost = 0;      // leases taken over by another node
   size_t fired = 0;     // cron runs created
