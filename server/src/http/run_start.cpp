@@ -25,9 +25,7 @@ ApiResult<StartedRun> start_run(Services& services, const CatalogEntry& entry, c
   record.inputs = std::move(*prepared);
   record.idempotency_key = idempotency_key;
   const std::string fresh_id = record.id;
-  StartedRun started{
-      services.submit_run ? services.submit_run(std::move(record)) : services.store.create_run(std::move(record)),
-      false};
+  StartedRun started{services.submit_run(std::move(record)), false};
   started.replay = started.run.id != fresh_id;
   if (!started.replay) {
     services.metrics.run_triggered(wf.name);

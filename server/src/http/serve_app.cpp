@@ -115,6 +115,7 @@ Result<uint16_t> ServeApp::start() {
   s.services = std::unique_ptr<Services>(new Services{s.store, s.host, *s.workflows, s.watch, s.metrics, s.router,
                                                       s.log, *s.auth, s.options.limits, s.options.worker});
   s.services->secrets = s.options.executor.secrets;
+  s.services->submit_run = [&s](RunRecord run) { return s.store.create_run(std::move(run)); };  // the node's, below
   s.services->streams.configure(s.options.limits.max_streams, s.options.limits.max_streams_per_principal);
   s.services->waits.configure(s.options.limits.max_waits, s.options.limits.max_waits_per_principal);
   s.services->uploads.configure(s.options.limits.max_uploads, s.options.limits.max_uploads_per_principal);

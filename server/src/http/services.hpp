@@ -86,7 +86,7 @@ struct Services {
   bool worker = true;                     // this process executes runs (no --no-worker)
   std::function<NodeStats()> node_stats;  // this process's node, when it has one
   // Stores a triggered run: this process's node takes it at once when it
-  // has room (Node::submit); without a node, queued for the cluster.
+  // has room (Node::submit); without a node (--no-worker), queued for the cluster.
   std::function<RunRecord(RunRecord)> submit_run;
   std::atomic<bool> draining{false};  // shutting down: readyz says 503
   StepSettings steps;
