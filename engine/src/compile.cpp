@@ -82,6 +82,11 @@ Result<std::shared_ptr<const Plan>> make_plan(Workflow workflow, const PluginHos
       }
     }
   }
+  const Json pending{{"status", "pending"}, {"outputs", Json::object()}};
+  plan->steps_view = Json::object();
+  for (const StepDecl& decl : wf.steps) {
+    plan->steps_view[decl.id] = pending;
+  }
   auto outputs = ValueTemplate::compile(wf.outputs);
   if (!outputs) {
     return Error{"outputs: " + outputs.error().message};

@@ -36,6 +36,13 @@ RunRecord MemoryRunStore::create_run(RunRecord run) {
   return run;
 }
 
+void MemoryRunStore::clear() {
+  std::lock_guard lock(mutex_);
+  runs_.clear();
+  by_idempotency_key_.clear();
+  order_.clear();
+}
+
 void MemoryRunStore::update_run(const RunRecord& run, EventRecord event) {
   std::lock_guard lock(mutex_);
   RunData& data = runs_.at(run.id);

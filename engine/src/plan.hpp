@@ -32,6 +32,9 @@ class Plan {
   ValueTemplate outputs;
   std::string workflow_dir;
   std::string hash;
+  // `steps` as a run's expressions first see it: {id: {status: pending,
+  // outputs: {}}} for every step. Each run starts from a copy.
+  Json steps_view;
 };
 
 }  // namespace linkhub

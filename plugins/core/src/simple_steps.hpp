@@ -61,8 +61,10 @@ class TransformStep : public sdk::Step {
     return {{"type", "object"}, {"properties", {{"value", {{"description", "The value, unchanged"}}}}}};
   }
   Json run(sdk::Context&, const Json& input) override {
+    Json out = Json::object();
     auto it = input.find("value");
-    return {{"value", it == input.end() ? Json() : *it}};
+    out["value"] = it == input.end() ? Json() : *it;
+    return out;
   }
 };
 

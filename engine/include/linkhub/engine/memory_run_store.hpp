@@ -23,6 +23,10 @@ class MemoryRunStore final : public RunStore {
   std::vector<StepRecord> get_steps(std::string_view run_id) const override;
   std::vector<EventRecord> get_events(std::string_view run_id, int64_t after_seq, size_t limit) const override;
 
+  // Forgets every run: a benchmark that runs thousands of runs through one
+  // store measures the engine, not a heap grown by everything kept so far.
+  void clear();
+
  private:
   struct RunData {
     RunRecord run;
