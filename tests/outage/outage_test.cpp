@@ -349,6 +349,17 @@ class Outage : public ::testing::Test {
     EXPECT_TRUE(wait_for_log("serve.log", *serve_, "waiting for the database")) << logs();
   }
 
+  // A passing test leaves nothing behind; a failing one keeps its folder
+  // (the processes' logs) for whoever looks into it.
+  void TearDown() override {
+    workers_.clear();
+    serve_.reset();
+    if (!dir_.empty() && !HasFailure()) {
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+    }
+  }
+
   std::string db_, key_;
   fs::path dir_;
   std::map<std::string, std::string> env_;
