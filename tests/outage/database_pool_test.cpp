@@ -5,6 +5,7 @@
 #include "test_databases.hpp"
 
 #include <linkhub/engine/database.hpp>
+#include <linkhub/engine/sql_store.hpp>
 #include <linkhub/engine/store_error.hpp>
 
 #include <gtest/gtest.h>
@@ -164,6 +165,61 @@ TEST_F(DatabasePostgres, SessionsWhoseConnectionsDiedAreReplacedBeforeTheirNextU
   EXPECT_EQ(count(), 2);
   EXPECT_EQ(count(), 2);
   EXPECT_FALSE(db_->unreachable());
+}
+
+// A run's batch on PostgreSQL sends BEGIN with its writes in one round trip
+// (Database::write_begun). On sessions whose connections died while idle (a
+// restart) nothing of it reached a transaction: it is sent once more on new
+// ones, and its events keep their numbers one by one.
+TEST_F(DatabasePostgres, ARunsBatchOnConnectionsThatDiedIsSentOnNewOnesWithItsEventsNumberedOneByOne) {
+  auto opened = SqlStore::open(url_, 2);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  SqlStore& store = **opened;
+  RunRecord fresh;
+  fresh.workflow = "w";
+  fresh.workflow_hash = "h";
+  fresh.inputs = Json::object();
+  const CreatedRun created = store.create_claimed_run(fresh, "node-a", std::chrono::seconds(60));
+  ASSERT_TRUE(created.claimed);
+  const RunRecord& run = created.run;
+  auto batch = [&](const std::string& step) {
+    StepRecord rec;
+    rec.run_id = run.id;
+    rec.step_id = step;
+    rec.attempt = 1;
+    rec.status = StepStatus::Succeeded;
+    rec.output = Json{{"step", step}};
+    std::vector<RunWrite> writes;
+    writes.push_back(RunWrite{RunWrite::Kind::transition, rec, {}, EventRecord{run.id, 0, 0, "step.succeeded", step}});
+    writes.push_back(RunWrite{RunWrite::Kind::event, {}, {}, EventRecord{run.id, 0, 0, "step.log", step}});
+    return writes;
+  };
+  auto first = batch("a");
+  ASSERT_EQ(store.write_all(run.id, first, run.lease_epoch), LeaseWrite::done);
+
+  kill_pool_connections();
+  auto second = batch("b");
+  EXPECT_EQ(store.write_all(run.id, second, run.lease_epoch), LeaseWrite::done);
+  kill_pool_connections();
+  auto stale = batch("c");
+  EXPECT_EQ(store.write_all(run.id, stale, run.lease_epoch + 1), LeaseWrite::stale);
+  auto third = batch("d");
+  EXPECT_EQ(store.write_all(run.id, third, run.lease_epoch), LeaseWrite::done);
+
+  std::vector<std::string> seen;
+  int64_t seq = 0;
+  for (const EventRecord& e : store.get_events(run.id, 0, 100)) {
+    EXPECT_EQ(e.seq, ++seq) << "numbered one by one";
+    seen.push_back(e.type + " " + e.step_id);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"run.created ", "step.succeeded a", "step.log a", "step.succeeded b",
+                                            "step.log b", "step.succeeded d", "step.log d"}));
+  std::vector<std::string> steps;
+  for (const StepRecord& st : store.get_steps(run.id)) {
+    steps.push_back(st.step_id);
+    EXPECT_EQ(st.output, (Json{{"step", st.step_id}}));
+  }
+  EXPECT_EQ(steps, (std::vector<std::string>{"a", "b", "d"}));
 }
 
 TEST_F(DatabasePostgres, AConnectionLostInsideATransactionIsReportedAndNotRetried) {

@@ -13,7 +13,9 @@
 //
 // PostgreSQL commits on a pool of connections in parallel, and one
 // transaction locking several runs' rows could deadlock with a heartbeat
-// renewing them in another order: there each batch is its own transaction.
+// renewing them in another order: there each batch is its own transaction,
+// its epoch check and writes sent in one round trip (pg_pipeline.hpp).
+#include "pg_pipeline.hpp"
 #include "sql_store_impl.hpp"
 
 namespace linkhub {
@@ -67,6 +69,96 @@ void SqlStore::Impl::commit(Batch& mine) {
   }
 }
 
+namespace {
+
+// The epoch check of a pipelined batch: a stale epoch (no row) divides by
+// zero, which fails the statement, and the server skips the writes after it.
+const PgStatement kPgHolds{"lh_batch_holds",
+                           "SELECT 1 / COUNT(*) FROM (SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e "
+                           "FOR SHARE) AS held"};
+const PgStatement kPgHoldsLive{"lh_batch_holds_live",
+                               "SELECT 1 / COUNT(*) FROM (SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e "
+                               "AND lease_expires_ms >= :now FOR SHARE) AS held"};
+constexpr const char* kDivisionByZero = "22012";
+const PgStatement kPgEvent{"lh_batch_event", kEventInsertSql};
+const PgStatement kPgStep{"lh_batch_step", kStepUpsertSql};
+const PgStatement kPgRun{"lh_batch_run", kRunUpdateSql};
+const PgStatement kPgRunWaits{"lh_batch_run_waits", kRunWaitsDeleteSql};
+
+// A failed step that ran becomes a dead letter (store_transition): that
+// rare write reads what is stored, so such a batch goes statement by statement.
+bool makes_a_dead_letter(const std::vector<RunWrite>& writes) {
+  return std::any_of(writes.begin(), writes.end(), [](const RunWrite& w) {
+    return w.kind == RunWrite::Kind::transition && w.step.status == StepStatus::Failed && w.step.attempt >= 1;
+  });
+}
+
+}  // namespace
+
+bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, bool& begun) {
+  const std::string& run_id = *batch.run_id;
+  PgPipeline pipe(sql, db->statements(sql));
+  pipe.begin_first(begun);
+  const bool fenced = batch.epoch != kUnfenced;
+  if (fenced) {
+    if (gates_a_call(*batch.writes)) {
+      pipe.add(kPgHoldsLive, {run_id, std::to_string(batch.epoch), std::to_string(now_ms())});
+    } else {
+      pipe.add(kPgHolds, {run_id, std::to_string(batch.epoch)});
+    }
+  }
+  auto add_event = [&](EventRecord& e) {
+    e.run_id = run_id;
+    number_event(sql, e);
+    pipe.add(kPgEvent, {e.run_id, std::to_string(e.seq), std::to_string(e.time_ms), e.type, e.step_id,
+                        std::to_string(e.index), e.payload.dump()});
+  };
+  bool finished = false;
+  for (RunWrite& w : *batch.writes) {
+    switch (w.kind) {
+      case RunWrite::Kind::transition: {
+        StepRecord& st = w.step;
+        st.run_id = run_id;
+        pipe.add(kPgStep, {st.run_id, st.step_id, std::to_string(st.index), std::to_string(st.attempt),
+                           std::string(to_string(st.status)), st.input.dump(), st.output.dump(), st.error,
+                           std::to_string(st.started_ms), std::to_string(st.finished_ms), st.error_code,
+                           st.error_details.dump()});
+        add_event(w.event);
+        break;
+      }
+      case RunWrite::Kind::run_update: {
+        const RunRecord& run = w.run;
+        const std::string status(to_string(run.status));
+        pipe.add(kPgRun, {status, run.outputs.dump(), run.error, std::to_string(run.started_ms),
+                          std::to_string(run.finished_ms), run.error_code, run.error_details.dump(), run.id});
+        add_event(w.event);
+        if (final_run(status)) {
+          pipe.add(kPgRunWaits, {run.id});
+          finished = true;
+        }
+        break;
+      }
+      case RunWrite::Kind::event:
+        add_event(w.event);
+        break;
+    }
+  }
+  long failed_at = -1;
+  try {
+    failed_at = pipe.run(kDivisionByZero);
+  } catch (...) {
+    forget_seq(run_id);  // the numbers its events took were not stored (write_begun may run it once more)
+    throw;
+  }
+  if (failed_at >= 0) {
+    forget_seq(run_id);
+    batch.result = LeaseWrite::stale;
+    return false;
+  }
+  batch.result = LeaseWrite::done;
+  return finished;
+}
+
 bool SqlStore::Impl::store_batch(soci::session& sql, Batch& batch) {
   const std::string& run_id = *batch.run_id;
   if (batch.create) {
@@ -101,7 +193,12 @@ bool SqlStore::Impl::store_batch(soci::session& sql, Batch& batch) {
 
 void SqlStore::Impl::commit_alone(Batch& batch) {
   try {
-    const bool finished = write_for(*batch.run_id, [&](soci::session& sql) { return store_batch(sql, batch); });
+    const bool pipelined = db->postgres() && !batch.create && !makes_a_dead_letter(*batch.writes);
+    const bool finished =
+        pipelined
+            ? write_begun_for(*batch.run_id,
+                              [&](soci::session& sql, bool& begun) { return store_batch_pipelined(sql, batch, begun); })
+            : write_for(*batch.run_id, [&](soci::session& sql) { return store_batch(sql, batch); });
     if (finished) {
       forget_seq(*batch.run_id);
     }

@@ -50,16 +50,37 @@ struct HoldsLiveLease final : store::CachedStatement {
             soci::use(run_id), soci::use(epoch), soci::use(now), soci::into(found))) {}
 };
 
+// The texts of the writes every step makes, shared by these cached
+// statements and PostgreSQL's pipelined batches (pg_pipeline.hpp).
+inline constexpr const char* kEventInsertSql =
+    "INSERT INTO lh_events (run_id, seq, time_ms, type, step_id, item_index, payload) "
+    "VALUES (:r, :s, :t, :y, :st, :i, :p)";
+inline constexpr const char* kRunUpdateSql =
+    "UPDATE lh_runs SET status = :s, outputs = :o, error = :e, started_ms = :st, "
+    "finished_ms = :f, error_code = :ec, error_details = :ed WHERE id = :id";
+inline constexpr const char* kStepUpsertSql =
+    "INSERT INTO lh_steps (run_id, step_id, item_index, attempt, status, input, output, error, "
+    "started_ms, finished_ms, error_code, error_details) "
+    "VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1, :ec, :ed) "
+    "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempt = excluded.attempt, "
+    "status = excluded.status, "
+    "input = CASE WHEN excluded.input = 'null' THEN lh_steps.input ELSE excluded.input END, "
+    "output = excluded.output, error = excluded.error, "
+    "started_ms = CASE WHEN excluded.started_ms = 0 THEN lh_steps.started_ms "
+    "ELSE excluded.started_ms END, "
+    "finished_ms = excluded.finished_ms, error_code = excluded.error_code, "
+    "error_details = excluded.error_details";
+// A finished run's waits: their outcomes are in its steps now.
+inline constexpr const char* kRunWaitsDeleteSql = "DELETE FROM lh_waits WHERE run_id = :id";
+
 struct EventInsert final : store::CachedStatement {
   std::string run_id, type, step_id, payload;
   long long seq = 0, time = 0;
   int index = -1;
   soci::statement st;
   explicit EventInsert(soci::session& sql)
-      : st((sql.prepare << "INSERT INTO lh_events (run_id, seq, time_ms, type, step_id, item_index, payload) "
-                           "VALUES (:r, :s, :t, :y, :st, :i, :p)",
-            soci::use(run_id), soci::use(seq), soci::use(time), soci::use(type), soci::use(step_id), soci::use(index),
-            soci::use(payload))) {}
+      : st((sql.prepare << kEventInsertSql, soci::use(run_id), soci::use(seq), soci::use(time), soci::use(type),
+            soci::use(step_id), soci::use(index), soci::use(payload))) {}
 };
 
 // A new run; `owner` and `expires` set when its creator claims it (epoch 1), empty and 0 otherwise.
@@ -94,10 +115,8 @@ struct RunUpdate final : store::CachedStatement {
   long long started = 0, finished = 0;
   soci::statement st;
   explicit RunUpdate(soci::session& sql)
-      : st((sql.prepare << "UPDATE lh_runs SET status = :s, outputs = :o, error = :e, started_ms = :st, "
-                           "finished_ms = :f, error_code = :ec, error_details = :ed WHERE id = :id",
-            soci::use(status), soci::use(outputs), soci::use(error), soci::use(started), soci::use(finished),
-            soci::use(error_code), soci::use(details), soci::use(run_id))) {}
+      : st((sql.prepare << kRunUpdateSql, soci::use(status), soci::use(outputs), soci::use(error), soci::use(started),
+            soci::use(finished), soci::use(error_code), soci::use(details), soci::use(run_id))) {}
 };
 
 // A step's (or item's) record. A step's end is recorded without its input:
@@ -108,20 +127,9 @@ struct StepUpsert final : store::CachedStatement {
   long long started = 0, finished = 0;
   soci::statement st;
   explicit StepUpsert(soci::session& sql)
-      : st((sql.prepare << "INSERT INTO lh_steps (run_id, step_id, item_index, attempt, status, input, output, error, "
-                           "started_ms, finished_ms, error_code, error_details) "
-                           "VALUES (:r, :s, :i, :a, :st, :in, :out, :e, :t0, :t1, :ec, :ed) "
-                           "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET attempt = excluded.attempt, "
-                           "status = excluded.status, "
-                           "input = CASE WHEN excluded.input = 'null' THEN lh_steps.input ELSE excluded.input END, "
-                           "output = excluded.output, error = excluded.error, "
-                           "started_ms = CASE WHEN excluded.started_ms = 0 THEN lh_steps.started_ms "
-                           "ELSE excluded.started_ms END, "
-                           "finished_ms = excluded.finished_ms, error_code = excluded.error_code, "
-                           "error_details = excluded.error_details",
-            soci::use(run_id), soci::use(step_id), soci::use(index), soci::use(attempt), soci::use(status),
-            soci::use(input), soci::use(output), soci::use(error), soci::use(started), soci::use(finished),
-            soci::use(error_code), soci::use(details))) {}
+      : st((sql.prepare << kStepUpsertSql, soci::use(run_id), soci::use(step_id), soci::use(index), soci::use(attempt),
+            soci::use(status), soci::use(input), soci::use(output), soci::use(error), soci::use(started),
+            soci::use(finished), soci::use(error_code), soci::use(details))) {}
 };
 
 // Runs a node may claim: queued, or running under a lapsed lease; oldest

@@ -173,7 +173,7 @@ void SqlStore::Impl::store_run_update(soci::session& sql, const RunRecord& run, 
     event.run_id = run.id;
     insert_event(sql, event);
     if (final_run(q.status)) {
-      sql << "DELETE FROM lh_waits WHERE run_id = :id", soci::use(run.id);  // their outcomes are in the steps now
+      sql << kRunWaitsDeleteSql, soci::use(run.id);
     }
   }
 }

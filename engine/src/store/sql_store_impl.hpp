@@ -230,11 +230,16 @@ struct SqlStore::Impl {
     last_seq.erase(run_id);
   }
 
-  void insert_event(soci::session& sql, EventRecord& e) {
+  // The event's number (and its time, when it has none) as it is stored.
+  void number_event(soci::session& sql, EventRecord& e) {
     e.seq = next_seq(sql, e.run_id);
     if (e.time_ms == 0) {
       e.time_ms = now_ms();
     }
+  }
+
+  void insert_event(soci::session& sql, EventRecord& e) {
+    number_event(sql, e);
     auto& q = db->statements(sql).get<sql_detail::EventInsert>(sql);
     q.run_id = e.run_id;
     q.seq = e.seq;
@@ -287,6 +292,17 @@ struct SqlStore::Impl {
     }
   }
 
+  // The same, for a write that sends its own BEGIN (Database::write_begun).
+  template <class F>
+  auto write_begun_for(const std::string& run_id, F&& fn) {
+    try {
+      return db->write_begun(std::forward<F>(fn));
+    } catch (...) {
+      forget_seq(run_id);
+      throw;
+    }
+  }
+
   // A new run (and its run.created event); claimed by `owner` for `lease`
   // when `owner` is not empty and its workflow's concurrency has room.
   CreatedRun create_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease);
@@ -325,6 +341,9 @@ struct SqlStore::Impl {
   void commit_alone(Batch& batch);
   // The batch's writes inside a write(), after its epoch check; true when it ended the run.
   bool store_batch(soci::session& sql, Batch& batch);
+  // The same on PostgreSQL, beginning its transaction: BEGIN, the check and
+  // the writes sent in one round trip (Database::write_begun).
+  bool store_batch_pipelined(soci::session& sql, Batch& batch, bool& begun);
   // The writes themselves, inside a write() whose epoch check passed.
   void store_run_update(soci::session& sql, const RunRecord& run, EventRecord& event);
   void store_transition(soci::session& sql, StepRecord& step, EventRecord& event);

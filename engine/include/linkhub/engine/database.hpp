@@ -110,6 +110,34 @@ class Database {
     }
   }
 
+  // As write(), for fn(session&, bool& begun) that sends BEGIN itself with
+  // its first statements, in one round trip (PostgreSQL's pipelined
+  // batches), and sets `begun` once the server has begun the transaction.
+  // COMMIT is sent here, after fn returns: a connection found dead before
+  // `begun` carried nothing that could be committed, so, as a read, fn is
+  // run once more on a reopened session.
+  template <class F>
+  auto write_begun(F&& fn) {
+    for (int attempt = 0;; ++attempt) {
+      Lease lease(*this, Use::write);
+      bool begun = false;
+      try {
+        auto result = fn(lease.sql(), begun);
+        lease.begun();
+        lease.commit();
+        return result;
+      } catch (const std::exception& e) {
+        if (!begun && lease.retry_read(e, attempt)) {
+          continue;
+        }
+        if (begun) {
+          lease.begun();
+        }
+        lease.fail(e);
+      }
+    }
+  }
+
   // Where a migration track records its versions in this database.
   struct VersionTable {
     std::string name;         // (version INTEGER PRIMARY KEY, description TEXT, applied_ms BIGINT)
@@ -180,6 +208,7 @@ class Database {
 
     soci::session& sql() { return *db_.slots_[index_].session; }
     void begin();
+    void begun() { in_tx_ = true; }  // the caller sent BEGIN (write_begun)
     void commit();
     // In a catch block: rolls back, marks the session broken when its
     // connection is gone, and rethrows (DatabaseUnavailable for an outage).

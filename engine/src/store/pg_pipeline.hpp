@@ -1,0 +1,60 @@
+#pragma once
+// PostgreSQL statements sent together (libpq's pipeline mode): a batch of a
+// run's writes costs one round trip to the server instead of one per
+// statement. On this 2-core machine the round trips, each a hand-off between
+// the node's thread and a server backend, were most of PostgreSQL's cost.
+//
+// Used inside a Database::write() transaction on its session, or beginning
+// one (Database::write_begun): the statements run in that transaction, and an
+// error in one skips the rest (the server aborts the transaction, which is
+// then rolled back).
+
+#include <linkhub/engine/database.hpp>
+
+#include <soci/soci.h>
+
+#include <string>
+#include <vector>
+
+namespace linkhub::sql_detail {
+
+// A statement prepared once per connection under `name`; `text` has SOCI's
+// :name placeholders (the same text SOCI prepares elsewhere).
+struct PgStatement {
+  const char* name;
+  const char* text;
+};
+
+class PgPipeline {
+ public:
+  // `cache`: the session's (Database::statements), which remembers what
+  // this connection has prepared.
+  PgPipeline(soci::session& sql, store::StatementCache& cache);
+
+  // The transaction begins in the same round trip: BEGIN is sent first, and
+  // `begun` is set once the server has begun it (a connection found dead
+  // before that carried nothing that could be committed).
+  void begin_first(bool& begun) { begun_ = &begun; }
+
+  // Queues `statement` with its parameters as text, in placeholder order.
+  void add(const PgStatement& statement, std::vector<std::string> params);
+  size_t size() const { return queued_.size(); }
+
+  // Sends every queued statement and reads every result. Returns the index
+  // of the statement that failed with SQLSTATE `expected` (the statements
+  // after it did not run), or -1 when all ran. Any other failure is thrown
+  // as soci::postgresql_soci_error with its SQLSTATE, as SOCI reports it.
+  long run(const char* expected = nullptr);
+
+ private:
+  struct Queued {
+    const PgStatement* statement;
+    std::vector<std::string> params;
+  };
+  soci::session& sql_;
+  store::StatementCache& cache_;
+  std::vector<Queued> queued_;
+  bool* begun_ = nullptr;  // begin_first
+};
+
+}  // namespace linkhub::sql_detail
