@@ -167,10 +167,10 @@ TEST_F(DatabasePostgres, SessionsWhoseConnectionsDiedAreReplacedBeforeTheirNextU
   EXPECT_FALSE(db_->unreachable());
 }
 
-// A run's batch on PostgreSQL sends BEGIN with its writes in one round trip
-// (Database::write_begun). On sessions whose connections died while idle (a
-// restart) nothing of it reached a transaction: it is sent once more on new
-// ones, and its events keep their numbers one by one.
+// A run's batch on PostgreSQL is one pipelined transaction, committed at its
+// Sync (Database::write_pipelined). On sessions whose connections died while
+// idle (a restart) nothing of it reached the server: it is sent once more on
+// new ones, and its events keep their numbers one by one.
 TEST_F(DatabasePostgres, ARunsBatchOnConnectionsThatDiedIsSentOnNewOnesWithItsEventsNumberedOneByOne) {
   auto opened = SqlStore::open(url_, 2);
   ASSERT_TRUE(opened.ok()) << opened.error().message;

@@ -59,7 +59,7 @@ void PgPipeline::add(const PgStatement& statement, std::vector<std::string> para
 }
 
 long PgPipeline::run(const char* expected) {
-  if (queued_.empty() && begun_ == nullptr) {
+  if (queued_.empty()) {
     return -1;
   }
   PGconn* conn = connection_of(sql_);
@@ -69,16 +69,16 @@ long PgPipeline::run(const char* expected) {
   auto& prepared = cache_.get<PgPrepared>(sql_);
   // What each result answers, in order.
   struct Answer {
-    enum { begin, prepare, execute } kind;
+    enum { first_sync, prepare, execute } kind;
     size_t index;  // into `preparing` or queued_
   };
   std::vector<Answer> answers;
   std::vector<const char*> preparing;
-  if (begun_ != nullptr) {
-    if (PQsendQueryParams(conn, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
-      throw_connection_error(conn, "sending a statement");
+  if (reached_ != nullptr) {
+    if (PQpipelineSync(conn) != 1) {
+      throw_connection_error(conn, "sending a batch");
     }
-    answers.push_back(Answer{Answer::begin, 0});
+    answers.push_back(Answer{Answer::first_sync, 0});
   }
   for (size_t i = 0; i < queued_.size(); ++i) {
     const Queued& q = queued_[i];
@@ -115,6 +115,14 @@ long PgPipeline::run(const char* expected) {
       throw_connection_error(conn, "reading a batch's results");
     }
     const ExecStatusType status = PQresultStatus(result);
+    if (answer.kind == Answer::first_sync) {  // a Sync's answer: no end of results follows
+      *reached_ = status == PGRES_PIPELINE_SYNC;
+      PQclear(result);
+      if (!*reached_) {
+        throw_connection_error(conn, "starting a batch");
+      }
+      continue;
+    }
     if (status == PGRES_FATAL_ERROR && !failed) {
       failed = true;
       const char* code = PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -129,8 +137,6 @@ long PgPipeline::run(const char* expected) {
       }
     } else if (status == PGRES_COMMAND_OK && answer.kind == Answer::prepare) {
       prepared.names.push_back(preparing[answer.index]);
-    } else if (status == PGRES_COMMAND_OK && answer.kind == Answer::begin) {
-      *begun_ = true;
     }
     PQclear(result);
     while ((result = PQgetResult(conn)) != nullptr) {  // the end of this statement's results

@@ -4,10 +4,10 @@
 // statement. On this 2-core machine the round trips, each a hand-off between
 // the node's thread and a server backend, were most of PostgreSQL's cost.
 //
-// Used inside a Database::write() transaction on its session, or beginning
-// one (Database::write_begun): the statements run in that transaction, and an
-// error in one skips the rest (the server aborts the transaction, which is
-// then rolled back).
+// Everything up to the Sync that ends a pipeline is one transaction of the
+// extended protocol: committed at the Sync, or rolled back there when a
+// statement fails (the server skips the statements after it). No BEGIN or
+// COMMIT: the batch is one round trip (Database::write_pipelined).
 
 #include <linkhub/engine/database.hpp>
 
@@ -31,10 +31,10 @@ class PgPipeline {
   // this connection has prepared.
   PgPipeline(soci::session& sql, store::StatementCache& cache);
 
-  // The transaction begins in the same round trip: BEGIN is sent first, and
-  // `begun` is set once the server has begun it (a connection found dead
-  // before that carried nothing that could be committed).
-  void begin_first(bool& begun) { begun_ = &begun; }
+  // Sends a Sync before the statements: the server answers it before it
+  // reads them, and `reached` is set then. A connection found dead before
+  // that carried nothing that could be committed.
+  void sync_first(bool& reached) { reached_ = &reached; }
 
   // Queues `statement` with its parameters as text, in placeholder order.
   void add(const PgStatement& statement, std::vector<std::string> params);
@@ -54,7 +54,7 @@ class PgPipeline {
   soci::session& sql_;
   store::StatementCache& cache_;
   std::vector<Queued> queued_;
-  bool* begun_ = nullptr;  // begin_first
+  bool* reached_ = nullptr;  // sync_first
 };
 
 }  // namespace linkhub::sql_detail

@@ -14,7 +14,8 @@
 // PostgreSQL commits on a pool of connections in parallel, and one
 // transaction locking several runs' rows could deadlock with a heartbeat
 // renewing them in another order: there each batch is its own transaction,
-// its epoch check and writes sent in one round trip (pg_pipeline.hpp).
+// its epoch check and writes sent and committed in one round trip
+// (pg_pipeline.hpp).
 #include "pg_pipeline.hpp"
 #include "sql_store_impl.hpp"
 
@@ -95,10 +96,10 @@ bool makes_a_dead_letter(const std::vector<RunWrite>& writes) {
 
 }  // namespace
 
-bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, bool& begun) {
+bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, bool& reached) {
   const std::string& run_id = *batch.run_id;
   PgPipeline pipe(sql, db->statements(sql));
-  pipe.begin_first(begun);
+  pipe.sync_first(reached);
   const bool fenced = batch.epoch != kUnfenced;
   if (fenced) {
     if (gates_a_call(*batch.writes)) {
@@ -147,7 +148,7 @@ bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, boo
   try {
     failed_at = pipe.run(kDivisionByZero);
   } catch (...) {
-    forget_seq(run_id);  // the numbers its events took were not stored (write_begun may run it once more)
+    forget_seq(run_id);  // the numbers its events took were not stored (write_pipelined may run it once more)
     throw;
   }
   if (failed_at >= 0) {
@@ -195,10 +196,10 @@ void SqlStore::Impl::commit_alone(Batch& batch) {
   try {
     const bool pipelined = db->postgres() && !batch.create && !makes_a_dead_letter(*batch.writes);
     const bool finished =
-        pipelined
-            ? write_begun_for(*batch.run_id,
-                              [&](soci::session& sql, bool& begun) { return store_batch_pipelined(sql, batch, begun); })
-            : write_for(*batch.run_id, [&](soci::session& sql) { return store_batch(sql, batch); });
+        pipelined ? write_pipelined_for(
+                        *batch.run_id,
+                        [&](soci::session& sql, bool& reached) { return store_batch_pipelined(sql, batch, reached); })
+                  : write_for(*batch.run_id, [&](soci::session& sql) { return store_batch(sql, batch); });
     if (finished) {
       forget_seq(*batch.run_id);
     }

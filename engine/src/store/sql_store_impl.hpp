@@ -292,11 +292,11 @@ struct SqlStore::Impl {
     }
   }
 
-  // The same, for a write that sends its own BEGIN (Database::write_begun).
+  // The same, for a write that makes its transaction itself (Database::write_pipelined).
   template <class F>
-  auto write_begun_for(const std::string& run_id, F&& fn) {
+  auto write_pipelined_for(const std::string& run_id, F&& fn) {
     try {
-      return db->write_begun(std::forward<F>(fn));
+      return db->write_pipelined(std::forward<F>(fn));
     } catch (...) {
       forget_seq(run_id);
       throw;
@@ -341,9 +341,9 @@ struct SqlStore::Impl {
   void commit_alone(Batch& batch);
   // The batch's writes inside a write(), after its epoch check; true when it ended the run.
   bool store_batch(soci::session& sql, Batch& batch);
-  // The same on PostgreSQL, beginning its transaction: BEGIN, the check and
-  // the writes sent in one round trip (Database::write_begun).
-  bool store_batch_pipelined(soci::session& sql, Batch& batch, bool& begun);
+  // The same on PostgreSQL as one transaction of its own: the check and the
+  // writes sent and committed in one round trip (Database::write_pipelined).
+  bool store_batch_pipelined(soci::session& sql, Batch& batch, bool& reached);
   // The writes themselves, inside a write() whose epoch check passed.
   void store_run_update(soci::session& sql, const RunRecord& run, EventRecord& event);
   void store_transition(soci::session& sql, StepRecord& step, EventRecord& event);

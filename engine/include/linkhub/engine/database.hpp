@@ -110,28 +110,24 @@ class Database {
     }
   }
 
-  // As write(), for fn(session&, bool& begun) that sends BEGIN itself with
-  // its first statements, in one round trip (PostgreSQL's pipelined
-  // batches), and sets `begun` once the server has begun the transaction.
-  // COMMIT is sent here, after fn returns: a connection found dead before
-  // `begun` carried nothing that could be committed, so, as a read, fn is
-  // run once more on a reopened session.
+  // For fn(session&, bool& reached) that makes its whole transaction itself
+  // in one round trip: PostgreSQL's statements pipelined up to a Sync, which
+  // commits them, or rolls them back when one fails (pg_pipeline.hpp); no
+  // BEGIN or COMMIT is sent here. fn sets `reached` once the server answered
+  // on this connection, before it takes any of the statements: a connection
+  // found dead before that carried nothing that could be committed, so fn is
+  // run once more on a reopened session, as a read is. A failure after it is
+  // thrown, as write()'s lost COMMIT is.
   template <class F>
-  auto write_begun(F&& fn) {
+  auto write_pipelined(F&& fn) {
     for (int attempt = 0;; ++attempt) {
       Lease lease(*this, Use::write);
-      bool begun = false;
+      bool reached = false;
       try {
-        auto result = fn(lease.sql(), begun);
-        lease.begun();
-        lease.commit();
-        return result;
+        return fn(lease.sql(), reached);
       } catch (const std::exception& e) {
-        if (!begun && lease.retry_read(e, attempt)) {
+        if (!reached && lease.retry_read(e, attempt)) {
           continue;
-        }
-        if (begun) {
-          lease.begun();
         }
         lease.fail(e);
       }
@@ -208,7 +204,6 @@ class Database {
 
     soci::session& sql() { return *db_.slots_[index_].session; }
     void begin();
-    void begun() { in_tx_ = true; }  // the caller sent BEGIN (write_begun)
     void commit();
     // In a catch block: rolls back, marks the session broken when its
     // connection is gone, and rethrows (DatabaseUnavailable for an outage).
