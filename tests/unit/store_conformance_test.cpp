@@ -197,6 +197,83 @@ TEST_P(StoreConformance, ABatchOfARunsWritesIsStoredWholeInOrderOrNotAtAll) {
   EXPECT_EQ(s().runs.get_steps(run.id).size(), 1u);
 }
 
+// Every character of a batch's events and records comes back as written
+// (PostgreSQL sends a batch's events as array literals), and a step whose
+// start and end are in one batch keeps the start's input and time, with
+// the end's status and output; a later attempt's start replaces its input.
+TEST_P(StoreConformance, ABatchKeepsEveryCharacterAndAFastStepsStartWithItsEnd) {
+  const RunRecord run = queued();
+  const auto a = s().queue.claim_runs("node-a", 1, 60s);
+  ASSERT_EQ(a.size(), 1u);
+  const std::string tricky = "q\"uote \\back\\\\slash {brace}, comma\nline\ttab é 漢 NULL null ''";
+  const std::string id = "s,{\"x\"}\\";
+  auto attempt = [&](int n, const Json& input) {
+    StepRecord start = step_of(run.id, id, StepStatus::Running);
+    start.attempt = n;
+    start.input = input;
+    start.started_ms = 1000 + n;
+    StepRecord end = step_of(run.id, id, StepStatus::Succeeded);
+    end.attempt = n;
+    end.input = Json(nullptr);  // an end is recorded without its input
+    end.output = Json{{"out", tricky}, {"n", n}};
+    end.finished_ms = 2000 + n;
+    std::vector<RunWrite> writes;
+    writes.push_back(RunWrite{RunWrite::Kind::transition,
+                              start,
+                              {},
+                              EventRecord{run.id, 0, 0, "step.started", id, -1, Json{{"attempt", n}}}});
+    writes.push_back(
+        RunWrite{RunWrite::Kind::event, {}, {}, EventRecord{run.id, 0, 0, "step.log", id, 7, Json{{"m", tricky}}}});
+    writes.push_back(RunWrite{RunWrite::Kind::transition,
+                              end,
+                              {},
+                              EventRecord{run.id, 0, 0, "step.succeeded", id, -1, Json::array({tricky, "", n})}});
+    return writes;
+  };
+  auto first = attempt(1, Json{{"q", tricky}});
+  ASSERT_EQ(s().leased.write_all(run.id, first, a[0].lease_epoch), LeaseWrite::done);
+  auto steps = s().runs.get_steps(run.id);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].step_id, id);
+  EXPECT_EQ(steps[0].status, StepStatus::Succeeded);
+  EXPECT_EQ(steps[0].input, (Json{{"q", tricky}}));
+  EXPECT_EQ(steps[0].started_ms, 1001);
+  EXPECT_EQ(steps[0].finished_ms, 2001);
+  EXPECT_EQ(steps[0].output, (Json{{"out", tricky}, {"n", 1}}));
+
+  auto second = attempt(2, Json::array({tricky}));
+  ASSERT_EQ(s().leased.write_all(run.id, second, a[0].lease_epoch), LeaseWrite::done);
+  steps = s().runs.get_steps(run.id);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].attempt, 2);
+  EXPECT_EQ(steps[0].input, Json::array({tricky}));
+  EXPECT_EQ(steps[0].started_ms, 1002);
+
+  const auto events = s().runs.get_events(run.id, 0, 100);
+  ASSERT_EQ(events.size(), 7u);  // run.created and three of each attempt
+  for (size_t i = 1; i < events.size(); ++i) {
+    const EventRecord& e = events[i];
+    EXPECT_EQ(e.seq, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(e.step_id, id);
+    const int n = i < 4 ? 1 : 2;
+    switch ((i - 1) % 3) {
+      case 0:
+        EXPECT_EQ(e.type, "step.started");
+        EXPECT_EQ(e.payload, (Json{{"attempt", n}}));
+        break;
+      case 1:
+        EXPECT_EQ(e.type, "step.log");
+        EXPECT_EQ(e.index, 7);
+        EXPECT_EQ(e.payload, (Json{{"m", tricky}}));
+        break;
+      default:
+        EXPECT_EQ(e.type, "step.succeeded");
+        EXPECT_EQ(e.index, -1);
+        EXPECT_EQ(e.payload, Json::array({tricky, "", n}));
+    }
+  }
+}
+
 TEST_P(StoreConformance, ABatchThatGatesAStepsCallNeedsALiveLeaseOthersTheEpochOnly) {
   const RunRecord run = queued();
   const auto a = s().queue.claim_runs("node-a", 1, 60s);

@@ -52,6 +52,23 @@ PGconn* connection_of(soci::session& sql) {
 
 }  // namespace
 
+void PgArray::add(std::string_view text) {
+  separate();
+  out_ += '"';
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out_ += '\\';
+    }
+    out_ += c;
+  }
+  out_ += '"';
+}
+
+void PgArray::add(long long number) {
+  separate();
+  out_ += std::to_string(number);
+}
+
 PgPipeline::PgPipeline(soci::session& sql, store::StatementCache& cache) : sql_(sql), cache_(cache) {}
 
 void PgPipeline::add(const PgStatement& statement, std::vector<std::string> params) {

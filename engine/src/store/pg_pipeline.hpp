@@ -14,6 +14,7 @@
 #include <soci/soci.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace linkhub::sql_detail {
@@ -23,6 +24,20 @@ namespace linkhub::sql_detail {
 struct PgStatement {
   const char* name;
   const char* text;
+};
+
+// A PostgreSQL array literal, for a parameter cast to an array type: text
+// values quoted ({"a","b \"c\""}), numbers as they are. A batch's rows of
+// one table go as one statement over unnest() of such arrays.
+class PgArray {
+ public:
+  void add(std::string_view text);
+  void add(long long number);
+  std::string literal() const { return out_.empty() ? "{}" : out_ + "}"; }
+
+ private:
+  void separate() { out_ += out_.empty() ? '{' : ','; }
+  std::string out_;
 };
 
 class PgPipeline {

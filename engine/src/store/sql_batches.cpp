@@ -81,10 +81,27 @@ const PgStatement kPgHoldsLive{"lh_batch_holds_live",
                                "SELECT 1 / COUNT(*) FROM (SELECT 1 FROM lh_runs WHERE id = :id AND lease_epoch = :e "
                                "AND lease_expires_ms >= :now FOR SHARE) AS held"};
 constexpr const char* kDivisionByZero = "22012";
-const PgStatement kPgEvent{"lh_batch_event", kEventInsertSql};
+// Every event of a batch in one statement: its columns as arrays.
+const PgStatement kPgEvents{"lh_batch_events",
+                            "INSERT INTO lh_events (run_id, seq, time_ms, type, step_id, item_index, payload) "
+                            "SELECT :r, e.seq, e.time_ms, e.type, e.step_id, e.item_index, e.payload FROM unnest("
+                            "CAST(:s AS BIGINT[]), CAST(:t AS BIGINT[]), CAST(:y AS TEXT[]), CAST(:st AS TEXT[]), "
+                            "CAST(:i AS INTEGER[]), CAST(:p AS TEXT[])) AS e(seq, time_ms, type, step_id, "
+                            "item_index, payload)"};
 const PgStatement kPgStep{"lh_batch_step", kStepUpsertSql};
 const PgStatement kPgRun{"lh_batch_run", kRunUpdateSql};
 const PgStatement kPgRunWaits{"lh_batch_run_waits", kRunWaitsDeleteSql};
+
+// A step's start and end in one batch (a fast step) make one row: the end,
+// with the start's input and start time, as the upsert would keep them.
+void absorb(StepRecord& start, StepRecord& end) {
+  if (end.input.is_null()) {
+    end.input = std::move(start.input);
+  }
+  if (end.started_ms == 0) {
+    end.started_ms = start.started_ms;
+  }
+}
 
 // A failed step that ran becomes a dead letter (store_transition): that
 // rare write reads what is stored, so such a batch goes statement by statement.
@@ -108,23 +125,24 @@ bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, boo
       pipe.add(kPgHolds, {run_id, std::to_string(batch.epoch)});
     }
   }
-  auto add_event = [&](EventRecord& e) {
-    e.run_id = run_id;
-    number_event(sql, e);
-    pipe.add(kPgEvent, {e.run_id, std::to_string(e.seq), std::to_string(e.time_ms), e.type, e.step_id,
-                        std::to_string(e.index), e.payload.dump()});
-  };
+  std::vector<StepRecord*> steps;  // one per step (and item) of the batch: the last record of it
+  std::vector<EventRecord*> events;
   bool finished = false;
   for (RunWrite& w : *batch.writes) {
     switch (w.kind) {
       case RunWrite::Kind::transition: {
         StepRecord& st = w.step;
         st.run_id = run_id;
-        pipe.add(kPgStep, {st.run_id, st.step_id, std::to_string(st.index), std::to_string(st.attempt),
-                           std::string(to_string(st.status)), st.input.dump(), st.output.dump(), st.error,
-                           std::to_string(st.started_ms), std::to_string(st.finished_ms), st.error_code,
-                           st.error_details.dump()});
-        add_event(w.event);
+        auto same = std::find_if(steps.begin(), steps.end(), [&](const StepRecord* earlier) {
+          return earlier->step_id == st.step_id && earlier->index == st.index;
+        });
+        if (same == steps.end()) {
+          steps.push_back(&st);
+        } else {
+          absorb(**same, st);
+          *same = &st;
+        }
+        events.push_back(&w.event);
         break;
       }
       case RunWrite::Kind::run_update: {
@@ -132,7 +150,7 @@ bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, boo
         const std::string status(to_string(run.status));
         pipe.add(kPgRun, {status, run.outputs.dump(), run.error, std::to_string(run.started_ms),
                           std::to_string(run.finished_ms), run.error_code, run.error_details.dump(), run.id});
-        add_event(w.event);
+        events.push_back(&w.event);
         if (final_run(status)) {
           pipe.add(kPgRunWaits, {run.id});
           finished = true;
@@ -140,9 +158,30 @@ bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, boo
         break;
       }
       case RunWrite::Kind::event:
-        add_event(w.event);
+        events.push_back(&w.event);
         break;
     }
+  }
+  for (const StepRecord* st : steps) {
+    pipe.add(kPgStep, {st->run_id, st->step_id, std::to_string(st->index), std::to_string(st->attempt),
+                       std::string(to_string(st->status)), st->input.dump(), st->output.dump(), st->error,
+                       std::to_string(st->started_ms), std::to_string(st->finished_ms), st->error_code,
+                       st->error_details.dump()});
+  }
+  if (!events.empty()) {
+    PgArray seqs, times, types, step_ids, indexes, payloads;
+    for (EventRecord* e : events) {
+      e->run_id = run_id;
+      number_event(sql, *e);
+      seqs.add(static_cast<long long>(e->seq));
+      times.add(static_cast<long long>(e->time_ms));
+      types.add(e->type);
+      step_ids.add(e->step_id);
+      indexes.add(static_cast<long long>(e->index));
+      payloads.add(e->payload.dump());
+    }
+    pipe.add(kPgEvents, {run_id, seqs.literal(), times.literal(), types.literal(), step_ids.literal(),
+                         indexes.literal(), payloads.literal()});
   }
   long failed_at = -1;
   try {
