@@ -89,6 +89,8 @@ const PgStatement kPgEvents{"lh_batch_events",
                             "CAST(:i AS INTEGER[]), CAST(:p AS TEXT[])) AS e(seq, time_ms, type, step_id, "
                             "item_index, payload)"};
 const PgStatement kPgStep{"lh_batch_step", kStepUpsertSql};
+const PgStatement kPgRunInsert{"lh_batch_run_insert", kRunInsertSql};
+const PgStatement kPgNotify{"lh_batch_notify", "SELECT pg_notify('linkhub_work', '')"};
 const PgStatement kPgRun{"lh_batch_run", kRunUpdateSql};
 const PgStatement kPgRunWaits{"lh_batch_run_waits", kRunWaitsDeleteSql};
 
@@ -112,6 +114,51 @@ bool makes_a_dead_letter(const std::vector<RunWrite>& writes) {
 }
 
 }  // namespace
+
+void SqlStore::Impl::pipe_events(soci::session& sql, PgPipeline& pipe, const std::string& run_id,
+                                 const std::vector<EventRecord*>& events) {
+  if (events.empty()) {
+    return;
+  }
+  PgArray seqs, times, types, step_ids, indexes, payloads;
+  for (EventRecord* e : events) {
+    e->run_id = run_id;
+    number_event(sql, *e);
+    seqs.add(static_cast<long long>(e->seq));
+    times.add(static_cast<long long>(e->time_ms));
+    types.add(e->type);
+    step_ids.add(e->step_id);
+    indexes.add(static_cast<long long>(e->index));
+    payloads.add(e->payload.dump());
+  }
+  pipe.add(kPgEvents, {run_id, seqs.literal(), times.literal(), types.literal(), step_ids.literal(), indexes.literal(),
+                       payloads.literal()});
+}
+
+std::optional<bool> SqlStore::Impl::create_pipelined(const RunRecord& run, const std::string& owner,
+                                                     std::chrono::milliseconds lease) {
+  return write_pipelined_for(run.id, [&](soci::session& sql, bool& reached) -> std::optional<bool> {
+    if (!owner.empty() && concurrency_of(sql, run.workflow_hash) > 0) {
+      return std::nullopt;  // whether it has room is read in its transaction, before its insert
+    }
+    const bool claimed = !owner.empty();
+    const long long expires = claimed ? now_ms() + lease.count() : 0;
+    PgPipeline pipe(sql, db->statements(sql));
+    pipe.sync_first(reached);
+    pipe.add(kPgRunInsert, {run.id, run.workflow, std::to_string(run.workflow_version), run.workflow_hash,
+                            std::string(to_string(run.status)), run.inputs.dump(), run.outputs.dump(), run.error,
+                            run.idempotency_key, std::to_string(run.created_ms), claimed ? owner : std::string(),
+                            std::to_string(expires), claimed ? "1" : "0", claimed ? "1" : "0"});
+    EventRecord created{run.id, 0, run.created_ms, to_string(EventType::RunCreated), "", -1, created_payload(run)};
+    first_seq(run.id);
+    pipe_events(sql, pipe, run.id, {&created});
+    if (!claimed) {
+      pipe.add(kPgNotify, {});  // a claimed run is this node's: no other node needs waking
+    }
+    pipe.run();
+    return claimed;
+  });
+}
 
 bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, bool& reached) {
   const std::string& run_id = *batch.run_id;
@@ -168,21 +215,7 @@ bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, boo
                        std::to_string(st->started_ms), std::to_string(st->finished_ms), st->error_code,
                        st->error_details.dump()});
   }
-  if (!events.empty()) {
-    PgArray seqs, times, types, step_ids, indexes, payloads;
-    for (EventRecord* e : events) {
-      e->run_id = run_id;
-      number_event(sql, *e);
-      seqs.add(static_cast<long long>(e->seq));
-      times.add(static_cast<long long>(e->time_ms));
-      types.add(e->type);
-      step_ids.add(e->step_id);
-      indexes.add(static_cast<long long>(e->index));
-      payloads.add(e->payload.dump());
-    }
-    pipe.add(kPgEvents, {run_id, seqs.literal(), times.literal(), types.literal(), step_ids.literal(),
-                         indexes.literal(), payloads.literal()});
-  }
+  pipe_events(sql, pipe, run_id, events);
   long failed_at = -1;
   try {
     failed_at = pipe.run(kDivisionByZero);

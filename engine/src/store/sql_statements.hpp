@@ -83,20 +83,21 @@ struct EventInsert final : store::CachedStatement {
             soci::use(step_id), soci::use(index), soci::use(payload))) {}
 };
 
-// A new run; `owner` and `expires` set when its creator claims it (epoch 1), empty and 0 otherwise.
+// A new run; `owner` and `expires` set when its creator claims it (epoch 1),
+// empty and 0 otherwise. No idempotency key ('') is NULL: keys are unique.
+inline constexpr const char* kRunInsertSql =
+    "INSERT INTO lh_runs (id, workflow, workflow_version, workflow_hash, status, inputs, outputs, error, "
+    "idempotency_key, created_ms, lease_owner, lease_expires_ms, lease_epoch, claims) "
+    "VALUES (:id, :w, :v, :h, :s, :in, :out, :e, NULLIF(:k, ''), :c, :o, :x, :ep, :n)";
 struct RunInsert final : store::CachedStatement {
   std::string id, workflow, hash, status, inputs, outputs, error, key, owner;
   int version = 1;
   long long created = 0, expires = 0, epoch = 0, claims = 0;
-  soci::indicator key_ind = soci::i_null;
   soci::statement st;
   explicit RunInsert(soci::session& sql)
-      : st((sql.prepare << "INSERT INTO lh_runs (id, workflow, workflow_version, workflow_hash, status, inputs, "
-                           "outputs, error, idempotency_key, created_ms, lease_owner, lease_expires_ms, lease_epoch, "
-                           "claims) VALUES (:id, :w, :v, :h, :s, :in, :out, :e, :k, :c, :o, :x, :ep, :n)",
-            soci::use(id), soci::use(workflow), soci::use(version), soci::use(hash), soci::use(status),
-            soci::use(inputs), soci::use(outputs), soci::use(error), soci::use(key, key_ind), soci::use(created),
-            soci::use(owner), soci::use(expires), soci::use(epoch), soci::use(claims))) {}
+      : st((sql.prepare << kRunInsertSql, soci::use(id), soci::use(workflow), soci::use(version), soci::use(hash),
+            soci::use(status), soci::use(inputs), soci::use(outputs), soci::use(error), soci::use(key),
+            soci::use(created), soci::use(owner), soci::use(expires), soci::use(epoch), soci::use(claims))) {}
 };
 
 // A workflow version's `concurrency` (0: unlimited, or not registered).

@@ -67,6 +67,10 @@ CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, s
   }
   bool claimed = false;
   try {
+    std::optional<bool> pipelined;
+    if (db->postgres()) {
+      pipelined = create_pipelined(run, owner, lease);
+    }
     // In the group commit of the runs' writes (SQLite): a trigger waits for
     // one commit among theirs, not for a commit of its own after them.
     Batch mine{&run.id, nullptr, kUnfenced, [&](soci::session& sql) {
@@ -85,7 +89,6 @@ CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, s
                  q.outputs = run.outputs.dump();
                  q.error = run.error;
                  q.key = run.idempotency_key;
-                 q.key_ind = run.idempotency_key.empty() ? soci::i_null : soci::i_ok;
                  q.created = run.created_ms;
                  q.owner = claimed ? owner : "";
                  q.expires = claimed ? now + lease.count() : 0;
@@ -100,7 +103,11 @@ CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, s
                    notify(sql);  // a claimed run is this node's: no other node needs waking
                  }
                }};
-    commit(mine);
+    if (pipelined) {
+      claimed = *pipelined;
+    } else {
+      commit(mine);
+    }
     if (mine.error) {
       std::rethrow_exception(mine.error);
     }

@@ -9,6 +9,7 @@
 #include <linkhub/engine/sql_store.hpp>
 
 #include "migrations.hpp"
+#include "pg_pipeline.hpp"
 #include "sql_statements.hpp"
 #include "work_signal.hpp"
 
@@ -344,6 +345,14 @@ struct SqlStore::Impl {
   // The same on PostgreSQL as one transaction of its own: the check and the
   // writes sent and committed in one round trip (Database::write_pipelined).
   bool store_batch_pipelined(soci::session& sql, Batch& batch, bool& reached);
+  // A run's events as one statement of a pipelined batch, numbered.
+  void pipe_events(soci::session& sql, sql_detail::PgPipeline& pipe, const std::string& run_id,
+                   const std::vector<EventRecord*>& events);
+  // PostgreSQL: a new run (claimed by `owner` when not empty) and its
+  // run.created event in one round trip; whether it is claimed. Nothing,
+  // and nothing written, when its workflow has a `concurrency`: whether it
+  // has room is read in the transaction before the insert (create_run).
+  std::optional<bool> create_pipelined(const RunRecord& run, const std::string& owner, std::chrono::milliseconds lease);
   // The writes themselves, inside a write() whose epoch check passed.
   void store_run_update(soci::session& sql, const RunRecord& run, EventRecord& event);
   void store_transition(soci::session& sql, StepRecord& step, EventRecord& event);
