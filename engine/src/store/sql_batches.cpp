@@ -19,6 +19,9 @@
 #include "pg_pipeline.hpp"
 #include "sql_store_impl.hpp"
 
+#include <map>
+#include <string_view>
+
 namespace linkhub {
 
 using namespace sql_detail;
@@ -173,6 +176,7 @@ bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, boo
     }
   }
   std::vector<StepRecord*> steps;  // one per step (and item) of the batch: the last record of it
+  std::map<std::pair<std::string_view, int>, size_t> step_at;  // where each is in `steps`
   std::vector<EventRecord*> events;
   bool finished = false;
   for (RunWrite& w : *batch.writes) {
@@ -180,14 +184,12 @@ bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, boo
       case RunWrite::Kind::transition: {
         StepRecord& st = w.step;
         st.run_id = run_id;
-        auto same = std::find_if(steps.begin(), steps.end(), [&](const StepRecord* earlier) {
-          return earlier->step_id == st.step_id && earlier->index == st.index;
-        });
-        if (same == steps.end()) {
+        auto [at, first] = step_at.try_emplace({st.step_id, st.index}, steps.size());
+        if (first) {
           steps.push_back(&st);
         } else {
-          absorb(**same, st);
-          *same = &st;
+          absorb(*steps[at->second], st);
+          steps[at->second] = &st;
         }
         events.push_back(&w.event);
         break;
