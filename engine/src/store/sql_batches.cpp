@@ -140,7 +140,7 @@ void SqlStore::Impl::pipe_events(soci::session& sql, PgPipeline& pipe, const std
 
 std::optional<bool> SqlStore::Impl::create_pipelined(const RunRecord& run, const std::string& owner,
                                                      std::chrono::milliseconds lease) {
-  return write_pipelined_for(run.id, [&](soci::session& sql, bool& reached) -> std::optional<bool> {
+  return write_for(run.id, [&](soci::session& sql, bool& reached) -> std::optional<bool> {
     if (!owner.empty() && concurrency_of(sql, run.workflow_hash) > 0) {
       return std::nullopt;  // whether it has room is read in its transaction, before its insert
     }
@@ -270,9 +270,8 @@ void SqlStore::Impl::commit_alone(Batch& batch) {
   try {
     const bool pipelined = db->postgres() && !batch.create && !makes_a_dead_letter(*batch.writes);
     const bool finished =
-        pipelined ? write_pipelined_for(
-                        *batch.run_id,
-                        [&](soci::session& sql, bool& reached) { return store_batch_pipelined(sql, batch, reached); })
+        pipelined ? write_for(*batch.run_id, [&](soci::session& sql,
+                                                 bool& reached) { return store_batch_pipelined(sql, batch, reached); })
                   : write_for(*batch.run_id, [&](soci::session& sql) { return store_batch(sql, batch); });
     if (finished) {
       forget_seq(*batch.run_id);

@@ -21,6 +21,7 @@
 #include <functional>
 #include <mutex>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -282,22 +283,17 @@ struct SqlStore::Impl {
   }
 
   // Runs a run's write; a write that throws leaves the cached event numbers
-  // of the run behind (its events may not be stored): read them again.
+  // of the run behind (its events may not be stored): read them again. A
+  // write taking (session&, bool& reached) makes its transaction itself
+  // (Database::write_pipelined); one taking (session&) is given one.
   template <class F>
   auto write_for(const std::string& run_id, F&& fn) {
     try {
-      return db->write(std::forward<F>(fn));
-    } catch (...) {
-      forget_seq(run_id);
-      throw;
-    }
-  }
-
-  // The same, for a write that makes its transaction itself (Database::write_pipelined).
-  template <class F>
-  auto write_pipelined_for(const std::string& run_id, F&& fn) {
-    try {
-      return db->write_pipelined(std::forward<F>(fn));
+      if constexpr (std::is_invocable_v<F&, soci::session&, bool&>) {
+        return db->write_pipelined(std::forward<F>(fn));
+      } else {
+        return db->write(std::forward<F>(fn));
+      }
     } catch (...) {
       forget_seq(run_id);
       throw;
