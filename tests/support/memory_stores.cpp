@@ -415,10 +415,11 @@ void MemoryStores::wake_local() {
   work_.notify_all();
 }
 
-void MemoryStores::wait_for_work(std::chrono::milliseconds timeout) {
+bool MemoryStores::wait_for_work(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  work_.wait_for(lock, timeout, [&] { return woken_; });
+  const bool woken = work_.wait_for(lock, timeout, [&] { return woken_; });
   woken_ = false;
+  return woken;
 }
 
 // ---------------------------------------------------------------- slots

@@ -69,7 +69,7 @@ class MemoryStores final : public RunStore,
   int64_t expire_waits(int64_t now) override;
   void notify_work() override;
   void wake_local() override;
-  void wait_for_work(std::chrono::milliseconds timeout) override;
+  bool wait_for_work(std::chrono::milliseconds timeout) override;
 
   // SlotStore
   SlotClaim try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,

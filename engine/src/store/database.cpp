@@ -145,9 +145,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
   return db;
 }
 
-void Database::open_session(soci::session& s) const {
+void Database::open_session(soci::session& s) {
   if (url_.dialect == Dialect::Sqlite) {
     s.open(*soci::factory_sqlite3(), url_.connect);
+    sqlite_api::sqlite3_wal_hook(static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_,
+                                 &Database::wal_committed, this);
     // WAL: readers never block the writer. synchronous=NORMAL: a commit
     // survives a killed process (the WAL is written before COMMIT returns);
     // only a power cut can lose the last commits, as with any WAL database.
@@ -160,6 +162,27 @@ void Database::open_session(soci::session& s) const {
     s.open(*soci::factory_postgresql(), url_.connect);
     s << "SET client_min_messages TO WARNING";
   }
+}
+
+int Database::wal_committed(void* self, sqlite_api::sqlite3* conn, const char* name, int pages) {
+  auto& db = *static_cast<Database*>(self);
+  if (db.commit_signal_pending_.exchange(false)) {
+    std::lock_guard lock(db.commit_signal_mutex_);
+    if (db.commit_signal_) {
+      db.commit_signal_();
+    }
+  }
+  // What SQLite's own hook did before this one replaced it: a checkpoint
+  // once the WAL holds 1,000 pages (wal_autocheckpoint's default).
+  if (pages >= 1000) {
+    sqlite_api::sqlite3_wal_checkpoint_v2(conn, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+void Database::on_signalled_commit(std::function<void()> fn) {
+  std::lock_guard lock(commit_signal_mutex_);
+  commit_signal_ = std::move(fn);
 }
 
 void Database::throw_unavailable(const std::exception& e) const {

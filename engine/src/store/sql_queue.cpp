@@ -226,12 +226,14 @@ void SqlStore::wake_local() {
 void SqlStore::notify_work() {
   if (impl_->db->postgres()) {
     impl_->db->read([&](soci::session& sql) { impl_->notify(sql); });
+  } else {
+    impl_->signal->wake_others();
   }
   impl_->signal->wake_local();
 }
 
-void SqlStore::wait_for_work(std::chrono::milliseconds timeout) {
-  impl_->signal->wait(timeout);
+bool SqlStore::wait_for_work(std::chrono::milliseconds timeout) {
+  return impl_->signal->wait(timeout);
 }
 
 }  // namespace linkhub

@@ -355,9 +355,13 @@ struct SqlStore::Impl {
   std::optional<WaitRecord> begin_wait(const WaitRecord& wait, long long epoch);
   std::optional<std::vector<WaitRecord>> park_run(const std::string& run_id, EventRecord& event, long long epoch);
 
+  // Wakes every node once this transaction commits: PostgreSQL's NOTIFY is
+  // sent at its commit, SQLite's wake file is written after it.
   void notify(soci::session& sql) {
     if (db->postgres()) {
       sql << "SELECT pg_notify('linkhub_work', '')";
+    } else {
+      db->signal_after_commit();
     }
   }
 };

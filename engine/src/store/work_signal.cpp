@@ -2,10 +2,12 @@
 
 #include <linkhub/engine/error_codes.hpp>
 
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,47 +30,44 @@ Result<std::unique_ptr<WorkSignal>> WorkSignal::open(Database& db) {
     }
   } else {
     s->sqlite_ = &db;
-    s->watch_wal(db.sqlite_file());
+    s->watch_wake_file(db.sqlite_file());
+    db.on_signalled_commit([signal = s.get()] { signal->wake_others(); });
   }
   return s;
 }
 
-void WorkSignal::watch_wal(const std::string& db_file) {
-  // Best effort: without inotify, nodes of other processes are found by the poll.
-  const std::filesystem::path path = std::filesystem::absolute(db_file);
-  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ < 0) {
+void WorkSignal::watch_wake_file(const std::string& db_file) {
+  // Best effort: without it, nodes of other processes are found by their poll.
+  if (db_file == ":memory:") {
     return;
   }
-  const std::string dir = path.parent_path().string();
-  if (inotify_add_watch(inotify_fd_, dir.c_str(), IN_MODIFY | IN_CREATE) < 0) {
+  const std::string path = db_file + "-wake";
+  mode_t mode = 0644;
+  struct stat st {};
+  if (::stat(db_file.c_str(), &st) == 0) {
+    mode = st.st_mode & 0666;  // as SQLite gives its -wal and -shm files
+  }
+  wake_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, mode);
+  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ >= 0 && inotify_add_watch(inotify_fd_, path.c_str(), IN_MODIFY) < 0) {
     ::close(inotify_fd_);
     inotify_fd_ = -1;
-    return;
   }
-  wal_name_ = path.filename().string() + "-wal";
 }
 
-// True when the buffered inotify events include a write to the WAL.
-bool WorkSignal::wal_written() {
-  bool written = false;
-  alignas(inotify_event) char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(inotify_fd_, buffer, sizeof buffer);
-    if (n <= 0) {
-      return written;
-    }
-    for (ssize_t at = 0; at < n;) {
-      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
-      if (event->len > 0 && wal_name_ == event->name) {
-        written = true;
-      }
-      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
-    }
+void WorkSignal::wake_others() {
+  if (wake_fd_ >= 0) {
+    [[maybe_unused]] ssize_t n = ::pwrite(wake_fd_, "1", 1, 0);
   }
 }
 
 WorkSignal::~WorkSignal() {
+  if (sqlite_ != nullptr) {
+    sqlite_->on_signalled_commit({});
+  }
+  if (wake_fd_ >= 0) {
+    ::close(wake_fd_);
+  }
   if (pg_ != nullptr) {
     PQfinish(pg_);
   }
@@ -115,6 +114,11 @@ void WorkSignal::wake_local() {
 void WorkSignal::drain() {
   uint64_t value = 0;
   [[maybe_unused]] ssize_t n = ::read(event_fd_, &value, sizeof value);
+  if (inotify_fd_ >= 0) {
+    alignas(inotify_event) char events[1024];
+    while (::read(inotify_fd_, events, sizeof events) > 0) {
+    }
+  }
   if (pg_ != nullptr) {
     PQconsumeInput(pg_);
     while (PGnotify* note = PQnotifies(pg_)) {
@@ -123,7 +127,7 @@ void WorkSignal::drain() {
   }
 }
 
-void WorkSignal::wait(std::chrono::milliseconds timeout) {
+bool WorkSignal::wait(std::chrono::milliseconds timeout) {
   std::lock_guard lock(mutex_);
   if (!pg_connect_.empty() && (pg_ == nullptr || PQstatus(pg_) != CONNECTION_OK)) {
     reconnect();  // the database restarted: listen again (the poll below is the fallback meanwhile)
@@ -136,45 +140,21 @@ void WorkSignal::wait(std::chrono::milliseconds timeout) {
     pg_ = nullptr;
     lock_held_ = false;
   }
-  pollfd fds[2] = {{event_fd_, POLLIN, 0}, {pg_ != nullptr ? PQsocket(pg_) : -1, POLLIN, 0}};
   // A notification may already be buffered from an earlier read.
   if (pg_ != nullptr) {
     if (PGnotify* note = PQnotifies(pg_)) {
       PQfreemem(note);
       drain();
-      return;
+      return true;
     }
   }
-  if (inotify_fd_ >= 0) {
-    // Events already buffered may predate the caller's last claim; waking for
-    // them costs one claim, while dropping them could miss work.
-    fds[1] = {inotify_fd_, POLLIN, 0};
-  }
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    const int n = ::poll(fds, fds[1].fd >= 0 ? 2 : 1, static_cast<int>(std::max<int64_t>(0, left.count())));
-    if (n <= 0 || (fds[0].revents & POLLIN) != 0 || inotify_fd_ < 0 || (wal_written() && others_committed())) {
-      break;
-    }
-  }
+  // Events already buffered may predate the caller's last claim; waking for
+  // them costs one claim, while dropping them could miss work.
+  const int other = pg_ != nullptr ? PQsocket(pg_) : inotify_fd_;
+  pollfd fds[2] = {{event_fd_, POLLIN, 0}, {other, POLLIN, 0}};
+  const int n = ::poll(fds, other >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
   drain();
-}
-
-bool WorkSignal::others_committed() {
-  if (sqlite_ == nullptr) {
-    return true;
-  }
-  long long version = 0;
-  try {
-    sqlite_->read_on_writer([&](soci::session& sql) { sql << "PRAGMA data_version", soci::into(version); });
-  } catch (const std::exception&) {
-    return true;  // cannot tell: waking costs one claim, sleeping could miss work
-  }
-  const bool changed = version != data_version_;
-  data_version_ = version;
-  return changed;
+  return n > 0;
 }
 
 bool WorkSignal::try_scheduler_lock() {

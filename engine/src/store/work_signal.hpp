@@ -2,8 +2,11 @@
 // Wakes idle nodes when there is work: an eventfd for this process and, on
 // PostgreSQL, a LISTEN connection for NOTIFYs from every node (the same
 // dedicated connection holds the scheduler's session-level advisory lock).
-// On SQLite, other processes' commits are seen through inotify on the
-// write-ahead log, so `linkhub run --detach` wakes a `linkhub worker` at once.
+// On SQLite, a commit that queues work (SqlStore's notify) writes a byte to
+// `<database>-wake` once committed, and every process watches that file with
+// inotify, so `linkhub run --detach` wakes a `linkhub worker` at once. The
+// WAL itself is not watched: every write to it, a node's own step records
+// included, would wake the waiting node and cost the kernel an event.
 
 #include <linkhub/engine/database.hpp>
 
@@ -24,8 +27,11 @@ class WorkSignal {
   WorkSignal& operator=(const WorkSignal&) = delete;
 
   void wake_local();
-  // Returns when woken (locally or by a NOTIFY) or after `timeout`.
-  void wait(std::chrono::milliseconds timeout);
+  // Wakes the nodes of every process (SQLite: writes the wake file).
+  void wake_others();
+  // Returns true when woken (locally, by a NOTIFY or the wake file), false
+  // after `timeout`.
+  bool wait(std::chrono::milliseconds timeout);
   // PostgreSQL: pg_try_advisory_lock on the dedicated connection (held until
   // it closes, so a dead node frees it). SQLite: one process, always true.
   bool try_scheduler_lock();
@@ -35,18 +41,12 @@ class WorkSignal {
   void drain();
   void reconnect();
 
-  void watch_wal(const std::string& db_file);
-  bool wal_written();
-  bool others_committed();
+  void watch_wake_file(const std::string& db_file);
 
   int event_fd_ = -1;
-  int inotify_fd_ = -1;  // SQLite: the database directory, for writes to its -wal file
-  std::string wal_name_;
-  // SQLite: this process's own commits write the WAL too. Waking for them
-  // would make a busy node claim (a write) after every step it records;
-  // PRAGMA data_version changes only for other connections' commits.
+  int inotify_fd_ = -1;  // SQLite: watches the wake file
+  int wake_fd_ = -1;     // SQLite: the wake file, written to wake the others
   Database* sqlite_ = nullptr;
-  long long data_version_ = -1;
   std::string pg_connect_;  // empty on SQLite
   pg_conn* pg_ = nullptr;
   // While the server is unreachable, the LISTEN connection is tried again

@@ -20,14 +20,20 @@
 
 #include <soci/soci.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <typeindex>
 #include <unordered_map>
 #include <vector>
+
+namespace sqlite_api {  // SOCI's sqlite3 backend includes sqlite3.h in this namespace
+struct sqlite3;
+}
 
 namespace linkhub::store {
 
@@ -134,6 +140,13 @@ class Database {
     }
   }
 
+  // SQLite: once the transaction being written commits, `fn` (set by
+  // on_signalled_commit) is called on the committing thread, after the
+  // write lock is released (sqlite3_wal_hook). A transaction that rolls back
+  // leaves the signal to the next commit. PostgreSQL has NOTIFY instead.
+  void signal_after_commit() { commit_signal_pending_ = true; }
+  void on_signalled_commit(std::function<void()> fn);
+
   // Where a migration track records its versions in this database.
   struct VersionTable {
     std::string name;         // (version INTEGER PRIMARY KEY, description TEXT, applied_ms BIGINT)
@@ -150,12 +163,6 @@ class Database {
   template <class F>
   auto read(F&& fn) {
     return read_with(Use::read, std::forward<F>(fn));
-  }
-  // A read on the session that writes (SQLite's PRAGMA data_version counts
-  // the commits of other connections only: this process's own are not news).
-  template <class F>
-  auto read_on_writer(F&& fn) {
-    return read_with(Use::write, std::forward<F>(fn));
   }
 
  private:
@@ -224,7 +231,8 @@ class Database {
   Database(DatabaseUrl url, size_t size);
   // Opens slot i's session (again), under the backoff; throws DatabaseUnavailable.
   void connect(Slot& slot);
-  void open_session(soci::session& s) const;
+  void open_session(soci::session& s);
+  static int wal_committed(void* self, sqlite_api::sqlite3* conn, const char* name, int pages);
   [[noreturn]] void throw_unavailable(const std::exception& e) const;
 
   DatabaseUrl url_;
@@ -242,6 +250,9 @@ class Database {
   int failures_ = 0;
   std::chrono::steady_clock::time_point next_try_{};
   std::mutex connect_mutex_;  // one connection attempt at a time
+  std::atomic<bool> commit_signal_pending_{false};
+  std::mutex commit_signal_mutex_;
+  std::function<void()> commit_signal_;
 };
 
 }  // namespace linkhub::store

@@ -134,7 +134,7 @@ class SqlStore final : public RunStore,
   // PostgreSQL: NOTIFY/LISTEN across nodes; SQLite: this process only.
   void notify_work() override;
   void wake_local() override;
-  void wait_for_work(std::chrono::milliseconds timeout) override;
+  bool wait_for_work(std::chrono::milliseconds timeout) override;
 
   // SlotStore
   SlotClaim try_acquire_slot(const std::string& name, int limit, const std::string& holder, const std::string& owner,

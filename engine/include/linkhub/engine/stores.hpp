@@ -156,11 +156,12 @@ class WorkQueue {
   // Times out the waits whose deadline is at or before `now` (their runs
   // become runnable); returns the next deadline still ahead (0: none).
   virtual int64_t expire_waits(int64_t now) = 0;
-  // Wake-ups: to every node that may claim (PostgreSQL: NOTIFY), to this
-  // process's waiters only, and the wait itself (until a wake-up or `timeout`).
+  // Wake-ups: to every node that may claim (PostgreSQL: NOTIFY; SQLite: the
+  // wake file), to this process's waiters only, and the wait itself (until a
+  // wake-up, true, or `timeout`, false).
   virtual void notify_work() = 0;
   virtual void wake_local() = 0;
-  virtual void wait_for_work(std::chrono::milliseconds timeout) = 0;
+  virtual bool wait_for_work(std::chrono::milliseconds timeout) = 0;
 };
 
 // step_concurrency slots, held by `owner` for a step of `run` under its lease
