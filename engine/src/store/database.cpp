@@ -336,22 +336,46 @@ bool Database::Lease::connection_lost(const std::exception& e) {
   return slot.broken;
 }
 
+namespace {
+
+// SQLite's BEGIN and COMMIT, prepared once per session like the writes
+// between them: parsing them again was two prepares for every commit.
+template <const char* Text>
+struct Keyword final : CachedStatement {
+  soci::statement st;
+  explicit Keyword(soci::session& sql) : st(sql.prepare << Text) {}
+};
+constexpr char kBeginImmediate[] = "BEGIN IMMEDIATE";
+constexpr char kCommit[] = "COMMIT";
+
+}  // namespace
+
 void Database::Lease::begin() {
-  const char* statement = db_.url_.dialect == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+  auto send = [&] {
+    if (db_.url_.dialect == Dialect::Sqlite) {
+      db_.statements(sql()).get<Keyword<kBeginImmediate>>(sql()).st.execute(true);
+    } else {
+      sql() << "BEGIN";
+    }
+  };
   try {
-    sql() << statement;
+    send();
   } catch (const std::exception& e) {
     if (!connection_lost(e)) {
       throw;
     }
     db_.connect(db_.slots_[index_]);  // idle through a restart: nothing was sent yet, so try again once
-    sql() << statement;
+    send();
   }
   in_tx_ = true;
 }
 
 void Database::Lease::commit() {
-  sql() << "COMMIT";
+  if (db_.url_.dialect == Dialect::Sqlite) {
+    db_.statements(sql()).get<Keyword<kCommit>>(sql()).st.execute(true);
+  } else {
+    sql() << "COMMIT";
+  }
   in_tx_ = false;
 }
 

@@ -120,6 +120,12 @@ struct RunUpdate final : store::CachedStatement {
             soci::use(finished), soci::use(error_code), soci::use(details), soci::use(run_id))) {}
 };
 
+struct RunWaitsDelete final : store::CachedStatement {
+  std::string run_id;
+  soci::statement st;
+  explicit RunWaitsDelete(soci::session& sql) : st((sql.prepare << kRunWaitsDeleteSql, soci::use(run_id))) {}
+};
+
 // A step's (or item's) record. A step's end is recorded without its input:
 // the input and start time of the attempt that ran are kept.
 struct StepUpsert final : store::CachedStatement {

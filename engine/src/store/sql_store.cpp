@@ -180,7 +180,9 @@ void SqlStore::Impl::store_run_update(soci::session& sql, const RunRecord& run, 
     event.run_id = run.id;
     insert_event(sql, event);
     if (final_run(q.status)) {
-      sql << kRunWaitsDeleteSql, soci::use(run.id);
+      auto& waits = db->statements(sql).get<RunWaitsDelete>(sql);
+      waits.run_id = run.id;
+      waits.st.execute(true);
     }
   }
 }
