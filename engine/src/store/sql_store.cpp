@@ -337,30 +337,59 @@ std::vector<RunChange> SqlStore::run_changes(const EventCursor& after, size_t li
   });
 }
 
+namespace {
+
+// The reads an answer about a run makes (`?wait`, GET a run): prepared once
+// per session, as the writes are. Each is fetched to its last row, so a
+// SQLite session keeps no read snapshot open between uses.
+struct StepsOfRun final : store::CachedStatement {
+  std::string run_id;
+  StepRecord r;
+  std::string status, input, output, details;
+  long long started = 0, finished = 0;
+  soci::statement st;
+  explicit StepsOfRun(soci::session& sql)
+      : st((sql.prepare << "SELECT step_id, item_index, attempt, status, input, output, error, started_ms, "
+                           "finished_ms, error_code, error_details "
+                           "FROM lh_steps WHERE run_id = :r ORDER BY started_ms, step_id, item_index",
+            soci::use(run_id), soci::into(r.step_id), soci::into(r.index), soci::into(r.attempt), soci::into(status),
+            soci::into(input), soci::into(output), soci::into(r.error), soci::into(started), soci::into(finished),
+            soci::into(r.error_code), soci::into(details))) {}
+};
+
+struct DeadLettersOfRun final : store::CachedStatement {
+  std::string run_id;
+  int limit = 0;
+  DeadLetter d;
+  std::string input;
+  long long created = 0, requeued = 0;
+  soci::statement st;
+  explicit DeadLettersOfRun(soci::session& sql)
+      : st((sql.prepare << "SELECT run_id, workflow, step_id, item_index, attempts, input, error, created_ms, "
+                           "requeued_ms FROM lh_dead_letters WHERE (:r = '' OR run_id = :r2) "
+                           "ORDER BY created_ms DESC LIMIT :n",
+            soci::use(run_id), soci::use(run_id), soci::use(limit), soci::into(d.run_id), soci::into(d.workflow),
+            soci::into(d.step_id), soci::into(d.index), soci::into(d.attempts), soci::into(input), soci::into(d.error),
+            soci::into(created), soci::into(requeued))) {}
+};
+
+}  // namespace
+
 std::vector<StepRecord> SqlStore::get_steps(std::string_view run_id) const {
-  const std::string id(run_id);
   return impl_->db->read([&](soci::session& sql) {
+    auto& q = impl_->db->statements(sql).get<StepsOfRun>(sql);
+    q.run_id = std::string(run_id);
     std::vector<StepRecord> out;
-    StepRecord r;
-    std::string status, input, output, details;
-    long long started = 0, finished = 0;
-    soci::statement st =
-        (sql.prepare << "SELECT step_id, item_index, attempt, status, input, output, error, started_ms, finished_ms, "
-                        "error_code, error_details "
-                        "FROM lh_steps WHERE run_id = :r ORDER BY started_ms, step_id, item_index",
-         soci::use(id), soci::into(r.step_id), soci::into(r.index), soci::into(r.attempt), soci::into(status),
-         soci::into(input), soci::into(output), soci::into(r.error), soci::into(started), soci::into(finished),
-         soci::into(r.error_code), soci::into(details));
-    st.execute(false);
-    while (st.fetch()) {
-      StepRecord rec = r;
-      rec.run_id = id;
-      rec.status = parse_step_status(status);
-      rec.input = parse_json(input);
-      rec.output = parse_json(output);
-      rec.error_details = parse_json(details);
-      rec.started_ms = started;
-      rec.finished_ms = finished;
+    q.st.execute(false);
+    while (q.st.fetch()) {
+      StepRecord rec = q.r;
+      rec.run_id = q.run_id;
+      rec.status = parse_step_status(q.status);
+      rec.input = parse_json(q.input);
+      rec.output = parse_json(q.output);
+      rec.error_details = parse_json(q.details);
+      rec.started_ms = q.started;
+      rec.finished_ms = q.finished;
       out.push_back(std::move(rec));
     }
     return out;
@@ -394,25 +423,17 @@ std::vector<EventRecord> SqlStore::get_events(std::string_view run_id, int64_t a
 }
 
 std::vector<DeadLetter> SqlStore::dead_letters(const std::string& run_id, size_t limit) const {
-  const int n = static_cast<int>(std::min<size_t>(limit, 100000));
   return impl_->db->read([&](soci::session& sql) {
+    auto& q = impl_->db->statements(sql).get<DeadLettersOfRun>(sql);
+    q.run_id = run_id;
+    q.limit = static_cast<int>(std::min<size_t>(limit, 100000));
     std::vector<DeadLetter> out;
-    DeadLetter d;
-    std::string input;
-    long long created = 0, requeued = 0;
-    soci::statement st =
-        (sql.prepare << "SELECT run_id, workflow, step_id, item_index, attempts, input, error, created_ms, "
-                        "requeued_ms FROM lh_dead_letters WHERE (:r = '' OR run_id = :r2) "
-                        "ORDER BY created_ms DESC LIMIT :n",
-         soci::use(run_id), soci::use(run_id), soci::use(n), soci::into(d.run_id), soci::into(d.workflow),
-         soci::into(d.step_id), soci::into(d.index), soci::into(d.attempts), soci::into(input), soci::into(d.error),
-         soci::into(created), soci::into(requeued));
-    st.execute(false);
-    while (st.fetch()) {
-      DeadLetter copy = d;
-      copy.input = parse_json(input);
-      copy.created_ms = created;
-      copy.requeued_ms = requeued;
+    q.st.execute(false);
+    while (q.st.fetch()) {
+      DeadLetter copy = q.d;
+      copy.input = parse_json(q.input);
+      copy.created_ms = q.created;
+      copy.requeued_ms = q.requeued;
       out.push_back(std::move(copy));
     }
     return out;

@@ -29,20 +29,34 @@ std::optional<StoredWorkflow> SqlStore::load_workflow(const std::string& hash) c
   });
 }
 
+namespace {
+
+// Read at every trigger by name: prepared once per session.
+struct HeadByName final : store::CachedStatement {
+  std::string name;
+  WorkflowHead head;
+  int deleted = 0;
+  long long updated = 0;
+  soci::statement st;
+  explicit HeadByName(soci::session& sql)
+      : st((sql.prepare << "SELECT name, hash, origin, updated_by, deleted, updated_ms, file_hash "
+                           "FROM lh_workflow_heads WHERE name = :n",
+            soci::use(name), soci::into(head.name), soci::into(head.hash), soci::into(head.origin),
+            soci::into(head.updated_by), soci::into(deleted), soci::into(updated), soci::into(head.file_hash))) {}
+};
+
+}  // namespace
+
 std::optional<WorkflowHead> SqlStore::workflow_head(const std::string& name) const {
   return impl_->db->read([&](soci::session& sql) -> std::optional<WorkflowHead> {
-    WorkflowHead head;
-    int deleted = 0;
-    long long updated = 0;
-    sql << "SELECT name, hash, origin, updated_by, deleted, updated_ms, file_hash FROM lh_workflow_heads "
-           "WHERE name = :n",
-        soci::use(name), soci::into(head.name), soci::into(head.hash), soci::into(head.origin),
-        soci::into(head.updated_by), soci::into(deleted), soci::into(updated), soci::into(head.file_hash);
-    if (!sql.got_data()) {
+    auto& q = impl_->db->statements(sql).get<HeadByName>(sql);
+    q.name = name;
+    if (!sql_detail::found_one(q.st)) {
       return std::nullopt;
     }
-    head.deleted = deleted != 0;
-    head.updated_ms = updated;
+    WorkflowHead head = q.head;
+    head.deleted = q.deleted != 0;
+    head.updated_ms = q.updated;
     return head;
   });
 }
