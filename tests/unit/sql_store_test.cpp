@@ -435,6 +435,8 @@ TEST_P(SqlStoreTest, FailedStepsBecomeDeadLettersButForeachSummariesDoNot) {
                      EventRecord{"", 0, 0, "step.failed", "gate", -1, Json::object()});
   auto letters = store_->dead_letters(r.id, 10);
   ASSERT_EQ(letters.size(), 2u);
+  EXPECT_EQ(store_->dead_letter_count(r.id), 2u);
+  EXPECT_EQ(store_->dead_letter_count(new_run().id), 0u);
   std::sort(letters.begin(), letters.end(), [](auto& x, auto& y) { return x.step_id > y.step_id; });
   EXPECT_EQ(letters[0].step_id, "send");
   EXPECT_EQ(letters[0].attempts, 3);

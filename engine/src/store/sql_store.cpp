@@ -373,6 +373,15 @@ struct DeadLettersOfRun final : store::CachedStatement {
             soci::into(created), soci::into(requeued))) {}
 };
 
+struct DeadLetterCount final : store::CachedStatement {
+  std::string run_id;
+  long long count = 0;
+  soci::statement st;
+  explicit DeadLetterCount(soci::session& sql)
+      : st((sql.prepare << "SELECT COUNT(*) FROM lh_dead_letters WHERE run_id = :r", soci::use(run_id),
+            soci::into(count))) {}
+};
+
 }  // namespace
 
 std::vector<StepRecord> SqlStore::get_steps(std::string_view run_id) const {
@@ -419,6 +428,16 @@ std::vector<EventRecord> SqlStore::get_events(std::string_view run_id, int64_t a
       out.push_back(std::move(rec));
     }
     return out;
+  });
+}
+
+size_t SqlStore::dead_letter_count(const std::string& run_id) const {
+  return impl_->db->read([&](soci::session& sql) {
+    auto& q = impl_->db->statements(sql).get<DeadLetterCount>(sql);
+    q.run_id = run_id;
+    q.count = 0;
+    found_one(q.st);
+    return static_cast<size_t>(q.count);
   });
 }
 

@@ -28,7 +28,7 @@ std::optional<RunRecord> wait_for_run(Services& services, const std::string& run
 }
 
 Json run_document(Services& services, const RunRecord& run) {
-  Json doc = run_detail_json(run, services.store.get_steps(run.id), services.store.dead_letters(run.id, 100000).size());
+  Json doc = run_detail_json(run, services.store.get_steps(run.id), services.store.dead_letter_count(run.id));
   if (!is_final(run.status)) {
     doc["waits"] = waits_json(services.store.waits(run.id));
   }

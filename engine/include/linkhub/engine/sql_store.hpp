@@ -142,6 +142,8 @@ class SqlStore final : public RunStore,
   LeaseWrite release_slot(const std::string& name, const std::string& holder, const HeldRun& run) override;
 
   std::vector<DeadLetter> dead_letters(const std::string& run_id, size_t limit) const;
+  // How many the run has (a run's document counts them; a foreach can make thousands).
+  size_t dead_letter_count(const std::string& run_id) const;
 
   // ScheduleStore (SQLite: the lock is always this process's)
   void sync_schedules(const std::string& workflow, const std::vector<Schedule>& schedules) override;
