@@ -339,9 +339,10 @@ std::vector<RunChange> SqlStore::run_changes(const EventCursor& after, size_t li
 
 namespace {
 
-// The reads an answer about a run makes (`?wait`, GET a run): prepared once
-// per session, as the writes are. Each is fetched to its last row, so a
-// SQLite session keeps no read snapshot open between uses.
+// A run's steps and the count of its dead letters (the answer of `?wait`
+// and of GET a run), and its dead letters (their list): prepared once per
+// session, as the writes are. Each is fetched to its last row, so a SQLite
+// session keeps no read snapshot open between uses.
 struct StepsOfRun final : store::CachedStatement {
   std::string run_id;
   StepRecord r;
