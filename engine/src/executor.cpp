@@ -118,6 +118,9 @@ struct RunState {
   uint64_t written = 0;
   bool writing = false;
   bool late_write_timer = false;  // a timer will write what waits for start_record_after
+  // Writes up to this count hold a pure step's end, held back (Impl::defer_end):
+  // stored before any step with an effect is called.
+  uint64_t deferred_upto = 0;
   std::condition_variable written_cv;
 };
 
@@ -300,8 +303,9 @@ struct Executor::Impl {
   // ends within start_record_after has its start written with its end, in
   // one transaction; a longer one gets it written then, so what is stored
   // shows it running. A crash in between runs the step again on resume, as
-  // after a crash mid-step (the same idempotency key).
-  void write_start_later(const std::shared_ptr<RunState>& run) {
+  // after a crash mid-step (the same idempotency key). A pure step's end
+  // held back (defer_end) is written the same way at the latest.
+  void write_later(const std::shared_ptr<RunState>& run) {
     std::lock_guard lock(run->mutex);
     if (!run->late_write_timer) {
       arm_late_write(run);
@@ -346,7 +350,7 @@ struct Executor::Impl {
         std::lock_guard lock(run.mutex);
         queued = run.queued != before;
       }
-      if (queued) {
+      if (queued && !deferred) {
         impl.flush(run);
       }
     }
@@ -356,7 +360,43 @@ struct Executor::Impl {
     RunState& run;
     std::unique_lock<std::mutex> held;
     uint64_t before;
+    bool deferred = false;  // defer_end: what was queued is written later
   };
+
+  // A pure step's end (LH_STEP_PURE) need not be stored before the steps
+  // after it run: a crash before it is stored runs it again, which changes
+  // nothing outside the run. So it is held back (called with the run's
+  // mutex held, by `lock`'s owner) and goes with the next write: the next
+  // step's end, the run's end, or the barrier before a step with an effect
+  // (barrier). Not with start_record_after 0 (every write made at once), nor
+  // once the run is done or cancelled, nor past a bounded outbox. The caller
+  // arms write_later when it returns true.
+  bool defer_end(RunState& run, const PlanStep& ps, RunLock& lock) const {
+    constexpr size_t kMaxHeldBack = 256;
+    if (!ps.type->signature.pure || options.start_record_after.count() <= 0 || run.done || run.cancelled ||
+        run.outbox.size() >= kMaxHeldBack || run.queued == lock.before) {
+      return false;
+    }
+    run.deferred_upto = run.queued;
+    lock.deferred = true;
+    return true;
+  }
+
+  // Before a step with an effect is called: the pure steps' ends held back
+  // (what it may depend on) are stored first.
+  void barrier(const PlanStep& ps, RunState& run) {
+    if (ps.type->signature.pure) {
+      return;
+    }
+    bool held_back = false;
+    {
+      std::lock_guard lock(run.mutex);
+      held_back = run.written < run.deferred_upto;
+    }
+    if (held_back) {
+      flush(run);
+    }
+  }
 
   StepRecord step_record(const RunState& run, size_t i, int index, int attempt, StepStatus status) const {
     StepRecord rec;
@@ -554,6 +594,7 @@ struct Executor::Impl {
       ~Slot() { release(); }
     } slot{ps.limit > 0 ? limiter.get() : nullptr, &ps, &key};
 
+    barrier(ps, *run);
     const std::string input_text = in.dump();
     auto control = std::make_shared<AttemptControl>();
     StepCall call;
@@ -584,7 +625,7 @@ struct Executor::Impl {
     };
     {
       // Not RunLock: the start is written with the step's end, or once the
-      // step has run for start_record_after (write_start_later), not now.
+      // step has run for start_record_after (write_later), not now.
       std::lock_guard lock(run->mutex);
       if (run->cancelled) {
         control->cancelled = true;
@@ -606,7 +647,7 @@ struct Executor::Impl {
     if (options.start_record_after.count() <= 0) {
       flush(*run);
     } else {
-      write_start_later(run);
+      write_later(run);
       held_here = control->cancelled || store.may_call_step(run->record.id);
       control->cancelled = control->cancelled || !held_here;
     }
@@ -822,9 +863,18 @@ struct Executor::Impl {
     const RetryPolicy& policy = ps.decl->retry;
     if (status == LH_OK) {
       if (index < 0) {
-        RunLock lock(*this, *run);
-        run->steps[i].attempts = attempt;
-        return finish_step(run, i, StepStatus::Succeeded, std::move(output), Error{}, lock.held, elapsed_us);
+        std::optional<size_t> next;
+        bool deferred = false;
+        {
+          RunLock lock(*this, *run);
+          run->steps[i].attempts = attempt;
+          next = finish_step(run, i, StepStatus::Succeeded, std::move(output), Error{}, lock.held, elapsed_us);
+          deferred = defer_end(*run, ps, lock);
+        }
+        if (deferred) {
+          write_later(run);
+        }
+        return next;
       }
       return item_done(run, i, index, attempt, std::move(output), Error{}, elapsed_us);
     }
@@ -868,6 +918,7 @@ struct Executor::Impl {
     const PlanStep& ps = run->plan->steps[i];
     std::vector<size_t> launch;
     std::optional<size_t> next;
+    bool deferred = false;
     {
       RunLock lock(*this, *run);
       StepRun& sr = run->steps[i];
@@ -910,6 +961,10 @@ struct Executor::Impl {
           next = finish_step(run, i, StepStatus::Succeeded, std::move(all), Error{}, lock.held);
         }
       }
+      deferred = ok && !sr.item_failed && defer_end(*run, ps, lock);
+    }
+    if (deferred) {
+      write_later(run);
     }
     for (size_t idx : launch) {
       submit_item(run, i, idx);

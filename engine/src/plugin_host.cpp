@@ -373,13 +373,18 @@ struct PluginHost::Impl {
               "initialisation failed (" + status_name(status) + ")" + (init.error.empty() ? "" : ": " + init.error));
       return false;
     }
-    if (def == nullptr || def->struct_size < sizeof(lh_plugin_def)) {
-      problem(path, def == nullptr ? "initialisation returned no plugin descriptor"
-                                   : "the plugin descriptor is smaller than this API version's (" +
-                                         std::to_string(def->struct_size) + " < " +
-                                         std::to_string(sizeof(lh_plugin_def)) + " bytes)");
+    // The descriptor grew with API 1.2 (step_flags): a 1.0 or 1.1 one ends at step_count.
+    constexpr size_t kSmallestDef = offsetof(lh_plugin_def, step_count) + sizeof(lh_plugin_def::step_count);
+    if (def == nullptr || def->struct_size < kSmallestDef) {
+      problem(path, def == nullptr
+                        ? "initialisation returned no plugin descriptor"
+                        : "the plugin descriptor is smaller than this API version's (" +
+                              std::to_string(def->struct_size) + " < " + std::to_string(kSmallestDef) + " bytes)");
       return false;
     }
+    const uint32_t* step_flags =
+        def->struct_size >= offsetof(lh_plugin_def, step_flags) + sizeof(lh_plugin_def::step_flags) ? def->step_flags
+                                                                                                    : nullptr;
     if (!valid_plugin_name(def->name)) {
       problem(path, std::string("invalid plugin name '") + (def->name ? def->name : "") +
                         "': expected lower-case letters, digits and _ starting with a letter");
@@ -425,6 +430,7 @@ struct PluginHost::Impl {
       step->plugin = plugin.get();
       step->signature.uses = plugin->name + "." + sd.name;
       step->signature.description = sd.description ? sd.description : "";
+      step->signature.pure = step_flags != nullptr && (step_flags[k] & LH_STEP_PURE) != 0;
       for (auto [text, schema, what] : {std::tuple{sd.input_schema, &step->signature.input_schema, "input"},
                                         std::tuple{sd.output_schema, &step->signature.output_schema, "output"}}) {
         *schema = text == nullptr ? Json::object() : Json::parse(text, nullptr, false);

@@ -107,6 +107,24 @@ steps:
     with: { value: 3 }
 )";
 
+// core.transform is pure (LH_STEP_PURE), core.delay is not: b and c have
+// everything before them stored before they are called.
+constexpr const char* kEffectChain = R"(
+name: effects
+steps:
+  - id: a
+    uses: core.transform
+    with: { value: 1 }
+  - id: b
+    uses: core.delay
+    needs: [a]
+    with: { ms: 0 }
+  - id: c
+    uses: core.delay
+    needs: [b]
+    with: { ms: 0 }
+)";
+
 // The stored events of a run of kChain, each as "type step".
 const std::vector<std::string> kChainStory{"run.created",      "run.started",      "step.started a",
                                            "step.succeeded a", "step.started b",   "step.succeeded b",
@@ -121,7 +139,7 @@ std::vector<std::string> event_story(const RunStore& store, const std::string& r
 }
 
 TEST(ExecutorOutbox, AnEventCallbackMayCancelTheRunItReportsOn) {
-  auto plan = compile(kChain);
+  auto plan = compile(kEffectChain);
   ASSERT_NE(plan, nullptr);
   MemoryRunStore store;
   std::atomic<Executor*> self{nullptr};
@@ -159,9 +177,10 @@ TEST(ExecutorOutbox, StoredEventsKeepTheRunsOrderAndAreAllInWhenWaitReturns) {
   EXPECT_EQ(event_story(store, result->run_id), kChainStory);
 }
 
-// kChain run to its end on `store`, its starts written after `start_record_after`.
-void run_chain(BatchRecordingStore& store, std::chrono::milliseconds start_record_after, RunResult& out) {
-  auto plan = compile(kChain);
+// `yaml` (kChain by default) run to its end on `store`, its starts written after `start_record_after`.
+void run_chain(BatchRecordingStore& store, std::chrono::milliseconds start_record_after, RunResult& out,
+               const char* yaml = kChain) {
+  auto plan = compile(yaml);
   ASSERT_NE(plan, nullptr);
   ExecutorOptions options;
   options.start_record_after = start_record_after;
@@ -175,7 +194,8 @@ void run_chain(BatchRecordingStore& store, std::chrono::milliseconds start_recor
 TEST(ExecutorOutbox, AFastStepsStartIsWrittenWithItsEndAndTheRunsStartWithItsFirstStep) {
   BatchRecordingStore store;
   RunResult result;
-  ASSERT_NO_FATAL_FAILURE(run_chain(store, std::chrono::hours(1), result));  // every step here ends sooner
+  // every step here ends sooner than start_record_after
+  ASSERT_NO_FATAL_FAILURE(run_chain(store, std::chrono::hours(1), result, kEffectChain));
   for (const char* id : {"a", "b", "c"}) {
     const int started = store.batch_of(id, StepStatus::Running);
     ASSERT_GE(started, 0) << id << "'s start is written";
@@ -183,8 +203,51 @@ TEST(ExecutorOutbox, AFastStepsStartIsWrittenWithItsEndAndTheRunsStartWithItsFir
   }
   EXPECT_EQ(store.batch_of_event("run.started"), store.batch_of("a", StepStatus::Succeeded));
   EXPECT_LT(store.batch_of("a", StepStatus::Succeeded), store.batch_of("b", StepStatus::Running))
-      << "a's end is written before b is called";
+      << "a's end (a pure step's, held back) is written before b, which has an effect, is called";
+  EXPECT_LT(store.batch_of("b", StepStatus::Succeeded), store.batch_of("c", StepStatus::Running))
+      << "b's end is written before c is called";
+}
+
+TEST(ExecutorOutbox, ARunOfPureStepsIsWrittenOnceAtItsEnd) {
+  BatchRecordingStore store;
+  RunResult result;
+  ASSERT_NO_FATAL_FAILURE(run_chain(store, std::chrono::hours(1), result));
+  EXPECT_EQ(store.batches().size(), 1u) << "the run's start, its steps and its end: one write";
+  EXPECT_EQ(store.batch_of("c", StepStatus::Succeeded), store.batch_of_event("run.succeeded"));
   EXPECT_EQ(event_story(store, result.run_id), kChainStory) << "the events are all there, in order";
+}
+
+TEST(ExecutorOutbox, APureStepsEndHeldBackIsWrittenWhileTheRunGoesOn) {
+  auto plan = compile(R"(
+name: beside
+steps:
+  - id: quick
+    uses: core.transform
+    with: { value: 1 }
+  - id: long
+    uses: core.delay
+    with: { duration: 1h }
+)");
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  ExecutorOptions options;
+  options.threads = 2;
+  options.start_record_after = std::chrono::milliseconds(20);
+  Executor executor(builtin_plugins(), store, options);
+  auto id = executor.start(plan, Json::object());
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  bool stored = false;
+  for (int i = 0; i < 2000 && !stored; ++i) {  // bounded: 20 s at most
+    for (const auto& step : store.get_steps(*id)) {
+      stored = stored || (step.step_id == "quick" && step.status == StepStatus::Succeeded);
+    }
+    if (!stored) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  EXPECT_TRUE(stored) << "quick's end is stored while long still runs";
+  ASSERT_TRUE(executor.cancel(*id));
+  EXPECT_EQ(executor.wait(*id).status, RunStatus::Cancelled);
 }
 
 TEST(ExecutorOutbox, WithStartRecordAfterZeroAStepsStartIsWrittenBeforeItIsCalled) {

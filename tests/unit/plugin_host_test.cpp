@@ -58,12 +58,26 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithValidSchemas) {
   }
 }
 
+// LH_STEP_PURE, from the SDK's `static constexpr bool pure = true;`.
+TEST(PluginHost, ReadsWhichStepsArePure) {
+  PluginHost host;
+  host.load_directory(LINKHUB_PLUGIN_BUILD_DIR);
+  for (const char* uses : {"core.transform", "lua.rule"}) {
+    ASSERT_NE(host.step(uses), nullptr) << uses;
+    EXPECT_TRUE(host.step(uses)->signature.pure) << uses;
+  }
+  for (const char* uses : {"core.http", "core.log", "core.delay", "catalog.upsert"}) {
+    ASSERT_NE(host.step(uses), nullptr) << uses;
+    EXPECT_FALSE(host.step(uses)->signature.pure) << uses;
+  }
+}
+
 TEST(PluginHost, RefusesAPluginBuiltForAnotherApiVersionNamingBothVersions) {
   PluginHost host;
   EXPECT_FALSE(host.load_file(test_plugin("bad_version")));
   const std::string msg = only_problem(host);
   EXPECT_NE(msg.find("built for plugin API 2.0"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("loads 1.0 to 1.1"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("loads 1.0 to 1.2"), std::string::npos) << msg;
   EXPECT_NE(msg.find("upgrade linkhub"), std::string::npos) << msg;
   EXPECT_NE(host.problems()[0].path.string().find("linkhub_test_bad_version.so"), std::string::npos);
 }

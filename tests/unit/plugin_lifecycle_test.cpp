@@ -116,7 +116,7 @@ TEST_F(PluginLifecycle, AStateThatFailsToBuildFailsTheLoadWithItsMessage) {
 TEST(PluginApiVersion, IsShownAsMajorDotMinor) {
   EXPECT_EQ(plugin_api_version_text(1), "1.0");
   EXPECT_EQ(plugin_api_version_text(LH_API_MAKE_VERSION(1, 0)), "1.0");
-  EXPECT_EQ(plugin_api_version_text(LH_API_VERSION), "1.1");
+  EXPECT_EQ(plugin_api_version_text(LH_API_VERSION), "1.2");
   EXPECT_EQ(plugin_api_version_text(LH_API_MAKE_VERSION(2, 3)), "2.3");
 }
 

@@ -29,6 +29,7 @@ TEST(PluginV1Compat, AVersion1PluginLoadsAsApi10AndItsStepRuns) {
   EXPECT_EQ(plugin->state, nullptr);
   const LoadedStep* step = host.step("v1.echo");
   ASSERT_NE(step, nullptr);
+  EXPECT_FALSE(step->signature.pure) << "a descriptor without step_flags (before API 1.2) declares no pure step";
   StepCall call;
   call.attempt = 3;
   std::vector<std::string> lines;
@@ -75,7 +76,7 @@ outputs:
       found = true;
       EXPECT_EQ(p["api_version"], "1.0");
     } else {
-      EXPECT_EQ(p["api_version"], "1.1") << p["name"];
+      EXPECT_EQ(p["api_version"], "1.2") << p["name"];
     }
   }
   EXPECT_TRUE(found) << listed.describe();

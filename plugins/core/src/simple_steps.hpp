@@ -51,6 +51,7 @@ class TransformStep : public sdk::Step {
   static constexpr const char* name = "transform";
   static constexpr const char* description =
       "Builds a value from its `with.value` (templates already evaluated) and returns it as outputs.value.";
+  static constexpr bool pure = true;  // returns its input: nothing outside the run changes
   static Json input_schema() {
     return {{"type", "object"},
             {"properties", {{"value", {{"description", "Any JSON value"}}}}},

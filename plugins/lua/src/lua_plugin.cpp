@@ -98,6 +98,7 @@ class RuleStep : public sdk::Step {
   static constexpr const char* description =
       "Runs a Lua rule (a .lua file in the rules directory, or inline code) with `input` bound to with.input; "
       "its return value is outputs.result.";
+  static constexpr bool pure = true;  // the sandbox has no I/O: a rule can only compute its result
   static Json input_schema() {
     return {{"type", "object"},
             {"properties",

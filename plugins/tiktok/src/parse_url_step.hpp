@@ -13,6 +13,7 @@ class ParseUrlStep : public sdk::Step {
       "Recognises a TikTok video URL in any public form and returns its id, canonical URL and user; short links "
       "(vm., vt., /t/) are marked needs_resolution. A profile link (https://www.tiktok.com/@handle, or @handle) "
       "gives kind \"profile\" and its username.";
+  static constexpr bool pure = true;  // reads its input only: short links are marked, not fetched
   static sdk::Json input_schema();
   static sdk::Json output_schema();
   sdk::Json run(sdk::Context& ctx, const sdk::Json& input) override;

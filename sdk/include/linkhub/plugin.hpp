@@ -42,6 +42,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace linkhub::sdk {
@@ -364,6 +365,17 @@ struct StepSchemas {
   }
 };
 
+// `static constexpr bool pure = true;` in a step class: see LH_STEP_PURE.
+template <class S, class = void>
+struct declares_pure : std::false_type {};
+template <class S>
+struct declares_pure<S, std::void_t<decltype(S::pure)>> : std::bool_constant<S::pure> {};
+
+template <class S>
+constexpr uint32_t step_flags() {
+  return declares_pure<S>::value ? LH_STEP_PURE : 0u;
+}
+
 template <class S>
 lh_step_def make_step_def() {
   lh_step_def def{};
@@ -384,7 +396,8 @@ lh_status init_plugin(const lh_host_api* host, const lh_plugin_def** out, const 
                       const char* description) noexcept {
   try {
     static const lh_step_def steps[] = {make_step_def<Steps>()...};
-    static const lh_plugin_def def{sizeof(lh_plugin_def), name, version, description, steps, sizeof...(Steps)};
+    static const uint32_t flags[] = {step_flags<Steps>()...};
+    static const lh_plugin_def def{sizeof(lh_plugin_def), name, version, description, steps, sizeof...(Steps), flags};
     *out = &def;
     return LH_OK;
   } catch (const std::exception& e) {

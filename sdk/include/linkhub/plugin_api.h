@@ -59,7 +59,7 @@ extern "C" {
 /* The version this header describes: major << 16 | minor (see above). */
 #define LH_API_MAKE_VERSION(major, minor) ((uint32_t)(((major) << 16) | (minor)))
 #define LH_API_VERSION_MAJOR 1u
-#define LH_API_VERSION_MINOR 1u
+#define LH_API_VERSION_MINOR 2u
 #define LH_API_VERSION LH_API_MAKE_VERSION(LH_API_VERSION_MAJOR, LH_API_VERSION_MINOR)
 /* What a plugin's lh_plugin_api_version() returned before the pair existed: version 1.0. */
 #define LH_API_VERSION_LEGACY_1 1u
@@ -174,6 +174,8 @@ typedef struct lh_context {
   int (*add_counter)(void* host_data, lh_str name, lh_str labels_json, double amount);
 } lh_context;
 
+/* An element of a plugin's step table: an array, so this struct never grows
+ * (what is added per step goes in lh_plugin_def, beside the table). */
 typedef struct lh_step_def {
   uint32_t struct_size;
   const char* name; /* e.g. "fetch"; the workflow says uses: <plugin>.<name> */
@@ -193,7 +195,25 @@ typedef struct lh_plugin_def {
   const char* description;
   const lh_step_def* steps;
   size_t step_count;
+
+  /* ---- API 1.2: read when struct_size covers it ---- */
+
+  /* LH_STEP_* bits of each step, in the order of `steps` (step_count
+   * entries), or NULL for none. Here and not in lh_step_def because `steps`
+   * is an array: its elements cannot grow. Bits the host does not know are
+   * ignored. */
+  const uint32_t* step_flags;
 } lh_plugin_def;
+
+/* The step changes nothing outside its run: its only result is its output
+ * (no HTTP call, no message, no file, no database write). Calling it again
+ * after a crash is harmless, so the host need not store its end before the
+ * steps after it run: it is stored with theirs, which saves a commit per
+ * step. A step without this bit has everything it depends on stored before
+ * it is called. Claim it only when it is true: a step with an effect that
+ * claims it may have that effect made twice after a crash, with different
+ * inputs. */
+#define LH_STEP_PURE 1u
 
 /* What the host offers during lh_plugin_init. */
 typedef struct lh_host_api {

@@ -10,6 +10,7 @@ namespace {
 Json step_json(const LoadedStep& step) {
   return Json{{"uses", step.signature.uses},
               {"description", step.signature.description},
+              {"pure", step.signature.pure},
               {"input_schema", step.signature.input_schema},
               {"output_schema", step.signature.output_schema}};
 }

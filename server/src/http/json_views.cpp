@@ -131,6 +131,7 @@ Json plugin_json(const LoadedPlugin& plugin) {
   for (const auto& step : plugin.steps) {
     steps.push_back(Json{{"uses", step->signature.uses},
                          {"description", step->signature.description},
+                         {"pure", step->signature.pure},
                          {"input_schema", step->signature.input_schema},
                          {"output_schema", step->signature.output_schema}});
   }

@@ -278,6 +278,7 @@ Json components() {
                          {"api_version", str()},
                          {"steps", array_of(object({{"uses", str()},
                                                     {"description", str()},
+                                                    {"pure", Json{{"type", "boolean"}}},
                                                     {"input_schema", Json{{"type", "object"}}},
                                                     {"output_schema", Json{{"type", "object"}}}}))}})},
       {"PluginList", object({{"plugins", array_of(ref("Plugin"))},

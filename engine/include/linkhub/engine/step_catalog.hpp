@@ -16,6 +16,9 @@ struct StepSignature {
   std::string description;
   Json input_schema;
   Json output_schema;
+  // Changes nothing outside its run (LH_STEP_PURE): the executor stores its
+  // end with what follows instead of before it.
+  bool pure = false;
   // input_schema compiled once, when the catalog keeps it (the plugin host
   // does: it points into the loaded step, alive as long as the host). Null:
   // the validator compiles input_schema for each validation.
