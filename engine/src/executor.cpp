@@ -32,6 +32,9 @@ using SteadyClock = std::chrono::steady_clock;
 // How soon a step waiting for a step_concurrency slot looks again.
 constexpr std::chrono::milliseconds kSlotRetry{20};
 
+// Executor::RunPureStepsHere is alive on this thread.
+thread_local bool run_pure_steps_here = false;
+
 int64_t steady_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now().time_since_epoch()).count();
 }
@@ -1068,6 +1071,7 @@ struct Executor::Impl {
   }
 
   void launch(const std::shared_ptr<RunState>& run, EventRecord event);
+  void run_pure_steps(const std::shared_ptr<RunState>& run, size_t i);
 
   void finish_run(const std::shared_ptr<RunState>& run, std::unique_lock<std::mutex>& lock) {
     RunRecord& rec = run->record;
@@ -1215,8 +1219,38 @@ void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord ev
     return;
   }
   run->active_steps = ready.size();
-  for (size_t i : ready) {
-    pool.submit([this, run, i] { process_step(run, i); });
+  const bool here = run_pure_steps_here && run->plan->steps[ready[0]].type->signature.pure;
+  for (size_t k = here ? 1 : 0; k < ready.size(); ++k) {
+    pool.submit([this, run, i = ready[k]] { process_step(run, i); });
+  }
+  if (here) {
+    run_pure_steps(run, ready[0]);
+  }
+}
+
+// On the caller's thread (Executor::RunPureStepsHere): pure steps, one
+// after another, until one that is not pure, which goes to the pool.
+void Executor::Impl::run_pure_steps(const std::shared_ptr<RunState>& run, size_t i) {
+  for (;;) {
+    std::optional<size_t> next = begin_step(run, i);
+    if (!next) {
+      return;
+    }
+    if (!run->plan->steps[*next].type->signature.pure) {
+      pool.submit([this, run, d = *next] { process_step(run, d); });
+      return;
+    }
+    i = *next;
+  }
+}
+
+Executor::RunPureStepsHere::RunPureStepsHere() : outer_(!run_pure_steps_here) {
+  run_pure_steps_here = true;
+}
+
+Executor::RunPureStepsHere::~RunPureStepsHere() {
+  if (outer_) {
+    run_pure_steps_here = false;
   }
 }
 

@@ -217,6 +217,61 @@ TEST(ExecutorOutbox, ARunOfPureStepsIsWrittenOnceAtItsEnd) {
   EXPECT_EQ(event_story(store, result.run_id), kChainStory) << "the events are all there, in order";
 }
 
+TEST(ExecutorOutbox, WithRunPureStepsHereARunOfPureStepsHasEndedWhenStartReturns) {
+  auto plan = compile(kChain);
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  Executor executor(builtin_plugins(), store, ExecutorOptions{});
+  Result<std::string> id = Error{""};
+  {
+    Executor::RunPureStepsHere here;
+    id = executor.start(plan, Json::object());
+  }
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto stored = store.get_run(*id);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->status, RunStatus::Succeeded) << "its steps ran on this thread, inside start()";
+  EXPECT_EQ(executor.wait(*id).status, RunStatus::Succeeded);
+}
+
+TEST(ExecutorOutbox, RunPureStepsHereHandsTheFirstStepWithAnEffectToThePool) {
+  auto plan = compile(R"(
+name: then_long
+steps:
+  - id: quick
+    uses: core.transform
+    with: { value: 1 }
+  - id: long
+    uses: core.delay
+    needs: [quick]
+    with: { duration: 1h }
+)");
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  ExecutorOptions options;
+  options.start_record_after = std::chrono::milliseconds(20);
+  Executor executor(builtin_plugins(), store, options);
+  Result<std::string> id = Error{""};
+  {
+    Executor::RunPureStepsHere here;
+    id = executor.start(plan, Json::object());  // would block for an hour if `long` ran here
+  }
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  int long_started = -1;
+  for (int i = 0; i < 2000 && long_started < 0; ++i) {  // bounded: 20 s at most
+    long_started = store.batch_of("long", StepStatus::Running);
+    if (long_started < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  ASSERT_GE(long_started, 0) << "long runs, on a pool thread";
+  const int quick = store.batch_of("quick", StepStatus::Succeeded);
+  ASSERT_GE(quick, 0);
+  EXPECT_LT(quick, long_started) << "quick's end is stored before long is called";
+  ASSERT_TRUE(executor.cancel(*id));
+  EXPECT_EQ(executor.wait(*id).status, RunStatus::Cancelled);
+}
+
 TEST(ExecutorOutbox, APureStepsEndHeldBackIsWrittenWhileTheRunGoesOn) {
   auto plan = compile(R"(
 name: beside

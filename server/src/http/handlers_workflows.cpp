@@ -172,18 +172,26 @@ Reply trigger_run(Call& call) {
   if (!request) {
     return Reply::error(request.error());
   }
-  auto started = start_run(call.services, *entry, request->inputs, key);
-  if (!started) {
-    return Reply::error(started.error());
-  }
-  RunRecord current = std::move(started->run);
   // A wait holds a worker thread: past the caps the run is answered at once
   // (it exists already; a 503 would have the client trigger it again).
   Slots::Taken waiting;
   if (wait->count() > 0) {
     waiting = call.services.waits.acquire(call.principal ? call.principal->label() : call.client_address());
   }
-  if (wait->count() > 0 && waiting.full == Slots::Full::No) {
+  const bool will_wait = wait->count() > 0 && waiting.full == Slots::Full::No;
+  auto started = [&] {
+    // This thread only waits for the run next: its first pure steps run here.
+    std::optional<Executor::RunPureStepsHere> here;
+    if (will_wait) {
+      here.emplace();
+    }
+    return start_run(call.services, *entry, request->inputs, key);
+  }();
+  if (!started) {
+    return Reply::error(started.error());
+  }
+  RunRecord current = std::move(started->run);
+  if (will_wait) {
     if (auto latest = wait_for_run(call.services, current.id, *wait)) {
       current = std::move(*latest);
     }

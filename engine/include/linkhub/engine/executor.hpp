@@ -122,6 +122,24 @@ class Executor {
 
   int threads() const;
 
+  // While one is alive, the pure steps (LH_STEP_PURE) of a run this thread
+  // starts (start, resume; through Node::submit too) that are ready first,
+  // and the pure steps each of them makes ready, run on this thread, inside
+  // that call; the first step that is not pure goes to the pool. For a
+  // thread that would only wait for the run (an HTTP `?wait`): no hand-off
+  // to a pool thread and back. A pure step is computation only, so the
+  // call returns about as soon as it would have.
+  class RunPureStepsHere {
+   public:
+    RunPureStepsHere();
+    ~RunPureStepsHere();
+    RunPureStepsHere(const RunPureStepsHere&) = delete;
+    RunPureStepsHere& operator=(const RunPureStepsHere&) = delete;
+
+   private:
+    bool outer_;
+  };
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
