@@ -165,10 +165,16 @@ steps:
   - id: a
     uses: effects.record
     with: { label: "a \${{ inputs.n }}", sleep_ms: $step_ms }
+  # Pure (its end is stored with b's, or before b is called): b's label
+  # comes through it, so a resumed run must run it again to call b right.
+  - id: label
+    uses: core.transform
+    needs: [a]
+    with: { value: "b \${{ inputs.n }}" }
   - id: b
     uses: effects.record
-    needs: [a]
-    with: { label: "b \${{ inputs.n }}", sleep_ms: $step_ms }
+    needs: [label]
+    with: { label: "\${{ steps.label.outputs.value }}", sleep_ms: $step_ms }
   - id: c
     uses: effects.record
     needs: [b]
@@ -206,7 +212,7 @@ for i in $(seq 1 "$nodes"); do start_worker "$i"; done
 
 t0=$(now_ms)
 echo "chaos: $backend, $nodes workers + serve ${serve_node[*]} on 127.0.0.1:$port, ${seconds}s, faults [${faults:-none}]" \
-  "every ~${fault_every}s, $rate triggers/s, lease ${lease}s, 3 steps of ${step_ms} ms, seed $seed, in $work"
+  "every ~${fault_every}s, $rate triggers/s, lease ${lease}s, 3 steps of ${step_ms} ms and a pure one, seed $seed, in $work"
 
 # Every second: runs in flight per node (from the database) and each process's RSS.
 sampler() {
@@ -385,6 +391,9 @@ extra=$(comm -13 "$work/expected.txt" "$work/effects.txt" | head -20)
 echo "== effects: $(wc -l <"$work/effects.txt") files for $(wc -l <"$work/expected.txt") steps of succeeded runs"
 [[ -z $missing ]] || { violation "effects missing for succeeded runs:"; echo "$missing"; }
 [[ -z $extra ]] || { violation "effects of runs that did not succeed:"; echo "$extra"; }
+# b's label comes through the pure step `label`: every b made its effect with it.
+mislabelled=$(cd "$work/out/effects" 2>/dev/null && find . -name '*_b' -type f -size +0 -exec grep -L -x 'b x' {} + | head -20)
+[[ -z $mislabelled ]] || { violation "b effects without the label the pure step made:"; echo "$mislabelled"; }
 
 # Events: a step's or a run's end recorded once (a stale node's write would double it).
 sql "SELECT run_id, type, step_id, count(*) FROM lh_events WHERE type IN ('step.succeeded', 'run.succeeded')
