@@ -10,6 +10,9 @@
 #include <linkhub/engine/executor.hpp>
 #include <linkhub/engine/names.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 namespace linkhub::http {
 namespace {
 
@@ -179,6 +182,7 @@ Reply trigger_run(Call& call) {
     waiting = call.services.waits.acquire(call.principal ? call.principal->label() : call.client_address());
   }
   const bool will_wait = wait->count() > 0 && waiting.full == Slots::Full::No;
+  const auto asked = std::chrono::steady_clock::now();
   auto started = [&] {
     // This thread only waits for the run next: its first pure steps run here.
     std::optional<Executor::RunPureStepsHere> here;
@@ -192,7 +196,9 @@ Reply trigger_run(Call& call) {
   }
   RunRecord current = std::move(started->run);
   if (will_wait) {
-    if (auto latest = wait_for_run(call.services, current.id, *wait)) {
+    // The wait counts from the request: the steps run here above are part of it.
+    const auto ran = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - asked);
+    if (auto latest = wait_for_run(call.services, current.id, std::max(*wait - ran, std::chrono::milliseconds(0)))) {
       current = std::move(*latest);
     }
     if (is_final(current.status)) {
