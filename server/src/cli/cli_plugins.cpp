@@ -1,4 +1,5 @@
 #include "cli_common.hpp"
+#include "http/json_views.hpp"
 
 #include <iomanip>
 #include <iostream>
@@ -7,18 +8,10 @@
 namespace linkhub::cli {
 namespace {
 
-Json step_json(const LoadedStep& step) {
-  return Json{{"uses", step.signature.uses},
-              {"description", step.signature.description},
-              {"pure", step.signature.pure},
-              {"input_schema", step.signature.input_schema},
-              {"output_schema", step.signature.output_schema}};
-}
-
 Json plugin_json(const LoadedPlugin& plugin, bool with_schemas) {
   Json steps = Json::array();
   for (const auto& step : plugin.steps) {
-    steps.push_back(with_schemas ? step_json(*step) : Json(step->signature.uses));
+    steps.push_back(with_schemas ? http::step_json(*step) : Json(step->signature.uses));
   }
   return Json{{"name", plugin.name},
               {"version", plugin.version},
@@ -111,7 +104,7 @@ int cmd_plugins_describe(const GlobalOptions& global, const std::string& name) {
   // The engine's own steps (core.wait_for, core.sleep) belong to no plugin.
   if (const LoadedStep* builtin = env->host->step(name); builtin != nullptr && builtin->plugin == nullptr) {
     if (global.format == "json") {
-      std::cout << step_json(*builtin).dump(2) << "\n";
+      std::cout << http::step_json(*builtin).dump(2) << "\n";
       return 0;
     }
     std::cout << builtin->signature.uses << " (built into the engine): " << builtin->signature.description << "\n";
@@ -136,7 +129,7 @@ int cmd_plugins_describe(const GlobalOptions& global, const std::string& name) {
   }
   if (global.format == "json") {
     if (dot != std::string::npos) {
-      std::cout << step_json(*steps[0]).dump(2) << "\n";
+      std::cout << http::step_json(*steps[0]).dump(2) << "\n";
     } else {
       std::cout << plugin_json(*plugin, true).dump(2) << "\n";
     }

@@ -126,14 +126,18 @@ Json dead_letter_json(const DeadLetter& d) {
   return j;
 }
 
+Json step_json(const LoadedStep& step) {
+  return Json{{"uses", step.signature.uses},
+              {"description", step.signature.description},
+              {"pure", step.signature.pure},
+              {"input_schema", step.signature.input_schema},
+              {"output_schema", step.signature.output_schema}};
+}
+
 Json plugin_json(const LoadedPlugin& plugin) {
   Json steps = Json::array();
   for (const auto& step : plugin.steps) {
-    steps.push_back(Json{{"uses", step->signature.uses},
-                         {"description", step->signature.description},
-                         {"pure", step->signature.pure},
-                         {"input_schema", step->signature.input_schema},
-                         {"output_schema", step->signature.output_schema}});
+    steps.push_back(step_json(*step));
   }
   return Json{{"name", plugin.name},
               {"version", plugin.version},

@@ -20,6 +20,8 @@ Json run_summary_json(const RunRecord& run);
 Json run_detail_json(const RunRecord& run, const std::vector<StepRecord>& steps, size_t dead_letters);
 Json event_json(const EventRecord& event);
 Json dead_letter_json(const DeadLetter& letter);
+// A step as `linkhub plugins describe` and GET /api/v1/plugins show it.
+Json step_json(const LoadedStep& step);
 Json plugin_json(const LoadedPlugin& plugin);
 // The JSON Schema of a workflow's `inputs:` (what POST .../runs takes as "inputs").
 Json input_schema_json(const Workflow& workflow);
