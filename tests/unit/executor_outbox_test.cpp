@@ -273,15 +273,22 @@ steps:
 }
 
 TEST(ExecutorOutbox, APureStepsEndHeldBackIsWrittenWhileTheRunGoesOn) {
+  // long and mid start at once (no end held back yet, so no barrier writes
+  // anything); quick runs after mid, while long runs: once it has ended, no
+  // step starts again, so only the late-write timer can store its end.
   auto plan = compile(R"(
 name: beside
 steps:
-  - id: quick
-    uses: core.transform
-    with: { value: 1 }
   - id: long
     uses: core.delay
     with: { duration: 1h }
+  - id: mid
+    uses: core.delay
+    with: { ms: 1 }
+  - id: quick
+    uses: core.transform
+    needs: [mid]
+    with: { value: 1 }
 )");
   ASSERT_NE(plan, nullptr);
   BatchRecordingStore store;
