@@ -1219,7 +1219,7 @@ void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord ev
     return;
   }
   run->active_steps = ready.size();
-  const bool here = run_pure_steps_here && run->plan->steps[ready[0]].type->signature.pure;
+  const bool here = run_pure_steps_here && !ready.empty() && run->plan->steps[ready[0]].type->signature.pure;
   for (size_t k = here ? 1 : 0; k < ready.size(); ++k) {
     pool.submit([this, run, i = ready[k]] { process_step(run, i); });
   }

@@ -378,8 +378,8 @@ struct PluginHost::Impl {
     if (def == nullptr || def->struct_size < kSmallestDef) {
       problem(path, def == nullptr
                         ? "initialisation returned no plugin descriptor"
-                        : "the plugin descriptor is smaller than this API version's (" +
-                              std::to_string(def->struct_size) + " < " + std::to_string(kSmallestDef) + " bytes)");
+                        : "the plugin descriptor is smaller than API 1.0's (" + std::to_string(def->struct_size) +
+                              " < " + std::to_string(kSmallestDef) + " bytes)");
       return false;
     }
     const uint32_t* step_flags =
