@@ -186,11 +186,21 @@ key=$(cd "$work" && "$bin" keys create --role operator --name chaos "${common[@]
   || { cat "$work/logs/keys.log" >&2; die "linkhub keys create failed"; }
 
 # --- the processes -----------------------------------------------------------
+# Each line a worker writes, after the time it was read (ms since the epoch, as
+# in faults.log): what a node says about losing the database or a run can
+# then be set beside the faults and the executions.
+stamp_lines() {
+  local line t
+  while IFS= read -r line; do
+    t=${EPOCHREALTIME/./}
+    printf '%s %s\n' "${t:0:${#t}-3}" "$line"
+  done
+}
 start_worker() {
   local i=$1
   # setsid: each node in a session of its own, as on a real host (no job-control signals from this script's group).
   (cd "$work" && exec setsid "$bin" worker --name "w$i" --threads "$threads" "${common[@]}" \
-    >>"$work/logs/w$i.log" 2>&1) &
+    > >(stamp_lines >>"$work/logs/w$i.log") 2>&1) &
   worker_pid[$i]=$!
   echo "${worker_pid[$i]}" >"$work/logs/w$i.pid"
   echo "$(now_ms) w$i ${worker_pid[$i]}" >>"$work/logs/incarnations"
@@ -250,7 +260,7 @@ check_nodes() {
       wait "$p" 2>/dev/null || code=$?
       log_fault "crash w$i $p exit=$code"
       { echo "--- w$i pid $p ended on its own (exit $code); its last lines:"
-        grep -v '^{' "$work/logs/w$i.log" | tail -4 || true; } >>"$work/crashes.txt"
+        grep -v '^[0-9]* {' "$work/logs/w$i.log" | tail -4 || true; } >>"$work/crashes.txt"
       echo "--- w$i pid $p restarted" >>"$work/logs/w$i.log"
       start_worker "$i"
     fi
@@ -327,7 +337,7 @@ sampler_pid=""
 for i in $(seq 1 "$nodes"); do
   started=$(grep -c '^--- w.* restarted\|^--- w.* killed' "$work/logs/w$i.log" || true)
   for _ in $(seq 1 100); do
-    [[ $(grep -c "^worker w$i on " "$work/logs/w$i.log" || true) -gt $started ]] && break
+    [[ $(grep -c "^[0-9]* worker w$i on " "$work/logs/w$i.log" || true) -gt $started ]] && break
     sleep 0.1
   done
 done

@@ -351,11 +351,67 @@ TEST_P(SqlStoreTest, WorkflowConcurrencyHoldsAcrossClaimers) {
   EXPECT_TRUE(free_claimed);
 }
 
+// PostgreSQL claims runs of workflows without a `concurrency` in one
+// statement; a workflow with one, registered by another node, is still
+// found (asked for at most once a second) and claimed under its limit.
+TEST_P(SqlStoreTest, AWorkflowLimitedOnAnotherNodeIsClaimedUnderItsLimitHere) {
+  new_run("free", "", "h-free");
+  ASSERT_EQ(store_->claim_runs("a", 10, 60s).size(), 1u);  // before the limited workflow exists
+  auto other = SqlStore::open(url_);
+  ASSERT_TRUE(other.ok());
+  (*other)->save_workflow(StoredWorkflow{"h-limited", "limited", 1, "/x/limited.yaml", "name: limited", 2});
+  for (int i = 0; i < 3; ++i) {
+    new_run("limited", "", "h-limited");
+  }
+  size_t claimed = 0;
+  for (int i = 0; i < 400 && claimed < 2; ++i) {  // bounded: 20 s
+    claimed += store_->claim_runs("a", 10, 60s).size();
+    if (claimed < 2) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  EXPECT_EQ(claimed, 2u);
+  EXPECT_TRUE(store_->claim_runs("a", 10, 60s).empty()) << "the limit is 2";
+}
+
+TEST_P(SqlStoreTest, RunsWindingDownHereAreNotClaimedHere) {
+  const RunRecord first = new_run();
+  const RunRecord second = new_run();
+  const RunRecord third = new_run();
+  const auto claimed = store_->claim_runs("node", 5, 60s, "", {first.id, third.id});
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, second.id);
+}
+
+TEST(SqlStoreStallLimit, IsAQuarterOfTheLeaseWithinBounds) {
+  EXPECT_EQ(SqlStore::stall_limit_for(2s), 500ms);
+  EXPECT_EQ(SqlStore::stall_limit_for(15s), 3750ms);
+  EXPECT_EQ(SqlStore::stall_limit_for(100ms), 500ms);
+  EXPECT_EQ(SqlStore::stall_limit_for(std::chrono::minutes(10)), 30s);
+}
+
+// A node's sessions are ended by the server after its stall limit, not 30 s:
+// a node stalled mid-transaction frees the rows it locked before the leases
+// of the nodes that need them lapse.
+TEST_P(SqlStoreTest, PostgresEndsANodesStalledTransactionAfterItsStallLimit) {
+  if (GetParam() != "postgres") {
+    GTEST_SKIP() << "PostgreSQL only";
+  }
+  auto opened = SqlStore::open(url_, 1, SqlStore::stall_limit_for(2s));
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  std::string timeout = (*opened)->database().read([](soci::session& sql) {
+    std::string value;
+    sql << "SHOW idle_in_transaction_session_timeout", soci::into(value);
+    return value;
+  });
+  EXPECT_EQ(timeout, "500ms");
+}
+
 // A process that stalls inside a transaction (SIGSTOP, a paused VM) must not
 // keep its row locks, and with them a run nobody else can claim, until it
 // wakes: PostgreSQL ends its session (LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-// 30 s by default), the row is free again, and the stalled transaction fails
-// when it goes on, writing nothing.
+// or else the stall limit the store was opened with, or else 30 s), the row is
+// free again, and the stalled transaction fails when it goes on, writing nothing.
 TEST_P(SqlStoreTest, PostgresEndsASessionStalledInsideATransaction) {
   if (GetParam() != "postgres") {
     GTEST_SKIP() << "PostgreSQL only";

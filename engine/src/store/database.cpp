@@ -42,13 +42,16 @@ int sqlite_busy_timeout_ms() {
   return env_ms("LINKHUB_SQLITE_BUSY_TIMEOUT_MS", 30000);
 }
 
-// LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS (0: none): PostgreSQL ends a
-// session that sat inside a transaction that long. Every transaction of ours
-// runs its statements back to back, so only a stalled process (SIGSTOP, a
-// paused VM) sits there: its row locks would keep every other node from
-// claiming those runs until it woke.
-int postgres_idle_in_transaction_ms() {
-  return env_ms("LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS", 30000);
+// LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS (0: none), or else the opener's
+// `stall_limit`, or else 30 s: PostgreSQL ends a session that sat inside a
+// transaction that long. Every transaction of ours runs its statements back
+// to back, so only a stalled process (SIGSTOP, a paused VM) sits there, and
+// the rows it locked wait for it: runs nobody else can claim, and other
+// nodes' writes and heartbeats that need one of those rows.
+int postgres_idle_in_transaction_ms(std::chrono::milliseconds stall_limit) {
+  const int fallback =
+      stall_limit.count() > 0 ? static_cast<int>(std::min<long long>(stall_limit.count(), 3600000)) : 30000;
+  return env_ms("LINKHUB_PG_IDLE_IN_TRANSACTION_TIMEOUT_MS", fallback);
 }
 
 double unit_random() {
@@ -98,7 +101,8 @@ StatementCache& Database::statements(soci::session& sql) {
   return *cache;
 }
 
-Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t pool_size) {
+Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t pool_size,
+                                                 std::chrono::milliseconds stall_limit) {
   auto parsed = parse_database_url(url);
   if (!parsed) {
     return parsed.error();
@@ -113,7 +117,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
     parsed->connect =
         "connect_timeout='5' keepalives='1' keepalives_idle='10' keepalives_interval='5' "
         "keepalives_count='3' options='-c idle_in_transaction_session_timeout=" +
-        std::to_string(postgres_idle_in_transaction_ms()) + "' " + parsed->connect;
+        std::to_string(postgres_idle_in_transaction_ms(stall_limit)) + "' " + parsed->connect;
   }
   if (sqlite) {
     const std::filesystem::path file = parsed->display;

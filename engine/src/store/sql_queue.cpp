@@ -11,16 +11,69 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
   if (max == 0) {
     return {};
   }
-  std::vector<RunRecord> claimed = impl_->db->write([&](soci::session& sql) {
+  std::vector<RunRecord> claimed;
+  if (impl_->db->postgres()) {
+    claimed = impl_->db->write_autocommit([&](soci::session& sql) {
+      auto& q = impl_->db->statements(sql).get<ClaimRunsAtOnce>(sql);
+      q.owner = owner;
+      q.now = now_ms();
+      q.expires = q.now + lease.count();
+      q.only = only;
+      q.busy.clear();
+      for (const auto& id : busy) {
+        q.busy += (q.busy.empty() ? "" : ",") + id;
+      }
+      q.limit = static_cast<int>(std::min<size_t>(max, 1000));
+      return q.claim();
+    });
+    if (claimed.size() < max && impl_->may_have_limited_workflows()) {
+      auto limited = impl_->claim_in_transaction(owner, max - claimed.size(), lease, only, busy, true);
+      claimed.insert(claimed.end(), std::make_move_iterator(limited.begin()), std::make_move_iterator(limited.end()));
+    }
+  } else {
+    claimed = impl_->claim_in_transaction(owner, max, lease, only, busy, false);
+  }
+  for (const auto& run : claimed) {
+    impl_->forget_seq(run.id);  // another node may have written events since we last held it
+  }
+  return claimed;
+}
+
+bool SqlStore::Impl::may_have_limited_workflows() {
+  if (limited_seen) {
+    return true;
+  }
+  const long long now = now_ms();
+  long long asked = limited_asked_ms;
+  if (now - asked < 1000 || !limited_asked_ms.compare_exchange_strong(asked, now)) {
+    return false;
+  }
+  const bool found = db->read([&](soci::session& sql) {
+    int any = 0;
+    sql << "SELECT COUNT(*) FROM (SELECT 1 FROM lh_workflows WHERE concurrency > 0 LIMIT 1) AS limited",
+        soci::into(any);
+    return any > 0;
+  });
+  if (found) {
+    limited_seen = true;
+  }
+  return found;
+}
+
+std::vector<RunRecord> SqlStore::Impl::claim_in_transaction(const std::string& owner, size_t max,
+                                                            std::chrono::milliseconds lease, const std::string& only,
+                                                            const std::vector<std::string>& busy, bool limited_only) {
+  return db->write([&](soci::session& sql) {
     const long long now = now_ms();
     const long long expires = now + lease.count();
     const int limit = static_cast<int>(std::min<size_t>(max + busy.size(), 1000));
     std::vector<std::pair<std::string, std::pair<std::string, int>>> candidates;
     {
-      auto& q = impl_->db->statements(sql).get<ClaimCandidates>(sql);
+      auto& q = db->statements(sql).get<ClaimCandidates>(sql);
       q.now = now;
       q.only = only;
       q.limit = limit;
+      q.limited_only = limited_only ? 1 : 0;
       q.st.execute(false);
       while (q.st.fetch()) {  // to the end: nothing of it stays open
         candidates.push_back({q.id, {q.workflow, q.concurrency}});
@@ -33,11 +86,11 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
       if (runs.size() >= max || std::find(busy.begin(), busy.end(), id) != busy.end()) {
         continue;
       }
-      if (!impl_->has_room(sql, workflow, concurrency, taken[workflow], now)) {
+      if (!has_room(sql, workflow, concurrency, taken[workflow], now)) {
         continue;
       }
       ++taken[workflow];
-      auto& claim = impl_->db->statements(sql).get<ClaimRun>(sql);
+      auto& claim = db->statements(sql).get<ClaimRun>(sql);
       claim.owner = owner;
       claim.expires = expires;
       if (auto run = claim.claim(id)) {
@@ -46,10 +99,6 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
     }
     return runs;
   });
-  for (const auto& run : claimed) {
-    impl_->forget_seq(run.id);  // another node may have written events since we last held it
-  }
-  return claimed;
 }
 
 bool SqlStore::Impl::has_room(soci::session& sql, const std::string& workflow, int concurrency, int taken,

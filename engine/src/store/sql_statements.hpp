@@ -146,17 +146,20 @@ struct ClaimCandidates final : store::CachedStatement {
   long long now = 0;
   std::string only;
   int limit = 0;
+  int limited_only = 0;  // 1: runs of workflows with a `concurrency` only
   std::string id, workflow;
   int concurrency = 0;
   soci::statement st;
   explicit ClaimCandidates(soci::session& sql)
-      : st((sql.prepare << std::string("SELECT r.id, r.workflow, COALESCE(w.concurrency, 0) FROM lh_runs r "
-                                       "LEFT JOIN lh_workflows w ON w.hash = r.workflow_hash "
-                                       "WHERE r.status IN ('queued', 'running') AND r.lease_expires_ms < :now "
-                                       "AND (:only = '' OR r.id = :only2) ORDER BY r.created_ms LIMIT :n") +
+      : st((sql.prepare << std::string(
+                               "SELECT r.id, r.workflow, COALESCE(w.concurrency, 0) FROM lh_runs r "
+                               "LEFT JOIN lh_workflows w ON w.hash = r.workflow_hash "
+                               "WHERE r.status IN ('queued', 'running') AND r.lease_expires_ms < :now "
+                               "AND (:only = '' OR r.id = :only2) AND (:lo = 0 OR COALESCE(w.concurrency, 0) > 0) "
+                               "ORDER BY r.created_ms LIMIT :n") +
                                (sql.get_backend_name() == "postgresql" ? " FOR UPDATE OF r SKIP LOCKED" : ""),
-            soci::use(now), soci::use(only), soci::use(only), soci::use(limit), soci::into(id), soci::into(workflow),
-            soci::into(concurrency))) {}
+            soci::use(now), soci::use(only), soci::use(only), soci::use(limited_only), soci::use(limit), soci::into(id),
+            soci::into(workflow), soci::into(concurrency))) {}
 };
 
 }  // namespace linkhub::sql_detail

@@ -6,8 +6,9 @@ namespace linkhub {
 
 using namespace sql_detail;
 
-Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, size_t pool_size) {
-  auto db = Database::open(url, pool_size);
+Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, size_t pool_size,
+                                                 std::chrono::milliseconds stall_limit) {
+  auto db = Database::open(url, pool_size, stall_limit);
   if (!db) {
     return db.error();
   }
@@ -28,6 +29,11 @@ Result<std::unique_ptr<SqlStore>> SqlStore::open(const std::string& url, size_t 
 }
 
 SqlStore::~SqlStore() = default;
+
+std::chrono::milliseconds SqlStore::stall_limit_for(std::chrono::milliseconds lease) {
+  using namespace std::chrono_literals;
+  return std::clamp<std::chrono::milliseconds>(lease / 4, 500ms, 30000ms);
+}
 
 bool SqlStore::postgres() const {
   return impl_->db->postgres();

@@ -16,6 +16,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
@@ -194,6 +195,55 @@ struct ClaimRun final : store::CachedStatement {
   }
 };
 
+// PostgreSQL's claim of runs whose workflow has no `concurrency`: one
+// statement, outside an explicit transaction, so the server commits it by
+// itself. In a transaction of several round trips, a node stalled between
+// them (SIGSTOP, a paused VM) kept what its candidate query had locked, and
+// that can be another node's run: a row claimed by that node while the query
+// ran is locked in its new version, then dropped by the recheck (its lease is
+// live) but still locked. That node's heartbeat and writes for the run then
+// waited for the stalled one, its lease lapsed, and a third node ran the
+// step again.
+struct ClaimRunsAtOnce final : store::CachedStatement {
+  std::string owner, only, busy;  // busy: ids joined with ','
+  long long expires = 0, now = 0;
+  int limit = 0;
+  RunRow row;
+  soci::statement st;
+  explicit ClaimRunsAtOnce(soci::session& sql) : st(sql) {
+    row.bind(st);
+    st.exchange(soci::use(owner));
+    st.exchange(soci::use(expires));
+    st.exchange(soci::use(now));
+    st.exchange(soci::use(only));
+    st.exchange(soci::use(only));
+    st.exchange(soci::use(busy));
+    st.exchange(soci::use(limit));
+    st.alloc();
+    st.prepare(std::string("UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
+                           "lease_epoch = lease_epoch + 1 WHERE id IN (SELECT r.id FROM lh_runs r "
+                           "LEFT JOIN lh_workflows w ON w.hash = r.workflow_hash "
+                           "WHERE r.status IN ('queued', 'running') AND r.lease_expires_ms < :now "
+                           "AND (:only = '' OR r.id = :only2) AND COALESCE(w.concurrency, 0) <= 0 "
+                           "AND NOT (r.id = ANY (string_to_array(:busy, ','))) "
+                           "ORDER BY r.created_ms LIMIT :n FOR UPDATE OF r SKIP LOCKED) RETURNING ") +
+               kRunColumns);
+    st.define_and_bind();
+  }
+  std::vector<RunRecord> claim() {
+    std::vector<RunRecord> claimed;
+    if (st.execute(true)) {
+      do {
+        claimed.push_back(row.record());
+      } while (st.fetch());
+    }
+    // RETURNING follows no order: oldest first, as the queue is.
+    std::sort(claimed.begin(), claimed.end(),
+              [](const RunRecord& a, const RunRecord& b) { return a.created_ms < b.created_ms; });
+    return claimed;
+  }
+};
+
 inline bool final_run(const std::string& status) {
   return status == "succeeded" || status == "failed" || status == "cancelled";
 }
@@ -311,6 +361,18 @@ struct SqlStore::Impl {
   int concurrency_of(soci::session& sql, const std::string& hash);
   std::mutex concurrency_mutex;
   std::unordered_map<std::string, int> concurrency_by_hash;
+  // The claim's transaction of several round trips (claim_in_transaction):
+  // for every run on SQLite, for runs of workflows with a `concurrency` on
+  // PostgreSQL (ClaimRunsAtOnce takes the others).
+  std::vector<RunRecord> claim_in_transaction(const std::string& owner, size_t max, std::chrono::milliseconds lease,
+                                              const std::string& only, const std::vector<std::string>& busy,
+                                              bool limited_only);
+  // Whether a workflow with a `concurrency` may be registered: once one is,
+  // for good; until then asked again at most once a second (another node may
+  // register one), so claims on a cluster without any cost no round trip.
+  bool may_have_limited_workflows();
+  std::atomic<bool> limited_seen{false};
+  std::atomic<long long> limited_asked_ms{0};
   LeaseWrite update_run(const RunRecord& run, EventRecord& event, long long epoch);
   LeaseWrite transition(StepRecord& step, EventRecord& event, long long epoch);
   LeaseWrite append_event(EventRecord& event, long long epoch);

@@ -14,6 +14,9 @@ void SqlStore::save_workflow(const StoredWorkflow& wf) {
         soci::use(wf.hash), soci::use(wf.name), soci::use(wf.version), soci::use(wf.file), soci::use(wf.source),
         soci::use(wf.concurrency), soci::use(now);
   });
+  if (wf.concurrency > 0) {
+    impl_->limited_seen = true;
+  }
 }
 
 std::optional<StoredWorkflow> SqlStore::load_workflow(const std::string& hash) const {

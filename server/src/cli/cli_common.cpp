@@ -61,7 +61,7 @@ std::string database_url(const GlobalOptions& global, const Config& config) {
 }
 
 Result<std::unique_ptr<SqlStore>> open_store(const GlobalOptions& global, const Config& config) {
-  return SqlStore::open(database_url(global, config));
+  return SqlStore::open(database_url(global, config), 4, SqlStore::stall_limit_for(config.lease));
 }
 
 Result<std::unique_ptr<SqlStore>> open_store_waiting(const GlobalOptions& global, const Config& config) {
@@ -85,9 +85,9 @@ Result<std::unique_ptr<SqlStore>> open_store_waiting(const GlobalOptions& global
     sigaddset(&stop, SIGINT);
     const timespec pause{static_cast<time_t>(delay.count() / 1000), static_cast<long>(delay.count() % 1000) * 1000000L};
     if (const int sig = sigtimedwait(&stop, nullptr, &pause); sig > 0) {
-      return Error{std::string("stopped by ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
-                       " while waiting for the database",
-                   error_codes::cancelled};
+      return Error{
+          std::string("stopped by ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + " while waiting for the database",
+          error_codes::cancelled};
     }
     delay = std::min<std::chrono::milliseconds>(delay * 2, 5s);
   }

@@ -81,7 +81,11 @@ class Database {
   // makes every write(), the others (when pool_size > 1) serve read() in
   // parallel with it (WAL: readers see what was committed and never block
   // the writer).
-  static Result<std::unique_ptr<Database>> open(const std::string& url, size_t pool_size);
+  // `stall_limit` (PostgreSQL; 0: 30 s): a session of this pool that sits
+  // inside a transaction longer than that (its process stalled) is ended by
+  // the server, and the rows it locked are free again.
+  static Result<std::unique_ptr<Database>> open(const std::string& url, size_t pool_size,
+                                                std::chrono::milliseconds stall_limit = {});
   ~Database();
 
   Dialect dialect() const { return url_.dialect; }
@@ -137,6 +141,20 @@ class Database {
         }
         lease.fail(e);
       }
+    }
+  }
+
+  // Runs fn(session&), one statement, outside an explicit transaction: on
+  // PostgreSQL the server commits it by itself, so no stall of this process
+  // between round trips can keep the rows it locked. Never retried (a lost
+  // connection may have committed it): thrown as write()'s failures are.
+  template <class F>
+  auto write_autocommit(F&& fn) {
+    Lease lease(*this, Use::write);
+    try {
+      return fn(lease.sql());
+    } catch (const std::exception& e) {
+      lease.fail(e);
     }
   }
 

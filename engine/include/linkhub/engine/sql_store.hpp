@@ -72,7 +72,14 @@ class SqlStore final : public RunStore,
  public:
   // `url`: a SQLite path (or sqlite:PATH) or a postgresql:// URL. Applies
   // migrations; refuses a corrupt file or a schema newer than this binary.
-  static Result<std::unique_ptr<SqlStore>> open(const std::string& url, size_t pool_size = 4);
+  // `stall_limit`: Database::open's (a node passes stall_limit_for(its lease)).
+  static Result<std::unique_ptr<SqlStore>> open(const std::string& url, size_t pool_size = 4,
+                                                std::chrono::milliseconds stall_limit = {});
+  // How long a node's session may sit stalled inside a transaction before
+  // PostgreSQL ends it: a quarter of its lease (at least 0.5 s, at most
+  // 30 s), so the rows a stalled node locked are free again well before the
+  // leases of the nodes waiting for them lapse.
+  static std::chrono::milliseconds stall_limit_for(std::chrono::milliseconds lease);
   ~SqlStore() override;
 
   bool postgres() const;
