@@ -47,6 +47,68 @@ TEST(LuaSandbox, ExposesBindingsLazilyWithLenPairsAndIpairs) {
   EXPECT_EQ(eval(s, "inputs", b), inputs);
 }
 
+// Paths of names are read without running Lua (Sandbox::read_path): each
+// answer must be the one Lua gives (the same expression in parentheses is
+// not a path, so Lua evaluates it), errors included.
+TEST(LuaSandbox, APathReadWithoutLuaGivesWhatLuaGives) {
+  Sandbox s;
+  const Json inputs = Json::parse(R"({"title": "Linen shirt", "n": 5, "big": 18446744073709551615, "neg": -3,
+      "price": 19.5, "yes": true, "none": null, "sizes": ["S", "M"], "empty": {}, "no_items": [],
+      "deep": {"a": {"b": {"c": "d"}}}, "end": 1, "_x1": "u"})");
+  const Json steps = {{"fetch", {{"outputs", {{"title", "Shirt"}, {"tags", {"a"}}}}}}};
+  const Json item = "one";
+  const Json null_item = nullptr;
+  const Bindings b{
+      {"inputs", &inputs}, {"steps", &steps}, {"item", &item}, {"nothing", &null_item}, {"unbound", nullptr}};
+  for (const char* expr : {"inputs",
+                           "inputs.title",
+                           "inputs.n",
+                           "inputs.big",
+                           "inputs.neg",
+                           "inputs.price",
+                           "inputs.yes",
+                           "inputs.none",
+                           "inputs.sizes",
+                           "inputs.empty",
+                           "inputs.no_items",
+                           "inputs.deep.a.b.c",
+                           "inputs.deep.a",
+                           "inputs._x1",
+                           "inputs.missing",
+                           "inputs.missing.deeper",
+                           "inputs.title.len",
+                           "inputs.sizes.x",
+                           "steps.fetch.outputs.title",
+                           "steps.fetch.outputs.tags",
+                           "steps.nope.outputs",
+                           "item",
+                           "nothing",
+                           "unbound",
+                           "string",
+                           "math.pi",
+                           "nil",
+                           "true"}) {
+    const std::string paren = std::string("(") + expr + ")";
+    auto fast = s.eval_expression(expr, b);
+    auto lua = s.eval_expression(paren, b);
+    ASSERT_EQ(fast.ok(), lua.ok()) << expr;
+    if (fast.ok()) {
+      EXPECT_EQ(*fast, *lua) << expr;
+      EXPECT_EQ(fast->type(), lua->type()) << expr;
+    }
+  }
+  EXPECT_TRUE(Sandbox::read_path("inputs.deep.a.b.c", b).has_value());
+  EXPECT_EQ(*Sandbox::read_path("inputs.big", b), 18446744073709551615.0) << "as Lua's float";
+  for (const char* not_a_path : {"inputs.missing", "inputs.end", "nothing", "unbound", "string", "inputs .title",
+                                 "inputs.", "inputs..title", "inputs['title']", "1", "", "true", "inputs.sizes.x"}) {
+    EXPECT_FALSE(Sandbox::read_path(not_a_path, b).has_value()) << not_a_path;
+  }
+  const Json bad_utf8 = std::string("\xff\xfe");
+  EXPECT_FALSE(Sandbox::read_path("item", Bindings{{"item", &bad_utf8}}).has_value()) << "Lua refuses it";
+  const Json first = 1, second = 2;
+  EXPECT_EQ(*Sandbox::read_path("item", Bindings{{"item", &first}, {"item", &second}}), 2) << "the last binding";
+}
+
 TEST(LuaSandbox, HasNoDangerousGlobals) {
   Sandbox s;
   for (const char* name : {"io", "os", "package", "debug", "require", "load", "loadstring", "dofile", "loadfile",

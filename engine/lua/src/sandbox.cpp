@@ -7,9 +7,11 @@
 #include <lualib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
 namespace linkhub::lua {
 namespace {
@@ -87,7 +89,74 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
+bool lua_reserved(std::string_view name) {
+  static constexpr std::string_view kWords[] = {"and",      "break",  "do",   "else", "elseif", "end",  "false", "for",
+                                                "function", "goto",   "if",   "in",   "local",  "nil",  "not",   "or",
+                                                "repeat",   "return", "then", "true", "until",  "while"};
+  return std::find(std::begin(kWords), std::end(kWords), name) != std::end(kWords);
+}
+
+// The next name of a path at `pos` (a Lua identifier, not a reserved word),
+// or an empty view.
+std::string_view path_name(std::string_view expr, size_t pos) {
+  const auto first = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  const auto rest = [&](char c) { return first(c) || std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  if (pos >= expr.size() || !first(expr[pos])) {
+    return {};
+  }
+  size_t end = pos + 1;
+  while (end < expr.size() && rest(expr[end])) {
+    ++end;
+  }
+  const std::string_view name = expr.substr(pos, end - pos);
+  return lua_reserved(name) ? std::string_view{} : name;
+}
+
 }  // namespace
+
+std::optional<Json> Sandbox::read_path(std::string_view expr, const Bindings& bindings) {
+  std::string_view name = path_name(expr, 0);
+  if (name.empty()) {
+    return std::nullopt;
+  }
+  const Json* value = nullptr;
+  for (const auto& b : bindings) {  // the last binding of a name is the one Lua sees
+    if (b.name == name) {
+      value = b.value;
+    }
+  }
+  if (value == nullptr || value->is_null()) {
+    return std::nullopt;  // Lua looks the name up among its globals then
+  }
+  for (size_t pos = name.size(); pos < expr.size(); pos += name.size()) {
+    if (expr[pos] != '.' || (name = path_name(expr, pos + 1)).empty() || !value->is_object()) {
+      return std::nullopt;
+    }
+    ++pos;
+    auto it = value->find(name);
+    if (it == value->end()) {
+      return std::nullopt;
+    }
+    value = &*it;
+  }
+  // What Lua's conversions both ways would make of it (push_json, to_json).
+  switch (value->type()) {
+    case Json::value_t::number_unsigned: {
+      const auto u = value->get<uint64_t>();
+      return u <= static_cast<uint64_t>(INT64_MAX) ? Json(static_cast<int64_t>(u)) : Json(static_cast<double>(u));
+    }
+    case Json::value_t::string:
+      if (!valid_utf8(value->get_ref<const std::string&>())) {
+        return std::nullopt;
+      }
+      return *value;
+    case Json::value_t::binary:
+    case Json::value_t::discarded:
+      return std::nullopt;
+    default:
+      return *value;
+  }
+}
 
 struct Sandbox::Impl {
   Limits limits;
@@ -673,6 +742,9 @@ Sandbox& Sandbox::for_this_thread(const Limits& limits) {
 }
 
 Result<Json> Sandbox::eval_expression(std::string_view expr, const Bindings& bindings) {
+  if (auto read = read_path(expr, bindings)) {
+    return std::move(*read);
+  }
   Impl& s = *impl_;
   if (s.L == nullptr) {
     return Error{"the Lua sandbox could not be created"};

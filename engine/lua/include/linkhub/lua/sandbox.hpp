@@ -62,6 +62,14 @@ class Sandbox {
   // Evaluates `expr` as a Lua expression; the value converted to JSON.
   Result<Json> eval_expression(std::string_view expr, const Bindings& bindings);
 
+  // A path of names (`item`, `inputs.sku`, `steps.fetch.outputs.title`, the
+  // most common expressions by far) read straight from the bound JSON: the
+  // value Lua would give, without running Lua (eval_expression tries it
+  // first). Nullopt for any other expression, and wherever Lua could answer
+  // otherwise (a name not bound or bound to null, a key missing, a value that
+  // is not an object on the way, a string that is not UTF-8): Lua decides those.
+  static std::optional<Json> read_path(std::string_view expr, const Bindings& bindings);
+
   // Runs a chunk; its return value converted to JSON (nil -> null).
   // `require` is available only when `resolver` is set.
   Result<Json> run_script(std::string_view code, std::string_view chunk_name, const Bindings& bindings,
