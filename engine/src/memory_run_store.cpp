@@ -55,8 +55,9 @@ void MemoryRunStore::transition(StepRecord step, EventRecord event) {
   std::lock_guard lock(mutex_);
   RunData& data = runs_.at(step.run_id);
   event.run_id = step.run_id;
-  auto key = std::make_pair(step.step_id, step.index);
-  data.steps[std::move(key)] = std::move(step);
+  auto& items = data.steps[step.step_id];
+  const int index = step.index;
+  items[index] = std::move(step);
   append_locked(data, std::move(event));
 }
 
@@ -90,8 +91,16 @@ std::vector<StepRecord> MemoryRunStore::get_steps(std::string_view run_id) const
   if (it == runs_.end()) {
     return out;
   }
-  for (const auto& [key, step] : it->second.steps) {
-    out.push_back(step);
+  std::vector<const std::map<int, StepRecord>*> by_id;
+  for (const auto& [id, items] : it->second.steps) {
+    by_id.push_back(&items);
+  }
+  std::sort(by_id.begin(), by_id.end(),
+            [](const auto* a, const auto* b) { return a->begin()->second.step_id < b->begin()->second.step_id; });
+  for (const auto* items : by_id) {
+    for (const auto& [index, step] : *items) {
+      out.push_back(step);
+    }
   }
   return out;
 }
