@@ -168,6 +168,12 @@ struct RunById final : store::CachedStatement {
 // A claim: a new epoch, so whoever held the run before writes nothing more
 // to it. RETURNING: the claimed run comes back with the claim, not from a
 // read after it.
+// What a claim sets, in both statements below: the new owner and expiry,
+// and a new epoch.
+inline constexpr const char* kClaimSet =
+    "UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
+    "lease_epoch = lease_epoch + 1 WHERE ";
+
 struct ClaimRun final : store::CachedStatement {
   std::string owner, run_id;
   long long expires = 0;
@@ -179,9 +185,7 @@ struct ClaimRun final : store::CachedStatement {
     st.exchange(soci::use(expires));
     st.exchange(soci::use(run_id));
     st.alloc();
-    st.prepare(std::string("UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
-                           "lease_epoch = lease_epoch + 1 WHERE id = :id RETURNING ") +
-               kRunColumns);
+    st.prepare(std::string(kClaimSet) + "id = :id RETURNING " + kRunColumns);
     st.define_and_bind();
   }
   std::optional<RunRecord> claim(const std::string& id) {
@@ -220,13 +224,13 @@ struct ClaimRunsAtOnce final : store::CachedStatement {
     st.exchange(soci::use(busy));
     st.exchange(soci::use(limit));
     st.alloc();
-    st.prepare(std::string("UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
-                           "lease_epoch = lease_epoch + 1 WHERE id IN (SELECT r.id FROM lh_runs r "
-                           "LEFT JOIN lh_workflows w ON w.hash = r.workflow_hash "
-                           "WHERE r.status IN ('queued', 'running') AND r.lease_expires_ms < :now "
-                           "AND (:only = '' OR r.id = :only2) AND COALESCE(w.concurrency, 0) <= 0 "
-                           "AND NOT (r.id = ANY (string_to_array(:busy, ','))) "
-                           "ORDER BY r.created_ms LIMIT :n FOR UPDATE OF r SKIP LOCKED) RETURNING ") +
+    st.prepare(std::string(kClaimSet) +
+               "id IN (SELECT r.id FROM lh_runs r "
+               "LEFT JOIN lh_workflows w ON w.hash = r.workflow_hash "
+               "WHERE r.status IN ('queued', 'running') AND r.lease_expires_ms < :now "
+               "AND (:only = '' OR r.id = :only2) AND COALESCE(w.concurrency, 0) <= 0 "
+               "AND NOT (r.id = ANY (string_to_array(:busy, ','))) "
+               "ORDER BY r.created_ms LIMIT :n FOR UPDATE OF r SKIP LOCKED) RETURNING " +
                kRunColumns);
     st.define_and_bind();
   }
