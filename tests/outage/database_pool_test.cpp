@@ -222,6 +222,31 @@ TEST_F(DatabasePostgres, ARunsBatchOnConnectionsThatDiedIsSentOnNewOnesWithItsEv
   EXPECT_EQ(steps, (std::vector<std::string>{"a", "b", "d"}));
 }
 
+// PostgreSQL's claim is one statement outside a transaction (no BEGIN to
+// find a dead connection at): on sessions that died while idle (a restart)
+// it is sent once more on new ones, so a node claims at once instead of
+// reporting an outage and backing off.
+TEST_F(DatabasePostgres, AClaimOnConnectionsThatDiedIsSentOnNewOnes) {
+  auto opened = SqlStore::open(url_, 2);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  SqlStore& store = **opened;
+  RunRecord fresh;
+  fresh.workflow = "w";
+  fresh.workflow_hash = "h";
+  fresh.inputs = Json::object();
+  const RunRecord first = store.create_run(fresh);
+  const RunRecord second = store.create_run(fresh);
+  kill_pool_connections();
+  const auto claimed = store.claim_runs("node-a", 1, std::chrono::seconds(60));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, first.id);
+  kill_pool_connections();
+  const auto next = store.claim_runs("node-a", 5, std::chrono::seconds(60));
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].id, second.id);
+  EXPECT_FALSE(store.database().unreachable());
+}
+
 TEST_F(DatabasePostgres, AConnectionLostInsideATransactionIsReportedAndNotRetried) {
   int calls = 0;
   try {

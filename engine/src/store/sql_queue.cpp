@@ -26,9 +26,17 @@ std::vector<RunRecord> SqlStore::claim_runs(const std::string& owner, size_t max
       q.limit = static_cast<int>(std::min<size_t>(max, 1000));
       return q.claim();
     });
-    if (claimed.size() < max && impl_->may_have_limited_workflows()) {
-      auto limited = impl_->claim_in_transaction(owner, max - claimed.size(), lease, only, busy, true);
-      claimed.insert(claimed.end(), std::make_move_iterator(limited.begin()), std::make_move_iterator(limited.end()));
+    try {
+      if (claimed.size() < max && impl_->may_have_limited_workflows()) {
+        auto limited = impl_->claim_in_transaction(owner, max - claimed.size(), lease, only, busy, true);
+        claimed.insert(claimed.end(), std::make_move_iterator(limited.begin()), std::make_move_iterator(limited.end()));
+      }
+    } catch (const std::exception&) {
+      if (claimed.empty()) {
+        throw;
+      }
+      // The runs claimed above are this node's now (committed): returned, not
+      // left to lapse; the limited ones are looked for again next pass.
     }
   } else {
     claimed = impl_->claim_in_transaction(owner, max, lease, only, busy, false);

@@ -146,16 +146,14 @@ class Database {
 
   // Runs fn(session&), one statement, outside an explicit transaction: on
   // PostgreSQL the server commits it by itself, so no stall of this process
-  // between round trips can keep the rows it locked. Never retried (a lost
-  // connection may have committed it): thrown as write()'s failures are.
+  // between round trips can keep the rows it locked. A session found dead
+  // (idle through a server restart) is reopened and fn run once more, as a
+  // read is: only for a statement whose effect, should the first try have
+  // committed with its answer lost, is harmless to lose (a claim: the runs
+  // it took lapse with their lease and are claimed again).
   template <class F>
   auto write_autocommit(F&& fn) {
-    Lease lease(*this, Use::write);
-    try {
-      return fn(lease.sql());
-    } catch (const std::exception& e) {
-      lease.fail(e);
-    }
+    return read_with(Use::write, std::forward<F>(fn));
   }
 
   // SQLite: once the transaction being written commits, `fn` (set by
