@@ -7,7 +7,6 @@
 #include <lualib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -99,8 +98,9 @@ bool lua_reserved(std::string_view name) {
 // The next name of a path at `pos` (a Lua identifier, not a reserved word),
 // or an empty view.
 std::string_view path_name(std::string_view expr, size_t pos) {
-  const auto first = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; };
-  const auto rest = [&](char c) { return first(c) || std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  // ASCII only, as Lua's lexer (std::isalpha would follow the locale).
+  const auto first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  const auto rest = [&](char c) { return first(c) || (c >= '0' && c <= '9'); };
   if (pos >= expr.size() || !first(expr[pos])) {
     return {};
   }

@@ -165,15 +165,15 @@ struct RunById final : store::CachedStatement {
   }
 };
 
-// A claim: a new epoch, so whoever held the run before writes nothing more
-// to it. RETURNING: the claimed run comes back with the claim, not from a
-// read after it.
 // What a claim sets, in both statements below: the new owner and expiry,
 // and a new epoch.
 inline constexpr const char* kClaimSet =
     "UPDATE lh_runs SET lease_owner = :o, lease_expires_ms = :e, claims = claims + 1, "
     "lease_epoch = lease_epoch + 1 WHERE ";
 
+// A claim: a new epoch, so whoever held the run before writes nothing more
+// to it. RETURNING: the claimed run comes back with the claim, not from a
+// read after it.
 struct ClaimRun final : store::CachedStatement {
   std::string owner, run_id;
   long long expires = 0;
