@@ -145,6 +145,15 @@ class DatabasePostgres : public ::testing::Test {
         "pid <> pg_backend_pid()");
   }
 
+  // A run record for the store's tests below: workflow "w", no inputs.
+  static RunRecord fresh_run() {
+    RunRecord fresh;
+    fresh.workflow = "w";
+    fresh.workflow_hash = "h";
+    fresh.inputs = Json::object();
+    return fresh;
+  }
+
   int count() {
     int rows = 0;
     db_->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM t", soci::into(rows); });
@@ -175,11 +184,7 @@ TEST_F(DatabasePostgres, ARunsBatchOnConnectionsThatDiedIsSentOnNewOnesWithItsEv
   auto opened = SqlStore::open(url_, 2);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   SqlStore& store = **opened;
-  RunRecord fresh;
-  fresh.workflow = "w";
-  fresh.workflow_hash = "h";
-  fresh.inputs = Json::object();
-  const CreatedRun created = store.create_claimed_run(fresh, "node-a", std::chrono::seconds(60));
+  const CreatedRun created = store.create_claimed_run(fresh_run(), "node-a", std::chrono::seconds(60));
   ASSERT_TRUE(created.claimed);
   const RunRecord& run = created.run;
   auto batch = [&](const std::string& step) {
@@ -230,12 +235,8 @@ TEST_F(DatabasePostgres, AClaimOnConnectionsThatDiedIsSentOnNewOnes) {
   auto opened = SqlStore::open(url_, 2);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   SqlStore& store = **opened;
-  RunRecord fresh;
-  fresh.workflow = "w";
-  fresh.workflow_hash = "h";
-  fresh.inputs = Json::object();
-  const RunRecord first = store.create_run(fresh);
-  const RunRecord second = store.create_run(fresh);
+  const RunRecord first = store.create_run(fresh_run());
+  const RunRecord second = store.create_run(fresh_run());
   kill_pool_connections();
   const auto claimed = store.claim_runs("node-a", 1, std::chrono::seconds(60));
   ASSERT_EQ(claimed.size(), 1u);
