@@ -8,7 +8,7 @@ PACKAGES=(
   libyaml-cpp-dev liblua5.4-dev libcurl4-openssl-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev
   libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libpoco-dev
+  libpoco-dev libtcmalloc-minimal4
   libsoci-dev libsqlite3-dev libpq-dev postgresql sqlite3
   clang-format clang-tidy clang libclang-rt-dev
   curl python3 wrk
