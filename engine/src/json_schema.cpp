@@ -285,16 +285,31 @@ Result<std::unique_ptr<SchemaNode>> compile_node(const Json& schema, const std::
   return node;
 }
 
-void validate_node(const SchemaNode& node, const Json& value, const std::string& pointer,
-                   std::vector<SchemaViolation>& out) {
+// Where a value sits, as the chain of names and indexes from the root: its
+// JSON pointer is written out only for a violation (building one for every
+// value checked was most of a valid step's input and output checks).
+struct Where {
+  const Where* parent = nullptr;
+  const std::string* name = nullptr;  // an object member, or else
+  size_t index = 0;                   // an array item (the root has neither)
+
+  std::string pointer() const {
+    if (parent == nullptr) {
+      return "";
+    }
+    return parent->pointer() + "/" + (name != nullptr ? escape_pointer_token(*name) : std::to_string(index));
+  }
+};
+
+void validate_node(const SchemaNode& node, const Json& value, const Where& where, std::vector<SchemaViolation>& out) {
   if (!matches_type(node.types, value)) {
-    out.push_back({pointer, "type",
+    out.push_back({where.pointer(), "type",
                    node.types == 0 ? "no value is allowed here"
                                    : "expected " + type_names(node.types) + ", found " + describe_json_type(value)});
     return;
   }
   if (node.const_value && value != *node.const_value) {
-    out.push_back({pointer, "const", "expected " + node.const_value->dump() + ", found " + value.dump()});
+    out.push_back({where.pointer(), "const", "expected " + node.const_value->dump() + ", found " + value.dump()});
   }
   if (node.enum_values) {
     bool found = false;
@@ -306,17 +321,18 @@ void validate_node(const SchemaNode& node, const Json& value, const std::string&
       for (const auto& e : *node.enum_values) {
         options += (options.empty() ? "" : ", ") + e.dump();
       }
-      out.push_back({pointer, "enum", "expected one of " + options + ", found " + value.dump()});
+      out.push_back({where.pointer(), "enum", "expected one of " + options + ", found " + value.dump()});
     }
   }
   if (value.is_number()) {
     const double d = value.get<double>();
     if (node.minimum && d < *node.minimum) {
       out.push_back(
-          {pointer, "minimum", "expected at least " + Json(*node.minimum).dump() + ", found " + value.dump()});
+          {where.pointer(), "minimum", "expected at least " + Json(*node.minimum).dump() + ", found " + value.dump()});
     }
     if (node.maximum && d > *node.maximum) {
-      out.push_back({pointer, "maximum", "expected at most " + Json(*node.maximum).dump() + ", found " + value.dump()});
+      out.push_back(
+          {where.pointer(), "maximum", "expected at most " + Json(*node.maximum).dump() + ", found " + value.dump()});
     }
   }
   if (value.is_string()) {
@@ -324,54 +340,54 @@ void validate_node(const SchemaNode& node, const Json& value, const std::string&
     const size_t length = code_points(s);
     if (node.min_length && length < *node.min_length) {
       out.push_back(
-          {pointer, "minLength",
+          {where.pointer(), "minLength",
            "expected at least " + std::to_string(*node.min_length) + " characters, found " + std::to_string(length)});
     }
     if (node.max_length && length > *node.max_length) {
       out.push_back(
-          {pointer, "maxLength",
+          {where.pointer(), "maxLength",
            "expected at most " + std::to_string(*node.max_length) + " characters, found " + std::to_string(length)});
     }
     if (node.pattern && !std::regex_search(s, *node.pattern)) {
-      out.push_back({pointer, "pattern",
+      out.push_back({where.pointer(), "pattern",
                      "expected text matching /" + node.pattern_text + "/, found " + describe_json_type(value)});
     }
   }
   if (value.is_array()) {
     if (node.min_items && value.size() < *node.min_items) {
       out.push_back(
-          {pointer, "minItems",
+          {where.pointer(), "minItems",
            "expected at least " + std::to_string(*node.min_items) + " items, found " + std::to_string(value.size())});
     }
     if (node.max_items && value.size() > *node.max_items) {
       out.push_back(
-          {pointer, "maxItems",
+          {where.pointer(), "maxItems",
            "expected at most " + std::to_string(*node.max_items) + " items, found " + std::to_string(value.size())});
     }
     if (node.items) {
       for (size_t k = 0; k < value.size(); ++k) {
-        validate_node(*node.items, value[k], pointer + "/" + std::to_string(k), out);
+        validate_node(*node.items, value[k], Where{&where, nullptr, k}, out);
       }
     }
   }
   if (value.is_object()) {
     for (const auto& name : node.required) {
       if (!value.contains(name)) {
-        out.push_back({pointer + "/" + escape_pointer_token(name), "required", "'" + name + "' is required"});
+        out.push_back({Where{&where, &name}.pointer(), "required", "'" + name + "' is required"});
       }
     }
     for (const auto& [name, child] : value.items()) {
-      const std::string child_pointer = pointer + "/" + escape_pointer_token(name);
+      const Where child_where{&where, &name};
       if (auto it = node.properties.find(name); it != node.properties.end()) {
-        validate_node(*it->second, child, child_pointer, out);
+        validate_node(*it->second, child, child_where, out);
       } else if (node.additional) {
-        validate_node(*node.additional, child, child_pointer, out);
+        validate_node(*node.additional, child, child_where, out);
       } else if (!node.additional_allowed) {
         std::string known;
         for (const auto& [k, v] : node.properties) {
           known += (known.empty() ? "" : ", ") + k;
         }
-        out.push_back({child_pointer, "unknown-field",
+        out.push_back({child_where.pointer(), "unknown-field",
                        "unknown field '" + name + "'" + (known.empty() ? "" : " (expected one of: " + known + ")")});
       }
     }
@@ -381,7 +397,7 @@ void validate_node(const SchemaNode& node, const Json& value, const std::string&
     std::vector<SchemaViolation> first;
     for (const auto& alt : node.any_of) {
       std::vector<SchemaViolation> v;
-      validate_node(*alt, value, pointer, v);
+      validate_node(*alt, value, where, v);
       if (v.empty()) {
         any = true;
         break;
@@ -391,18 +407,18 @@ void validate_node(const SchemaNode& node, const Json& value, const std::string&
       }
     }
     if (!any) {
-      out.push_back({pointer, "anyOf", "matches none of the allowed forms (first: " + first[0].message + ")"});
+      out.push_back({where.pointer(), "anyOf", "matches none of the allowed forms (first: " + first[0].message + ")"});
     }
   }
   if (!node.one_of.empty()) {
     size_t matches = 0;
     for (const auto& alt : node.one_of) {
       std::vector<SchemaViolation> v;
-      validate_node(*alt, value, pointer, v);
+      validate_node(*alt, value, where, v);
       matches += v.empty() ? 1 : 0;
     }
     if (matches != 1) {
-      out.push_back({pointer, "oneOf",
+      out.push_back({where.pointer(), "oneOf",
                      matches == 0 ? "matches none of the allowed forms"
                                   : "matches " + std::to_string(matches) + " of the forms, expected exactly one"});
     }
@@ -508,7 +524,7 @@ Result<JsonSchema> JsonSchema::compile(const Json& schema) {
 
 std::vector<SchemaViolation> JsonSchema::validate(const Json& value) const {
   std::vector<SchemaViolation> out;
-  validate_node(*impl_->root, value, "", out);
+  validate_node(*impl_->root, value, Where{}, out);
   return out;
 }
 

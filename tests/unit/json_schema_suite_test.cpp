@@ -160,5 +160,35 @@ TEST(JsonSchemaKeywords, UnsupportedKeywordsAreFoundWithTheirPlace) {
                                          "not at '/anyOf/0'"}));
 }
 
+// Each violation names where it is as a JSON pointer (RFC 6901: "~" and "/"
+// in a name escaped), through objects, arrays and additionalProperties.
+TEST(JsonSchemaViolations, NameTheirPlaceAsAJsonPointer) {
+  const Json schema = {{"type", "object"},
+                       {"properties",
+                        {{"items",
+                          {{"type", "array"},
+                           {"items",
+                            {{"type", "object"},
+                             {"required", {"sku"}},
+                             {"properties", {{"sku", {{"type", "string"}}}, {"a/b~c", {{"type", "integer"}}}}},
+                             {"additionalProperties", false}}}}}}},
+                       {"additionalProperties", {{"type", "number"}}}};
+  auto compiled = JsonSchema::compile(schema);
+  ASSERT_TRUE(compiled) << compiled.error().message;
+  const Json value = {{"items", {{{"sku", "A"}}, {{"sku", 7}, {"a/b~c", "x"}, {"extra", 1}}, Json::object()}},
+                      {"price", "free"}};
+  std::set<std::string> seen;
+  for (const auto& v : compiled->validate(value)) {
+    seen.insert(v.code + " at '" + v.pointer + "'");
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"type at '/items/1/sku'", "type at '/items/1/a~1b~0c'",
+                                         "unknown-field at '/items/1/extra'", "required at '/items/2/sku'",
+                                         "type at '/price'"}));
+  EXPECT_TRUE(compiled->validate(Json{{"items", {{{"sku", "A"}, {"a/b~c", 3}}}}, {"price", 2.5}}).empty());
+  const auto root = compiled->validate(Json::array());
+  ASSERT_EQ(root.size(), 1u);
+  EXPECT_EQ(root[0].pointer, "");
+}
+
 }  // namespace
 }  // namespace linkhub
