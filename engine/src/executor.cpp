@@ -100,6 +100,7 @@ struct RunState {
   Json steps_view = Json::object();  // {id: {outputs, status}}; keys fixed at start, see render()
   Json run_view;
   std::string artifact_dir;  // <artifact_dir>/<run id>: the run's scratch directory, given to each step
+  lua::Bindings bindings;    // what expressions see (without a foreach item): set once, before any step
   std::mutex mutex;
   std::condition_variable done_cv;
   std::vector<StepRun> steps;
@@ -422,17 +423,24 @@ struct Executor::Impl {
     return rec;
   }
 
-  lua::Bindings bindings(RunState& run, const Json* item, const Json* index) const {
-    lua::Bindings b{{"inputs", &run.inputs},
-                    {"steps", &run.steps_view},
-                    {"run", &run.run_view},
-                    {"env", &options.env},
-                    {"secrets", &invoker.secrets_json()}};
-    if (item != nullptr) {
-      b.push_back({"item", item});
-      b.push_back({"index", index});
+  lua::Bindings run_bindings(RunState& run) const {
+    return lua::Bindings{{"inputs", &run.inputs},
+                         {"steps", &run.steps_view},
+                         {"run", &run.run_view},
+                         {"env", &options.env},
+                         {"secrets", &invoker.secrets_json()}};
+  }
+
+  // The run's bindings, with a foreach item's when there is one (a copy then).
+  template <class F>
+  auto with_bindings(RunState& run, const Json* item, const Json* index, F&& use) const {
+    if (item == nullptr) {
+      return use(run.bindings);
     }
-    return b;
+    lua::Bindings b = run.bindings;
+    b.push_back({"item", item});
+    b.push_back({"index", index});
+    return use(b);
   }
 
   // ------------------------------------------------------------ scheduling
@@ -480,7 +488,7 @@ struct Executor::Impl {
     }
     lua::Sandbox& sandbox = lua::Sandbox::for_this_thread(options.expression_limits);
     if (ps.condition) {
-      auto cond = ps.condition->render(sandbox, bindings(*run, nullptr, nullptr));
+      auto cond = ps.condition->render(sandbox, run->bindings);
       if (!cond) {
         return finish_locked(run, i, StepStatus::Failed, Json(nullptr), expression_error("if: ", cond.error()));
       }
@@ -493,7 +501,7 @@ struct Executor::Impl {
       const int attempt = is_builtin(*ps.type) ? std::max(1, sr.prior_attempts) : sr.prior_attempts + 1;
       return run_attempt(run, i, -1, attempt, nullptr);
     }
-    auto items = ps.foreach->render(sandbox, bindings(*run, nullptr, nullptr));
+    auto items = ps.foreach->render(sandbox, run->bindings);
     if (!items) {
       return finish_locked(run, i, StepStatus::Failed, Json(nullptr), expression_error("foreach: ", items.error()));
     }
@@ -567,7 +575,8 @@ struct Executor::Impl {
     const PlanStep& ps = run->plan->steps[i];
     const Json index_json = index;
     lua::Sandbox& sandbox = lua::Sandbox::for_this_thread(options.expression_limits);
-    auto input = ps.with.render(sandbox, bindings(*run, item, index >= 0 ? &index_json : nullptr));
+    auto input = with_bindings(*run, item, index >= 0 ? &index_json : nullptr,
+                               [&](const lua::Bindings& b) { return ps.with.render(sandbox, b); });
     if (!input) {
       return attempt_done(run, i, index, attempt, item, LH_ERROR, Json(), expression_error("with: ", input.error()), 0);
     }
@@ -1085,8 +1094,7 @@ struct Executor::Impl {
       rec.error_code = run->failure.code;
       rec.error_details = run->failure.details;
     } else {
-      auto outputs = run->plan->outputs.render(lua::Sandbox::for_this_thread(options.expression_limits),
-                                               bindings(*run, nullptr, nullptr));
+      auto outputs = run->plan->outputs.render(lua::Sandbox::for_this_thread(options.expression_limits), run->bindings);
       if (outputs) {
         rec.status = RunStatus::Succeeded;
         rec.outputs = std::move(*outputs);
@@ -1189,6 +1197,10 @@ std::shared_ptr<RunState> new_run_state(std::shared_ptr<const Plan> plan, RunRec
 // step that is ready (or finishes the run when nothing is left to do).
 void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord event) {
   run->artifact_dir = (options.artifact_dir / run->record.id).string();
+  run->bindings = run_bindings(*run);
+  if (options.on_run_launched) {
+    options.on_run_launched(run->record);
+  }
   {
     std::lock_guard lock(runs_mutex);
     runs[run->record.id] = run;

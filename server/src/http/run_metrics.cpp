@@ -45,6 +45,12 @@ std::shared_ptr<const RunMetrics::RunInfo> RunMetrics::run_info(const std::strin
   return runs_.emplace(run_id, std::move(info)).first->second;
 }
 
+void RunMetrics::on_run_launched(const RunRecord& run) {
+  auto info = std::make_shared<const RunInfo>(RunInfo{run.workflow, steps_of(run.workflow_hash)});
+  std::lock_guard lock(mutex_);
+  runs_.insert_or_assign(run.id, std::move(info));
+}
+
 void RunMetrics::on_event(const EventRecord& event) {
   const std::optional<EventType> type = parse_event_type(event.type);
   if (!type) {

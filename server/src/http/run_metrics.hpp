@@ -29,6 +29,9 @@ class RunMetrics {
   RunMetrics(SqlStore& store, Metrics& metrics) : store_(store), metrics_(metrics) {}
   // Called from the executor's threads after each event is stored.
   void on_event(const EventRecord& event);
+  // Called when the executor takes a run (ExecutorOptions.on_run_launched):
+  // its events then find its workflow here, not by reading the run back.
+  void on_run_launched(const RunRecord& run);
 
  private:
   using Steps = WorkflowSteps;

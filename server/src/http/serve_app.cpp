@@ -71,6 +71,17 @@ struct ServeApp::Impl {
     auto previous = std::move(exec.on_event);
     // The caller's hook runs last, so whoever it tells that a run finished
     // finds that run already counted in /metrics.
+    auto launched = std::move(exec.on_run_launched);
+    exec.on_run_launched = [this, launched](const RunRecord& run) {
+      try {
+        run_metrics.on_run_launched(run);
+      } catch (const std::exception& e) {  // its events read the run back instead
+        log.warn("metrics.event_failed", Json{{"run_id", run.id}});
+      }
+      if (launched) {
+        launched(run);
+      }
+    };
     exec.on_event = [this, previous](const EventRecord& event) {
       try {
         run_metrics.on_event(event);

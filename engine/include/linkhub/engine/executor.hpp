@@ -43,6 +43,9 @@ struct ExecutorOptions {
   Json env = Json::object();                   // allow-listed environment, visible as `env`
   // Called after each event is stored, from worker threads (serialise yourself).
   std::function<void(const EventRecord&)> on_event;
+  // Called when this executor takes a run (started or resumed here), before
+  // any of its events: what the events do not repeat (its workflow, version).
+  std::function<void(const RunRecord&)> on_run_launched;
   // Called when a run has finished and its final state is stored. When set,
   // the executor keeps no finished run for wait(): the callback is told instead.
   std::function<void(const RunRecord&)> on_run_finished;
