@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -432,6 +433,61 @@ steps:
   ASSERT_TRUE(run_record.has_value());
   EXPECT_EQ(run_record->status, RunStatus::Succeeded);
   EXPECT_EQ(store_.get_steps(r.run_id).size(), 2u);
+}
+
+// on_run_launched is told each run it takes, started or resumed, with its
+// workflow and version, before any event of that run reaches on_event.
+TEST_P(ExecutorTest, TellsEachRunItTakesBeforeAnyOfItsEvents) {
+  const Workflow wf = load(R"(
+name: launched
+steps:
+  - id: a
+    uses: core.transform
+    with: { value: 1 }
+)");
+  std::mutex mutex;
+  std::vector<std::string> seen;  // "launched <id> <workflow>" and "event <id> <type>", in order
+  ExecutorOptions o = options();
+  o.on_run_launched = [&](const RunRecord& run) {
+    std::lock_guard lock(mutex);
+    seen.push_back("launched " + run.id + " " + run.workflow + (run.workflow_hash.empty() ? "" : " hashed"));
+  };
+  o.on_event = [&](const EventRecord& event) {
+    std::lock_guard lock(mutex);
+    seen.push_back("event " + event.run_id + " " + event.type);
+  };
+  Executor executor(builtin_plugins(), store_, o);
+  auto plan = executor.prepare(wf);
+  ASSERT_TRUE(plan.ok());
+  auto first = executor.run(*plan, Json::object());
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->status, RunStatus::Succeeded);
+
+  RunRecord queued;
+  queued.workflow = "launched";
+  queued.workflow_hash = store_.get_run(first->run_id)->workflow_hash;  // the plan's version
+  queued.inputs = Json::object();
+  queued.status = RunStatus::Queued;
+  queued = store_.create_run(queued);
+  auto resumed = executor.resume(*plan, queued, {});
+  ASSERT_TRUE(resumed.ok()) << resumed.error().message;
+  EXPECT_EQ(executor.wait(*resumed).status, RunStatus::Succeeded);
+
+  std::lock_guard lock(mutex);
+  for (const std::string& id : {first->run_id, *resumed}) {
+    const auto launched = std::find_if(seen.begin(), seen.end(),
+                                       [&](const std::string& line) { return line.rfind("launched " + id, 0) == 0; });
+    const auto first_event = std::find_if(seen.begin(), seen.end(),
+                                          [&](const std::string& line) { return line.rfind("event " + id, 0) == 0; });
+    ASSERT_NE(launched, seen.end()) << id;
+    ASSERT_NE(first_event, seen.end()) << id;
+    EXPECT_LT(launched - seen.begin(), first_event - seen.begin()) << id;
+    EXPECT_EQ(std::count_if(seen.begin(), seen.end(),
+                            [&](const std::string& line) { return line.rfind("launched " + id, 0) == 0; }),
+              1)
+        << id;
+  }
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "launched " + *resumed + " launched hashed"), seen.end());
 }
 
 TEST_P(ExecutorTest, CancelStopsRunningStepsAndMarksTheRunCancelled) {
