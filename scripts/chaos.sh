@@ -415,8 +415,10 @@ fi
 
 # Executions: a key run more than once needs a fault on the node of each
 # earlier execution, after that execution began. A PostgreSQL restart is every
-# node's fault until it is back (a step that began during it cannot record its
-# end). On SQLite a frozen node that holds the file's write lock stalls every
+# node's fault from its start until it is back (a step that began during it
+# cannot record its end): a node may run the step again as soon as the server
+# accepts connections, before `pg_ctl restart` returns and "pgrestarted" is
+# logged, so the restart spans both lines. On SQLite a frozen node that holds the file's write lock stalls every
 # node's writes past their busy timeout: those runs are dropped and run again
 # (their effects still once), so there a stop is every node's fault too.
 # A node frozen right after it recorded a step's start, before the step's
@@ -429,7 +431,8 @@ awk -v backend="$backend" '
                  if ($2 == "cont" && ($4 in frozen)) { z++; zs[z] = frozen[$4]; ze[z] = $1; zp[z] = $4 }
                  if ($2 ~ /^(kill|stop|crash)$/) { n++; ft[n] = $1; fk[n] = $2; fp[n] = $4 }
                  if ($2 == "cont" && backend == "sqlite") { n++; ft[n] = $1; fk[n] = "stop"; fp[n] = "*" }
-                 if ($2 == "pgrestarted") { n++; ft[n] = $1; fk[n] = "pgrestart"; fp[n] = "*" } next }
+                 if ($2 == "pgrestart") restarting = $1
+                 if ($2 == "pgrestarted") { n++; ft[n] = $1; fs[n] = restarting; fk[n] = "pgrestart"; fp[n] = "*" } next }
      { key = $1; sub("pid=", "", $3); sub("at=", "", $4); c[key]++; pid[key, c[key]] = $3; at[key, c[key]] = $4 }
      END {
        for (key in c) if (c[key] > 1) {
@@ -437,7 +440,7 @@ awk -v backend="$backend" '
          for (j = 1; j < c[key]; j++) {
            why = ""
            for (f = 1; f <= n; f++)
-             if ((fp[f] == pid[key, j] || fp[f] == "*") && ft[f] >= at[key, j] && ft[f] <= at[key, j + 1]) { why = fk[f]; break }
+             if ((fp[f] == pid[key, j] || fp[f] == "*") && ft[f] >= at[key, j] && (f in fs ? fs[f] : ft[f]) <= at[key, j + 1]) { why = fk[f]; break }
            for (f = 1; f <= z && why == ""; f++)
              if (zp[f] == pid[key, j + 1] && zs[f] <= at[key, j] && ze[f] >= at[key, j] && ze[f] <= at[key, j + 1]) why = "stop-of-the-later-node"
            if (why == "") print "UNEXPLAINED " key " executed at " at[key, j] " by pid " pid[key, j] " and again at " at[key, j + 1] " by pid " pid[key, j + 1]
