@@ -14,6 +14,7 @@
 #include <linkhub/engine/workflow.hpp>
 
 #include <gtest/gtest.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <algorithm>
 #include <csignal>
@@ -117,28 +118,40 @@ class SigstopTest : public ::testing::TestWithParam<std::string> {
 
   // A process frozen inside a transaction keeps its locks (PostgreSQL row
   // locks; SQLite's write lock) and no other node gets past them until it is
-  // thawed (docs/durable-runs.md, known limits). On PostgreSQL the test sees
-  // that in pg_stat_activity and freezes the worker again at another moment;
-  // on SQLite its transactions are too short to be caught in practice.
+  // thawed (docs/durable-runs.md, known limits). The test sees that (in
+  // pg_stat_activity; SQLite: its write lock cannot be taken, as nobody else
+  // writes then) and freezes the worker again at another moment. On a busy
+  // machine SQLite's short transactions were caught too: the rescuer then
+  // waited on the lock until the test gave up.
   void freeze_outside_a_transaction(test::ChildProcess& worker) {
     for (int attempt = 0; attempt < 50; ++attempt) {
       worker.kill(SIGSTOP);
-      if (!store_->postgres()) {
-        return;
-      }
-      const int open = store_->database().read([](soci::session& sql) {
-        int n = 0;
-        sql << "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-               "pid <> pg_backend_pid() AND xact_start IS NOT NULL",
-            soci::into(n);
-        return n;
-      });
-      if (open == 0) {
+      if (!frozen_inside_a_transaction()) {
         return;
       }
       worker.kill(SIGCONT);
     }
     ADD_FAILURE() << "the worker was inside a transaction every time it was frozen";
+  }
+
+  bool frozen_inside_a_transaction() {
+    if (!store_->postgres()) {
+      soci::session probe(*soci::factory_sqlite3(), db_);  // no busy timeout: a held lock fails at once
+      try {
+        probe << "BEGIN IMMEDIATE";
+      } catch (const soci::soci_error&) {
+        return true;
+      }
+      probe << "ROLLBACK";
+      return false;
+    }
+    return store_->database().read([](soci::session& sql) {
+      int n = 0;
+      sql << "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+             "pid <> pg_backend_pid() AND xact_start IS NOT NULL",
+          soci::into(n);
+      return n;
+    }) > 0;
   }
 
   static std::string key_file(std::string key) {
