@@ -10,15 +10,17 @@
 #               connections (finished runs/s), and triggers at a fixed 1,000/s (p99, open loop)
 #   Node-RED    the same three steps (http in -> 3 function nodes -> http response), installed
 #               from npm into a scratch folder, driven by the same load program (tests/tools/lh_load.cpp)
-# n8n is not run (hundreds of MB from npm); see README "Benchmarks".
+#   n8n         the same three steps (webhook -> 3 Code nodes, the last one's item answered), from npm
+#               too (~1 GB, a few minutes the first time; the folder is kept between runs)
 # Then it runs the other benchmarks (waits_bench, ai_bench, media_bench when
 # built, scripts/bench-serve.sh) and prints their own output after the table;
 # BENCH_GOALS_ONLY=1 leaves them out.
 #
 # Usage: scripts/bench.sh [BUILD_DIR]
-# Env: BENCH_SECONDS (10: each HTTP phase), BENCH_RATE (1000), BENCH_NODE_RED_DIR (the scratch
-# folder, kept between runs: /tmp/linkhub-bench-node-red), BENCH_SKIP (space-separated: engine
-# sqlite postgres http nodered), BENCH_GOALS_ONLY.
+# Env: BENCH_SECONDS (10: each HTTP phase), BENCH_RATE (1000), BENCH_NODE_RED_DIR and
+# BENCH_N8N_DIR (the scratch folders, kept between runs: /tmp/linkhub-bench-node-red,
+# /tmp/linkhub-bench-n8n), BENCH_N8N_VERSION (1.123), BENCH_SKIP (space-separated: engine
+# sqlite postgres http nodered n8n), BENCH_GOALS_ONLY.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${LINKHUB_BUILD_DIR:-$root/build}}
@@ -27,15 +29,18 @@ bin=$build/bin
 seconds=${BENCH_SECONDS:-10}
 rate=${BENCH_RATE:-1000}
 nodered_dir=${BENCH_NODE_RED_DIR:-/tmp/linkhub-bench-node-red}
+n8n_dir=${BENCH_N8N_DIR:-/tmp/linkhub-bench-n8n}
+# n8n 1.123 runs on Node.js 20 (from 20.19), which Debian-based machines here have; n8n 2 needs Node.js 24.
+n8n_version=${BENCH_N8N_VERSION:-1.123}
 skip=" ${BENCH_SKIP:-} "
 for f in linkhub engine_bench durable_bench lh_load; do
   [[ -x $bin/$f ]] || { echo "bench: $bin/$f is missing (cmake --build build --target $f)" >&2; exit 2; }
 done
 
 work=$(mktemp -d /tmp/linkhub-bench.XXXXXX)
-server_pid="" nodered_pid="" pg_root=""
+server_pid="" peer_pid="" pg_root=""
 cleanup() {
-  for p in $server_pid $nodered_pid; do
+  for p in $server_pid $peer_pid; do
     kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
   done
   [[ -n $pg_root ]] && LINKHUB_PG_ROOT=$pg_root LINKHUB_PG_PORT=$pg_port "$root/scripts/pg.sh" stop >/dev/null 2>&1 || true
@@ -174,14 +179,46 @@ if [[ $skip != *" http "* ]]; then
     "$v ms" "< 5 ms" "$(verdict "$v" lt 5)"
 fi
 
-# --- Node-RED: the same three steps ---------------------------------------------
-if [[ $skip != *" nodered "* ]]; then
-  if [[ ! -f $nodered_dir/node_modules/node-red/red.js ]] && command -v npm >/dev/null; then
-    echo "bench: npm install --prefix $nodered_dir node-red..."
-    mkdir -p "$nodered_dir"
-    npm install --prefix "$nodered_dir" node-red --no-audit --no-fund >"$work/npm.log" 2>&1 || tail -5 "$work/npm.log" >&2
+# --- the same three steps on Node-RED and n8n ------------------------------------
+# npm_install DIR PACKAGE FILE: installs PACKAGE into the scratch folder DIR
+# unless DIR/FILE is there already (kept between runs).
+npm_install() {
+  [[ -f $1/$3 ]] && return 0
+  command -v npm >/dev/null || return 1
+  echo "bench: npm install --prefix $1 $2..."
+  mkdir -p "$1"
+  npm install --prefix "$1" "$2" --no-audit --no-fund >"$work/npm.log" 2>&1 || tail -5 "$work/npm.log" >&2
+  [[ -f $1/$3 ]]
+}
+# peer NAME VERSION URL LOG: once URL answers a three-step request (waits up to
+# TRIES tenths of a second), loads it as linkhub was loaded and adds its rows.
+peer() {
+  local name=$1 version=$2 url=$3 log=$4 ready="" out=$work/peer.json
+  for _ in $(seq 1 "${TRIES:-300}"); do
+    curl -sf -X POST -H 'Content-Type: application/json' -d "$body" "$url" >/dev/null 2>&1 && { ready=1; break; }
+    sleep 0.1  # waiting for the server to start
+  done
+  if [[ -z $ready ]]; then
+    row "$name: the same three steps" "not run" "$name did not start" "?"
+    tail -5 "$log" >&2
+    return 0
   fi
-  if [[ -f $nodered_dir/node_modules/node-red/red.js ]]; then
+  echo "bench: $name $version, 8 connections, ${seconds}s..."
+  "$bin/lh_load" "$url" --connections 8 --duration "$seconds" --body "$body" >"$out"
+  local rate
+  rate=$(load_value "$out" ok_per_s)
+  row "$name $version: the same three steps, 8 in flight ($5)" \
+    "$rate req/s (p99 $(load_value "$out" p99_ms) ms)" "-" "-"
+  if [[ -n ${lh_rate:-} ]]; then
+    row "HTTP: linkhub ?wait rate / $name rate" \
+      "$(python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$lh_rate" "$rate")" "≥ 1" \
+      "$(verdict "$lh_rate" ge "$rate")"
+  fi
+}
+stop_peer() { kill -TERM "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null || true; peer_pid=""; }
+
+if [[ $skip != *" nodered "* ]]; then
+  if npm_install "$nodered_dir" node-red node_modules/node-red/red.js; then
     nr_port=$((59000 + RANDOM % 900))
     mkdir -p "$work/nodered"
     cat >"$work/nodered/settings.js" <<JS
@@ -205,35 +242,64 @@ JS
 JSON
     (cd "$work/nodered" && exec node "$nodered_dir/node_modules/node-red/red.js" --userDir "$work/nodered" \
       --settings "$work/nodered/settings.js" >"$work/nodered.log" 2>&1) &
-    nodered_pid=$!
-    ready=""
-    for _ in $(seq 1 300); do
-      curl -sf -X POST -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$nr_port/bench3" >/dev/null 2>&1 \
-        && { ready=1; break; }
-      sleep 0.1  # waiting for Node-RED to start
-    done
-    if [[ -n $ready ]]; then
-      echo "bench: Node-RED $(node -p "require('$nodered_dir/node_modules/node-red/package.json').version"), 8 connections, ${seconds}s..."
-      "$bin/lh_load" "http://127.0.0.1:$nr_port/bench3" --connections 8 --duration "$seconds" --body "$body" \
-        >"$work/nodered.json"
-      nr_rate=$(load_value "$work/nodered.json" ok_per_s)
-      row "Node-RED: the same three steps, 8 in flight (nothing durable)" \
-        "$nr_rate req/s (p99 $(load_value "$work/nodered.json" p99_ms) ms)" "-" "-"
-      if [[ -n ${lh_rate:-} ]]; then
-        row "HTTP: linkhub ?wait rate / Node-RED rate" "$(python3 -c "print('%.2f' % ($lh_rate / $nr_rate))")" "≥ 1" \
-          "$(verdict "$lh_rate" ge "$nr_rate")"
-      fi
-    else
-      row "Node-RED: the same three steps" "not run" "Node-RED did not start" "?"
-      tail -5 "$work/nodered.log" >&2
-    fi
-    kill -TERM "$nodered_pid" 2>/dev/null && wait "$nodered_pid" 2>/dev/null || true
-    nodered_pid=""
+    peer_pid=$!
+    peer Node-RED "$(node -p "require('$nodered_dir/node_modules/node-red/package.json').version")" \
+      "http://127.0.0.1:$nr_port/bench3" "$work/nodered.log" "nothing durable"
+    stop_peer
   else
     row "Node-RED: the same three steps" "not run" "npm install node-red failed" "?"
   fi
 fi
-row "n8n: the same three steps" "skipped" "(very large from npm)" "-"
+
+# n8n: a production webhook -> three Code nodes -> the last node's item as the
+# answer, with n8n's defaults (each execution saved to its own SQLite file, as
+# linkhub keeps each run).
+if [[ $skip != *" n8n "* ]]; then
+  if npm_install "$n8n_dir" "n8n@$n8n_version" node_modules/n8n/bin/n8n; then
+    n8n_port=$((59000 + RANDOM % 900))
+    [[ $n8n_port == "${nr_port:-}" ]] && n8n_port=$((n8n_port + 1))
+    export N8N_USER_FOLDER=$work/n8n N8N_PORT=$n8n_port N8N_LISTEN_ADDRESS=127.0.0.1 \
+      N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_PERSONALIZATION_ENABLED=false \
+      N8N_TEMPLATES_ENABLED=false N8N_LOG_LEVEL=warn
+    mkdir -p "$work/n8n"
+    cat >"$work/n8n/bench3.json" <<'JSON'
+{"id": "lhbench3workflow", "name": "bench3", "active": false, "settings": {},
+ "nodes": [
+  {"id": "9f0c7c1e-0000-4000-8000-000000000001", "name": "in", "type": "n8n-nodes-base.webhook", "typeVersion": 2,
+   "position": [0, 0], "webhookId": "9f0c7c1e-0000-4000-8000-0000000000aa",
+   "parameters": {"httpMethod": "POST", "path": "bench3", "responseMode": "lastNode", "options": {}}},
+  {"id": "9f0c7c1e-0000-4000-8000-000000000002", "name": "normalise", "type": "n8n-nodes-base.code", "typeVersion": 2,
+   "position": [200, 0],
+   "parameters": {"jsCode": "const j = $input.first().json;\nreturn [{json: {normalise: String(j.body.inputs.sku).toLowerCase()}}];"}},
+  {"id": "9f0c7c1e-0000-4000-8000-000000000003", "name": "label", "type": "n8n-nodes-base.code", "typeVersion": 2,
+   "position": [400, 0],
+   "parameters": {"jsCode": "const j = $input.first().json;\nreturn [{json: {label: 'sku-' + j.normalise}}];"}},
+  {"id": "9f0c7c1e-0000-4000-8000-000000000004", "name": "check", "type": "n8n-nodes-base.code", "typeVersion": 2,
+   "position": [600, 0],
+   "parameters": {"jsCode": "const j = $input.first().json;\nreturn [{json: {status: 'succeeded', check: j.label.length > 4, outputs: {label: j.label}}}];"}}
+ ],
+ "connections": {
+  "in": {"main": [[{"node": "normalise", "type": "main", "index": 0}]]},
+  "normalise": {"main": [[{"node": "label", "type": "main", "index": 0}]]},
+  "label": {"main": [[{"node": "check", "type": "main", "index": 0}]]}
+ }}
+JSON
+    n8n=$n8n_dir/node_modules/n8n/bin/n8n
+    if "$n8n" import:workflow --input="$work/n8n/bench3.json" >"$work/n8n.log" 2>&1 &&
+      "$n8n" update:workflow --id=lhbench3workflow --active=true >>"$work/n8n.log" 2>&1; then
+      ("$n8n" start >>"$work/n8n.log" 2>&1) &
+      peer_pid=$!
+      TRIES=1200 peer n8n "$(node -p "require('$n8n_dir/node_modules/n8n/package.json').version")" \
+        "http://127.0.0.1:$n8n_port/webhook/bench3" "$work/n8n.log" "each execution saved"
+      stop_peer
+    else
+      row "n8n: the same three steps" "not run" "the workflow did not import" "?"
+      tail -5 "$work/n8n.log" >&2
+    fi
+  else
+    row "n8n: the same three steps" "not run" "npm install n8n failed" "?"
+  fi
+fi
 
 echo
 python3 - "$rows" <<'PY'
