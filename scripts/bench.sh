@@ -180,15 +180,17 @@ if [[ $skip != *" http "* ]]; then
 fi
 
 # --- the same three steps on Node-RED and n8n ------------------------------------
-# npm_install DIR PACKAGE FILE: installs PACKAGE into the scratch folder DIR
-# unless DIR/FILE is there already (kept between runs).
+# npm_install DIR NAME VERSION FILE [OVERRIDES]: installs NAME@VERSION into the
+# scratch folder DIR unless DIR/FILE is there already (kept between runs);
+# OVERRIDES, a JSON object, goes to npm's "overrides" of that folder.
 npm_install() {
-  [[ -f $1/$3 ]] && return 0
+  [[ -f $1/$4 ]] && return 0
   command -v npm >/dev/null || return 1
-  echo "bench: npm install --prefix $1 $2..."
+  echo "bench: npm install $2@$3 into $1 (once)..."
   mkdir -p "$1"
-  npm install --prefix "$1" "$2" --no-audit --no-fund >"$work/npm.log" 2>&1 || tail -5 "$work/npm.log" >&2
-  [[ -f $1/$3 ]]
+  printf '{"private": true, "dependencies": {"%s": "%s"}, "overrides": %s}\n' "$2" "$3" "${5:-"{}"}" >"$1/package.json"
+  (cd "$1" && npm install --no-audit --no-fund) >"$work/npm.log" 2>&1 || tail -5 "$work/npm.log" >&2
+  [[ -f $1/$4 ]]
 }
 # peer NAME VERSION URL LOG: once URL answers a three-step request (waits up to
 # TRIES tenths of a second), loads it as linkhub was loaded and adds its rows.
@@ -218,7 +220,7 @@ peer() {
 stop_peer() { kill -TERM "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null || true; peer_pid=""; }
 
 if [[ $skip != *" nodered "* ]]; then
-  if npm_install "$nodered_dir" node-red node_modules/node-red/red.js; then
+  if npm_install "$nodered_dir" node-red latest node_modules/node-red/red.js; then
     nr_port=$((59000 + RANDOM % 900))
     mkdir -p "$work/nodered"
     cat >"$work/nodered/settings.js" <<JS
@@ -255,7 +257,10 @@ fi
 # answer, with n8n's defaults (each execution saved to its own SQLite file, as
 # linkhub keeps each run).
 if [[ $skip != *" n8n "* ]]; then
-  if npm_install "$n8n_dir" "n8n@$n8n_version" node_modules/n8n/bin/n8n; then
+  # Two of n8n 1.123's dependencies do not install on these machines: xlsx
+  # comes from cdn.sheetjs.com, not the npm registry, and isolated-vm 6 needs
+  # Node.js 22. The npm registry's xlsx 0.18.5 and isolated-vm 5 take their place.
+  if npm_install "$n8n_dir" n8n "$n8n_version" node_modules/n8n/bin/n8n '{"xlsx": "0.18.5", "isolated-vm": "5.0.4"}'; then
     n8n_port=$((59000 + RANDOM % 900))
     [[ $n8n_port == "${nr_port:-}" ]] && n8n_port=$((n8n_port + 1))
     export N8N_USER_FOLDER=$work/n8n N8N_PORT=$n8n_port N8N_LISTEN_ADDRESS=127.0.0.1 \
