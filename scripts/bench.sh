@@ -192,7 +192,7 @@ npm_install() {
   (cd "$1" && npm install --no-audit --no-fund) >"$work/npm.log" 2>&1 || tail -5 "$work/npm.log" >&2
   [[ -f $1/$4 ]]
 }
-# peer NAME VERSION URL LOG: once URL answers a three-step request (waits up to
+# peer NAME VERSION URL LOG NOTE: once URL answers a three-step request (waits up to
 # TRIES tenths of a second), loads it as linkhub was loaded and adds its rows.
 peer() {
   local name=$1 version=$2 url=$3 log=$4 ready="" out=$work/peer.json
