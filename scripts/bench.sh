@@ -195,7 +195,7 @@ npm_install() {
 # peer NAME VERSION URL LOG NOTE: once URL answers a three-step request (waits up to
 # TRIES tenths of a second), loads it as linkhub was loaded and adds its rows.
 peer() {
-  local name=$1 version=$2 url=$3 log=$4 ready="" out=$work/peer.json
+  local name=$1 version=$2 url=$3 log=$4 note=$5 ready="" out=$work/peer.json
   for _ in $(seq 1 "${TRIES:-300}"); do
     curl -sf -X POST -H 'Content-Type: application/json' -d "$body" "$url" >/dev/null 2>&1 && { ready=1; break; }
     sleep 0.1  # waiting for the server to start
@@ -209,7 +209,7 @@ peer() {
   "$bin/lh_load" "$url" --connections 8 --duration "$seconds" --body "$body" >"$out"
   local rate
   rate=$(load_value "$out" ok_per_s)
-  row "$name $version: the same three steps, 8 in flight ($5)" \
+  row "$name $version: the same three steps, 8 in flight ($note)" \
     "$rate req/s (p99 $(load_value "$out" p99_ms) ms)" "-" "-"
   if [[ -n ${lh_rate:-} ]]; then
     row "HTTP: linkhub ?wait rate / $name rate" \
