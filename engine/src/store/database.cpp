@@ -120,6 +120,12 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& url, size_t 
         std::to_string(postgres_idle_in_transaction_ms(stall_limit)) + "' " + parsed->connect;
   }
   if (sqlite) {
+    // SQLite counts its memory under one mutex of its own, taken at every
+    // allocation of every connection: under the ?wait load, a tenth of the
+    // server's futex calls. Nothing here reads those counts. Only possible
+    // before SQLite is first used in the process (else it says so, and counts).
+    static std::once_flag no_memory_counts;
+    std::call_once(no_memory_counts, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     const std::filesystem::path file = parsed->display;
     std::error_code ec;
     if (file.has_parent_path()) {
@@ -289,11 +295,11 @@ Database::Lease::Lease(Database& db, Use use) : db_(db) {
     // SQLite with one session: it reads as well.
     writer_ = db_.url_.dialect == Dialect::Sqlite && (use == Use::write || db_.slots_.size() == 1);
     if (writer_) {
-      db_.free_cv_.wait(lock, [&] { return !db_.writer_busy_; });
+      db_.writer_free_cv_.wait(lock, [&] { return !db_.writer_busy_; });
       db_.writer_busy_ = true;
       index_ = 0;
     } else {
-      db_.free_cv_.wait(lock, [&] { return !db_.free_.empty(); });
+      db_.reader_free_cv_.wait(lock, [&] { return !db_.free_.empty(); });
       index_ = db_.free_.back();
       db_.free_.pop_back();
     }
@@ -317,10 +323,11 @@ void Database::Lease::give_back() {
   std::lock_guard lock(db_.mutex_);
   if (writer_) {
     db_.writer_busy_ = false;
+    db_.writer_free_cv_.notify_one();
   } else {
     db_.free_.push_back(index_);
+    db_.reader_free_cv_.notify_one();
   }
-  db_.free_cv_.notify_all();  // writers and readers wait on it for different things
 }
 
 bool Database::Lease::connection_lost(const std::exception& e) {

@@ -52,11 +52,13 @@ void SqlStore::Impl::commit(Batch& mine) {
     return;
   }
   // `done` is read and written under group_mutex only.
+  std::condition_variable woken;
+  mine.woken = &woken;
   std::unique_lock lock(group_mutex);
   group_queue.push_back(&mine);
   while (!mine.done) {
     if (group_leader) {
-      group_cv.wait(lock);
+      woken.wait(lock);
       continue;
     }
     group_leader = true;
@@ -67,9 +69,12 @@ void SqlStore::Impl::commit(Batch& mine) {
     lock.lock();
     for (Batch* batch : group) {
       batch->done = true;  // under the lock: its caller reads it under the lock
+      batch->woken->notify_one();
     }
     group_leader = false;
-    group_cv.notify_all();
+    if (!group_queue.empty()) {
+      group_queue.front()->woken->notify_one();  // it leads the next group
+    }
   }
 }
 

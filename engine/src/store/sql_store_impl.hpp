@@ -393,9 +393,12 @@ struct SqlStore::Impl {
     LeaseWrite result = LeaseWrite::stale;
     std::exception_ptr error;
     bool done = false;  // under group_mutex
+    // Its caller's, woken alone: when the batch is done or its caller is to
+    // lead the next group (one wake-up for all waiters was a third of the
+    // server's futex calls under the ?wait load).
+    std::condition_variable* woken = nullptr;
   };
   std::mutex group_mutex;
-  std::condition_variable group_cv;
   std::vector<Batch*> group_queue;
   bool group_leader = false;
   // Commits the batch, in a group on SQLite, alone on PostgreSQL; its error is in `error`.

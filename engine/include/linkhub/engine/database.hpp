@@ -256,7 +256,8 @@ class Database {
   Backoff backoff_;
 
   mutable std::mutex mutex_;
-  std::condition_variable free_cv_;
+  std::condition_variable writer_free_cv_;  // SQLite: session 0 given back
+  std::condition_variable reader_free_cv_;  // a reading session given back
   std::vector<Slot> slots_;
   // Per session; declared after slots_ so its statements go before their sessions.
   std::unordered_map<const soci::session*, std::unique_ptr<StatementCache>> statements_;
