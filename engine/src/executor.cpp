@@ -1079,7 +1079,7 @@ struct Executor::Impl {
     return ready[0];
   }
 
-  void launch(const std::shared_ptr<RunState>& run, EventRecord event);
+  void launch(const std::shared_ptr<RunState>& run, EventRecord event, const Creation* creation = nullptr);
   void run_pure_steps(const std::shared_ptr<RunState>& run, size_t i);
 
   void finish_run(const std::shared_ptr<RunState>& run, std::unique_lock<std::mutex>& lock) {
@@ -1195,7 +1195,7 @@ std::shared_ptr<RunState> new_run_state(std::shared_ptr<const Plan> plan, RunRec
 
 // Registers the run, records `event` with its running state, and starts every
 // step that is ready (or finishes the run when nothing is left to do).
-void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord event) {
+void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord event, const Creation* creation) {
   run->artifact_dir = (options.artifact_dir / run->record.id).string();
   run->bindings = run_bindings(*run);
   if (options.on_run_launched) {
@@ -1213,7 +1213,18 @@ void Executor::Impl::launch(const std::shared_ptr<RunState>& run, EventRecord ev
     // Written with the run's first step records (the run stays claimed
     // meanwhile): a crash before that resumes it as it was stored.
     std::lock_guard lock(run->mutex);
+    if (creation != nullptr) {
+      RunRecord queued = run->record;  // as stored when created: not started yet
+      queued.status = RunStatus::Queued;
+      queued.started_ms = 0;
+      enqueue(
+          *run,
+          RunWrite{RunWrite::Kind::create, {}, std::move(queued), {}, false, creation->owner, creation->lease.count()});
+    }
     enqueue(*run, RunWrite{RunWrite::Kind::run_update, {}, std::move(stored), std::move(event)});
+    if (creation != nullptr) {
+      run->deferred_upto = run->queued;  // stored before any step with an effect is called (barrier)
+    }
   }
   if (options.start_record_after.count() <= 0) {
     flush(*run);
@@ -1256,6 +1267,10 @@ void Executor::Impl::run_pure_steps(const std::shared_ptr<RunState>& run, size_t
   }
 }
 
+bool Executor::RunPureStepsHere::active() {
+  return run_pure_steps_here;
+}
+
 Executor::RunPureStepsHere::RunPureStepsHere() : outer_(!run_pure_steps_here) {
   run_pure_steps_here = true;
 }
@@ -1294,8 +1309,33 @@ Result<std::string> Executor::start(std::shared_ptr<const Plan> plan, const Json
   return rec.id;
 }
 
+Result<std::string> Executor::start_unstored(std::shared_ptr<const Plan> plan, RunRecord run, Creation creation) {
+  if (run.status != RunStatus::Queued || run.started_ms != 0) {
+    return Error{"run " + run.id + " is not a new run"};
+  }
+  return resume_run(std::move(plan), std::move(run), {}, &creation);
+}
+
+void Executor::flush(const std::string& run_id) {
+  std::shared_ptr<RunState> run;
+  {
+    std::lock_guard lock(impl_->runs_mutex);
+    auto it = impl_->runs.find(run_id);
+    if (it == impl_->runs.end()) {
+      return;  // finished: everything it queued was written
+    }
+    run = it->second;
+  }
+  impl_->flush(*run);
+}
+
 Result<std::string> Executor::resume(std::shared_ptr<const Plan> plan, RunRecord record,
                                      const std::vector<StepRecord>& steps) {
+  return resume_run(std::move(plan), std::move(record), steps, nullptr);
+}
+
+Result<std::string> Executor::resume_run(std::shared_ptr<const Plan> plan, RunRecord record,
+                                         const std::vector<StepRecord>& steps, const Creation* creation) {
   if (record.status != RunStatus::Queued && record.status != RunStatus::Running) {
     return Error{"run " + record.id + " is " + std::string(to_string(record.status)) + ": nothing to resume"};
   }
@@ -1355,8 +1395,10 @@ Result<std::string> Executor::resume(std::shared_ptr<const Plan> plan, RunRecord
     resumed_steps.push_back(ps.decl->id);
   }
   const std::string id = run->record.id;
-  impl_->launch(run, EventRecord{id, 0, now_ms(), to_string(fresh ? EventType::RunStarted : EventType::RunResumed), "",
-                                 -1, fresh ? Json{{"inputs", run->inputs}} : Json{{"finished_steps", resumed_steps}}});
+  impl_->launch(run,
+                EventRecord{id, 0, now_ms(), to_string(fresh ? EventType::RunStarted : EventType::RunResumed), "", -1,
+                            fresh ? Json{{"inputs", run->inputs}} : Json{{"finished_steps", resumed_steps}}},
+                creation);
   return id;
 }
 

@@ -9,6 +9,7 @@
 
 #include "child_runs.hpp"
 #include "fenced_run_store.hpp"
+#include "plan.hpp"
 
 #include <linkhub/engine/store_error.hpp>
 
@@ -214,6 +215,9 @@ struct Node::Impl {
   // their check and start().
   bool accepting = true;
   size_t reserved = 0;
+  // Under `mutex`: runs submit() started before their insert was stored
+  // (creates_with_first_write), and whether one of their writes failed.
+  std::unordered_map<std::string, bool> unstored;
   std::mutex plans_mutex;  // start() runs on the node's thread and on submit()'s callers
   std::unordered_map<std::string, std::shared_ptr<const Plan>> plans;  // by workflow hash
 
@@ -286,6 +290,9 @@ struct Node::Impl {
     executor->cancel(id);
     {
       std::lock_guard lock(mutex);
+      if (auto it = unstored.find(id); it != unstored.end()) {
+        it->second = true;
+      }
       switch (why) {
         case FencedRunStore::Drop::stale:
           ++stats.stale_writes;
@@ -359,7 +366,8 @@ struct Node::Impl {
   }
 
   // `asked`: when the claim was asked for (its lease runs from then, by this process's clock).
-  void start(RunRecord run, Clock::time_point asked) {
+  // `plan`: the run's, when it is not stored yet (its insert is its first write).
+  void start(RunRecord run, Clock::time_point asked, std::shared_ptr<const Plan> unstored_plan = nullptr) {
     {
       std::lock_guard lock(mutex);
       held.insert(run.id);
@@ -367,6 +375,14 @@ struct Node::Impl {
       stats.resumed += run.status == RunStatus::Running ? 1 : 0;
     }
     fenced.hold(run.id, run.lease_epoch, asked + options.lease);
+    if (unstored_plan) {
+      auto started = executor->start_unstored(std::move(unstored_plan), std::move(run),
+                                              Executor::Creation{options.owner, options.lease});
+      if (!started) {
+        throw std::logic_error("a new run did not start: " + started.error().message);  // it cannot: fresh, same plan
+      }
+      return;
+    }
     std::vector<StepRecord> steps;
     Result<std::shared_ptr<const Plan>> plan = Error{""};
     try {
@@ -413,6 +429,9 @@ struct Node::Impl {
     } unreserve{*this};
     const auto asked = Clock::now();
     run.status = RunStatus::Queued;
+    if (auto plan = created_with_first_write(run)) {
+      return submit_unstored(std::move(run), std::move(plan), asked);
+    }
     CreatedRun created = stores.queue.create_claimed_run(std::move(run), options.owner, options.lease);
     if (created.claimed) {
       {
@@ -422,6 +441,57 @@ struct Node::Impl {
       start(created.run, asked);
     }
     return created.run;
+  }
+
+  // The run's plan when its insert may go with its first writes: on a store
+  // that does that (SQLite: one commit fewer for a run that waits for each),
+  // for a caller that runs its first pure steps and waits for the run
+  // (Executor::RunPureStepsHere: an HTTP ?wait), with no idempotency key
+  // (whether one was used is known only by reading) and no `concurrency`
+  // (whether there is room too). Null otherwise: created first, as always.
+  std::shared_ptr<const Plan> created_with_first_write(const RunRecord& run) {
+    if (!Executor::RunPureStepsHere::active() || !run.idempotency_key.empty() ||
+        !stores.queue.creates_with_first_write()) {
+      return nullptr;
+    }
+    try {
+      auto plan = plan_for(run.workflow_hash);
+      return plan && (*plan)->workflow.concurrency == 0 ? *plan : nullptr;
+    } catch (const std::exception&) {
+      return nullptr;  // the usual path says what is wrong
+    }
+  }
+
+  // Runs what it can of the run before its insert is stored, then makes sure
+  // that is stored before the run is acknowledged: a write that failed (the
+  // database is unreachable) leaves no trace of the run, and the caller an
+  // error. A step with an effect is never called before the insert is stored
+  // (Executor: the barrier before such a step).
+  RunRecord submit_unstored(RunRecord run, std::shared_ptr<const Plan> plan, Clock::time_point asked) {
+    if (run.id.empty()) {
+      run.id = new_run_id();
+    }
+    run.created_ms = now_ms();
+    run.lease_epoch = 1;
+    const std::string id = run.id;
+    RunRecord created = run;
+    {
+      std::lock_guard lock(mutex);
+      unstored[id] = false;
+      ++stats.submitted;
+    }
+    start(std::move(run), asked, std::move(plan));
+    executor->flush(id);
+    bool failed = false;
+    {
+      std::lock_guard lock(mutex);
+      failed = unstored[id];
+      unstored.erase(id);
+    }
+    if (failed) {
+      throw DatabaseUnavailable("run " + id + " could not be stored (see the node's log); nothing of it was kept");
+    }
+    return created;
   }
 
   // Claims runs of the batch one by one, each once; a run that another live

@@ -100,6 +100,9 @@ void write_each(RunStore& store, std::vector<RunWrite>& writes) {
       case RunWrite::Kind::event:
         store.append_event(std::move(w.event));
         break;
+      case RunWrite::Kind::create:
+        store.create_run(w.run);
+        break;
     }
   }
 }

@@ -203,6 +203,10 @@ LeaseWrite MemoryStores::append_event(EventRecord event, int64_t epoch) {
 }
 
 LeaseWrite MemoryStores::write_all(const std::string& run_id, std::vector<RunWrite>& writes, int64_t epoch) {
+  if (!writes.empty() && writes.front().kind == RunWrite::Kind::create) {
+    bool claimed = false;
+    create(writes.front().run, writes.front().lease_owner, std::chrono::milliseconds(writes.front().lease_ms), claimed);
+  }
   std::lock_guard lock(mutex_);
   if (!holds(run_id, epoch, gates_a_call(writes))) {
     return LeaseWrite::stale;
@@ -218,6 +222,8 @@ LeaseWrite MemoryStores::write_all(const std::string& run_id, std::vector<RunWri
       case RunWrite::Kind::event:
         append(runs_.at(run_id), std::move(w.event));
         break;
+      case RunWrite::Kind::create:
+        break;  // above
     }
   }
   return LeaseWrite::done;

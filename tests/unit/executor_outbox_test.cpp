@@ -28,6 +28,18 @@ std::shared_ptr<const Plan> compile(const std::string& yaml) {
   return compiled.plan;
 }
 
+// A new run of `yaml`, as Node::submit has it before it is stored.
+RunRecord new_run(const std::string& yaml) {
+  Compiled compiled = compile_workflow(yaml, "outbox.yaml", builtin_plugins());
+  RunRecord run;
+  run.id = new_run_id();
+  if (compiled.workflow) {
+    run.workflow = compiled.workflow->name;
+    run.workflow_hash = workflow_hash(*compiled.workflow);
+  }
+  return run;
+}
+
 // A MemoryRunStore that keeps each write_all's writes, and may refuse calls.
 class BatchRecordingStore final : public RunStore {
  public:
@@ -364,6 +376,69 @@ TEST(ExecutorOutbox, AStepIsNotCalledWhenItsRunMayNoLongerBeCalledHere) {
   ASSERT_FALSE(result->steps.empty());
   EXPECT_NE(result->steps[0].status, StepStatus::Succeeded) << "a was not called";
   EXPECT_EQ(store.batch_of("a", StepStatus::Succeeded), -1);
+}
+
+// A run not stored yet (Node::submit on SQLite, for a ?wait trigger): its
+// insert is the first write of its first batch, with its start and its first
+// steps; for a run of pure steps, the run's only write.
+TEST(ExecutorOutbox, AnUnstoredRunOfPureStepsIsCreatedInItsOnlyWrite) {
+  auto plan = compile(kChain);
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  ExecutorOptions options;
+  options.start_record_after = std::chrono::hours(1);
+  Executor executor(builtin_plugins(), store, options);
+  const RunRecord run = new_run(kChain);
+  Result<std::string> id = Error{""};
+  {
+    Executor::RunPureStepsHere here;
+    id = executor.start_unstored(plan, run, Executor::Creation{"node-a", std::chrono::minutes(1)});
+  }
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ(*id, run.id);
+  const auto batches = store.batches();
+  ASSERT_EQ(batches.size(), 1u) << "the run's insert, its start, its steps and its end: one write";
+  ASSERT_FALSE(batches[0].empty());
+  EXPECT_EQ(batches[0].front().kind, RunWrite::Kind::create) << "the insert comes first";
+  EXPECT_EQ(event_story(store, *id), kChainStory) << "the events are all there, in order";
+  EXPECT_EQ(executor.wait(*id).status, RunStatus::Succeeded);
+}
+
+TEST(ExecutorOutbox, AnUnstoredRunIsStoredBeforeAStepWithAnEffectIsCalled) {
+  auto plan = compile(kEffectChain);
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  ExecutorOptions options;
+  options.start_record_after = std::chrono::hours(1);
+  Executor executor(builtin_plugins(), store, options);
+  const RunRecord run = new_run(kEffectChain);
+  Result<std::string> id = Error{""};
+  {
+    Executor::RunPureStepsHere here;
+    id = executor.start_unstored(plan, run, Executor::Creation{"node-a", std::chrono::minutes(1)});
+  }
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ(executor.wait(*id).status, RunStatus::Succeeded);
+  const int created = store.first_batch([](const auto& w) { return w.kind == RunWrite::Kind::create; });
+  ASSERT_EQ(created, 0) << "the insert is in the first write";
+  EXPECT_EQ(store.batch_of_event("run.started"), created);
+  EXPECT_EQ(store.batch_of("a", StepStatus::Succeeded), created) << "a is pure: its end goes with the insert";
+  EXPECT_LT(created, store.batch_of("b", StepStatus::Running)) << "b has an effect: called once the run is stored";
+  EXPECT_EQ(event_story(store, *id).front(), "run.created");
+}
+
+TEST(ExecutorOutbox, OnlyANewRunStartsUnstored) {
+  auto plan = compile(kChain);
+  ASSERT_NE(plan, nullptr);
+  BatchRecordingStore store;
+  Executor executor(builtin_plugins(), store, ExecutorOptions{});
+  RunRecord run = new_run(kChain);
+  run.status = RunStatus::Running;
+  run.started_ms = now_ms();
+  auto refused = executor.start_unstored(plan, run, Executor::Creation{"node-a", std::chrono::minutes(1)});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("not a new run"), std::string::npos) << refused.error().message;
+  EXPECT_TRUE(store.batches().empty());
 }
 
 }  // namespace

@@ -176,6 +176,7 @@ void Database::open_session(soci::session& s) {
 
 int Database::wal_committed(void* self, sqlite_api::sqlite3* conn, const char* name, int pages) {
   auto& db = *static_cast<Database*>(self);
+  db.commits_.fetch_add(1, std::memory_order_relaxed);
   if (db.commit_signal_pending_.exchange(false)) {
     std::lock_guard lock(db.commit_signal_mutex_);
     if (db.commit_signal_) {

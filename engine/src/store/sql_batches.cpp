@@ -214,6 +214,8 @@ bool SqlStore::Impl::store_batch_pipelined(soci::session& sql, Batch& batch, boo
       case RunWrite::Kind::event:
         events.push_back(&w.event);
         break;
+      case RunWrite::Kind::create:
+        throw std::logic_error("a run's insert in a pipelined batch");  // commit_alone sends none here
     }
   }
   for (const StepRecord* st : steps) {
@@ -246,6 +248,10 @@ bool SqlStore::Impl::store_batch(soci::session& sql, Batch& batch) {
     batch.result = LeaseWrite::done;
     return false;
   }
+  if (!batch.writes->empty() && batch.writes->front().kind == RunWrite::Kind::create) {
+    const RunWrite& create = batch.writes->front();
+    insert_run(sql, create.run, create.lease_owner, now_ms() + create.lease_ms);
+  }
   if (!holds(sql, run_id, batch.epoch, gates_a_call(*batch.writes))) {
     batch.result = LeaseWrite::stale;
     return false;
@@ -265,6 +271,8 @@ bool SqlStore::Impl::store_batch(soci::session& sql, Batch& batch) {
         w.event.run_id = run_id;
         insert_event(sql, w.event);
         break;
+      case RunWrite::Kind::create:
+        break;  // above
     }
   }
   batch.result = LeaseWrite::done;
@@ -273,7 +281,8 @@ bool SqlStore::Impl::store_batch(soci::session& sql, Batch& batch) {
 
 void SqlStore::Impl::commit_alone(Batch& batch) {
   try {
-    const bool pipelined = db->postgres() && !batch.create && !makes_a_dead_letter(*batch.writes);
+    const bool pipelined = db->postgres() && !batch.create && !makes_a_dead_letter(*batch.writes) &&
+                           (batch.writes->empty() || batch.writes->front().kind != RunWrite::Kind::create);
     const bool finished =
         pipelined ? write_for(*batch.run_id, [&](soci::session& sql,
                                                  bool& reached) { return store_batch_pipelined(sql, batch, reached); })

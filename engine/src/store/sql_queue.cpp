@@ -125,6 +125,10 @@ bool SqlStore::Impl::has_room(soci::session& sql, const std::string& workflow, i
   return running + taken < concurrency;
 }
 
+bool SqlStore::creates_with_first_write() const {
+  return !impl_->db->postgres();
+}
+
 CreatedRun SqlStore::create_claimed_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease) {
   return impl_->create_run(std::move(run), owner, lease);
 }

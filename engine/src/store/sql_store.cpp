@@ -85,29 +85,7 @@ CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, s
                  if (!owner.empty()) {
                    claimed = has_room(sql, run.workflow, concurrency_of(sql, run.workflow_hash), 0, now);
                  }
-                 auto& q = db->statements(sql).get<RunInsert>(sql);
-                 q.id = run.id;
-                 q.workflow = run.workflow;
-                 q.version = run.workflow_version;
-                 q.hash = run.workflow_hash;
-                 q.status = std::string(to_string(run.status));
-                 q.inputs = run.inputs.dump();
-                 q.outputs = run.outputs.dump();
-                 q.error = run.error;
-                 q.key = run.idempotency_key;
-                 q.created = run.created_ms;
-                 q.owner = claimed ? owner : "";
-                 q.expires = claimed ? now + lease.count() : 0;
-                 q.epoch = claimed ? 1 : 0;
-                 q.claims = claimed ? 1 : 0;
-                 q.st.execute(true);
-                 EventRecord ev{run.id, 0,  run.created_ms,      to_string(EventType::RunCreated),
-                                "",     -1, created_payload(run)};
-                 first_seq(run.id);
-                 insert_event(sql, ev);
-                 if (!claimed) {
-                   notify(sql);  // a claimed run is this node's: no other node needs waking
-                 }
+                 insert_run(sql, run, claimed ? owner : "", claimed ? now + lease.count() : 0);
                }};
     if (pipelined) {
       claimed = *pipelined;
@@ -130,6 +108,32 @@ CreatedRun SqlStore::Impl::create_run(RunRecord run, const std::string& owner, s
     signal->wake_local();
   }
   return CreatedRun{std::move(run), claimed};
+}
+
+void SqlStore::Impl::insert_run(soci::session& sql, const RunRecord& run, const std::string& owner, long long expires) {
+  const bool claimed = !owner.empty();
+  auto& q = db->statements(sql).get<RunInsert>(sql);
+  q.id = run.id;
+  q.workflow = run.workflow;
+  q.version = run.workflow_version;
+  q.hash = run.workflow_hash;
+  q.status = std::string(to_string(run.status));
+  q.inputs = run.inputs.dump();
+  q.outputs = run.outputs.dump();
+  q.error = run.error;
+  q.key = run.idempotency_key;
+  q.created = run.created_ms;
+  q.owner = owner;
+  q.expires = claimed ? expires : 0;
+  q.epoch = claimed ? 1 : 0;
+  q.claims = claimed ? 1 : 0;
+  q.st.execute(true);
+  EventRecord ev{run.id, 0, run.created_ms, to_string(EventType::RunCreated), "", -1, created_payload(run)};
+  first_seq(run.id);
+  insert_event(sql, ev);
+  if (!claimed) {
+    notify(sql);  // a claimed run is this node's: no other node needs waking
+  }
 }
 
 int SqlStore::Impl::concurrency_of(soci::session& sql, const std::string& hash) {

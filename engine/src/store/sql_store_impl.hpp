@@ -363,6 +363,9 @@ struct SqlStore::Impl {
   // A workflow version's `concurrency`: part of its source, so fixed for its
   // hash; read once per process (0 for a version not registered yet is not kept).
   int concurrency_of(soci::session& sql, const std::string& hash);
+  // The run's row (claimed by `owner` until `expires` when owner is not
+  // empty: epoch 1) and its run.created event.
+  void insert_run(soci::session& sql, const RunRecord& run, const std::string& owner, long long expires);
   std::mutex concurrency_mutex;
   std::unordered_map<std::string, int> concurrency_by_hash;
   // The claim's transaction of several round trips (claim_in_transaction):

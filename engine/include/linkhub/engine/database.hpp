@@ -208,6 +208,10 @@ class Database {
   bool unreachable() const;
   std::chrono::milliseconds retry_in() const;
 
+  // SQLite: the transactions committed through this pool so far (its WAL
+  // hook counts them); 0 on PostgreSQL.
+  uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
+
   // Marks every idle session for replacement, as a lost connection does (tests).
   void drop_connections();
 
@@ -268,6 +272,7 @@ class Database {
   std::chrono::steady_clock::time_point next_try_{};
   std::mutex connect_mutex_;  // one connection attempt at a time
   std::atomic<bool> commit_signal_pending_{false};
+  std::atomic<uint64_t> commits_{0};
   std::mutex commit_signal_mutex_;
   std::function<void()> commit_signal_;
 };

@@ -115,6 +115,16 @@ class Executor {
   // theirs); the others run again with the same idempotency keys and their
   // attempt numbers carrying on. `run` is the stored record (queued or running).
   Result<std::string> resume(std::shared_ptr<const Plan> plan, RunRecord run, const std::vector<StepRecord>& steps);
+  // A run that is not stored yet (Node::submit, WorkQueue::creates_with_first_write):
+  // its insert, claimed by `owner` for `lease`, goes first in its first batch of writes.
+  struct Creation {
+    std::string owner;
+    std::chrono::milliseconds lease{0};
+  };
+  Result<std::string> start_unstored(std::shared_ptr<const Plan> plan, RunRecord run, Creation creation);
+  // Writes what the run has queued (a pure step's end held back, its
+  // insert) if it is still here; returns once that is written or failed.
+  void flush(const std::string& run_id);
 
   // Blocks until the run has finished.
   RunResult wait(const std::string& run_id);
@@ -138,12 +148,15 @@ class Executor {
     ~RunPureStepsHere();
     RunPureStepsHere(const RunPureStepsHere&) = delete;
     RunPureStepsHere& operator=(const RunPureStepsHere&) = delete;
+    static bool active();  // on this thread
 
    private:
     bool outer_;
   };
 
  private:
+  Result<std::string> resume_run(std::shared_ptr<const Plan> plan, RunRecord run, const std::vector<StepRecord>& steps,
+                                 const Creation* creation);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

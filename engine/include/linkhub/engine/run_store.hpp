@@ -92,17 +92,24 @@ struct WaitRecord {
 // One of a run's writes, as the executor queues them: a step's transition,
 // the run's own update, or an event alone; each with the event that explains it.
 struct RunWrite {
-  enum class Kind { transition, run_update, event } kind = Kind::event;
+  // create: the run's insert, claimed by lease_owner for lease_ms, with its
+  // run.created event (WorkQueue::creates_with_first_write); only ever the
+  // first write of a run's first batch.
+  enum class Kind { transition, run_update, event, create } kind = Kind::event;
   StepRecord step;  // transition
-  RunRecord run;    // run_update
+  RunRecord run;    // run_update, create
   EventRecord event;
   // A step's start written just before its plugin is called (the executor
   // with start_record_after 0): the write is the gate of the call, and needs
   // the lease live. A start written later (the step was called already) does not.
   bool gates_call = false;
+  std::string lease_owner;  // create
+  int64_t lease_ms = 0;     // create
 
   const std::string& run_id() const {
-    return kind == Kind::run_update ? run.id : kind == Kind::transition ? step.run_id : event.run_id;
+    return kind == Kind::run_update || kind == Kind::create ? run.id
+           : kind == Kind::transition                       ? step.run_id
+                                                            : event.run_id;
   }
 };
 

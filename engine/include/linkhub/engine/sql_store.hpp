@@ -131,6 +131,7 @@ class SqlStore final : public RunStore,
   std::vector<RunRecord> claim_runs(const std::string& owner, size_t max, std::chrono::milliseconds lease,
                                     const std::string& only = "", const std::vector<std::string>& busy = {}) override;
   CreatedRun create_claimed_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease) override;
+  bool creates_with_first_write() const override;  // SQLite (PostgreSQL pipelines the insert instead)
   LeaseCheck renew_leases(const std::string& owner, const std::vector<HeldRun>& runs,
                           std::chrono::milliseconds lease) override;
   LeaseWrite release(const std::string& owner, const HeldRun& run) override;

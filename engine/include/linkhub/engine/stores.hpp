@@ -134,6 +134,13 @@ class WorkQueue {
   // before gives the run it named, unclaimed; a workflow whose `concurrency`
   // is full gets its run queued, unclaimed (RunStore::create_run).
   virtual CreatedRun create_claimed_run(RunRecord run, const std::string& owner, std::chrono::milliseconds lease) = 0;
+  // Whether a run with no idempotency key, of a workflow with no
+  // `concurrency`, may be created claimed in its first batch of writes
+  // instead (RunWrite::Kind::create, first in LeasedRunWrites::write_all):
+  // one transaction fewer where a run waits for each commit (SQLite's one
+  // writer). Its creator owns the run from the start and acknowledges it only
+  // once that batch is stored.
+  virtual bool creates_with_first_write() const { return false; }
   // Extends the leases `owner` holds under each run's epoch: a run whose
   // epoch moved on is lost (whatever its status now), and only the slots of
   // runs still held under their epoch are extended. Also reports the runs
