@@ -13,8 +13,10 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace linkhub {
@@ -107,6 +109,65 @@ TEST(DatabaseSqlite, AFileLockedPastTheBusyTimeoutIsAnOutageUntilTheLockGoes) {
   int rows = 0;
   db->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM t", soci::into(rows); });
   EXPECT_EQ(rows, 1);
+}
+
+// The WAL header's checkpoint sequence number (sqlite.org/fileformat2.html,
+// "WAL File Format": bytes 12-15, big-endian), which a commit that starts
+// the WAL again from its beginning increments.
+uint32_t wal_restarts(const std::filesystem::path& wal) {
+  std::ifstream in(wal, std::ios::binary);
+  unsigned char header[16] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  return (uint32_t{header[12]} << 24) | (uint32_t{header[13]} << 16) | (uint32_t{header[14]} << 8) | header[15];
+}
+
+// Checkpoints are made off the committing thread (Database::checkpoint_loop)
+// and still leave the WAL wholly copied while other commits go on, so a
+// later commit starts it again from its beginning: after each transaction of
+// ~1,200 pages the WAL is started again, instead of growing by one each.
+TEST(DatabaseSqlite, CheckpointsCopyTheWalInTheBackgroundAndTheWalIsReused) {
+  const std::string url = test::fresh_database("sqlite");
+  auto db = open_or_fail(url, 2);
+  ASSERT_TRUE(db);
+  db->write([](soci::session& sql) {
+    sql << "CREATE TABLE t (id INTEGER PRIMARY KEY, blob TEXT NOT NULL)";
+    sql << "CREATE TABLE small (id INTEGER PRIMARY KEY)";
+  });
+  const std::filesystem::path wal = db->sqlite_file() + "-wal";
+  // Small commits all along (bounded: 200,000 at most).
+  std::atomic<bool> done{false};
+  std::thread other([&] {
+    for (int i = 0; i < 200000 && !done; ++i) {
+      db->write([&](soci::session& sql) { sql << "INSERT INTO small (id) VALUES (:id)", soci::use(i); });
+    }
+  });
+  const std::string blob(4000, 'x');  // about a page a row
+  constexpr int kRows = 1200;         // past the 1,000 pages that ask for a checkpoint
+  bool restarted = true;
+  for (int round = 0; round < 4 && restarted; ++round) {
+    db->write([&](soci::session& sql) {
+      for (int i = 0; i < kRows; ++i) {
+        const int id = round * kRows + i;
+        sql << "INSERT INTO t (id, blob) VALUES (:id, :b)", soci::use(id), soci::use(blob);
+      }
+    });
+    const uint32_t before = wal_restarts(wal);
+    restarted = false;  // bounded: 60 s at most
+    for (int i = 0; i < 600 && !restarted; ++i) {
+      restarted = wal_restarts(wal) != before;
+      if (!restarted) {
+        std::this_thread::sleep_for(100ms);
+      }
+    }
+    EXPECT_TRUE(restarted) << "round " << round << ": the WAL (" << std::filesystem::file_size(wal)
+                           << " bytes) was not started again: never wholly copied";
+  }
+  done = true;
+  other.join();
+  EXPECT_GT(db->checkpoints(), 0u) << "copied by the checkpointer, not by the commits";
+  int rows = 0;
+  db->read([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM t", soci::into(rows); });
+  EXPECT_EQ(rows, 4 * kRows);
 }
 
 // --------------------------------------------------------------- PostgreSQL

@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <typeindex>
 #include <unordered_map>
 #include <vector>
@@ -211,6 +212,9 @@ class Database {
   // SQLite: the transactions committed through this pool so far (its WAL
   // hook counts them); 0 on PostgreSQL.
   uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
+  // SQLite: the checkpoints made off the committing thread so far, each
+  // leaving the WAL wholly copied (when no other process wrote meanwhile).
+  uint64_t checkpoints() const { return checkpoints_.load(std::memory_order_relaxed); }
 
   // Marks every idle session for replacement, as a lost connection does (tests).
   void drop_connections();
@@ -254,6 +258,9 @@ class Database {
   void open_session(soci::session& s);
   static int wal_committed(void* self, sqlite_api::sqlite3* conn, const char* name, int pages);
   [[noreturn]] void throw_unavailable(const std::exception& e) const;
+  // SQLite: copies the WAL into the database file off the committing thread.
+  void checkpoint_loop();
+  void stop_checkpoints();
 
   DatabaseUrl url_;
   int busy_timeout_ms_ = 30000;
@@ -273,8 +280,16 @@ class Database {
   std::mutex connect_mutex_;  // one connection attempt at a time
   std::atomic<bool> commit_signal_pending_{false};
   std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> checkpoints_{0};
   std::mutex commit_signal_mutex_;
   std::function<void()> commit_signal_;
+  // SQLite's checkpoints (checkpoint_loop): asked for by a commit that left
+  // the WAL long, made on a thread and a connection of their own.
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stop_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace linkhub::store
