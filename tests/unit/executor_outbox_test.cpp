@@ -381,50 +381,53 @@ TEST(ExecutorOutbox, AStepIsNotCalledWhenItsRunMayNoLongerBeCalledHere) {
 // A run not stored yet (Node::submit on SQLite, for a ?wait trigger): its
 // insert is the first write of its first batch, with its start and its first
 // steps; for a run of pure steps, the run's only write.
-TEST(ExecutorOutbox, AnUnstoredRunOfPureStepsIsCreatedInItsOnlyWrite) {
-  auto plan = compile(kChain);
+// A new run of `yaml` started unstored on `executor` as a ?wait's thread
+// starts it; its id.
+void start_unstored_here(Executor& executor, const char* yaml, std::string& id) {
+  auto plan = compile(yaml);
   ASSERT_NE(plan, nullptr);
-  BatchRecordingStore store;
-  ExecutorOptions options;
-  options.start_record_after = std::chrono::hours(1);
-  Executor executor(builtin_plugins(), store, options);
-  const RunRecord run = new_run(kChain);
-  Result<std::string> id = Error{""};
+  const RunRecord run = new_run(yaml);
+  Result<std::string> started = Error{""};
   {
     Executor::RunPureStepsHere here;
-    id = executor.start_unstored(plan, run, Executor::Creation{"node-a", std::chrono::minutes(1)});
+    started = executor.start_unstored(plan, run, Executor::Creation{"node-a", std::chrono::minutes(1)});
   }
-  ASSERT_TRUE(id.ok()) << id.error().message;
-  EXPECT_EQ(*id, run.id);
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  ASSERT_EQ(*started, run.id);
+  id = *started;
+}
+
+ExecutorOptions starts_held_back() {
+  ExecutorOptions options;
+  options.start_record_after = std::chrono::hours(1);
+  return options;
+}
+
+TEST(ExecutorOutbox, AnUnstoredRunOfPureStepsIsCreatedInItsOnlyWrite) {
+  BatchRecordingStore store;
+  Executor executor(builtin_plugins(), store, starts_held_back());
+  std::string run_id;
+  ASSERT_NO_FATAL_FAILURE(start_unstored_here(executor, kChain, run_id));
   const auto batches = store.batches();
   ASSERT_EQ(batches.size(), 1u) << "the run's insert, its start, its steps and its end: one write";
   ASSERT_FALSE(batches[0].empty());
   EXPECT_EQ(batches[0].front().kind, RunWrite::Kind::create) << "the insert comes first";
-  EXPECT_EQ(event_story(store, *id), kChainStory) << "the events are all there, in order";
-  EXPECT_EQ(executor.wait(*id).status, RunStatus::Succeeded);
+  EXPECT_EQ(event_story(store, run_id), kChainStory) << "the events are all there, in order";
+  EXPECT_EQ(executor.wait(run_id).status, RunStatus::Succeeded);
 }
 
 TEST(ExecutorOutbox, AnUnstoredRunIsStoredBeforeAStepWithAnEffectIsCalled) {
-  auto plan = compile(kEffectChain);
-  ASSERT_NE(plan, nullptr);
   BatchRecordingStore store;
-  ExecutorOptions options;
-  options.start_record_after = std::chrono::hours(1);
-  Executor executor(builtin_plugins(), store, options);
-  const RunRecord run = new_run(kEffectChain);
-  Result<std::string> id = Error{""};
-  {
-    Executor::RunPureStepsHere here;
-    id = executor.start_unstored(plan, run, Executor::Creation{"node-a", std::chrono::minutes(1)});
-  }
-  ASSERT_TRUE(id.ok()) << id.error().message;
-  EXPECT_EQ(executor.wait(*id).status, RunStatus::Succeeded);
+  Executor executor(builtin_plugins(), store, starts_held_back());
+  std::string run_id;
+  ASSERT_NO_FATAL_FAILURE(start_unstored_here(executor, kEffectChain, run_id));
+  EXPECT_EQ(executor.wait(run_id).status, RunStatus::Succeeded);
   const int created = store.first_batch([](const auto& w) { return w.kind == RunWrite::Kind::create; });
   ASSERT_EQ(created, 0) << "the insert is in the first write";
   EXPECT_EQ(store.batch_of_event("run.started"), created);
   EXPECT_EQ(store.batch_of("a", StepStatus::Succeeded), created) << "a is pure: its end goes with the insert";
   EXPECT_LT(created, store.batch_of("b", StepStatus::Running)) << "b has an effect: called once the run is stored";
-  EXPECT_EQ(event_story(store, *id).front(), "run.created");
+  EXPECT_EQ(event_story(store, run_id).front(), "run.created");
 }
 
 TEST(ExecutorOutbox, OnlyANewRunStartsUnstored) {
