@@ -478,7 +478,6 @@ struct Node::Impl {
     {
       std::lock_guard lock(mutex);
       unstored[id] = false;
-      ++stats.submitted;
     }
     start(std::move(run), asked, std::move(plan));
     executor->flush(id);
@@ -487,6 +486,7 @@ struct Node::Impl {
       std::lock_guard lock(mutex);
       failed = unstored[id];
       unstored.erase(id);
+      stats.submitted += failed ? 0 : 1;
     }
     if (failed) {
       throw DatabaseUnavailable("run " + id + " could not be stored (see the node's log); nothing of it was kept");

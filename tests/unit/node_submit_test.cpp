@@ -165,6 +165,8 @@ TEST_P(NodeSubmit, ARunWhoseWritesFailIsNotAcknowledgedAndLeavesNoTrace) {
   const RunRecord next = submit_waiting(node, trigger("SKU-next"), commits);
   EXPECT_EQ(store_->get_run(next.id)->status, RunStatus::Succeeded) << "the node goes on";
   EXPECT_EQ(story(next.id), kPureStory);
+  EXPECT_EQ(node.stats().submitted, 1u) << "the run that was not stored does not count";
+  EXPECT_EQ(node.stats().failed_writes, 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, NodeSubmit, ::testing::ValuesIn(test::all_sql_backends()),

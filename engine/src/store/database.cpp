@@ -233,8 +233,6 @@ void Database::checkpoint_loop() {
     conn = nullptr;
   } else {
     sqlite_api::sqlite3_busy_timeout(conn, busy_timeout_ms_);
-    // A connection knows its database is in WAL mode once it has read it.
-    sqlite_api::sqlite3_exec(conn, "SELECT COUNT(*) FROM sqlite_master", nullptr, nullptr, nullptr);
   }
   for (;;) {
     {
@@ -248,6 +246,10 @@ void Database::checkpoint_loop() {
     if (conn == nullptr) {
       continue;  // commits past 10,000 pages checkpoint themselves (wal_committed)
     }
+    // A connection knows its database is in WAL mode once it has read it
+    // (until then a checkpoint does nothing and says -1): read at each round,
+    // so a read that failed once (the file busy) is tried again.
+    sqlite_api::sqlite3_exec(conn, "SELECT COUNT(*) FROM sqlite_master", nullptr, nullptr, nullptr);
     int log = 0;
     int copied = 0;
     for (int pass = 0; pass < 4; ++pass) {
